@@ -1,0 +1,7 @@
+import { serverAgent } from './server-agent';
+
+describe('serverAgent', () => {
+  it('should work', () => {
+    expect(serverAgent()).toEqual('server-agent');
+  })
+})

@@ -1,0 +1,3 @@
+export function serverAgent(): string {
+  return 'server-agent';
+}

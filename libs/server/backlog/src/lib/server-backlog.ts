@@ -1,0 +1,3 @@
+export function serverBacklog(): string {
+  return 'server-backlog';
+}

@@ -1,0 +1,3 @@
+export function serverDb(): string {
+  return 'server-db';
+}

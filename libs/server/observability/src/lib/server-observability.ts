@@ -1,0 +1,3 @@
+export function serverObservability(): string {
+  return 'server-observability';
+}

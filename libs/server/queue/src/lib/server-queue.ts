@@ -1,0 +1,3 @@
+export function serverQueue(): string {
+  return 'server-queue';
+}
