@@ -1,10 +1,5 @@
 module.exports = {
   displayName: 'server-observability',
-  preset: '../../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }]
-  },
-  moduleFileExtensions: ['ts', 'js', 'html'],
-  coverageDirectory: '../../../coverage/libs/server/observability'
+  preset: '../../../tools/jest/server-preset.js',
+  coverageDirectory: '../../../coverage/libs/server/observability',
 };

@@ -1,7 +1,0 @@
-import { serverAgent } from './server-agent';
-
-describe('serverAgent', () => {
-  it('should work', () => {
-    expect(serverAgent()).toEqual('server-agent');
-  })
-})

@@ -1,3 +1,0 @@
-export function serverAgent(): string {
-  return 'server-agent';
-}

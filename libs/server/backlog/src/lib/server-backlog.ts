@@ -1,3 +1,0 @@
-export function serverBacklog(): string {
-  return 'server-backlog';
-}

@@ -1,7 +1,0 @@
-import { serverDb } from './server-db';
-
-describe('serverDb', () => {
-  it('should work', () => {
-    expect(serverDb()).toEqual('server-db');
-  })
-})

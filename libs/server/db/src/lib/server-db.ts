@@ -1,3 +1,0 @@
-export function serverDb(): string {
-  return 'server-db';
-}

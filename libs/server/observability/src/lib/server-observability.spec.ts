@@ -1,7 +1,0 @@
-import { serverObservability } from './server-observability';
-
-describe('serverObservability', () => {
-  it('should work', () => {
-    expect(serverObservability()).toEqual('server-observability');
-  })
-})

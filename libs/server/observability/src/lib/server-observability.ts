@@ -1,3 +1,0 @@
-export function serverObservability(): string {
-  return 'server-observability';
-}

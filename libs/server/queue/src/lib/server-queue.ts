@@ -1,3 +1,0 @@
-export function serverQueue(): string {
-  return 'server-queue';
-}

@@ -1,0 +1,134 @@
+// One zod schema per request body and query. The api validates with them and generates its
+// OpenAPI description from them (nestjs-zod); the console and the runner reuse them.
+import { z } from 'zod';
+import {
+  FEATURE_STATUSES,
+  MAX_DEPENDENCIES_PER_FEATURE,
+  MAX_PAGE_SIZE,
+  PROJECT_STATUSES,
+  RUN_ROLES,
+  RUN_STATUSES,
+} from './domain';
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+export const UuidSchema = z.uuid();
+
+// ---- Projects -------------------------------------------------------------------------------
+
+export const CreateProjectSchema = z.strictObject({
+  name: trimmed(100).regex(/^[\p{L}\p{N} ._-]+$/u, 'letters, digits, spaces, ".", "_" and "-" only'),
+  spec: trimmed(200_000),
+  concurrency: z.int().min(1).max(10).optional(),
+  verifyCommand: trimmed(1000).optional(),
+  /** Start the initializer right away. */
+  start: z.boolean().optional(),
+});
+export type CreateProjectInput = z.infer<typeof CreateProjectSchema>;
+
+export const UpdateProjectSchema = z
+  .strictObject({
+    name: CreateProjectSchema.shape.name,
+    spec: CreateProjectSchema.shape.spec,
+    concurrency: z.int().min(1).max(10),
+    verifyCommand: trimmed(1000).nullable(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
+export type UpdateProjectInput = z.infer<typeof UpdateProjectSchema>;
+
+const pageFields = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+
+export const ListProjectsQuerySchema = z.strictObject({
+  ...pageFields,
+  q: z.string().trim().max(100).optional(),
+});
+export type ListProjectsQuery = z.infer<typeof ListProjectsQuerySchema>;
+
+// ---- Features -------------------------------------------------------------------------------
+
+export const FeatureStatusSchema = z.enum(FEATURE_STATUSES);
+
+export const FeatureStepsSchema = z.array(trimmed(2000)).max(50);
+
+export const CreateFeatureSchema = z.strictObject({
+  category: trimmed(100),
+  name: trimmed(300),
+  description: trimmed(10_000),
+  steps: FeatureStepsSchema.default([]),
+  /** Defaults to the end of the queue. */
+  priority: z.int().min(0).max(1_000_000_000).optional(),
+  dependsOn: z.array(UuidSchema).max(MAX_DEPENDENCIES_PER_FEATURE).optional(),
+});
+export type CreateFeatureInput = z.infer<typeof CreateFeatureSchema>;
+
+export const UpdateFeatureSchema = z
+  .strictObject({
+    category: trimmed(100),
+    name: trimmed(300),
+    description: trimmed(10_000),
+    steps: FeatureStepsSchema,
+    priority: z.int().min(0).max(1_000_000_000),
+    status: FeatureStatusSchema,
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
+export type UpdateFeatureInput = z.infer<typeof UpdateFeatureSchema>;
+
+export const BoardQuerySchema = z.strictObject({
+  /** Items per status column. */
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: FeatureStatusSchema.optional(),
+  category: z.string().trim().max(100).optional(),
+  q: z.string().trim().max(200).optional(),
+});
+export type BoardQuery = z.infer<typeof BoardQuerySchema>;
+
+export const ReplaceDependenciesSchema = z.strictObject({
+  dependsOn: z.array(UuidSchema).max(MAX_DEPENDENCIES_PER_FEATURE, {
+    message: `at most ${MAX_DEPENDENCIES_PER_FEATURE} dependencies`,
+  }),
+});
+export type ReplaceDependenciesInput = z.infer<typeof ReplaceDependenciesSchema>;
+
+export const AddDependencySchema = z.strictObject({ dependsOnId: UuidSchema });
+export type AddDependencyInput = z.infer<typeof AddDependencySchema>;
+
+// ---- Runs -----------------------------------------------------------------------------------
+
+export const RunRoleSchema = z.enum(RUN_ROLES);
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export const ProjectStatusSchema = z.enum(PROJECT_STATUSES);
+
+export const StartRunSchema = z.strictObject({
+  role: z.literal('initializer').default('initializer'),
+});
+export type StartRunInput = z.infer<typeof StartRunSchema>;
+
+export const ListRunsQuerySchema = z.strictObject({
+  ...pageFields,
+  status: RunStatusSchema.optional(),
+});
+export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
+
+// ---- The initializer's create_features tool ---------------------------------------------------
+
+/** Most features one initializer call may create. */
+export const MAX_FEATURES_PER_BACKLOG = 500;
+
+export const BacklogFeatureSchema = z.strictObject({
+  category: trimmed(100),
+  name: trimmed(300),
+  description: trimmed(10_000),
+  steps: z.array(trimmed(2000)).min(1).max(50),
+  /** Indexes (0-based) of earlier or later features in the same call this one depends on. */
+  dependsOn: z.array(z.int().min(0)).max(MAX_DEPENDENCIES_PER_FEATURE).default([]),
+});
+
+export const CreateFeaturesToolInputSchema = z.strictObject({
+  features: z.array(BacklogFeatureSchema).min(1).max(MAX_FEATURES_PER_BACKLOG),
+});
+export type CreateFeaturesToolInput = z.infer<typeof CreateFeaturesToolInputSchema>;

@@ -1,0 +1,103 @@
+// Response shapes of the api, as the console reads them.
+import type { FeatureStatus, ProjectStatus, RunRole, RunStatus } from './domain';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type StatusCounts = Record<FeatureStatus, number>;
+
+export interface ProjectView {
+  id: string;
+  name: string;
+  spec: string;
+  status: ProjectStatus;
+  concurrency: number;
+  verifyCommand: string | null;
+  createdAt: string;
+  updatedAt: string;
+  counts: StatusCounts;
+  total: number;
+  /** Passing features as a share of all, 0-100. */
+  progress: number;
+}
+
+export interface FeatureView {
+  id: string;
+  projectId: string;
+  priority: number;
+  category: string;
+  name: string;
+  description: string;
+  steps: string[];
+  status: FeatureStatus;
+  attempts: number;
+  lastError: string | null;
+  dependsOn: string[];
+  /** True while some dependency is not passing. */
+  blocked: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BoardColumn {
+  status: FeatureStatus;
+  total: number;
+  items: FeatureView[];
+}
+
+export interface BoardView {
+  projectId: string;
+  limit: number;
+  offset: number;
+  columns: BoardColumn[];
+}
+
+export interface GraphView {
+  nodes: { id: string; name: string; category: string; status: FeatureStatus; priority: number }[];
+  edges: { from: string; to: string }[];
+}
+
+export interface ProjectStatsView {
+  projectId: string;
+  counts: StatusCounts;
+  total: number;
+  progress: number;
+  runs: Record<RunStatus, number>;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+}
+
+export interface RunView {
+  id: string;
+  projectId: string;
+  role: RunRole;
+  status: RunStatus;
+  attempt: number;
+  provider: string | null;
+  model: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  error: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RunEventView {
+  id: string;
+  type: string;
+  level: string;
+  message: string;
+  data: unknown;
+  createdAt: string;
+}
+
+export interface RunDetailView extends RunView {
+  events: RunEventView[];
+}
