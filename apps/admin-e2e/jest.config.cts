@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'admin-e2e',
+  preset: '../../tools/jest/server-preset.js',
+  testTimeout: 120000,
+};
