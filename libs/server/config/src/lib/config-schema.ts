@@ -1,0 +1,137 @@
+// Every environment variable the services read, with a description and a sensitivity flag.
+// docs/configuration.md is generated from these definitions (`make docs-config`) and a test
+// checks it is current.
+import { z } from 'zod';
+
+export interface VariableDoc {
+  description: string;
+  /** Secrets are never logged or echoed back. */
+  sensitive?: boolean;
+  /** Which services read it. */
+  usedBy: readonly ('api' | 'runner' | 'llm-fake')[];
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+export const ENV_DEFINITIONS = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    doc: { description: 'Runtime mode.', usedBy: ['api', 'runner'] },
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: { description: 'Minimum level of JSON log lines.', usedBy: ['api', 'runner'] },
+  },
+  LOG_PRETTY: {
+    schema: bool.default(false),
+    doc: { description: 'Human-readable logs instead of JSON (development only).', usedBy: ['api', 'runner'] },
+  },
+  DATABASE_URL: {
+    schema: z.url({ protocol: /^postgres(ql)?$/ }),
+    doc: { description: 'Postgres connection string.', sensitive: true, usedBy: ['api', 'runner'] },
+  },
+  REDIS_URL: {
+    schema: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    doc: {
+      description: 'Redis for jobs and live events. api and runner must use the same one.',
+      sensitive: true,
+      usedBy: ['api', 'runner'],
+    },
+  },
+  QUEUE_PREFIX: {
+    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/).default('autocoder'),
+    doc: {
+      description: 'Prefix of every BullMQ key. api and runner must use the same one.',
+      usedBy: ['api', 'runner'],
+    },
+  },
+  API_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: { description: 'Address the api listens on.', usedBy: ['api'] },
+  },
+  API_PORT: {
+    schema: port.default(3000),
+    doc: { description: 'Port of the api (REST, OpenAPI, health, metrics).', usedBy: ['api'] },
+  },
+  CONSOLE_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: {
+      description:
+        'Folder of the built console (dist/apps/admin/browser) for the api to serve at / (local use; behind Traefik the admin container serves it).',
+      usedBy: ['api'],
+    },
+  },
+  RUNNER_HEALTH_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: { description: 'Address of the runner\'s /health and /metrics server.', usedBy: ['runner'] },
+  },
+  RUNNER_HEALTH_PORT: {
+    schema: port.default(3001),
+    doc: { description: 'Port of the runner\'s /health and /metrics server.', usedBy: ['runner'] },
+  },
+  RUNNER_ID: {
+    schema: z.string().min(1).max(100).optional(),
+    doc: { description: 'Name of this runner in runs and leases (default: host name and pid).', usedBy: ['runner'] },
+  },
+  RUNNER_CONCURRENCY: {
+    schema: positiveInt.max(100).default(2),
+    doc: { description: 'Agent sessions one runner process works on at once.', usedBy: ['runner'] },
+  },
+  ACTIVE_QUEUES: {
+    schema: z.string().default('agent-session'),
+    doc: { description: 'Comma-separated queues this runner consumes.', usedBy: ['runner'] },
+  },
+  JOB_ATTEMPTS: {
+    schema: positiveInt.max(20).default(3),
+    doc: { description: 'Attempts of an agent session before its run fails.', usedBy: ['api', 'runner'] },
+  },
+  JOB_BACKOFF_MS: {
+    schema: positiveInt.default(5000),
+    doc: { description: 'First retry delay of a failed session; doubles each attempt.', usedBy: ['api', 'runner'] },
+  },
+  JOB_LOCK_MS: {
+    schema: positiveInt.default(60000),
+    doc: { description: 'BullMQ lock duration; a job whose runner stops renewing it is retried elsewhere.', usedBy: ['runner'] },
+  },
+  SHUTDOWN_GRACE_MS: {
+    schema: positiveInt.default(30000),
+    doc: {
+      description: 'On SIGTERM, how long the runner lets current sessions finish before releasing them.',
+      usedBy: ['runner'],
+    },
+  },
+  LLM_PROVIDER: {
+    schema: z.enum(['anthropic', 'demo']).default('demo'),
+    doc: {
+      description: 'anthropic: the Claude API; demo: the offline llm-fake at LLM_FAKE_URL.',
+      usedBy: ['runner'],
+    },
+  },
+  ANTHROPIC_API_KEY: {
+    schema: z.string().min(1).optional(),
+    doc: { description: 'Claude API key (or ANTHROPIC_API_KEY_FILE).', sensitive: true, usedBy: ['runner'] },
+  },
+  ANTHROPIC_BASE_URL: {
+    schema: z.url().optional(),
+    doc: { description: 'Override of the Claude API address.', usedBy: ['runner'] },
+  },
+  ANTHROPIC_MODEL: {
+    schema: z.string().min(1).default('claude-sonnet-4-5'),
+    doc: { description: 'Model of initializer sessions.', usedBy: ['runner'] },
+  },
+  LLM_FAKE_URL: {
+    schema: z.url().default('http://127.0.0.1:4010'),
+    doc: { description: 'Address of llm-fake, used by the demo provider.', usedBy: ['runner'] },
+  },
+  LLM_FAKE_PORT: {
+    schema: port.default(4010),
+    doc: { description: 'Port llm-fake listens on.', usedBy: ['llm-fake'] },
+  },
+} as const satisfies Record<string, { schema: z.ZodType; doc: VariableDoc }>;
+
+export type EnvName = keyof typeof ENV_DEFINITIONS;
+export type AppConfig = { [K in EnvName]: z.output<(typeof ENV_DEFINITIONS)[K]['schema']> };

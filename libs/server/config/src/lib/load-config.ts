@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AppConfig, ENV_DEFINITIONS, EnvName } from './config-schema';
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates the environment once at boot. A secret may come from `<NAME>_FILE` (Docker and
+ * Kubernetes secrets) instead of the variable itself.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const shape = Object.fromEntries(
+    Object.entries(ENV_DEFINITIONS).map(([name, def]) => [name, def.schema]),
+  ) as { [K in EnvName]: (typeof ENV_DEFINITIONS)[K]['schema'] };
+  const input: Record<string, string | undefined> = {};
+  for (const name of Object.keys(ENV_DEFINITIONS) as EnvName[]) {
+    const fromFile = env[`${name}_FILE`];
+    const value = fromFile ? readFileSync(fromFile, 'utf8').trim() : env[name];
+    input[name] = value === '' ? undefined : value;
+  }
+  const parsed = z.object(shape).safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const def = ENV_DEFINITIONS[name as EnvName];
+      return `  ${name}: ${i.message}${def ? ` (${def.doc.description})` : ''}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data as AppConfig;
+}
+
+/** The configuration with secrets masked, for a start-up log line. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  return Object.fromEntries(
+    (Object.keys(ENV_DEFINITIONS) as EnvName[]).map((name) => {
+      const doc: { sensitive?: boolean } = ENV_DEFINITIONS[name].doc;
+      const value = config[name];
+      return [name, doc.sensitive && value !== undefined ? '***' : value];
+    }),
+  );
+}
