@@ -1,1 +1,10 @@
-
+export * from './lib/dependency-rules';
+export * from './lib/errors';
+export * from './lib/views';
+export * from './lib/projects.service';
+export * from './lib/features.service';
+export * from './lib/dependencies.service';
+export * from './lib/runs.service';
+export * from './lib/run-journal.service';
+export * from './lib/backlog-writer.service';
+export * from './lib/backlog.module';

@@ -1,1 +1,5 @@
-
+export * from './lib/redaction';
+export * from './lib/request-id';
+export * from './lib/logging.module';
+export * from './lib/http-metrics';
+export * from './lib/metrics.module';

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { BacklogWriter } from './backlog-writer.service';
+import { DependenciesService } from './dependencies.service';
+import { FeaturesService } from './features.service';
+import { ProjectsService } from './projects.service';
+import { RunJournal } from './run-journal.service';
+import { RunsService } from './runs.service';
+
+/** Projects, features, dependencies and runs. Needs DbModule and QueueModule in the app. */
+@Module({
+  providers: [ProjectsService, FeaturesService, DependenciesService, RunsService],
+  exports: [ProjectsService, FeaturesService, DependenciesService, RunsService],
+})
+export class BacklogModule {}
+
+/** What the runner needs to record sessions; no queue producer involved. */
+@Module({
+  providers: [RunJournal, BacklogWriter],
+  exports: [RunJournal, BacklogWriter],
+})
+export class BacklogWriterModule {}

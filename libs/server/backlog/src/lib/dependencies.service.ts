@@ -1,0 +1,130 @@
+import { GraphView, MAX_DEPENDENCIES_PER_FEATURE } from '@autocoder/shared-contracts';
+import { Prisma, PrismaService } from '@autocoder/server-db';
+import { Injectable } from '@nestjs/common';
+import { cycleIfReplaced, DependencyEdge } from './dependency-rules';
+import { conflict, invalid, notFound } from './errors';
+import { ProjectsService } from './projects.service';
+
+type Tx = Prisma.TransactionClient;
+
+/** Adds, removes and replaces dependencies, refusing unknown ids, self-references and cycles. */
+@Injectable()
+export class DependenciesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  async add(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.lockProject(tx, projectId);
+      const current = await this.currentOf(tx, projectId, featureId);
+      if (current.includes(dependsOnId)) return current;
+      return this.replaceIn(tx, projectId, featureId, [...current, dependsOnId]);
+    });
+  }
+
+  async remove(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.lockProject(tx, projectId);
+      const current = await this.currentOf(tx, projectId, featureId);
+      if (!current.includes(dependsOnId)) {
+        throw notFound(`dependency of feature ${featureId} on`, dependsOnId);
+      }
+      return this.replaceIn(tx, projectId, featureId, current.filter((id) => id !== dependsOnId));
+    });
+  }
+
+  async replace(projectId: string, featureId: string, dependsOn: string[]): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.lockProject(tx, projectId);
+      await this.currentOf(tx, projectId, featureId);
+      return this.replaceIn(tx, projectId, featureId, dependsOn);
+    });
+  }
+
+  async graph(projectId: string): Promise<GraphView> {
+    await this.projects.require(projectId);
+    const [nodes, edges] = await Promise.all([
+      this.prisma.feature.findMany({
+        where: { projectId },
+        select: { id: true, name: true, category: true, status: true, priority: true },
+        orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+      }),
+      this.prisma.featureDependency.findMany({
+        where: { projectId },
+        select: { featureId: true, dependsOnId: true },
+      }),
+    ]);
+    return { nodes, edges: edges.map((e) => ({ from: e.featureId, to: e.dependsOnId })) };
+  }
+
+  /**
+   * Serialises dependency changes of one project, so two concurrent edits cannot each pass the
+   * cycle check and together close a cycle.
+   */
+  async lockProject(tx: Tx, projectId: string): Promise<void> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
+    if (rows.length === 0) throw notFound('project', projectId);
+  }
+
+  /** Sets exactly these dependencies inside a transaction that holds the project lock. */
+  async replaceIn(tx: Tx, projectId: string, featureId: string, dependsOn: string[]): Promise<string[]> {
+    const wanted = [...new Set(dependsOn)];
+    if (wanted.length > MAX_DEPENDENCIES_PER_FEATURE) {
+      throw invalid(`a feature may have at most ${MAX_DEPENDENCIES_PER_FEATURE} dependencies`, [
+        { path: 'dependsOn', message: `${wanted.length} given, at most ${MAX_DEPENDENCIES_PER_FEATURE} allowed` },
+      ]);
+    }
+    if (wanted.includes(featureId)) {
+      throw invalid('a feature cannot depend on itself', [
+        { path: 'dependsOn', message: `${featureId} is the feature itself` },
+      ]);
+    }
+    const found = await tx.feature.findMany({
+      where: { projectId, id: { in: wanted } },
+      select: { id: true },
+    });
+    const known = new Set(found.map((f) => f.id));
+    const missing = wanted.filter((id) => !known.has(id));
+    if (missing.length > 0) {
+      throw invalid(`unknown feature id(s) in this project: ${missing.join(', ')}`, missing.map((id) => ({
+        path: `dependsOn.${wanted.indexOf(id)}`,
+        message: `feature ${id} does not exist in project ${projectId}`,
+      })));
+    }
+    const edges = await tx.featureDependency.findMany({
+      where: { projectId },
+      select: { featureId: true, dependsOnId: true },
+    });
+    const cycle = cycleIfReplaced(
+      edges.map((e): DependencyEdge => [e.featureId, e.dependsOnId]),
+      featureId,
+      wanted,
+    );
+    if (cycle) {
+      throw conflict(`these dependencies would create a cycle: ${cycle.join(' -> ')}`, [
+        { path: 'dependsOn', message: `cycle ${cycle.join(' -> ')}` },
+      ]);
+    }
+    await tx.featureDependency.deleteMany({ where: { featureId } });
+    if (wanted.length > 0) {
+      await tx.featureDependency.createMany({
+        data: wanted.map((dependsOnId) => ({ projectId, featureId, dependsOnId })),
+      });
+    }
+    return wanted;
+  }
+
+  private async currentOf(tx: Tx, projectId: string, featureId: string): Promise<string[]> {
+    const feature = await tx.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true } });
+    if (!feature) throw notFound('feature', featureId);
+    const rows = await tx.featureDependency.findMany({
+      where: { featureId },
+      select: { dependsOnId: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map((r) => r.dependsOnId);
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  BoardQuery,
+  BoardView,
+  CreateFeatureInput,
+  FEATURE_STATUSES,
+  FeatureStatus,
+  FeatureView,
+  UpdateFeatureInput,
+} from '@autocoder/shared-contracts';
+import { Feature, Prisma, PrismaService } from '@autocoder/server-db';
+import { Injectable } from '@nestjs/common';
+import { DependenciesService } from './dependencies.service';
+import { notFound } from './errors';
+import { ProjectsService } from './projects.service';
+import { featureView } from './views';
+
+type Tx = Prisma.TransactionClient;
+
+@Injectable()
+export class FeaturesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly projects: ProjectsService,
+    private readonly dependencies: DependenciesService,
+  ) {}
+
+  /** Features grouped by status, each column paged and filtered alike. */
+  async board(projectId: string, query: BoardQuery): Promise<BoardView> {
+    await this.projects.require(projectId);
+    const statuses: readonly FeatureStatus[] = query.status ? [query.status] : FEATURE_STATUSES;
+    const filter: Prisma.FeatureWhereInput = {
+      projectId,
+      ...(query.category ? { category: query.category } : {}),
+      ...(query.q
+        ? {
+            OR: [
+              { name: { contains: query.q, mode: 'insensitive' } },
+              { description: { contains: query.q, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    };
+    const columns = await Promise.all(
+      statuses.map(async (status) => {
+        const where = { ...filter, status };
+        const [rows, total] = await Promise.all([
+          this.prisma.feature.findMany({
+            where,
+            orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+            skip: query.offset,
+            take: query.limit,
+          }),
+          this.prisma.feature.count({ where }),
+        ]);
+        return { status, total, items: await this.views(rows) };
+      }),
+    );
+    return { projectId, limit: query.limit, offset: query.offset, columns };
+  }
+
+  async get(projectId: string, featureId: string): Promise<FeatureView> {
+    const [view] = await this.views([await this.require(projectId, featureId)]);
+    return view;
+  }
+
+  async create(projectId: string, input: CreateFeatureInput): Promise<FeatureView> {
+    await this.projects.require(projectId);
+    const feature = await this.prisma.$transaction(async (tx) => {
+      await this.dependencies.lockProject(tx, projectId);
+      const created = await tx.feature.create({
+        data: {
+          projectId,
+          category: input.category,
+          name: input.name,
+          description: input.description,
+          steps: input.steps,
+          priority: input.priority ?? (await this.nextPriority(tx, projectId)),
+        },
+      });
+      if (input.dependsOn && input.dependsOn.length > 0) {
+        await this.dependencies.replaceIn(tx, projectId, created.id, input.dependsOn);
+      }
+      return created;
+    });
+    return this.get(projectId, feature.id);
+  }
+
+  async update(projectId: string, featureId: string, input: UpdateFeatureInput): Promise<FeatureView> {
+    const current = await this.require(projectId, featureId);
+    await this.prisma.feature.update({
+      where: { id: featureId },
+      data: {
+        ...input,
+        // Leaving in_progress by hand ends any lease on it.
+        ...(input.status && input.status !== 'in_progress' ? { leaseOwner: null, leaseExpiresAt: null } : {}),
+        ...(input.status === 'passing' && current.status !== 'passing' ? { passedAt: new Date() } : {}),
+      },
+    });
+    return this.get(projectId, featureId);
+  }
+
+  async remove(projectId: string, featureId: string): Promise<void> {
+    await this.require(projectId, featureId);
+    await this.prisma.feature.delete({ where: { id: featureId } });
+  }
+
+  /** Moves a feature to the end of the queue (and back to pending if it was in progress). */
+  async skip(projectId: string, featureId: string): Promise<FeatureView> {
+    await this.require(projectId, featureId);
+    await this.prisma.$transaction(async (tx) => {
+      await this.dependencies.lockProject(tx, projectId);
+      const current = await tx.feature.findUniqueOrThrow({ where: { id: featureId } });
+      await tx.feature.update({
+        where: { id: featureId },
+        data: {
+          priority: await this.nextPriority(tx, projectId),
+          ...(current.status === 'in_progress'
+            ? { status: 'pending', leaseOwner: null, leaseExpiresAt: null }
+            : {}),
+        },
+      });
+    });
+    return this.get(projectId, featureId);
+  }
+
+  async require(projectId: string, featureId: string): Promise<Feature> {
+    const feature = await this.prisma.feature.findFirst({ where: { id: featureId, projectId } });
+    if (!feature) {
+      await this.projects.require(projectId);
+      throw notFound('feature', featureId);
+    }
+    return feature;
+  }
+
+  private async nextPriority(tx: Tx, projectId: string): Promise<number> {
+    const max = await tx.feature.aggregate({ where: { projectId }, _max: { priority: true } });
+    return (max._max.priority ?? 0) + 1;
+  }
+
+  /** Views with dependency ids and the blocked flag, in two queries for the whole page. */
+  private async views(rows: Feature[]): Promise<FeatureView[]> {
+    if (rows.length === 0) return [];
+    const edges = await this.prisma.featureDependency.findMany({
+      where: { featureId: { in: rows.map((r) => r.id) } },
+      select: { featureId: true, dependsOn: { select: { id: true, status: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+    const byFeature = new Map<string, { id: string; status: FeatureStatus }[]>();
+    for (const e of edges) {
+      const list = byFeature.get(e.featureId) ?? [];
+      list.push(e.dependsOn);
+      byFeature.set(e.featureId, list);
+    }
+    return rows.map((r) => featureView(r, byFeature.get(r.id) ?? []));
+  }
+}

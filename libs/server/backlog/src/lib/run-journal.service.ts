@@ -1,0 +1,85 @@
+import { RunEventType, RunStatus } from '@autocoder/shared-contracts';
+import { Prisma, PrismaService, Run } from '@autocoder/server-db';
+import { Injectable } from '@nestjs/common';
+
+export interface UsageEntry {
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+}
+
+/** What the runner writes about a run while it works on it. */
+@Injectable()
+export class RunJournal {
+  constructor(private readonly prisma: PrismaService) {}
+
+  find(runId: string): Promise<Run | null> {
+    return this.prisma.run.findUnique({ where: { id: runId } });
+  }
+
+  async markRunning(runId: string, attempt: number, runnerId: string, provider: string, model: string): Promise<void> {
+    await this.prisma.run.update({
+      where: { id: runId },
+      data: { status: 'running', attempt, runnerId, provider, model, startedAt: new Date(), error: null },
+    });
+  }
+
+  async event(runId: string, type: RunEventType, message: string, data?: unknown, level = 'info'): Promise<void> {
+    await this.prisma.runEvent.create({
+      data: {
+        runId,
+        type,
+        level,
+        message,
+        data: data === undefined ? Prisma.JsonNull : (data as Prisma.InputJsonValue),
+      },
+    });
+  }
+
+  /** One UsageRecord per LLM call, and the run's running totals. */
+  async usage(run: Pick<Run, 'id' | 'projectId' | 'role'>, entry: UsageEntry): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.usageRecord.create({
+        data: {
+          projectId: run.projectId,
+          runId: run.id,
+          kind: run.role === 'initializer' ? 'initializer' : run.role === 'testing' ? 'regression' : 'new_work',
+          provider: entry.provider,
+          model: entry.model,
+          inputTokens: entry.inputTokens,
+          outputTokens: entry.outputTokens,
+          cacheReadTokens: entry.cacheReadTokens,
+          cacheWriteTokens: entry.cacheWriteTokens,
+          costUsd: entry.costUsd,
+        },
+      }),
+      this.prisma.run.update({
+        where: { id: run.id },
+        data: {
+          tokensIn: { increment: entry.inputTokens },
+          tokensOut: { increment: entry.outputTokens },
+          costUsd: { increment: entry.costUsd },
+        },
+      }),
+    ]);
+  }
+
+  /** Back to the queue: waiting for a retry or for a rate-limit window to pass. */
+  async markWaiting(runId: string, error: string | null): Promise<void> {
+    await this.prisma.run.update({ where: { id: runId }, data: { status: 'queued', error } });
+  }
+
+  async finish(run: Pick<Run, 'id' | 'projectId'>, status: RunStatus, error: string | null, projectStatus: 'ready' | 'idle'): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.run.update({
+        where: { id: run.id },
+        data: { status, error, finishedAt: new Date() },
+      }),
+      this.prisma.project.update({ where: { id: run.projectId }, data: { status: projectStatus } }),
+    ]);
+  }
+}

@@ -1,0 +1,91 @@
+// Row → view mappers; the api returns only these shapes.
+import {
+  FEATURE_STATUSES,
+  FeatureStatus,
+  FeatureView,
+  ProjectView,
+  RunEventView,
+  RunView,
+  StatusCounts,
+} from '@autocoder/shared-contracts';
+import type { Feature, Project, Run, RunEvent } from '@autocoder/server-db';
+
+export function emptyCounts(): StatusCounts {
+  return Object.fromEntries(FEATURE_STATUSES.map((s) => [s, 0])) as StatusCounts;
+}
+
+export function progressOf(counts: StatusCounts): { total: number; progress: number } {
+  const total = FEATURE_STATUSES.reduce((sum, s) => sum + counts[s], 0);
+  return { total, progress: total === 0 ? 0 : Math.round((counts.passing / total) * 1000) / 10 };
+}
+
+export function projectView(project: Project, counts: StatusCounts): ProjectView {
+  return {
+    id: project.id,
+    name: project.name,
+    spec: project.spec,
+    status: project.status,
+    concurrency: project.concurrency,
+    verifyCommand: project.verifyCommand,
+    createdAt: project.createdAt.toISOString(),
+    updatedAt: project.updatedAt.toISOString(),
+    counts,
+    ...progressOf(counts),
+  };
+}
+
+export function stepsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
+}
+
+export function featureView(
+  feature: Feature,
+  deps: { id: string; status: FeatureStatus }[],
+): FeatureView {
+  return {
+    id: feature.id,
+    projectId: feature.projectId,
+    priority: feature.priority,
+    category: feature.category,
+    name: feature.name,
+    description: feature.description,
+    steps: stepsOf(feature.steps),
+    status: feature.status,
+    attempts: feature.attempts,
+    lastError: feature.lastError,
+    dependsOn: deps.map((d) => d.id),
+    blocked: deps.some((d) => d.status !== 'passing'),
+    createdAt: feature.createdAt.toISOString(),
+    updatedAt: feature.updatedAt.toISOString(),
+  };
+}
+
+export function runView(run: Run): RunView {
+  return {
+    id: run.id,
+    projectId: run.projectId,
+    role: run.role,
+    status: run.status,
+    attempt: run.attempt,
+    provider: run.provider,
+    model: run.model,
+    tokensIn: run.tokensIn,
+    tokensOut: run.tokensOut,
+    costUsd: Number(run.costUsd),
+    error: run.error,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export function runEventView(event: RunEvent): RunEventView {
+  return {
+    id: event.id.toString(),
+    type: event.type,
+    level: event.level,
+    message: event.message,
+    data: event.data ?? null,
+    createdAt: event.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { REDACTED_PATHS } from './redaction';
+import { requestIdFor } from './request-id';
+
+export interface LoggingOptions {
+  service: string;
+  level: string;
+  pretty: boolean;
+}
+
+/** JSON logs through nestjs-pino; every line of a request carries its request id as `reqId`. */
+@Module({})
+export class LoggingModule {
+  static forRoot(options: LoggingOptions): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: options.level,
+            base: { service: options.service },
+            genReqId: requestIdFor,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            // Health probes and scrapes would drown the useful lines.
+            autoLogging: {
+              ignore: (req: IncomingMessage) =>
+                /^\/(health|metrics)/.test(req.url ?? ''),
+            },
+            ...(options.pretty ? { transport: { target: 'pino-pretty' } } : {}),
+          },
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}
