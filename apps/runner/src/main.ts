@@ -1,19 +1,23 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
-import { Logger } from '@nestjs/common';
+import { describeConfig, loadConfig } from '@autocoder/server-config';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { Logger } from 'nestjs-pino';
+import { RunnerModule } from './app/runner.module';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
+/**
+ * The runner: BullMQ workers for agent sessions. Its only HTTP surface is /health and /metrics
+ * on RUNNER_HEALTH_PORT, for probes and scrapes.
+ */
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await NestFactory.create(RunnerModule.forRoot(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.enableShutdownHooks();
+  await app.listen(config.RUNNER_HEALTH_PORT, config.RUNNER_HEALTH_HOST);
+  logger.log({ config: describeConfig(config), url: await app.getUrl() }, 'runner started');
 }
 
-bootstrap();
+bootstrap().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -2,3 +2,4 @@ export * from './lib/job-options';
 export * from './lib/redis-connection';
 export * from './lib/job-queue.service';
 export * from './lib/queue.module';
+export * from './lib/redis.health';

@@ -1,0 +1,45 @@
+import { BacklogModule } from '@autocoder/server-backlog';
+import { AppConfig, ConfigModule } from '@autocoder/server-config';
+import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
+import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
+import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health/health.controller';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ApiValidationPipe } from './http/validation';
+import { FeaturesController } from './projects/features.controller';
+import { ProjectsController } from './projects/projects.controller';
+import { RunsController } from './runs/runs.controller';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ service: 'api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
+        MetricsModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        QueueModule.forRoot({
+          role: 'producer',
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          attempts: config.JOB_ATTEMPTS,
+          backoffMs: config.JOB_BACKOFF_MS,
+        }),
+        BacklogModule,
+      ],
+      controllers: [HealthController, ProjectsController, FeaturesController, RunsController],
+      providers: [
+        DatabaseHealthIndicator,
+        RedisHealthIndicator,
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+}

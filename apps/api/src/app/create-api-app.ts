@@ -1,0 +1,64 @@
+import { AppConfig } from '@autocoder/server-config';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Logger } from 'nestjs-pino';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { ApiModule } from './api.module';
+
+export const API_PREFIX = 'api/v1';
+/** Largest JSON body accepted; a spec is the largest thing anyone sends. */
+const BODY_LIMIT = '1mb';
+
+/** Builds the api (also used by in-process tests); the caller listens. */
+export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('AutoCoder API')
+      .setDescription('Projects, feature backlogs, dependencies and agent runs.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs/openapi.json' });
+
+  if (config.CONSOLE_DIR) serveConsole(app, resolve(config.CONSOLE_DIR));
+  return app;
+}
+
+/**
+ * Serves the built console for local use (make dev, browser tests): static files, and
+ * index.html for client-side routes. Behind Traefik the admin container does this instead.
+ */
+function serveConsole(app: NestExpressApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) throw new Error(`CONSOLE_DIR ${dir} has no index.html; build the console first`);
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  server.use(express.static(dir, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h' }));
+  server.get(/^\/(?!api\/|api$|health\/|metrics$).*/, (req, res, next) => {
+    if (req.method !== 'GET' || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

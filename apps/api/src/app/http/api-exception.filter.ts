@@ -1,0 +1,59 @@
+import { ApiErrorBody, ApiErrorIssue } from '@autocoder/shared-contracts';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * Every error leaves the api in one JSON shape. Unexpected errors are logged with the request id
+ * and answered 500 without internals.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request & { id?: string }>();
+    const res = http.getResponse<Response>();
+    const requestId = typeof req.id === 'string' ? req.id : undefined;
+    const body = this.toBody(exception, requestId);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId }, 'unhandled error');
+    }
+    if (!res.headersSent) res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, requestId: string | undefined): ApiErrorBody {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      let issues: ApiErrorIssue[] | undefined;
+      if (typeof response === 'string') message = response;
+      else if (typeof response === 'object' && response !== null) {
+        const r = response as { message?: unknown; issues?: unknown };
+        if (typeof r.message === 'string') message = r.message;
+        else if (Array.isArray(r.message)) message = r.message.join('; ');
+        if (Array.isArray(r.issues)) issues = r.issues as ApiErrorIssue[];
+      }
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId, ...(issues ? { issues } : {}) };
+    }
+    if (isBodyParserError(exception)) {
+      const status = exception.status;
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: exception.message, requestId };
+    }
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side; quote the request id when reporting it.',
+      requestId,
+    };
+  }
+}
+
+/** Errors raised by express's body parser (malformed JSON, body too large) carry a 4xx status. */
+function isBodyParserError(e: unknown): e is { status: number; message: string } {
+  if (typeof e !== 'object' || e === null) return false;
+  const status = (e as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 && typeof (e as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,25 @@
+// One DTO class per zod schema of the contract: validation and OpenAPI come from the same schema.
+import {
+  AddDependencySchema,
+  BoardQuerySchema,
+  CreateFeatureSchema,
+  CreateProjectSchema,
+  ListProjectsQuerySchema,
+  ListRunsQuerySchema,
+  ReplaceDependenciesSchema,
+  StartRunSchema,
+  UpdateFeatureSchema,
+  UpdateProjectSchema,
+} from '@autocoder/shared-contracts';
+import { createZodDto } from 'nestjs-zod';
+
+export class CreateProjectDto extends createZodDto(CreateProjectSchema) {}
+export class UpdateProjectDto extends createZodDto(UpdateProjectSchema) {}
+export class ListProjectsQueryDto extends createZodDto(ListProjectsQuerySchema) {}
+export class CreateFeatureDto extends createZodDto(CreateFeatureSchema) {}
+export class UpdateFeatureDto extends createZodDto(UpdateFeatureSchema) {}
+export class BoardQueryDto extends createZodDto(BoardQuerySchema) {}
+export class ReplaceDependenciesDto extends createZodDto(ReplaceDependenciesSchema) {}
+export class AddDependencyDto extends createZodDto(AddDependencySchema) {}
+export class StartRunDto extends createZodDto(StartRunSchema) {}
+export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}

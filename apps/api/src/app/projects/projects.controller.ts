@@ -1,0 +1,53 @@
+import { ProjectsService, RunsService } from '@autocoder/server-backlog';
+import { Page, ProjectStatsView, ProjectView } from '@autocoder/shared-contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from '../http/dto';
+import { RequestId } from '../http/request-id.decorator';
+import { ParseIdPipe } from '../http/validation';
+
+@ApiTags('projects')
+@Controller('projects')
+export class ProjectsController {
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly runs: RunsService,
+  ) {}
+
+  @Get()
+  list(@Query() query: ListProjectsQueryDto): Promise<Page<ProjectView>> {
+    return this.projects.list(query);
+  }
+
+  /** Creates a project; with `start: true` its initializer run is enqueued at once. */
+  @Post()
+  async create(@Body() body: CreateProjectDto, @RequestId() requestId?: string): Promise<ProjectView> {
+    const project = await this.projects.create(body);
+    if (body.start) {
+      await this.runs.startInitializer(project.id, requestId);
+      return this.projects.get(project.id);
+    }
+    return project;
+  }
+
+  @Get(':projectId')
+  get(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectView> {
+    return this.projects.get(id);
+  }
+
+  @Patch(':projectId')
+  update(@Param('projectId', ParseIdPipe) id: string, @Body() body: UpdateProjectDto): Promise<ProjectView> {
+    return this.projects.update(id, body);
+  }
+
+  @Delete(':projectId')
+  @HttpCode(204)
+  async remove(@Param('projectId', ParseIdPipe) id: string): Promise<void> {
+    await this.projects.remove(id);
+  }
+
+  @Get(':projectId/stats')
+  stats(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectStatsView> {
+    return this.runs.stats(id);
+  }
+}

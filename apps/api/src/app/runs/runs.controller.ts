@@ -1,0 +1,34 @@
+import { RunsService } from '@autocoder/server-backlog';
+import { Page, RunDetailView, RunView } from '@autocoder/shared-contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ListRunsQueryDto, StartRunDto } from '../http/dto';
+import { RequestId } from '../http/request-id.decorator';
+import { ParseIdPipe } from '../http/validation';
+
+@ApiTags('runs')
+@Controller()
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  /** Records a run and enqueues it; 202 because the work happens on a runner. */
+  @Post('projects/:projectId/runs')
+  @HttpCode(202)
+  start(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Body() _body: StartRunDto,
+    @RequestId() requestId?: string,
+  ): Promise<RunView> {
+    return this.runs.startInitializer(projectId, requestId);
+  }
+
+  @Get('projects/:projectId/runs')
+  list(@Param('projectId', ParseIdPipe) projectId: string, @Query() query: ListRunsQueryDto): Promise<Page<RunView>> {
+    return this.runs.list(projectId, query);
+  }
+
+  @Get('runs/:runId')
+  get(@Param('runId', ParseIdPipe) runId: string): Promise<RunDetailView> {
+    return this.runs.get(runId);
+  }
+}

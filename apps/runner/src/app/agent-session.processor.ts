@@ -1,0 +1,109 @@
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { AnyJob, JobName, QueueName } from '@autocoder/shared-contracts';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
+import { hostname } from 'node:os';
+import { InitializerHandler } from './initializer.handler';
+import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
+
+/**
+ * Consumes the agent-session queue. Starts paused and runs only once the app has booted (and
+ * only where ACTIVE_QUEUES includes it); on SIGTERM it stops taking jobs and gives running
+ * sessions SHUTDOWN_GRACE_MS to finish before releasing them to another runner.
+ */
+@Processor(QueueName.AgentSession, { autorun: false })
+@Injectable()
+export class AgentSessionProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AgentSessionProcessor.name);
+  private readonly runnerId: string;
+  private readonly handlers: { readonly [N in JobName]: SessionHandler<N> };
+  private readonly active = new Map<string, AbortController>();
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    initializer: InitializerHandler,
+  ) {
+    super();
+    this.runnerId = config.RUNNER_ID ?? `${hostname()}-${process.pid}`;
+    // Typed as a complete map, so a JobName without a handler does not compile; checked at boot too.
+    this.handlers = { [JobName.InitializerSession]: initializer };
+  }
+
+  onApplicationBootstrap(): void {
+    for (const name of Object.values(JobName)) {
+      if (!this.handlers[name]) throw new Error(`no handler for job ${name}`);
+    }
+    const queues = this.config.ACTIVE_QUEUES.split(',').map((q) => q.trim());
+    if (!queues.includes(QueueName.AgentSession)) {
+      this.logger.log(`queue ${QueueName.AgentSession} not in ACTIVE_QUEUES; not consuming it`);
+      return;
+    }
+    const worker: Worker = this.worker;
+    // Options that come from configuration; safe to set because the worker has not run yet.
+    worker.concurrency = this.config.RUNNER_CONCURRENCY;
+    worker.opts.lockDuration = this.config.JOB_LOCK_MS;
+    worker.opts.stalledInterval = Math.max(1000, Math.floor(this.config.JOB_LOCK_MS / 2));
+    void worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${String(err)}`));
+    this.logger.log(
+      `runner ${this.runnerId} consuming ${QueueName.AgentSession} with concurrency ${worker.concurrency}`,
+    );
+  }
+
+  async process(job: Job, token?: string): Promise<unknown> {
+    const typed = { name: job.name, data: job.data } as AnyJob;
+    const handler = this.handlers[typed.name] as SessionHandler<JobName> | undefined;
+    if (!handler) throw new UnrecoverableError(`unknown job ${job.name}`);
+    const abort = new AbortController();
+    this.active.set(job.id ?? '', abort);
+    const context: SessionContext = {
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      runnerId: this.runnerId,
+      signal: abort.signal,
+      rateLimit: (ms) => this.worker.rateLimit(ms),
+    };
+    try {
+      return await handler.handle(typed.data, context);
+    } catch (err) {
+      if (err instanceof SessionReleasedError) {
+        // Back to the queue for another runner, without spending an attempt.
+        await job.moveToDelayed(Date.now() + 500, token);
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      this.active.delete(job.id ?? '');
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, err: Error): void {
+    if (err.name === 'DelayedError' || err.name === 'RateLimitError') return;
+    this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'session attempt failed');
+  }
+
+  describe(): { runnerId: string; activeSessions: number; shuttingDown: boolean } {
+    return { runnerId: this.runnerId, activeSessions: this.active.size, shuttingDown: this.shuttingDown };
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.shuttingDown = true;
+    this.logger.log(`${signal ?? 'shutdown'}: no new sessions; ${this.active.size} running`);
+    const closing = this.worker.close();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      closing.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.config.SHUTDOWN_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.logger.warn(`grace period over; releasing ${this.active.size} session(s) to other runners`);
+      for (const abort of this.active.values()) abort.abort(new SessionReleasedError('runner shutting down'));
+      await closing;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import Anthropic from '@anthropic-ai/sdk';
+import {
+  FatalProviderError,
+  ProviderRateLimitedError,
+  runInitializerSession,
+} from '@autocoder/server-agent';
+import { BacklogWriter, RunJournal } from '@autocoder/server-backlog';
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { PrismaService } from '@autocoder/server-db';
+import { FINISHED_RUN_STATUSES, InitializerSessionJob, JobName } from '@autocoder/shared-contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { ANTHROPIC_CLIENT } from './anthropic.provider';
+import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
+
+/** Runs an initializer session for a queued run and records everything it does. */
+@Injectable()
+export class InitializerHandler implements SessionHandler<JobName.InitializerSession> {
+  private readonly logger = new Logger(InitializerHandler.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly journal: RunJournal,
+    private readonly backlog: BacklogWriter,
+    @Inject(ANTHROPIC_CLIENT) private readonly client: Anthropic,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async handle(data: InitializerSessionJob, ctx: SessionContext): Promise<unknown> {
+    const run = await this.journal.find(data.runId);
+    // The run (or its project) was deleted while queued: nothing to do, nothing to retry.
+    if (!run) throw new UnrecoverableError(`run ${data.runId} no longer exists`);
+    // Idempotent: a redelivered job of a finished run does nothing.
+    if (FINISHED_RUN_STATUSES.includes(run.status)) return { skipped: run.status };
+    const project = await this.prisma.project.findUnique({ where: { id: run.projectId } });
+    if (!project) throw new UnrecoverableError(`project ${run.projectId} no longer exists`);
+
+    const provider = this.config.LLM_PROVIDER;
+    const model = this.config.ANTHROPIC_MODEL;
+    const log = { runId: run.id, requestId: data.requestId, attempt: ctx.attempt };
+    await this.journal.markRunning(run.id, ctx.attempt, ctx.runnerId, provider, model);
+    await this.journal.event('run.started', `attempt ${ctx.attempt} of ${ctx.maxAttempts} on ${ctx.runnerId}`, {
+      attempt: ctx.attempt,
+      runner: ctx.runnerId,
+      requestId: data.requestId,
+    });
+    this.logger.log(log, 'initializer session started');
+
+    try {
+      const outcome = await runInitializerSession(project, {
+        client: this.client,
+        provider,
+        model,
+        signal: ctx.signal,
+        writeBacklog: (input) => this.backlog.write(run.id, project.id, input),
+        event: (type, message, eventData, level) => this.journal.event(run.id, type, message, eventData, level),
+        usage: (entry) => this.journal.usage(run, entry),
+      });
+      await this.journal.event('run.succeeded', `backlog of ${outcome.featuresCreated} features ready`, outcome);
+      await this.journal.finish(run, 'succeeded', null, 'ready');
+      this.logger.log({ ...log, ...outcome }, 'initializer session succeeded');
+      return outcome;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (ctx.signal.aborted) {
+        await this.journal.event('run.retrying', 'released by a shutting-down runner', undefined, 'warn');
+        await this.journal.markWaiting(run.id, 'released by a shutting-down runner');
+        throw new SessionReleasedError(message);
+      }
+      if (err instanceof ProviderRateLimitedError) {
+        // Pause the queue for every runner until the provider's window passes; no attempt spent.
+        await this.journal.event('run.rate_limited', `${message}; waiting ${err.retryAfterMs} ms`, { retryAfterMs: err.retryAfterMs }, 'warn');
+        await this.journal.markWaiting(run.id, message);
+        await ctx.rateLimit(err.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      const final = err instanceof FatalProviderError || ctx.attempt >= ctx.maxAttempts;
+      if (final) {
+        await this.journal.event('run.failed', message, { attempt: ctx.attempt }, 'error');
+        await this.journal.finish(run, 'failed', message, 'idle');
+        this.logger.error({ ...log, err: message }, 'initializer session failed');
+        throw new UnrecoverableError(message);
+      }
+      await this.journal.event('run.retrying', `attempt ${ctx.attempt} failed: ${message}; retrying with backoff`, { attempt: ctx.attempt }, 'warn');
+      await this.journal.markWaiting(run.id, message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { AppConfig, ConfigModule } from '@autocoder/server-config';
+import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
+import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
+import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { AgentSessionProcessor } from './agent-session.processor';
+import { anthropicClientProvider } from './anthropic.provider';
+import { HealthController } from './health.controller';
+import { InitializerHandler } from './initializer.handler';
+
+@Module({})
+export class RunnerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: RunnerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ service: 'runner', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
+        MetricsModule,
+        TerminusModule,
+        DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        QueueModule.forRoot({
+          role: 'worker',
+          redisUrl: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          attempts: config.JOB_ATTEMPTS,
+          backoffMs: config.JOB_BACKOFF_MS,
+        }),
+        BacklogWriterModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        anthropicClientProvider,
+        InitializerHandler,
+        AgentSessionProcessor,
+        DatabaseHealthIndicator,
+        RedisHealthIndicator,
+      ],
+    };
+  }
+}

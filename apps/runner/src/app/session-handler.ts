@@ -1,0 +1,21 @@
+import { JobName, JobPayloads } from '@autocoder/shared-contracts';
+
+export interface SessionContext {
+  /** 1-based attempt of this job. */
+  attempt: number;
+  maxAttempts: number;
+  runnerId: string;
+  /** Aborted when the session must stop now (shutdown past its grace period). */
+  signal: AbortSignal;
+  /** Pauses the whole queue, on every runner, for this long. */
+  rateLimit(ms: number): Promise<void>;
+}
+
+export interface SessionHandler<N extends JobName> {
+  handle(data: JobPayloads[N], context: SessionContext): Promise<unknown>;
+}
+
+/** Thrown by a handler that gave its session back to the queue unfinished. */
+export class SessionReleasedError extends Error {
+  override name = 'SessionReleasedError';
+}
