@@ -1,4 +1,6 @@
 import { AppConfig } from '@autocoder/server-config';
+import { requestIdFor } from '@autocoder/server-observability';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -22,6 +24,11 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // The request id first, so even a body-parser rejection answers with it.
+  app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
+    req.id = requestIdFor(req, res);
+    next();
+  });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');

@@ -1,29 +1,43 @@
 import { ApiErrorIssue, UuidSchema } from '@autocoder/shared-contracts';
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { createZodValidationPipe } from 'nestjs-zod';
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 
-function issuesOf(error: ZodError, prefix: string): ApiErrorIssue[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
+/** Field-level reasons, with the part of the request they are in (body.steps.2, query.limit). */
+export function issuesOf(error: ZodError, where: string): ApiErrorIssue[] {
+  return error.issues.flatMap((issue) => {
+    const base = [where, ...issue.path.map(String)];
+    // Unknown fields are reported one by one, each at its own path.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'unknown field' }));
+    }
+    return [{ path: base.join('.'), message: issue.message }];
+  });
+}
+
+function schemaOf(metatype: unknown): ZodType | undefined {
+  const schema: unknown = (metatype as { schema?: unknown } | undefined)?.schema;
+  return (metatype as { isZodDto?: unknown } | undefined)?.isZodDto === true ? (schema as ZodType) : undefined;
 }
 
 /**
- * Validates every @Body/@Query typed with a zod DTO; strict schemas reject unknown fields.
+ * Validates every @Body and @Query typed with a DTO made by createZodDto (the same schema
+ * generates the OpenAPI description); the contract's strict schemas reject unknown fields.
  * Failures are 400 with one issue per field.
  */
-export const ApiValidationPipe = createZodValidationPipe({
-  strictSchemaDeclaration: false,
-  createValidationException: (error: unknown) => {
-    const zodError = error as ZodError;
-    return new BadRequestException({
-      message: 'The request is not valid.',
-      issues: issuesOf(zodError, 'request'),
+@Injectable()
+export class ApiValidationPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const schema = schemaOf(metadata.metatype);
+    if (!schema || (metadata.type !== 'body' && metadata.type !== 'query')) return value;
+    // A POST without a body arrives as undefined; validate it as an empty object.
+    const parsed = schema.safeParse(value ?? {});
+    if (parsed.success) return parsed.data;
+    throw new BadRequestException({
+      message: `The request ${metadata.type} is not valid.`,
+      issues: issuesOf(parsed.error, metadata.type),
     });
-  },
-});
+  }
+}
 
 /** Path ids are UUIDs; anything else is a 400 naming the parameter, never a database error. */
 @Injectable()

@@ -120,7 +120,7 @@ export const ENV_DEFINITIONS = {
     doc: { description: 'Override of the Claude API address.', usedBy: ['runner'] },
   },
   ANTHROPIC_MODEL: {
-    schema: z.string().min(1).default('claude-sonnet-4-5'),
+    schema: z.string().min(1).default('claude-sonnet-5-5'),
     doc: { description: 'Model of initializer sessions.', usedBy: ['runner'] },
   },
   LLM_FAKE_URL: {

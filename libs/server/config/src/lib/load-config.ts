@@ -34,9 +34,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export function describeConfig(config: AppConfig): Record<string, unknown> {
   return Object.fromEntries(
     (Object.keys(ENV_DEFINITIONS) as EnvName[]).map((name) => {
-      const doc: { sensitive?: boolean } = ENV_DEFINITIONS[name].doc;
+      const doc = ENV_DEFINITIONS[name].doc;
+      const sensitive = 'sensitive' in doc && doc.sensitive;
       const value = config[name];
-      return [name, doc.sensitive && value !== undefined ? '***' : value];
+      return [name, sensitive && value !== undefined ? '***' : value];
     }),
   );
 }

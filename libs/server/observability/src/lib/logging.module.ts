@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { REDACTED_PATHS } from './redaction';
@@ -18,10 +18,12 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: options.level,
             base: { service: options.service },
-            genReqId: requestIdFor,
+            // Reuse an id assigned earlier in the pipeline (the api sets it before body parsing).
+            genReqId: (req, res) => (typeof req.id === 'string' ? req.id : requestIdFor(req, res)),
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             // Health probes and scrapes would drown the useful lines.
             autoLogging: {

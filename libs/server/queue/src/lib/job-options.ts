@@ -15,18 +15,16 @@ export function jobOptionsFor<N extends JobName>(
   data: JobPayloads[N],
   retry: RetryPolicy,
 ): JobsOptions {
-  switch (name) {
-    case JobName.InitializerSession:
-      return {
-        jobId: data.runId,
-        attempts: retry.attempts,
-        backoff: { type: 'exponential', delay: retry.backoffMs },
-        removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
-        removeOnFail: false,
-      };
-    default: {
-      const unknown: never = name;
-      throw new Error(`no job options for ${String(unknown)}`);
-    }
-  }
+  return JOB_OPTIONS[name](data, retry);
 }
+
+/** Complete by type: a new JobName without options does not compile. */
+const JOB_OPTIONS: { readonly [N in JobName]: (data: JobPayloads[N], retry: RetryPolicy) => JobsOptions } = {
+  [JobName.InitializerSession]: (data, retry) => ({
+    jobId: data.runId,
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+    removeOnFail: false,
+  }),
+};

@@ -3,6 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { jobOptionsFor, RetryPolicy } from './job-options';
 
 export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
@@ -49,7 +50,8 @@ export class JobQueueService {
 
   /** Round trip to Redis, for readiness. */
   async ping(timeoutMs = 1000): Promise<void> {
-    const client = await this.queue(QueueName.AgentSession).client;
+    // BullMQ types its connection narrowly; underneath it is the ioredis client we configured.
+    const client = (await this.queue(QueueName.AgentSession).client) as unknown as Redis;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

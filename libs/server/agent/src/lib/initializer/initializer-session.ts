@@ -109,7 +109,7 @@ export async function runInitializerSession(
       reasons ? `the model produced no valid backlog (${reasons})` : 'the model finished without creating a backlog',
     );
   }
-  return { ...written, turns: messages.filter((m) => m.role === 'assistant').length };
+  return { featuresCreated: written.created, dependencies: written.dependencies, turns: messages.filter((m) => m.role === 'assistant').length };
 }
 
 async function handleToolUse(

@@ -17,11 +17,20 @@ const SONNET: ModelInfo = {
   cacheWritePerMTok: 3.75,
 };
 
+const OPUS: ModelInfo = { ...SONNET, inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25 };
+const HAIKU: ModelInfo = { ...SONNET, inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 };
+
+/** List prices per tier; check them against the provider's price list when adding a model. */
 export const MODEL_CATALOGUE: Readonly<Record<string, ModelInfo>> = {
+  'claude-sonnet-5-5': SONNET,
+  'claude-sonnet-5': SONNET,
+  'claude-sonnet-4-6': SONNET,
   'claude-sonnet-4-5': SONNET,
-  'claude-sonnet-4-0': SONNET,
-  'claude-opus-4-1': { ...SONNET, inputPerMTok: 15, outputPerMTok: 75, cacheReadPerMTok: 1.5, cacheWritePerMTok: 18.75 },
-  'claude-haiku-4-5': { ...SONNET, inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 },
+  'claude-opus-5-5': OPUS,
+  'claude-opus-5': OPUS,
+  'claude-opus-4-5': OPUS,
+  'claude-haiku-5-5': HAIKU,
+  'claude-haiku-4-5': HAIKU,
 };
 
 /** Unknown models are priced as Sonnet, so spend is never silently reported as zero. */

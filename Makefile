@@ -1,0 +1,64 @@
+# AutoCoder: the two commands are `make dev` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NX_DAEMON ?= false
+export NX_NO_CLOUD ?= true
+
+DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/autocoder
+REDIS_URL ?= redis://127.0.0.1:6379
+export DATABASE_URL REDIS_URL
+
+APPS := api,runner,llm-fake,admin
+
+.PHONY: help dev test install services test-tools migrate migration build seed start lint format format-check docs-config clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+dev: install services migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
+	node tools/dev/start.mjs
+
+test: install services test-tools build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
+	node tools/test/run-all.mjs
+
+install: node_modules/.install-stamp ## npm ci (when package-lock.json changed) and generate the Prisma client
+	npm run --silent db:generate
+
+node_modules/.install-stamp: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+services: ## Make sure Postgres and Redis are reachable (start or install them where possible)
+	bash tools/dev/ensure-services.sh
+
+test-tools: ## Install Chromium and docker-compose from the distribution when missing
+	bash tools/dev/ensure-test-tools.sh
+
+migrate: install ## Apply prisma/migrations to DATABASE_URL (creates the database if needed)
+	node tools/prisma/migrate.mjs deploy
+
+migration: install ## Create a migration from schema changes: make migration NAME=add_x
+	@test -n "$(NAME)" || (echo "usage: make migration NAME=some_change" && exit 1)
+	node tools/prisma/migrate.mjs create $(NAME)
+
+build: install ## Build api, runner, llm-fake and the console into dist/
+	npx nx run-many -t build -p $(APPS) --parallel=2 --outputStyle=static
+
+seed: ## Create the demo project through the running api (idempotent)
+	node tools/dev/seed-demo.mjs
+
+lint: install ## ESLint with Nx module boundaries, on every project
+	npx nx run-many -t lint --parallel=2 --outputStyle=static
+
+format: ## Prettier, in place
+	npx prettier --write .
+
+format-check: ## Prettier, check only
+	npx prettier --check .
+
+docs-config: ## Regenerate docs/configuration.md from the configuration schema
+	node -r @swc-node/register tools/docs/configuration-doc.ts > docs/configuration.md
+
+clean: ## Remove build output and caches
+	rm -rf dist tmp .nx/cache coverage
+

@@ -1,0 +1,97 @@
+import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
+import { startLlmFake, LlmFakeServer } from '@autocoder/server-llm-fake';
+import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export interface Stack {
+  db: TestDatabase;
+  fake: LlmFakeServer;
+  api: ServiceProcess;
+  apiUrl: string;
+  runners: ServiceProcess[];
+  /** Environment shared by api and runners (same Redis, same prefix, same database). */
+  env: Record<string, string>;
+  startRunner(extra?: Record<string, string>): Promise<ServiceProcess>;
+  startApi(extra?: Record<string, string>): Promise<{ api: ServiceProcess; url: string }>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  runners?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * The real platform on this machine: a fresh database, llm-fake, the built api and runner
+ * processes on the shared Redis under a unique queue prefix.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  const fake = await startLlmFake({ port: 0, scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios') });
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
+    LLM_PROVIDER: 'demo',
+    LLM_FAKE_URL: fake.url,
+    JOB_ATTEMPTS: '2',
+    JOB_BACKOFF_MS: '300',
+    JOB_LOCK_MS: '10000',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...options.env,
+  };
+  const processes: ServiceProcess[] = [];
+
+  const startApi = async (extra: Record<string, string> = {}) => {
+    const port = await freePort();
+    const api = ServiceProcess.start('api', { ...env, API_PORT: String(port), ...extra });
+    processes.push(api);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/health/live`).catch((err: Error) => {
+      throw new Error(`${err.message}\napi output:\n${api.output().join('\n')}`);
+    });
+    return { api, url };
+  };
+
+  const startRunner = async (extra: Record<string, string> = {}) => {
+    const port = await freePort();
+    const runner = ServiceProcess.start('runner', {
+      ...env,
+      RUNNER_HEALTH_PORT: String(port),
+      RUNNER_ID: `runner-${processes.length}`,
+      ...extra,
+    });
+    processes.push(runner);
+    await waitForHttp(`http://127.0.0.1:${port}/health`).catch((err: Error) => {
+      throw new Error(`${err.message}\nrunner output:\n${runner.output().join('\n')}`);
+    });
+    return runner;
+  };
+
+  try {
+    const { api, url } = await startApi();
+    const runners: ServiceProcess[] = [];
+    for (let i = 0; i < (options.runners ?? 1); i++) runners.push(await startRunner());
+    return {
+      db,
+      fake,
+      api,
+      apiUrl: url,
+      runners,
+      env,
+      startRunner,
+      startApi,
+      async stop() {
+        await Promise.all(processes.map((p) => p.stop()));
+        await fake.close();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await fake.close();
+    await db.drop();
+    throw err;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/free-port';
+export * from './lib/wait-for';
+export * from './lib/service-process';

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Tools the test suite needs beyond npm packages: Debian's Chromium (browser tests drive it with
+# playwright-core; no browser download is possible here) and docker-compose (validates the
+# compose file without a Docker engine).
+set -euo pipefail
+say() { printf '[test-tools] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+missing=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+[ ${#missing[@]} -eq 0 ] && { say "chromium and docker-compose present"; exit 0; }
+
+if command -v apt-get >/dev/null; then
+  say "installing ${missing[*]} from the distribution's packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "please install: ${missing[*]} (or set CHROMIUM_PATH to a Chromium binary)"
+  exit 1
+fi
