@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ScenarioPlayer } from './scenario-player';
+
+export type Provider = 'anthropic' | 'gemini';
+
+/** One request as an adapter sees it. */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  body: unknown;
+  player: ScenarioPlayer;
+  /** Sent back as the provider's request-id header. */
+  requestId: string;
+}
+
+/** What the server records about an answered request. */
+export interface Outcome {
+  status: number;
+  scenario: string | null;
+  turn: number | null;
+  model: string | null;
+  stream: boolean;
+}

@@ -1,0 +1,261 @@
+// The Anthropic Messages API as the official SDK uses it: POST /v1/messages (JSON or SSE) and
+// POST /v1/messages/count_tokens.
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Exchange, Outcome } from './adapter';
+import { isRecord, sendJson, splitEvenly, splitText, startEventStream } from './http';
+import {
+  conversationKey,
+  estimateTokens,
+  type ConversationView,
+  type ReplyBlock,
+  type Usage,
+} from './scenario-player';
+import type { StopReason } from './scenarios';
+
+const BlockSchema = z.looseObject({ type: z.string() });
+const MessageSchema = z.looseObject({
+  role: z.enum(['user', 'assistant']),
+  content: z.union([z.string(), z.array(BlockSchema)]),
+});
+const SystemSchema = z.union([
+  z.string(),
+  z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+]);
+
+const CountTokensSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(MessageSchema).min(1),
+  system: SystemSchema.optional(),
+  tools: z.array(z.unknown()).optional(),
+});
+const MessagesSchema = CountTokensSchema.extend({
+  max_tokens: z.int().min(1),
+  stream: z.boolean().optional(),
+});
+
+type MessagesRequest = z.infer<typeof CountTokensSchema>;
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+const DEFAULT_MESSAGES: Record<number, string> = {
+  429: 'Number of request tokens has exceeded your per-minute rate limit (llm-fake scenario).',
+  500: 'Internal server error (llm-fake scenario).',
+  529: 'Overloaded (llm-fake scenario).',
+};
+
+export function sendAnthropicError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(
+    res,
+    status,
+    {
+      type: 'error',
+      error: { type: ERROR_TYPES[status] ?? 'api_error', message },
+      request_id: requestId,
+    },
+    { 'request-id': requestId, ...headers },
+  );
+}
+
+function hasApiKey(ex: Exchange): boolean {
+  const key = ex.req.headers['x-api-key'];
+  const auth = ex.req.headers.authorization;
+  return (
+    (typeof key === 'string' && key !== '') ||
+    (typeof auth === 'string' && auth.startsWith('Bearer '))
+  );
+}
+
+function blockText(block: Record<string, unknown>): string {
+  const type = block['type'];
+  if (type === 'text' && typeof block['text'] === 'string') return block['text'];
+  if (type === 'tool_result') return contentText(block['content']);
+  return '';
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content.filter(isRecord).map(blockText).filter(Boolean).join('\n');
+  return '';
+}
+
+function view(request: MessagesRequest): ConversationView {
+  const system = request.system === undefined ? '' : contentText(request.system);
+  const firstUser = request.messages.find((m) => m.role === 'user');
+  return {
+    text: [system, ...request.messages.map((m) => contentText(m.content))].join('\n'),
+    turn: request.messages.filter((m) => m.role === 'assistant').length,
+    firstUserText: firstUser
+      ? contentText(firstUser.content) || JSON.stringify(firstUser.content)
+      : '',
+    inputChars: JSON.stringify({
+      system: request.system,
+      messages: request.messages,
+      tools: request.tools,
+    }).length,
+  };
+}
+
+function parse<T extends z.ZodType>(ex: Exchange, schema: T): z.output<T> | undefined {
+  if (!hasApiKey(ex)) {
+    sendAnthropicError(ex.res, 401, 'x-api-key header is required', ex.requestId);
+    return undefined;
+  }
+  const parsed = schema.safeParse(ex.body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    sendAnthropicError(ex.res, 400, `${where}${issue?.message ?? 'invalid request'}`, ex.requestId);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+export function handleCountTokens(ex: Exchange): Outcome {
+  const request = parse(ex, CountTokensSchema);
+  const model = isRecord(ex.body) && typeof ex.body['model'] === 'string' ? ex.body['model'] : null;
+  if (!request)
+    return { status: ex.res.statusCode, scenario: null, turn: null, model, stream: false };
+  sendJson(
+    ex.res,
+    200,
+    { input_tokens: estimateTokens(view(request).inputChars) },
+    { 'request-id': ex.requestId },
+  );
+  return { status: 200, scenario: null, turn: null, model: request.model, stream: false };
+}
+
+function toWireBlock(block: ReplyBlock): Record<string, unknown> {
+  return block.type === 'text'
+    ? { type: 'text', text: block.text }
+    : { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+}
+
+function wireUsage(usage: Usage, outputTokens = usage.outputTokens): Record<string, unknown> {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: outputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    service_tier: 'standard',
+  };
+}
+
+export function handleMessages(ex: Exchange): Outcome {
+  const request = parse(ex, MessagesSchema);
+  const model = isRecord(ex.body) && typeof ex.body['model'] === 'string' ? ex.body['model'] : null;
+  const stream = isRecord(ex.body) && ex.body['stream'] === true;
+  if (!request) return { status: ex.res.statusCode, scenario: null, turn: null, model, stream };
+
+  const conversation = view(request);
+  const { scenario, turn, answer } = ex.player.decide(conversation);
+  const outcome = (status: number): Outcome => ({
+    status,
+    scenario: scenario?.name ?? null,
+    turn,
+    model: request.model,
+    stream,
+  });
+
+  if (answer.kind === 'unmatched') {
+    sendAnthropicError(
+      ex.res,
+      400,
+      'llm-fake: no scenario marker in the request and no default scenario',
+      ex.requestId,
+    );
+    return outcome(400);
+  }
+  if (answer.kind === 'failure') {
+    const headers: Record<string, string> =
+      answer.retryAfter === undefined ? {} : { 'retry-after': String(answer.retryAfter) };
+    sendAnthropicError(
+      ex.res,
+      answer.status,
+      answer.message ?? DEFAULT_MESSAGES[answer.status] ?? 'error',
+      ex.requestId,
+      headers,
+    );
+    return outcome(answer.status);
+  }
+
+  const id = `msg_${scenario?.name ?? 'none'}_${turn}_${conversationKey(conversation.firstUserText)}`;
+  const message = {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: request.model,
+    content: answer.blocks.map(toWireBlock),
+    stop_reason: answer.stopReason,
+    stop_sequence: null,
+    usage: wireUsage(answer.usage),
+  };
+  if (stream) {
+    writeStream(
+      ex,
+      { ...message, content: [], stop_reason: null },
+      answer.blocks,
+      answer.stopReason,
+      answer.usage,
+    );
+  } else {
+    sendJson(ex.res, 200, message, { 'request-id': ex.requestId });
+  }
+  return outcome(200);
+}
+
+function writeStream(
+  ex: Exchange,
+  start: Record<string, unknown>,
+  blocks: ReplyBlock[],
+  stopReason: StopReason,
+  usage: Usage,
+): void {
+  const { res } = ex;
+  const send = (type: string, data: Record<string, unknown>): void => {
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  };
+  startEventStream(res, { 'request-id': ex.requestId });
+  // The real API reports a token or so of output at the start and the total at the end.
+  send('message_start', { message: { ...start, usage: wireUsage(usage, 1) } });
+  send('ping', {});
+  blocks.forEach((block, index) => {
+    if (block.type === 'text') {
+      send('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      for (const text of splitText(block.text, 24)) {
+        send('content_block_delta', { index, delta: { type: 'text_delta', text } });
+      }
+    } else {
+      send('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+      });
+      for (const partial_json of splitEvenly(JSON.stringify(block.input), 64)) {
+        send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } });
+      }
+    }
+    send('content_block_stop', { index });
+  });
+  send('message_delta', {
+    delta: { stop_reason: stopReason, stop_sequence: null },
+    usage: { output_tokens: usage.outputTokens },
+  });
+  send('message_stop', {});
+  res.end();
+}
