@@ -16,6 +16,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
     const requestId = typeof req.id === 'string' ? req.id : undefined;
+    // Health checks answer 503 with terminus's own report (which part is down); keep it whole.
+    if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
+      res.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception, requestId);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
@@ -56,4 +61,8 @@ function isBodyParserError(e: unknown): e is { status: number; message: string }
   if (typeof e !== 'object' || e === null) return false;
   const status = (e as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500 && typeof (e as { type?: unknown }).type === 'string';
+}
+
+function isHealthReport(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'details' in body && (body as { status?: unknown }).status === 'error';
 }

@@ -13,7 +13,7 @@ import { JobQueueService } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from './errors';
 import { ProjectsService } from './projects.service';
-import { progressOf, runEventView, runView } from './views';
+import { emptyCounts, progressOf, runEventView, runView } from './views';
 
 /** Most events returned with a run; the log of a long session is paged by id. */
 const MAX_EVENTS = 500;
@@ -101,8 +101,7 @@ export class RunsService {
     ]);
     const runs = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
     for (const g of byStatus) runs[g.status] = g._count._all;
-    const statusCounts = counts ?? (await this.projects.countsFor([])).get(projectId);
-    const c = statusCounts ?? { pending: 0, in_progress: 0, needs_input: 0, passing: 0, failing: 0 };
+    const c = counts ?? emptyCounts();
     return {
       projectId,
       counts: c,

@@ -31,45 +31,51 @@ export class JobQueueService {
   async enqueue(job: AnyJob): Promise<Job> {
     const queue = this.queue(JOB_QUEUE[job.name]);
     const options = jobOptionsFor(job.name, job.data, this.settings);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        queue.add(job.name, job.data, options),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS);
-        }),
-      ]);
+      return await withTimeout(queue.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS);
     } catch (err) {
       throw new ServiceUnavailableException(
         `The job queue is unavailable (${err instanceof Error ? err.message : String(err)}); try again shortly.`,
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   /** Round trip to Redis, for readiness. */
   async ping(timeoutMs = 1000): Promise<void> {
-    // BullMQ types its connection narrowly; underneath it is the ioredis client we configured.
-    const client = (await this.queue(QueueName.AgentSession).client) as unknown as Redis;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        client.ping(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    // BullMQ's client getter waits for a connection, so the timeout covers it too.
+    await withTimeout(
+      (async () => {
+        // BullMQ types its connection narrowly; underneath it is the ioredis client we configured.
+        const client = (await this.queue(QueueName.AgentSession).client) as unknown as Redis;
+        await client.ping();
+      })(),
+      timeoutMs,
+    );
   }
 
   /** Number of workers (runner processes × queues) currently connected per queue. */
-  async workerCounts(): Promise<Record<QueueName, number>> {
-    const entries = await Promise.all(
-      Object.values(QueueName).map(async (name) => [name, (await this.queue(name).getWorkers()).length] as const),
+  async workerCounts(timeoutMs = 1000): Promise<Record<QueueName, number>> {
+    const entries = await withTimeout(
+      Promise.all(
+        Object.values(QueueName).map(async (name) => [name, (await this.queue(name).getWorkers()).length] as const),
+      ),
+      timeoutMs,
     );
     return Object.fromEntries(entries) as Record<QueueName, number>;
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms` (Redis calls wait for a connection). */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

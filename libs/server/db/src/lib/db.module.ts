@@ -1,0 +1,16 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
+import { PrismaService } from './prisma.service';
+
+/** Provides PrismaService to the whole application; import once, in the root module. */
+@Global()
+@Module({})
+export class DbModule {
+  static forRoot(options: DbModuleOptions): DynamicModule {
+    return {
+      module: DbModule,
+      providers: [{ provide: DB_MODULE_OPTIONS, useValue: options }, PrismaService],
+      exports: [PrismaService],
+    };
+  }
+}

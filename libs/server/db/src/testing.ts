@@ -1,0 +1,2 @@
+// Test helpers, imported as '@autocoder/server-db/testing'; never from application code.
+export * from './testing/test-database';
