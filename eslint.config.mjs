@@ -1,54 +1,103 @@
-import nx from "@nx/eslint-plugin";
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier/flat';
+
+// Test sources: unit specs beside the code, integration/e2e specs, jest set-up files and the
+// e2e projects. They may use `any` for fixtures; production code may not.
+const TEST_FILES = [
+  '**/*.spec.ts',
+  '**/*.int-spec.ts',
+  '**/*.e2e-spec.ts',
+  '**/test-setup.ts',
+  '**/jest.config.{ts,cts}',
+  // Matches while the e2e projects lint with this root config (they have none of their own).
+  'apps/*-e2e/**/*.ts',
+];
+
+// Libraries of every type. A library never imports an app or an e2e project.
+const LIB_TYPES = ['type:contracts', 'type:feature', 'type:data-access', 'type:util', 'type:ui'];
 
 export default [
-    ...nx.configs["flat/base"],
-    ...nx.configs["flat/typescript"],
-    ...nx.configs["flat/javascript"],
-    {
-        ignores: [
-            "**/dist",
-            "**/out-tsc"
-        ]
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/coverage',
+      '**/node_modules',
+      'tmp',
+      '.nx',
+      '.angular',
+      // Prisma client generated from prisma/schema.prisma.
+      'libs/server/db/src/generated',
+    ],
+  },
+  {
+    files: [
+      '**/*.ts',
+      '**/*.tsx',
+      '**/*.cts',
+      '**/*.mts',
+      '**/*.js',
+      '**/*.jsx',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+          // Every matching constraint applies: a project tagged scope:server and type:app must
+          // satisfy both the scope:server and the type:app rule.
+          depConstraints: [
+            // Scopes: shared code stays framework-free; the console never reaches into server
+            // code and the server never into console code.
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            {
+              sourceTag: 'scope:server',
+              onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'],
+            },
+            { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:shared'] },
+
+            // Contracts (DTO schemas, queue/job names, payloads, events) depend on nothing of ours.
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+
+            // Apps depend on libraries as their scope allows, never on another app.
+            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
+
+            // End-to-end suites drive the apps over HTTP and queues; they may import server and
+            // shared libraries (helpers, contracts) but no app code.
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'],
+              notDependOnLibsWithTags: ['type:app', 'type:e2e'],
+            },
+
+            // Libraries never import apps or e2e projects.
+            ...LIB_TYPES.map((sourceTag) => ({
+              sourceTag,
+              notDependOnLibsWithTags: ['type:app', 'type:e2e'],
+            })),
+          ],
+        },
+      ],
     },
-    {
-        files: [
-            "**/*.ts",
-            "**/*.tsx",
-            "**/*.js",
-            "**/*.jsx"
-        ],
-        rules: {
-            "@nx/enforce-module-boundaries": [
-                "error",
-                {
-                    enforceBuildableLibDependency: true,
-                    allow: [
-                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
-                    ],
-                    depConstraints: [
-                        {
-                            sourceTag: "*",
-                            onlyDependOnLibsWithTags: [
-                                "*"
-                            ]
-                        }
-                    ]
-                }
-            ]
-        }
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.cts', '**/*.mts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
     },
-    {
-        files: [
-            "**/*.ts",
-            "**/*.tsx",
-            "**/*.cts",
-            "**/*.mts",
-            "**/*.js",
-            "**/*.jsx",
-            "**/*.cjs",
-            "**/*.mjs"
-        ],
-        // Override or add rules here
-        rules: {}
-    }
+  },
+  {
+    files: TEST_FILES,
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'warn',
+    },
+  },
+  // Last, so that formatting is Prettier's business alone.
+  prettier,
 ];

@@ -30,7 +30,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 start_with_docker() {
   command -v docker >/dev/null && docker info >/dev/null 2>&1 || return 1
   say "starting $1 with docker compose"
-  docker compose up -d "$1"
+  docker compose -f deploy/compose.dev.yml up -d "$1"
 }
 
 start_pg_debian() {
@@ -73,7 +73,7 @@ elif start_pg_debian && pg_up; then :
 else
   ok=0
   say "PostgreSQL is not reachable on ${PG_HOST}:${PG_PORT} and could not be started here. Run one of:"
-  say "  docker compose up -d postgres"
+  say "  docker compose -f deploy/compose.dev.yml up -d postgres"
   say "  sudo apt-get install -y postgresql && sudo pg_ctlcluster \$(ls /etc/postgresql) main start"
 fi
 
@@ -83,7 +83,7 @@ elif start_redis_debian && wait_up redis redis_up; then :
 else
   ok=0
   say "Redis is not reachable on ${REDIS_HOST}:${REDIS_PORT} and could not be started here. Run one of:"
-  say "  docker compose up -d redis"
+  say "  docker compose -f deploy/compose.dev.yml up -d redis"
   say "  sudo apt-get install -y redis-server && redis-server --daemonize yes --bind 127.0.0.1 --port 6379"
 fi
 

@@ -1,0 +1,235 @@
+// Validates docker-compose.yml with the real `docker-compose config` (no engine needed) and
+// checks the properties the deployment relies on.
+import { ENV_DEFINITIONS } from '@autocoder/server-config';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parse } from 'yaml';
+import {
+  REPO_ROOT,
+  SECRET_NAME,
+  URL_WITH_PASSWORD,
+  envToMap,
+  readText,
+  repoPath,
+} from './deploy-test-utils';
+
+interface ComposeService {
+  image?: string;
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: Record<string, { condition?: string }> | string[];
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  restart?: string;
+  deploy?: { replicas?: number };
+  secrets?: (string | { source: string })[];
+  ports?: unknown[];
+  volumes?: (string | { source?: string; target?: string })[];
+  networks?: Record<string, unknown> | string[];
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  secrets?: Record<string, { file?: string; environment?: string; external?: boolean }>;
+  networks?: Record<string, { internal?: boolean } | null>;
+}
+
+const INSTALL_HINT =
+  'docker-compose is not installed: run `apt-get update && apt-get install -y docker-compose` ' +
+  '(the Makefile installs it). This check is never skipped.';
+
+function runComposeConfig(): { status: number | null; stdout: string; stderr: string } {
+  // A minimal environment, so `${VAR:-default}` interpolation gives the committed defaults
+  // whatever the caller's shell exports.
+  const result = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp' },
+    timeout: 30000,
+  });
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(INSTALL_HINT);
+    throw result.error;
+  }
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function dependsOn(service: ComposeService): Record<string, string | undefined> {
+  const deps = service.depends_on;
+  if (!deps) return {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v?.condition]));
+}
+
+function commandArgs(command: string | string[] | undefined): string[] {
+  if (!command) return [];
+  return Array.isArray(command) ? command : command.split(/\s+/);
+}
+
+function secretNames(service: ComposeService): string[] {
+  return (service.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+}
+
+describe('docker-compose.yml', () => {
+  let compose: ComposeFile;
+  let services: [string, ComposeService][];
+
+  beforeAll(() => {
+    const result = runComposeConfig();
+    if (result.status !== 0) {
+      throw new Error(`docker-compose config exited ${result.status}:\n${result.stderr}`);
+    }
+    compose = parse(result.stdout) as ComposeFile;
+    services = Object.entries(compose.services);
+  });
+
+  it('is valid for docker-compose (config exits 0)', () => {
+    const result = runComposeConfig();
+    expect(result.stderr).not.toMatch(/ERROR/);
+    expect(result.status).toBe(0);
+  });
+
+  it('defines the whole platform', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['admin', 'api', 'llm-fake', 'migrate', 'postgres', 'redis', 'runner', 'traefik'].sort(),
+    );
+    expect(compose.services['postgres'].image).toMatch(/^postgres:15/);
+    expect(compose.services['redis'].image).toMatch(/^redis:7/);
+    expect(compose.services['traefik'].image).toMatch(/^traefik:v3/);
+  });
+
+  it('runs two runner replicas', () => {
+    expect(compose.services['runner'].deploy?.replicas).toBe(2);
+  });
+
+  it('runs Redis with the append-only file', () => {
+    const args = commandArgs(compose.services['redis'].command);
+    const i = args.indexOf('--appendonly');
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(args[i + 1]).toBe('yes');
+  });
+
+  it('migrates before api and runner start, and migrate waits for Postgres', () => {
+    expect(dependsOn(compose.services['api'])['migrate']).toBe('service_completed_successfully');
+    expect(dependsOn(compose.services['runner'])['migrate']).toBe('service_completed_successfully');
+    expect(dependsOn(compose.services['migrate'])['postgres']).toBe('service_healthy');
+    expect(dependsOn(compose.services['api'])['redis']).toBe('service_healthy');
+    expect(commandArgs(compose.services['migrate'].command).join(' ')).toContain(
+      'tools/prisma/migrate.mjs deploy',
+    );
+    expect(compose.services['migrate'].restart).toBe('no');
+  });
+
+  it('gives every long-running service a health check and a restart policy', () => {
+    for (const [name, service] of services) {
+      expect({ name, restart: service.restart ?? null }).toEqual({
+        name,
+        restart: expect.any(String),
+      });
+      if (name === 'migrate') continue;
+      const test = service.healthcheck?.test;
+      const disabled =
+        service.healthcheck?.disable === true ||
+        (Array.isArray(test) ? test[0] === 'NONE' : test === 'NONE');
+      expect({ name, hasHealthcheck: Boolean(test) && !disabled }).toEqual({
+        name,
+        hasHealthcheck: true,
+      });
+      expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+    }
+  });
+
+  it('has no plaintext secret in any environment', () => {
+    const problems: string[] = [];
+    for (const [name, service] of services) {
+      for (const [key, value] of Object.entries(envToMap(service.environment))) {
+        if (value === undefined || value === '') continue;
+        if (SECRET_NAME.test(key)) {
+          if (!key.endsWith('_FILE')) problems.push(`${name}: ${key} has a literal value`);
+          else if (!value.startsWith('/run/secrets/'))
+            problems.push(`${name}: ${key} should point into /run/secrets/, not ${value}`);
+        }
+        if (URL_WITH_PASSWORD.test(value)) problems.push(`${name}: ${key} embeds a password`);
+      }
+      const args = commandArgs(service.command).join(' ');
+      if (/--requirepass\s+\S/.test(args) && !args.includes('/run/secrets/')) {
+        problems.push(`${name}: password on the command line`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('reads secrets from gitignored files under deploy/secrets, each with an .example', () => {
+    const secrets = compose.secrets ?? {};
+    expect(Object.keys(secrets).sort()).toEqual(
+      ['anthropic_api_key', 'database_url', 'postgres_password'].sort(),
+    );
+    const gitignore = readText('.gitignore');
+    expect(gitignore).toMatch(/^\/?deploy\/secrets\/\*$/m);
+    expect(gitignore).toMatch(/^!\/?deploy\/secrets\/\*\.example$/m);
+    for (const [name, secret] of Object.entries(secrets)) {
+      expect(secret.file).toBe(repoPath('deploy', 'secrets', name));
+      expect({ name, example: existsSync(`${secret.file}.example`) }).toEqual({
+        name,
+        example: true,
+      });
+    }
+    expect(secretNames(compose.services['postgres'])).toContain('postgres_password');
+    expect(envToMap(compose.services['postgres'].environment)['POSTGRES_PASSWORD_FILE']).toBe(
+      '/run/secrets/postgres_password',
+    );
+    for (const app of ['api', 'runner']) {
+      expect(secretNames(compose.services[app])).toContain('database_url');
+      expect(envToMap(compose.services[app].environment)['DATABASE_URL_FILE']).toBe(
+        '/run/secrets/database_url',
+      );
+    }
+  });
+
+  it('configures api and runner only with variables of the config schema', () => {
+    const known = new Set(Object.keys(ENV_DEFINITIONS));
+    for (const app of ['api', 'runner', 'migrate']) {
+      for (const key of Object.keys(envToMap(compose.services[app].environment))) {
+        const name = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : key;
+        expect({ app, key, known: known.has(name) }).toEqual({ app, key, known: true });
+      }
+    }
+  });
+
+  it('points api and runner at the same Redis and queue prefix, listening on all interfaces', () => {
+    const api = envToMap(compose.services['api'].environment);
+    const runner = envToMap(compose.services['runner'].environment);
+    expect(api['REDIS_URL']).toBeDefined();
+    expect(runner['REDIS_URL']).toBe(api['REDIS_URL']);
+    expect(runner['QUEUE_PREFIX']).toBe(api['QUEUE_PREFIX']);
+    expect(api['API_HOST']).toBe('0.0.0.0');
+    expect(runner['RUNNER_HEALTH_HOST']).toBe('0.0.0.0');
+    expect(runner['LLM_PROVIDER']).toBe('demo');
+    expect(runner['LLM_FAKE_URL']).toMatch(/^http:\/\/llm-fake:/);
+    expect(runner['ANTHROPIC_API_KEY_FILE']).toBe('/run/secrets/anthropic_api_key');
+  });
+
+  it('publishes only Traefik, and keeps Postgres and Redis on an internal network', () => {
+    for (const [name, service] of services) {
+      if (name !== 'traefik')
+        expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+    }
+    expect(compose.networks?.['backend']?.internal).toBe(true);
+    for (const name of ['postgres', 'redis']) {
+      const networks = compose.services[name].networks ?? {};
+      expect(Array.isArray(networks) ? networks : Object.keys(networks)).toEqual(['backend']);
+    }
+  });
+
+  it('mounts the Traefik static and dynamic configuration', () => {
+    const volumes = (compose.services['traefik'].volumes ?? []).map((v) =>
+      typeof v === 'string' ? v : `${v.source}:${v.target}`,
+    );
+    expect(volumes).toContainEqual(
+      expect.stringContaining(`${repoPath('traefik.yml')}:/etc/traefik/traefik.yml`),
+    );
+    expect(volumes).toContainEqual(
+      expect.stringContaining(`${repoPath('deploy', 'traefik')}:/etc/traefik/dynamic`),
+    );
+  });
+});

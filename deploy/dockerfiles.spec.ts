@@ -1,0 +1,73 @@
+// Static checks of the Dockerfiles (no Docker engine on these machines to build them).
+import { existsSync } from 'node:fs';
+import { readText, repoPath } from './deploy-test-utils';
+
+function stages(dockerfile: string): string[] {
+  return [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1]);
+}
+
+/** Files and folders a COPY (without --from) takes from the build context. */
+function contextSources(dockerfile: string): string[] {
+  return [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(.+)$/gim)].flatMap((m) =>
+    m[1].trim().split(/\s+/).slice(0, -1),
+  );
+}
+
+describe('deploy/docker/node-app.Dockerfile', () => {
+  const text = readText('deploy', 'docker', 'node-app.Dockerfile');
+
+  it('has deps, build and runtime stages parameterised by APP', () => {
+    expect(stages(text)).toEqual(['deps', 'build', 'runtime']);
+    expect(text).toMatch(/^FROM node:20-bookworm-slim|^ARG NODE_IMAGE=node:20-bookworm-slim/m);
+    expect(text).toMatch(/^ARG APP$/m);
+    expect(text).toMatch(/npm ci\n/);
+    expect(text).toContain('npm run db:generate && npx nx build "${APP}"');
+    expect(text).toContain('npm ci --omit=dev');
+  });
+
+  it('runs as a non-root user with a health check and the app bundle as command', () => {
+    const runtime = text.slice(text.indexOf('AS runtime'));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK /m);
+    expect(runtime).toContain('node dist/apps/${APP}/main.js');
+    expect(text).toContain('cp -r prisma /staging/prisma');
+    expect(text).toContain('cp -r tools/prisma /staging/tools/prisma');
+    expect(text).toContain('apps/llm-fake/scenarios');
+  });
+
+  it('copies only context files that exist', () => {
+    for (const source of contextSources(text)) {
+      expect({ source, exists: existsSync(repoPath(source)) }).toEqual({ source, exists: true });
+    }
+  });
+});
+
+describe('deploy/docker/admin.Dockerfile', () => {
+  const text = readText('deploy', 'docker', 'admin.Dockerfile');
+
+  it('builds the console with Nx and serves it from unprivileged nginx', () => {
+    expect(stages(text)).toEqual(['deps', 'build', 'runtime']);
+    expect(text).toContain('npx nx build admin');
+    expect(text).toContain('dist/apps/admin/browser');
+    expect(text).toMatch(/NGINX_IMAGE=nginxinc\/nginx-unprivileged/);
+    expect(text).toContain('deploy/docker/admin-nginx.conf');
+    expect(text).toMatch(/^HEALTHCHECK /m);
+  });
+
+  it('copies only context files that exist', () => {
+    for (const source of contextSources(text)) {
+      expect({ source, exists: existsSync(repoPath(source)) }).toEqual({ source, exists: true });
+    }
+  });
+});
+
+describe('deploy/docker/admin-nginx.conf', () => {
+  const conf = readText('deploy', 'docker', 'admin-nginx.conf');
+
+  it('falls back to index.html, never caches it, and caches hashed assets for long', () => {
+    expect(conf).toContain('try_files $uri $uri/ /index.html;');
+    expect(conf).toMatch(/location = \/index\.html \{[^}]*no-cache/);
+    expect(conf).toMatch(/max-age=31536000, immutable/);
+    expect(conf).toContain('listen 8080;');
+  });
+});

@@ -1,0 +1,165 @@
+// Structure of the kustomize base in deploy/k8s (no cluster or kubectl here: the manifests are
+// parsed and checked for the properties the platform relies on).
+import { ENV_DEFINITIONS, EnvName } from '@autocoder/server-config';
+import { existsSync } from 'node:fs';
+import { readYaml, readYamlDocuments, repoPath } from './deploy-test-utils';
+
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  ports?: { name?: string; containerPort: number }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: unknown };
+  }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean };
+}
+interface PodSpec {
+  containers: Container[];
+  restartPolicy?: string;
+  securityContext?: { runAsNonRoot?: boolean };
+}
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: {
+    replicas?: number;
+    template?: { spec: PodSpec };
+    selector?: Record<string, unknown>;
+    ports?: { port: number; targetPort: string | number }[];
+  };
+  data?: Record<string, string>;
+}
+
+const kustomization = readYaml<{ namespace: string; resources: string[] }>(
+  'deploy',
+  'k8s',
+  'kustomization.yaml',
+);
+
+const manifests: Manifest[] = kustomization.resources.flatMap((file) =>
+  readYamlDocuments<Manifest>('deploy', 'k8s', file),
+);
+
+function find(kind: string, name: string): Manifest {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in deploy/k8s`);
+  return found;
+}
+
+function container(kind: string, name: string): Container {
+  return find(kind, name).spec?.template?.spec.containers[0] as Container;
+}
+
+function portNumber(c: Container, port: string | number): number | undefined {
+  return typeof port === 'number' ? port : c.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+describe('deploy/k8s kustomize base', () => {
+  it('lists only files that exist and parse', () => {
+    for (const file of kustomization.resources) {
+      expect({ file, exists: existsSync(repoPath('deploy', 'k8s', file)) }).toEqual({
+        file,
+        exists: true,
+      });
+    }
+    expect(kustomization.namespace).toBe('autocoder');
+    expect(find('Namespace', 'autocoder')).toBeDefined();
+  });
+
+  it('probes the api on /health/ready and /health/live and exposes it as a Service', () => {
+    const api = container('Deployment', 'api');
+    expect(api.readinessProbe?.httpGet?.path).toBe('/health/ready');
+    expect(api.livenessProbe?.httpGet?.path).toBe('/health/live');
+    expect(portNumber(api, api.readinessProbe?.httpGet?.port ?? '')).toBe(3000);
+    expect(find('Service', 'api').spec?.ports?.[0].port).toBe(3000);
+  });
+
+  it('runs two runners probed on /health at port 3001', () => {
+    const runner = find('Deployment', 'runner');
+    expect(runner.spec?.replicas).toBe(2);
+    const c = container('Deployment', 'runner');
+    for (const probe of [c.readinessProbe, c.livenessProbe]) {
+      expect(probe?.httpGet?.path).toBe('/health');
+      expect(portNumber(c, probe?.httpGet?.port ?? '')).toBe(3001);
+    }
+  });
+
+  it('serves the console from an admin Deployment and Service', () => {
+    expect(container('Deployment', 'admin').readinessProbe?.httpGet?.path).toBe('/healthz');
+    expect(find('Service', 'admin').spec?.ports?.[0].port).toBe(8080);
+  });
+
+  it('migrates with the api image in a Job', () => {
+    const job = find('Job', 'autocoder-migrate');
+    expect(job.spec?.template?.spec.restartPolicy).toBe('OnFailure');
+    const c = container('Job', 'autocoder-migrate');
+    expect(c.image).toBe('autocoder/api');
+    expect(c.command).toEqual(['node', 'tools/prisma/migrate.mjs', 'deploy']);
+  });
+
+  it('keeps only non-secret, known variables in the ConfigMap', () => {
+    const data = find('ConfigMap', 'autocoder-config').data ?? {};
+    for (const key of Object.keys(data)) {
+      const def = ENV_DEFINITIONS[key as EnvName] as { doc: { sensitive?: boolean } } | undefined;
+      expect({ key, known: Boolean(def), sensitive: def?.doc.sensitive ?? false }).toEqual({
+        key,
+        known: true,
+        sensitive: false,
+      });
+    }
+  });
+
+  it('takes DATABASE_URL, REDIS_URL and ANTHROPIC_API_KEY from a Secret it does not contain', () => {
+    expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
+    const refs = (c: Container) =>
+      Object.fromEntries(
+        (c.env ?? [])
+          .filter((e) => e.valueFrom?.secretKeyRef)
+          .map((e) => [e.name, e.valueFrom?.secretKeyRef?.name]),
+      );
+    expect(refs(container('Deployment', 'api'))).toMatchObject({
+      DATABASE_URL: 'autocoder-secrets',
+      REDIS_URL: 'autocoder-secrets',
+    });
+    expect(refs(container('Deployment', 'runner'))).toMatchObject({
+      DATABASE_URL: 'autocoder-secrets',
+      REDIS_URL: 'autocoder-secrets',
+      ANTHROPIC_API_KEY: 'autocoder-secrets',
+    });
+    for (const m of manifests) {
+      for (const c of m.spec?.template?.spec.containers ?? []) {
+        for (const e of c.env ?? []) {
+          const sensitive = (ENV_DEFINITIONS[e.name as EnvName]?.doc as { sensitive?: boolean })
+            ?.sensitive;
+          if (sensitive) expect({ name: e.name, literal: e.value }).toEqual({ name: e.name });
+        }
+      }
+    }
+  });
+
+  it('runs every pod as non-root with a read-only root filesystem', () => {
+    for (const m of manifests.filter((x) => x.spec?.template)) {
+      const pod = m.spec?.template?.spec as PodSpec;
+      expect({ name: m.metadata.name, nonRoot: pod.securityContext?.runAsNonRoot }).toEqual({
+        name: m.metadata.name,
+        nonRoot: true,
+      });
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+        });
+      }
+    }
+  });
+});
