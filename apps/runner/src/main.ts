@@ -1,4 +1,5 @@
 import { describeConfig, loadConfig } from '@autocoder/server-config';
+import { closeOnSignals } from '@autocoder/server-observability';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { RunnerModule } from './app/runner.module';
@@ -12,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(RunnerModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  app.enableShutdownHooks();
+  closeOnSignals(app, logger);
   await app.listen(config.RUNNER_HEALTH_PORT, config.RUNNER_HEALTH_HOST);
   logger.log({ config: describeConfig(config), url: await app.getUrl() }, 'runner started');
 }

@@ -1,3 +1,15 @@
-import { Route } from '@angular/router';
+import type { Route } from '@angular/router';
 
-export const appRoutes: Route[] = [];
+// Features load lazily so the first paint only pays for the shell.
+export const appRoutes: Route[] = [
+  { path: '', pathMatch: 'full', redirectTo: 'projects' },
+  {
+    path: 'projects',
+    loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
+  },
+  {
+    path: 'projects/:id',
+    loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
+  },
+  { path: '**', redirectTo: 'projects' },
+];

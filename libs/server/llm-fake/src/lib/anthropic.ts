@@ -213,6 +213,7 @@ export function handleMessages(ex: Exchange): Outcome {
       answer.blocks,
       answer.stopReason,
       answer.usage,
+      answer.delayMs,
     );
   } else {
     sendJson(ex.res, 200, message, { 'request-id': ex.requestId });
@@ -226,6 +227,7 @@ function writeStream(
   blocks: ReplyBlock[],
   stopReason: StopReason,
   usage: Usage,
+  delayMs = 0,
 ): void {
   const { res } = ex;
   const send = (type: string, data: Record<string, unknown>): void => {
@@ -235,6 +237,24 @@ function writeStream(
   // The real API reports a token or so of output at the start and the total at the end.
   send('message_start', { message: { ...start, usage: wireUsage(usage, 1) } });
   send('ping', {});
+  if (delayMs > 0) {
+    // A slow model: the stream stays open, then the rest arrives (unless the client hung up).
+    const timer = setTimeout(() => {
+      if (!res.destroyed) writeBlocks(send, res, blocks, stopReason, usage);
+    }, delayMs);
+    res.once('close', () => clearTimeout(timer));
+    return;
+  }
+  writeBlocks(send, res, blocks, stopReason, usage);
+}
+
+function writeBlocks(
+  send: (type: string, data: Record<string, unknown>) => void,
+  res: Exchange['res'],
+  blocks: ReplyBlock[],
+  stopReason: StopReason,
+  usage: Usage,
+): void {
   blocks.forEach((block, index) => {
     if (block.type === 'text') {
       send('content_block_start', { index, content_block: { type: 'text', text: '' } });

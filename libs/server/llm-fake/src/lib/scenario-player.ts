@@ -25,7 +25,7 @@ export interface Usage {
 }
 
 export type Answer =
-  | { kind: 'reply'; blocks: ReplyBlock[]; stopReason: StopReason; usage: Usage }
+  | { kind: 'reply'; blocks: ReplyBlock[]; stopReason: StopReason; usage: Usage; delayMs: number }
   | {
       kind: 'failure';
       status: FailureStatus;
@@ -94,7 +94,7 @@ export class ScenarioPlayer {
     );
     const stopReason =
       script.stopReason ?? (blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
-    return { scenario, turn, answer: this.reply(blocks, stopReason, view, script.usage) };
+    return { scenario, turn, answer: this.reply(blocks, stopReason, view, script.usage, script.delayMs) };
   }
 
   private reply(
@@ -102,6 +102,7 @@ export class ScenarioPlayer {
     stopReason: StopReason,
     view: ConversationView,
     usage?: { inputTokens?: number; outputTokens?: number },
+    delayMs = 0,
   ): Answer {
     const outChars = blocks.reduce(
       (sum, b) => sum + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length),
@@ -111,6 +112,7 @@ export class ScenarioPlayer {
       kind: 'reply',
       blocks,
       stopReason,
+      delayMs,
       usage: {
         inputTokens: usage?.inputTokens ?? estimateTokens(view.inputChars),
         outputTokens: usage?.outputTokens ?? Math.max(1, estimateTokens(outChars)),

@@ -63,6 +63,7 @@ describe('shipped scenarios', () => {
       'initializer-malformed.json',
       'initializer-rate-limited.json',
       'initializer-server-error.json',
+      'initializer-slow.json',
       'initializer-small.json',
     ]);
     const set = await loadScenarios(SHIPPED_SCENARIOS);

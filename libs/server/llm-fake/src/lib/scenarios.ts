@@ -33,6 +33,8 @@ const TurnSchema = z
     content: z.array(BlockSchema).default([]),
     /** Defaults to tool_use when the turn calls a tool, end_turn otherwise. */
     stopReason: z.enum(STOP_REASONS).optional(),
+    /** A slow model: a streamed answer pauses this long after message_start. */
+    delayMs: z.int().min(0).max(600_000).default(0),
     usage: z
       .strictObject({
         inputTokens: z.int().min(0).optional(),

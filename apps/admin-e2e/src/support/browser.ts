@@ -1,0 +1,21 @@
+import { Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's Chromium (`apt-get install -y chromium`), headless. Playwright's own browser
+ * downloads do not work on these machines, so the system browser is driven instead.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

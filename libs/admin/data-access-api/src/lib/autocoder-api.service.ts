@@ -1,0 +1,76 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type {
+  BoardQuery,
+  BoardView,
+  CreateProjectInput,
+  ListProjectsQuery,
+  ListRunsQuery,
+  Page,
+  ProjectView,
+  RunDetailView,
+  RunView,
+  StartRunInput,
+} from '@autocoder/shared-contracts';
+import type { Observable } from 'rxjs';
+import { API_BASE_URL } from './api-base-url';
+
+type QueryValue = string | number | boolean | undefined | null;
+
+/** Builds query parameters, leaving out what the caller did not set. */
+function toParams(query: Record<string, QueryValue> | undefined): HttpParams {
+  let params = new HttpParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params = params.set(key, String(value));
+  }
+  return params;
+}
+
+/** Typed client of the AutoCoder REST api (`/api/v1`). */
+@Injectable({ providedIn: 'root' })
+export class AutocoderApi {
+  private readonly http = inject(HttpClient);
+  private readonly base = inject(API_BASE_URL);
+
+  listProjects(query?: Partial<ListProjectsQuery>): Observable<Page<ProjectView>> {
+    return this.http.get<Page<ProjectView>>(`${this.base}/projects`, { params: toParams(query) });
+  }
+
+  createProject(input: CreateProjectInput): Observable<ProjectView> {
+    return this.http.post<ProjectView>(`${this.base}/projects`, input);
+  }
+
+  getProject(projectId: string): Observable<ProjectView> {
+    return this.http.get<ProjectView>(`${this.base}/projects/${encodeURIComponent(projectId)}`);
+  }
+
+  getBoard(projectId: string, query?: Partial<BoardQuery>): Observable<BoardView> {
+    return this.http.get<BoardView>(
+      `${this.base}/projects/${encodeURIComponent(projectId)}/board`,
+      {
+        params: toParams(query),
+      },
+    );
+  }
+
+  startRun(projectId: string, input: StartRunInput = { role: 'initializer' }): Observable<RunView> {
+    return this.http.post<RunView>(
+      `${this.base}/projects/${encodeURIComponent(projectId)}/runs`,
+      input,
+    );
+  }
+
+  listRuns(projectId: string, query?: Partial<ListRunsQuery>): Observable<Page<RunView>> {
+    return this.http.get<Page<RunView>>(
+      `${this.base}/projects/${encodeURIComponent(projectId)}/runs`,
+      {
+        params: toParams(query),
+      },
+    );
+  }
+
+  getRun(runId: string): Observable<RunDetailView> {
+    return this.http.get<RunDetailView>(`${this.base}/runs/${encodeURIComponent(runId)}`);
+  }
+}

@@ -1,0 +1,173 @@
+import { DatePipe } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
+import { RouterLink } from '@angular/router';
+import { ApiError, AutocoderApi, poll, toApiError } from '@autocoder/admin-data-access-api';
+import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
+import {
+  type BoardView,
+  FEATURE_STATUSES,
+  FINISHED_RUN_STATUSES,
+  type Page,
+  type ProjectView,
+  type RunDetailView,
+  type RunView,
+} from '@autocoder/shared-contracts';
+import { distinctUntilChanged, forkJoin, of, Subject, switchMap, takeWhile } from 'rxjs';
+import { COLUMN_TITLES, KanbanBoard } from '../kanban-board/kanban-board';
+import { RunLog } from '../run-log/run-log';
+import { RunsPanel } from '../runs-panel/runs-panel';
+
+/** While an agent works the board changes every few seconds; otherwise rarely. */
+export const LIVE_POLL_MS = 2_000;
+export const IDLE_POLL_MS = 10_000;
+const RUNS_SHOWN = 20;
+
+interface Snapshot {
+  project: ProjectView;
+  board: BoardView;
+  runs: Page<RunView>;
+}
+
+function isActive(run: RunView): boolean {
+  return run.status === 'queued' || run.status === 'running';
+}
+
+@Component({
+  selector: 'ac-project-board',
+  imports: [
+    RouterLink,
+    DatePipe,
+    StatusBadge,
+    ProgressBar,
+    ErrorPanel,
+    LoadingIndicator,
+    KanbanBoard,
+    RunsPanel,
+    RunLog,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './project-board.html',
+  styleUrl: './project-board.css',
+})
+export class ProjectBoard {
+  private readonly api = inject(AutocoderApi);
+  private readonly destroyRef = inject(DestroyRef);
+  private readonly reload$ = new Subject<void>();
+
+  /** Route parameter `:id`, bound by the router. */
+  readonly id = input.required<string>();
+
+  protected readonly snapshot = signal<Snapshot | undefined>(undefined);
+  protected readonly error = signal<ApiError | undefined>(undefined);
+  protected readonly starting = signal(false);
+  protected readonly startError = signal<ApiError | undefined>(undefined);
+  protected readonly selectedRunId = signal<string | null>(null);
+  protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
+  protected readonly runError = signal<ApiError | undefined>(undefined);
+
+  protected readonly statuses = FEATURE_STATUSES;
+  protected readonly titles = COLUMN_TITLES;
+  protected readonly live = computed(() => this.snapshot()?.runs.items.some(isActive) ?? false);
+  protected readonly progressLabel = computed(() => {
+    const project = this.snapshot()?.project;
+    if (!project) return '';
+    return `${project.counts.passing} / ${project.total} passing (${Math.round(project.progress)}%)`;
+  });
+  protected readonly initializerActive = computed(
+    () => this.snapshot()?.runs.items.some((r) => r.role === 'initializer' && isActive(r)) ?? false,
+  );
+
+  constructor() {
+    toObservable(this.id)
+      .pipe(
+        distinctUntilChanged(),
+        switchMap((id) => {
+          this.snapshot.set(undefined);
+          this.error.set(undefined);
+          this.selectedRunId.set(null);
+          return poll(
+            () =>
+              forkJoin({
+                project: this.api.getProject(id),
+                board: this.api.getBoard(id),
+                runs: this.api.listRuns(id, { limit: RUNS_SHOWN }),
+              }),
+            // Read after the answer is stored, so the delay follows the newest run statuses.
+            () => (this.live() ? LIVE_POLL_MS : IDLE_POLL_MS),
+            this.reload$,
+          );
+        }),
+        takeUntilDestroyed(),
+      )
+      .subscribe((result) => {
+        if (result.ok) {
+          this.snapshot.set(result.value);
+          this.error.set(undefined);
+        } else {
+          this.error.set(result.error);
+        }
+      });
+
+    toObservable(this.selectedRunId)
+      .pipe(
+        switchMap((runId) => {
+          this.runDetail.set(undefined);
+          this.runError.set(undefined);
+          if (!runId) return of(undefined);
+          return poll(
+            () => this.api.getRun(runId),
+            () => LIVE_POLL_MS,
+          ).pipe(
+            // A finished run's log no longer changes.
+            takeWhile((r) => !(r.ok && FINISHED_RUN_STATUSES.includes(r.value.status)), true),
+          );
+        }),
+        takeUntilDestroyed(),
+      )
+      .subscribe((result) => {
+        if (!result) return;
+        if (result.ok) {
+          this.runDetail.set(result.value);
+          this.runError.set(undefined);
+        } else {
+          this.runError.set(result.error);
+        }
+      });
+  }
+
+  protected retry(): void {
+    this.reload$.next();
+  }
+
+  protected selectRun(runId: string): void {
+    this.selectedRunId.update((current) => (current === runId ? null : runId));
+  }
+
+  protected startInitializer(): void {
+    this.starting.set(true);
+    this.startError.set(undefined);
+    this.api
+      .startRun(this.id(), { role: 'initializer' })
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (run) => {
+          this.starting.set(false);
+          this.selectedRunId.set(run.id);
+          this.reload$.next();
+        },
+        error: (err: unknown) => {
+          this.starting.set(false);
+          this.startError.set(toApiError(err));
+        },
+      });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './lib/error-panel';
+export * from './lib/loading-indicator';
+export * from './lib/progress-bar';
+export * from './lib/status-badge';

@@ -1,0 +1,49 @@
+import { TestBed } from '@angular/core/testing';
+import { ErrorPanel } from './error-panel';
+import { ProgressBar } from './progress-bar';
+import { StatusBadge, statusTone } from './status-badge';
+
+describe('StatusBadge', () => {
+  it('labels the status in words and colours it by meaning', async () => {
+    const fixture = TestBed.createComponent(StatusBadge);
+    fixture.componentRef.setInput('status', 'needs_input');
+    await fixture.whenStable();
+
+    const badge = fixture.nativeElement.querySelector('.badge') as HTMLElement;
+    expect(badge.textContent?.trim()).toBe('needs input');
+    expect(badge.classList).toContain('tone-warning');
+  });
+
+  it('uses the same tone for equivalent feature and run outcomes', () => {
+    expect(statusTone('passing')).toBe(statusTone('succeeded'));
+    expect(statusTone('failing')).toBe(statusTone('failed'));
+    expect(statusTone('something-new')).toBe('neutral');
+  });
+});
+
+describe('ProgressBar', () => {
+  it('clamps the value and exposes it to assistive technology', async () => {
+    const fixture = TestBed.createComponent(ProgressBar);
+    fixture.componentRef.setInput('value', 140);
+    fixture.componentRef.setInput('label', '3 / 3 passing');
+    await fixture.whenStable();
+
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')).toBe('100');
+    expect((el.querySelector('.fill') as HTMLElement).style.width).toBe('100%');
+    expect(el.querySelector('.label')?.textContent).toBe('3 / 3 passing');
+  });
+});
+
+describe('ErrorPanel', () => {
+  it('shows the message and the request id', async () => {
+    const fixture = TestBed.createComponent(ErrorPanel);
+    fixture.componentRef.setInput('message', 'Project not found');
+    fixture.componentRef.setInput('requestId', 'req-42');
+    await fixture.whenStable();
+
+    const text = (fixture.nativeElement as HTMLElement).textContent ?? '';
+    expect(text).toContain('Project not found');
+    expect(text).toContain('req-42');
+  });
+});

@@ -1,0 +1,27 @@
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+
+/**
+ * Closes the app on SIGTERM/SIGINT (running Nest's shutdown hooks, where workers drain) and
+ * exits 0, so an orchestrator sees a clean stop. A second signal exits at once.
+ * Used instead of enableShutdownHooks(), which re-raises the signal and exits by it.
+ */
+export function closeOnSignals(app: INestApplicationContext, logger: LoggerService): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn?.(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    closing = true;
+    logger.log(`${signal} received: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
