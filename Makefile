@@ -24,8 +24,10 @@ test: install services test-tools build ## Run every test (unit, integration, e2
 install: node_modules/.install-stamp ## npm ci (when package-lock.json changed) and generate the Prisma client
 	npm run --silent db:generate
 
-node_modules/.install-stamp: package-lock.json
-	npm ci --no-audit --no-fund
+# npm install rather than npm ci: the registry lacks some of sass-embedded's optional platform
+# packages, which npm leaves out of the lock file and npm ci then reports as missing.
+node_modules/.install-stamp: package-lock.json package.json
+	npm install --no-audit --no-fund
 	@touch $@
 
 services: ## Make sure Postgres and Redis are reachable (start or install them where possible)
@@ -57,7 +59,7 @@ format-check: ## Prettier, check only
 	npx prettier --check .
 
 docs-config: ## Regenerate docs/configuration.md from the configuration schema
-	node -r @swc-node/register tools/docs/configuration-doc.ts > docs/configuration.md
+	UPDATE_DOCS=1 npx jest -c libs/server/config/jest.config.cts configuration-doc
 
 clean: ## Remove build output and caches
 	rm -rf dist tmp .nx/cache coverage

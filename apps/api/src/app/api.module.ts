@@ -20,7 +20,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
+        LoggingModule.forRoot({ service: 'api', level: config.LOG_LEVEL }),
         MetricsModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),

@@ -17,7 +17,7 @@ export class RunnerModule {
       module: RunnerModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'runner', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
+        LoggingModule.forRoot({ service: 'runner', level: config.LOG_LEVEL }),
         MetricsModule,
         TerminusModule,
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),

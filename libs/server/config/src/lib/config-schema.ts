@@ -26,10 +26,6 @@ export const ENV_DEFINITIONS = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     doc: { description: 'Minimum level of JSON log lines.', usedBy: ['api', 'runner'] },
   },
-  LOG_PRETTY: {
-    schema: bool.default(false),
-    doc: { description: 'Human-readable logs instead of JSON (development only).', usedBy: ['api', 'runner'] },
-  },
   DATABASE_URL: {
     schema: z.url({ protocol: /^postgres(ql)?$/ }),
     doc: { description: 'Postgres connection string.', sensitive: true, usedBy: ['api', 'runner'] },

@@ -7,7 +7,6 @@ import { requestIdFor } from './request-id';
 export interface LoggingOptions {
   service: string;
   level: string;
-  pretty: boolean;
 }
 
 /** JSON logs through nestjs-pino; every line of a request carries its request id as `reqId`. */
@@ -30,7 +29,6 @@ export class LoggingModule {
               ignore: (req: IncomingMessage) =>
                 /^\/(health|metrics)/.test(req.url ?? ''),
             },
-            ...(options.pretty ? { transport: { target: 'pino-pretty' } } : {}),
           },
         }),
       ],

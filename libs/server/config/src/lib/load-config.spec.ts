@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, describeConfig, loadConfig } from './load-config';
+
+const base = { DATABASE_URL: 'postgresql://u:secret@db:5432/app' };
+
+describe('loadConfig', () => {
+  it('applies defaults and coerces numbers', () => {
+    const c = loadConfig({ ...base, API_PORT: '8080' });
+    expect(c).toMatchObject({ API_PORT: 8080, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: 'autocoder', JOB_ATTEMPTS: 3 });
+  });
+
+  it('names every invalid variable with its description', () => {
+    expect(() => loadConfig({ API_PORT: 'abc', LLM_PROVIDER: 'openai' })).toThrow(ConfigError);
+    try {
+      loadConfig({ API_PORT: 'abc', LLM_PROVIDER: 'openai' });
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toMatch(/DATABASE_URL: .*Postgres connection string/);
+      expect(message).toMatch(/API_PORT/);
+      expect(message).toMatch(/LLM_PROVIDER/);
+    }
+  });
+
+  it('reads a secret from <NAME>_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'key'), 'sk-from-file\n');
+    expect(loadConfig({ ...base, ANTHROPIC_API_KEY_FILE: join(dir, 'key') }).ANTHROPIC_API_KEY).toBe('sk-from-file');
+  });
+
+  it('masks sensitive values when describing the configuration', () => {
+    const described = describeConfig(loadConfig({ ...base, ANTHROPIC_API_KEY: 'sk-123' }));
+    expect(described['DATABASE_URL']).toBe('***');
+    expect(described['ANTHROPIC_API_KEY']).toBe('***');
+    expect(described['QUEUE_PREFIX']).toBe('autocoder');
+    expect(JSON.stringify(described)).not.toContain('secret');
+  });
+});
