@@ -18,7 +18,7 @@ help: ## List the targets
 dev: install services migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
 	node tools/dev/start.mjs
 
-test: install services test-tools build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
+test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
 	node tools/test/run-all.mjs
 
 install: node_modules/.install-stamp ## npm ci (when package-lock.json changed) and generate the Prisma client

@@ -14,7 +14,13 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyMigrations, dropDatabase, ensureDatabase, withDatabase, defaultServerUrl } from '../tools/prisma/engine.mjs';
+import {
+  applyMigrations,
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+  defaultServerUrl,
+} from '../tools/prisma/engine.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5);
@@ -57,7 +63,10 @@ const stats = (xs) => {
   return { n: s.length, min: s[0], p50: q(0.5), max: s[s.length - 1] };
 };
 
-const dbUrl = withDatabase(process.env.BENCH_DATABASE_SERVER_URL ?? defaultServerUrl, `autocoder_bench_${randomBytes(4).toString('hex')}`);
+const dbUrl = withDatabase(
+  process.env.BENCH_DATABASE_SERVER_URL ?? defaultServerUrl,
+  `autocoder_bench_${randomBytes(4).toString('hex')}`,
+);
 await ensureDatabase(dbUrl);
 await applyMigrations(dbUrl);
 const [apiPort, fakePort, runnerPort] = [await freePort(), await freePort(), await freePort()];
@@ -84,7 +93,13 @@ try {
   const baseline = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const first = await client.messages.stream({ model: 'claude-sonnet-5-5', max_tokens: 16000, messages: [{ role: 'user', content: `${spec} ${i}` }] }).finalMessage();
+    const first = await client.messages
+      .stream({
+        model: 'claude-sonnet-5-5',
+        max_tokens: 16000,
+        messages: [{ role: 'user', content: `${spec} ${i}` }],
+      })
+      .finalMessage();
     const toolUse = first.content.find((b) => b.type === 'tool_use');
     await client.messages
       .stream({
@@ -93,7 +108,10 @@ try {
         messages: [
           { role: 'user', content: `${spec} ${i}` },
           { role: 'assistant', content: first.content },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'ok' }] },
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'ok' }],
+          },
         ],
       })
       .finalMessage();
@@ -110,9 +128,12 @@ try {
       body: JSON.stringify({ name: `Bench ${i}`, spec, start: true }),
     });
     const project = await res.json();
-    if (res.status !== 201) throw new Error(`create answered ${res.status}: ${JSON.stringify(project)}`);
+    if (res.status !== 201)
+      throw new Error(`create answered ${res.status}: ${JSON.stringify(project)}`);
     for (;;) {
-      const board = await (await fetch(`${api}/api/v1/projects/${project.id}/board?limit=1`)).json();
+      const board = await (
+        await fetch(`${api}/api/v1/projects/${project.id}/board?limit=1`)
+      ).json();
       if (board.columns[0].total === EXPECTED) break;
       if (performance.now() - t0 > 60_000) throw new Error('board did not fill within 60 s');
       await sleep(20);

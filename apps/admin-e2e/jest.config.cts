@@ -1,5 +1,5 @@
 module.exports = {
   displayName: 'admin-e2e',
   preset: '../../tools/jest/server-preset.js',
-  testTimeout: 120000,
+  setupFilesAfterEnv: ['<rootDir>/../../tools/jest/e2e-setup.js'],
 };

@@ -9,7 +9,9 @@ export const DEMO_NAME = 'Demo - Todo list app';
 
 export async function seedDemo(apiUrl) {
   const spec = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'demo-spec.md'), 'utf8');
-  const found = await fetch(`${apiUrl}/api/v1/projects?q=${encodeURIComponent(DEMO_NAME)}`).then((r) => r.json());
+  const found = await fetch(`${apiUrl}/api/v1/projects?q=${encodeURIComponent(DEMO_NAME)}`).then(
+    (r) => r.json(),
+  );
   const existing = found.items?.find((p) => p.name === DEMO_NAME);
   if (existing) return { project: existing, created: false };
   const res = await fetch(`${apiUrl}/api/v1/projects`, {
@@ -17,14 +19,16 @@ export async function seedDemo(apiUrl) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: DEMO_NAME, spec, start: true }),
   });
-  if (res.status !== 201) throw new Error(`creating the demo project answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 201)
+    throw new Error(`creating the demo project answered ${res.status}: ${await res.text()}`);
   return { project: await res.json(), created: true };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? 3000}`;
   seedDemo(apiUrl).then(
-    ({ project, created }) => console.log(`${created ? 'created' : 'found'} demo project ${project.id}`),
+    ({ project, created }) =>
+      console.log(`${created ? 'created' : 'found'} demo project ${project.id}`),
     (err) => {
       console.error(err.message);
       process.exit(1);

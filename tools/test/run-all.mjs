@@ -22,7 +22,11 @@ const args = [
   ...process.argv.slice(2),
 ];
 const started = Date.now();
-const jest = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+const jest = spawnSync('npx', args, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' },
+});
 
 let passed = 0;
 let failed = 0;

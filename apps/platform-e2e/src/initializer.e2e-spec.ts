@@ -26,24 +26,46 @@ describe('initializer run, end to end', () => {
   beforeEach(() => stack.fake.reset());
 
   it('turns a spec into a backlog with dependencies, visible on the board', async () => {
-    const project = await api.createProject('Small app', '[scenario:small] A tiny notes app.', true, {
-      'X-Request-Id': 'e2e-small-1',
-    });
+    const project = await api.createProject(
+      'Small app',
+      '[scenario:small] A tiny notes app.',
+      true,
+      {
+        'X-Request-Id': 'e2e-small-1',
+      },
+    );
     expect(project.status).toBe('initializing');
 
     const run = await api.finishedRun(project.id);
-    expect(run).toMatchObject({ status: 'succeeded', attempt: 1, role: 'initializer', provider: 'demo', error: null });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      attempt: 1,
+      role: 'initializer',
+      provider: 'demo',
+      error: null,
+    });
     expect(run.tokensIn).toBeGreaterThan(0);
     expect(run.tokensOut).toBeGreaterThan(0);
     expect(run.costUsd).toBeGreaterThan(0);
     expect(run.events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['run.started', 'model.request', 'tool.call', 'features.created', 'run.succeeded']),
+      expect.arrayContaining([
+        'run.started',
+        'model.request',
+        'tool.call',
+        'features.created',
+        'run.succeeded',
+      ]),
     );
     // One request id from the HTTP call into the runner's session.
-    expect(run.events.find((e) => e.type === 'run.started')?.data).toMatchObject({ requestId: 'e2e-small-1' });
+    expect(run.events.find((e) => e.type === 'run.started')?.data).toMatchObject({
+      requestId: 'e2e-small-1',
+    });
 
     // In Postgres: 5 features, 2 dependencies, one usage record per model call.
-    const features = await prisma.feature.findMany({ where: { projectId: project.id }, orderBy: { priority: 'asc' } });
+    const features = await prisma.feature.findMany({
+      where: { projectId: project.id },
+      orderBy: { priority: 'asc' },
+    });
     expect(features).toHaveLength(5);
     expect(features.every((f) => f.status === 'pending')).toBe(true);
     expect(await prisma.featureDependency.count({ where: { projectId: project.id } })).toBe(2);
@@ -53,12 +75,22 @@ describe('initializer run, end to end', () => {
 
     const board = await api.get<BoardView>(`/api/v1/projects/${project.id}/board`);
     expect(board.status).toBe(200);
-    expect(board.body.columns.map((c) => c.status)).toEqual(['pending', 'in_progress', 'needs_input', 'passing', 'failing']);
+    expect(board.body.columns.map((c) => c.status)).toEqual([
+      'pending',
+      'in_progress',
+      'needs_input',
+      'passing',
+      'failing',
+    ]);
     const pending = board.body.columns[0];
     expect(pending.total).toBe(5);
     expect(pending.items.map((f) => f.name)).toEqual(features.map((f) => f.name));
     expect(pending.items.filter((f) => f.blocked)).toHaveLength(
-      new Set((await prisma.featureDependency.findMany({ where: { projectId: project.id } })).map((d) => d.featureId)).size,
+      new Set(
+        (await prisma.featureDependency.findMany({ where: { projectId: project.id } })).map(
+          (d) => d.featureId,
+        ),
+      ).size,
     );
 
     const graph = await api.get<GraphView>(`/api/v1/projects/${project.id}/graph`);
@@ -66,7 +98,11 @@ describe('initializer run, end to end', () => {
     expect(graph.body.edges).toHaveLength(2);
 
     const stats = await api.get<ProjectStatsView>(`/api/v1/projects/${project.id}/stats`);
-    expect(stats.body).toMatchObject({ total: 5, progress: 0, runs: expect.objectContaining({ succeeded: 1 }) });
+    expect(stats.body).toMatchObject({
+      total: 5,
+      progress: 0,
+      runs: expect.objectContaining({ succeeded: 1 }),
+    });
 
     const after = await api.get<{ status: string }>(`/api/v1/projects/${project.id}`);
     expect(after.body.status).toBe('ready');
@@ -82,7 +118,9 @@ describe('initializer run, end to end', () => {
     const answered = stack.fake.requests().map((r) => r.status);
     expect(answered).toContain(429);
     // The pause is real: the retry came no sooner than retry-after.
-    const started = run.events.filter((e) => e.type === 'model.request').map((e) => Date.parse(e.createdAt));
+    const started = run.events
+      .filter((e) => e.type === 'model.request')
+      .map((e) => Date.parse(e.createdAt));
     expect(started.length).toBeGreaterThanOrEqual(2);
     expect(started[1] - started[0]).toBeGreaterThanOrEqual(900);
     expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(6);

@@ -28,19 +28,31 @@ describe('api with Redis unreachable', () => {
   });
 
   it('reports Redis down on /health/ready with 503 while Postgres is up', async () => {
-    const res = await client.get<{ status: string; error?: Record<string, unknown>; info?: Record<string, unknown> }>('/health/ready');
+    const res = await client.get<{
+      status: string;
+      error?: Record<string, unknown>;
+      info?: Record<string, unknown>;
+    }>('/health/ready');
     expect(res.status).toBe(503);
     expect(res.body.error).toHaveProperty('redis');
     expect(res.body.info).toHaveProperty('database');
   });
 
   it('answers 503 to a request that must enqueue, records why, and keeps serving', async () => {
-    const created = await client.post<{ id: string }>('/api/v1/projects', { name: 'Queued', spec: 'x', start: false });
+    const created = await client.post<{ id: string }>('/api/v1/projects', {
+      name: 'Queued',
+      spec: 'x',
+      start: false,
+    });
     expect(created.status).toBe(201);
-    const started = await client.post(`/api/v1/projects/${created.body.id}/runs`, { role: 'initializer' });
+    const started = await client.post(`/api/v1/projects/${created.body.id}/runs`, {
+      role: 'initializer',
+    });
     expect(started.status).toBe(503);
     expect(client.error(started).message).toMatch(/queue is unavailable/);
-    const runs = await client.get<{ items: { status: string; error: string }[] }>(`/api/v1/projects/${created.body.id}/runs`);
+    const runs = await client.get<{ items: { status: string; error: string }[] }>(
+      `/api/v1/projects/${created.body.id}/runs`,
+    );
     expect(runs.body.items).toHaveLength(1);
     expect(runs.body.items[0].status).toBe('failed');
     expect((await client.get('/health/live')).status).toBe(200);

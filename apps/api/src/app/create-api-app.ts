@@ -47,7 +47,9 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
       .setVersion('1')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
 
   if (config.CONSOLE_DIR) serveConsole(app, resolve(config.CONSOLE_DIR));
   return app;
@@ -59,9 +61,12 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
  */
 function serveConsole(app: NestExpressApplication, dir: string): void {
   const index = join(dir, 'index.html');
-  if (!existsSync(index)) throw new Error(`CONSOLE_DIR ${dir} has no index.html; build the console first`);
+  if (!existsSync(index))
+    throw new Error(`CONSOLE_DIR ${dir} has no index.html; build the console first`);
   const server = app.getHttpAdapter().getInstance() as express.Express;
-  server.use(express.static(dir, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h' }));
+  server.use(
+    express.static(dir, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h' }),
+  );
   server.get(/^\/(?!api\/|api$|health\/|metrics$).*/, (req, res, next) => {
     if (req.method !== 'GET' || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');

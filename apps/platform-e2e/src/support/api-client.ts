@@ -1,4 +1,10 @@
-import type { ApiErrorBody, Page, ProjectView, RunDetailView, RunView } from '@autocoder/shared-contracts';
+import type {
+  ApiErrorBody,
+  Page,
+  ProjectView,
+  RunDetailView,
+  RunView,
+} from '@autocoder/shared-contracts';
 import { FINISHED_RUN_STATUSES } from '@autocoder/shared-contracts';
 import { waitFor } from '@autocoder/server-testing';
 
@@ -12,10 +18,18 @@ export interface ApiResponse<T> {
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -40,15 +54,22 @@ export class ApiClient {
     return res.body as ApiErrorBody;
   }
 
-  async createProject(name: string, spec: string, start = true, headers?: Record<string, string>): Promise<ProjectView> {
+  async createProject(
+    name: string,
+    spec: string,
+    start = true,
+    headers?: Record<string, string>,
+  ): Promise<ProjectView> {
     const res = await this.post<ProjectView>('/api/v1/projects', { name, spec, start }, headers);
-    if (res.status !== 201) throw new Error(`create project answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`create project answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
   async onlyRun(projectId: string): Promise<RunView> {
     const res = await this.get<Page<RunView>>(`/api/v1/projects/${projectId}/runs`);
-    if (res.body.items.length !== 1) throw new Error(`expected one run, got ${res.body.items.length}`);
+    if (res.body.items.length !== 1)
+      throw new Error(`expected one run, got ${res.body.items.length}`);
     return res.body.items[0];
   }
 

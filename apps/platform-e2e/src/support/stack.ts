@@ -28,7 +28,10 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
-  const fake = await startLlmFake({ port: 0, scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios') });
+  const fake = await startLlmFake({
+    port: 0,
+    scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios'),
+  });
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
     REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',

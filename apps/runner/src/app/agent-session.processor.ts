@@ -1,7 +1,13 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { AnyJob, JobName, QueueName } from '@autocoder/shared-contracts';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { InitializerHandler } from './initializer.handler';
@@ -14,7 +20,10 @@ import { SessionContext, SessionHandler, SessionReleasedError } from './session-
  */
 @Processor(QueueName.AgentSession, { autorun: false })
 @Injectable()
-export class AgentSessionProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AgentSessionProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(AgentSessionProcessor.name);
   private readonly runnerId: string;
   private readonly handlers: { readonly [N in JobName]: SessionHandler<N> };
@@ -81,11 +90,18 @@ export class AgentSessionProcessor extends WorkerHost implements OnApplicationBo
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
     if (err.name === 'DelayedError' || err.name === 'RateLimitError') return;
-    this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'session attempt failed');
+    this.logger.warn(
+      { jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+      'session attempt failed',
+    );
   }
 
   describe(): { runnerId: string; activeSessions: number; shuttingDown: boolean } {
-    return { runnerId: this.runnerId, activeSessions: this.active.size, shuttingDown: this.shuttingDown };
+    return {
+      runnerId: this.runnerId,
+      activeSessions: this.active.size,
+      shuttingDown: this.shuttingDown,
+    };
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
@@ -101,8 +117,11 @@ export class AgentSessionProcessor extends WorkerHost implements OnApplicationBo
     ]);
     clearTimeout(timer);
     if (!finished) {
-      this.logger.warn(`grace period over; releasing ${this.active.size} session(s) to other runners`);
-      for (const abort of this.active.values()) abort.abort(new SessionReleasedError('runner shutting down'));
+      this.logger.warn(
+        `grace period over; releasing ${this.active.size} session(s) to other runners`,
+      );
+      for (const abort of this.active.values())
+        abort.abort(new SessionReleasedError('runner shutting down'));
       await closing;
     }
   }

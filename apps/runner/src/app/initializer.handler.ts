@@ -39,11 +39,16 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
     const model = this.config.ANTHROPIC_MODEL;
     const log = { runId: run.id, requestId: data.requestId, attempt: ctx.attempt };
     await this.journal.markRunning(run.id, ctx.attempt, ctx.runnerId, provider, model);
-    await this.journal.event(run.id, 'run.started', `attempt ${ctx.attempt} of ${ctx.maxAttempts} on ${ctx.runnerId}`, {
-      attempt: ctx.attempt,
-      runner: ctx.runnerId,
-      requestId: data.requestId,
-    });
+    await this.journal.event(
+      run.id,
+      'run.started',
+      `attempt ${ctx.attempt} of ${ctx.maxAttempts} on ${ctx.runnerId}`,
+      {
+        attempt: ctx.attempt,
+        runner: ctx.runnerId,
+        requestId: data.requestId,
+      },
+    );
     this.logger.log(log, 'initializer session started');
 
     try {
@@ -53,23 +58,41 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
         model,
         signal: ctx.signal,
         writeBacklog: (input) => this.backlog.write(run.id, project.id, input),
-        event: (type, message, eventData, level) => this.journal.event(run.id, type, message, eventData, level),
+        event: (type, message, eventData, level) =>
+          this.journal.event(run.id, type, message, eventData, level),
         usage: (entry) => this.journal.usage(run, entry),
       });
-      await this.journal.event(run.id, 'run.succeeded', `backlog of ${outcome.featuresCreated} features ready`, outcome);
+      await this.journal.event(
+        run.id,
+        'run.succeeded',
+        `backlog of ${outcome.featuresCreated} features ready`,
+        outcome,
+      );
       await this.journal.finish(run, 'succeeded', null, 'ready');
       this.logger.log({ ...log, ...outcome }, 'initializer session succeeded');
       return outcome;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (ctx.signal.aborted) {
-        await this.journal.event(run.id, 'run.retrying', 'released by a shutting-down runner', undefined, 'warn');
+        await this.journal.event(
+          run.id,
+          'run.retrying',
+          'released by a shutting-down runner',
+          undefined,
+          'warn',
+        );
         await this.journal.markWaiting(run.id, 'released by a shutting-down runner');
         throw new SessionReleasedError(message);
       }
       if (err instanceof ProviderRateLimitedError) {
         // Pause the queue for every runner until the provider's window passes; no attempt spent.
-        await this.journal.event(run.id, 'run.rate_limited', `${message}; waiting ${err.retryAfterMs} ms`, { retryAfterMs: err.retryAfterMs }, 'warn');
+        await this.journal.event(
+          run.id,
+          'run.rate_limited',
+          `${message}; waiting ${err.retryAfterMs} ms`,
+          { retryAfterMs: err.retryAfterMs },
+          'warn',
+        );
         await this.journal.markWaiting(run.id, message);
         await ctx.rateLimit(err.retryAfterMs);
         throw Worker.RateLimitError();
@@ -81,7 +104,13 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
         this.logger.error({ ...log, err: message }, 'initializer session failed');
         throw new UnrecoverableError(message);
       }
-      await this.journal.event(run.id, 'run.retrying', `attempt ${ctx.attempt} failed: ${message}; retrying with backoff`, { attempt: ctx.attempt }, 'warn');
+      await this.journal.event(
+        run.id,
+        'run.retrying',
+        `attempt ${ctx.attempt} failed: ${message}; retrying with backoff`,
+        { attempt: ctx.attempt },
+        'warn',
+      );
       await this.journal.markWaiting(run.id, message);
       throw err;
     }

@@ -24,6 +24,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.db.check(), () => this.redis.check(), () => this.redis.workers()]);
+    return this.health.check([
+      () => this.db.check(),
+      () => this.redis.check(),
+      () => this.redis.workers(),
+    ]);
   }
 }

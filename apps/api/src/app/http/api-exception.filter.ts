@@ -1,5 +1,12 @@
 import { ApiErrorBody, ApiErrorIssue } from '@autocoder/shared-contracts';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -41,11 +48,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
         else if (Array.isArray(r.message)) message = r.message.join('; ');
         if (Array.isArray(r.issues)) issues = r.issues as ApiErrorIssue[];
       }
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId, ...(issues ? { issues } : {}) };
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message,
+        requestId,
+        ...(issues ? { issues } : {}),
+      };
     }
     if (isBodyParserError(exception)) {
       const status = exception.status;
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: exception.message, requestId };
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: exception.message,
+        requestId,
+      };
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -60,9 +78,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
 function isBodyParserError(e: unknown): e is { status: number; message: string } {
   if (typeof e !== 'object' || e === null) return false;
   const status = (e as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 500 && typeof (e as { type?: unknown }).type === 'string';
+  return (
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500 &&
+    typeof (e as { type?: unknown }).type === 'string'
+  );
 }
 
 function isHealthReport(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && 'details' in body && (body as { status?: unknown }).status === 'error';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'details' in body &&
+    (body as { status?: unknown }).status === 'error'
+  );
 }

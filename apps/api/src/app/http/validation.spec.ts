@@ -14,18 +14,28 @@ describe('ApiValidationPipe', () => {
       pipe.transform(value, body);
     } catch (err) {
       expect(err).toBeInstanceOf(BadRequestException);
-      return (err as BadRequestException).getResponse() as { message: string; issues: { path: string; message: string }[] };
+      return (err as BadRequestException).getResponse() as {
+        message: string;
+        issues: { path: string; message: string }[];
+      };
     }
     throw new Error('expected a validation error');
   }
 
   it('returns the parsed value (trimmed) when valid', () => {
-    expect(pipe.transform({ name: '  Shop ', spec: 'x' }, body)).toEqual({ name: 'Shop', spec: 'x' });
+    expect(pipe.transform({ name: '  Shop ', spec: 'x' }, body)).toEqual({
+      name: 'Shop',
+      spec: 'x',
+    });
   });
 
   it('names every missing or wrong field with its path', () => {
     const r = reasons({ name: '', concurrency: 11 });
-    expect([...new Set(r.issues.map((i) => i.path))].sort()).toEqual(['body.concurrency', 'body.name', 'body.spec']);
+    expect([...new Set(r.issues.map((i) => i.path))].sort()).toEqual([
+      'body.concurrency',
+      'body.name',
+      'body.spec',
+    ]);
   });
 
   it('rejects unknown fields one by one', () => {
@@ -53,7 +63,12 @@ describe('ParseIdPipe', () => {
     expect(pipe.transform(id, { type: 'param', data: 'projectId' })).toBe(id);
   });
 
-  it.each(['1', '../etc/passwd', "1' or '1'='1", ''])('refuses %p with a 400 naming the parameter', (value) => {
-    expect(() => pipe.transform(value, { type: 'param', data: 'projectId' })).toThrow('Path parameter "projectId" must be a UUID.');
-  });
+  it.each(['1', '../etc/passwd', "1' or '1'='1", ''])(
+    'refuses %p with a 400 naming the parameter',
+    (value) => {
+      expect(() => pipe.transform(value, { type: 'param', data: 'projectId' })).toThrow(
+        'Path parameter "projectId" must be a UUID.',
+      );
+    },
+  );
 });

@@ -8,7 +8,10 @@ export function issuesOf(error: ZodError, where: string): ApiErrorIssue[] {
     const base = [where, ...issue.path.map(String)];
     // Unknown fields are reported one by one, each at its own path.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'unknown field' }));
+      return issue.keys.map((key) => ({
+        path: [...base, key].join('.'),
+        message: 'unknown field',
+      }));
     }
     return [{ path: base.join('.'), message: issue.message }];
   });
@@ -16,7 +19,9 @@ export function issuesOf(error: ZodError, where: string): ApiErrorIssue[] {
 
 function schemaOf(metatype: unknown): ZodType | undefined {
   const schema: unknown = (metatype as { schema?: unknown } | undefined)?.schema;
-  return (metatype as { isZodDto?: unknown } | undefined)?.isZodDto === true ? (schema as ZodType) : undefined;
+  return (metatype as { isZodDto?: unknown } | undefined)?.isZodDto === true
+    ? (schema as ZodType)
+    : undefined;
 }
 
 /**

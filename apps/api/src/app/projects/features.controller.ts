@@ -1,6 +1,17 @@
 import { DependenciesService, FeaturesService } from '@autocoder/server-backlog';
 import { BoardView, FeatureView, GraphView } from '@autocoder/shared-contracts';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   AddDependencyDto,
@@ -21,7 +32,10 @@ export class FeaturesController {
 
   /** The Kanban board: features grouped by status, each column paged. */
   @Get('board')
-  board(@Param('projectId', ParseIdPipe) projectId: string, @Query() query: BoardQueryDto): Promise<BoardView> {
+  board(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Query() query: BoardQueryDto,
+  ): Promise<BoardView> {
     return this.features.board(projectId, query);
   }
 
@@ -31,7 +45,10 @@ export class FeaturesController {
   }
 
   @Post('features')
-  create(@Param('projectId', ParseIdPipe) projectId: string, @Body() body: CreateFeatureDto): Promise<FeatureView> {
+  create(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Body() body: CreateFeatureDto,
+  ): Promise<FeatureView> {
     return this.features.create(projectId, body);
   }
 

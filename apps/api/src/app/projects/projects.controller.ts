@@ -21,7 +21,10 @@ export class ProjectsController {
 
   /** Creates a project; with `start: true` its initializer run is enqueued at once. */
   @Post()
-  async create(@Body() body: CreateProjectDto, @RequestId() requestId?: string): Promise<ProjectView> {
+  async create(
+    @Body() body: CreateProjectDto,
+    @RequestId() requestId?: string,
+  ): Promise<ProjectView> {
     const project = await this.projects.create(body);
     if (body.start) {
       await this.runs.startInitializer(project.id, requestId);
@@ -36,7 +39,10 @@ export class ProjectsController {
   }
 
   @Patch(':projectId')
-  update(@Param('projectId', ParseIdPipe) id: string, @Body() body: UpdateProjectDto): Promise<ProjectView> {
+  update(
+    @Param('projectId', ParseIdPipe) id: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<ProjectView> {
     return this.projects.update(id, body);
   }
 

@@ -23,7 +23,10 @@ export class RunsController {
   }
 
   @Get('projects/:projectId/runs')
-  list(@Param('projectId', ParseIdPipe) projectId: string, @Query() query: ListRunsQueryDto): Promise<Page<RunView>> {
+  list(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Query() query: ListRunsQueryDto,
+  ): Promise<Page<RunView>> {
     return this.runs.list(projectId, query);
   }
 

@@ -1,4 +1,8 @@
-import { ApiErrorIssue, CreateFeaturesToolInput, CreateFeaturesToolInputSchema } from '@autocoder/shared-contracts';
+import {
+  ApiErrorIssue,
+  CreateFeaturesToolInput,
+  CreateFeaturesToolInputSchema,
+} from '@autocoder/shared-contracts';
 import { PrismaService } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { checkBacklogDependencies } from './dependency-rules';
@@ -15,12 +19,17 @@ export type BacklogWriteResult =
 export class BacklogWriter {
   constructor(private readonly prisma: PrismaService) {}
 
-  validate(raw: unknown): { ok: true; input: CreateFeaturesToolInput } | { ok: false; issues: ApiErrorIssue[] } {
+  validate(
+    raw: unknown,
+  ): { ok: true; input: CreateFeaturesToolInput } | { ok: false; issues: ApiErrorIssue[] } {
     const parsed = CreateFeaturesToolInputSchema.safeParse(raw);
     if (!parsed.success) {
       return {
         ok: false,
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message })),
+        issues: parsed.error.issues.map((i) => ({
+          path: i.path.join('.') || '(input)',
+          message: i.message,
+        })),
       };
     }
     const issues = checkBacklogDependencies(parsed.data);
@@ -35,12 +44,15 @@ export class BacklogWriter {
       await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
       // A retried session whose first attempt already committed the backlog must not double it.
       const already = await tx.runFeature.count({ where: { runId } });
-      if (already > 0) return { ok: true as const, created: already, dependencies: 0, alreadyWritten: true };
+      if (already > 0)
+        return { ok: true as const, created: already, dependencies: 0, alreadyWritten: true };
       const existing = await tx.feature.count({ where: { projectId } });
       if (existing > 0) {
         return {
           ok: false as const,
-          issues: [{ path: '(project)', message: `the project already has ${existing} feature(s)` }],
+          issues: [
+            { path: '(project)', message: `the project already has ${existing} feature(s)` },
+          ],
         };
       }
       const rows = await tx.feature.createManyAndReturn({
@@ -56,11 +68,20 @@ export class BacklogWriter {
       });
       const idByIndex = new Map(rows.map((r) => [r.priority - 1, r.id]));
       const deps = features.flatMap((f, i) =>
-        f.dependsOn.map((d) => ({ projectId, featureId: idByIndex.get(i) as string, dependsOnId: idByIndex.get(d) as string })),
+        f.dependsOn.map((d) => ({
+          projectId,
+          featureId: idByIndex.get(i) as string,
+          dependsOnId: idByIndex.get(d) as string,
+        })),
       );
       if (deps.length > 0) await tx.featureDependency.createMany({ data: deps });
       await tx.runFeature.createMany({ data: rows.map((r) => ({ runId, featureId: r.id })) });
-      return { ok: true as const, created: rows.length, dependencies: deps.length, alreadyWritten: false };
+      return {
+        ok: true as const,
+        created: rows.length,
+        dependencies: deps.length,
+        alreadyWritten: false,
+      };
     });
   }
 }

@@ -31,7 +31,12 @@ export class DependenciesService {
       if (!current.includes(dependsOnId)) {
         throw notFound(`dependency of feature ${featureId} on`, dependsOnId);
       }
-      return this.replaceIn(tx, projectId, featureId, current.filter((id) => id !== dependsOnId));
+      return this.replaceIn(
+        tx,
+        projectId,
+        featureId,
+        current.filter((id) => id !== dependsOnId),
+      );
     });
   }
 
@@ -70,11 +75,19 @@ export class DependenciesService {
   }
 
   /** Sets exactly these dependencies inside a transaction that holds the project lock. */
-  async replaceIn(tx: Tx, projectId: string, featureId: string, dependsOn: string[]): Promise<string[]> {
+  async replaceIn(
+    tx: Tx,
+    projectId: string,
+    featureId: string,
+    dependsOn: string[],
+  ): Promise<string[]> {
     const wanted = [...new Set(dependsOn)];
     if (wanted.length > MAX_DEPENDENCIES_PER_FEATURE) {
       throw invalid(`a feature may have at most ${MAX_DEPENDENCIES_PER_FEATURE} dependencies`, [
-        { path: 'dependsOn', message: `${wanted.length} given, at most ${MAX_DEPENDENCIES_PER_FEATURE} allowed` },
+        {
+          path: 'dependsOn',
+          message: `${wanted.length} given, at most ${MAX_DEPENDENCIES_PER_FEATURE} allowed`,
+        },
       ]);
     }
     if (wanted.includes(featureId)) {
@@ -89,10 +102,13 @@ export class DependenciesService {
     const known = new Set(found.map((f) => f.id));
     const missing = wanted.filter((id) => !known.has(id));
     if (missing.length > 0) {
-      throw invalid(`unknown feature id(s) in this project: ${missing.join(', ')}`, missing.map((id) => ({
-        path: `dependsOn.${wanted.indexOf(id)}`,
-        message: `feature ${id} does not exist in project ${projectId}`,
-      })));
+      throw invalid(
+        `unknown feature id(s) in this project: ${missing.join(', ')}`,
+        missing.map((id) => ({
+          path: `dependsOn.${wanted.indexOf(id)}`,
+          message: `feature ${id} does not exist in project ${projectId}`,
+        })),
+      );
     }
     const edges = await tx.featureDependency.findMany({
       where: { projectId },
@@ -118,7 +134,10 @@ export class DependenciesService {
   }
 
   private async currentOf(tx: Tx, projectId: string, featureId: string): Promise<string[]> {
-    const feature = await tx.feature.findFirst({ where: { id: featureId, projectId }, select: { id: true } });
+    const feature = await tx.feature.findFirst({
+      where: { id: featureId, projectId },
+      select: { id: true },
+    });
     if (!feature) throw notFound('feature', featureId);
     const rows = await tx.featureDependency.findMany({
       where: { featureId },

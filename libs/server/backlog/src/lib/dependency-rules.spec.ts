@@ -1,17 +1,38 @@
 import { CreateFeaturesToolInput } from '@autocoder/shared-contracts';
-import { checkBacklogDependencies, cycleIfReplaced, DependencyEdge, findCycle } from './dependency-rules';
+import {
+  checkBacklogDependencies,
+  cycleIfReplaced,
+  DependencyEdge,
+  findCycle,
+} from './dependency-rules';
 
 describe('findCycle', () => {
   it('returns null for a DAG', () => {
-    expect(findCycle([['a', 'b'], ['b', 'c'], ['a', 'c']])).toBeNull();
+    expect(
+      findCycle([
+        ['a', 'b'],
+        ['b', 'c'],
+        ['a', 'c'],
+      ]),
+    ).toBeNull();
   });
 
   it('finds a two-node cycle with its path', () => {
-    expect(findCycle([['a', 'b'], ['b', 'a']])).toEqual(['a', 'b', 'a']);
+    expect(
+      findCycle([
+        ['a', 'b'],
+        ['b', 'a'],
+      ]),
+    ).toEqual(['a', 'b', 'a']);
   });
 
   it('finds a long cycle reached from outside it', () => {
-    const cycle = findCycle([['x', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'a']]);
+    const cycle = findCycle([
+      ['x', 'a'],
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'a'],
+    ]);
     expect(cycle).toEqual(['a', 'b', 'c', 'a']);
   });
 
@@ -25,7 +46,10 @@ describe('findCycle', () => {
 });
 
 describe('cycleIfReplaced', () => {
-  const existing: DependencyEdge[] = [['b', 'a'], ['c', 'b']];
+  const existing: DependencyEdge[] = [
+    ['b', 'a'],
+    ['c', 'b'],
+  ];
 
   it('refuses a dependency that closes a loop', () => {
     const cycle = cycleIfReplaced(existing, 'a', ['c']);
@@ -47,7 +71,9 @@ describe('checkBacklogDependencies', () => {
     steps: ['s'],
     dependsOn,
   });
-  const backlog = (...deps: number[][]): CreateFeaturesToolInput => ({ features: deps.map(feature) });
+  const backlog = (...deps: number[][]): CreateFeaturesToolInput => ({
+    features: deps.map(feature),
+  });
 
   it('accepts valid indexes in any order', () => {
     expect(checkBacklogDependencies(backlog([], [0], [0, 1], [2]))).toEqual([]);

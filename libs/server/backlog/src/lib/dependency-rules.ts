@@ -72,7 +72,10 @@ export function checkBacklogDependencies(input: CreateFeaturesToolInput): RuleIs
   input.features.forEach((feature, i) => {
     const seen = new Set<number>();
     if (feature.dependsOn.length > MAX_DEPENDENCIES_PER_FEATURE) {
-      issues.push({ path: `features.${i}.dependsOn`, message: `at most ${MAX_DEPENDENCIES_PER_FEATURE} dependencies` });
+      issues.push({
+        path: `features.${i}.dependsOn`,
+        message: `at most ${MAX_DEPENDENCIES_PER_FEATURE} dependencies`,
+      });
     }
     feature.dependsOn.forEach((dep, j) => {
       const path = `features.${i}.dependsOn.${j}`;
@@ -85,7 +88,8 @@ export function checkBacklogDependencies(input: CreateFeaturesToolInput): RuleIs
   });
   if (issues.length === 0) {
     const cycle = findCycle(edges);
-    if (cycle) issues.push({ path: 'features', message: `dependency cycle: ${cycle.join(' -> ')}` });
+    if (cycle)
+      issues.push({ path: 'features', message: `dependency cycle: ${cycle.join(' -> ')}` });
   }
   return issues;
 }

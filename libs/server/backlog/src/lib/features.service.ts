@@ -85,15 +85,23 @@ export class FeaturesService {
     return this.get(projectId, feature.id);
   }
 
-  async update(projectId: string, featureId: string, input: UpdateFeatureInput): Promise<FeatureView> {
+  async update(
+    projectId: string,
+    featureId: string,
+    input: UpdateFeatureInput,
+  ): Promise<FeatureView> {
     const current = await this.require(projectId, featureId);
     await this.prisma.feature.update({
       where: { id: featureId },
       data: {
         ...input,
         // Leaving in_progress by hand ends any lease on it.
-        ...(input.status && input.status !== 'in_progress' ? { leaseOwner: null, leaseExpiresAt: null } : {}),
-        ...(input.status === 'passing' && current.status !== 'passing' ? { passedAt: new Date() } : {}),
+        ...(input.status && input.status !== 'in_progress'
+          ? { leaseOwner: null, leaseExpiresAt: null }
+          : {}),
+        ...(input.status === 'passing' && current.status !== 'passing'
+          ? { passedAt: new Date() }
+          : {}),
       },
     });
     return this.get(projectId, featureId);

@@ -75,7 +75,8 @@ export class ProjectsService {
     const active = await this.prisma.run.count({
       where: { projectId: id, status: { in: ['queued', 'running'] } },
     });
-    if (active > 0) throw conflict(`project ${id} has ${active} queued or running run(s); stop them first`);
+    if (active > 0)
+      throw conflict(`project ${id} has ${active} queued or running run(s); stop them first`);
     await this.prisma.project.delete({ where: { id } });
   }
 

@@ -21,14 +21,34 @@ export class RunJournal {
     return this.prisma.run.findUnique({ where: { id: runId } });
   }
 
-  async markRunning(runId: string, attempt: number, runnerId: string, provider: string, model: string): Promise<void> {
+  async markRunning(
+    runId: string,
+    attempt: number,
+    runnerId: string,
+    provider: string,
+    model: string,
+  ): Promise<void> {
     await this.prisma.run.update({
       where: { id: runId },
-      data: { status: 'running', attempt, runnerId, provider, model, startedAt: new Date(), error: null },
+      data: {
+        status: 'running',
+        attempt,
+        runnerId,
+        provider,
+        model,
+        startedAt: new Date(),
+        error: null,
+      },
     });
   }
 
-  async event(runId: string, type: RunEventType, message: string, data?: unknown, level = 'info'): Promise<void> {
+  async event(
+    runId: string,
+    type: RunEventType,
+    message: string,
+    data?: unknown,
+    level = 'info',
+  ): Promise<void> {
     await this.prisma.runEvent.create({
       data: {
         runId,
@@ -47,7 +67,12 @@ export class RunJournal {
         data: {
           projectId: run.projectId,
           runId: run.id,
-          kind: run.role === 'initializer' ? 'initializer' : run.role === 'testing' ? 'regression' : 'new_work',
+          kind:
+            run.role === 'initializer'
+              ? 'initializer'
+              : run.role === 'testing'
+                ? 'regression'
+                : 'new_work',
           provider: entry.provider,
           model: entry.model,
           inputTokens: entry.inputTokens,
@@ -73,7 +98,12 @@ export class RunJournal {
     await this.prisma.run.update({ where: { id: runId }, data: { status: 'queued', error } });
   }
 
-  async finish(run: Pick<Run, 'id' | 'projectId'>, status: RunStatus, error: string | null, projectStatus: 'ready' | 'idle'): Promise<void> {
+  async finish(
+    run: Pick<Run, 'id' | 'projectId'>,
+    status: RunStatus,
+    error: string | null,
+    projectStatus: 'ready' | 'idle',
+  ): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.run.update({
         where: { id: run.id },

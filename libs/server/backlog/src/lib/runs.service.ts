@@ -38,13 +38,20 @@ export class RunsService {
       const active = await tx.run.findFirst({
         where: { projectId, role: 'initializer', status: { in: ['queued', 'running'] } },
       });
-      if (active) throw conflict(`an initializer run (${active.id}) is already ${active.status} for this project`);
+      if (active)
+        throw conflict(
+          `an initializer run (${active.id}) is already ${active.status} for this project`,
+        );
       const features = await tx.feature.count({ where: { projectId } });
       if (features > 0) {
-        throw conflict(`the project already has a backlog of ${features} feature(s); the initializer only fills an empty one`);
+        throw conflict(
+          `the project already has a backlog of ${features} feature(s); the initializer only fills an empty one`,
+        );
       }
       await tx.project.update({ where: { id: projectId }, data: { status: 'initializing' } });
-      return tx.run.create({ data: { projectId, role: 'initializer', status: 'queued', requestId } });
+      return tx.run.create({
+        data: { projectId, role: 'initializer', status: 'queued', requestId },
+      });
     });
     try {
       await this.queue.enqueue({

@@ -13,9 +13,6 @@ export interface VariableDoc {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
 
 export const ENV_DEFINITIONS = {
   NODE_ENV: {
@@ -39,7 +36,10 @@ export const ENV_DEFINITIONS = {
     },
   },
   QUEUE_PREFIX: {
-    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/).default('autocoder'),
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,40}$/)
+      .default('autocoder'),
     doc: {
       description: 'Prefix of every BullMQ key. api and runner must use the same one.',
       usedBy: ['api', 'runner'],
@@ -63,15 +63,21 @@ export const ENV_DEFINITIONS = {
   },
   RUNNER_HEALTH_HOST: {
     schema: z.string().min(1).default('127.0.0.1'),
-    doc: { description: 'Address of the runner\'s /health and /metrics server.', usedBy: ['runner'] },
+    doc: {
+      description: "Address of the runner's /health and /metrics server.",
+      usedBy: ['runner'],
+    },
   },
   RUNNER_HEALTH_PORT: {
     schema: port.default(3001),
-    doc: { description: 'Port of the runner\'s /health and /metrics server.', usedBy: ['runner'] },
+    doc: { description: "Port of the runner's /health and /metrics server.", usedBy: ['runner'] },
   },
   RUNNER_ID: {
     schema: z.string().min(1).max(100).optional(),
-    doc: { description: 'Name of this runner in runs and leases (default: host name and pid).', usedBy: ['runner'] },
+    doc: {
+      description: 'Name of this runner in runs and leases (default: host name and pid).',
+      usedBy: ['runner'],
+    },
   },
   RUNNER_CONCURRENCY: {
     schema: positiveInt.max(100).default(2),
@@ -83,20 +89,31 @@ export const ENV_DEFINITIONS = {
   },
   JOB_ATTEMPTS: {
     schema: positiveInt.max(20).default(3),
-    doc: { description: 'Attempts of an agent session before its run fails.', usedBy: ['api', 'runner'] },
+    doc: {
+      description: 'Attempts of an agent session before its run fails.',
+      usedBy: ['api', 'runner'],
+    },
   },
   JOB_BACKOFF_MS: {
     schema: positiveInt.default(5000),
-    doc: { description: 'First retry delay of a failed session; doubles each attempt.', usedBy: ['api', 'runner'] },
+    doc: {
+      description: 'First retry delay of a failed session; doubles each attempt.',
+      usedBy: ['api', 'runner'],
+    },
   },
   JOB_LOCK_MS: {
     schema: positiveInt.default(60000),
-    doc: { description: 'BullMQ lock duration; a job whose runner stops renewing it is retried elsewhere.', usedBy: ['runner'] },
+    doc: {
+      description:
+        'BullMQ lock duration; a job whose runner stops renewing it is retried elsewhere.',
+      usedBy: ['runner'],
+    },
   },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt.default(30000),
     doc: {
-      description: 'On SIGTERM, how long the runner lets current sessions finish before releasing them.',
+      description:
+        'On SIGTERM, how long the runner lets current sessions finish before releasing them.',
       usedBy: ['runner'],
     },
   },
@@ -109,7 +126,11 @@ export const ENV_DEFINITIONS = {
   },
   ANTHROPIC_API_KEY: {
     schema: z.string().min(1).optional(),
-    doc: { description: 'Claude API key (or ANTHROPIC_API_KEY_FILE).', sensitive: true, usedBy: ['runner'] },
+    doc: {
+      description: 'Claude API key (or ANTHROPIC_API_KEY_FILE).',
+      sensitive: true,
+      usedBy: ['runner'],
+    },
   },
   ANTHROPIC_BASE_URL: {
     schema: z.url().optional(),

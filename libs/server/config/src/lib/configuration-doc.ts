@@ -5,7 +5,11 @@ export function renderConfigurationDoc(): string {
   const rows = (Object.keys(ENV_DEFINITIONS) as EnvName[]).map((name) => {
     const { schema, doc } = ENV_DEFINITIONS[name];
     const parsed = schema.safeParse(undefined);
-    const fallback = parsed.success ? (parsed.data === undefined ? '—' : `\`${String(parsed.data)}\``) : '**required**';
+    const fallback = parsed.success
+      ? parsed.data === undefined
+        ? '—'
+        : `\`${String(parsed.data)}\``
+      : '**required**';
     const sensitive = 'sensitive' in doc && doc.sensitive ? 'yes' : '';
     return `| \`${name}\` | ${doc.usedBy.join(', ')} | ${fallback} | ${sensitive} | ${doc.description.replace(/\|/g, '\\|')} |`;
   });

@@ -8,7 +8,12 @@ const base = { DATABASE_URL: 'postgresql://u:secret@db:5432/app' };
 describe('loadConfig', () => {
   it('applies defaults and coerces numbers', () => {
     const c = loadConfig({ ...base, API_PORT: '8080' });
-    expect(c).toMatchObject({ API_PORT: 8080, REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_PREFIX: 'autocoder', JOB_ATTEMPTS: 3 });
+    expect(c).toMatchObject({
+      API_PORT: 8080,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: 'autocoder',
+      JOB_ATTEMPTS: 3,
+    });
   });
 
   it('names every invalid variable with its description', () => {
@@ -26,7 +31,9 @@ describe('loadConfig', () => {
   it('reads a secret from <NAME>_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'key'), 'sk-from-file\n');
-    expect(loadConfig({ ...base, ANTHROPIC_API_KEY_FILE: join(dir, 'key') }).ANTHROPIC_API_KEY).toBe('sk-from-file');
+    expect(
+      loadConfig({ ...base, ANTHROPIC_API_KEY_FILE: join(dir, 'key') }).ANTHROPIC_API_KEY,
+    ).toBe('sk-from-file');
   });
 
   it('masks sensitive values when describing the configuration', () => {

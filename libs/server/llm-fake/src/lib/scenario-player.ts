@@ -94,7 +94,11 @@ export class ScenarioPlayer {
     );
     const stopReason =
       script.stopReason ?? (blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
-    return { scenario, turn, answer: this.reply(blocks, stopReason, view, script.usage, script.delayMs) };
+    return {
+      scenario,
+      turn,
+      answer: this.reply(blocks, stopReason, view, script.usage, script.delayMs),
+    };
   }
 
   private reply(

@@ -26,8 +26,7 @@ export class LoggingModule {
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             // Health probes and scrapes would drown the useful lines.
             autoLogging: {
-              ignore: (req: IncomingMessage) =>
-                /^\/(health|metrics)/.test(req.url ?? ''),
+              ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? ''),
             },
           },
         }),

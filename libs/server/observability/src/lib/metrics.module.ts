@@ -4,9 +4,7 @@ import { HttpMetricsMiddleware, httpMetricProviders } from './http-metrics';
 
 /** /metrics with the default process metrics and HTTP request metrics. */
 @Module({
-  imports: [
-    PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
-  ],
+  imports: [PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } })],
   providers: [...httpMetricProviders, HttpMetricsMiddleware],
   exports: [PrometheusModule, ...httpMetricProviders],
 })

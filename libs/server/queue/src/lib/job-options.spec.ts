@@ -6,7 +6,11 @@ describe('jobOptionsFor', () => {
   const retry = { attempts: 4, backoffMs: 250 };
 
   it('uses the run id as job id so a double submit is deduplicated', () => {
-    const opts = jobOptionsFor(JobName.InitializerSession, { runId: 'run-1', projectId: 'p' }, retry);
+    const opts = jobOptionsFor(
+      JobName.InitializerSession,
+      { runId: 'run-1', projectId: 'p' },
+      retry,
+    );
     expect(opts.jobId).toBe('run-1');
   });
 
@@ -32,7 +36,13 @@ describe('jobOptionsFor', () => {
 describe('redisOptions', () => {
   it('parses host, port, credentials and database', () => {
     const o = redisOptions('redis://user:p%40ss@example.test:6380/3', 'producer');
-    expect(o).toMatchObject({ host: 'example.test', port: 6380, username: 'user', password: 'p@ss', db: 3 });
+    expect(o).toMatchObject({
+      host: 'example.test',
+      port: 6380,
+      username: 'user',
+      password: 'p@ss',
+      db: 3,
+    });
   });
 
   it('fails fast for producers and never gives up for workers', () => {

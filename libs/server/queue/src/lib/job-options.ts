@@ -19,7 +19,9 @@ export function jobOptionsFor<N extends JobName>(
 }
 
 /** Complete by type: a new JobName without options does not compile. */
-const JOB_OPTIONS: { readonly [N in JobName]: (data: JobPayloads[N], retry: RetryPolicy) => JobsOptions } = {
+const JOB_OPTIONS: {
+  readonly [N in JobName]: (data: JobPayloads[N], retry: RetryPolicy) => JobsOptions;
+} = {
   [JobName.InitializerSession]: (data, retry) => ({
     jobId: data.runId,
     attempts: retry.attempts,

@@ -57,7 +57,9 @@ export class JobQueueService {
   async workerCounts(timeoutMs = 1000): Promise<Record<QueueName, number>> {
     const entries = await withTimeout(
       Promise.all(
-        Object.values(QueueName).map(async (name) => [name, (await this.queue(name).getWorkers()).length] as const),
+        Object.values(QueueName).map(
+          async (name) => [name, (await this.queue(name).getWorkers()).length] as const,
+        ),
       ),
       timeoutMs,
     );

@@ -28,10 +28,14 @@ export class RedisHealthIndicator {
     const indicator = this.health.check(key);
     try {
       const counts = await this.queues.workerCounts();
-      const idle = Object.entries(counts).filter(([, n]) => n === 0).map(([q]) => `no runner on queue ${q}`);
+      const idle = Object.entries(counts)
+        .filter(([, n]) => n === 0)
+        .map(([q]) => `no runner on queue ${q}`);
       return indicator.up({ ...counts, ...(idle.length > 0 ? { warning: idle.join('; ') } : {}) });
     } catch (err) {
-      return indicator.up({ warning: `worker count unavailable: ${err instanceof Error ? err.message : String(err)}` });
+      return indicator.up({
+        warning: `worker count unavailable: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
   }
 }

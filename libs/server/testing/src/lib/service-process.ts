@@ -32,7 +32,9 @@ export class ServiceProcess {
   static start(app: string, env: Record<string, string>): ServiceProcess {
     const main = resolve(REPO_ROOT, 'dist/apps', app, 'main.js');
     if (!existsSync(main)) {
-      throw new Error(`${main} is missing: build it first (npx nx build ${app}; make test does this)`);
+      throw new Error(
+        `${main} is missing: build it first (npx nx build ${app}; make test does this)`,
+      );
     }
     const child = spawn(process.execPath, [main], {
       cwd: REPO_ROOT,

@@ -15,13 +15,22 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+  );
 }
 
 /** GET url until it answers with `status`. */
-export function waitForHttp(url: string, { status = 200, timeoutMs = 30_000 } = {}): Promise<Response> {
-  return waitFor(`${url} to answer ${status}`, async () => {
-    const res = await fetch(url);
-    return res.status === status ? res : undefined;
-  }, { timeoutMs, intervalMs: 200 });
+export function waitForHttp(
+  url: string,
+  { status = 200, timeoutMs = 30_000 } = {},
+): Promise<Response> {
+  return waitFor(
+    `${url} to answer ${status}`,
+    async () => {
+      const res = await fetch(url);
+      return res.status === status ? res : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
 }

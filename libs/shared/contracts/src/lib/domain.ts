@@ -1,7 +1,13 @@
 // Domain vocabularies shared by the api, the runner and the console. Values are stored in
 // Postgres and sent over the wire: never rename one, only add.
 
-export const FEATURE_STATUSES = ['pending', 'in_progress', 'needs_input', 'passing', 'failing'] as const;
+export const FEATURE_STATUSES = [
+  'pending',
+  'in_progress',
+  'needs_input',
+  'passing',
+  'failing',
+] as const;
 export type FeatureStatus = (typeof FEATURE_STATUSES)[number];
 
 export const PROJECT_STATUSES = ['idle', 'initializing', 'ready', 'running', 'paused'] as const;

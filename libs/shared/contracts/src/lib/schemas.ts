@@ -16,7 +16,10 @@ export const UuidSchema = z.uuid();
 // ---- Projects -------------------------------------------------------------------------------
 
 export const CreateProjectSchema = z.strictObject({
-  name: trimmed(100).regex(/^[\p{L}\p{N} ._-]+$/u, 'letters, digits, spaces, ".", "_" and "-" only'),
+  name: trimmed(100).regex(
+    /^[\p{L}\p{N} ._-]+$/u,
+    'letters, digits, spaces, ".", "_" and "-" only',
+  ),
   spec: trimmed(200_000),
   concurrency: z.int().min(1).max(10).optional(),
   verifyCommand: trimmed(1000).optional(),

@@ -202,17 +202,15 @@ describe('ProjectBoard', () => {
   });
 
   it('shows an api error with its request id', () => {
-    http
-      .expectOne('/api/v1/projects/p1')
-      .flush(
-        {
-          statusCode: 404,
-          error: 'Not Found',
-          message: 'Project p1 not found',
-          requestId: 'req-3',
-        },
-        { status: 404, statusText: 'Not Found' },
-      );
+    http.expectOne('/api/v1/projects/p1').flush(
+      {
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Project p1 not found',
+        requestId: 'req-3',
+      },
+      { status: 404, statusText: 'Not Found' },
+    );
     TestBed.tick();
 
     const panel = el.querySelector('[data-testid=error-panel]');

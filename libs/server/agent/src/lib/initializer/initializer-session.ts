@@ -1,9 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { ApiErrorIssue, CreateFeaturesToolInputSchema, RunEventType } from '@autocoder/shared-contracts';
+import {
+  ApiErrorIssue,
+  CreateFeaturesToolInputSchema,
+  RunEventType,
+} from '@autocoder/shared-contracts';
 import { z } from 'zod';
 import { costOf, TokenUsage } from '../providers/model-catalogue';
 import { classifyAnthropicError, FatalProviderError } from '../providers/provider-errors';
-import { CREATE_FEATURES_TOOL, INITIALIZER_SYSTEM_PROMPT, initializerUserPrompt } from './initializer.prompt';
+import {
+  CREATE_FEATURES_TOOL,
+  INITIALIZER_SYSTEM_PROMPT,
+  initializerUserPrompt,
+} from './initializer.prompt';
 
 export type BacklogToolResult =
   | { ok: true; created: number; dependencies: number; alreadyWritten: boolean }
@@ -15,7 +23,12 @@ export interface InitializerSessionDeps {
   model: string;
   /** Validates and writes the backlog atomically; returns the reasons when it refuses. */
   writeBacklog(input: unknown): Promise<BacklogToolResult>;
-  event(type: RunEventType, message: string, data?: unknown, level?: 'info' | 'warn' | 'error'): Promise<void>;
+  event(
+    type: RunEventType,
+    message: string,
+    data?: unknown,
+    level?: 'info' | 'warn' | 'error',
+  ): Promise<void>;
   usage(entry: TokenUsage & { provider: string; model: string; costUsd: number }): Promise<void>;
   signal?: AbortSignal;
   maxTurns?: number;
@@ -34,7 +47,10 @@ export class InitializerIncompleteError extends FatalProviderError {}
 const TOOL: Anthropic.Tool = {
   name: CREATE_FEATURES_TOOL,
   description: 'Create the whole feature backlog of the project in one call.',
-  input_schema: z.toJSONSchema(CreateFeaturesToolInputSchema, { target: 'draft-7', io: 'input' }) as Anthropic.Tool.InputSchema,
+  input_schema: z.toJSONSchema(CreateFeaturesToolInputSchema, {
+    target: 'draft-7',
+    io: 'input',
+  }) as Anthropic.Tool.InputSchema,
 };
 
 /**
@@ -62,7 +78,9 @@ export async function runInitializerSession(
           model: deps.model,
           max_tokens: deps.maxTokens ?? 16_000,
           // The system prompt and tool definition are identical for every initializer: cache them.
-          system: [{ type: 'text', text: INITIALIZER_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } }],
+          system: [
+            { type: 'text', text: INITIALIZER_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } },
+          ],
           tools: [TOOL],
           messages,
         },
@@ -79,7 +97,12 @@ export async function runInitializerSession(
       cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
       cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
     };
-    await deps.usage({ ...usage, provider: deps.provider, model: deps.model, costUsd: costOf(deps.model, usage) });
+    await deps.usage({
+      ...usage,
+      provider: deps.provider,
+      model: deps.model,
+      costUsd: costOf(deps.model, usage),
+    });
     const text = message.content
       .filter((b): b is Anthropic.TextBlock => b.type === 'text')
       .map((b) => b.text)
@@ -90,15 +113,19 @@ export async function runInitializerSession(
     });
 
     messages.push({ role: 'assistant', content: message.content });
-    const toolUses = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+    const toolUses = message.content.filter(
+      (b): b is Anthropic.ToolUseBlock => b.type === 'tool_use',
+    );
     if (toolUses.length === 0) break;
 
     const results: Anthropic.ToolResultBlockParam[] = [];
     for (const use of toolUses) {
-      results.push(await handleToolUse(use, deps, written !== undefined, (r) => {
-        if (r.ok) written = { created: r.created, dependencies: r.dependencies };
-        else lastIssues = r.issues;
-      }));
+      results.push(
+        await handleToolUse(use, deps, written !== undefined, (r) => {
+          if (r.ok) written = { created: r.created, dependencies: r.dependencies };
+          else lastIssues = r.issues;
+        }),
+      );
     }
     messages.push({ role: 'user', content: results });
   }
@@ -106,10 +133,16 @@ export async function runInitializerSession(
   if (!written) {
     const reasons = lastIssues?.map((i) => `${i.path}: ${i.message}`).join('; ');
     throw new InitializerIncompleteError(
-      reasons ? `the model produced no valid backlog (${reasons})` : 'the model finished without creating a backlog',
+      reasons
+        ? `the model produced no valid backlog (${reasons})`
+        : 'the model finished without creating a backlog',
     );
   }
-  return { featuresCreated: written.created, dependencies: written.dependencies, turns: messages.filter((m) => m.role === 'assistant').length };
+  return {
+    featuresCreated: written.created,
+    dependencies: written.dependencies,
+    turns: messages.filter((m) => m.role === 'assistant').length,
+  };
 }
 
 async function handleToolUse(
@@ -121,16 +154,31 @@ async function handleToolUse(
   await deps.event('tool.call', `${use.name}`, { tool: use.name, id: use.id });
   if (use.name !== CREATE_FEATURES_TOOL) {
     await deps.event('tool.rejected', `unknown tool ${use.name}`, { tool: use.name }, 'warn');
-    return { type: 'tool_result', tool_use_id: use.id, is_error: true, content: `Unknown tool ${use.name}.` };
+    return {
+      type: 'tool_result',
+      tool_use_id: use.id,
+      is_error: true,
+      content: `Unknown tool ${use.name}.`,
+    };
   }
   if (alreadyWritten) {
-    return { type: 'tool_result', tool_use_id: use.id, is_error: true, content: 'The backlog was already created.' };
+    return {
+      type: 'tool_result',
+      tool_use_id: use.id,
+      is_error: true,
+      content: 'The backlog was already created.',
+    };
   }
   const result = await deps.writeBacklog(use.input);
   record(result);
   if (!result.ok) {
     const reasons = result.issues.map((i) => `${i.path}: ${i.message}`);
-    await deps.event('tool.rejected', `create_features input rejected: ${reasons.slice(0, 5).join('; ')}`, { issues: result.issues }, 'warn');
+    await deps.event(
+      'tool.rejected',
+      `create_features input rejected: ${reasons.slice(0, 5).join('; ')}`,
+      { issues: result.issues },
+      'warn',
+    );
     return {
       type: 'tool_result',
       tool_use_id: use.id,
@@ -138,7 +186,11 @@ async function handleToolUse(
       content: `Rejected, nothing was written. Fix these and call ${CREATE_FEATURES_TOOL} again:\n${reasons.join('\n')}`,
     };
   }
-  await deps.event('features.created', `${result.created} features and ${result.dependencies} dependencies written`, result);
+  await deps.event(
+    'features.created',
+    `${result.created} features and ${result.dependencies} dependencies written`,
+    result,
+  );
   return {
     type: 'tool_result',
     tool_use_id: use.id,

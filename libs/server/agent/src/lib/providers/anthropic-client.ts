@@ -15,7 +15,12 @@ export interface AnthropicClientOptions {
  */
 export function createAnthropicClient(options: AnthropicClientOptions): Anthropic {
   if (options.provider === 'demo') {
-    return new Anthropic({ apiKey: 'demo', baseURL: options.fakeUrl, maxRetries: 0, timeout: options.timeoutMs ?? 120_000 });
+    return new Anthropic({
+      apiKey: 'demo',
+      baseURL: options.fakeUrl,
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 120_000,
+    });
   }
   if (!options.apiKey) {
     throw new Error('LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY or ANTHROPIC_API_KEY_FILE');

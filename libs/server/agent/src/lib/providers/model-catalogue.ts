@@ -17,8 +17,20 @@ const SONNET: ModelInfo = {
   cacheWritePerMTok: 3.75,
 };
 
-const OPUS: ModelInfo = { ...SONNET, inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25 };
-const HAIKU: ModelInfo = { ...SONNET, inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 };
+const OPUS: ModelInfo = {
+  ...SONNET,
+  inputPerMTok: 5,
+  outputPerMTok: 25,
+  cacheReadPerMTok: 0.5,
+  cacheWritePerMTok: 6.25,
+};
+const HAIKU: ModelInfo = {
+  ...SONNET,
+  inputPerMTok: 1,
+  outputPerMTok: 5,
+  cacheReadPerMTok: 0.1,
+  cacheWritePerMTok: 1.25,
+};
 
 /** List prices per tier; check them against the provider's price list when adding a model. */
 export const MODEL_CATALOGUE: Readonly<Record<string, ModelInfo>> = {

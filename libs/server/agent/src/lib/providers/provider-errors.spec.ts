@@ -10,7 +10,9 @@ describe('retryAfterMs', () => {
   });
   it('reads an HTTP date relative to now', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now)).toBe(5000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now)).toBe(
+      5000,
+    );
   });
   it('falls back to a default and caps absurd values', () => {
     expect(retryAfterMs(undefined)).toBe(10_000);
@@ -21,7 +23,12 @@ describe('retryAfterMs', () => {
 describe('costOf', () => {
   it('prices every token kind per million', () => {
     expect(
-      costOf('claude-sonnet-4-5', { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0 }),
+      costOf('claude-sonnet-4-5', {
+        inputTokens: 1_000_000,
+        outputTokens: 100_000,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      }),
     ).toBe(4.5);
   });
 });
