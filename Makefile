@@ -10,7 +10,7 @@ export DATABASE_URL REDIS_URL
 
 APPS := api,runner,llm-fake,admin
 
-.PHONY: help dev test install services test-tools migrate migration build seed start lint format format-check docs-config clean
+.PHONY: help dev test install services test-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,3 +64,7 @@ docs-config: ## Regenerate docs/configuration.md from the configuration schema
 clean: ## Remove build output and caches
 	rm -rf dist tmp .nx/cache coverage
 
+
+# ---- Benchmarks (figures go to docs/benchmarks.md) ----
+bench-demo: build ## Demo project: POST → 24 features on the board, vs. the SDK alone
+	node bench/demo-board-fill.mjs --runs 5
