@@ -25,6 +25,12 @@ const PROJECT: ProjectView = {
   total: 3,
   progress: 33,
 };
+const EMPTY_PROJECT: ProjectView = {
+  ...PROJECT,
+  counts: { pending: 0, in_progress: 0, needs_input: 0, passing: 0, failing: 0 },
+  total: 0,
+  progress: 0,
+};
 
 function feature(id: string, status: FeatureStatus, extra: Partial<FeatureView> = {}): FeatureView {
   return {
@@ -110,8 +116,8 @@ describe('ProjectBoard', () => {
     jest.useRealTimers();
   });
 
-  function answer(runs: RunView[]): void {
-    http.expectOne('/api/v1/projects/p1').flush(PROJECT);
+  function answer(runs: RunView[], project: ProjectView = PROJECT): void {
+    http.expectOne('/api/v1/projects/p1').flush(project);
     http.expectOne((r) => r.url === '/api/v1/projects/p1/board').flush(BOARD);
     http
       .expectOne((r) => r.url === '/api/v1/projects/p1/runs')
@@ -165,8 +171,15 @@ describe('ProjectBoard', () => {
     expect(pendingSnapshots()).toBe(1);
   });
 
-  it('starts the initializer, shows its log and refreshes at once', () => {
+  it('offers the initializer only for an empty backlog', () => {
     answer([]);
+    const button = el.querySelector('[data-testid=start-initializer]') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.title).toBe('The project already has a backlog');
+  });
+
+  it('starts the initializer, shows its log and refreshes at once', () => {
+    answer([], EMPTY_PROJECT);
     const button = el.querySelector('[data-testid=start-initializer]') as HTMLButtonElement;
     button.click();
     TestBed.tick();
@@ -178,7 +191,7 @@ describe('ProjectBoard', () => {
     start.flush(run('queued'), { status: 202, statusText: 'Accepted' });
     TestBed.tick();
 
-    answer([run('queued')]);
+    answer([run('queued')], EMPTY_PROJECT);
     const detail: RunDetailView = {
       ...run('queued'),
       events: [

@@ -85,6 +85,15 @@ export class ProjectBoard {
   protected readonly initializerActive = computed(
     () => this.snapshot()?.runs.items.some((r) => r.role === 'initializer' && isActive(r)) ?? false,
   );
+  /** The initializer only fills an empty backlog; the api answers 409 otherwise. */
+  protected readonly hasBacklog = computed(() => (this.snapshot()?.project.total ?? 0) > 0);
+  protected readonly startBlockedReason = computed(() =>
+    this.initializerActive()
+      ? 'An initializer run is already queued or running'
+      : this.hasBacklog()
+        ? 'The project already has a backlog'
+        : '',
+  );
 
   constructor() {
     toObservable(this.id)
