@@ -27,6 +27,9 @@ function start(name, color) {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only this script, which then stops each child once
+    // (a child signalled twice skips its graceful drain).
+    detached: true,
   });
   const prefix = `\x1b[${color}m${name.padEnd(8)}\x1b[0m| `;
   const pipe = (stream, out) =>
