@@ -1,6 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
 import {
   FatalProviderError,
+  LlmProvider,
   ProviderRateLimitedError,
   runInitializerSession,
 } from '@autocoder/server-agent';
@@ -10,7 +10,7 @@ import { PrismaService } from '@autocoder/server-db';
 import { FINISHED_RUN_STATUSES, InitializerSessionJob, JobName } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { ANTHROPIC_CLIENT } from './anthropic.provider';
+import { LLM_PROVIDER } from './llm.provider';
 import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
 
 /** Runs an initializer session for a queued run and records everything it does. */
@@ -22,7 +22,7 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
     private readonly prisma: PrismaService,
     private readonly journal: RunJournal,
     private readonly backlog: BacklogWriter,
-    @Inject(ANTHROPIC_CLIENT) private readonly client: Anthropic,
+    @Inject(LLM_PROVIDER) private readonly provider: LlmProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,8 +53,7 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
 
     try {
       const outcome = await runInitializerSession(project, {
-        client: this.client,
-        provider,
+        provider: this.provider,
         model,
         signal: ctx.signal,
         writeBacklog: (input) => this.backlog.write(run.id, project.id, input),

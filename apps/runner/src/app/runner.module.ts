@@ -6,7 +6,7 @@ import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentSessionProcessor } from './agent-session.processor';
-import { anthropicClientProvider } from './anthropic.provider';
+import { llmProviderProvider } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
 
@@ -32,7 +32,7 @@ export class RunnerModule {
       ],
       controllers: [HealthController],
       providers: [
-        anthropicClientProvider,
+        llmProviderProvider,
         InitializerHandler,
         AgentSessionProcessor,
         DatabaseHealthIndicator,

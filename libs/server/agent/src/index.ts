@@ -3,3 +3,7 @@ export * from './lib/providers/provider-errors';
 export * from './lib/providers/anthropic-client';
 export * from './lib/initializer/initializer.prompt';
 export * from './lib/initializer/initializer-session';
+export * from './lib/providers/llm-provider';
+export * from './lib/providers/anthropic.provider';
+export * from './lib/providers/gemini.provider';
+export * from './lib/providers/select-provider';

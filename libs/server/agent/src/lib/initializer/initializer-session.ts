@@ -1,4 +1,3 @@
-import Anthropic from '@anthropic-ai/sdk';
 import {
   ApiErrorIssue,
   CreateFeaturesToolInputSchema,
@@ -6,7 +5,15 @@ import {
 } from '@autocoder/shared-contracts';
 import { z } from 'zod';
 import { costOf, TokenUsage } from '../providers/model-catalogue';
-import { classifyAnthropicError, FatalProviderError } from '../providers/provider-errors';
+import {
+  ChatMessage,
+  ContentBlock,
+  LlmProvider,
+  textOf,
+  toolUsesOf,
+  ToolSpec,
+} from '../providers/llm-provider';
+import { FatalProviderError } from '../providers/provider-errors';
 import {
   CREATE_FEATURES_TOOL,
   INITIALIZER_SYSTEM_PROMPT,
@@ -18,8 +25,7 @@ export type BacklogToolResult =
   | { ok: false; issues: ApiErrorIssue[] };
 
 export interface InitializerSessionDeps {
-  client: Anthropic;
-  provider: string;
+  provider: LlmProvider;
   model: string;
   /** Validates and writes the backlog atomically; returns the reasons when it refuses. */
   writeBacklog(input: unknown): Promise<BacklogToolResult>;
@@ -44,13 +50,13 @@ export interface InitializerOutcome {
 /** The model finished without producing a valid backlog. Not worth retrying as is. */
 export class InitializerIncompleteError extends FatalProviderError {}
 
-const TOOL: Anthropic.Tool = {
+const TOOL: ToolSpec = {
   name: CREATE_FEATURES_TOOL,
   description: 'Create the whole feature backlog of the project in one call.',
-  input_schema: z.toJSONSchema(CreateFeaturesToolInputSchema, {
+  inputSchema: z.toJSONSchema(CreateFeaturesToolInputSchema, {
     target: 'draft-7',
     io: 'input',
-  }) as Anthropic.Tool.InputSchema,
+  }) as Record<string, unknown>,
 };
 
 /**
@@ -63,62 +69,42 @@ export async function runInitializerSession(
   deps: InitializerSessionDeps,
 ): Promise<InitializerOutcome> {
   const maxTurns = deps.maxTurns ?? 6;
-  const messages: Anthropic.MessageParam[] = [
-    { role: 'user', content: initializerUserPrompt(project.name, project.spec) },
+  const messages: ChatMessage[] = [
+    {
+      role: 'user',
+      content: [{ type: 'text', text: initializerUserPrompt(project.name, project.spec) }],
+    },
   ];
   let written: { created: number; dependencies: number } | undefined;
   let lastIssues: ApiErrorIssue[] | undefined;
 
   for (let turn = 0; turn < maxTurns; turn++) {
     await deps.event('model.request', `turn ${turn + 1}: asking ${deps.model}`, { turn: turn + 1 });
-    let message: Anthropic.Message;
-    try {
-      const stream = deps.client.messages.stream(
-        {
-          model: deps.model,
-          max_tokens: deps.maxTokens ?? 16_000,
-          // The system prompt and tool definition are identical for every initializer: cache them.
-          system: [
-            { type: 'text', text: INITIALIZER_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } },
-          ],
-          tools: [TOOL],
-          messages,
-        },
-        { signal: deps.signal },
-      );
-      message = await stream.finalMessage();
-    } catch (err) {
-      throw classifyAnthropicError(err);
-    }
-
-    const usage: TokenUsage = {
-      inputTokens: message.usage.input_tokens,
-      outputTokens: message.usage.output_tokens,
-      cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
-      cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
-    };
-    await deps.usage({
-      ...usage,
-      provider: deps.provider,
+    const response = await deps.provider.complete({
       model: deps.model,
-      costUsd: costOf(deps.model, usage),
+      maxTokens: deps.maxTokens ?? 16_000,
+      system: INITIALIZER_SYSTEM_PROMPT,
+      tools: [TOOL],
+      messages,
+      signal: deps.signal,
     });
-    const text = message.content
-      .filter((b): b is Anthropic.TextBlock => b.type === 'text')
-      .map((b) => b.text)
-      .join('\n');
-    await deps.event('model.response', text.slice(0, 2000) || `(${message.stop_reason})`, {
-      stopReason: message.stop_reason,
-      usage,
+    await deps.usage({
+      ...response.usage,
+      provider: deps.provider.name,
+      model: deps.model,
+      costUsd: costOf(deps.model, response.usage),
+    });
+    const text = textOf(response.content);
+    await deps.event('model.response', text.slice(0, 2000) || `(${response.stopReason})`, {
+      stopReason: response.stopReason,
+      usage: response.usage,
     });
 
-    messages.push({ role: 'assistant', content: message.content });
-    const toolUses = message.content.filter(
-      (b): b is Anthropic.ToolUseBlock => b.type === 'tool_use',
-    );
+    messages.push({ role: 'assistant', content: response.content });
+    const toolUses = toolUsesOf(response.content);
     if (toolUses.length === 0) break;
 
-    const results: Anthropic.ToolResultBlockParam[] = [];
+    const results: ContentBlock[] = [];
     for (const use of toolUses) {
       results.push(
         await handleToolUse(use, deps, written !== undefined, (r) => {
@@ -146,26 +132,26 @@ export async function runInitializerSession(
 }
 
 async function handleToolUse(
-  use: Anthropic.ToolUseBlock,
+  use: Extract<ContentBlock, { type: 'tool_use' }>,
   deps: InitializerSessionDeps,
   alreadyWritten: boolean,
   record: (r: BacklogToolResult) => void,
-): Promise<Anthropic.ToolResultBlockParam> {
+): Promise<ContentBlock> {
   await deps.event('tool.call', `${use.name}`, { tool: use.name, id: use.id });
   if (use.name !== CREATE_FEATURES_TOOL) {
     await deps.event('tool.rejected', `unknown tool ${use.name}`, { tool: use.name }, 'warn');
     return {
       type: 'tool_result',
-      tool_use_id: use.id,
-      is_error: true,
+      toolUseId: use.id,
+      isError: true,
       content: `Unknown tool ${use.name}.`,
     };
   }
   if (alreadyWritten) {
     return {
       type: 'tool_result',
-      tool_use_id: use.id,
-      is_error: true,
+      toolUseId: use.id,
+      isError: true,
       content: 'The backlog was already created.',
     };
   }
@@ -181,8 +167,8 @@ async function handleToolUse(
     );
     return {
       type: 'tool_result',
-      tool_use_id: use.id,
-      is_error: true,
+      toolUseId: use.id,
+      isError: true,
       content: `Rejected, nothing was written. Fix these and call ${CREATE_FEATURES_TOOL} again:\n${reasons.join('\n')}`,
     };
   }
@@ -193,7 +179,7 @@ async function handleToolUse(
   );
   return {
     type: 'tool_result',
-    tool_use_id: use.id,
+    toolUseId: use.id,
     content: `Created ${result.created} features with ${result.dependencies} dependencies.`,
   };
 }
