@@ -1,5 +1,6 @@
 // The REST API in-process against the real Postgres (a fresh database) and Redis (a unique
 // queue prefix): every route, its validation and its error answers.
+import { HumanInputService } from '@autocoder/server-backlog';
 import { loadConfig } from '@autocoder/server-config';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import type {
@@ -341,6 +342,64 @@ describe('api (integration)', () => {
       await newFeature(p.id, 'existing');
       const res = await request(http).post(`/api/v1/projects/${p.id}/runs`).send({}).expect(409);
       expect(res.body.message).toMatch(/already has a backlog/);
+    });
+  });
+
+  describe('human input', () => {
+    const form = {
+      prompt: 'Which payment provider should checkout use?',
+      fields: [
+        { name: 'provider', label: 'Provider', kind: 'select', options: ['stripe', 'adyen'] },
+        { name: 'notes', label: 'Notes', kind: 'textarea', required: false },
+        { name: 'sandbox', label: 'Use the sandbox', kind: 'boolean' },
+      ],
+    };
+
+    it("answers an agent's form; the feature returns to pending with the answer", async () => {
+      const p = await newProject('Human input');
+      const f = await newFeature(p.id, 'checkout');
+      const asked = await app.get(HumanInputService).request(p.id, f.id, form);
+      expect(asked).toMatchObject({
+        status: 'needs_input',
+        humanInput: { request: { prompt: form.prompt }, response: null },
+      });
+
+      const url = `/api/v1/projects/${p.id}/features/${f.id}/human-input`;
+      const bad = await request(http)
+        .post(url)
+        .send({ values: { provider: 'paypal', extra: 'x' } })
+        .expect(400);
+      expect((bad.body.issues as { path: string }[]).map((i) => i.path).sort()).toEqual([
+        'body.values.extra',
+        'body.values.provider',
+        'body.values.sandbox',
+      ]);
+      const ok = await request(http)
+        .post(url)
+        .send({ values: { provider: 'stripe', sandbox: true } })
+        .expect(200);
+      expect(ok.body).toMatchObject({
+        status: 'pending',
+        humanInput: { response: { values: { provider: 'stripe', sandbox: true } } },
+      });
+      // Answered once: a second answer is a conflict, not an overwrite.
+      await request(http)
+        .post(url)
+        .send({ values: { provider: 'adyen', sandbox: false } })
+        .expect(409);
+    });
+
+    it('refuses an invalid form from an agent', async () => {
+      const p = await newProject('Human input bad form');
+      const f = await newFeature(p.id, 'x');
+      await expect(
+        app
+          .get(HumanInputService)
+          .request(p.id, f.id, {
+            prompt: 'x',
+            fields: [{ name: 'a', label: 'A', kind: 'select' }],
+          }),
+      ).rejects.toThrow('The human-input form is not valid.');
     });
   });
 

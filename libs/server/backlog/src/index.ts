@@ -5,6 +5,7 @@ export * from './lib/projects.service';
 export * from './lib/features.service';
 export * from './lib/dependencies.service';
 export * from './lib/runs.service';
+export * from './lib/human-input.service';
 export * from './lib/run-journal.service';
 export * from './lib/backlog-writer.service';
 export * from './lib/backlog.module';

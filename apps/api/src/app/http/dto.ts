@@ -1,6 +1,7 @@
 // One DTO class per zod schema of the contract: validation and OpenAPI come from the same schema.
 import {
   AddDependencySchema,
+  AnswerHumanInputSchema,
   BoardQuerySchema,
   CreateFeatureSchema,
   CreateProjectSchema,
@@ -23,3 +24,4 @@ export class ReplaceDependenciesDto extends createZodDto(ReplaceDependenciesSche
 export class AddDependencyDto extends createZodDto(AddDependencySchema) {}
 export class StartRunDto extends createZodDto(StartRunSchema) {}
 export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}
+export class AnswerHumanInputDto extends createZodDto(AnswerHumanInputSchema) {}

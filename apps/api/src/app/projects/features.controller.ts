@@ -1,4 +1,4 @@
-import { DependenciesService, FeaturesService } from '@autocoder/server-backlog';
+import { DependenciesService, FeaturesService, HumanInputService } from '@autocoder/server-backlog';
 import { BoardView, FeatureView, GraphView } from '@autocoder/shared-contracts';
 import {
   Body,
@@ -15,6 +15,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import {
   AddDependencyDto,
+  AnswerHumanInputDto,
   BoardQueryDto,
   CreateFeatureDto,
   ReplaceDependenciesDto,
@@ -28,7 +29,19 @@ export class FeaturesController {
   constructor(
     private readonly features: FeaturesService,
     private readonly dependencies: DependenciesService,
+    private readonly humanInput: HumanInputService,
   ) {}
+
+  /** Answers the form an agent left on a feature; the feature goes back to pending. */
+  @Post('features/:featureId/human-input')
+  @HttpCode(200)
+  answerHumanInput(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('featureId', ParseIdPipe) featureId: string,
+    @Body() body: AnswerHumanInputDto,
+  ): Promise<FeatureView> {
+    return this.humanInput.answer(projectId, featureId, body);
+  }
 
   /** The Kanban board: features grouped by status, each column paged. */
   @Get('board')

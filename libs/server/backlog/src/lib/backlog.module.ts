@@ -2,14 +2,21 @@ import { Module } from '@nestjs/common';
 import { BacklogWriter } from './backlog-writer.service';
 import { DependenciesService } from './dependencies.service';
 import { FeaturesService } from './features.service';
+import { HumanInputService } from './human-input.service';
 import { ProjectsService } from './projects.service';
 import { RunJournal } from './run-journal.service';
 import { RunsService } from './runs.service';
 
 /** Projects, features, dependencies and runs. Needs DbModule and QueueModule in the app. */
 @Module({
-  providers: [ProjectsService, FeaturesService, DependenciesService, RunsService],
-  exports: [ProjectsService, FeaturesService, DependenciesService, RunsService],
+  providers: [
+    ProjectsService,
+    FeaturesService,
+    DependenciesService,
+    RunsService,
+    HumanInputService,
+  ],
+  exports: [ProjectsService, FeaturesService, DependenciesService, RunsService, HumanInputService],
 })
 export class BacklogModule {}
 

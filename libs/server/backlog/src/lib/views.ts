@@ -55,6 +55,10 @@ export function featureView(
     lastError: feature.lastError,
     dependsOn: deps.map((d) => d.id),
     blocked: deps.some((d) => d.status !== 'passing'),
+    humanInput:
+      feature.humanInputRequest === null
+        ? null
+        : { request: feature.humanInputRequest, response: feature.humanInputResponse ?? null },
     createdAt: feature.createdAt.toISOString(),
     updatedAt: feature.updatedAt.toISOString(),
   };

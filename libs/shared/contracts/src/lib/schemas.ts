@@ -135,3 +135,68 @@ export const CreateFeaturesToolInputSchema = z.strictObject({
   features: z.array(BacklogFeatureSchema).min(1).max(MAX_FEATURES_PER_BACKLOG),
 });
 export type CreateFeaturesToolInput = z.infer<typeof CreateFeaturesToolInputSchema>;
+
+// ---- Human input ------------------------------------------------------------------------------
+
+export const HUMAN_INPUT_FIELD_KINDS = ['text', 'textarea', 'select', 'boolean'] as const;
+
+export const HumanInputFieldSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,49}$/, 'a letter, then letters, digits or _'),
+    label: trimmed(200),
+    kind: z.enum(HUMAN_INPUT_FIELD_KINDS),
+    options: z.array(trimmed(200)).min(1).max(50).optional(),
+    required: z.boolean().default(true),
+  })
+  .refine((f) => (f.kind === 'select') === (f.options !== undefined), {
+    message: 'options are required for select fields and only for them',
+    path: ['options'],
+  });
+
+/** What an agent asks a person (the request_human_input tool writes it). */
+export const HumanInputRequestSchema = z
+  .strictObject({
+    prompt: trimmed(4000),
+    fields: z.array(HumanInputFieldSchema).min(1).max(20),
+  })
+  .refine((r) => new Set(r.fields.map((f) => f.name)).size === r.fields.length, {
+    message: 'field names must be unique',
+    path: ['fields'],
+  });
+export type HumanInputRequest = z.infer<typeof HumanInputRequestSchema>;
+
+export const AnswerHumanInputSchema = z.strictObject({
+  values: z.record(z.string(), z.union([z.string().max(20_000), z.boolean()])),
+});
+export type AnswerHumanInputInput = z.infer<typeof AnswerHumanInputSchema>;
+
+/** Checks answers against the form: required fields present, kinds and select options respected. */
+export function humanInputAnswerIssues(
+  request: HumanInputRequest,
+  values: AnswerHumanInputInput['values'],
+): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const known = new Set(request.fields.map((f) => f.name));
+  for (const name of Object.keys(values)) {
+    if (!known.has(name))
+      issues.push({ path: `values.${name}`, message: 'not a field of this form' });
+  }
+  for (const field of request.fields) {
+    const value = values[field.name];
+    const path = `values.${field.name}`;
+    if (value === undefined || value === '') {
+      if (field.required) issues.push({ path, message: 'required' });
+      continue;
+    }
+    if (field.kind === 'boolean' && typeof value !== 'boolean')
+      issues.push({ path, message: 'must be true or false' });
+    if (field.kind !== 'boolean' && typeof value !== 'string')
+      issues.push({ path, message: 'must be text' });
+    if (field.kind === 'text' && typeof value === 'string' && value.length > 1000)
+      issues.push({ path, message: 'at most 1000 characters' });
+    if (field.kind === 'select' && !field.options?.includes(String(value))) {
+      issues.push({ path, message: `must be one of: ${field.options?.join(', ')}` });
+    }
+  }
+  return issues;
+}

@@ -39,6 +39,8 @@ export interface FeatureView {
   dependsOn: string[];
   /** True while some dependency is not passing. */
   blocked: boolean;
+  /** A person's answer an agent is waiting for (status needs_input), and the answer once given. */
+  humanInput: { request: unknown; response: unknown } | null;
   createdAt: string;
   updatedAt: string;
 }

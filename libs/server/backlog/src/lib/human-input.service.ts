@@ -1,0 +1,79 @@
+import {
+  AnswerHumanInputInput,
+  FeatureView,
+  HumanInputRequest,
+  HumanInputRequestSchema,
+  humanInputAnswerIssues,
+} from '@autocoder/shared-contracts';
+import { Prisma, PrismaService } from '@autocoder/server-db';
+import { Injectable } from '@nestjs/common';
+import { conflict, invalid } from './errors';
+import { FeaturesService } from './features.service';
+
+/**
+ * An agent asks a person (the feature waits in needs_input with a form); a person answers (the
+ * feature returns to pending and the next session reads the answer).
+ */
+@Injectable()
+export class HumanInputService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly features: FeaturesService,
+  ) {}
+
+  async request(projectId: string, featureId: string, raw: unknown): Promise<FeatureView> {
+    const parsed = HumanInputRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw invalid(
+        'The human-input form is not valid.',
+        parsed.error.issues.map((i) => ({
+          path: ['request', ...i.path.map(String)].join('.'),
+          message: i.message,
+        })),
+      );
+    }
+    await this.features.require(projectId, featureId);
+    await this.prisma.feature.update({
+      where: { id: featureId },
+      data: {
+        status: 'needs_input',
+        humanInputRequest: parsed.data as Prisma.InputJsonValue,
+        humanInputResponse: Prisma.JsonNull,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      },
+    });
+    return this.features.get(projectId, featureId);
+  }
+
+  async answer(
+    projectId: string,
+    featureId: string,
+    input: AnswerHumanInputInput,
+  ): Promise<FeatureView> {
+    const feature = await this.features.require(projectId, featureId);
+    const request = HumanInputRequestSchema.safeParse(feature.humanInputRequest);
+    if (feature.status !== 'needs_input' || !request.success) {
+      throw conflict(
+        `feature ${featureId} is not waiting for human input (status ${feature.status})`,
+      );
+    }
+    const issues = humanInputAnswerIssues(request.data as HumanInputRequest, input.values);
+    if (issues.length > 0)
+      throw invalid(
+        'The answer does not fit the form.',
+        issues.map((i) => ({ ...i, path: `body.${i.path}` })),
+      );
+    // Only the state we read may change: a concurrent answer or agent update wins, this one 409s.
+    const updated = await this.prisma.feature.updateMany({
+      where: { id: featureId, status: 'needs_input', updatedAt: feature.updatedAt },
+      data: {
+        status: 'pending',
+        humanInputResponse: { values: input.values, answeredAt: new Date().toISOString() },
+      },
+    });
+    if (updated.count === 0)
+      throw conflict(`feature ${featureId} changed while answering; reload and try again`);
+    return this.features.get(projectId, featureId);
+  }
+}
