@@ -393,12 +393,10 @@ describe('api (integration)', () => {
       const p = await newProject('Human input bad form');
       const f = await newFeature(p.id, 'x');
       await expect(
-        app
-          .get(HumanInputService)
-          .request(p.id, f.id, {
-            prompt: 'x',
-            fields: [{ name: 'a', label: 'A', kind: 'select' }],
-          }),
+        app.get(HumanInputService).request(p.id, f.id, {
+          prompt: 'x',
+          fields: [{ name: 'a', label: 'A', kind: 'select' }],
+        }),
       ).rejects.toThrow('The human-input form is not valid.');
     });
   });

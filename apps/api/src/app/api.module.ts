@@ -6,6 +6,7 @@ import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiValidationPipe } from './http/validation';
@@ -33,7 +34,13 @@ export class ApiModule {
         }),
         BacklogModule,
       ],
-      controllers: [HealthController, ProjectsController, FeaturesController, RunsController],
+      controllers: [
+        HealthController,
+        ProjectsController,
+        FeaturesController,
+        RunsController,
+        EventsController,
+      ],
       providers: [
         DatabaseHealthIndicator,
         RedisHealthIndicator,

@@ -1,5 +1,6 @@
 import { RunEventType, RunStatus } from '@autocoder/shared-contracts';
 import { Prisma, PrismaService, Run } from '@autocoder/server-db';
+import { LiveEvents } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
 
 export interface UsageEntry {
@@ -12,10 +13,31 @@ export interface UsageEntry {
   costUsd: number;
 }
 
-/** What the runner writes about a run while it works on it. */
+/**
+ * What the runner writes about a run while it works on it: durably in Postgres, and live to the
+ * console through Redis.
+ */
 @Injectable()
 export class RunJournal {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly live: LiveEvents,
+  ) {}
+
+  private async announce(
+    run: { id: string; projectId: string; status: RunStatus },
+    message: string,
+  ): Promise<void> {
+    await this.live.publish({
+      projectId: run.projectId,
+      runId: run.id,
+      type: 'run.status',
+      level: 'info',
+      message,
+      data: { status: run.status },
+      at: new Date().toISOString(),
+    });
+  }
 
   find(runId: string): Promise<Run | null> {
     return this.prisma.run.findUnique({ where: { id: runId } });
@@ -28,7 +50,7 @@ export class RunJournal {
     provider: string,
     model: string,
   ): Promise<void> {
-    await this.prisma.run.update({
+    const run = await this.prisma.run.update({
       where: { id: runId },
       data: {
         status: 'running',
@@ -40,6 +62,7 @@ export class RunJournal {
         error: null,
       },
     });
+    await this.announce(run, `running on ${runnerId} (attempt ${attempt})`);
   }
 
   async event(
@@ -49,7 +72,7 @@ export class RunJournal {
     data?: unknown,
     level = 'info',
   ): Promise<void> {
-    await this.prisma.runEvent.create({
+    const event = await this.prisma.runEvent.create({
       data: {
         runId,
         type,
@@ -57,6 +80,16 @@ export class RunJournal {
         message,
         data: data === undefined ? Prisma.JsonNull : (data as Prisma.InputJsonValue),
       },
+      select: { createdAt: true, run: { select: { projectId: true } } },
+    });
+    await this.live.publish({
+      projectId: event.run.projectId,
+      runId,
+      type,
+      level,
+      message,
+      data,
+      at: event.createdAt.toISOString(),
     });
   }
 
@@ -95,7 +128,11 @@ export class RunJournal {
 
   /** Back to the queue: waiting for a retry or for a rate-limit window to pass. */
   async markWaiting(runId: string, error: string | null): Promise<void> {
-    await this.prisma.run.update({ where: { id: runId }, data: { status: 'queued', error } });
+    const run = await this.prisma.run.update({
+      where: { id: runId },
+      data: { status: 'queued', error },
+    });
+    await this.announce(run, error ? `waiting: ${error}` : 'waiting');
   }
 
   async finish(
@@ -111,5 +148,6 @@ export class RunJournal {
       }),
       this.prisma.project.update({ where: { id: run.projectId }, data: { status: projectStatus } }),
     ]);
+    await this.announce({ ...run, status }, error ? `${status}: ${error}` : status);
   }
 }

@@ -2,6 +2,7 @@ import { QueueName } from '@autocoder/shared-contracts';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { JobQueueService, QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
+import { LiveEvents } from './live-events';
 import { redisOptions } from './redis-connection';
 
 /**
@@ -21,8 +22,8 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [{ provide: QUEUE_SETTINGS, useValue: settings }, JobQueueService],
-      exports: [BullModule, JobQueueService, QUEUE_SETTINGS],
+      providers: [{ provide: QUEUE_SETTINGS, useValue: settings }, JobQueueService, LiveEvents],
+      exports: [BullModule, JobQueueService, QUEUE_SETTINGS, LiveEvents],
     };
   }
 }

@@ -13,3 +13,18 @@ export const RUN_EVENT_TYPES = [
   'features.created',
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+/**
+ * What the api streams to the console (server-sent events) as runners work: published by runners
+ * on Redis, never stored there (Postgres keeps the durable log).
+ */
+export interface LiveEvent {
+  projectId: string;
+  runId?: string;
+  /** A RunEventType, or run.status when a run changes status. */
+  type: RunEventType | 'run.status';
+  level: string;
+  message: string;
+  data?: unknown;
+  at: string;
+}
