@@ -7,3 +7,4 @@ export * from './lib/providers/llm-provider';
 export * from './lib/providers/anthropic.provider';
 export * from './lib/providers/gemini.provider';
 export * from './lib/providers/select-provider';
+export * from './lib/tools/file-tools';

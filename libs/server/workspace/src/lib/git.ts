@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { GitCommandError } from './errors';
+
+export const AUTHOR_NAME = 'AutoCoder';
+export const AUTHOR_EMAIL = 'autocoder@localhost';
+
+// Every invocation carries its own identity and ignores hooks: project code (written by agents)
+// must never run inside a git command of ours, where it would inherit our process.
+const CONFIG_ARGS: readonly string[] = [
+  '-c',
+  `user.name=${AUTHOR_NAME}`,
+  '-c',
+  `user.email=${AUTHOR_EMAIL}`,
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'advice.detachedHead=false',
+  // Parallel sessions update refs of one repository; wait for git's ref locks instead of failing.
+  '-c',
+  'core.filesRefLockTimeout=10000',
+  '-c',
+  'core.packedRefsTimeout=10000',
+];
+
+/**
+ * Environment for git: no host or user config (a runner's ~/.gitconfig must not change
+ * behaviour), no prompts, and none of the runner's secrets.
+ */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env['HOME'] ?? '/',
+    LANG: 'C',
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+  };
+}
+
+export function gitArgs(args: readonly string[]): string[] {
+  return [...CONFIG_ARGS, ...args];
+}
+
+export interface GitResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitOptions {
+  /** Default 16 MiB. */
+  maxBuffer?: number;
+  /** Default 5 minutes; git never waits on a network here, so a hang is a bug. */
+  timeoutMs?: number;
+}
+
+/** Runs git and reports the exit code instead of throwing on a non-zero exit. */
+export function gitTry(
+  cwd: string,
+  args: readonly string[],
+  opts: GitOptions = {},
+): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      gitArgs(args),
+      {
+        cwd,
+        env: gitEnv(),
+        maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
+        timeout: opts.timeoutMs ?? 5 * 60_000,
+        killSignal: 'SIGKILL',
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ exitCode: 0, stdout, stderr });
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'number') return resolve({ exitCode: code, stdout, stderr });
+        // Spawn failure, timeout, or output over maxBuffer.
+        reject(new GitCommandError(args, null, `${err.message}\n${stderr}`));
+      },
+    );
+  });
+}
+
+/** Runs git; throws GitCommandError on a non-zero exit; returns trimmed stdout. */
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  opts?: GitOptions,
+): Promise<string> {
+  const res = await gitTry(cwd, args, opts);
+  if (res.exitCode !== 0) throw new GitCommandError(args, res.exitCode, res.stderr);
+  return res.stdout.trim();
+}

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface VerifyOptions {
+  /** Wall-clock limit; the whole process group is SIGKILLed when it passes. */
+  timeoutMs: number;
+  /** The only variables besides PATH, HOME and CI the command sees (e.g. project settings). */
+  env?: Readonly<Record<string, string>>;
+  /** Bytes of output kept (the tail). Default 64 KiB. */
+  maxOutputBytes?: number;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** null when killed by a signal (always so on timeout). */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** stdout and stderr interleaved as they arrived; only the tail when over the cap. */
+  output: string;
+  outputTruncated: boolean;
+  durationMs: number;
+}
+
+const DEFAULT_MAX_OUTPUT = 64 * 1024;
+// After the shell exits, how long stray holders of its pipes may keep them open.
+const PIPE_DRAIN_MS = 2_000;
+
+/** Keeps the last `cap` bytes of a stream of chunks without holding the rest. */
+class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.cap && this.chunks.length > 1) {
+      this.size -= this.chunks.shift()?.length ?? 0;
+      this.truncated = true;
+    }
+  }
+
+  toString(): string {
+    const all = Buffer.concat(this.chunks);
+    if (all.length <= this.cap) return all.toString('utf8');
+    this.truncated = true;
+    return all.subarray(all.length - this.cap).toString('utf8');
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * Runs a project's verification command in `cwd` with `/bin/sh -c`, in its own process group,
+ * with a scrubbed environment: PATH, a throw-away HOME, CI=true and `opts.env` — nothing of the
+ * runner's own environment (provider keys, database URLs) reaches project code.
+ */
+export async function runVerification(
+  cwd: string,
+  command: string,
+  opts: VerifyOptions,
+): Promise<VerifyResult> {
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'autocoder-verify-home-'));
+  const started = performance.now();
+  const tail = new TailBuffer(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  try {
+    const env: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+      HOME: home,
+      CI: 'true',
+      ...opts.env,
+    };
+    // detached: the shell leads a new process group, so a timeout can kill everything it started.
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (c: Buffer) => tail.push(c));
+    child.stderr.on('data', (c: Buffer) => tail.push(c));
+
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, opts.timeoutMs);
+
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => resolve(code));
+    }).finally(() => clearTimeout(timer));
+
+    // Background jobs the command left behind die with it, and stop holding our pipes.
+    killGroup(child.pid);
+    let drainTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      closed,
+      new Promise<void>((resolve) => {
+        drainTimer = setTimeout(() => {
+          // A process that left the group (setsid) still holds the pipes; stop reading.
+          child.stdout.destroy();
+          child.stderr.destroy();
+          resolve();
+        }, PIPE_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(drainTimer);
+
+    const output = tail.toString();
+    return {
+      ok: !timedOut && exitCode === 0,
+      exitCode: timedOut ? null : exitCode,
+      timedOut,
+      output,
+      outputTruncated: tail.truncated,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await fs.rm(home, { recursive: true, force: true });
+  }
+}
