@@ -68,3 +68,7 @@ clean: ## Remove build output and caches
 # ---- Benchmarks (figures go to docs/benchmarks.md) ----
 bench-demo: build ## Demo project: POST → 24 features on the board, vs. the SDK alone
 	node bench/demo-board-fill.mjs --runs 5
+
+.PHONY: bench-claims
+bench-claims: install services ## Feature claims vs a plain SKIP LOCKED loop (scratch database, ~2 min)
+	node bench/claims.mjs

@@ -7,3 +7,4 @@ export * from './lib/db.constants';
 export * from './lib/db.module';
 export * from './lib/prisma.service';
 export * from './lib/database.health';
+export * from './lib/feature-claims.repository';

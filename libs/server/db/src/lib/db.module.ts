@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
+import { FeatureClaimsRepository } from './feature-claims.repository';
 import { PrismaService } from './prisma.service';
 
 /** Provides PrismaService to the whole application; import once, in the root module. */
@@ -9,8 +10,12 @@ export class DbModule {
   static forRoot(options: DbModuleOptions): DynamicModule {
     return {
       module: DbModule,
-      providers: [{ provide: DB_MODULE_OPTIONS, useValue: options }, PrismaService],
-      exports: [PrismaService],
+      providers: [
+        { provide: DB_MODULE_OPTIONS, useValue: options },
+        PrismaService,
+        FeatureClaimsRepository,
+      ],
+      exports: [PrismaService, FeatureClaimsRepository],
     };
   }
 }
