@@ -9,3 +9,4 @@ export * from './lib/providers/gemini.provider';
 export * from './lib/providers/select-provider';
 export * from './lib/tools/file-tools';
 export * from './lib/tools/bash-allowlist';
+export * from './lib/tools/bash-tool';

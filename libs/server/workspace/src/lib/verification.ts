@@ -10,6 +10,8 @@ export interface VerifyOptions {
   env?: Readonly<Record<string, string>>;
   /** Bytes of output kept (the tail). Default 64 KiB. */
   maxOutputBytes?: number;
+  /** Shell that runs the command with -c. Default /bin/sh; the agents' bash tool uses bash. */
+  shell?: string;
 }
 
 export interface VerifyResult {
@@ -62,7 +64,7 @@ function killGroup(pid: number | undefined): void {
 }
 
 /**
- * Runs a project's verification command in `cwd` with `/bin/sh -c`, in its own process group,
+ * Runs a project's verification command in `cwd` with `/bin/sh -c` (or `opts.shell`), in its own process group,
  * with a scrubbed environment: PATH, a throw-away HOME, CI=true and `opts.env` — nothing of the
  * runner's own environment (provider keys, database URLs) reaches project code.
  */
@@ -82,7 +84,7 @@ export async function runVerification(
       ...opts.env,
     };
     // detached: the shell leads a new process group, so a timeout can kill everything it started.
-    const child = spawn('/bin/sh', ['-c', command], {
+    const child = spawn(opts.shell ?? '/bin/sh', ['-c', command], {
       cwd,
       env,
       detached: true,

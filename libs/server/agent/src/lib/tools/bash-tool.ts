@@ -1,0 +1,70 @@
+// The agents' bash tool: the allowlist decides, then the command runs in the worktree with bash,
+// in its own process group (killed whole on timeout), with no secret of the runner in its env.
+import { runVerification } from '@autocoder/server-workspace';
+import { z } from 'zod';
+import { ToolSpec } from '../providers/llm-provider';
+import { checkBashCommand, DEFAULT_ALLOWED_COMMANDS } from './bash-allowlist';
+import { cap, ToolOutcome } from './file-tools';
+
+export interface BashToolOptions {
+  worktree: string;
+  /** Per-project additions to the allowlist. */
+  extraAllowed?: readonly string[];
+  timeoutMs?: number;
+  maxOutputChars?: number;
+  /** Variables the project wants its commands to see (never provider keys or database URLs). */
+  env?: Readonly<Record<string, string>>;
+}
+
+const InputSchema = z.strictObject({
+  command: z.string().min(1).max(10_000),
+  timeout_ms: z.int().min(1000).max(600_000).optional(),
+});
+
+export const BASH_TOOL_SPEC: ToolSpec = {
+  name: 'bash',
+  description:
+    'Run a shell command in the worktree. Only allowlisted programs run; paths must stay inside the worktree; background processes are stopped when the command ends.',
+  inputSchema: z.toJSONSchema(InputSchema, { target: 'draft-7', io: 'input' }) as Record<
+    string,
+    unknown
+  >,
+};
+
+const allowed = new Set(DEFAULT_ALLOWED_COMMANDS);
+
+export async function runBashTool(
+  rawInput: unknown,
+  options: BashToolOptions,
+): Promise<ToolOutcome> {
+  const parsed = InputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    return {
+      isError: true,
+      content: `Invalid input: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+    };
+  }
+  const { command, timeout_ms } = parsed.data;
+  const verdict = checkBashCommand(command, {
+    allowed,
+    worktree: options.worktree,
+    extraAllowed: options.extraAllowed,
+  });
+  if (!verdict.ok) return { isError: true, content: `Refused: ${verdict.reason}` };
+  const result = await runVerification(options.worktree, command, {
+    timeoutMs: timeout_ms ?? options.timeoutMs ?? 120_000,
+    env: options.env,
+    shell: '/bin/bash',
+    maxOutputBytes: 256 * 1024,
+  });
+  const status = result.timedOut
+    ? `timed out after ${result.durationMs} ms (process group killed)`
+    : `exit code ${result.exitCode}`;
+  return {
+    isError: !result.ok,
+    content: cap(
+      `${result.output}${result.output.endsWith('\n') || !result.output ? '' : '\n'}[${status}]`,
+      options.maxOutputChars ?? 30_000,
+    ),
+  };
+}
