@@ -9,3 +9,4 @@ export * from './lib/human-input.service';
 export * from './lib/run-journal.service';
 export * from './lib/backlog-writer.service';
 export * from './lib/backlog.module';
+export * from './lib/feature-tools.service';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BacklogWriter } from './backlog-writer.service';
 import { DependenciesService } from './dependencies.service';
+import { FeatureToolsService } from './feature-tools.service';
 import { FeaturesService } from './features.service';
 import { HumanInputService } from './human-input.service';
 import { ProjectsService } from './projects.service';
@@ -22,7 +23,8 @@ export class BacklogModule {}
 
 /** What the runner needs to record sessions; no queue producer involved. */
 @Module({
-  providers: [RunJournal, BacklogWriter],
-  exports: [RunJournal, BacklogWriter],
+  imports: [BacklogModule],
+  providers: [RunJournal, BacklogWriter, FeatureToolsService],
+  exports: [RunJournal, BacklogWriter, FeatureToolsService],
 })
 export class BacklogWriterModule {}

@@ -1,0 +1,190 @@
+// The agents' feature tools against the real Postgres (own database) and Redis (own prefix).
+import { DbModule } from '@autocoder/server-db';
+import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
+import { QueueModule } from '@autocoder/server-queue';
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { BacklogWriterModule } from './backlog.module';
+import { FeatureToolsService, featureToolSpecs } from './feature-tools.service';
+import { FeaturesService } from './features.service';
+import { ProjectsService } from './projects.service';
+
+describe('feature tools (integration)', () => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let tools: FeatureToolsService;
+  let projectId: string;
+  const ctx = () => ({ projectId, owner: 'runner-1/session-a', leaseMs: 60_000 });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        DbModule.forRoot({ databaseUrl: db.url }),
+        QueueModule.forRoot({
+          role: 'producer',
+          redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+          prefix: `tools-${randomBytes(3).toString('hex')}`,
+          attempts: 1,
+          backoffMs: 1000,
+        }),
+        BacklogWriterModule,
+      ],
+    }).compile();
+    app = await moduleRef.init();
+    tools = app.get(FeatureToolsService);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    const project = await app
+      .get(ProjectsService)
+      .create({ name: `p-${randomBytes(3).toString('hex')}`, spec: 's' });
+    projectId = project.id;
+  });
+
+  const parse = <T>(content: string): T => JSON.parse(content) as T;
+
+  it('gives each role only its tools, with JSON schemas', async () => {
+    expect(featureToolSpecs('testing').map((t) => t.name)).toEqual([
+      'feature_stats',
+      'feature_get',
+      'feature_graph',
+      'feature_mark_failing',
+    ]);
+    expect(
+      featureToolSpecs('coding').find((t) => t.name === 'feature_mark_failing')?.inputSchema,
+    ).toMatchObject({ required: ['id', 'reason'] });
+    const refused = await tools.run('testing', 'feature_claim', {}, ctx());
+    expect(refused).toEqual({
+      isError: true,
+      content: 'Tool feature_claim is not available to the testing agent.',
+    });
+  });
+
+  it('works a backlog: ready, blocked, claim, mark passing, in dependency order', async () => {
+    const features = app.get(FeaturesService);
+    const base = await features.create(projectId, {
+      category: 'c',
+      name: 'base',
+      description: 'd',
+      steps: ['s'],
+    });
+    const top = await features.create(projectId, {
+      category: 'c',
+      name: 'top',
+      description: 'd',
+      steps: ['s'],
+      dependsOn: [base.id],
+    });
+
+    expect(
+      parse<{ id: string }[]>((await tools.run('coding', 'feature_ready', {}, ctx())).content).map(
+        (f) => f.id,
+      ),
+    ).toEqual([base.id]);
+    expect(
+      parse<{ id: string; waitingFor: { id: string }[] }[]>(
+        (await tools.run('coding', 'feature_blocked', {}, ctx())).content,
+      ),
+    ).toEqual([
+      { id: top.id, name: 'top', waitingFor: [{ id: base.id, name: 'base', status: 'pending' }] },
+    ]);
+
+    const claimed = parse<{ id: string; status: string }>(
+      (await tools.run('coding', 'feature_claim', {}, ctx())).content,
+    );
+    expect(claimed).toMatchObject({ id: base.id, status: 'in_progress' });
+    // Nothing else is ready until base passes.
+    expect((await tools.run('coding', 'feature_claim', {}, ctx())).content).toMatch(
+      /^No feature is ready/,
+    );
+    // Another session cannot finish what this one holds.
+    const stranger = await tools.run(
+      'coding',
+      'feature_mark_passing',
+      { id: base.id },
+      { ...ctx(), owner: 'runner-2/session-b' },
+    );
+    expect(stranger).toEqual({
+      isError: true,
+      content: `feature ${base.id} is not claimed by this session`,
+    });
+    expect(await tools.run('coding', 'feature_mark_passing', { id: base.id }, ctx())).toEqual({
+      content: `Feature ${base.id} is now passing.`,
+    });
+
+    const next = parse<{ id: string }>(
+      (await tools.run('coding', 'feature_claim', {}, ctx())).content,
+    );
+    expect(next.id).toBe(top.id);
+    await tools.run(
+      'coding',
+      'feature_mark_failing',
+      { id: top.id, reason: 'step 1 fails' },
+      ctx(),
+    );
+    const stats = parse<{ counts: Record<string, number> }>(
+      (await tools.run('coding', 'feature_stats', {}, ctx())).content,
+    );
+    expect(stats.counts).toMatchObject({ passing: 1, failing: 1 });
+  });
+
+  it("answers the model's mistakes as tool errors", async () => {
+    expect(await tools.run('coding', 'feature_get', { id: 'nope' }, ctx())).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('Invalid input'),
+    });
+    expect(
+      await tools.run(
+        'coding',
+        'feature_get',
+        { id: '00000000-0000-4000-8000-000000000000' },
+        ctx(),
+      ),
+    ).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('not found'),
+    });
+    const a = await app
+      .get(FeaturesService)
+      .create(projectId, { category: 'c', name: 'a', description: 'd', steps: [] });
+    expect(
+      await tools.run(
+        'initializer',
+        'feature_set_dependencies',
+        { id: a.id, dependsOn: [a.id] },
+        ctx(),
+      ),
+    ).toEqual({
+      isError: true,
+      content: 'a feature cannot depend on itself',
+    });
+  });
+
+  it('asks a person through a form', async () => {
+    const a = await app
+      .get(FeaturesService)
+      .create(projectId, { category: 'c', name: 'pay', description: 'd', steps: [] });
+    const out = await tools.run(
+      'coding',
+      'feature_request_human_input',
+      {
+        id: a.id,
+        request: {
+          prompt: 'Which currency?',
+          fields: [
+            { name: 'currency', label: 'Currency', kind: 'select', options: ['EUR', 'USD'] },
+          ],
+        },
+      },
+      ctx(),
+    );
+    expect(parse<{ status: string }>(out.content).status).toBe('needs_input');
+  });
+});
