@@ -10,3 +10,4 @@ export * from './lib/providers/select-provider';
 export * from './lib/tools/file-tools';
 export * from './lib/tools/bash-allowlist';
 export * from './lib/tools/bash-tool';
+export * from './lib/loop/agent-loop';

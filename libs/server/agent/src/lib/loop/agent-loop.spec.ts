@@ -1,0 +1,196 @@
+// Unit tests with a scripted provider standing in for the model (the SDK adapters have their own
+// integration tests against llm-fake).
+import {
+  ChatMessage,
+  ContentBlock,
+  LlmProvider,
+  ModelRequest,
+  ModelResponse,
+} from '../providers/llm-provider';
+import { AgentLoopOptions, LoopTool, runAgentLoop } from './agent-loop';
+
+class ScriptedProvider implements LlmProvider {
+  readonly name = 'demo' as const;
+  readonly requests: ChatMessage[][] = [];
+  constructor(
+    private readonly turns: (ContentBlock[] | ((req: ModelRequest) => ContentBlock[]))[],
+  ) {}
+  supportsTools(): boolean {
+    return true;
+  }
+  async complete(req: ModelRequest): Promise<ModelResponse> {
+    this.requests.push(structuredClone(req.messages));
+    const next = this.turns[Math.min(this.requests.length - 1, this.turns.length - 1)];
+    const content = typeof next === 'function' ? next(req) : next;
+    return {
+      content,
+      stopReason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
+      // 1M input tokens of Sonnet = $3 per turn: easy budget arithmetic.
+      usage: { inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    };
+  }
+}
+
+const call = (name: string, input: unknown, id = `c${Math.random()}`): ContentBlock => ({
+  type: 'tool_use',
+  id,
+  name,
+  input,
+});
+const text = (t: string): ContentBlock => ({ type: 'text', text: t });
+
+function tool(name: string, content = 'ok', makesProgress = true): LoopTool & { calls: unknown[] } {
+  const calls: unknown[] = [];
+  return {
+    calls,
+    makesProgress,
+    spec: { name, description: name, inputSchema: { type: 'object' } },
+    run: async (input) => {
+      calls.push(input);
+      return { content };
+    },
+  };
+}
+
+function options(provider: LlmProvider, tools: LoopTool[], extra: Partial<AgentLoopOptions> = {}) {
+  const events: { type: string; message: string }[] = [];
+  const usage: number[] = [];
+  const o: AgentLoopOptions = {
+    provider,
+    model: 'claude-sonnet-5-5',
+    system: 'sys',
+    prompt: 'do it',
+    tools,
+    signal: new AbortController().signal,
+    maxTurns: 10,
+    onUsage: async (u) => void usage.push(u.costUsd),
+    onEvent: async (type, message) => void events.push({ type, message }),
+    ...extra,
+  };
+  return { o, events, usage };
+}
+
+describe('runAgentLoop', () => {
+  it('runs tools until the model answers without calling one', async () => {
+    const write = tool('write_file', 'Wrote 3 bytes.');
+    const provider = new ScriptedProvider([
+      [text('writing'), call('write_file', { path: 'a' }, 'c1')],
+      [text('all done')],
+    ]);
+    const { o, usage } = options(provider, [write]);
+    const result = await runAgentLoop(o);
+    expect(result).toEqual({
+      end: { reason: 'completed', text: 'all done' },
+      turns: 2,
+      spentUsd: 6,
+    });
+    expect(write.calls).toEqual([{ path: 'a' }]);
+    expect(provider.requests[1].at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', toolUseId: 'c1', content: 'Wrote 3 bytes.', isError: undefined },
+      ],
+    });
+    expect(usage).toEqual([3, 3]);
+  });
+
+  it('answers an unknown tool as an error and truncates long tool output', async () => {
+    const big = tool('read_file', 'x'.repeat(100));
+    const provider = new ScriptedProvider([
+      [call('nope', {}, 'u1'), call('read_file', { p: 1 }, 'r1')],
+      [text('ok')],
+    ]);
+    await runAgentLoop(options(provider, [big], { maxToolOutputChars: 20 }).o);
+    expect(provider.requests[1].at(-1)?.content).toEqual([
+      { type: 'tool_result', toolUseId: 'u1', content: 'Unknown tool nope.', isError: true },
+      {
+        type: 'tool_result',
+        toolUseId: 'r1',
+        content: `${'x'.repeat(20)}\n… [cut 80 characters]`,
+        isError: undefined,
+      },
+    ]);
+  });
+
+  it('stops at max turns', async () => {
+    let i = 0;
+    const provider = new ScriptedProvider([() => [call('write_file', { n: i++ })]]);
+    const result = await runAgentLoop(options(provider, [tool('write_file')], { maxTurns: 3 }).o);
+    expect(result.end).toEqual({ reason: 'max_turns' });
+    expect(result.turns).toBe(3);
+  });
+
+  it('warns near the budget and stops when it is spent', async () => {
+    let i = 0;
+    const provider = new ScriptedProvider([() => [call('write_file', { n: i++ })]]);
+    const { o, events } = options(provider, [tool('write_file')], {
+      budgetUsd: 10,
+      warnAtShare: 0.5,
+    });
+    const result = await runAgentLoop(o);
+    expect(result.end).toEqual({ reason: 'budget_exceeded', spentUsd: 12, limitUsd: 10 });
+    expect(events.filter((e) => e.type === 'budget.warning')).toEqual([
+      { type: 'budget.warning', message: 'spent $6.0000 of $10' },
+    ]);
+  });
+
+  it('is stuck when it repeats the same call', async () => {
+    const provider = new ScriptedProvider([[call('read_file', { path: 'a' })]]);
+    const result = await runAgentLoop(
+      options(provider, [tool('read_file', 'same', false)], { maxRepeatedCalls: 3 }).o,
+    );
+    expect(result.end).toEqual({
+      reason: 'stuck',
+      detail: 'read_file called 3 times in a row with the same input',
+    });
+  });
+
+  it('is stuck after turns without progress', async () => {
+    let i = 0;
+    const provider = new ScriptedProvider([() => [call('read_file', { path: `f${i++}` })]]);
+    const result = await runAgentLoop(
+      options(provider, [tool('read_file', 'x', false)], { maxTurnsWithoutProgress: 4 }).o,
+    );
+    expect(result.end).toEqual({
+      reason: 'stuck',
+      detail: '4 turns without changing a file or a feature',
+    });
+  });
+
+  it('stops as cancelled when the signal fires during a tool', async () => {
+    const abort = new AbortController();
+    const slow: LoopTool = {
+      spec: { name: 'bash', description: '', inputSchema: {} },
+      run: async () => {
+        abort.abort();
+        return { content: 'interrupted' };
+      },
+    };
+    const provider = new ScriptedProvider([[call('bash', {})], [text('never')]]);
+    const result = await runAgentLoop(options(provider, [slow], { signal: abort.signal }).o);
+    expect(result.end).toEqual({ reason: 'cancelled' });
+    expect(provider.requests).toHaveLength(1);
+  });
+
+  it('replaces old tool output when the transcript outgrows the limit', async () => {
+    let i = 0;
+    const provider = new ScriptedProvider([
+      () => (i++ < 12 ? [call('read_file', { n: i })] : [text('done')]),
+    ]);
+    const { o, events } = options(provider, [tool('read_file', 'y'.repeat(1000))], {
+      compactAtChars: 5000,
+      maxTurns: 20,
+    });
+    await runAgentLoop(o);
+    const last = provider.requests.at(-1) ?? [];
+    const removed = last
+      .flatMap((m) => m.content)
+      .filter(
+        (b) => b.type === 'tool_result' && b.content.startsWith('[older tool output removed'),
+      );
+    expect(removed.length).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'context.compacted')).toBe(true);
+    // Recent results stay whole.
+    expect(last.at(-1)?.content[0]).toMatchObject({ content: 'y'.repeat(1000) });
+  });
+});

@@ -1,0 +1,220 @@
+// The agent loop every session role runs: ask the model, run the tools it calls, feed the results
+// back, until it stops, a limit is hit, the budget runs out, it is stuck, or it is cancelled.
+import { createHash } from 'node:crypto';
+import {
+  ChatMessage,
+  ContentBlock,
+  LlmProvider,
+  ModelResponse,
+  textOf,
+  toolUsesOf,
+  ToolSpec,
+} from '../providers/llm-provider';
+import { costOf, TokenUsage } from '../providers/model-catalogue';
+import { cap } from '../tools/file-tools';
+
+export type LoopEnd =
+  | { reason: 'completed'; text: string }
+  | { reason: 'max_turns' }
+  | { reason: 'budget_exceeded'; spentUsd: number; limitUsd: number }
+  | { reason: 'stuck'; detail: string }
+  | { reason: 'cancelled' };
+
+export interface LoopTool {
+  spec: ToolSpec;
+  /** Runs one call; answers errors as outcomes, throws only for the platform's own failures. */
+  run(input: unknown, signal: AbortSignal): Promise<{ content: string; isError?: boolean }>;
+  /** Calls that change files or the backlog count as progress for stuck detection. */
+  makesProgress?: boolean;
+}
+
+export interface AgentLoopOptions {
+  provider: LlmProvider;
+  model: string;
+  system: string;
+  prompt: string;
+  tools: readonly LoopTool[];
+  signal: AbortSignal;
+  maxTurns: number;
+  maxTokens?: number;
+  /** Characters of one tool result the model sees; the rest is cut with a note. */
+  maxToolOutputChars?: number;
+  /** Dollars this loop may spend; `warnAtShare` of it triggers a warning event once. */
+  budgetUsd?: number;
+  warnAtShare?: number;
+  /** The same call (tool + input) this many times in a row means stuck. */
+  maxRepeatedCalls?: number;
+  /** This many turns in a row without a progress-making call means stuck. */
+  maxTurnsWithoutProgress?: number;
+  /** Older turns are replaced by a short note when the transcript grows past this many characters. */
+  compactAtChars?: number;
+  onUsage(usage: TokenUsage & { costUsd: number }): Promise<void>;
+  onEvent(
+    type: 'model.response' | 'tool.call' | 'tool.result' | 'budget.warning' | 'context.compacted',
+    message: string,
+    data?: unknown,
+  ): Promise<void>;
+}
+
+export interface LoopResult {
+  end: LoopEnd;
+  turns: number;
+  spentUsd: number;
+}
+
+export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
+  const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: o.prompt }] }];
+  const byName = new Map(o.tools.map((t) => [t.spec.name, t]));
+  let spentUsd = 0;
+  let warned = false;
+  let lastCall = '';
+  let repeats = 0;
+  let idleTurns = 0;
+
+  for (let turn = 1; turn <= o.maxTurns; turn++) {
+    if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn - 1, spentUsd };
+    compact(messages, o);
+    let response: ModelResponse;
+    try {
+      response = await o.provider.complete({
+        model: o.model,
+        system: o.system,
+        messages,
+        tools: o.tools.map((t) => t.spec),
+        maxTokens: o.maxTokens ?? 8192,
+        signal: o.signal,
+      });
+    } catch (err) {
+      if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
+      throw err;
+    }
+    const cost = costOf(o.model, response.usage);
+    spentUsd += cost;
+    await o.onUsage({ ...response.usage, costUsd: cost });
+    await o.onEvent(
+      'model.response',
+      textOf(response.content).slice(0, 2000) || `(${response.stopReason})`,
+      { turn, stopReason: response.stopReason },
+    );
+    messages.push({ role: 'assistant', content: response.content });
+
+    if (o.budgetUsd !== undefined) {
+      if (spentUsd >= o.budgetUsd)
+        return {
+          end: { reason: 'budget_exceeded', spentUsd, limitUsd: o.budgetUsd },
+          turns: turn,
+          spentUsd,
+        };
+      if (!warned && spentUsd >= o.budgetUsd * (o.warnAtShare ?? 0.8)) {
+        warned = true;
+        await o.onEvent('budget.warning', `spent $${spentUsd.toFixed(4)} of $${o.budgetUsd}`, {
+          spentUsd,
+          limitUsd: o.budgetUsd,
+        });
+      }
+    }
+
+    const calls = toolUsesOf(response.content);
+    if (calls.length === 0)
+      return {
+        end: { reason: 'completed', text: textOf(response.content) },
+        turns: turn,
+        spentUsd,
+      };
+
+    let progressed = false;
+    const results: ContentBlock[] = [];
+    for (const call of calls) {
+      const key = `${call.name}:${hash(call.input)}`;
+      repeats = key === lastCall ? repeats + 1 : 1;
+      lastCall = key;
+      if (repeats >= (o.maxRepeatedCalls ?? 4)) {
+        return {
+          end: {
+            reason: 'stuck',
+            detail: `${call.name} called ${repeats} times in a row with the same input`,
+          },
+          turns: turn,
+          spentUsd,
+        };
+      }
+      const tool = byName.get(call.name);
+      await o.onEvent('tool.call', call.name, { input: call.input });
+      const outcome = tool
+        ? await tool.run(call.input, o.signal)
+        : { content: `Unknown tool ${call.name}.`, isError: true };
+      if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
+      if (tool?.makesProgress && !outcome.isError) progressed = true;
+      await o.onEvent('tool.result', `${call.name}${outcome.isError ? ' failed' : ''}`, {
+        isError: outcome.isError ?? false,
+        chars: outcome.content.length,
+      });
+      results.push({
+        type: 'tool_result',
+        toolUseId: call.id,
+        content: cap(outcome.content, o.maxToolOutputChars ?? 20_000),
+        isError: outcome.isError,
+      });
+    }
+    messages.push({ role: 'user', content: results });
+    idleTurns = progressed ? 0 : idleTurns + 1;
+    if (idleTurns >= (o.maxTurnsWithoutProgress ?? 15)) {
+      return {
+        end: { reason: 'stuck', detail: `${idleTurns} turns without changing a file or a feature` },
+        turns: turn,
+        spentUsd,
+      };
+    }
+  }
+  return { end: { reason: 'max_turns' }, turns: o.maxTurns, spentUsd };
+}
+
+function hash(value: unknown): string {
+  return createHash('sha1')
+    .update(JSON.stringify(value) ?? '')
+    .digest('hex');
+}
+
+function size(messages: readonly ChatMessage[]): number {
+  return messages.reduce(
+    (n, m) =>
+      n +
+      m.content.reduce(
+        (k, b) =>
+          k +
+          (b.type === 'text'
+            ? b.text.length
+            : b.type === 'tool_result'
+              ? b.content.length
+              : JSON.stringify(b.input).length),
+        0,
+      ),
+    0,
+  );
+}
+
+/**
+ * Near the context window, old tool results are replaced by a note (the model keeps its own
+ * reasoning and the call structure, which tool_result ids must match).
+ */
+function compact(messages: ChatMessage[], o: AgentLoopOptions): void {
+  const limit = o.compactAtChars ?? 400_000;
+  if (size(messages) <= limit) return;
+  let cut = 0;
+  // Keep the first prompt and the last 6 messages intact.
+  for (let i = 1; i < messages.length - 6 && size(messages) > limit * 0.6; i++) {
+    messages[i] = {
+      role: messages[i].role,
+      content: messages[i].content.map((b) => {
+        if (b.type !== 'tool_result' || b.content.length <= 200) return b;
+        cut += b.content.length;
+        return {
+          ...b,
+          content: `[older tool output removed to save context: ${b.content.length} characters]`,
+        };
+      }),
+    };
+  }
+  if (cut > 0)
+    void o.onEvent('context.compacted', `removed ${cut} characters of older tool output`, { cut });
+}
