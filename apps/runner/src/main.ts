@@ -2,6 +2,7 @@ import { describeConfig, loadConfig } from '@autocoder/server-config';
 import { closeOnSignals } from '@autocoder/server-observability';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { AgentSessionProcessor } from './app/agent-session.processor';
 import { RunnerModule } from './app/runner.module';
 
 /**
@@ -13,7 +14,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(RunnerModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  closeOnSignals(app, logger);
+  // Drain sessions first: Nest closes the database in onModuleDestroy, before shutdown hooks.
+  closeOnSignals(app, logger, (signal) => app.get(AgentSessionProcessor).drain(signal));
   await app.listen(config.RUNNER_HEALTH_PORT, config.RUNNER_HEALTH_HOST);
   logger.log({ config: describeConfig(config), url: await app.getUrl() }, 'runner started');
 }

@@ -54,6 +54,9 @@ export class AgentSessionProcessor
     worker.concurrency = this.config.RUNNER_CONCURRENCY;
     worker.opts.lockDuration = this.config.JOB_LOCK_MS;
     worker.opts.stalledInterval = Math.max(1000, Math.floor(this.config.JOB_LOCK_MS / 2));
+    // BullMQ honours a manual rate limit (a provider's 429) only when a limiter is configured;
+    // this one is far above any real session rate, so it limits nothing else.
+    worker.opts.limiter = { max: 10_000, duration: 1000 };
     void worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${String(err)}`));
     this.logger.log(
       `runner ${this.runnerId} consuming ${QueueName.AgentSession} with concurrency ${worker.concurrency}`,
@@ -104,7 +107,20 @@ export class AgentSessionProcessor
     };
   }
 
+  /** Nest's fallback; main drains first (before the database closes) via closeOnSignals. */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
+    await this.drain(signal);
+  }
+
+  /** Stops taking jobs, lets running sessions finish for the grace period, then releases them. */
+  drain(signal?: string): Promise<void> {
+    this.draining ??= this.drainOnce(signal);
+    return this.draining;
+  }
+
+  private draining?: Promise<void>;
+
+  private async drainOnce(signal?: string): Promise<void> {
     this.shuttingDown = true;
     this.logger.log(`${signal ?? 'shutdown'}: no new sessions; ${this.active.size} running`);
     const closing = this.worker.close();

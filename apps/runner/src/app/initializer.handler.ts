@@ -40,7 +40,7 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
     const log = { runId: run.id, requestId: data.requestId, attempt: ctx.attempt };
     await this.journal.markRunning(run.id, ctx.attempt, ctx.runnerId, provider, model);
     await this.journal.event(
-      run.id,
+      run,
       'run.started',
       `attempt ${ctx.attempt} of ${ctx.maxAttempts} on ${ctx.runnerId}`,
       {
@@ -58,11 +58,11 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
         signal: ctx.signal,
         writeBacklog: (input) => this.backlog.write(run.id, project.id, input),
         event: (type, message, eventData, level) =>
-          this.journal.event(run.id, type, message, eventData, level),
+          this.journal.event(run, type, message, eventData, level),
         usage: (entry) => this.journal.usage(run, entry),
       });
       await this.journal.event(
-        run.id,
+        run,
         'run.succeeded',
         `backlog of ${outcome.featuresCreated} features ready`,
         outcome,
@@ -74,7 +74,7 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
       const message = err instanceof Error ? err.message : String(err);
       if (ctx.signal.aborted) {
         await this.journal.event(
-          run.id,
+          run,
           'run.retrying',
           'released by a shutting-down runner',
           undefined,
@@ -86,7 +86,7 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
       if (err instanceof ProviderRateLimitedError) {
         // Pause the queue for every runner until the provider's window passes; no attempt spent.
         await this.journal.event(
-          run.id,
+          run,
           'run.rate_limited',
           `${message}; waiting ${err.retryAfterMs} ms`,
           { retryAfterMs: err.retryAfterMs },
@@ -98,13 +98,13 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
       }
       const final = err instanceof FatalProviderError || ctx.attempt >= ctx.maxAttempts;
       if (final) {
-        await this.journal.event(run.id, 'run.failed', message, { attempt: ctx.attempt }, 'error');
+        await this.journal.event(run, 'run.failed', message, { attempt: ctx.attempt }, 'error');
         await this.journal.finish(run, 'failed', message, 'idle');
         this.logger.error({ ...log, err: message }, 'initializer session failed');
         throw new UnrecoverableError(message);
       }
       await this.journal.event(
-        run.id,
+        run,
         'run.retrying',
         `attempt ${ctx.attempt} failed: ${message}; retrying with backoff`,
         { attempt: ctx.attempt },

@@ -66,7 +66,7 @@ export class RunJournal {
   }
 
   async event(
-    runId: string,
+    run: Pick<Run, 'id' | 'projectId'>,
     type: RunEventType,
     message: string,
     data?: unknown,
@@ -74,17 +74,17 @@ export class RunJournal {
   ): Promise<void> {
     const event = await this.prisma.runEvent.create({
       data: {
-        runId,
+        runId: run.id,
         type,
         level,
         message,
         data: data === undefined ? Prisma.JsonNull : (data as Prisma.InputJsonValue),
       },
-      select: { createdAt: true, run: { select: { projectId: true } } },
+      select: { createdAt: true },
     });
     await this.live.publish({
-      projectId: event.run.projectId,
-      runId,
+      projectId: run.projectId,
+      runId: run.id,
       type,
       level,
       message,

@@ -5,7 +5,12 @@ import type { INestApplicationContext, LoggerService } from '@nestjs/common';
  * exits 0, so an orchestrator sees a clean stop. A second signal exits at once.
  * Used instead of enableShutdownHooks(), which re-raises the signal and exits by it.
  */
-export function closeOnSignals(app: INestApplicationContext, logger: LoggerService): void {
+export function closeOnSignals(
+  app: INestApplicationContext,
+  logger: LoggerService,
+  /** Work to finish while every module (database, Redis) is still open, e.g. draining workers. */
+  beforeClose?: (signal: NodeJS.Signals) => Promise<void>,
+): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
@@ -14,13 +19,16 @@ export function closeOnSignals(app: INestApplicationContext, logger: LoggerServi
     }
     closing = true;
     logger.log(`${signal} received: shutting down`);
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error(`shutdown failed: ${String(err)}`);
-        process.exit(1);
-      },
-    );
+    (beforeClose ? beforeClose(signal) : Promise.resolve())
+      .catch((err: unknown) => logger.error(`before shutdown: ${String(err)}`))
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error(`shutdown failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -2,7 +2,9 @@ import { LiveEvent } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
-import { QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
+import { QUEUE_SETTINGS, QueueSettings, withTimeout } from './job-queue.service';
+
+const PUBLISH_TIMEOUT_MS = 500;
 import { redisOptions } from './redis-connection';
 
 /**
