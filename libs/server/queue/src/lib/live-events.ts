@@ -25,12 +25,17 @@ export class LiveEvents implements OnModuleDestroy {
   }
 
   async publish(event: LiveEvent): Promise<void> {
+    // Offline queue on, so a publish right after start waits for the connection; the timeout
+    // keeps a Redis outage from slowing the session that publishes.
     this.publisher ??= new Redis({
       ...redisOptions(this.settings.redisUrl, 'producer'),
-      lazyConnect: false,
+      enableOfflineQueue: true,
     });
     try {
-      await this.publisher.publish(this.channel(event.projectId), JSON.stringify(event));
+      await withTimeout(
+        this.publisher.publish(this.channel(event.projectId), JSON.stringify(event)),
+        PUBLISH_TIMEOUT_MS,
+      );
     } catch (err) {
       this.logger.warn(
         `live event not published: ${err instanceof Error ? err.message : String(err)}`,
