@@ -2,3 +2,4 @@ export * from './lib/api-base-url';
 export * from './lib/api-error';
 export * from './lib/autocoder-api.service';
 export * from './lib/poll';
+export * from './lib/live-events.service';

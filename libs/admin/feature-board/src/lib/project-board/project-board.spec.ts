@@ -10,6 +10,7 @@ import type {
   RunDetailView,
   RunView,
 } from '@autocoder/shared-contracts';
+import { EVENT_SOURCE_FACTORY, EventSourceLike } from '@autocoder/admin-data-access-api';
 import { IDLE_POLL_MS, LIVE_POLL_MS, ProjectBoard } from './project-board';
 
 const PROJECT: ProjectView = {
@@ -97,12 +98,24 @@ describe('ProjectBoard', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<ProjectBoard>;
   let el: HTMLElement;
+  /** Listeners the board registered on its (fake) server-sent events stream. */
+  let live: Map<string, (event: MessageEvent<string>) => void>;
 
   beforeEach(() => {
     // Fake timers drive the polling; change detection is flushed by hand with TestBed.tick().
     jest.useFakeTimers();
+    live = new Map();
+    const source: EventSourceLike = {
+      addEventListener: (type, listener) => live.set(type, listener),
+      close: () => live.clear(),
+    };
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: EVENT_SOURCE_FACTORY, useValue: () => source },
+      ],
     });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(ProjectBoard);
@@ -169,6 +182,22 @@ describe('ProjectBoard', () => {
     expect(pendingSnapshots()).toBe(0);
     jest.advanceTimersByTime(IDLE_POLL_MS - LIVE_POLL_MS);
     expect(pendingSnapshots()).toBe(1);
+  });
+
+  it('refreshes at once when a live event arrives, instead of waiting for the next poll', () => {
+    answer([]);
+    expect(pendingSnapshots()).toBe(0);
+    const event = {
+      projectId: 'p1',
+      type: 'features.created',
+      level: 'info',
+      message: '5 features',
+      at: 'now',
+    };
+    live.get('features.created')?.({ data: JSON.stringify(event) } as MessageEvent<string>);
+    jest.advanceTimersByTime(300); // debounce, far below the idle poll interval
+    // One refresh: project, board and runs requested again (answer() expects exactly one each).
+    answer([]);
   });
 
   it('offers the initializer only for an empty backlog', () => {

@@ -10,7 +10,13 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import { ApiError, AutocoderApi, poll, toApiError } from '@autocoder/admin-data-access-api';
+import {
+  ApiError,
+  AutocoderApi,
+  LiveEventsService,
+  poll,
+  toApiError,
+} from '@autocoder/admin-data-access-api';
 import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
 import {
   type BoardView,
@@ -21,7 +27,15 @@ import {
   type RunDetailView,
   type RunView,
 } from '@autocoder/shared-contracts';
-import { distinctUntilChanged, forkJoin, of, Subject, switchMap, takeWhile } from 'rxjs';
+import {
+  debounceTime,
+  distinctUntilChanged,
+  forkJoin,
+  of,
+  Subject,
+  switchMap,
+  takeWhile,
+} from 'rxjs';
 import { COLUMN_TITLES, KanbanBoard } from '../kanban-board/kanban-board';
 import { RunLog } from '../run-log/run-log';
 import { RunsPanel } from '../runs-panel/runs-panel';
@@ -60,6 +74,7 @@ function isActive(run: RunView): boolean {
 })
 export class ProjectBoard {
   private readonly api = inject(AutocoderApi);
+  private readonly liveEvents = inject(LiveEventsService);
   private readonly destroyRef = inject(DestroyRef);
   private readonly reload$ = new Subject<void>();
 
@@ -96,6 +111,17 @@ export class ProjectBoard {
   );
 
   constructor() {
+    // Runner activity arrives as server-sent events: refresh at once (a burst becomes one
+    // refresh) instead of waiting for the next poll; polling stays as the fallback.
+    toObservable(this.id)
+      .pipe(
+        distinctUntilChanged(),
+        switchMap((id) => this.liveEvents.projectEvents(id)),
+        debounceTime(250),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.reload$.next());
+
     toObservable(this.id)
       .pipe(
         distinctUntilChanged(),
