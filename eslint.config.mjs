@@ -98,6 +98,11 @@ export default [
       '@typescript-eslint/no-explicit-any': 'warn',
     },
   },
+  {
+    // Lint configuration is tooling, not product code: it may share presets from tools/.
+    files: ['**/eslint.config.mjs'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
   // Last, so that formatting is Prettier's business alone.
   prettier,
 ];
