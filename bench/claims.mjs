@@ -209,7 +209,7 @@ async function platformPhase(clients, projectId, graph, { readBack }) {
         if (deps[0].open > 0) readBackViolations++;
       }
       releaseStart.set(id, ++seq);
-      const released = await client.query(RELEASE_FEATURE_SQL, [id, owner, 'passing', null]);
+      const released = await client.query(RELEASE_FEATURE_SQL, [id, owner, 'passing', null, false]);
       if (released.rowCount !== 1) lostReleases++;
       passed++;
     }
@@ -277,7 +277,7 @@ async function warmUp(clients, graph) {
   await Promise.all(
     clients.map(async (client, i) => {
       await client.query(CLAIM_FEATURES_SQL, [nobody, 'warm-up', LEASE_MS, 1, MAX_ATTEMPTS]);
-      await client.query(RELEASE_FEATURE_SQL, [nobody, 'warm-up', 'passing', null]);
+      await client.query(RELEASE_FEATURE_SQL, [nobody, 'warm-up', 'passing', null, false]);
       await client.query(OPEN_DEPENDENCIES_SQL, [nobody]);
       await client.query(BASELINE_CLAIM_SQL, [nobody]);
       await client.query(BASELINE_PASS_SQL, [nobody]);

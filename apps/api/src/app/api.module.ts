@@ -3,9 +3,11 @@ import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import { EngineModule } from '@autocoder/server-engine';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { AgentsController } from './agents/agents.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -33,6 +35,7 @@ export class ApiModule {
           backoffMs: config.JOB_BACKOFF_MS,
         }),
         BacklogModule,
+        EngineModule,
       ],
       controllers: [
         HealthController,
@@ -40,6 +43,7 @@ export class ApiModule {
         FeaturesController,
         RunsController,
         EventsController,
+        AgentsController,
       ],
       providers: [
         DatabaseHealthIndicator,

@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { AnyJob, JobName, QueueName } from '@autocoder/shared-contracts';
+import { AnyJob, JobName, JobsOf, QueueName } from '@autocoder/shared-contracts';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
@@ -10,8 +10,12 @@ import {
 } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { hostname } from 'node:os';
+import { activeQueues } from './active-queues';
+import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { InitializerHandler } from './initializer.handler';
 import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
+
+type SessionJobName = JobsOf<QueueName.AgentSession>;
 
 /**
  * Consumes the agent-session queue. Starts paused and runs only once the app has booted (and
@@ -26,26 +30,28 @@ export class AgentSessionProcessor
 {
   private readonly logger = new Logger(AgentSessionProcessor.name);
   private readonly runnerId: string;
-  private readonly handlers: { readonly [N in JobName]: SessionHandler<N> };
+  private readonly handlers: { readonly [N in SessionJobName]: SessionHandler<N> };
   private readonly active = new Map<string, AbortController>();
   private shuttingDown = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     initializer: InitializerHandler,
+    coding: CodingSessionHandler,
+    testing: TestingSessionHandler,
   ) {
     super();
     this.runnerId = config.RUNNER_ID ?? `${hostname()}-${process.pid}`;
-    // Typed as a complete map, so a JobName without a handler does not compile; checked at boot too.
-    this.handlers = { [JobName.InitializerSession]: initializer };
+    // Typed as a complete map, so a session job without a handler does not compile.
+    this.handlers = {
+      [JobName.InitializerSession]: initializer,
+      [JobName.CodingSession]: coding,
+      [JobName.TestingSession]: testing,
+    };
   }
 
   onApplicationBootstrap(): void {
-    for (const name of Object.values(JobName)) {
-      if (!this.handlers[name]) throw new Error(`no handler for job ${name}`);
-    }
-    const queues = this.config.ACTIVE_QUEUES.split(',').map((q) => q.trim());
-    if (!queues.includes(QueueName.AgentSession)) {
+    if (!activeQueues(this.config).includes(QueueName.AgentSession)) {
       this.logger.log(`queue ${QueueName.AgentSession} not in ACTIVE_QUEUES; not consuming it`);
       return;
     }
@@ -64,8 +70,8 @@ export class AgentSessionProcessor
   }
 
   async process(job: Job, token?: string): Promise<unknown> {
-    const typed = { name: job.name, data: job.data } as AnyJob;
-    const handler = this.handlers[typed.name] as SessionHandler<JobName> | undefined;
+    const typed = { name: job.name, data: job.data } as Extract<AnyJob, { name: SessionJobName }>;
+    const handler = this.handlers[typed.name] as SessionHandler<SessionJobName> | undefined;
     if (!handler) throw new UnrecoverableError(`unknown job ${job.name}`);
     const abort = new AbortController();
     this.active.set(job.id ?? '', abort);

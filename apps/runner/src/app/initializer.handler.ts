@@ -1,17 +1,13 @@
-import {
-  FatalProviderError,
-  LlmProvider,
-  ProviderRateLimitedError,
-  runInitializerSession,
-} from '@autocoder/server-agent';
+import { LlmProvider, runInitializerSession } from '@autocoder/server-agent';
 import { BacklogWriter, RunJournal } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
 import { FINISHED_RUN_STATUSES, InitializerSessionJob, JobName } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { LLM_PROVIDER } from './llm.provider';
-import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
+import { settleSessionFailure } from './session-failure';
+import { SessionContext, SessionHandler } from './session-handler';
 
 /** Runs an initializer session for a queued run and records everything it does. */
 @Injectable()
@@ -71,47 +67,10 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
       this.logger.log({ ...log, ...outcome }, 'initializer session succeeded');
       return outcome;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (ctx.signal.aborted) {
-        await this.journal.event(
-          run,
-          'run.retrying',
-          'released by a shutting-down runner',
-          undefined,
-          'warn',
-        );
-        await this.journal.markWaiting(run.id, 'released by a shutting-down runner');
-        throw new SessionReleasedError(message);
-      }
-      if (err instanceof ProviderRateLimitedError) {
-        // Pause the queue for every runner until the provider's window passes; no attempt spent.
-        await this.journal.event(
-          run,
-          'run.rate_limited',
-          `${message}; waiting ${err.retryAfterMs} ms`,
-          { retryAfterMs: err.retryAfterMs },
-          'warn',
-        );
-        await this.journal.markWaiting(run.id, message);
-        await ctx.rateLimit(err.retryAfterMs);
-        throw Worker.RateLimitError();
-      }
-      const final = err instanceof FatalProviderError || ctx.attempt >= ctx.maxAttempts;
-      if (final) {
-        await this.journal.event(run, 'run.failed', message, { attempt: ctx.attempt }, 'error');
-        await this.journal.finish(run, 'failed', message, 'idle');
-        this.logger.error({ ...log, err: message }, 'initializer session failed');
-        throw new UnrecoverableError(message);
-      }
-      await this.journal.event(
-        run,
-        'run.retrying',
-        `attempt ${ctx.attempt} failed: ${message}; retrying with backoff`,
-        { attempt: ctx.attempt },
-        'warn',
+      this.logger.warn({ ...log, err: String(err) }, 'initializer session did not finish');
+      return settleSessionFailure(err, ctx, this.journal, run, (message) =>
+        this.journal.finish(run, 'failed', message, 'idle'),
       );
-      await this.journal.markWaiting(run.id, message);
-      throw err;
     }
   }
 }

@@ -3,10 +3,13 @@ import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import { EngineSessionsModule } from '@autocoder/server-engine';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentSessionProcessor } from './agent-session.processor';
-import { llmProviderProvider } from './llm.provider';
+import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
+import { ControlProcessor } from './control.processor';
+import { createSessionProvider, llmProviderProvider } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
 
@@ -29,12 +32,16 @@ export class RunnerModule {
           backoffMs: config.JOB_BACKOFF_MS,
         }),
         BacklogWriterModule,
+        EngineSessionsModule.forRoot(createSessionProvider),
       ],
       controllers: [HealthController],
       providers: [
         llmProviderProvider,
         InitializerHandler,
+        CodingSessionHandler,
+        TestingSessionHandler,
         AgentSessionProcessor,
+        ControlProcessor,
         DatabaseHealthIndicator,
         RedisHealthIndicator,
       ],

@@ -4,3 +4,4 @@ export * from './lib/job-queue.service';
 export * from './lib/queue.module';
 export * from './lib/redis.health';
 export * from './lib/live-events';
+export * from './lib/session-signals';

@@ -8,6 +8,7 @@ import {
   ListProjectsQuerySchema,
   ListRunsQuerySchema,
   ReplaceDependenciesSchema,
+  StartAgentsSchema,
   StartRunSchema,
   UpdateFeatureSchema,
   UpdateProjectSchema,
@@ -25,3 +26,4 @@ export class AddDependencyDto extends createZodDto(AddDependencySchema) {}
 export class StartRunDto extends createZodDto(StartRunSchema) {}
 export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}
 export class AnswerHumanInputDto extends createZodDto(AnswerHumanInputSchema) {}
+export class StartAgentsDto extends createZodDto(StartAgentsSchema) {}

@@ -23,6 +23,8 @@ export class ProjectsService {
           spec: input.spec,
           concurrency: input.concurrency,
           verifyCommand: input.verifyCommand,
+          budgetUsd: input.budgetUsd,
+          settings: (input.agents ?? {}) as Prisma.InputJsonValue,
         },
       });
       return projectView(project, emptyCounts());
@@ -61,7 +63,11 @@ export class ProjectsService {
 
   async update(id: string, input: UpdateProjectInput): Promise<ProjectView> {
     try {
-      await this.prisma.project.update({ where: { id }, data: input });
+      const { agents, ...fields } = input;
+      await this.prisma.project.update({
+        where: { id },
+        data: agents ? { ...fields, settings: agents as Prisma.InputJsonValue } : fields,
+      });
     } catch (err) {
       if (isRecordMissing(err)) throw notFound('project', id);
       if (isUniqueViolation(err)) throw conflict(`a project named "${input.name}" already exists`);

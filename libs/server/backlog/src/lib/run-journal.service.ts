@@ -94,12 +94,17 @@ export class RunJournal {
   }
 
   /** One UsageRecord per LLM call, and the run's running totals. */
-  async usage(run: Pick<Run, 'id' | 'projectId' | 'role'>, entry: UsageEntry): Promise<void> {
+  async usage(
+    run: Pick<Run, 'id' | 'projectId' | 'role'>,
+    entry: UsageEntry,
+    featureId?: string,
+  ): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.usageRecord.create({
         data: {
           projectId: run.projectId,
           runId: run.id,
+          featureId: featureId ?? null,
           kind:
             run.role === 'initializer'
               ? 'initializer'
@@ -135,19 +140,28 @@ export class RunJournal {
     await this.announce(run, error ? `waiting: ${error}` : 'waiting');
   }
 
+  /** Ends the run; `projectStatus` also moves the project (the initializer's run owns it). */
   async finish(
     run: Pick<Run, 'id' | 'projectId'>,
     status: RunStatus,
     error: string | null,
-    projectStatus: 'ready' | 'idle',
+    projectStatus?: 'ready' | 'idle',
   ): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.run.update({
-        where: { id: run.id },
-        data: { status, error, finishedAt: new Date() },
-      }),
-      this.prisma.project.update({ where: { id: run.projectId }, data: { status: projectStatus } }),
-    ]);
+    const finishRun = this.prisma.run.update({
+      where: { id: run.id },
+      data: { status, error, finishedAt: new Date() },
+    });
+    if (projectStatus) {
+      await this.prisma.$transaction([
+        finishRun,
+        this.prisma.project.update({
+          where: { id: run.projectId },
+          data: { status: projectStatus },
+        }),
+      ]);
+    } else {
+      await finishRun;
+    }
     await this.announce({ ...run, status }, error ? `${status}: ${error}` : status);
   }
 }

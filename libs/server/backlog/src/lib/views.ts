@@ -1,5 +1,7 @@
 // Row → view mappers; the api returns only these shapes.
 import {
+  AgentSettings,
+  AgentSettingsSchema,
   FEATURE_STATUSES,
   FeatureStatus,
   FeatureView,
@@ -27,11 +29,21 @@ export function projectView(project: Project, counts: StatusCounts): ProjectView
     status: project.status,
     concurrency: project.concurrency,
     verifyCommand: project.verifyCommand,
+    budgetUsd: project.budgetUsd === null ? null : Number(project.budgetUsd),
+    agents: agentSettingsOf(project.settings),
     createdAt: project.createdAt.toISOString(),
     updatedAt: project.updatedAt.toISOString(),
     counts,
     ...progressOf(counts),
   };
+}
+
+/** The agent settings kept in Project.settings; anything unexpected there reads as unset. */
+export function agentSettingsOf(settings: unknown): AgentSettings {
+  const parsed = AgentSettingsSchema.safeParse(
+    typeof settings === 'object' && settings !== null && !Array.isArray(settings) ? settings : {},
+  );
+  return parsed.success ? parsed.data : {};
 }
 
 export function stepsOf(value: unknown): string[] {

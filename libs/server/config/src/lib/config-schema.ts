@@ -84,7 +84,7 @@ export const ENV_DEFINITIONS = {
     doc: { description: 'Agent sessions one runner process works on at once.', usedBy: ['runner'] },
   },
   ACTIVE_QUEUES: {
-    schema: z.string().default('agent-session'),
+    schema: z.string().default('agent-session,control'),
     doc: { description: 'Comma-separated queues this runner consumes.', usedBy: ['runner'] },
   },
   JOB_ATTEMPTS: {
@@ -114,6 +114,60 @@ export const ENV_DEFINITIONS = {
     doc: {
       description:
         'On SIGTERM, how long the runner lets current sessions finish before releasing them.',
+      usedBy: ['runner'],
+    },
+  },
+  WORKSPACE_ROOT: {
+    schema: z.string().min(1).default('./tmp/workspaces'),
+    doc: {
+      description:
+        'Where project git repositories and session worktrees live (a volume shared by every runner and the api).',
+      usedBy: ['api', 'runner'],
+    },
+  },
+  LEASE_MS: {
+    schema: positiveInt.min(1000).default(120000),
+    doc: {
+      description:
+        'Lease of a claimed feature; the session heartbeats it, and the reaper returns it when it expires.',
+      usedBy: ['runner'],
+    },
+  },
+  FEATURE_MAX_ATTEMPTS: {
+    schema: positiveInt.max(20).default(3),
+    doc: {
+      description: 'Sessions a feature may take before it is marked failing with its last error.',
+      usedBy: ['api', 'runner'],
+    },
+  },
+  SESSION_MAX_TURNS: {
+    schema: positiveInt.max(1000).default(80),
+    doc: { description: 'Model turns one coding or testing session may take.', usedBy: ['runner'] },
+  },
+  SESSION_BUDGET_USD: {
+    schema: z.coerce.number().positive().default(5),
+    doc: {
+      description:
+        'Dollars one session (run) may spend; the project budget (per project) caps the total.',
+      usedBy: ['runner'],
+    },
+  },
+  BUDGET_WARN_SHARE: {
+    schema: z.coerce.number().gt(0).lt(1).default(0.8),
+    doc: {
+      description: 'Share of a budget at which a budget.warning event is written.',
+      usedBy: ['runner'],
+    },
+  },
+  VERIFY_TIMEOUT_MS: {
+    schema: positiveInt.default(600000),
+    doc: { description: "Time limit of a project's verification command.", usedBy: ['runner'] },
+  },
+  CONTROL_TICK_MS: {
+    schema: positiveInt.min(200).default(5000),
+    doc: {
+      description:
+        'Period of the control tick: reap expired leases, fail exhausted features, top up running projects.',
       usedBy: ['runner'],
     },
   },

@@ -4,8 +4,11 @@ import {
   CLAIM_FEATURES_SQL,
   HEARTBEAT_FEATURES_SQL,
   MARK_EXHAUSTED_SQL,
+  CLAIM_REGRESSION_SQL,
   REAP_EXPIRED_SQL,
   RELEASE_FEATURE_SQL,
+  RELEASE_OWNED_SQL,
+  RELEASE_REGRESSION_SQL,
 } from './sql/claims.sql';
 
 /** Attempts after which claim stops picking a feature (see markExhausted). */
@@ -39,6 +42,8 @@ export interface ReleaseFeatureInput {
   status: ReleaseStatus;
   /** Stored as lastError; omitted clears it. */
   error?: string;
+  /** Give back the attempt the claim counted (the stop was not the feature's fault). */
+  refundAttempt?: boolean;
 }
 
 const RELEASE_STATUSES: readonly ReleaseStatus[] = ['pending', 'passing', 'failing'];
@@ -124,6 +129,51 @@ export class FeatureClaimsRepository {
       owner,
       outcome.status,
       outcome.error ?? null,
+      outcome.refundAttempt ?? false,
+    );
+    return rows.length === 1;
+  }
+
+  /** Releases (refunding the attempt) what owners starting with `ownerPrefix` hold in a project. */
+  async releaseOwnedBy(projectId: string, ownerPrefix: string): Promise<string[]> {
+    requireOwner(ownerPrefix);
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      RELEASE_OWNED_SQL,
+      projectId,
+      ownerPrefix,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Leases the least recently touched passing feature for a regression check; it stays passing. */
+  async claimRegression(input: {
+    projectId: string;
+    owner: string;
+    leaseMs: number;
+  }): Promise<ClaimedFeature | null> {
+    requireOwner(input.owner);
+    requirePositiveInteger('leaseMs', input.leaseMs);
+    const rows = await this.prisma.$queryRawUnsafe<ClaimedFeature[]>(
+      CLAIM_REGRESSION_SQL,
+      input.projectId,
+      input.owner,
+      input.leaseMs,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Ends a regression lease: still passing (no reason), or regressed back to pending. */
+  async releaseRegression(
+    featureId: string,
+    owner: string,
+    regression: string | null,
+  ): Promise<boolean> {
+    requireOwner(owner);
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      RELEASE_REGRESSION_SQL,
+      featureId,
+      owner,
+      regression,
     );
     return rows.length === 1;
   }

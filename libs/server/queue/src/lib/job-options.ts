@@ -25,8 +25,29 @@ const JOB_OPTIONS: {
   [JobName.InitializerSession]: (data, retry) => ({
     jobId: data.runId,
     attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs },
+    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
     removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
     removeOnFail: false,
+  }),
+  // Platform retries only (5xx, a dead runner); a feature's own attempts are counted in Postgres.
+  [JobName.CodingSession]: (data, retry) => ({
+    jobId: data.runId,
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 5000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+  }),
+  [JobName.TestingSession]: (data, retry) => ({
+    jobId: data.runId,
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 5000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+  }),
+  // Ticks repeat (a job scheduler); a lost one is replaced by the next.
+  [JobName.ControlTick]: () => ({
+    attempts: 1,
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 100 },
   }),
 };

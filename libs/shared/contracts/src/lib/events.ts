@@ -11,6 +11,18 @@ export const RUN_EVENT_TYPES = [
   'tool.result',
   'tool.rejected',
   'features.created',
+  'run.cancelled',
+  'run.stuck',
+  'run.budget_exceeded',
+  'budget.warning',
+  'context.compacted',
+  'feature.claimed',
+  'feature.released',
+  'feature.passing',
+  'workspace.committed',
+  'workspace.verification',
+  'workspace.merged',
+  'workspace.conflict',
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
@@ -22,7 +34,7 @@ export interface LiveEvent {
   projectId: string;
   runId?: string;
   /** A RunEventType, or run.status when a run changes status. */
-  type: RunEventType | 'run.status';
+  type: RunEventType | 'run.status' | 'project.status';
   level: string;
   message: string;
   data?: unknown;

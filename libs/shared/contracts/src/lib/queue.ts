@@ -3,10 +3,16 @@
 
 export enum QueueName {
   AgentSession = 'agent-session',
+  /** Small platform jobs (dispatch ticks, lease reaping); never behind a long session. */
+  Control = 'control',
 }
 
 export enum JobName {
   InitializerSession = 'initializer-session',
+  CodingSession = 'coding-session',
+  TestingSession = 'testing-session',
+  /** Periodic: reap expired leases, fail exhausted features, top up every running project. */
+  ControlTick = 'control-tick',
 }
 
 /** Fields every job carries so one request id follows the work from the browser to the agent. */
@@ -19,14 +25,40 @@ export interface InitializerSessionJob extends JobEnvelope {
   projectId: string;
 }
 
+/** One coding session: claims a ready feature, implements it in a worktree, verifies and merges. */
+export interface CodingSessionJob extends JobEnvelope {
+  runId: string;
+  projectId: string;
+}
+
+/** One testing session: re-checks a passing feature on main (regression). */
+export interface TestingSessionJob extends JobEnvelope {
+  runId: string;
+  projectId: string;
+}
+
+/** A tick carries nothing: it acts on whatever state Postgres holds when it runs. */
+export type ControlTickJob = JobEnvelope;
+
 export interface JobPayloads {
   [JobName.InitializerSession]: InitializerSessionJob;
+  [JobName.CodingSession]: CodingSessionJob;
+  [JobName.TestingSession]: TestingSessionJob;
+  [JobName.ControlTick]: ControlTickJob;
 }
 
 /** Which queue each job goes to. */
-export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+export const JOB_QUEUE = {
   [JobName.InitializerSession]: QueueName.AgentSession,
-};
+  [JobName.CodingSession]: QueueName.AgentSession,
+  [JobName.TestingSession]: QueueName.AgentSession,
+  [JobName.ControlTick]: QueueName.Control,
+} as const satisfies { readonly [N in JobName]: QueueName };
+
+/** Jobs each queue carries; a processor handles exactly these. */
+export type JobsOf<Q extends QueueName> = {
+  [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never;
+}[JobName];
 
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };
 export type AnyJob = { [N in JobName]: JobOf<N> }[JobName];

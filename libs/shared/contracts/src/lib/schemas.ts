@@ -15,6 +15,29 @@ export const UuidSchema = z.uuid();
 
 // ---- Projects -------------------------------------------------------------------------------
 
+const PromptTemplateOverrideSchema = z
+  .strictObject({ system: z.string().min(1).max(50_000), task: z.string().min(1).max(50_000) })
+  .partial();
+
+/** Per-project prompt overrides of the session roles (`{{placeholders}}` as in the defaults). */
+export const PromptOverridesSchema = z
+  .strictObject({ coding: PromptTemplateOverrideSchema, testing: PromptTemplateOverrideSchema })
+  .partial();
+export type PromptOverrides = z.infer<typeof PromptOverridesSchema>;
+
+/** How the agents of a project work; kept in Project.settings. */
+export const AgentSettingsSchema = z.strictObject({
+  /** Testing (regression) sessions kept in flight while coding work remains. */
+  testingAgents: z.int().min(0).max(5).optional(),
+  /** Programs the bash tool may run in this project besides the default allowlist. */
+  allowedCommands: z
+    .array(z.string().regex(/^[a-zA-Z0-9._+-]{1,64}$/, 'a program name'))
+    .max(50)
+    .optional(),
+  prompts: PromptOverridesSchema.optional(),
+});
+export type AgentSettings = z.infer<typeof AgentSettingsSchema>;
+
 export const CreateProjectSchema = z.strictObject({
   name: trimmed(100).regex(
     /^[\p{L}\p{N} ._-]+$/u,
@@ -23,6 +46,9 @@ export const CreateProjectSchema = z.strictObject({
   spec: trimmed(200_000),
   concurrency: z.int().min(1).max(10).optional(),
   verifyCommand: trimmed(1000).optional(),
+  /** Dollars all of this project's model calls may cost; agents stop when it is spent. */
+  budgetUsd: z.number().positive().max(1_000_000).optional(),
+  agents: AgentSettingsSchema.optional(),
   /** Start the initializer right away. */
   start: z.boolean().optional(),
 });
@@ -34,6 +60,8 @@ export const UpdateProjectSchema = z
     spec: CreateProjectSchema.shape.spec,
     concurrency: z.int().min(1).max(10),
     verifyCommand: trimmed(1000).nullable(),
+    budgetUsd: z.number().positive().max(1_000_000).nullable(),
+    agents: AgentSettingsSchema,
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
@@ -105,6 +133,13 @@ export type AddDependencyInput = z.infer<typeof AddDependencySchema>;
 export const RunRoleSchema = z.enum(RUN_ROLES);
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const ProjectStatusSchema = z.enum(PROJECT_STATUSES);
+
+/** Start the coding agents over the backlog (optionally changing concurrency for this run on). */
+export const StartAgentsSchema = z.strictObject({
+  concurrency: z.int().min(1).max(10).optional(),
+  testingAgents: z.int().min(0).max(5).optional(),
+});
+export type StartAgentsInput = z.infer<typeof StartAgentsSchema>;
 
 export const StartRunSchema = z.strictObject({
   role: z.literal('initializer').default('initializer'),

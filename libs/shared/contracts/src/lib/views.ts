@@ -1,5 +1,6 @@
 // Response shapes of the api, as the console reads them.
 import type { FeatureStatus, ProjectStatus, RunRole, RunStatus } from './domain';
+import type { AgentSettings } from './schemas';
 
 export interface Page<T> {
   items: T[];
@@ -17,6 +18,8 @@ export interface ProjectView {
   status: ProjectStatus;
   concurrency: number;
   verifyCommand: string | null;
+  budgetUsd: number | null;
+  agents: AgentSettings;
   createdAt: string;
   updatedAt: string;
   counts: StatusCounts;
@@ -61,6 +64,30 @@ export interface BoardView {
 export interface GraphView {
   nodes: { id: string; name: string; category: string; status: FeatureStatus; priority: number }[];
   edges: { from: string; to: string }[];
+}
+
+/** Dollars and tokens, split into new work (coding), regression checks (testing) and the rest. */
+export interface SpendSplit {
+  newWorkUsd: number;
+  regressionUsd: number;
+  otherUsd: number;
+  totalUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface FeatureSpendView extends SpendSplit {
+  featureId: string;
+  name: string;
+  status: FeatureStatus;
+}
+
+export interface ProjectSpendView {
+  projectId: string;
+  budgetUsd: number | null;
+  project: SpendSplit;
+  /** Features that cost something, most expensive first. */
+  features: FeatureSpendView[];
 }
 
 export interface ProjectStatsView {

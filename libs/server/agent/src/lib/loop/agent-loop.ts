@@ -46,6 +46,8 @@ export interface AgentLoopOptions {
   maxRepeatedCalls?: number;
   /** This many turns in a row without a progress-making call means stuck. */
   maxTurnsWithoutProgress?: number;
+  /** Checked after each turn's tool calls: true ends the loop as completed (e.g. a verdict). */
+  done?: () => boolean;
   /** Older turns are replaced by a short note when the transcript grows past this many characters. */
   compactAtChars?: number;
   onUsage(usage: TokenUsage & { costUsd: number }): Promise<void>;
@@ -157,6 +159,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       });
     }
     messages.push({ role: 'user', content: results });
+    if (o.done?.()) return { end: { reason: 'completed', text: '' }, turns: turn, spentUsd };
     idleTurns = progressed ? 0 : idleTurns + 1;
     if (idleTurns >= (o.maxTurnsWithoutProgress ?? 15)) {
       return {

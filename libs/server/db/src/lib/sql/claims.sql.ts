@@ -62,14 +62,15 @@ export const HEARTBEAT_FEATURES_SQL = `
 UPDATE "Feature"
 SET "leaseExpiresAt" = (now() AT TIME ZONE 'UTC') + $3::double precision * interval '1 millisecond'
 WHERE "id" = ANY ($1::uuid[])
-  AND "status" = 'in_progress'
+  AND "status" IN ('in_progress', 'passing')
   AND "leaseOwner" = $2::text
 RETURNING "id"`;
 
 /**
  * Ends owner $2's lease on feature $1 with status $3 (pending, passing or failing) and last error
- * $4 (null clears it). Passing stamps "passedAt". Returns the id, or no row when the lease is no
- * longer the caller's.
+ * $4 (null clears it); $5 true gives back the attempt the claim counted (the session stopped for
+ * reasons not the feature's: a stop, a shutdown, a provider outage). Passing stamps "passedAt".
+ * Returns the id, or no row when the lease is no longer the caller's.
  */
 export const RELEASE_FEATURE_SQL = `
 UPDATE "Feature"
@@ -77,6 +78,7 @@ SET "status" = $3::"FeatureStatus",
     "leaseOwner" = NULL,
     "leaseExpiresAt" = NULL,
     "lastError" = $4::text,
+    "attempts" = CASE WHEN $5::boolean THEN GREATEST("attempts" - 1, 0) ELSE "attempts" END,
     "passedAt" = CASE WHEN $3::"FeatureStatus" = 'passing' THEN now() AT TIME ZONE 'UTC' ELSE "passedAt" END,
     "updatedAt" = now() AT TIME ZONE 'UTC'
 WHERE "id" = $1::uuid
@@ -107,9 +109,67 @@ RETURNING "id"`;
 export const MARK_EXHAUSTED_SQL = `
 UPDATE "Feature"
 SET "status" = 'failing',
-    "lastError" = 'exhausted ' || "attempts" || ' attempts',
+    "lastError" = 'exhausted ' || "attempts" || ' attempts' || COALESCE(': ' || "lastError", ''),
     "updatedAt" = now() AT TIME ZONE 'UTC'
 WHERE "projectId" = $1::uuid
   AND "status" = 'pending'
   AND "attempts" >= $2::int
+RETURNING "id"`;
+
+/**
+ * Returns to pending, giving back their attempt, the in-progress features of project $1 held by
+ * owners starting with $2 (a run's earlier attempts: "<runId>:"), e.g. after its runner died and
+ * the job came back. Returns their ids.
+ */
+export const RELEASE_OWNED_SQL = `
+UPDATE "Feature"
+SET "status" = 'pending',
+    "leaseOwner" = NULL,
+    "leaseExpiresAt" = NULL,
+    "attempts" = GREATEST("attempts" - 1, 0),
+    "lastError" = 'released: the session holding it ended without finishing',
+    "updatedAt" = now() AT TIME ZONE 'UTC'
+WHERE "projectId" = $1::uuid
+  AND "status" = 'in_progress'
+  AND starts_with("leaseOwner", $2::text)
+RETURNING "id"`;
+
+/**
+ * Leases, for a regression check by owner $2 for $3 ms, the passing feature of project $1 touched
+ * least recently that no live lease holds. The feature stays passing. Returns it, or no row.
+ */
+export const CLAIM_REGRESSION_SQL = `
+UPDATE "Feature" t
+SET "leaseOwner" = $2::text,
+    "leaseExpiresAt" = (now() AT TIME ZONE 'UTC') + $3::double precision * interval '1 millisecond',
+    "updatedAt" = now() AT TIME ZONE 'UTC'
+WHERE t."id" = (
+    SELECT f."id"
+    FROM "Feature" f
+    WHERE f."projectId" = $1::uuid
+      AND f."status" = 'passing'
+      AND (f."leaseOwner" IS NULL OR f."leaseExpiresAt" < now() AT TIME ZONE 'UTC')
+    ORDER BY f."updatedAt" ASC, f."id" ASC
+    LIMIT 1
+    FOR NO KEY UPDATE OF f SKIP LOCKED
+  )
+RETURNING t."id", t."name", t."priority", t."attempts", t."leaseExpiresAt"`;
+
+/**
+ * Ends owner $2's regression lease on passing feature $1. With a reason $3 the feature regressed:
+ * back to pending with a fresh attempt count, "regression: <reason>" as its last error, so a coding
+ * session fixes it. Returns the id, or no row when the lease is no longer the caller's.
+ */
+export const RELEASE_REGRESSION_SQL = `
+UPDATE "Feature"
+SET "leaseOwner" = NULL,
+    "leaseExpiresAt" = NULL,
+    "status" = CASE WHEN $3::text IS NULL THEN "status" ELSE 'pending'::"FeatureStatus" END,
+    "attempts" = CASE WHEN $3::text IS NULL THEN "attempts" ELSE 0 END,
+    "lastError" = CASE WHEN $3::text IS NULL THEN "lastError" ELSE 'regression: ' || $3::text END,
+    "passedAt" = CASE WHEN $3::text IS NULL THEN "passedAt" ELSE NULL END,
+    "updatedAt" = now() AT TIME ZONE 'UTC'
+WHERE "id" = $1::uuid
+  AND "status" = 'passing'
+  AND "leaseOwner" = $2::text
 RETURNING "id"`;

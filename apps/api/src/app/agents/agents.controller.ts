@@ -1,0 +1,81 @@
+import { AgentControlService, RunWorkspaceService, SpendService } from '@autocoder/server-engine';
+import { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { StartAgentsDto } from '../http/dto';
+import { RequestId } from '../http/request-id.decorator';
+import { ParseIdPipe } from '../http/validation';
+
+/** The coding agents of a project: start, pause, resume, stop; what they cost and changed. */
+@ApiTags('agents')
+@Controller()
+export class AgentsController {
+  constructor(
+    private readonly control: AgentControlService,
+    private readonly spend: SpendService,
+    private readonly workspace: RunWorkspaceService,
+  ) {}
+
+  /** Starts coding sessions over the backlog (up to the project's concurrency). */
+  @Post('projects/:projectId/agents/start')
+  @HttpCode(202)
+  start(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Body() body: StartAgentsDto,
+    @RequestId() requestId?: string,
+  ): Promise<ProjectView> {
+    return this.control.start(projectId, body, requestId);
+  }
+
+  /** Running sessions finish; no new ones start. */
+  @Post('projects/:projectId/agents/pause')
+  @HttpCode(200)
+  pause(@Param('projectId', ParseIdPipe) projectId: string): Promise<ProjectView> {
+    return this.control.pause(projectId);
+  }
+
+  @Post('projects/:projectId/agents/resume')
+  @HttpCode(202)
+  resume(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @RequestId() requestId?: string,
+  ): Promise<ProjectView> {
+    return this.control.resume(projectId, requestId);
+  }
+
+  /** Aborts running sessions now (their features return to the backlog) and cancels queued ones. */
+  @Post('projects/:projectId/agents/stop')
+  @HttpCode(200)
+  stop(@Param('projectId', ParseIdPipe) projectId: string): Promise<ProjectView> {
+    return this.control.stop(projectId);
+  }
+
+  /** Spend per project and per feature, split into new work and regression checks. */
+  @Get('projects/:projectId/spend')
+  projectSpend(@Param('projectId', ParseIdPipe) projectId: string): Promise<ProjectSpendView> {
+    return this.spend.forProject(projectId);
+  }
+
+  /** The project's main branch as a tar.gz. */
+  @Get('projects/:projectId/repository.tar.gz')
+  @ApiProduces('application/gzip')
+  async download(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const stream = await this.workspace.archive(projectId);
+    res.setHeader('Content-Type', 'application/gzip');
+    res.setHeader('Content-Disposition', `attachment; filename="project-${projectId}.tar.gz"`);
+    stream.on('error', (err: Error) => res.destroy(err));
+    stream.pipe(res);
+  }
+
+  /** What a run changed, as a unified diff (empty when it changed nothing). */
+  @Get('runs/:runId/diff')
+  @Header('Content-Type', 'text/x-diff; charset=utf-8')
+  @ApiProduces('text/x-diff')
+  diff(@Param('runId', ParseIdPipe) runId: string): Promise<string> {
+    return this.workspace.diff(runId);
+  }
+}

@@ -1,0 +1,60 @@
+import { FatalProviderError, ProviderRateLimitedError } from '@autocoder/server-agent';
+import { RunJournal } from '@autocoder/server-backlog';
+import type { Run } from '@autocoder/server-db';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { SessionContext, SessionReleasedError } from './session-handler';
+
+/**
+ * Turns a session's failure into what BullMQ should do, and records it on the run: a shutdown
+ * gives the job back, a provider's 429 pauses the queue for every runner without spending an
+ * attempt, a fatal error or the last attempt fails the run, anything else retries with backoff.
+ * Always throws.
+ */
+export async function settleSessionFailure(
+  err: unknown,
+  ctx: SessionContext,
+  journal: RunJournal,
+  run: Pick<Run, 'id' | 'projectId'>,
+  onFinalFailure?: (message: string) => Promise<void>,
+): Promise<never> {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof SessionReleasedError) throw err;
+  if (ctx.signal.aborted) {
+    await journal.event(
+      run,
+      'run.retrying',
+      'released by a shutting-down runner',
+      undefined,
+      'warn',
+    );
+    await journal.markWaiting(run.id, 'released by a shutting-down runner');
+    throw new SessionReleasedError(message);
+  }
+  if (err instanceof ProviderRateLimitedError) {
+    await journal.event(
+      run,
+      'run.rate_limited',
+      `${message}; waiting ${err.retryAfterMs} ms`,
+      { retryAfterMs: err.retryAfterMs },
+      'warn',
+    );
+    await journal.markWaiting(run.id, message);
+    await ctx.rateLimit(err.retryAfterMs);
+    throw Worker.RateLimitError();
+  }
+  if (err instanceof FatalProviderError || ctx.attempt >= ctx.maxAttempts) {
+    await journal.event(run, 'run.failed', message, { attempt: ctx.attempt }, 'error');
+    if (onFinalFailure) await onFinalFailure(message);
+    else await journal.finish(run, 'failed', message);
+    throw new UnrecoverableError(message);
+  }
+  await journal.event(
+    run,
+    'run.retrying',
+    `attempt ${ctx.attempt} failed: ${message}; retrying with backoff`,
+    { attempt: ctx.attempt },
+    'warn',
+  );
+  await journal.markWaiting(run.id, message);
+  throw err;
+}

@@ -1,0 +1,123 @@
+import { conflict, ProjectsService } from '@autocoder/server-backlog';
+import { Prisma, PrismaService } from '@autocoder/server-db';
+import { JobQueueService, LiveEvents, SessionSignals } from '@autocoder/server-queue';
+import { ProjectView, QueueName, StartAgentsInput } from '@autocoder/shared-contracts';
+import { Injectable } from '@nestjs/common';
+import { Dispatcher } from './dispatcher.service';
+
+/**
+ * Start, pause, resume and stop a project's agents. Start and resume hand over to the
+ * dispatcher; pause lets running sessions finish and starts no more; stop aborts them now (a
+ * signal to every runner) and cancels what is queued.
+ */
+@Injectable()
+export class AgentControlService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly projects: ProjectsService,
+    private readonly dispatcher: Dispatcher,
+    private readonly queue: JobQueueService,
+    private readonly signals: SessionSignals,
+    private readonly live: LiveEvents,
+  ) {}
+
+  async start(
+    projectId: string,
+    input: StartAgentsInput,
+    requestId?: string,
+  ): Promise<ProjectView> {
+    const project = await this.projects.require(projectId);
+    if (project.status === 'initializing') {
+      throw conflict('the initializer is still writing the backlog; start the agents after it');
+    }
+    if (project.status === 'running') throw conflict('the agents are already running');
+    const pending = await this.prisma.feature.count({
+      where: { projectId, status: { in: ['pending', 'in_progress'] } },
+    });
+    if (pending === 0) throw conflict('no pending features: nothing for the agents to do');
+    const settings =
+      input.testingAgents === undefined
+        ? undefined
+        : ({
+            ...(project.settings as Prisma.JsonObject),
+            testingAgents: input.testingAgents,
+          } as Prisma.InputJsonValue);
+    await this.prisma.project.update({
+      where: { id: projectId },
+      data: { status: 'running', concurrency: input.concurrency, settings },
+    });
+    await this.announce(projectId, 'agents started', 'running');
+    await this.dispatcher.dispatch(projectId, requestId);
+    return this.projects.get(projectId);
+  }
+
+  async pause(projectId: string): Promise<ProjectView> {
+    await this.transition(projectId, 'running', 'paused', 'the agents are not running');
+    await this.cancelQueued(projectId, 'paused');
+    await this.announce(projectId, 'paused: running sessions finish, no new ones start', 'paused');
+    return this.projects.get(projectId);
+  }
+
+  async resume(projectId: string, requestId?: string): Promise<ProjectView> {
+    await this.transition(projectId, 'paused', 'running', 'the agents are not paused');
+    await this.announce(projectId, 'resumed', 'running');
+    await this.dispatcher.dispatch(projectId, requestId);
+    return this.projects.get(projectId);
+  }
+
+  async stop(projectId: string): Promise<ProjectView> {
+    const project = await this.projects.require(projectId);
+    if (project.status !== 'running' && project.status !== 'paused') {
+      throw conflict(`the agents are not running (project is ${project.status})`);
+    }
+    await this.prisma.project.updateMany({
+      where: { id: projectId, status: { in: ['running', 'paused'] } },
+      data: { status: 'ready' },
+    });
+    await this.cancelQueued(projectId, 'stopped');
+    await this.signals.send({ kind: 'stop', projectId, reason: 'stopped by request' });
+    await this.announce(projectId, 'stopped', 'ready');
+    return this.projects.get(projectId);
+  }
+
+  private async transition(
+    projectId: string,
+    from: 'running' | 'paused',
+    to: 'running' | 'paused',
+    refusal: string,
+  ): Promise<void> {
+    await this.projects.require(projectId);
+    const { count } = await this.prisma.project.updateMany({
+      where: { id: projectId, status: from },
+      data: { status: to },
+    });
+    if (count === 0) throw conflict(refusal);
+  }
+
+  /** Queued session runs will not start: cancelled in Postgres, removed from the queue. */
+  private async cancelQueued(projectId: string, why: string): Promise<void> {
+    const queued = await this.prisma.run.findMany({
+      where: { projectId, role: { in: ['coding', 'testing'] }, status: 'queued' },
+      select: { id: true },
+    });
+    if (queued.length === 0) return;
+    await this.prisma.run.updateMany({
+      where: { id: { in: queued.map((r) => r.id) }, status: 'queued' },
+      data: { status: 'cancelled', error: `project ${why}`, finishedAt: new Date() },
+    });
+    const q = this.queue.queue(QueueName.AgentSession);
+    // A job already taken by a runner cannot be removed; its session sees the cancelled run.
+    await Promise.all(queued.map((r) => q.remove(r.id).catch(() => 0)));
+  }
+
+  private async announce(projectId: string, message: string, status: string): Promise<void> {
+    await this.live.publish({
+      projectId,
+      type: 'project.status',
+      level: 'info',
+      message,
+      data: { status },
+      at: new Date().toISOString(),
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { ProjectRepository } from '@autocoder/server-workspace';
+import { LlmProvider } from '@autocoder/server-agent';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ActiveSessions } from './active-sessions';
+import { AgentControlService } from './agent-control.service';
+import { CodingSessionService } from './coding-session.service';
+import { Dispatcher } from './dispatcher.service';
+import { RunWorkspaceService } from './run-workspace.service';
+import { SpendService } from './spend.service';
+import { TestingSessionService } from './testing-session.service';
+import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
+
+const repositoryProvider = {
+  provide: PROJECT_REPOSITORY,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => new ProjectRepository({ root: config.WORKSPACE_ROOT }),
+};
+
+/** Scheduling and control of agent sessions, spend and workspaces; for the api and the runner. */
+@Module({
+  imports: [BacklogWriterModule],
+  providers: [
+    repositoryProvider,
+    Dispatcher,
+    AgentControlService,
+    SpendService,
+    RunWorkspaceService,
+  ],
+  exports: [
+    BacklogWriterModule,
+    PROJECT_REPOSITORY,
+    Dispatcher,
+    AgentControlService,
+    SpendService,
+    RunWorkspaceService,
+  ],
+})
+export class EngineModule {}
+
+/** The sessions themselves, for the runner, with the model provider of its configuration. */
+@Module({})
+export class EngineSessionsModule {
+  static forRoot(createProvider: (config: AppConfig) => LlmProvider): DynamicModule {
+    return {
+      module: EngineSessionsModule,
+      imports: [EngineModule],
+      providers: [
+        { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProvider },
+        ActiveSessions,
+        CodingSessionService,
+        TestingSessionService,
+      ],
+      exports: [
+        EngineModule,
+        SESSION_PROVIDER,
+        ActiveSessions,
+        CodingSessionService,
+        TestingSessionService,
+      ],
+    };
+  }
+}

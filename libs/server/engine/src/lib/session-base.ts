@@ -1,0 +1,170 @@
+// What coding and testing sessions share: loading and starting the run, the lease heartbeat
+// (which also notices a stopped project), the loop's accounting into the run journal, and the
+// budget left for the session.
+import { LlmProvider, LoopResult, TokenUsage } from '@autocoder/server-agent';
+import { agentSettingsOf, RunJournal } from '@autocoder/server-backlog';
+import { AppConfig } from '@autocoder/server-config';
+import { FeatureClaimsRepository, Prisma, PrismaService, Project, Run } from '@autocoder/server-db';
+import { FINISHED_RUN_STATUSES, RunEventType, RunStatus } from '@autocoder/shared-contracts';
+import { LeaseLostError, SessionStopError } from './active-sessions';
+
+/** What the runner passes to a session. */
+export interface SessionRunContext {
+  attempt: number;
+  maxAttempts: number;
+  runnerId: string;
+  /** Aborted when the runner shuts down past its grace period. */
+  signal: AbortSignal;
+}
+
+export type SessionResult =
+  | { outcome: 'skipped'; reason: string }
+  /** Given back unfinished (the runner is shutting down); the job goes back to the queue. */
+  | { outcome: 'released'; reason: string }
+  | { outcome: 'finished'; status: RunStatus; featureId?: string; detail?: string };
+
+export interface StartedSession {
+  run: Run;
+  project: Project;
+}
+
+export abstract class SessionBase {
+  constructor(
+    protected readonly prisma: PrismaService,
+    protected readonly journal: RunJournal,
+    protected readonly claims: FeatureClaimsRepository,
+    protected readonly provider: LlmProvider,
+    protected readonly config: AppConfig,
+  ) {}
+
+  protected get model(): string {
+    return this.config.ANTHROPIC_MODEL;
+  }
+
+  /** Loads the run; a missing, finished or no longer wanted run answers why it is skipped. */
+  protected async begin(
+    runId: string,
+    ctx: SessionRunContext,
+  ): Promise<StartedSession | { skipped: string }> {
+    const run = await this.journal.find(runId);
+    if (!run) return { skipped: `run ${runId} no longer exists` };
+    if (FINISHED_RUN_STATUSES.includes(run.status)) return { skipped: `run is ${run.status}` };
+    const project = await this.prisma.project.findUnique({ where: { id: run.projectId } });
+    if (!project) return { skipped: `project ${run.projectId} no longer exists` };
+    if (project.status !== 'running') {
+      await this.journal.finish(run, 'cancelled', `project is ${project.status}`);
+      return { skipped: `project is ${project.status}` };
+    }
+    await this.journal.markRunning(
+      run.id,
+      ctx.attempt,
+      ctx.runnerId,
+      this.provider.name,
+      this.model,
+    );
+    await this.journal.event(run, 'run.started', `attempt ${ctx.attempt} on ${ctx.runnerId}`, {
+      attempt: ctx.attempt,
+      runner: ctx.runnerId,
+      role: run.role,
+    });
+    return { run, project };
+  }
+
+  /**
+   * Extends the lease every third of its length (at most every 5 s) and checks the project is
+   * still running; aborts the session when the lease is lost or the project was stopped.
+   */
+  protected heartbeat(
+    projectId: string,
+    featureId: string,
+    owner: string,
+    session: AbortController,
+  ): () => void {
+    const every = Math.min(5000, Math.floor(this.config.LEASE_MS / 3));
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || session.signal.aborted) return;
+      busy = true;
+      void (async () => {
+        const [held, project] = await Promise.all([
+          this.claims.heartbeat([featureId], owner, this.config.LEASE_MS),
+          this.prisma.project.findUnique({ where: { id: projectId }, select: { status: true } }),
+        ]);
+        if (held.length === 0) session.abort(new LeaseLostError(`lease on ${featureId} lost`));
+        else if (!project || (project.status !== 'running' && project.status !== 'paused'))
+          session.abort(new SessionStopError(`project is ${project?.status ?? 'deleted'}`));
+      })()
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Dollars this session may spend: its own budget, capped by what is left of the project's. */
+  protected async budgetFor(
+    project: Project,
+  ): Promise<{ usd: number; binding: 'session' | 'project' }> {
+    const session = this.config.SESSION_BUDGET_USD;
+    if (project.budgetUsd === null) return { usd: session, binding: 'session' };
+    const spent = await this.prisma.usageRecord.aggregate({
+      where: { projectId: project.id },
+      _sum: { costUsd: true },
+    });
+    const left = project.budgetUsd.minus(spent._sum.costUsd ?? new Prisma.Decimal(0)).toNumber();
+    return left < session
+      ? { usd: Math.max(left, 0), binding: 'project' }
+      : { usd: session, binding: 'session' };
+  }
+
+  /** The loop's callbacks: every model call into UsageRecord (per feature), events into the log. */
+  protected accounting(run: Run, featureId: string) {
+    return {
+      onUsage: (usage: TokenUsage & { costUsd: number }) =>
+        this.journal.usage(
+          run,
+          {
+            provider: this.provider.name,
+            model: this.model,
+            inputTokens: usage.inputTokens,
+            outputTokens: usage.outputTokens,
+            cacheReadTokens: usage.cacheReadTokens ?? 0,
+            cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+            costUsd: usage.costUsd,
+          },
+          featureId,
+        ),
+      onEvent: (type: RunEventType, message: string, data?: unknown) =>
+        this.journal.event(run, type, message, data),
+    };
+  }
+
+  protected agentSettings(project: Project) {
+    return agentSettingsOf(project.settings);
+  }
+
+  /** A loop end other than completion, as the run's final status and reason. */
+  protected static endStatus(
+    result: LoopResult,
+  ): { status: RunStatus; detail: string; event: RunEventType } | null {
+    const end = result.end;
+    switch (end.reason) {
+      case 'budget_exceeded':
+        return {
+          status: 'budget_exceeded',
+          detail: `spent $${end.spentUsd.toFixed(4)} of a $${end.limitUsd.toFixed(4)} budget`,
+          event: 'run.budget_exceeded',
+        };
+      case 'stuck':
+        return { status: 'stuck', detail: end.detail, event: 'run.stuck' };
+      case 'max_turns':
+        return {
+          status: 'failed',
+          detail: `no verdict after ${result.turns} turns`,
+          event: 'run.failed',
+        };
+      default:
+        return null;
+    }
+  }
+}
