@@ -2,7 +2,9 @@ import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { startLlmFake, LlmFakeServer } from '@autocoder/server-llm-fake';
 import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface Stack {
   db: TestDatabase;
@@ -12,6 +14,8 @@ export interface Stack {
   runners: ServiceProcess[];
   /** Environment shared by api and runners (same Redis, same prefix, same database). */
   env: Record<string, string>;
+  /** WORKSPACE_ROOT of this stack: project repositories and session worktrees. */
+  workspaceRoot: string;
   startRunner(extra?: Record<string, string>): Promise<ServiceProcess>;
   startApi(extra?: Record<string, string>): Promise<{ api: ServiceProcess; url: string }>;
   stop(): Promise<void>;
@@ -28,6 +32,7 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
+  const workspaceRoot = mkdtempSync(join(tmpdir(), 'autocoder-ws-'));
   const fake = await startLlmFake({
     port: 0,
     scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios'),
@@ -42,6 +47,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     JOB_BACKOFF_MS: '300',
     JOB_LOCK_MS: '10000',
     SHUTDOWN_GRACE_MS: '5000',
+    WORKSPACE_ROOT: workspaceRoot,
+    CONTROL_TICK_MS: '1000',
     ...options.env,
   };
   const processes: ServiceProcess[] = [];
@@ -83,18 +90,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl: url,
       runners,
       env,
+      workspaceRoot,
       startRunner,
       startApi,
       async stop() {
         await Promise.all(processes.map((p) => p.stop()));
         await fake.close();
         await db.drop();
+        rmSync(workspaceRoot, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
     await fake.close();
     await db.drop();
+    rmSync(workspaceRoot, { recursive: true, force: true });
     throw err;
   }
 }

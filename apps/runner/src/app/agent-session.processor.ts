@@ -18,6 +18,24 @@ import { SessionContext, SessionHandler, SessionReleasedError } from './session-
 type SessionJobName = JobsOf<QueueName.AgentSession>;
 
 /**
+ * Worker options that come from configuration. BullMQ reads lock timings when it constructs the
+ * worker (its lock renewer would keep the default 30 s cadence against a shorter lock, and jobs
+ * would stall while running), so they go into the @Processor metadata before Nest builds it.
+ */
+export function configureAgentSessionWorker(config: AppConfig): void {
+  Processor(QueueName.AgentSession, {
+    autorun: false,
+    concurrency: config.RUNNER_CONCURRENCY,
+    lockDuration: config.JOB_LOCK_MS,
+    lockRenewTime: Math.floor(config.JOB_LOCK_MS / 3),
+    stalledInterval: Math.max(1000, Math.floor(config.JOB_LOCK_MS / 2)),
+    // BullMQ honours a manual rate limit (a provider's 429) only when a limiter is configured;
+    // this one is far above any real session rate, so it limits nothing else.
+    limiter: { max: 10_000, duration: 1000 },
+  })(AgentSessionProcessor);
+}
+
+/**
  * Consumes the agent-session queue. Starts paused and runs only once the app has booted (and
  * only where ACTIVE_QUEUES includes it); on SIGTERM it stops taking jobs and gives running
  * sessions SHUTDOWN_GRACE_MS to finish before releasing them to another runner.
@@ -56,13 +74,6 @@ export class AgentSessionProcessor
       return;
     }
     const worker: Worker = this.worker;
-    // Options that come from configuration; safe to set because the worker has not run yet.
-    worker.concurrency = this.config.RUNNER_CONCURRENCY;
-    worker.opts.lockDuration = this.config.JOB_LOCK_MS;
-    worker.opts.stalledInterval = Math.max(1000, Math.floor(this.config.JOB_LOCK_MS / 2));
-    // BullMQ honours a manual rate limit (a provider's 429) only when a limiter is configured;
-    // this one is far above any real session rate, so it limits nothing else.
-    worker.opts.limiter = { max: 10_000, duration: 1000 };
     void worker.run().catch((err: unknown) => this.logger.error(`worker stopped: ${String(err)}`));
     this.logger.log(
       `runner ${this.runnerId} consuming ${QueueName.AgentSession} with concurrency ${worker.concurrency}`,

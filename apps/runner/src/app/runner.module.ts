@@ -6,7 +6,7 @@ import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { EngineSessionsModule } from '@autocoder/server-engine';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AgentSessionProcessor } from './agent-session.processor';
+import { AgentSessionProcessor, configureAgentSessionWorker } from './agent-session.processor';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { ControlProcessor } from './control.processor';
 import { createSessionProvider, llmProviderProvider } from './llm.provider';
@@ -16,6 +16,7 @@ import { InitializerHandler } from './initializer.handler';
 @Module({})
 export class RunnerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    configureAgentSessionWorker(config);
     return {
       module: RunnerModule,
       imports: [

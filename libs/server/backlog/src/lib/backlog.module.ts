@@ -25,6 +25,6 @@ export class BacklogModule {}
 @Module({
   imports: [BacklogModule],
   providers: [RunJournal, BacklogWriter, FeatureToolsService],
-  exports: [RunJournal, BacklogWriter, FeatureToolsService],
+  exports: [BacklogModule, RunJournal, BacklogWriter, FeatureToolsService],
 })
 export class BacklogWriterModule {}

@@ -205,6 +205,13 @@ export class CodingSessionService extends SessionBase {
       };
     }
 
+    // Still ours? A session whose lease went to another (its job stalled and was redelivered)
+    // must not merge what the other is now doing.
+    const held = await this.claims.heartbeat([feature.id], owner, this.config.LEASE_MS);
+    if (held.length === 0) {
+      await this.journal.finish(run, 'failed', 'lease lost before the merge');
+      return { outcome: 'finished', status: 'failed', featureId: feature.id };
+    }
     const commit = await this.repos.commitAll(
       worktree,
       `${feature.category}: ${feature.name}\n\nFeature ${feature.id}, run ${run.id}.`,

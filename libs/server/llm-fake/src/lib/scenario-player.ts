@@ -82,14 +82,15 @@ export class ScenarioPlayer {
       n -= failure.times;
     }
 
+    const vars = extractVars(scenario, view.text);
     const blocks: ReplyBlock[] = script.content.map((block, i) =>
       block.type === 'text'
-        ? { type: 'text', text: block.text }
+        ? { type: 'text', text: fill(block.text, vars) }
         : {
             type: 'tool_use',
             id: `toolu_${scenario.name}_${turn}_${i}`,
             name: block.name,
-            input: block.input,
+            input: fill(block.input, vars),
           },
     );
     const stopReason =
@@ -123,4 +124,28 @@ export class ScenarioPlayer {
       },
     };
   }
+}
+
+/** The scenario's `extract` values found in the conversation (first capture group of each). */
+export function extractVars(scenario: Scenario, text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [name, pattern] of Object.entries(scenario.extract ?? {})) {
+    const m = new RegExp(pattern).exec(text);
+    if (m) vars[name] = m[1] ?? m[0];
+  }
+  return vars;
+}
+
+/** Replaces `{{name}}` in every string inside `value`; unknown names stay as they are. */
+export function fill<T>(value: T, vars: Readonly<Record<string, string>>): T {
+  if (typeof value === 'string') {
+    return value.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => vars[name] ?? whole) as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => fill(v, vars)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fill(v, vars)]),
+    ) as T;
+  }
+  return value;
 }

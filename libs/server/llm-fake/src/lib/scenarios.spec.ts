@@ -58,17 +58,56 @@ const view = (text: string, turn = 0): ConversationView => ({
 describe('shipped scenarios', () => {
   it('all load, with the demo as the only default', async () => {
     const files = readdirSync(SHIPPED_SCENARIOS).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual([
-      'initializer-demo.json',
-      'initializer-malformed.json',
-      'initializer-rate-limited.json',
-      'initializer-server-error.json',
-      'initializer-slow.json',
-      'initializer-small.json',
-    ]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'coding-demo.json',
+        'initializer-build.json',
+        'initializer-demo.json',
+        'initializer-malformed.json',
+        'initializer-rate-limited.json',
+        'initializer-server-error.json',
+        'initializer-slow.json',
+        'initializer-small.json',
+        'testing-demo.json',
+      ]),
+    );
     const set = await loadScenarios(SHIPPED_SCENARIOS);
     expect(set.scenarios).toHaveLength(files.length);
     expect(set.defaultScenario?.name).toBe('initializer-demo');
+  });
+
+  it('build: 22 valid features with acyclic dependencies, only for the initializer', async () => {
+    const build = shipped('initializer-build.json');
+    const features = backlogOf(build);
+    expect(features.length).toBeGreaterThanOrEqual(20);
+    expect(CreateFeaturesToolInputSchema.safeParse({ features }).success).toBe(true);
+    expect(dependencyProblems(features)).toEqual([]);
+    const set = await loadScenarios(SHIPPED_SCENARIOS);
+    expect(set.pick('You are the initializer agent ... [scenario:build]')?.name).toBe(
+      'initializer-build',
+    );
+    // A coding session of the same project sees the marker in the spec, and gets the coding script.
+    expect(set.pick('You are a coding agent of AutoCoder ... [scenario:build]')?.name).toBe(
+      'coding-demo',
+    );
+  });
+
+  it('coding-demo names the claimed feature in its files and verdict', async () => {
+    const player = new ScenarioPlayer(await loadScenarios(SHIPPED_SCENARIOS));
+    const id = '0b6c3c2e-8f4f-4a3e-9a57-2a2f1f7f6c11';
+    const text = `You are a coding agent of AutoCoder\nFeature to implement (id ${id}, attempt 1):`;
+    const first = player.decide(view(text, 0));
+    const second = player.decide(view(text, 2));
+    if (first.answer.kind !== 'reply' || second.answer.kind !== 'reply') throw new Error('no reply');
+    expect(first.answer.blocks).toContainEqual(
+      expect.objectContaining({
+        name: 'write_file',
+        input: expect.objectContaining({ path: `features/${id}.js` }),
+      }),
+    );
+    expect(second.answer.blocks).toContainEqual(
+      expect.objectContaining({ name: 'feature_mark_passing', input: { id } }),
+    );
   });
 
   it('demo: 24 valid features over setup, data model, API, UI, auth and polish, dependencies acyclic', () => {

@@ -64,6 +64,26 @@ export const ScenarioSchema = z.strictObject({
   // Goes into tool-use ids, so keep it to id-safe characters.
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"'),
   match: z.string().min(1).optional(),
+  /** Also required in the conversation, e.g. a role's system prompt: one marker, several roles. */
+  requires: z.string().min(1).optional(),
+  /**
+   * Values taken from the conversation text by regular expression (first capture group), to be
+   * used as `{{name}}` in the turns' text and tool inputs: a script can name what the platform
+   * chose at run time, like the feature a session claimed.
+   */
+  extract: z
+    .record(
+      z.string().regex(/^\w+$/, 'a word'),
+      z.string().refine((r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a valid regular expression'),
+    )
+    .optional(),
   description: z.string().optional(),
   turns: z.array(TurnSchema).min(1),
 });
@@ -103,6 +123,7 @@ export function buildScenarioSet(scenarios: readonly Scenario[], source: string)
   if (scenarios.length === 0) throw new ScenarioLoadError(`${source}: no scenario files (*.json)`);
   const names = new Set<string>();
   const markers = new Set<string>();
+  const markerKey = (s: Scenario) => `${s.match ?? ''}\u0000${s.requires ?? ''}`;
   const defaults: Scenario[] = [];
   for (const s of scenarios) {
     if (names.has(s.name))
@@ -111,9 +132,9 @@ export function buildScenarioSet(scenarios: readonly Scenario[], source: string)
     if (s.match === undefined) {
       defaults.push(s);
     } else {
-      if (markers.has(s.match))
+      if (markers.has(markerKey(s)))
         throw new ScenarioLoadError(`${source}: two scenarios match "${s.match}"`);
-      markers.add(s.match);
+      markers.add(markerKey(s));
     }
   }
   if (defaults.length > 1) {
@@ -121,16 +142,26 @@ export function buildScenarioSet(scenarios: readonly Scenario[], source: string)
       `${source}: only one scenario may omit "match" (the default); found ${defaults.map((d) => d.name).join(', ')}`,
     );
   }
-  // Longest marker first, so "[scenario:small]" cannot shadow "[scenario:small-2]".
+  // Scenarios with `requires` (the more specific) first; then the longest marker, so
+  // "[scenario:small]" cannot shadow "[scenario:small-2]".
   const matchers = scenarios
     .filter((s) => s.match !== undefined)
-    .sort((a, b) => (b.match?.length ?? 0) - (a.match?.length ?? 0));
+    .sort(
+      (a, b) =>
+        Number(b.requires !== undefined) - Number(a.requires !== undefined) ||
+        (b.match?.length ?? 0) - (a.match?.length ?? 0),
+    );
   const defaultScenario = defaults[0];
   return {
     scenarios,
     defaultScenario,
     pick: (text) =>
-      matchers.find((s) => s.match !== undefined && text.includes(s.match)) ?? defaultScenario,
+      matchers.find(
+        (s) =>
+          s.match !== undefined &&
+          text.includes(s.match) &&
+          (s.requires === undefined || text.includes(s.requires)),
+      ) ?? defaultScenario,
   };
 }
 
