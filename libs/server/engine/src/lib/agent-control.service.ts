@@ -35,6 +35,17 @@ export class AgentControlService {
       where: { projectId, status: { in: ['pending', 'in_progress'] } },
     });
     if (pending === 0) throw conflict('no pending features: nothing for the agents to do');
+    if (project.budgetUsd !== null) {
+      const spent = await this.prisma.usageRecord.aggregate({
+        where: { projectId },
+        _sum: { costUsd: true },
+      });
+      if ((spent._sum.costUsd ?? new Prisma.Decimal(0)).gte(project.budgetUsd)) {
+        throw conflict(
+          `the project's budget of $${project.budgetUsd.toString()} is spent; raise budgetUsd to go on`,
+        );
+      }
+    }
     const settings =
       input.testingAgents === undefined
         ? undefined

@@ -97,7 +97,6 @@ export class CodingSessionService extends SessionBase {
       worktree = await this.repos.createWorktree(project.id, run.id);
       let verdict: Verdict | undefined;
       const settings = this.agentSettings(project);
-      const budget = await this.budgetFor(project);
       const templates = templatesFor('coding', settings);
       const values = promptValues(project, feature);
       const result = await runAgentLoop({
@@ -119,7 +118,7 @@ export class CodingSessionService extends SessionBase {
         }),
         signal: session.signal,
         maxTurns: this.config.SESSION_MAX_TURNS,
-        budgetUsd: budget.usd,
+        ...this.budgets(project),
         warnAtShare: this.config.BUDGET_WARN_SHARE,
         done: () => verdict !== undefined,
         ...this.accounting(run, feature.id),
@@ -132,13 +131,11 @@ export class CodingSessionService extends SessionBase {
       }
       const ended = SessionBase.endStatus(result);
       if (ended) {
-        const why =
-          ended.status === 'budget_exceeded' && budget.binding === 'project'
-            ? `project budget: ${ended.detail}`
-            : ended.detail;
-        await release('pending', `${ended.status}: ${why}`);
+        const why = ended.detail;
+        // Out of project money is not the feature's failure: its attempt is given back.
+        await release('pending', `${ended.status}: ${why}`, ended.projectBudget === true);
         await this.journal.event(run, ended.event, why, undefined, 'warn');
-        if (ended.status === 'budget_exceeded' && budget.binding === 'project') {
+        if (ended.projectBudget) {
           await this.prisma.project.updateMany({
             where: { id: project.id, status: 'running' },
             data: { status: 'idle' },

@@ -101,20 +101,30 @@ export abstract class SessionBase {
     return () => clearInterval(timer);
   }
 
-  /** Dollars this session may spend: its own budget, capped by what is left of the project's. */
-  protected async budgetFor(
-    project: Project,
-  ): Promise<{ usd: number; binding: 'session' | 'project' }> {
-    const session = this.config.SESSION_BUDGET_USD;
-    if (project.budgetUsd === null) return { usd: session, binding: 'session' };
-    const spent = await this.prisma.usageRecord.aggregate({
-      where: { projectId: project.id },
-      _sum: { costUsd: true },
-    });
-    const left = project.budgetUsd.minus(spent._sum.costUsd ?? new Prisma.Decimal(0)).toNumber();
-    return left < session
-      ? { usd: Math.max(left, 0), binding: 'project' }
-      : { usd: session, binding: 'session' };
+  /**
+   * The session's own budget, and the project's, which concurrent sessions share: checked against
+   * the project's recorded spend after every call, so together they overshoot by at most one call
+   * each.
+   */
+  protected budgets(project: Project): {
+    budgetUsd: number;
+    sharedBudget?: () => Promise<{ spentUsd: number; limitUsd: number } | null>;
+  } {
+    const limit = project.budgetUsd;
+    if (limit === null) return { budgetUsd: this.config.SESSION_BUDGET_USD };
+    return {
+      budgetUsd: this.config.SESSION_BUDGET_USD,
+      sharedBudget: async () => {
+        const spent = await this.prisma.usageRecord.aggregate({
+          where: { projectId: project.id },
+          _sum: { costUsd: true },
+        });
+        return {
+          spentUsd: (spent._sum.costUsd ?? new Prisma.Decimal(0)).toNumber(),
+          limitUsd: limit.toNumber(),
+        };
+      },
+    };
   }
 
   /** The loop's callbacks: every model call into UsageRecord (per feature), events into the log. */
@@ -146,14 +156,15 @@ export abstract class SessionBase {
   /** A loop end other than completion, as the run's final status and reason. */
   protected static endStatus(
     result: LoopResult,
-  ): { status: RunStatus; detail: string; event: RunEventType } | null {
+  ): { status: RunStatus; detail: string; event: RunEventType; projectBudget?: boolean } | null {
     const end = result.end;
     switch (end.reason) {
       case 'budget_exceeded':
         return {
           status: 'budget_exceeded',
-          detail: `spent $${end.spentUsd.toFixed(4)} of a $${end.limitUsd.toFixed(4)} budget`,
+          detail: `${end.shared ? 'project budget: ' : 'session budget: '}spent $${end.spentUsd.toFixed(4)} of $${end.limitUsd.toFixed(4)}`,
           event: 'run.budget_exceeded',
+          projectBudget: end.shared === true,
         };
       case 'stuck':
         return { status: 'stuck', detail: end.detail, event: 'run.stuck' };

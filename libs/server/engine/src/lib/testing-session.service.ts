@@ -80,7 +80,6 @@ export class TestingSessionService extends SessionBase {
           .map((s, i) => `${i + 1}. ${s}`)
           .join('\n'),
       };
-      const budget = await this.budgetFor(project);
       const result = await runAgentLoop({
         provider: this.provider,
         model: this.model,
@@ -100,7 +99,7 @@ export class TestingSessionService extends SessionBase {
         }),
         signal: session.signal,
         maxTurns: this.config.SESSION_MAX_TURNS,
-        budgetUsd: budget.usd,
+        ...this.budgets(project),
         warnAtShare: this.config.BUDGET_WARN_SHARE,
         done: () => verdict !== undefined,
         ...this.accounting(run, feature.id),

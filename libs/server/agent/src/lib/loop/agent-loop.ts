@@ -16,7 +16,7 @@ import { cap } from '../tools/file-tools';
 export type LoopEnd =
   | { reason: 'completed'; text: string }
   | { reason: 'max_turns' }
-  | { reason: 'budget_exceeded'; spentUsd: number; limitUsd: number }
+  | { reason: 'budget_exceeded'; spentUsd: number; limitUsd: number; shared?: boolean }
   | { reason: 'stuck'; detail: string }
   | { reason: 'cancelled' };
 
@@ -46,6 +46,8 @@ export interface AgentLoopOptions {
   maxRepeatedCalls?: number;
   /** This many turns in a row without a progress-making call means stuck. */
   maxTurnsWithoutProgress?: number;
+  /** A budget shared with others (a project's): checked after each call, ends the loop when spent. */
+  sharedBudget?: () => Promise<{ spentUsd: number; limitUsd: number } | null>;
   /** Checked after each turn's tool calls: true ends the loop as completed (e.g. a verdict). */
   done?: () => boolean;
   /** Older turns are replaced by a short note when the transcript grows past this many characters. */
@@ -100,6 +102,19 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     );
     messages.push({ role: 'assistant', content: response.content });
 
+    const shared = await o.sharedBudget?.();
+    if (shared && shared.spentUsd >= shared.limitUsd) {
+      return {
+        end: {
+          reason: 'budget_exceeded',
+          spentUsd: shared.spentUsd,
+          limitUsd: shared.limitUsd,
+          shared: true,
+        },
+        turns: turn,
+        spentUsd,
+      };
+    }
     if (o.budgetUsd !== undefined) {
       if (spentUsd >= o.budgetUsd)
         return {
