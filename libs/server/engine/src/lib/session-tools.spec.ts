@@ -1,0 +1,109 @@
+import { FeatureToolsService } from '@autocoder/server-backlog';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PROMPTS, renderTemplate, templatesFor } from './prompts';
+import { buildSessionTools, Verdict } from './session-tools';
+
+const FEATURE = '0b6c3c2e-8f4f-4a3e-9a57-2a2f1f7f6c11';
+const OTHER = '1b6c3c2e-8f4f-4a3e-9a57-2a2f1f7f6c11';
+
+describe('session tools', () => {
+  let dir: string;
+  let verdict: Verdict | undefined;
+  const calls: string[] = [];
+  // A unit test may fake a collaborator: the backlog service answers read tools.
+  const featureTools = {
+    run: async (_role: string, name: string) => {
+      calls.push(name);
+      return { content: `${name} ok` };
+    },
+  } as unknown as FeatureToolsService;
+
+  const tools = (role: 'coding' | 'testing') =>
+    buildSessionTools({
+      role,
+      worktree: dir,
+      projectId: 'p',
+      featureId: FEATURE,
+      featureTools,
+      owner: 'run:1',
+      leaseMs: 60_000,
+      onVerdict: (v) => (verdict = v),
+      verdict: () => verdict,
+    });
+  const byName = (role: 'coding' | 'testing', name: string) => {
+    const tool = tools(role).find((t) => t.spec.name === name);
+    if (!tool) throw new Error(`no tool ${name}`);
+    return tool;
+  };
+  const signal = new AbortController().signal;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'session-tools-'));
+    verdict = undefined;
+    calls.length = 0;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives coding sessions writing tools and testing sessions read-only ones', () => {
+    const coding = tools('coding').map((t) => t.spec.name);
+    const testing = tools('testing').map((t) => t.spec.name);
+    expect(coding).toEqual(
+      expect.arrayContaining(['write_file', 'edit_file', 'bash', 'feature_mark_passing']),
+    );
+    expect(coding).not.toContain('feature_claim');
+    expect(testing).not.toContain('write_file');
+    expect(testing).not.toContain('edit_file');
+    expect(testing).toEqual(
+      expect.arrayContaining(['read_file', 'bash', 'feature_confirm_passing']),
+    );
+  });
+
+  it('writes files inside the worktree and counts that as progress', async () => {
+    const write = byName('coding', 'write_file');
+    expect(write.makesProgress).toBe(true);
+    const out = await write.run({ path: 'src/a.js', content: 'x' }, signal);
+    expect(out.isError).toBeFalsy();
+    expect(readFileSync(join(dir, 'src/a.js'), 'utf8')).toBe('x');
+    expect((await write.run({ path: '../escape.js', content: 'x' }, signal)).isError).toBe(true);
+  });
+
+  it('records one verdict, only on the session’s own feature', async () => {
+    const pass = byName('coding', 'feature_mark_passing');
+    const other = await pass.run({ id: OTHER }, signal);
+    expect(other).toMatchObject({ isError: true, content: expect.stringContaining('not yours') });
+    expect(verdict).toBeUndefined();
+    expect((await pass.run({ id: FEATURE }, signal)).isError).toBeFalsy();
+    expect(verdict).toEqual({ kind: 'passing' });
+    const fail = byName('coding', 'feature_mark_failing');
+    expect(await fail.run({ id: FEATURE, reason: 'no' }, signal)).toMatchObject({ isError: true });
+    expect(verdict).toEqual({ kind: 'passing' });
+  });
+
+  it('a testing session reports a regression with its reason', async () => {
+    const fail = byName('testing', 'feature_mark_failing');
+    expect((await fail.run({ id: FEATURE }, signal)).isError).toBe(true); // reason required
+    await fail.run({ id: FEATURE, reason: 'the list no longer renders' }, signal);
+    expect(verdict).toEqual({ kind: 'failing', reason: 'the list no longer renders' });
+  });
+
+  it('answers read tools through the backlog service', async () => {
+    const out = await byName('coding', 'feature_stats').run({}, signal);
+    expect(out.content).toBe('feature_stats ok');
+    expect(calls).toEqual(['feature_stats']);
+  });
+});
+
+describe('prompts', () => {
+  it('fills placeholders and leaves unknown ones', () => {
+    expect(renderTemplate('{{a}} and {{b}}', { a: 1 })).toBe('1 and {{b}}');
+  });
+
+  it('uses a project override for one part and the default for the other', () => {
+    const t = templatesFor('coding', { prompts: { coding: { task: 'Do {{featureName}}' } } });
+    expect(t.task).toBe('Do {{featureName}}');
+    expect(t.system).toBe(DEFAULT_PROMPTS.coding.system);
+    expect(templatesFor('testing', {})).toEqual(DEFAULT_PROMPTS.testing);
+  });
+});
