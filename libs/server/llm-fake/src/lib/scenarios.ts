@@ -143,13 +143,14 @@ export function buildScenarioSet(scenarios: readonly Scenario[], source: string)
     );
   }
   // Scenarios with `requires` (the more specific) first; then the longest marker, so
-  // "[scenario:small]" cannot shadow "[scenario:small-2]".
+  // "[scenario:small]" cannot shadow "[scenario:small-2]"; then the longest `requires`.
   const matchers = scenarios
     .filter((s) => s.match !== undefined)
     .sort(
       (a, b) =>
         Number(b.requires !== undefined) - Number(a.requires !== undefined) ||
-        (b.match?.length ?? 0) - (a.match?.length ?? 0),
+        (b.match?.length ?? 0) - (a.match?.length ?? 0) ||
+        (b.requires?.length ?? 0) - (a.requires?.length ?? 0),
     );
   const defaultScenario = defaults[0];
   return {

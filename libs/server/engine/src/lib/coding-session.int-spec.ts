@@ -1,0 +1,168 @@
+// Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
+// at llm-fake: a question to a person and the next session using the answer; a verification that
+// fails keeps main as it was and hands the feature back with the output.
+import { createAnthropicClient, AnthropicProvider } from '@autocoder/server-agent';
+import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-backlog';
+import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
+import { DbModule, PrismaService } from '@autocoder/server-db';
+import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
+import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
+import { REPO_ROOT } from '@autocoder/server-testing';
+import { QueueModule } from '@autocoder/server-queue';
+import { ProjectRepository } from '@autocoder/server-workspace';
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodingSessionService } from './coding-session.service';
+import { EngineSessionsModule } from './engine.module';
+import { PROJECT_REPOSITORY } from './tokens';
+
+describe('coding sessions (integration)', () => {
+  let db: TestDatabase;
+  let fake: LlmFakeServer;
+  let app: INestApplicationContext;
+  let prisma: PrismaService;
+  let sessions: CodingSessionService;
+  let workspace: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fake = await startLlmFake({
+      port: 0,
+      scenariosDir: join(REPO_ROOT, 'apps/llm-fake/scenarios'),
+    });
+    workspace = mkdtempSync(join(tmpdir(), 'coding-int-'));
+    const prefix = `coding-${randomBytes(3).toString('hex')}`;
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      QUEUE_PREFIX: prefix,
+      WORKSPACE_ROOT: workspace,
+      LLM_PROVIDER: 'demo',
+      LLM_FAKE_URL: fake.url,
+      LOG_LEVEL: 'silent',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot({ databaseUrl: db.url }),
+        QueueModule.forRoot({
+          role: 'worker',
+          redisUrl: config.REDIS_URL,
+          prefix,
+          attempts: 1,
+          backoffMs: 1000,
+        }),
+        EngineSessionsModule.forRoot(
+          (c: AppConfig) =>
+            new AnthropicProvider(
+              createAnthropicClient({ provider: 'demo', fakeUrl: c.LLM_FAKE_URL }),
+              'demo',
+            ),
+        ),
+      ],
+    }).compile();
+    app = await moduleRef.init();
+    prisma = app.get(PrismaService);
+    sessions = app.get(CodingSessionService);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await fake?.close();
+    await db?.drop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const ctx = () => ({
+    attempt: 1,
+    maxAttempts: 1,
+    runnerId: 'test-runner',
+    signal: new AbortController().signal,
+  });
+
+  async function runningProject(spec: string, verifyCommand?: string) {
+    const p = await app.get(ProjectsService).create({
+      name: `p-${randomBytes(4).toString('hex')}`,
+      spec,
+      verifyCommand,
+    });
+    const f = await app.get(FeaturesService).create(p.id, {
+      category: 'storage',
+      name: 'Store todos',
+      description: 'Keep todos somewhere.',
+      steps: ['Add a todo and find it again'],
+    });
+    await prisma.project.update({ where: { id: p.id }, data: { status: 'running' } });
+    return { projectId: p.id, featureId: f.id };
+  }
+
+  const session = async (projectId: string) => {
+    const run = await prisma.run.create({ data: { projectId, role: 'coding' } });
+    return { run, result: await sessions.run({ runId: run.id, projectId }, ctx()) };
+  };
+
+  const mainFile = (projectId: string, file: string): string =>
+    execFileSync(
+      'git',
+      [
+        `--git-dir=${app.get<ProjectRepository>(PROJECT_REPOSITORY).repoPath(projectId)}`,
+        'show',
+        `main:${file}`,
+      ],
+      { encoding: 'utf8' },
+    );
+
+  it('asks a person, and the next session builds on the answer', async () => {
+    const { projectId, featureId } = await runningProject('[scenario:coding-ask] Todos.');
+    const first = await session(projectId);
+    expect(first.result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
+    const waiting = await prisma.feature.findUniqueOrThrow({ where: { id: featureId } });
+    expect(waiting).toMatchObject({ status: 'needs_input', leaseOwner: null });
+    expect(waiting.humanInputRequest).toMatchObject({ prompt: 'Where should todos be stored?' });
+
+    // Nothing else was ready, so the project's run ended; the answer puts the feature back and
+    // a person starts the agents again.
+    expect((await prisma.project.findUniqueOrThrow({ where: { id: projectId } })).status).toBe(
+      'ready',
+    );
+    await app
+      .get(HumanInputService)
+      .answer(projectId, featureId, { values: { storage: 'sqlite' } });
+    await prisma.project.update({ where: { id: projectId }, data: { status: 'running' } });
+    const second = await session(projectId);
+    expect(second.result).toMatchObject({ outcome: 'finished', status: 'succeeded', featureId });
+    expect(await prisma.feature.findUniqueOrThrow({ where: { id: featureId } })).toMatchObject({
+      status: 'passing',
+      leaseOwner: null,
+    });
+    expect(mainFile(projectId, `features/${featureId}.js`)).toContain("storage: 'sqlite'");
+    // Per-feature usage was recorded as new work.
+    const usage = await prisma.usageRecord.findMany({ where: { runId: second.run.id } });
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage.every((u) => u.featureId === featureId && u.kind === 'new_work')).toBe(true);
+  });
+
+  it('a failing verification leaves main alone and hands the feature back with the output', async () => {
+    const { projectId, featureId } = await runningProject(
+      'A project whose checks fail.',
+      'echo "3 tests failed" && exit 3',
+    );
+    const repos = app.get<ProjectRepository>(PROJECT_REPOSITORY);
+    await repos.ensure(projectId);
+    const mainBefore = await repos.mainCommit(projectId);
+    const { run, result } = await session(projectId);
+    expect(result).toMatchObject({ outcome: 'finished', status: 'failed', featureId });
+    expect(await repos.mainCommit(projectId)).toBe(mainBefore);
+    const feature = await prisma.feature.findUniqueOrThrow({ where: { id: featureId } });
+    expect(feature).toMatchObject({ status: 'pending', attempts: 1, leaseOwner: null });
+    expect(feature.lastError).toMatch(/^verification failed: .*3 tests failed/s);
+    const events = await prisma.runEvent.findMany({ where: { runId: run.id } });
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['feature.claimed', 'workspace.committed', 'workspace.verification']),
+    );
+  });
+});
