@@ -95,11 +95,14 @@ describe('full build, end to end', () => {
     }
     // Up to 3 sessions at once, and 3 reached; both runner processes took sessions.
     const edges = coding
-      .filter((r) => r.startedAt && r.finishedAt)
-      .flatMap((r) => [
-        { t: r.startedAt!.getTime(), d: 1 },
-        { t: r.finishedAt!.getTime(), d: -1 },
-      ])
+      .flatMap((r) =>
+        r.startedAt && r.finishedAt
+          ? [
+              { t: r.startedAt.getTime(), d: 1 },
+              { t: r.finishedAt.getTime(), d: -1 },
+            ]
+          : [],
+      )
       .sort((a, b) => a.t - b.t || a.d - b.d);
     let now = 0;
     let peak = 0;

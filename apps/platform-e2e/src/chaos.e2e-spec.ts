@@ -86,7 +86,8 @@ describe('agent engine under chaos', () => {
     const runs = await prisma.run.findMany({ where: { projectId: id, role: 'coding' } });
     const cancelled = runs.filter((r) => r.status === 'cancelled');
     expect(cancelled).toHaveLength(2);
-    for (const r of cancelled) expect(r.finishedAt!.getTime() - stoppedAt).toBeLessThan(2000);
+    for (const r of cancelled)
+      expect((r.finishedAt?.getTime() ?? Infinity) - stoppedAt).toBeLessThan(2000);
     // The claimed features are back, their attempt given back; nothing passed.
     const features = await prisma.feature.findMany({ where: { projectId: id } });
     expect(features.every((f) => f.status === 'pending' && f.attempts === 0)).toBe(true);
@@ -127,7 +128,7 @@ describe('agent engine under chaos', () => {
     });
     const first = limited[0].createdAt.getTime();
     const nextStart = starts.find((s) => s.createdAt.getTime() > first + 50);
-    expect(nextStart!.createdAt.getTime() - first).toBeGreaterThanOrEqual(800);
+    expect((nextStart?.createdAt.getTime() ?? 0) - first).toBeGreaterThanOrEqual(800);
     await expectConsistent(id);
   });
 
@@ -199,7 +200,7 @@ describe('agent engine under chaos', () => {
         }),
       { timeoutMs: 20_000, intervalMs: 50 },
     );
-    const index = Number(victim.runnerId!.split('-')[1]);
+    const index = Number(victim.runnerId?.split('-')[1]);
     const runner: ServiceProcess =
       stack.runners.find((_, i) => i + 1 === index) ?? stack.runners[0];
     await runner.stop('SIGKILL');

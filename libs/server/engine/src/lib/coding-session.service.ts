@@ -118,6 +118,7 @@ export class CodingSessionService extends SessionBase {
         }),
         signal: session.signal,
         maxTurns: this.config.SESSION_MAX_TURNS,
+        compactAtChars: this.compactAtChars,
         ...this.budgets(project),
         warnAtShare: this.config.BUDGET_WARN_SHARE,
         done: () => verdict !== undefined,

@@ -1,7 +1,7 @@
 // What coding and testing sessions share: loading and starting the run, the lease heartbeat
 // (which also notices a stopped project), the loop's accounting into the run journal, and the
 // budget left for the session.
-import { LlmProvider, LoopResult, TokenUsage } from '@autocoder/server-agent';
+import { LlmProvider, LoopResult, modelInfo, TokenUsage } from '@autocoder/server-agent';
 import { agentSettingsOf, RunJournal } from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, Prisma, PrismaService, Project, Run } from '@autocoder/server-db';
@@ -147,6 +147,14 @@ export abstract class SessionBase {
       onEvent: (type: RunEventType, message: string, data?: unknown) =>
         this.journal.event(run, type, message, data),
     };
+  }
+
+  /**
+   * Older tool output is compacted near the model's context window: at about 70 % of it, counting
+   * roughly 3 characters per token (code and JSON run denser than prose's 4).
+   */
+  protected get compactAtChars(): number {
+    return Math.floor(modelInfo(this.model).contextWindow * 3 * 0.7);
   }
 
   protected agentSettings(project: Project) {

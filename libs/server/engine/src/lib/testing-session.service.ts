@@ -99,6 +99,7 @@ export class TestingSessionService extends SessionBase {
         }),
         signal: session.signal,
         maxTurns: this.config.SESSION_MAX_TURNS,
+        compactAtChars: this.compactAtChars,
         ...this.budgets(project),
         warnAtShare: this.config.BUDGET_WARN_SHARE,
         done: () => verdict !== undefined,
