@@ -134,6 +134,46 @@ describe('runAgentLoop', () => {
     ]);
   });
 
+  it('stops on a shared (project) budget that others spend too, warning first', async () => {
+    let i = 0;
+    // Others spend $4 between our calls; the project allows $20.
+    let projectSpent = 0;
+    const provider = new ScriptedProvider([() => [call('write_file', { n: i++ })]]);
+    const { o, events } = options(provider, [tool('write_file')], {
+      budgetUsd: 100,
+      warnAtShare: 0.5,
+      onUsage: async (u) => void (projectSpent += u.costUsd + 4),
+      sharedBudget: async () => ({ spentUsd: projectSpent, limitUsd: 20 }),
+    });
+    const result = await runAgentLoop(o);
+    expect(result.end).toEqual({
+      reason: 'budget_exceeded',
+      spentUsd: 21,
+      limitUsd: 20,
+      shared: true,
+    });
+    expect(result.turns).toBe(3);
+    expect(events.filter((e) => e.type === 'budget.warning').map((e) => e.message)).toEqual([
+      'project spent $14.0000 of $20',
+    ]);
+  });
+
+  it('ends as completed as soon as `done` says so, without another model call', async () => {
+    let verdict = false;
+    const provider = new ScriptedProvider([[call('verdict', {})], [text('never asked')]]);
+    const verdictTool: LoopTool = {
+      spec: { name: 'verdict', description: 'v', inputSchema: { type: 'object' } },
+      run: async () => {
+        verdict = true;
+        return { content: 'ok' };
+      },
+    };
+    const { o } = options(provider, [verdictTool], { done: () => verdict });
+    const result = await runAgentLoop(o);
+    expect(result.end).toEqual({ reason: 'completed', text: '' });
+    expect(provider.requests).toHaveLength(1);
+  });
+
   it('is stuck when it repeats the same call', async () => {
     const provider = new ScriptedProvider([[call('read_file', { path: 'a' })]]);
     const result = await runAgentLoop(

@@ -71,6 +71,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   const byName = new Map(o.tools.map((t) => [t.spec.name, t]));
   let spentUsd = 0;
   let warned = false;
+  let sharedWarned = false;
   let lastCall = '';
   let repeats = 0;
   let idleTurns = 0;
@@ -114,6 +115,14 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         turns: turn,
         spentUsd,
       };
+    }
+    if (shared && !sharedWarned && shared.spentUsd >= shared.limitUsd * (o.warnAtShare ?? 0.8)) {
+      sharedWarned = true;
+      await o.onEvent(
+        'budget.warning',
+        `project spent $${shared.spentUsd.toFixed(4)} of $${shared.limitUsd}`,
+        { ...shared, shared: true },
+      );
     }
     if (o.budgetUsd !== undefined) {
       if (spentUsd >= o.budgetUsd)
