@@ -6,6 +6,7 @@ export * from './lib/initializer/initializer-session';
 export * from './lib/providers/llm-provider';
 export * from './lib/providers/anthropic.provider';
 export * from './lib/providers/gemini.provider';
+export * from './lib/providers/ollama.provider';
 export * from './lib/providers/select-provider';
 export * from './lib/tools/file-tools';
 export * from './lib/tools/bash-allowlist';

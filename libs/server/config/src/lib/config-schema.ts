@@ -194,6 +194,21 @@ export const ENV_DEFINITIONS = {
     schema: z.string().min(1).default('claude-sonnet-5-5'),
     doc: { description: 'Model of initializer sessions.', usedBy: ['runner'] },
   },
+  OLLAMA_HOST: {
+    schema: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:11434'),
+    doc: {
+      description: 'Address (http:// or https:// URL) of the Ollama server, for local models.',
+      usedBy: ['runner'],
+    },
+  },
+  OLLAMA_MODEL: {
+    schema: z.string().min(1).optional(),
+    doc: {
+      description:
+        'Ollama model to use, e.g. llama3.1 or qwen2.5-coder:7b (tools only for tool-capable ones).',
+      usedBy: ['runner'],
+    },
+  },
   LLM_FAKE_URL: {
     schema: z.url().default('http://127.0.0.1:4010'),
     doc: { description: 'Address of llm-fake, used by the demo provider.', usedBy: ['runner'] },

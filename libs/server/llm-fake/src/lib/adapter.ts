@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ScenarioPlayer } from './scenario-player';
 
-export type Provider = 'anthropic' | 'gemini';
+export type Provider = 'anthropic' | 'gemini' | 'ollama';
 
 /** One request as an adapter sees it. */
 export interface Exchange {

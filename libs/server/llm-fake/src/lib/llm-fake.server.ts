@@ -11,6 +11,7 @@ import type { Exchange, Outcome, Provider } from './adapter';
 import { handleCountTokens, handleMessages, sendAnthropicError } from './anthropic';
 import { GEMINI_PATH, handleGemini, sendGeminiError } from './gemini';
 import { readJsonBody, sendJson } from './http';
+import { handleOllama, sendOllamaError } from './ollama';
 import { ScenarioPlayer } from './scenario-player';
 import { loadScenarios } from './scenarios';
 
@@ -83,6 +84,7 @@ function safePath(url: URL): string {
 function providerOf(pathname: string): Provider | 'unknown' {
   if (pathname.startsWith('/v1/messages')) return 'anthropic';
   if (/^\/v1(beta|alpha)?\/models\//.test(pathname)) return 'gemini';
+  if (pathname.startsWith('/api/')) return 'ollama';
   return 'unknown';
 }
 
@@ -144,6 +146,7 @@ export async function startLlmFake(options: LlmFakeOptions): Promise<LlmFakeServ
     const nothing: Outcome = { status: 0, scenario: null, turn: null, model: null, stream: false };
     const fail = (status: number, message: string): Outcome => {
       if (provider === 'gemini') sendGeminiError(res, status, message);
+      else if (provider === 'ollama') sendOllamaError(res, status, message);
       else sendAnthropicError(res, status, message, requestId);
       return { ...nothing, status };
     };
@@ -152,6 +155,8 @@ export async function startLlmFake(options: LlmFakeOptions): Promise<LlmFakeServ
     const gemini = GEMINI_PATH.exec(pathname);
     if (!parsed.ok) {
       outcome = fail(400, parsed.message);
+    } else if (provider === 'ollama') {
+      outcome = handleOllama({ req, res, url, body, player, requestId });
     } else if (req.method !== 'POST') {
       outcome = fail(404, `${req.method} ${pathname} is not served by llm-fake`);
     } else if (pathname === '/v1/messages') {

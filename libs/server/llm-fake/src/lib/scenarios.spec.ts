@@ -98,7 +98,8 @@ describe('shipped scenarios', () => {
     const text = `You are a coding agent of AutoCoder\nFeature to implement (id ${id}, attempt 1):`;
     const first = player.decide(view(text, 0));
     const second = player.decide(view(text, 2));
-    if (first.answer.kind !== 'reply' || second.answer.kind !== 'reply') throw new Error('no reply');
+    if (first.answer.kind !== 'reply' || second.answer.kind !== 'reply')
+      throw new Error('no reply');
     expect(first.answer.blocks).toContainEqual(
       expect.objectContaining({
         name: 'write_file',

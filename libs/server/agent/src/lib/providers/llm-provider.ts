@@ -39,11 +39,11 @@ export interface ModelResponse {
   usage: TokenUsage;
 }
 
-export type ProviderName = 'anthropic' | 'gemini' | 'demo';
+export type ProviderName = 'anthropic' | 'gemini' | 'ollama' | 'demo';
 
 export interface LlmProvider {
   readonly name: ProviderName;
-  /** Whether `model` may be given tools (Gemini is chat-only unless enabled per model). */
+  /** Whether `model` may be given tools (Gemini and Ollama models only when enabled per model). */
   supportsTools(model: string): boolean;
   complete(request: ModelRequest): Promise<ModelResponse>;
 }

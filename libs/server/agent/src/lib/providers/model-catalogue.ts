@@ -1,11 +1,13 @@
 /** Prices in US dollars per million tokens, and context windows, of the models we run. */
 export interface ModelInfo {
-  provider: 'anthropic';
+  provider: 'anthropic' | 'ollama';
   contextWindow: number;
   inputPerMTok: number;
   outputPerMTok: number;
   cacheReadPerMTok: number;
   cacheWritePerMTok: number;
+  /** Ollama: whether the model's template takes tools (every Claude model does). */
+  tools?: boolean;
 }
 
 const SONNET: ModelInfo = {
@@ -32,6 +34,18 @@ const HAIKU: ModelInfo = {
   cacheWritePerMTok: 1.25,
 };
 
+function ollama(contextWindow: number, tools: boolean): ModelInfo {
+  return {
+    provider: 'ollama',
+    contextWindow,
+    inputPerMTok: 0,
+    outputPerMTok: 0,
+    cacheReadPerMTok: 0,
+    cacheWritePerMTok: 0,
+    tools,
+  };
+}
+
 /** List prices per tier; check them against the provider's price list when adding a model. */
 export const MODEL_CATALOGUE: Readonly<Record<string, ModelInfo>> = {
   'claude-sonnet-5-5': SONNET,
@@ -43,11 +57,23 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelInfo>> = {
   'claude-opus-4-5': OPUS,
   'claude-haiku-5-5': HAIKU,
   'claude-haiku-4-5': HAIKU,
+  // Local models through Ollama: no price; the context window is the model's, not Ollama's
+  // num_ctx. A tag (`llama3.1:8b`) is looked up by the name before the colon.
+  'llama3.1': ollama(131_072, true),
+  'llama3.2': ollama(131_072, true),
+  'qwen2.5-coder': ollama(32_768, true),
+  qwen3: ollama(40_960, true),
+  gemma3: ollama(131_072, false),
 };
+
+/** The catalogue entry of `model`, or of its name without an Ollama tag (`qwen3:8b` → `qwen3`). */
+export function catalogueEntry(model: string): ModelInfo | undefined {
+  return MODEL_CATALOGUE[model] ?? MODEL_CATALOGUE[model.split(':')[0] ?? ''];
+}
 
 /** Unknown models are priced as Sonnet, so spend is never silently reported as zero. */
 export function modelInfo(model: string): ModelInfo {
-  return MODEL_CATALOGUE[model] ?? SONNET;
+  return catalogueEntry(model) ?? SONNET;
 }
 
 export interface TokenUsage {

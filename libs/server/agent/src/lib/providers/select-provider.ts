@@ -8,8 +8,10 @@ export interface ProviderChoice {
 }
 
 /**
- * The preferred provider, unless the work needs tools it cannot call: then Claude, with the
- * reason recorded so the run's log and the usage show what happened.
+ * The preferred provider (Claude, Gemini or a local Ollama model), unless the work needs tools
+ * its model cannot call (a Gemini model not enabled for tools, an Ollama model not marked
+ * tool-capable in the catalogue): then the tool-capable one, usually Claude, with the reason
+ * recorded so the run's log and the usage show what happened.
  */
 export function selectProvider(
   preferred: { provider: LlmProvider; model: string },
