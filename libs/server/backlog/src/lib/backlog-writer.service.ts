@@ -8,7 +8,14 @@ import { Injectable } from '@nestjs/common';
 import { checkBacklogDependencies } from './dependency-rules';
 
 export type BacklogWriteResult =
-  | { ok: true; created: number; dependencies: number; alreadyWritten: boolean }
+  | {
+      ok: true;
+      created: number;
+      dependencies: number;
+      alreadyWritten: boolean;
+      /** Ids of the new features, in input order (append only). */
+      ids?: string[];
+    }
   | { ok: false; issues: ApiErrorIssue[] };
 
 /**
@@ -81,6 +88,48 @@ export class BacklogWriter {
         created: rows.length,
         dependencies: deps.length,
         alreadyWritten: false,
+      };
+    });
+  }
+
+  /**
+   * Appends features to a project's backlog (the bulk feature tool): the same input and checks as
+   * the initializer's, dependencies as indexes within the call, priorities after the last one.
+   */
+  async append(projectId: string, raw: unknown): Promise<BacklogWriteResult> {
+    const checked = this.validate(raw);
+    if (!checked.ok) return checked;
+    const { features } = checked.input;
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
+      const last = await tx.feature.aggregate({ where: { projectId }, _max: { priority: true } });
+      const base = last._max.priority ?? 0;
+      const rows = await tx.feature.createManyAndReturn({
+        data: features.map((f, i) => ({
+          projectId,
+          priority: base + i + 1,
+          category: f.category,
+          name: f.name,
+          description: f.description,
+          steps: f.steps,
+        })),
+        select: { id: true, priority: true },
+      });
+      const idByIndex = new Map(rows.map((r) => [r.priority - base - 1, r.id]));
+      const deps = features.flatMap((f, i) =>
+        f.dependsOn.map((d) => ({
+          projectId,
+          featureId: idByIndex.get(i) as string,
+          dependsOnId: idByIndex.get(d) as string,
+        })),
+      );
+      if (deps.length > 0) await tx.featureDependency.createMany({ data: deps });
+      return {
+        ok: true as const,
+        created: rows.length,
+        dependencies: deps.length,
+        alreadyWritten: false,
+        ids: rows.sort((a, b) => a.priority - b.priority).map((r) => r.id),
       };
     });
   }

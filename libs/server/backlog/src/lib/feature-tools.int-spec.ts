@@ -54,6 +54,7 @@ describe('feature tools (integration)', () => {
     expect(featureToolSpecs('testing').map((t) => t.name)).toEqual([
       'feature_stats',
       'feature_get',
+      'feature_summary',
       'feature_graph',
       'feature_mark_failing',
     ]);
@@ -65,6 +66,71 @@ describe('feature tools (integration)', () => {
       isError: true,
       content: 'Tool feature_claim is not available to the testing agent.',
     });
+  });
+
+  it('creates in bulk with dependencies, edits dependencies, summarises, asks a person', async () => {
+    const created = await tools.run(
+      'initializer',
+      'feature_create_bulk',
+      {
+        features: [
+          { category: 'c', name: 'one', description: 'd', steps: ['s'], dependsOn: [] },
+          { category: 'c', name: 'two', description: 'd', steps: ['s'], dependsOn: [0] },
+          { category: 'c', name: 'three', description: 'd', steps: ['s'], dependsOn: [] },
+        ],
+      },
+      ctx(),
+    );
+    expect(created.isError).toBeFalsy();
+    const { ids } = parse<{ ids: string[] }>(created.content);
+    expect(ids).toHaveLength(3);
+    const cyclic = await tools.run(
+      'initializer',
+      'feature_create_bulk',
+      {
+        features: [
+          { category: 'c', name: 'a', description: 'd', steps: ['s'], dependsOn: [1] },
+          { category: 'c', name: 'b', description: 'd', steps: ['s'], dependsOn: [0] },
+        ],
+      },
+      ctx(),
+    );
+    expect(cyclic).toMatchObject({ isError: true, content: expect.stringMatching(/cycle/i) });
+
+    const add = await tools.run(
+      'initializer',
+      'feature_add_dependency',
+      { id: ids[2], dependsOnId: ids[1] },
+      ctx(),
+    );
+    expect(parse<{ dependsOn: string[] }>(add.content).dependsOn).toEqual([ids[1]]);
+    const loop = await tools.run(
+      'initializer',
+      'feature_add_dependency',
+      { id: ids[0], dependsOnId: ids[2] },
+      ctx(),
+    );
+    expect(loop.isError).toBe(true);
+    const summary = parse<{ waitingFor: { id: string }[] }>(
+      (await tools.run('coding', 'feature_summary', { id: ids[2] }, ctx())).content,
+    );
+    expect(summary.waitingFor.map((w) => w.id)).toEqual([ids[1]]);
+    const removed = await tools.run(
+      'initializer',
+      'feature_remove_dependency',
+      { id: ids[2], dependsOnId: ids[1] },
+      ctx(),
+    );
+    expect(parse<{ dependsOn: string[] }>(removed.content).dependsOn).toEqual([]);
+
+    const asked = await tools.run(
+      'coding',
+      'ask_user',
+      { id: ids[0], question: 'Which port?' },
+      ctx(),
+    );
+    expect(asked.isError).toBeFalsy();
+    expect(parse<{ status: string }>(asked.content).status).toBe('needs_input');
   });
 
   it('works a backlog: ready, blocked, claim, mark passing, in dependency order', async () => {

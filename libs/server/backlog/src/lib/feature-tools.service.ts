@@ -3,12 +3,14 @@
 // and the model's mistakes come back as tool errors, never as exceptions.
 import {
   CreateFeatureSchema,
+  CreateFeaturesToolInputSchema,
   HumanInputRequestSchema,
   UuidSchema,
 } from '@autocoder/shared-contracts';
 import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
 import { HttpException, Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { BacklogWriter } from './backlog-writer.service';
 import { DependenciesService } from './dependencies.service';
 import { FeaturesService } from './features.service';
 import { HumanInputService } from './human-input.service';
@@ -70,6 +72,28 @@ const TOOLS = {
     input: z.strictObject({ id: UuidSchema, request: HumanInputRequestSchema }),
     description: 'Ask a person for input on a feature (a form); the feature waits until answered.',
   },
+  feature_summary: {
+    input: id,
+    description: 'One feature in brief: name, status, attempts and the dependencies it waits for.',
+  },
+  feature_create_bulk: {
+    input: CreateFeaturesToolInputSchema,
+    description:
+      'Add several features at once; dependsOn holds 0-based indexes of other features in the same call.',
+  },
+  feature_add_dependency: {
+    input: z.strictObject({ id: UuidSchema, dependsOnId: UuidSchema }),
+    description: 'Make a feature depend on another one (cycles are refused).',
+  },
+  feature_remove_dependency: {
+    input: z.strictObject({ id: UuidSchema, dependsOnId: UuidSchema }),
+    description: 'Remove one dependency of a feature.',
+  },
+  ask_user: {
+    input: z.strictObject({ id: UuidSchema, question: z.string().trim().min(1).max(4000) }),
+    description:
+      'Ask a person a free-text question about a feature; the feature waits until answered.',
+  },
 } as const;
 
 export type FeatureToolName = keyof typeof TOOLS;
@@ -77,7 +101,15 @@ export type AgentRole = 'initializer' | 'coding' | 'testing';
 
 /** Which tools each role may call. */
 export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureToolName[]>> = {
-  initializer: ['feature_stats', 'feature_graph', 'feature_create', 'feature_set_dependencies'],
+  initializer: [
+    'feature_stats',
+    'feature_graph',
+    'feature_create',
+    'feature_create_bulk',
+    'feature_set_dependencies',
+    'feature_add_dependency',
+    'feature_remove_dependency',
+  ],
   coding: [
     'feature_stats',
     'feature_get',
@@ -90,8 +122,16 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_skip',
     'feature_clear_in_progress',
     'feature_request_human_input',
+    'feature_summary',
+    'ask_user',
   ],
-  testing: ['feature_stats', 'feature_get', 'feature_graph', 'feature_mark_failing'],
+  testing: [
+    'feature_stats',
+    'feature_get',
+    'feature_summary',
+    'feature_graph',
+    'feature_mark_failing',
+  ],
 };
 
 export function featureToolSpecs(
@@ -116,6 +156,7 @@ export class FeatureToolsService {
     private readonly dependencies: DependenciesService,
     private readonly claims: FeatureClaimsRepository,
     private readonly humanInput: HumanInputService,
+    private readonly writer: BacklogWriter,
   ) {}
 
   async run(
@@ -245,6 +286,42 @@ export class FeatureToolsService {
       case 'feature_request_human_input': {
         const { id: featureId, request } = input as { id: string; request: unknown };
         return this.humanInput.request(projectId, featureId, request);
+      }
+      case 'ask_user': {
+        const { id: featureId, question } = input as { id: string; question: string };
+        return this.humanInput.request(projectId, featureId, {
+          prompt: question,
+          fields: [{ name: 'answer', label: 'Answer', kind: 'textarea' }],
+        });
+      }
+      case 'feature_summary': {
+        const f = await this.features.get(projectId, (input as { id: string }).id);
+        const waitingFor = await this.prisma.feature.findMany({
+          where: { id: { in: f.dependsOn }, status: { not: 'passing' } },
+          select: { id: true, name: true, status: true },
+        });
+        return { id: f.id, name: f.name, status: f.status, attempts: f.attempts, waitingFor };
+      }
+      case 'feature_create_bulk': {
+        const result = await this.writer.append(projectId, input);
+        if (!result.ok) {
+          throw new HttpException(
+            {
+              message: result.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+            },
+            400,
+          );
+        }
+        return { created: result.created, dependencies: result.dependencies, ids: result.ids };
+      }
+      case 'feature_add_dependency':
+      case 'feature_remove_dependency': {
+        const { id: featureId, dependsOnId } = input as { id: string; dependsOnId: string };
+        const dependsOn =
+          tool === 'feature_add_dependency'
+            ? await this.dependencies.add(projectId, featureId, dependsOnId)
+            : await this.dependencies.remove(projectId, featureId, dependsOnId);
+        return { id: featureId, dependsOn };
       }
     }
   }

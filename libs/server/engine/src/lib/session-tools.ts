@@ -41,8 +41,15 @@ const WRITING_FILE_TOOLS: readonly FileToolName[] = ['write_file', 'edit_file'];
 
 /** Backlog tools answered by the backlog service as they are. */
 const READ_BACKLOG_TOOLS: Readonly<Record<'coding' | 'testing', readonly string[]>> = {
-  coding: ['feature_stats', 'feature_get', 'feature_ready', 'feature_blocked', 'feature_graph'],
-  testing: ['feature_stats', 'feature_get', 'feature_graph'],
+  coding: [
+    'feature_stats',
+    'feature_get',
+    'feature_summary',
+    'feature_ready',
+    'feature_blocked',
+    'feature_graph',
+  ],
+  testing: ['feature_stats', 'feature_get', 'feature_summary', 'feature_graph'],
 };
 
 const idInput = z.strictObject({ id: z.uuid() });
@@ -155,19 +162,19 @@ export function buildSessionTools(o: SessionToolsOptions): LoopTool[] {
       async (i) => ({ kind: 'handed_back', reason: i.reason ?? '' }),
     ),
   ];
-  const humanInput = featureToolSpecs('coding').find(
-    (s) => s.name === 'feature_request_human_input',
-  );
-  if (humanInput) {
+  // Asking a person (a form, or one free-text question) parks the feature: a verdict too.
+  for (const ask of featureToolSpecs('coding').filter(
+    (t) => t.name === 'feature_request_human_input' || t.name === 'ask_user',
+  )) {
     codingVerdicts.push({
-      spec: humanInput,
+      spec: ask,
       makesProgress: true,
       run: async (raw) => {
         const id = (raw as { id?: unknown } | null)?.id;
         if (id !== o.featureId) {
           return { isError: true, content: `This session works on feature ${o.featureId} only.` };
         }
-        const outcome = await o.featureTools.run('coding', humanInput.name, raw, {
+        const outcome = await o.featureTools.run('coding', ask.name, raw, {
           projectId: o.projectId,
           owner: o.owner,
           leaseMs: o.leaseMs,
