@@ -1,7 +1,7 @@
 // A coding session: claim one ready feature, implement it in a worktree of its own, and when the
 // agent says it passes, commit, verify the merge with main and merge under the project lock; only
 // then does the feature pass. Anything else hands the feature back to the backlog.
-import { LlmProvider, runAgentLoop } from '@autocoder/server-agent';
+import { LlmProvider } from '@autocoder/server-agent';
 import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import {
@@ -16,9 +16,8 @@ import { CodingSessionJob, HumanInputRequest } from '@autocoder/shared-contracts
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActiveSessions, SessionStopError } from './active-sessions';
 import { Dispatcher } from './dispatcher.service';
-import { renderTemplate, templatesFor } from './prompts';
 import { SessionBase, SessionResult, SessionRunContext } from './session-base';
-import { buildSessionTools, Verdict } from './session-tools';
+import { Verdict } from './session-tools';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
 /** Output of a failed verification kept as the feature's last error. */
@@ -95,34 +94,16 @@ export class CodingSessionService extends SessionBase {
     try {
       await this.repos.ensure(project.id);
       worktree = await this.repos.createWorktree(project.id, run.id);
-      let verdict: Verdict | undefined;
-      const settings = this.agentSettings(project);
-      const templates = templatesFor('coding', settings);
-      const values = promptValues(project, feature);
-      const result = await runAgentLoop({
-        provider: this.provider,
-        model: this.model,
-        system: renderTemplate(templates.system, values),
-        prompt: renderTemplate(templates.task, values),
-        tools: buildSessionTools({
-          role: 'coding',
-          worktree: worktree.path,
-          projectId: project.id,
-          featureId: feature.id,
-          featureTools: this.featureTools,
-          owner,
-          leaseMs: this.config.LEASE_MS,
-          extraAllowedCommands: settings.allowedCommands,
-          onVerdict: (v) => (verdict = v),
-          verdict: () => verdict,
-        }),
+      const { result, verdict } = await this.runSessionLoop({
+        role: 'coding',
+        run,
+        project,
+        featureId: feature.id,
+        worktree: worktree.path,
+        owner,
         signal: session.signal,
-        maxTurns: this.config.SESSION_MAX_TURNS,
-        compactAtChars: this.compactAtChars,
-        ...this.budgets(project),
-        warnAtShare: this.config.BUDGET_WARN_SHARE,
-        done: () => verdict !== undefined,
-        ...this.accounting(run, feature.id),
+        values: promptValues(project, feature),
+        featureTools: this.featureTools,
       });
 
       if (result.end.reason === 'cancelled') {

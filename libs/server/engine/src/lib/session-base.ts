@@ -1,12 +1,20 @@
 // What coding and testing sessions share: loading and starting the run, the lease heartbeat
 // (which also notices a stopped project), the loop's accounting into the run journal, and the
 // budget left for the session.
-import { LlmProvider, LoopResult, modelInfo, TokenUsage } from '@autocoder/server-agent';
-import { agentSettingsOf, RunJournal } from '@autocoder/server-backlog';
+import {
+  LlmProvider,
+  LoopResult,
+  modelInfo,
+  runAgentLoop,
+  TokenUsage,
+} from '@autocoder/server-agent';
+import { agentSettingsOf, FeatureToolsService, RunJournal } from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, Prisma, PrismaService, Project, Run } from '@autocoder/server-db';
 import { FINISHED_RUN_STATUSES, RunEventType, RunStatus } from '@autocoder/shared-contracts';
 import { LeaseLostError, SessionStopError } from './active-sessions';
+import { renderTemplate, SessionRole, templatesFor } from './prompts';
+import { buildSessionTools, Verdict } from './session-tools';
 
 /** What the runner passes to a session. */
 export interface SessionRunContext {
@@ -155,6 +163,52 @@ export abstract class SessionBase {
    */
   protected get compactAtChars(): number {
     return Math.floor(modelInfo(this.model).contextWindow * 3 * 0.7);
+  }
+
+  /**
+   * The agent loop of a session on its feature: the role's prompts (project overrides first),
+   * tools bound to the worktree and feature, budgets, accounting; ends early on a verdict.
+   */
+  protected async runSessionLoop(args: {
+    role: SessionRole;
+    run: Run;
+    project: Project;
+    featureId: string;
+    worktree: string;
+    owner: string;
+    signal: AbortSignal;
+    values: Readonly<Record<string, string | number>>;
+    featureTools: FeatureToolsService;
+  }): Promise<{ result: LoopResult; verdict: Verdict | undefined }> {
+    let verdict: Verdict | undefined;
+    const settings = this.agentSettings(args.project);
+    const templates = templatesFor(args.role, settings);
+    const result = await runAgentLoop({
+      provider: this.provider,
+      model: this.model,
+      system: renderTemplate(templates.system, args.values),
+      prompt: renderTemplate(templates.task, args.values),
+      tools: buildSessionTools({
+        role: args.role,
+        worktree: args.worktree,
+        projectId: args.project.id,
+        featureId: args.featureId,
+        featureTools: args.featureTools,
+        owner: args.owner,
+        leaseMs: this.config.LEASE_MS,
+        extraAllowedCommands: settings.allowedCommands,
+        onVerdict: (v) => (verdict = v),
+        verdict: () => verdict,
+      }),
+      signal: args.signal,
+      maxTurns: this.config.SESSION_MAX_TURNS,
+      compactAtChars: this.compactAtChars,
+      ...this.budgets(args.project),
+      warnAtShare: this.config.BUDGET_WARN_SHARE,
+      done: () => verdict !== undefined,
+      ...this.accounting(args.run, args.featureId),
+    });
+    return { result, verdict };
   }
 
   protected agentSettings(project: Project) {

@@ -1,7 +1,7 @@
 // A testing session: lease the passing feature checked least recently, follow its steps on a
 // checkout of main, and either confirm it or send it back to the backlog as a regression. Its
 // model calls are accounted as regression spend.
-import { LlmProvider, runAgentLoop } from '@autocoder/server-agent';
+import { LlmProvider } from '@autocoder/server-agent';
 import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, PrismaService, Project, Run } from '@autocoder/server-db';
@@ -10,9 +10,7 @@ import { TestingSessionJob } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActiveSessions, SessionStopError } from './active-sessions';
 import { Dispatcher } from './dispatcher.service';
-import { renderTemplate, templatesFor } from './prompts';
 import { SessionBase, SessionResult, SessionRunContext } from './session-base';
-import { buildSessionTools, Verdict } from './session-tools';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
 @Injectable()
@@ -68,42 +66,24 @@ export class TestingSessionService extends SessionBase {
       await this.repos.ensure(project.id);
       await this.repos.discardWorktree(project.id, run.id);
       const worktree = await this.repos.createWorktree(project.id, run.id);
-      let verdict: Verdict | undefined;
-      const settings = this.agentSettings(project);
-      const templates = templatesFor('testing', settings);
-      const values = {
-        projectName: project.name,
+      const { result, verdict } = await this.runSessionLoop({
+        role: 'testing',
+        run,
+        project,
         featureId: feature.id,
-        featureName: feature.name,
-        featureDescription: feature.description,
-        featureSteps: stepsOf(feature.steps)
-          .map((s, i) => `${i + 1}. ${s}`)
-          .join('\n'),
-      };
-      const result = await runAgentLoop({
-        provider: this.provider,
-        model: this.model,
-        system: renderTemplate(templates.system, values),
-        prompt: renderTemplate(templates.task, values),
-        tools: buildSessionTools({
-          role: 'testing',
-          worktree: worktree.path,
-          projectId: project.id,
-          featureId: feature.id,
-          featureTools: this.featureTools,
-          owner,
-          leaseMs: this.config.LEASE_MS,
-          extraAllowedCommands: settings.allowedCommands,
-          onVerdict: (v) => (verdict = v),
-          verdict: () => verdict,
-        }),
+        worktree: worktree.path,
+        owner,
         signal: session.signal,
-        maxTurns: this.config.SESSION_MAX_TURNS,
-        compactAtChars: this.compactAtChars,
-        ...this.budgets(project),
-        warnAtShare: this.config.BUDGET_WARN_SHARE,
-        done: () => verdict !== undefined,
-        ...this.accounting(run, feature.id),
+        values: {
+          projectName: project.name,
+          featureId: feature.id,
+          featureName: feature.name,
+          featureDescription: feature.description,
+          featureSteps: stepsOf(feature.steps)
+            .map((s, i) => `${i + 1}. ${s}`)
+            .join('\n'),
+        },
+        featureTools: this.featureTools,
       });
       if (result.end.reason === 'cancelled') {
         await this.claims.releaseRegression(feature.id, owner, null);
