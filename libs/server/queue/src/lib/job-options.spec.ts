@@ -14,10 +14,23 @@ describe('jobOptionsFor', () => {
     expect(opts.jobId).toBe('run-1');
   });
 
-  it('retries with exponential backoff from the shared policy', () => {
-    const opts = jobOptionsFor(JobName.InitializerSession, { runId: 'r', projectId: 'p' }, retry);
-    expect(opts.attempts).toBe(4);
-    expect(opts.backoff).toEqual({ type: 'exponential', delay: 250 });
+  it('retries sessions with exponential backoff and jitter from the shared policy', () => {
+    for (const name of [
+      JobName.InitializerSession,
+      JobName.CodingSession,
+      JobName.TestingSession,
+    ]) {
+      const opts = jobOptionsFor(name, { runId: 'r', projectId: 'p' }, retry);
+      expect(opts.jobId).toBe('r');
+      expect(opts.attempts).toBe(4);
+      expect(opts.backoff).toEqual({ type: 'exponential', delay: 250, jitter: 0.5 });
+    }
+  });
+
+  it('never retries a control tick (the next one replaces it)', () => {
+    const opts = jobOptionsFor(JobName.ControlTick, {}, retry);
+    expect(opts.attempts).toBe(1);
+    expect(opts.jobId).toBeUndefined();
   });
 
   it('keeps failed jobs and bounds completed ones', () => {
@@ -28,7 +41,9 @@ describe('jobOptionsFor', () => {
 
   it('has options for every job name', () => {
     for (const name of Object.values(JobName)) {
-      expect(() => jobOptionsFor(name, { runId: 'r', projectId: 'p' }, retry)).not.toThrow();
+      expect(() =>
+        jobOptionsFor(name, { runId: 'r', projectId: 'p' } as never, retry),
+      ).not.toThrow();
     }
   });
 });
