@@ -1,4 +1,10 @@
-import { AnthropicProvider, createAnthropicClient, LlmProvider } from '@autocoder/server-agent';
+import {
+  AnthropicProvider,
+  createAnthropicClient,
+  LlmProvider,
+  OllamaProvider,
+} from '@autocoder/server-agent';
+import { SessionProviders } from '@autocoder/server-engine';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { Provider } from '@nestjs/common';
 
@@ -15,6 +21,22 @@ export function createSessionProvider(config: AppConfig): LlmProvider {
     }),
     config.LLM_PROVIDER,
   );
+}
+
+/**
+ * Providers of coding and testing sessions: the default (Claude or the demo) and, for projects
+ * that choose it, Ollama at OLLAMA_HOST (a model of its own per project, or OLLAMA_MODEL).
+ */
+export function createSessionProviders(config: AppConfig): SessionProviders {
+  return {
+    default: { provider: createSessionProvider(config), model: config.ANTHROPIC_MODEL },
+    others: {
+      ollama: {
+        provider: new OllamaProvider({ host: config.OLLAMA_HOST }),
+        model: config.OLLAMA_MODEL ?? 'llama3.1',
+      },
+    },
+  };
 }
 
 export const llmProviderProvider: Provider = {

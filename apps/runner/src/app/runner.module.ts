@@ -9,7 +9,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AgentSessionProcessor, configureAgentSessionWorker } from './agent-session.processor';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { ControlProcessor } from './control.processor';
-import { createSessionProvider, llmProviderProvider } from './llm.provider';
+import { createSessionProviders, llmProviderProvider } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
 
@@ -33,7 +33,7 @@ export class RunnerModule {
           backoffMs: config.JOB_BACKOFF_MS,
         }),
         BacklogWriterModule,
-        EngineSessionsModule.forRoot(createSessionProvider),
+        EngineSessionsModule.forRoot(createSessionProviders),
       ],
       controllers: [HealthController],
       providers: [

@@ -1,7 +1,7 @@
 // Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
 // at llm-fake: a question to a person and the next session using the answer; a verification that
 // fails keeps main as it was and hands the feature back with the output.
-import { createAnthropicClient, AnthropicProvider } from '@autocoder/server-agent';
+import { AnthropicProvider, createAnthropicClient, OllamaProvider } from '@autocoder/server-agent';
 import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-backlog';
 import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
@@ -56,13 +56,18 @@ describe('coding sessions (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
-        EngineSessionsModule.forRoot(
-          (c: AppConfig) =>
-            new AnthropicProvider(
+        EngineSessionsModule.forRoot((c: AppConfig) => ({
+          default: {
+            provider: new AnthropicProvider(
               createAnthropicClient({ provider: 'demo', fakeUrl: c.LLM_FAKE_URL }),
               'demo',
             ),
-        ),
+            model: c.ANTHROPIC_MODEL,
+          },
+          others: {
+            ollama: { provider: new OllamaProvider({ host: c.LLM_FAKE_URL }), model: 'llama3.1' },
+          },
+        })),
       ],
     }).compile();
     app = await moduleRef.init();
@@ -84,11 +89,16 @@ describe('coding sessions (integration)', () => {
     signal: new AbortController().signal,
   });
 
-  async function runningProject(spec: string, verifyCommand?: string) {
+  async function runningProject(
+    spec: string,
+    verifyCommand?: string,
+    agents?: { provider?: 'ollama' | 'gemini'; model?: string },
+  ) {
     const p = await app.get(ProjectsService).create({
       name: `p-${randomBytes(4).toString('hex')}`,
       spec,
       verifyCommand,
+      agents,
     });
     const f = await app.get(FeaturesService).create(p.id, {
       category: 'storage',
@@ -164,5 +174,35 @@ describe('coding sessions (integration)', () => {
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining(['feature.claimed', 'workspace.committed', 'workspace.verification']),
     );
+  });
+
+  it('runs on the project’s provider (Ollama), and falls back to Claude for a chat-only model', async () => {
+    const local = await runningProject('A local build.', undefined, {
+      provider: 'ollama',
+      model: 'llama3.1:8b',
+    });
+    const { run, result } = await session(local.projectId);
+    expect(result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      provider: 'ollama',
+      model: 'llama3.1:8b',
+    });
+    const usage = await prisma.usageRecord.findMany({ where: { runId: run.id } });
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage.every((u) => u.provider === 'ollama' && Number(u.costUsd) === 0)).toBe(true);
+
+    const chatOnly = await runningProject('A chat-only model.', undefined, {
+      provider: 'ollama',
+      model: 'gemma3',
+    });
+    const fallback = await session(chatOnly.projectId);
+    expect(fallback.result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
+    const events = await prisma.runEvent.findMany({ where: { runId: fallback.run.id } });
+    expect(events.find((e) => e.type === 'provider.fallback')?.message).toMatch(
+      /gemma3 is chat-only; tools need demo/,
+    );
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: fallback.run.id } })).toMatchObject({
+      provider: 'demo',
+    });
   });
 });

@@ -1,7 +1,7 @@
 // A coding session: claim one ready feature, implement it in a worktree of its own, and when the
 // agent says it passes, commit, verify the merge with main and merge under the project lock; only
 // then does the feature pass. Anything else hands the feature back to the backlog.
-import { LlmProvider } from '@autocoder/server-agent';
+import { ProviderChoice } from '@autocoder/server-agent';
 import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import {
@@ -16,7 +16,7 @@ import { CodingSessionJob, HumanInputRequest } from '@autocoder/shared-contracts
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActiveSessions, SessionStopError } from './active-sessions';
 import { Dispatcher } from './dispatcher.service';
-import { SessionBase, SessionResult, SessionRunContext } from './session-base';
+import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { Verdict } from './session-tools';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
@@ -31,22 +31,22 @@ export class CodingSessionService extends SessionBase {
     prisma: PrismaService,
     journal: RunJournal,
     claims: FeatureClaimsRepository,
-    @Inject(SESSION_PROVIDER) provider: LlmProvider,
+    @Inject(SESSION_PROVIDER) providers: SessionProviders,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly featureTools: FeatureToolsService,
     private readonly dispatcher: Dispatcher,
     private readonly sessions: ActiveSessions,
     @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
   ) {
-    super(prisma, journal, claims, provider, config);
+    super(prisma, journal, claims, providers, config);
   }
 
   async run(job: CodingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
     const started = await this.begin(job.runId, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
-    const { run, project } = started;
+    const { run, project, choice } = started;
     try {
-      return await this.work(run, project, ctx);
+      return await this.work(run, project, choice, ctx);
     } finally {
       await this.dispatcher.dispatch(project.id, job.requestId).catch((err: unknown) => {
         this.logger.warn(`dispatch after session failed (the tick retries): ${String(err)}`);
@@ -54,7 +54,12 @@ export class CodingSessionService extends SessionBase {
     }
   }
 
-  private async work(run: Run, project: Project, ctx: SessionRunContext): Promise<SessionResult> {
+  private async work(
+    run: Run,
+    project: Project,
+    choice: ProviderChoice,
+    ctx: SessionRunContext,
+  ): Promise<SessionResult> {
     // An earlier attempt of this run died (SIGKILL, lost node): its lease returns to the backlog
     // and its worktree is thrown away before this attempt starts afresh.
     const returned = await this.claims.releaseOwnedBy(project.id, `${run.id}:`);
@@ -104,6 +109,7 @@ export class CodingSessionService extends SessionBase {
         signal: session.signal,
         values: promptValues(project, feature),
         featureTools: this.featureTools,
+        choice,
       });
 
       if (result.end.reason === 'cancelled') {

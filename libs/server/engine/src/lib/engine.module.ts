@@ -1,13 +1,13 @@
 import { BacklogWriterModule } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { ProjectRepository } from '@autocoder/server-workspace';
-import { LlmProvider } from '@autocoder/server-agent';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveSessions } from './active-sessions';
 import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
 import { Dispatcher } from './dispatcher.service';
 import { RunWorkspaceService } from './run-workspace.service';
+import { SessionProviders } from './session-base';
 import { SpendService } from './spend.service';
 import { TestingSessionService } from './testing-session.service';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
@@ -39,15 +39,15 @@ const repositoryProvider = {
 })
 export class EngineModule {}
 
-/** The sessions themselves, for the runner, with the model provider of its configuration. */
+/** The sessions themselves, for the runner, with the model providers of its configuration. */
 @Module({})
 export class EngineSessionsModule {
-  static forRoot(createProvider: (config: AppConfig) => LlmProvider): DynamicModule {
+  static forRoot(createProviders: (config: AppConfig) => SessionProviders): DynamicModule {
     return {
       module: EngineSessionsModule,
       imports: [EngineModule],
       providers: [
-        { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProvider },
+        { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProviders },
         ActiveSessions,
         CodingSessionService,
         TestingSessionService,

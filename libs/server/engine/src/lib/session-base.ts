@@ -5,7 +5,10 @@ import {
   LlmProvider,
   LoopResult,
   modelInfo,
+  ProviderChoice,
+  ProviderName,
   runAgentLoop,
+  selectProvider,
   TokenUsage,
 } from '@autocoder/server-agent';
 import { agentSettingsOf, FeatureToolsService, RunJournal } from '@autocoder/server-backlog';
@@ -34,6 +37,43 @@ export type SessionResult =
 export interface StartedSession {
   run: Run;
   project: Project;
+  /** The provider and model this session talks to. */
+  choice: ProviderChoice;
+}
+
+/** The providers sessions may use; the runner builds them from its configuration. */
+export interface SessionProviders {
+  /** Tool-capable default: Claude, or the demo (the same SDK against llm-fake). */
+  default: { provider: LlmProvider; model: string };
+  /** Others a project may choose (`agents.provider`), each with its default model. */
+  others: Partial<Record<ProviderName, { provider: LlmProvider; model: string }>>;
+}
+
+/**
+ * The project's provider and model when it chose one and it can call tools; else the default,
+ * with the reason recorded as a fallback.
+ */
+export function chooseSessionProvider(
+  providers: SessionProviders,
+  settings: { provider?: string; model?: string },
+): ProviderChoice {
+  const wanted = settings.provider as ProviderName | undefined;
+  if (!wanted) return providers.default;
+  const configured = providers.others[wanted];
+  if (!configured) {
+    if (providers.default.provider.name === wanted) {
+      return { ...providers.default, model: settings.model ?? providers.default.model };
+    }
+    return {
+      ...providers.default,
+      fallback: { from: wanted, reason: `${wanted} is not configured on this runner` },
+    };
+  }
+  return selectProvider(
+    { provider: configured.provider, model: settings.model ?? configured.model },
+    true,
+    providers.default,
+  );
 }
 
 export abstract class SessionBase {
@@ -41,13 +81,9 @@ export abstract class SessionBase {
     protected readonly prisma: PrismaService,
     protected readonly journal: RunJournal,
     protected readonly claims: FeatureClaimsRepository,
-    protected readonly provider: LlmProvider,
+    protected readonly providers: SessionProviders,
     protected readonly config: AppConfig,
   ) {}
-
-  protected get model(): string {
-    return this.config.ANTHROPIC_MODEL;
-  }
 
   /** Loads the run; a missing, finished or no longer wanted run answers why it is skipped. */
   protected async begin(
@@ -63,19 +99,31 @@ export abstract class SessionBase {
       await this.journal.finish(run, 'cancelled', `project is ${project.status}`);
       return { skipped: `project is ${project.status}` };
     }
+    const choice = chooseSessionProvider(this.providers, agentSettingsOf(project.settings));
     await this.journal.markRunning(
       run.id,
       ctx.attempt,
       ctx.runnerId,
-      this.provider.name,
-      this.model,
+      choice.provider.name,
+      choice.model,
     );
     await this.journal.event(run, 'run.started', `attempt ${ctx.attempt} on ${ctx.runnerId}`, {
       attempt: ctx.attempt,
       runner: ctx.runnerId,
       role: run.role,
+      provider: choice.provider.name,
+      model: choice.model,
     });
-    return { run, project };
+    if (choice.fallback) {
+      await this.journal.event(
+        run,
+        'provider.fallback',
+        `${choice.fallback.reason}; using ${choice.provider.name} ${choice.model}`,
+        choice.fallback,
+        'warn',
+      );
+    }
+    return { run, project, choice };
   }
 
   /**
@@ -136,14 +184,14 @@ export abstract class SessionBase {
   }
 
   /** The loop's callbacks: every model call into UsageRecord (per feature), events into the log. */
-  protected accounting(run: Run, featureId: string) {
+  protected accounting(run: Run, featureId: string, choice: ProviderChoice) {
     return {
       onUsage: (usage: TokenUsage & { costUsd: number }) =>
         this.journal.usage(
           run,
           {
-            provider: this.provider.name,
-            model: this.model,
+            provider: choice.provider.name,
+            model: choice.model,
             inputTokens: usage.inputTokens,
             outputTokens: usage.outputTokens,
             cacheReadTokens: usage.cacheReadTokens ?? 0,
@@ -161,8 +209,8 @@ export abstract class SessionBase {
    * Older tool output is compacted near the model's context window: at about 70 % of it, counting
    * roughly 3 characters per token (code and JSON run denser than prose's 4).
    */
-  protected get compactAtChars(): number {
-    return Math.floor(modelInfo(this.model).contextWindow * 3 * 0.7);
+  protected static compactAtChars(model: string): number {
+    return Math.floor(modelInfo(model).contextWindow * 3 * 0.7);
   }
 
   /**
@@ -179,13 +227,14 @@ export abstract class SessionBase {
     signal: AbortSignal;
     values: Readonly<Record<string, string | number>>;
     featureTools: FeatureToolsService;
+    choice: ProviderChoice;
   }): Promise<{ result: LoopResult; verdict: Verdict | undefined }> {
     let verdict: Verdict | undefined;
     const settings = this.agentSettings(args.project);
     const templates = templatesFor(args.role, settings);
     const result = await runAgentLoop({
-      provider: this.provider,
-      model: this.model,
+      provider: args.choice.provider,
+      model: args.choice.model,
       system: renderTemplate(templates.system, args.values),
       prompt: renderTemplate(templates.task, args.values),
       tools: buildSessionTools({
@@ -202,11 +251,11 @@ export abstract class SessionBase {
       }),
       signal: args.signal,
       maxTurns: this.config.SESSION_MAX_TURNS,
-      compactAtChars: this.compactAtChars,
+      compactAtChars: SessionBase.compactAtChars(args.choice.model),
       ...this.budgets(args.project),
       warnAtShare: this.config.BUDGET_WARN_SHARE,
       done: () => verdict !== undefined,
-      ...this.accounting(args.run, args.featureId),
+      ...this.accounting(args.run, args.featureId, args.choice),
     });
     return { result, verdict };
   }

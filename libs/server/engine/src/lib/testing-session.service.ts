@@ -1,7 +1,7 @@
 // A testing session: lease the passing feature checked least recently, follow its steps on a
 // checkout of main, and either confirm it or send it back to the backlog as a regression. Its
 // model calls are accounted as regression spend.
-import { LlmProvider } from '@autocoder/server-agent';
+import { ProviderChoice } from '@autocoder/server-agent';
 import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, PrismaService, Project, Run } from '@autocoder/server-db';
@@ -10,7 +10,7 @@ import { TestingSessionJob } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActiveSessions, SessionStopError } from './active-sessions';
 import { Dispatcher } from './dispatcher.service';
-import { SessionBase, SessionResult, SessionRunContext } from './session-base';
+import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
 @Injectable()
@@ -21,27 +21,32 @@ export class TestingSessionService extends SessionBase {
     prisma: PrismaService,
     journal: RunJournal,
     claims: FeatureClaimsRepository,
-    @Inject(SESSION_PROVIDER) provider: LlmProvider,
+    @Inject(SESSION_PROVIDER) providers: SessionProviders,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly featureTools: FeatureToolsService,
     private readonly dispatcher: Dispatcher,
     private readonly sessions: ActiveSessions,
     @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
   ) {
-    super(prisma, journal, claims, provider, config);
+    super(prisma, journal, claims, providers, config);
   }
 
   async run(job: TestingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
     const started = await this.begin(job.runId, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
     try {
-      return await this.work(started.run, started.project, ctx);
+      return await this.work(started.run, started.project, started.choice, ctx);
     } finally {
       await this.dispatcher.dispatch(started.project.id, job.requestId).catch(() => undefined);
     }
   }
 
-  private async work(run: Run, project: Project, ctx: SessionRunContext): Promise<SessionResult> {
+  private async work(
+    run: Run,
+    project: Project,
+    choice: ProviderChoice,
+    ctx: SessionRunContext,
+  ): Promise<SessionResult> {
     const owner = `${run.id}:${ctx.attempt}`;
     const claimed = await this.claims.claimRegression({
       projectId: project.id,
@@ -84,6 +89,7 @@ export class TestingSessionService extends SessionBase {
             .join('\n'),
         },
         featureTools: this.featureTools,
+        choice,
       });
       if (result.end.reason === 'cancelled') {
         await this.claims.releaseRegression(feature.id, owner, null);

@@ -1,4 +1,4 @@
-/** The tool-capable model provider of sessions (the runner provides it). */
+/** The model providers of sessions (SessionProviders; the runner builds them). */
 export const SESSION_PROVIDER = Symbol('SESSION_PROVIDER');
 
 /** The ProjectRepository over WORKSPACE_ROOT. */

@@ -23,6 +23,7 @@ export const RUN_EVENT_TYPES = [
   'workspace.verification',
   'workspace.merged',
   'workspace.conflict',
+  'provider.fallback',
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

@@ -35,6 +35,10 @@ export const AgentSettingsSchema = z.strictObject({
     .max(50)
     .optional(),
   prompts: PromptOverridesSchema.optional(),
+  /** Provider of coding and testing sessions; one that cannot call tools falls back to Claude. */
+  provider: z.enum(['anthropic', 'gemini', 'ollama']).optional(),
+  /** Model of that provider (default: the runner's default for it). */
+  model: z.string().trim().min(1).max(200).optional(),
 });
 export type AgentSettings = z.infer<typeof AgentSettingsSchema>;
 
