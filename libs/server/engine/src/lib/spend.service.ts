@@ -30,6 +30,18 @@ function add(split: SpendSplit, row: SpendRow): void {
   split.outputTokens += Number(row.outputTokens);
 }
 
+/** Dollars to the micro-dollar the database keeps (sums of floats drift in the last digits). */
+function rounded(split: SpendSplit): SpendSplit {
+  const usd = (n: number) => Math.round(n * 1e6) / 1e6;
+  return {
+    ...split,
+    newWorkUsd: usd(split.newWorkUsd),
+    regressionUsd: usd(split.regressionUsd),
+    otherUsd: usd(split.otherUsd),
+    totalUsd: usd(split.totalUsd),
+  };
+}
+
 /** What a project's model calls cost, per feature, split into new work and regression checks. */
 @Injectable()
 export class SpendService {
@@ -71,13 +83,13 @@ export class SpendService {
         featureId: f.id,
         name: f.name,
         status: f.status,
-        ...(perFeature.get(f.id) ?? emptySplit()),
+        ...rounded(perFeature.get(f.id) ?? emptySplit()),
       }))
       .sort((a, b) => b.totalUsd - a.totalUsd);
     return {
       projectId,
       budgetUsd: project.budgetUsd === null ? null : Number(project.budgetUsd),
-      project: total,
+      project: rounded(total),
       features: views,
     };
   }
