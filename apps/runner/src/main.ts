@@ -3,10 +3,11 @@ import { closeOnSignals } from '@autocoder/server-observability';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AgentSessionProcessor } from './app/agent-session.processor';
+import { ChatProcessor } from './app/chat.processor';
 import { RunnerModule } from './app/runner.module';
 
 /**
- * The runner: BullMQ workers for agent sessions. Its only HTTP surface is /health and /metrics
+ * The runner: BullMQ workers for agent sessions, chat turns and the control tick. Its only HTTP surface is /health and /metrics
  * on RUNNER_HEALTH_PORT, for probes and scrapes.
  */
 async function bootstrap(): Promise<void> {
@@ -14,8 +15,14 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(RunnerModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  // Drain sessions first: Nest closes the database in onModuleDestroy, before shutdown hooks.
-  closeOnSignals(app, logger, (signal) => app.get(AgentSessionProcessor).drain(signal));
+  // Drain sessions and chat turns first: Nest closes the database in onModuleDestroy, before
+  // shutdown hooks.
+  closeOnSignals(app, logger, async (signal) => {
+    await Promise.all([
+      app.get(AgentSessionProcessor).drain(signal),
+      app.get(ChatProcessor).drain(),
+    ]);
+  });
   await app.listen(config.RUNNER_HEALTH_PORT, config.RUNNER_HEALTH_HOST);
   logger.log({ config: describeConfig(config), url: await app.getUrl() }, 'runner started');
 }

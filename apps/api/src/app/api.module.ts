@@ -1,4 +1,5 @@
 import { BacklogModule } from '@autocoder/server-backlog';
+import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
@@ -8,6 +9,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentsController } from './agents/agents.controller';
+import { ChatsController } from './chats/chats.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -36,6 +38,7 @@ export class ApiModule {
         }),
         BacklogModule,
         EngineModule,
+        ChatModule,
       ],
       controllers: [
         HealthController,
@@ -44,6 +47,7 @@ export class ApiModule {
         RunsController,
         EventsController,
         AgentsController,
+        ChatsController,
       ],
       providers: [
         DatabaseHealthIndicator,

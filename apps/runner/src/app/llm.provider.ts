@@ -1,9 +1,12 @@
 import {
   AnthropicProvider,
   createAnthropicClient,
+  GeminiProvider,
   LlmProvider,
   OllamaProvider,
 } from '@autocoder/server-agent';
+import { ChatProviders } from '@autocoder/server-chat';
+import { GoogleGenAI } from '@google/genai';
 import { SessionProviders } from '@autocoder/server-engine';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { Provider } from '@nestjs/common';
@@ -25,9 +28,12 @@ export function createSessionProvider(config: AppConfig): LlmProvider {
 
 /**
  * Providers of coding and testing sessions: the default (Claude or the demo) and, for projects
- * that choose it, Ollama at OLLAMA_HOST (a model of its own per project, or OLLAMA_MODEL).
+ * that choose them, Ollama at OLLAMA_HOST (a model of its own per project, or OLLAMA_MODEL) and
+ * Gemini where configured. Gemini is chat-only, so a session that asks for it runs on the default
+ * and records a provider.fallback event saying why.
  */
 export function createSessionProviders(config: AppConfig): SessionProviders {
+  const gemini = createGeminiProvider(config);
   return {
     default: { provider: createSessionProvider(config), model: config.ANTHROPIC_MODEL },
     others: {
@@ -35,7 +41,40 @@ export function createSessionProviders(config: AppConfig): SessionProviders {
         provider: new OllamaProvider({ host: config.OLLAMA_HOST }),
         model: config.OLLAMA_MODEL ?? 'llama3.1',
       },
+      ...(gemini ? { gemini: { provider: gemini, model: config.GEMINI_MODEL } } : {}),
     },
+  };
+}
+
+/**
+ * Gemini, for chats that ask for it: with GEMINI_API_KEY, or in demo mode against llm-fake (which
+ * speaks Gemini's wire format). Chat-only: kinds that need tools fall back to the default.
+ */
+export function createGeminiProvider(config: AppConfig): GeminiProvider | undefined {
+  const demo = config.LLM_PROVIDER === 'demo';
+  if (!config.GEMINI_API_KEY && !demo) return undefined;
+  const baseUrl = config.GEMINI_BASE_URL ?? (demo ? config.LLM_FAKE_URL : undefined);
+  return new GeminiProvider(
+    new GoogleGenAI({
+      apiKey: config.GEMINI_API_KEY ?? 'demo',
+      // The global fetch: the SDK otherwise looks for undici's dispatcher, which is not there
+      // under Jest's sandboxed globals.
+      httpOptions: { ...(baseUrl ? { baseUrl } : {}), fetch: globalThis.fetch },
+    }),
+    {
+      toolModels: config.GEMINI_TOOL_MODELS.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    },
+  );
+}
+
+/** Providers of chats: the sessions' default (tool-capable) and Gemini where configured. */
+export function createChatProviders(config: AppConfig): ChatProviders {
+  const gemini = createGeminiProvider(config);
+  return {
+    default: { provider: createSessionProvider(config), model: config.ANTHROPIC_MODEL },
+    ...(gemini ? { gemini: { provider: gemini, model: config.GEMINI_MODEL } } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { ChatTurnsModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
@@ -8,8 +9,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentSessionProcessor, configureAgentSessionWorker } from './agent-session.processor';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
+import { ChatProcessor, configureChatWorker } from './chat.processor';
 import { ControlProcessor } from './control.processor';
-import { createSessionProviders, llmProviderProvider } from './llm.provider';
+import { createChatProviders, createSessionProviders, llmProviderProvider } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
 
@@ -17,6 +19,7 @@ import { InitializerHandler } from './initializer.handler';
 export class RunnerModule {
   static forRoot(config: AppConfig): DynamicModule {
     configureAgentSessionWorker(config);
+    configureChatWorker(config);
     return {
       module: RunnerModule,
       imports: [
@@ -34,6 +37,7 @@ export class RunnerModule {
         }),
         BacklogWriterModule,
         EngineSessionsModule.forRoot(createSessionProviders),
+        ChatTurnsModule.forRoot(createChatProviders),
       ],
       controllers: [HealthController],
       providers: [
@@ -43,6 +47,7 @@ export class RunnerModule {
         TestingSessionHandler,
         AgentSessionProcessor,
         ControlProcessor,
+        ChatProcessor,
         DatabaseHealthIndicator,
         RedisHealthIndicator,
       ],

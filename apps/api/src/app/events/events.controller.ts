@@ -1,8 +1,9 @@
 import { ProjectsService } from '@autocoder/server-backlog';
 import { LiveEvents } from '@autocoder/server-queue';
-import { Controller, MessageEvent, Param, Sse } from '@nestjs/common';
+import { Controller, MessageEvent, Param, Query, Sse } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { interval, map, merge, Observable } from 'rxjs';
+import { filter, interval, map, merge, Observable } from 'rxjs';
+import { LiveEventsQueryDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
 
 /** How often an idle stream sends a comment, so proxies keep it open. */
@@ -19,16 +20,21 @@ export class EventsController {
   /**
    * Server-sent events of a project as runners work (run status, model and tool activity).
    * Live only: after a reconnect, read the run's log from GET /runs/:id for what was missed.
+   * With `conversationId`, only that chat's events (chat.delta, chat.message, chat.tool,
+   * chat.error).
    */
   @Sse()
   async stream(
     @Param('projectId', ParseIdPipe) projectId: string,
+    @Query() query: LiveEventsQueryDto,
   ): Promise<Observable<MessageEvent>> {
     await this.projects.require(projectId);
+    const { conversationId } = query;
     return merge(
-      this.live
-        .stream(projectId)
-        .pipe(map((event): MessageEvent => ({ type: event.type, data: event }))),
+      this.live.stream(projectId).pipe(
+        filter((event) => !conversationId || event.conversationId === conversationId),
+        map((event): MessageEvent => ({ type: event.type, data: event })),
+      ),
       interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'keepalive', data: {} }))),
     );
   }

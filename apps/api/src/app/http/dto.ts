@@ -3,10 +3,15 @@ import {
   AddDependencySchema,
   AnswerHumanInputSchema,
   BoardQuerySchema,
+  ConversationMessagesQuerySchema,
+  CreateConversationSchema,
   CreateFeatureSchema,
   CreateProjectSchema,
+  ListConversationsQuerySchema,
   ListProjectsQuerySchema,
   ListRunsQuerySchema,
+  LiveEventsQuerySchema,
+  PostMessageSchema,
   ReplaceDependenciesSchema,
   StartAgentsSchema,
   StartRunSchema,
@@ -27,3 +32,8 @@ export class StartRunDto extends createZodDto(StartRunSchema) {}
 export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}
 export class AnswerHumanInputDto extends createZodDto(AnswerHumanInputSchema) {}
 export class StartAgentsDto extends createZodDto(StartAgentsSchema) {}
+export class CreateConversationDto extends createZodDto(CreateConversationSchema) {}
+export class ListConversationsQueryDto extends createZodDto(ListConversationsQuerySchema) {}
+export class ConversationMessagesQueryDto extends createZodDto(ConversationMessagesQuerySchema) {}
+export class PostMessageDto extends createZodDto(PostMessageSchema) {}
+export class LiveEventsQueryDto extends createZodDto(LiveEventsQuerySchema) {}

@@ -97,7 +97,8 @@ const TOOLS = {
 } as const;
 
 export type FeatureToolName = keyof typeof TOOLS;
-export type AgentRole = 'initializer' | 'coding' | 'testing';
+/** Session roles, and the chats that work on a backlog (assistant, expand). */
+export type AgentRole = 'initializer' | 'coding' | 'testing' | 'assistant' | 'expand';
 
 /** Which tools each role may call. */
 export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureToolName[]>> = {
@@ -131,6 +132,26 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_summary',
     'feature_graph',
     'feature_mark_failing',
+  ],
+  // Chats read the backlog and add to it; they never claim, pass, fail or edit code.
+  assistant: [
+    'feature_stats',
+    'feature_get',
+    'feature_ready',
+    'feature_blocked',
+    'feature_graph',
+    'feature_create',
+    'feature_skip',
+  ],
+  expand: [
+    'feature_stats',
+    'feature_get',
+    'feature_ready',
+    'feature_blocked',
+    'feature_graph',
+    'feature_create',
+    'feature_create_bulk',
+    'feature_add_dependency',
   ],
 };
 

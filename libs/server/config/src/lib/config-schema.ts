@@ -83,8 +83,12 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.max(100).default(2),
     doc: { description: 'Agent sessions one runner process works on at once.', usedBy: ['runner'] },
   },
+  CHAT_CONCURRENCY: {
+    schema: positiveInt.max(200).default(10),
+    doc: { description: 'Chat turns one runner process answers at once.', usedBy: ['runner'] },
+  },
   ACTIVE_QUEUES: {
-    schema: z.string().default('agent-session,control'),
+    schema: z.string().default('agent-session,control,chat'),
     doc: { description: 'Comma-separated queues this runner consumes.', usedBy: ['runner'] },
   },
   JOB_ATTEMPTS: {
@@ -193,6 +197,38 @@ export const ENV_DEFINITIONS = {
   ANTHROPIC_MODEL: {
     schema: z.string().min(1).default('claude-sonnet-5-5'),
     doc: { description: 'Model of initializer sessions.', usedBy: ['runner'] },
+  },
+  GEMINI_API_KEY: {
+    schema: z.string().min(1).optional(),
+    doc: {
+      description:
+        'Gemini API key (or GEMINI_API_KEY_FILE); chats may then use Gemini. In demo mode Gemini talks to llm-fake without one.',
+      sensitive: true,
+      usedBy: ['runner'],
+    },
+  },
+  GEMINI_BASE_URL: {
+    schema: z.url().optional(),
+    doc: {
+      description:
+        'Override of the Gemini API address (default: Google, or LLM_FAKE_URL in demo mode).',
+      usedBy: ['runner'],
+    },
+  },
+  GEMINI_MODEL: {
+    schema: z.string().min(1).default('gemini-2.5-flash'),
+    doc: {
+      description: 'Gemini model of chats that ask for Gemini (chat-only: no tools).',
+      usedBy: ['runner'],
+    },
+  },
+  GEMINI_TOOL_MODELS: {
+    schema: z.string().default(''),
+    doc: {
+      description:
+        'Comma-separated Gemini models whose function calling is enabled; the others are chat-only and sessions that need tools fall back to Claude.',
+      usedBy: ['runner'],
+    },
   },
   OLLAMA_HOST: {
     schema: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:11434'),

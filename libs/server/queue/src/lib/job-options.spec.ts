@@ -33,6 +33,18 @@ describe('jobOptionsFor', () => {
     expect(opts.jobId).toBeUndefined();
   });
 
+  it('answers a chat message once (job id = message id), with one quick retry', () => {
+    const opts = jobOptionsFor(
+      JobName.ChatTurn,
+      { conversationId: 'c', projectId: 'p', messageId: 'msg-1' },
+      retry,
+    );
+    expect(opts.jobId).toBe('msg-1');
+    expect(opts.attempts).toBe(2);
+    expect(opts.backoff).toEqual({ type: 'exponential', delay: 1000, jitter: 0.5 });
+    expect(opts.removeOnFail).toEqual({ age: 604800, count: 5000 });
+  });
+
   it('keeps failed jobs and bounds completed ones', () => {
     const opts = jobOptionsFor(JobName.InitializerSession, { runId: 'r', projectId: 'p' }, retry);
     expect(opts.removeOnFail).toBe(false);

@@ -50,4 +50,13 @@ const JOB_OPTIONS: {
     removeOnComplete: { count: 100 },
     removeOnFail: { count: 100 },
   }),
+  // A person waits for the answer: one quick retry (a provider 429 waits without spending it).
+  // Job id = the person's message id, so posting it twice answers it once.
+  [JobName.ChatTurn]: (data) => ({
+    jobId: data.messageId,
+    attempts: 2,
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 5000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+  }),
 };

@@ -43,3 +43,17 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const MAX_DEPENDENCIES_PER_FEATURE = 20;
 /** Most items one page of a list may hold. */
 export const MAX_PAGE_SIZE = 100;
+
+/** Chats with a project: a helper over its backlog, the spec writer, the backlog expander. */
+export const CONVERSATION_KINDS = ['assistant', 'spec', 'expand'] as const;
+export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
+
+export const MESSAGE_ROLES = ['user', 'assistant', 'tool', 'system'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** Providers a person may pick for a chat (the runner falls back to Claude where needed). */
+export const CHAT_PROVIDERS = ['anthropic', 'gemini'] as const;
+export type ChatProvider = (typeof CHAT_PROVIDERS)[number];
+
+/** Longest message a person may post to a chat. */
+export const MAX_CHAT_MESSAGE_CHARS = 20_000;

@@ -1,3 +1,5 @@
+import type { MessageView } from './views';
+
 // Types of entries in a run's event log (RunEvent.type).
 export const RUN_EVENT_TYPES = [
   'run.started',
@@ -34,10 +36,57 @@ export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 export interface LiveEvent {
   projectId: string;
   runId?: string;
-  /** A RunEventType, or run.status when a run changes status. */
-  type: RunEventType | 'run.status' | 'project.status';
+  /** Set on chat events (ChatEventType). */
+  conversationId?: string;
+  /** A RunEventType, or run.status when a run changes status, or a ChatEventType. */
+  type: RunEventType | 'run.status' | 'project.status' | ChatEventType;
   level: string;
   message: string;
   data?: unknown;
   at: string;
+}
+
+/** Live events of a chat turn (never stored: the messages themselves are in Postgres). */
+export const CHAT_EVENT_TYPES = ['chat.delta', 'chat.message', 'chat.tool', 'chat.error'] as const;
+export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
+
+/**
+ * chat.delta: text of a reply as it streams, batched. `messageId` is the id the assistant message
+ * will have once stored; its deltas in `seq` order concatenate to that message's content.
+ */
+export interface ChatDeltaData {
+  messageId: string;
+  seq: number;
+  text: string;
+  /** The model answering cannot call tools (a chat-only Gemini model). */
+  noTools?: boolean;
+}
+
+/** chat.message: a message was stored (the person's, the model's, a tool result, a system note). */
+export interface ChatMessageData {
+  message: MessageView;
+  /** Who answered (assistant messages). */
+  provider?: string;
+  model?: string;
+  noTools?: boolean;
+  /** The provider asked for could not serve this turn; `provider` answered instead. */
+  fallback?: { from: string; reason: string };
+}
+
+/** chat.tool: the model called a tool in a chat (the result is stored as a tool message). */
+export interface ChatToolData {
+  /** The assistant message holding the call. */
+  messageId: string;
+  toolUseId: string;
+  name: string;
+  input: unknown;
+  isError: boolean;
+}
+
+/** chat.error: the turn answering `messageId` (the person's message) failed. */
+export interface ChatErrorData {
+  messageId: string;
+  /** True: it will be tried again (after `retryAfterMs` for a rate limit); false: it gave up. */
+  retrying: boolean;
+  retryAfterMs?: number;
 }

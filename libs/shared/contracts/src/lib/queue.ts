@@ -5,6 +5,8 @@ export enum QueueName {
   AgentSession = 'agent-session',
   /** Small platform jobs (dispatch ticks, lease reaping); never behind a long session. */
   Control = 'control',
+  /** Chat turns: short, interactive, never behind a long session. */
+  Chat = 'chat',
 }
 
 export enum JobName {
@@ -13,6 +15,8 @@ export enum JobName {
   TestingSession = 'testing-session',
   /** Periodic: reap expired leases, fail exhausted features, top up every running project. */
   ControlTick = 'control-tick',
+  /** Answers a person's message in a chat (job id = that message's id). */
+  ChatTurn = 'chat-turn',
 }
 
 /** Fields every job carries so one request id follows the work from the browser to the agent. */
@@ -40,11 +44,19 @@ export interface TestingSessionJob extends JobEnvelope {
 /** A tick carries nothing: it acts on whatever state Postgres holds when it runs. */
 export type ControlTickJob = JobEnvelope;
 
+/** One chat turn: the model answers the conversation up to the person's message `messageId`. */
+export interface ChatTurnJob extends JobEnvelope {
+  conversationId: string;
+  projectId: string;
+  messageId: string;
+}
+
 export interface JobPayloads {
   [JobName.InitializerSession]: InitializerSessionJob;
   [JobName.CodingSession]: CodingSessionJob;
   [JobName.TestingSession]: TestingSessionJob;
   [JobName.ControlTick]: ControlTickJob;
+  [JobName.ChatTurn]: ChatTurnJob;
 }
 
 /** Which queue each job goes to. */
@@ -53,6 +65,7 @@ export const JOB_QUEUE = {
   [JobName.CodingSession]: QueueName.AgentSession,
   [JobName.TestingSession]: QueueName.AgentSession,
   [JobName.ControlTick]: QueueName.Control,
+  [JobName.ChatTurn]: QueueName.Chat,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 /** Jobs each queue carries; a processor handles exactly these. */

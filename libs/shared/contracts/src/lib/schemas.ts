@@ -2,7 +2,10 @@
 // OpenAPI description from them (nestjs-zod); the console and the runner reuse them.
 import { z } from 'zod';
 import {
+  CHAT_PROVIDERS,
+  CONVERSATION_KINDS,
   FEATURE_STATUSES,
+  MAX_CHAT_MESSAGE_CHARS,
   MAX_DEPENDENCIES_PER_FEATURE,
   MAX_PAGE_SIZE,
   PROJECT_STATUSES,
@@ -239,3 +242,39 @@ export function humanInputAnswerIssues(
   }
   return issues;
 }
+
+// ---- Chats ------------------------------------------------------------------------------------
+
+export const ConversationKindSchema = z.enum(CONVERSATION_KINDS);
+
+export const CreateConversationSchema = z.strictObject({
+  kind: ConversationKindSchema,
+  /** Defaults to a name of the kind ("Assistant", "Spec", "Expand backlog"). */
+  title: trimmed(200).optional(),
+  /** Defaults to the runner's tool-capable default (Claude, or the demo). */
+  provider: z.enum(CHAT_PROVIDERS).optional(),
+});
+export type CreateConversationInput = z.infer<typeof CreateConversationSchema>;
+
+export const PostMessageSchema = z.strictObject({
+  content: z
+    .string()
+    .min(1)
+    .max(MAX_CHAT_MESSAGE_CHARS)
+    .refine((s) => s.trim().length > 0, 'must not be blank'),
+});
+export type PostMessageInput = z.infer<typeof PostMessageSchema>;
+
+export const ListConversationsQuerySchema = z.strictObject({
+  ...pageFields,
+  kind: ConversationKindSchema.optional(),
+});
+export type ListConversationsQuery = z.infer<typeof ListConversationsQuerySchema>;
+
+/** A page of a conversation's messages: `offset` counts back from the newest, items are oldest first. */
+export const ConversationMessagesQuerySchema = z.strictObject(pageFields);
+export type ConversationMessagesQuery = z.infer<typeof ConversationMessagesQuerySchema>;
+
+/** Narrows a project's live events to one conversation. */
+export const LiveEventsQuerySchema = z.strictObject({ conversationId: UuidSchema.optional() });
+export type LiveEventsQuery = z.infer<typeof LiveEventsQuerySchema>;

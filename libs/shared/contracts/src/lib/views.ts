@@ -1,5 +1,12 @@
 // Response shapes of the api, as the console reads them.
-import type { FeatureStatus, ProjectStatus, RunRole, RunStatus } from './domain';
+import type {
+  ConversationKind,
+  FeatureStatus,
+  MessageRole,
+  ProjectStatus,
+  RunRole,
+  RunStatus,
+} from './domain';
 import type { AgentSettings } from './schemas';
 
 export interface Page<T> {
@@ -129,4 +136,41 @@ export interface RunEventView {
 
 export interface RunDetailView extends RunView {
   events: RunEventView[];
+}
+
+export interface ConversationView {
+  id: string;
+  projectId: string;
+  kind: ConversationKind;
+  title: string;
+  /** The provider asked for (null: the runner's default); what answered is on each reply. */
+  provider: string | null;
+  model: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A tool the model called in an assistant message. */
+export interface ChatToolCallView {
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  /** system: written by the platform (a failure, a provider fallback), never by the model. */
+  role: MessageRole;
+  content: string;
+  /** assistant messages: the tools it called (their results follow as tool messages). */
+  toolCalls: ChatToolCallView[] | null;
+  /** tool messages: which call this is the result of. */
+  toolResult: { toolUseId: string; name: string; isError: boolean } | null;
+  createdAt: string;
+}
+
+export interface ConversationDetailView extends ConversationView {
+  /** The newest messages (paged back from the newest), oldest first. */
+  messages: Page<MessageView>;
 }

@@ -1,12 +1,15 @@
 /** Prices in US dollars per million tokens, and context windows, of the models we run. */
 export interface ModelInfo {
-  provider: 'anthropic' | 'ollama';
+  provider: 'anthropic' | 'gemini' | 'ollama';
   contextWindow: number;
   inputPerMTok: number;
   outputPerMTok: number;
   cacheReadPerMTok: number;
   cacheWritePerMTok: number;
-  /** Ollama: whether the model's template takes tools (every Claude model does). */
+  /**
+   * Ollama: whether the model's template takes tools (every Claude model does). Gemini: whether
+   * sessions may use its function calling (off: chat-only, as the roadmap has it).
+   */
   tools?: boolean;
 }
 
@@ -34,6 +37,19 @@ const HAIKU: ModelInfo = {
   cacheWritePerMTok: 1.25,
 };
 
+/** Gemini list prices for prompts up to 200k tokens; cache writes are billed as storage, not here. */
+function gemini(input: number, output: number, cacheRead: number): ModelInfo {
+  return {
+    provider: 'gemini',
+    contextWindow: 1_048_576,
+    inputPerMTok: input,
+    outputPerMTok: output,
+    cacheReadPerMTok: cacheRead,
+    cacheWritePerMTok: 0,
+    tools: false,
+  };
+}
+
 function ollama(contextWindow: number, tools: boolean): ModelInfo {
   return {
     provider: 'ollama',
@@ -57,6 +73,8 @@ export const MODEL_CATALOGUE: Readonly<Record<string, ModelInfo>> = {
   'claude-opus-4-5': OPUS,
   'claude-haiku-5-5': HAIKU,
   'claude-haiku-4-5': HAIKU,
+  'gemini-2.5-flash': gemini(0.3, 2.5, 0.03),
+  'gemini-2.5-pro': gemini(1.25, 10, 0.125),
   // Local models through Ollama: no price; the context window is the model's, not Ollama's
   // num_ctx. A tag (`llama3.1:8b`) is looked up by the name before the colon.
   'llama3.1': ollama(131_072, true),

@@ -1,0 +1,69 @@
+import { ConversationsService } from '@autocoder/server-chat';
+import {
+  ConversationDetailView,
+  ConversationView,
+  MessageView,
+  Page,
+} from '@autocoder/shared-contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  ConversationMessagesQueryDto,
+  CreateConversationDto,
+  ListConversationsQueryDto,
+  PostMessageDto,
+} from '../http/dto';
+import { RequestId } from '../http/request-id.decorator';
+import { ParseIdPipe } from '../http/validation';
+
+/**
+ * Chats with a project. A runner writes the replies: follow them on
+ * GET /projects/:id/events?conversationId=… (chat.delta as they stream, chat.message once stored).
+ */
+@ApiTags('chats')
+@Controller('projects/:projectId/conversations')
+export class ChatsController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  @Post()
+  create(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Body() body: CreateConversationDto,
+  ): Promise<ConversationView> {
+    return this.conversations.create(projectId, body);
+  }
+
+  /** Most recently active first. */
+  @Get()
+  list(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Query() query: ListConversationsQueryDto,
+  ): Promise<Page<ConversationView>> {
+    return this.conversations.list(projectId, query);
+  }
+
+  /** The conversation with its newest messages (`offset` pages back in time), oldest first. */
+  @Get(':conversationId')
+  get(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('conversationId', ParseIdPipe) conversationId: string,
+    @Query() query: ConversationMessagesQueryDto,
+  ): Promise<ConversationDetailView> {
+    return this.conversations.get(projectId, conversationId, query);
+  }
+
+  /**
+   * Stores the person's message and enqueues the reply; 202 because a runner writes it. 409 while
+   * the previous message is still being answered.
+   */
+  @Post(':conversationId/messages')
+  @HttpCode(202)
+  post(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('conversationId', ParseIdPipe) conversationId: string,
+    @Body() body: PostMessageDto,
+    @RequestId() requestId?: string,
+  ): Promise<MessageView> {
+    return this.conversations.postMessage(projectId, conversationId, body, requestId);
+  }
+}

@@ -1,0 +1,30 @@
+import { BacklogModule, BacklogWriterModule } from '@autocoder/server-backlog';
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CHAT_MODEL_PROVIDERS, ChatProviders } from './chat-providers';
+import { ChatTurnRunner } from './chat-turn.runner';
+import { ConversationsService } from './conversations.service';
+
+/** Conversations for the api: create, read, post (enqueues turns). Needs DbModule and QueueModule. */
+@Module({
+  imports: [BacklogModule],
+  providers: [ConversationsService],
+  exports: [ConversationsService],
+})
+export class ChatModule {}
+
+/** Chat turns for the runner, with the model providers of its configuration. */
+@Module({})
+export class ChatTurnsModule {
+  static forRoot(createProviders: (config: AppConfig) => ChatProviders): DynamicModule {
+    return {
+      module: ChatTurnsModule,
+      imports: [BacklogWriterModule],
+      providers: [
+        { provide: CHAT_MODEL_PROVIDERS, inject: [APP_CONFIG], useFactory: createProviders },
+        ChatTurnRunner,
+      ],
+      exports: [ChatTurnRunner, CHAT_MODEL_PROVIDERS],
+    };
+  }
+}
