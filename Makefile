@@ -8,7 +8,7 @@ DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/autocoder
 REDIS_URL ?= redis://127.0.0.1:6379
 export DATABASE_URL REDIS_URL
 
-APPS := api,runner,llm-fake,admin
+APPS := api,runner,llm-fake,dev-idp,admin
 
 .PHONY: help dev test install services test-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
 

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'dev-idp',
+  preset: '../../tools/jest/server-preset.js',
+  coverageDirectory: '../../coverage/apps/dev-idp',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'server-dev-idp',
+  preset: '../../../tools/jest/server-preset.js',
+  coverageDirectory: '../../../coverage/libs/server/dev-idp',
+};

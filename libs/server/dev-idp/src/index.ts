@@ -1,0 +1,2 @@
+export * from './lib/dev-idp-options';
+export * from './lib/dev-idp';
