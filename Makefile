@@ -21,8 +21,10 @@ dev: install services migrate build ## Install, prepare Postgres/Redis, migrate,
 test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
 	node tools/test/run-all.mjs
 
-install: node_modules/.install-stamp ## npm ci (when package-lock.json changed) and generate the Prisma client
+install: node_modules/.install-stamp ## npm install (when package-lock.json changed), the Prisma client, the git hooks
 	npm run --silent db:generate
+	@# The pre-commit secret scan (lefthook.yml); skipped outside a git checkout.
+	@if git rev-parse --git-dir >/dev/null 2>&1; then npx lefthook install >/dev/null; fi
 
 # npm install rather than npm ci: the registry lacks some of sass-embedded's optional platform
 # packages, which npm leaves out of the lock file and npm ci then reports as missing.
