@@ -119,6 +119,9 @@ describe('PrismaService against a migrated database', () => {
       /AuditEvent is append-only: DELETE is not allowed/,
     );
     await expect(prisma.$executeRaw`DELETE FROM "AuditEvent"`).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRaw`TRUNCATE "AuditEvent"`).rejects.toThrow(
+      /AuditEvent is append-only: TRUNCATE is not allowed/,
+    );
 
     const kept = await prisma.auditEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(kept.action).toBe('project.create');
