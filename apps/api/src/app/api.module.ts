@@ -1,4 +1,5 @@
-import { BacklogModule } from '@autocoder/server-backlog';
+import { AuthModule } from '@autocoder/server-auth';
+import { BacklogModule, McpFeatureModule } from '@autocoder/server-backlog';
 import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
@@ -14,9 +15,11 @@ import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiValidationPipe } from './http/validation';
+import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
 import { RunsController } from './runs/runs.controller';
+import { ApiTokensController } from './tokens/api-tokens.controller';
 
 @Module({})
 export class ApiModule {
@@ -39,6 +42,8 @@ export class ApiModule {
         BacklogModule,
         EngineModule,
         ChatModule,
+        AuthModule,
+        McpFeatureModule,
       ],
       controllers: [
         HealthController,
@@ -48,6 +53,8 @@ export class ApiModule {
         EventsController,
         AgentsController,
         ChatsController,
+        ApiTokensController,
+        McpController,
       ],
       providers: [
         DatabaseHealthIndicator,

@@ -36,6 +36,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // MCP clients are configured with http(s)://host/mcp.
+      { path: 'mcp', method: RequestMethod.ALL },
     ],
   });
 
@@ -67,7 +69,7 @@ function serveConsole(app: NestExpressApplication, dir: string): void {
   server.use(
     express.static(dir, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h' }),
   );
-  server.get(/^\/(?!api\/|api$|health\/|metrics$).*/, (req, res, next) => {
+  server.get(/^\/(?!api\/|api$|health\/|metrics$|mcp$).*/, (req, res, next) => {
     if (req.method !== 'GET' || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);

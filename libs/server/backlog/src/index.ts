@@ -10,3 +10,5 @@ export * from './lib/run-journal.service';
 export * from './lib/backlog-writer.service';
 export * from './lib/backlog.module';
 export * from './lib/feature-tools.service';
+export * from './lib/mcp-feature-server';
+export * from './lib/mcp-feature.module';

@@ -4,6 +4,7 @@ import {
   AnswerHumanInputSchema,
   BoardQuerySchema,
   ConversationMessagesQuerySchema,
+  CreateApiTokenSchema,
   CreateConversationSchema,
   CreateFeatureSchema,
   CreateProjectSchema,
@@ -37,3 +38,4 @@ export class ListConversationsQueryDto extends createZodDto(ListConversationsQue
 export class ConversationMessagesQueryDto extends createZodDto(ConversationMessagesQuerySchema) {}
 export class PostMessageDto extends createZodDto(PostMessageSchema) {}
 export class LiveEventsQueryDto extends createZodDto(LiveEventsQuerySchema) {}
+export class CreateApiTokenDto extends createZodDto(CreateApiTokenSchema) {}

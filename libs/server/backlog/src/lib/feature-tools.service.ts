@@ -5,6 +5,7 @@ import {
   CreateFeatureSchema,
   CreateFeaturesToolInputSchema,
   HumanInputRequestSchema,
+  UserRole,
   UuidSchema,
 } from '@autocoder/shared-contracts';
 import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
@@ -18,7 +19,10 @@ import { ProjectsService } from './projects.service';
 
 export interface FeatureToolContext {
   projectId: string;
-  /** Lease holder of this session (runner id + session id). */
+  /**
+   * Lease holder: a session's "<runId>:<attempt>", or "mcp:<tokenId>" for an external agent
+   * over MCP (no run; its claims are held by the token).
+   */
   owner: string;
   leaseMs: number;
 }
@@ -97,8 +101,28 @@ const TOOLS = {
 } as const;
 
 export type FeatureToolName = keyof typeof TOOLS;
-/** Session roles, and the chats that work on a backlog (assistant, expand). */
-export type AgentRole = 'initializer' | 'coding' | 'testing' | 'assistant' | 'expand';
+/**
+ * Session roles, the chats that work on a backlog (assistant, expand), and external agents over
+ * MCP (mcp: admin tokens, mcp_viewer: viewer tokens; see MCP_ROLE_BY_TOKEN_ROLE).
+ */
+export type AgentRole =
+  | 'initializer'
+  | 'coding'
+  | 'testing'
+  | 'assistant'
+  | 'expand'
+  | 'mcp'
+  | 'mcp_viewer';
+
+/** Tools that only read the backlog. */
+export const READ_ONLY_FEATURE_TOOLS: readonly FeatureToolName[] = [
+  'feature_stats',
+  'feature_get',
+  'feature_summary',
+  'feature_ready',
+  'feature_blocked',
+  'feature_graph',
+];
 
 /** Which tools each role may call. */
 export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureToolName[]>> = {
@@ -153,7 +177,21 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_create_bulk',
     'feature_add_dependency',
   ],
+  // External agents over /mcp: an admin token gets every tool, a viewer token reads only.
+  mcp: Object.keys(TOOLS) as FeatureToolName[],
+  mcp_viewer: READ_ONLY_FEATURE_TOOLS,
 };
+
+/** The role an API token's role (admin, viewer) gets over MCP. */
+export const MCP_ROLE_BY_TOKEN_ROLE: Readonly<Record<UserRole, AgentRole>> = {
+  admin: 'mcp',
+  viewer: 'mcp_viewer',
+};
+
+/** A tool's input schema, for servers that describe and validate tools themselves (MCP). */
+export function featureToolInputSchema(name: FeatureToolName): z.ZodType {
+  return TOOLS[name].input;
+}
 
 export function featureToolSpecs(
   role: AgentRole,

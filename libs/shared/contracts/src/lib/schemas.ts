@@ -11,6 +11,7 @@ import {
   PROJECT_STATUSES,
   RUN_ROLES,
   RUN_STATUSES,
+  USER_ROLES,
 } from './domain';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
@@ -278,3 +279,16 @@ export type ConversationMessagesQuery = z.infer<typeof ConversationMessagesQuery
 /** Narrows a project's live events to one conversation. */
 export const LiveEventsQuerySchema = z.strictObject({ conversationId: UuidSchema.optional() });
 export type LiveEventsQuery = z.infer<typeof LiveEventsQuerySchema>;
+
+// ---- API tokens -------------------------------------------------------------------------------
+
+/** A personal API token (for /mcp and, later, the REST API); the token is shown once. */
+export const CreateApiTokenSchema = z.strictObject({
+  name: trimmed(100),
+  role: z.enum(USER_ROLES).default('viewer'),
+  /** Restricts the token to one project; without it the caller names the project per request. */
+  projectId: UuidSchema.optional(),
+  /** Without it the token does not expire (revoke it when no longer needed). */
+  expiresInDays: z.int().min(1).max(365).optional(),
+});
+export type CreateApiTokenInput = z.infer<typeof CreateApiTokenSchema>;

@@ -6,6 +6,7 @@ import type {
   ProjectStatus,
   RunRole,
   RunStatus,
+  UserRole,
 } from './domain';
 import type { AgentSettings } from './schemas';
 
@@ -173,4 +174,24 @@ export interface MessageView {
 export interface ConversationDetailView extends ConversationView {
   /** The newest messages (paged back from the newest), oldest first. */
   messages: Page<MessageView>;
+}
+
+/** A personal API token as listed: never the token or its hash. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  /** First characters of the token (e.g. "acp_Xy3k"), to recognise it. */
+  prefix: string;
+  role: UserRole;
+  /** The one project the token may use; null: any project, named per request. */
+  projectId: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+/** The answer to creating a token: the only time the token itself is shown. */
+export interface CreatedApiTokenView extends ApiTokenView {
+  token: string;
 }

@@ -1,0 +1,196 @@
+// Personal API tokens: `acp_` + 32 random bytes (base64url). Only a SHA-256 hash is stored; the
+// token itself is returned once, by create. A token belongs to a User and carries a role (never
+// more than its user's) and optionally one project.
+import {
+  ApiTokenView,
+  CreateApiTokenInput,
+  CreatedApiTokenView,
+  UserRole,
+} from '@autocoder/shared-contracts';
+import { ApiToken, PrismaService, User } from '@autocoder/server-db';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+
+export const API_TOKEN_PREFIX = 'acp_';
+/** `acp_` and the base64url text of 32 bytes (43 characters, no padding). */
+const TOKEN_PATTERN = /^acp_[A-Za-z0-9_-]{43}$/;
+/** Characters of the token kept in clear, to recognise it in lists. */
+const SHOWN_PREFIX_LENGTH = 8;
+/** lastUsedAt is written at most this often per token, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The person behind requests until OIDC sign-in exists: tokens created over REST belong to this
+ * user, upserted on first use.
+ */
+export const LOCAL_USER = {
+  issuer: 'urn:autocoder:local',
+  subject: 'local-admin',
+  name: 'Local administrator',
+  role: 'admin',
+} as const;
+
+/** Who a valid token speaks for. */
+export interface ApiTokenPrincipal {
+  tokenId: string;
+  userId: string;
+  role: UserRole;
+  /** The one project the token may use; null: any, named per request. */
+  projectId: string | null;
+}
+
+@Injectable()
+export class ApiTokensService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The local user (see LOCAL_USER), created on first call. */
+  async localUser(): Promise<User> {
+    const where = {
+      issuer_subject: { issuer: LOCAL_USER.issuer, subject: LOCAL_USER.subject },
+    };
+    try {
+      return await this.prisma.user.upsert({
+        where,
+        create: {
+          issuer: LOCAL_USER.issuer,
+          subject: LOCAL_USER.subject,
+          name: LOCAL_USER.name,
+          role: LOCAL_USER.role,
+        },
+        update: {},
+      });
+    } catch (err) {
+      // Two first requests at once: the other one inserted it.
+      if (isUniqueViolation(err)) return this.prisma.user.findUniqueOrThrow({ where });
+      throw err;
+    }
+  }
+
+  /** Creates a token for `userId`; the answer holds the token, which is never shown again. */
+  async create(userId: string, input: CreateApiTokenInput): Promise<CreatedApiTokenView> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId } });
+    if (!user) throw new NotFoundException(`user ${userId} not found`);
+    if (input.role === 'admin' && user.role !== 'admin') {
+      throw new ForbiddenException({ message: 'a viewer cannot create an admin token' });
+    }
+    if (input.projectId) {
+      const project = await this.prisma.project.findUnique({
+        where: { id: input.projectId },
+        select: { id: true },
+      });
+      if (!project) throw new NotFoundException(`project ${input.projectId} not found`);
+    }
+    const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    try {
+      const row = await this.prisma.apiToken.create({
+        data: {
+          userId,
+          name: input.name,
+          tokenHash: hashToken(token),
+          prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
+          role: input.role,
+          projectId: input.projectId ?? null,
+          expiresAt: input.expiresInDays
+            ? new Date(Date.now() + input.expiresInDays * DAY_MS)
+            : null,
+        },
+      });
+      return { ...apiTokenView(row), token };
+    } catch (err) {
+      // The project was deleted between the check and the insert.
+      if (isForeignKeyViolation(err))
+        throw new NotFoundException(`project ${input.projectId} not found`);
+      throw err;
+    }
+  }
+
+  /** The user's tokens, newest first, revoked and expired ones included (marked as such). */
+  async list(userId: string): Promise<ApiTokenView[]> {
+    const rows = await this.prisma.apiToken.findMany({
+      where: { userId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+    });
+    return rows.map(apiTokenView);
+  }
+
+  /** Revokes one of the user's tokens (again: no change); 404 when the user has no such token. */
+  async revoke(userId: string, tokenId: string): Promise<ApiTokenView> {
+    const row = await this.prisma.apiToken.findFirst({ where: { id: tokenId, userId } });
+    if (!row) throw new NotFoundException(`api token ${tokenId} not found`);
+    if (row.revokedAt) return apiTokenView(row);
+    const revoked = await this.prisma.apiToken.update({
+      where: { id: tokenId },
+      data: { revokedAt: new Date() },
+    });
+    return apiTokenView(revoked);
+  }
+
+  /**
+   * The principal of a presented token, or null when it is malformed, unknown, revoked or
+   * expired (one answer for all, so a caller learns nothing about tokens it does not hold).
+   *
+   * No constant-time comparison is needed: the token is never compared with a secret. It is
+   * hashed and the hash looked up through a unique index; how long that lookup takes depends on
+   * the SHA-256 of the guess, which an attacker cannot steer towards a stored hash, so timing
+   * reveals nothing about any real token.
+   */
+  async authenticate(rawToken: string): Promise<ApiTokenPrincipal | null> {
+    if (typeof rawToken !== 'string' || !TOKEN_PATTERN.test(rawToken)) return null;
+    const row = await this.prisma.apiToken.findUnique({
+      where: { tokenHash: hashToken(rawToken) },
+      include: { user: { select: { role: true } } },
+    });
+    const now = new Date();
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+    await this.touch(row.id, now);
+    return {
+      tokenId: row.id,
+      userId: row.userId,
+      // A token never grants more than its user has now (a user demoted to viewer).
+      role: row.user.role === 'admin' ? row.role : 'viewer',
+      projectId: row.projectId,
+    };
+  }
+
+  /** Sets lastUsedAt unless it was set within the last minute (one conditional UPDATE). */
+  private async touch(tokenId: string, now: Date): Promise<void> {
+    await this.prisma.apiToken.updateMany({
+      where: {
+        id: tokenId,
+        OR: [
+          { lastUsedAt: null },
+          { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } },
+        ],
+      },
+      data: { lastUsedAt: now },
+    });
+  }
+}
+
+/** Hex SHA-256 of the token: what is stored and looked up. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function apiTokenView(row: ApiToken): ApiTokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    role: row.role,
+    projectId: row.projectId,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
+function isForeignKeyViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2003';
+}
