@@ -51,7 +51,7 @@ async function waitOk(url, timeoutMs = 30_000) {
 function start(app, env) {
   const child = spawn(process.execPath, [resolve(root, 'dist/apps', app, 'main.js')], {
     cwd: root,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', AUTH_MODE: 'none', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;

@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // Creates the demo project through the running api and starts its initializer (idempotent:
-// does nothing when a project of that name exists). Uses the REST API like any client would.
+// does nothing when a project of that name exists). Uses the REST API like any client would;
+// standalone (`make seed`), an admin token comes from API_TOKEN.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEMO_NAME = 'Demo - Todo list app';
 
-export async function seedDemo(apiUrl) {
+/** `accessToken`: an admin's bearer token (AUTH_MODE=oidc); none needed with AUTH_MODE=none. */
+export async function seedDemo(apiUrl, accessToken) {
   const spec = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'demo-spec.md'), 'utf8');
-  const found = await fetch(`${apiUrl}/api/v1/projects?q=${encodeURIComponent(DEMO_NAME)}`).then(
-    (r) => r.json(),
-  );
+  const auth = accessToken ? { authorization: `Bearer ${accessToken}` } : {};
+  const found = await fetch(`${apiUrl}/api/v1/projects?q=${encodeURIComponent(DEMO_NAME)}`, {
+    headers: auth,
+  }).then((r) => r.json());
   const existing = found.items?.find((p) => p.name === DEMO_NAME);
   if (existing) return { project: existing, created: false };
   const res = await fetch(`${apiUrl}/api/v1/projects`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ name: DEMO_NAME, spec, start: true }),
   });
   if (res.status !== 201)
@@ -26,7 +29,7 @@ export async function seedDemo(apiUrl) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? 3000}`;
-  seedDemo(apiUrl).then(
+  seedDemo(apiUrl, process.env.API_TOKEN).then(
     ({ project, created }) =>
       console.log(`${created ? 'created' : 'found'} demo project ${project.id}`),
     (err) => {

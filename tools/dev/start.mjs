@@ -1,14 +1,24 @@
 #!/usr/bin/env node
-// `make dev`: starts llm-fake, a runner and the api (serving the built console) from dist/,
-// seeds the demo project, prints the console URL, and stops everything on Ctrl-C.
+// `make dev`: starts the dev IdP, llm-fake, a runner and the api (serving the built console) from
+// dist/, seeds the demo project as the demo admin, prints the console URL and the demo logins,
+// and stops everything on Ctrl-C.
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { devAccessToken } from './dev-login.mjs';
 import { seedDemo } from './seed-demo.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const apiPort = Number(process.env.API_PORT ?? 3000);
 const fakePort = Number(process.env.LLM_FAKE_PORT ?? 4010);
+const idpPort = Number(process.env.DEV_IDP_PORT ?? 4020);
+const authMode = process.env.AUTH_MODE ?? 'oidc';
+const issuer = process.env.OIDC_ISSUER_URL ?? `http://127.0.0.1:${idpPort}`;
+// Local secrets of the dev IdP's console client and of the sessions: made up per start, so
+// nothing to configure and nothing to leak (a restart signs everyone out).
+const clientSecret = process.env.OIDC_CLIENT_SECRET ?? randomBytes(24).toString('base64url');
+const callbacks = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/autocoder',
@@ -19,6 +29,15 @@ const env = {
   LLM_FAKE_URL: process.env.LLM_FAKE_URL ?? `http://127.0.0.1:${fakePort}`,
   CONSOLE_DIR: process.env.CONSOLE_DIR ?? resolve(root, 'dist/apps/admin/browser'),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  AUTH_MODE: authMode,
+  PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${apiPort}`,
+  OIDC_ISSUER_URL: issuer,
+  OIDC_CLIENT_SECRET: clientSecret,
+  SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+  DEV_IDP_PORT: String(idpPort),
+  DEV_IDP_CLIENT_SECRET: clientSecret,
+  DEV_IDP_REDIRECT_URIS: callbacks.map((c) => `${c}/api/v1/auth/callback`).join(','),
+  DEV_IDP_POST_LOGOUT_REDIRECT_URIS: callbacks.map((c) => `${c}/`).join(','),
 };
 
 const children = [];
@@ -72,19 +91,38 @@ async function waitReady(url, timeoutMs = 60_000) {
   throw new Error(`${url} not ready after ${timeoutMs / 1000} s`);
 }
 
+if (authMode === 'oidc' && !process.env.OIDC_ISSUER_URL) start('dev-idp', 33);
 start('llm-fake', 35);
 start('runner', 36);
 start('api', 32);
 try {
   await waitReady(`http://127.0.0.1:${apiPort}/health/ready`);
-  const { project, created } = await seedDemo(`http://127.0.0.1:${apiPort}`);
+  const devIdp = authMode === 'oidc' && !process.env.OIDC_ISSUER_URL;
+  if (devIdp) await waitReady(`${issuer}/health`);
+  const token = devIdp
+    ? await devAccessToken({
+        issuer,
+        clientId: 'autocoder-console',
+        clientSecret,
+        redirectUri: `${callbacks[0]}/api/v1/auth/callback`,
+        username: 'admin',
+        password: process.env.DEV_IDP_ADMIN_PASSWORD ?? 'admin',
+      })
+    : undefined;
+  const { project, created } = await seedDemo(`http://127.0.0.1:${apiPort}`, token);
   const url = `http://127.0.0.1:${apiPort}/`;
   console.log(`
   AutoCoder is running.
     Console:   ${url}
     Demo:      ${url}projects/${project.id}  (${created ? 'initializer started: the board fills within a minute' : 'already seeded'})
     API docs:  ${url}api/docs
-    Logins:    none yet: this build has no sign-in (OIDC with admin/viewer demo users is planned).
+    Logins:    ${
+      authMode === 'none'
+        ? 'none: AUTH_MODE=none, everyone on this machine is an admin'
+        : process.env.OIDC_ISSUER_URL
+          ? `your identity provider (${issuer})`
+          : `admin / admin (admin) and viewer / viewer (read only), at the dev IdP on :${idpPort}`
+    }
     LLM:       ${env.LLM_PROVIDER === 'demo' ? `offline demo (llm-fake on :${fakePort})` : env.LLM_PROVIDER}
   Ctrl-C stops everything.
 `);

@@ -24,4 +24,7 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // ESM-only packages (openid-client, its oauth4webapi, jose) are compiled to CommonJS like our
+  // sources; Jest's module system cannot load ES modules without experimental flags.
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
 };

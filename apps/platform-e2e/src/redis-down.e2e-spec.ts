@@ -16,6 +16,7 @@ describe('api with Redis unreachable', () => {
       DATABASE_URL: db.url,
       REDIS_URL: `redis://127.0.0.1:${deadRedisPort}`,
       QUEUE_PREFIX: 'e2e-redis-down',
+      AUTH_MODE: 'none',
       API_PORT: String(port),
     });
     client = new ApiClient(`http://127.0.0.1:${port}`);

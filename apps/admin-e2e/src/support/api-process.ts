@@ -14,6 +14,8 @@ export interface StartConsoleApiOptions {
   redisUrl?: string;
   /** How long GET /health/ready may take to answer 200. */
   readyTimeoutMs?: number;
+  /** More environment (wins over the defaults, e.g. AUTH_MODE=oidc and the IdP's address). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -32,6 +34,9 @@ export async function startConsoleApi(options: StartConsoleApiOptions): Promise<
     API_PORT: String(port),
     CONSOLE_DIR,
     LOG_LEVEL: 'warn',
+    // The sign-in flow has its own browser test (auth.e2e-spec.ts) with the dev IdP.
+    AUTH_MODE: 'none',
+    ...options.env,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
 

@@ -30,6 +30,8 @@ describe('api (integration)', () => {
     db = await createTestDatabase();
     app = await createApiApp(
       loadConfig({
+        // Auth has its own tests (auth.int-spec.ts); here every request is the local admin.
+        AUTH_MODE: 'none',
         DATABASE_URL: db.url,
         QUEUE_PREFIX: prefix,
         LOG_LEVEL: 'silent',

@@ -1,4 +1,5 @@
-import { AuthModule } from '@autocoder/server-auth';
+import { AuditInterceptor, AuditModule } from '@autocoder/server-audit';
+import { AuthGuard, AuthModule, Public } from '@autocoder/server-auth';
 import { BacklogModule, McpFeatureModule } from '@autocoder/server-backlog';
 import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
@@ -7,9 +8,11 @@ import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { EngineModule } from '@autocoder/server-engine';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentsController } from './agents/agents.controller';
+import { AuthController } from './auth/auth.controller';
 import { ChatsController } from './chats/chats.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
@@ -20,6 +23,10 @@ import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
 import { RunsController } from './runs/runs.controller';
 import { ApiTokensController } from './tokens/api-tokens.controller';
+
+// /metrics comes from @willsoto/nestjs-prometheus's controller: open to scrapers (Traefik does not
+// route it from outside; see docs/security.md).
+Public()(PrometheusController);
 
 @Module({})
 export class ApiModule {
@@ -42,11 +49,13 @@ export class ApiModule {
         BacklogModule,
         EngineModule,
         ChatModule,
-        AuthModule,
+        AuditModule,
+        AuthModule.forRoot(config),
         McpFeatureModule,
       ],
       controllers: [
         HealthController,
+        AuthController,
         ProjectsController,
         FeaturesController,
         RunsController,
@@ -61,6 +70,9 @@ export class ApiModule {
         RedisHealthIndicator,
         { provide: APP_PIPE, useClass: ApiValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        // Every route: who is calling and may they (AuthGuard), then one audit event per change.
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { CONSOLE_SESSION, ConsoleSession } from '@autocoder/server-auth';
 import { AppConfig } from '@autocoder/server-config';
 import { requestIdFor } from '@autocoder/server-observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,6 +30,9 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     next();
   });
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Console sessions (AUTH_MODE=oidc): cookie and session before any route reads them.
+  const session = app.get<ConsoleSession | null>(CONSOLE_SESSION);
+  if (session) app.use(...session.handlers);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, {

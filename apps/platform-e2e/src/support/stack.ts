@@ -49,6 +49,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SHUTDOWN_GRACE_MS: '5000',
     WORKSPACE_ROOT: workspaceRoot,
     CONTROL_TICK_MS: '1000',
+    // These tests are about the engine; auth has its own (apps/api auth.int-spec.ts).
+    AUTH_MODE: 'none',
     ...options.env,
   };
   const processes: ServiceProcess[] = [];

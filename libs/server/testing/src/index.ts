@@ -2,3 +2,4 @@ export * from './lib/free-port';
 export * from './lib/wait-for';
 export * from './lib/service-process';
 export * from './lib/oidc-login';
+export * from './lib/http-browser';

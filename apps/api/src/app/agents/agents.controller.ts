@@ -1,3 +1,5 @@
+import { Allow } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
 import { AgentControlService, RunWorkspaceService, SpendService } from '@autocoder/server-engine';
 import { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Res } from '@nestjs/common';
@@ -19,6 +21,8 @@ export class AgentsController {
 
   /** Starts coding sessions over the backlog (up to the project's concurrency). */
   @Post('projects/:projectId/agents/start')
+  @Allow('admin')
+  @Audit({ action: 'agents.start', target: 'project', idParam: 'projectId' })
   @HttpCode(202)
   start(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -30,12 +34,16 @@ export class AgentsController {
 
   /** Running sessions finish; no new ones start. */
   @Post('projects/:projectId/agents/pause')
+  @Allow('admin')
+  @Audit({ action: 'agents.pause', target: 'project', idParam: 'projectId' })
   @HttpCode(200)
   pause(@Param('projectId', ParseIdPipe) projectId: string): Promise<ProjectView> {
     return this.control.pause(projectId);
   }
 
   @Post('projects/:projectId/agents/resume')
+  @Allow('admin')
+  @Audit({ action: 'agents.resume', target: 'project', idParam: 'projectId' })
   @HttpCode(202)
   resume(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -46,6 +54,8 @@ export class AgentsController {
 
   /** Aborts running sessions now (their features return to the backlog) and cancels queued ones. */
   @Post('projects/:projectId/agents/stop')
+  @Allow('admin')
+  @Audit({ action: 'agents.stop', target: 'project', idParam: 'projectId' })
   @HttpCode(200)
   stop(@Param('projectId', ParseIdPipe) projectId: string): Promise<ProjectView> {
     return this.control.stop(projectId);
@@ -53,12 +63,14 @@ export class AgentsController {
 
   /** Spend per project and per feature, split into new work and regression checks. */
   @Get('projects/:projectId/spend')
+  @Allow('viewer')
   projectSpend(@Param('projectId', ParseIdPipe) projectId: string): Promise<ProjectSpendView> {
     return this.spend.forProject(projectId);
   }
 
   /** The project's main branch as a tar.gz. */
   @Get('projects/:projectId/repository.tar.gz')
+  @Allow('viewer')
   @ApiProduces('application/gzip')
   async download(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -73,6 +85,7 @@ export class AgentsController {
 
   /** What a run changed, as a unified diff (empty when it changed nothing). */
   @Get('runs/:runId/diff')
+  @Allow('viewer')
   @Header('Content-Type', 'text/x-diff; charset=utf-8')
   @ApiProduces('text/x-diff')
   diff(@Param('runId', ParseIdPipe) runId: string): Promise<string> {

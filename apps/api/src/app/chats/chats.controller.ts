@@ -1,3 +1,5 @@
+import { Allow } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
 import { ConversationsService } from '@autocoder/server-chat';
 import {
   ConversationDetailView,
@@ -26,6 +28,8 @@ export class ChatsController {
   constructor(private readonly conversations: ConversationsService) {}
 
   @Post()
+  @Allow('admin')
+  @Audit({ action: 'conversation.create', target: 'conversation' })
   create(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Body() body: CreateConversationDto,
@@ -35,6 +39,7 @@ export class ChatsController {
 
   /** Most recently active first. */
   @Get()
+  @Allow('viewer')
   list(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: ListConversationsQueryDto,
@@ -44,6 +49,7 @@ export class ChatsController {
 
   /** The conversation with its newest messages (`offset` pages back in time), oldest first. */
   @Get(':conversationId')
+  @Allow('viewer')
   get(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('conversationId', ParseIdPipe) conversationId: string,
@@ -57,6 +63,8 @@ export class ChatsController {
    * the previous message is still being answered.
    */
   @Post(':conversationId/messages')
+  @Allow('admin')
+  @Audit({ action: 'conversation.message', target: 'conversation', idParam: 'conversationId' })
   @HttpCode(202)
   post(
     @Param('projectId', ParseIdPipe) projectId: string,

@@ -63,6 +63,8 @@ describe('chats (integration)', () => {
       scenariosDir: join(REPO_ROOT, 'apps/llm-fake/scenarios'),
     });
     const config = loadConfig({
+      // Auth has its own tests (auth.int-spec.ts); here every request is the local admin.
+      AUTH_MODE: 'none',
       DATABASE_URL: db.url,
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'silent',

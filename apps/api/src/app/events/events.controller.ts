@@ -1,3 +1,4 @@
+import { Allow } from '@autocoder/server-auth';
 import { ProjectsService } from '@autocoder/server-backlog';
 import { LiveEvents } from '@autocoder/server-queue';
 import { Controller, MessageEvent, Param, Query, Sse } from '@nestjs/common';
@@ -24,6 +25,7 @@ export class EventsController {
    * chat.error).
    */
   @Sse()
+  @Allow('viewer')
   async stream(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: LiveEventsQueryDto,

@@ -1,10 +1,13 @@
+import { Public } from '@autocoder/server-auth';
 import { DatabaseHealthIndicator } from '@autocoder/server-db';
 import { RedisHealthIndicator } from '@autocoder/server-queue';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 
+/** Open to anyone: probes carry no credentials. */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

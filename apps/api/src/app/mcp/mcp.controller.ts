@@ -1,13 +1,14 @@
-import { ApiPrincipal, ApiTokenGuard, ApiTokenPrincipal } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
+import { Allow, CurrentPrincipal, Principal, Public } from '@autocoder/server-auth';
 import { MCP_PROJECT_HEADER, McpFeatureServers } from '@autocoder/server-backlog';
-import { Controller, Delete, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { RequestId } from '../http/request-id.decorator';
 
 /**
  * The backlog's feature tools over MCP (Streamable HTTP, stateless) at /mcp, for agents such as
- * Claude Code, with a personal API token. The project is the token's own, or the one named by
+ * Claude Code, with a personal API token (or an IdP access token). The project is the token's own, or the one named by
  * X-AutoCoder-Project (or ?projectId=).
  */
 @ApiExcludeController()
@@ -15,14 +16,22 @@ import { RequestId } from '../http/request-id.decorator';
 export class McpController {
   constructor(private readonly servers: McpFeatureServers) {}
 
+  /** Viewers get the read-only tools only, so a viewer's call changes nothing. */
   @Post()
-  @UseGuards(ApiTokenGuard)
+  @Allow('viewer', { projectScopeByHandler: true })
+  @Audit({ action: 'mcp.call', target: 'mcp' })
   async post(
     @Req() req: Request,
     @Res() res: Response,
-    @ApiPrincipal() principal: ApiTokenPrincipal,
+    @CurrentPrincipal() who: Principal,
     @RequestId() requestId?: string,
   ): Promise<void> {
+    // Claims are leased to the token, or to the person when they sign in with an IdP token.
+    const principal = {
+      tokenId: who.tokenId ?? `user-${who.userId}`,
+      role: who.role,
+      projectId: who.projectId ?? null,
+    };
     const projectId = await this.servers.resolveProject(principal, {
       header: req.headers[MCP_PROJECT_HEADER],
       query: req.query['projectId'],
@@ -34,11 +43,13 @@ export class McpController {
 
   /** Stateless server: no SSE stream to open (GET) and no session to end (DELETE). */
   @Get()
+  @Public()
   get(@Res() res: Response): void {
     methodNotAllowed(res);
   }
 
   @Delete()
+  @Public()
   delete(@Res() res: Response): void {
     methodNotAllowed(res);
   }

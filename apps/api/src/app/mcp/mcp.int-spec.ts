@@ -1,5 +1,6 @@
 // /mcp end to end: the api listening on a real port against the real Postgres (a fresh database)
 // and Redis (a unique queue prefix), tokens created over REST, and the SDK's own MCP client.
+import { ApiTokensService } from '@autocoder/server-auth';
 import { loadConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
@@ -36,15 +37,19 @@ describe('MCP at /mcp (integration)', () => {
   let viewer: CreatedApiTokenView;
   let scoped: CreatedApiTokenView;
 
+  // Everything below is set up over REST with an admin API token of the local user.
+  let setupToken = '';
+  const as = (req: request.Test) => req.set('authorization', `Bearer ${setupToken}`);
   const newToken = async (body: Record<string, unknown>): Promise<CreatedApiTokenView> => {
-    const res = await request(http).post('/api/v1/api-tokens').send(body);
+    const res = await as(request(http).post('/api/v1/api-tokens')).send(body);
     expect(res.status).toBe(201);
     return res.body as CreatedApiTokenView;
   };
   const newProject = async (name: string): Promise<ProjectView> => {
-    const res = await request(http)
-      .post('/api/v1/projects')
-      .send({ name: `${name}-${randomBytes(3).toString('hex')}`, spec: 'A todo app.' });
+    const res = await as(request(http).post('/api/v1/projects')).send({
+      name: `${name}-${randomBytes(3).toString('hex')}`,
+      spec: 'A todo app.',
+    });
     expect(res.status).toBe(201);
     return res.body as ProjectView;
   };
@@ -53,9 +58,13 @@ describe('MCP at /mcp (integration)', () => {
     name: string,
     extra: Record<string, unknown> = {},
   ): Promise<FeatureView> => {
-    const res = await request(http)
-      .post(`/api/v1/projects/${projectId}/features`)
-      .send({ category: 'core', name, description: `${name} works`, steps: ['check'], ...extra });
+    const res = await as(request(http).post(`/api/v1/projects/${projectId}/features`)).send({
+      category: 'core',
+      name,
+      description: `${name} works`,
+      steps: ['check'],
+      ...extra,
+    });
     expect(res.status).toBe(201);
     return res.body as FeatureView;
   };
@@ -108,6 +117,11 @@ describe('MCP at /mcp (integration)', () => {
     db = await createTestDatabase();
     api = await createApiApp(
       loadConfig({
+        // OIDC mode, as deployed: only tokens get in. Nothing listens at the issuer; API
+        // tokens never need it.
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER_URL: 'http://127.0.0.1:9',
+        SESSION_SECRET: randomBytes(24).toString('base64url'),
         DATABASE_URL: db.url,
         QUEUE_PREFIX: `mcp-${randomBytes(4).toString('hex')}`,
         LOG_LEVEL: 'silent',
@@ -117,6 +131,10 @@ describe('MCP at /mcp (integration)', () => {
     apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
     http = api.getHttpServer() as App;
     prisma = api.get(PrismaService);
+    const tokens = api.get(ApiTokensService);
+    setupToken = (
+      await tokens.create((await tokens.localUser()).id, { name: 'setup', role: 'admin' })
+    ).token;
 
     project = await newProject('mcp');
     other = await newProject('other');
@@ -266,7 +284,7 @@ describe('MCP at /mcp (integration)', () => {
     expect(await none.json()).toMatchObject({
       statusCode: 401,
       error: 'Unauthorized',
-      message: expect.stringMatching(/API token is required/),
+      message: expect.stringMatching(/Bearer <access token or API token>/),
       requestId: expect.any(String),
     });
 
@@ -292,7 +310,7 @@ describe('MCP at /mcp (integration)', () => {
   it('stops a revoked token at once', async () => {
     const token = await newToken({ name: 'soon revoked', role: 'admin' });
     await connect(token.token, { 'X-AutoCoder-Project': project.id });
-    await request(http).delete(`/api/v1/api-tokens/${token.id}`).expect(204);
+    await as(request(http).delete(`/api/v1/api-tokens/${token.id}`)).expect(204);
     const res = await rawInitialize({
       authorization: `Bearer ${token.token}`,
       'x-autocoder-project': project.id,

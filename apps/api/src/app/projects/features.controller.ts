@@ -1,3 +1,5 @@
+import { Allow } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
 import { DependenciesService, FeaturesService, HumanInputService } from '@autocoder/server-backlog';
 import { BoardView, FeatureView, GraphView } from '@autocoder/shared-contracts';
 import {
@@ -34,6 +36,8 @@ export class FeaturesController {
 
   /** Answers the form an agent left on a feature; the feature goes back to pending. */
   @Post('features/:featureId/human-input')
+  @Allow('admin')
+  @Audit({ action: 'feature.answer_input', target: 'feature', idParam: 'featureId' })
   @HttpCode(200)
   answerHumanInput(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -45,6 +49,7 @@ export class FeaturesController {
 
   /** The Kanban board: features grouped by status, each column paged. */
   @Get('board')
+  @Allow('viewer')
   board(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: BoardQueryDto,
@@ -53,11 +58,14 @@ export class FeaturesController {
   }
 
   @Get('graph')
+  @Allow('viewer')
   graph(@Param('projectId', ParseIdPipe) projectId: string): Promise<GraphView> {
     return this.dependencies.graph(projectId);
   }
 
   @Post('features')
+  @Allow('admin')
+  @Audit({ action: 'feature.create', target: 'feature' })
   create(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Body() body: CreateFeatureDto,
@@ -66,6 +74,7 @@ export class FeaturesController {
   }
 
   @Get('features/:featureId')
+  @Allow('viewer')
   get(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -74,6 +83,8 @@ export class FeaturesController {
   }
 
   @Patch('features/:featureId')
+  @Allow('admin')
+  @Audit({ action: 'feature.update', target: 'feature', idParam: 'featureId' })
   update(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -83,6 +94,8 @@ export class FeaturesController {
   }
 
   @Delete('features/:featureId')
+  @Allow('admin')
+  @Audit({ action: 'feature.delete', target: 'feature', idParam: 'featureId' })
   @HttpCode(204)
   async remove(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -93,6 +106,8 @@ export class FeaturesController {
 
   /** Moves the feature to the end of the queue. */
   @Post('features/:featureId/skip')
+  @Allow('admin')
+  @Audit({ action: 'feature.skip', target: 'feature', idParam: 'featureId' })
   @HttpCode(200)
   skip(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -102,6 +117,8 @@ export class FeaturesController {
   }
 
   @Put('features/:featureId/dependencies')
+  @Allow('admin')
+  @Audit({ action: 'feature.set_dependencies', target: 'feature', idParam: 'featureId' })
   async replaceDependencies(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -112,6 +129,8 @@ export class FeaturesController {
   }
 
   @Post('features/:featureId/dependencies')
+  @Allow('admin')
+  @Audit({ action: 'feature.add_dependency', target: 'feature', idParam: 'featureId' })
   @HttpCode(200)
   async addDependency(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -123,6 +142,8 @@ export class FeaturesController {
   }
 
   @Delete('features/:featureId/dependencies/:dependsOnId')
+  @Allow('admin')
+  @Audit({ action: 'feature.remove_dependency', target: 'feature', idParam: 'featureId' })
   async removeDependency(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,

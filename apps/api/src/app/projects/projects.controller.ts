@@ -1,3 +1,5 @@
+import { Allow } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
 import { ProjectsService, RunsService } from '@autocoder/server-backlog';
 import { Page, ProjectStatsView, ProjectView } from '@autocoder/shared-contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
@@ -15,12 +17,15 @@ export class ProjectsController {
   ) {}
 
   @Get()
+  @Allow('viewer')
   list(@Query() query: ListProjectsQueryDto): Promise<Page<ProjectView>> {
     return this.projects.list(query);
   }
 
   /** Creates a project; with `start: true` its initializer run is enqueued at once. */
   @Post()
+  @Allow('admin')
+  @Audit({ action: 'project.create', target: 'project' })
   async create(
     @Body() body: CreateProjectDto,
     @RequestId() requestId?: string,
@@ -34,11 +39,14 @@ export class ProjectsController {
   }
 
   @Get(':projectId')
+  @Allow('viewer')
   get(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectView> {
     return this.projects.get(id);
   }
 
   @Patch(':projectId')
+  @Allow('admin')
+  @Audit({ action: 'project.update', target: 'project', idParam: 'projectId' })
   update(
     @Param('projectId', ParseIdPipe) id: string,
     @Body() body: UpdateProjectDto,
@@ -47,12 +55,15 @@ export class ProjectsController {
   }
 
   @Delete(':projectId')
+  @Allow('admin')
+  @Audit({ action: 'project.delete', target: 'project', idParam: 'projectId' })
   @HttpCode(204)
   async remove(@Param('projectId', ParseIdPipe) id: string): Promise<void> {
     await this.projects.remove(id);
   }
 
   @Get(':projectId/stats')
+  @Allow('viewer')
   stats(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectStatsView> {
     return this.runs.stats(id);
   }

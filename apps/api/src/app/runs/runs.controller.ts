@@ -1,3 +1,5 @@
+import { Allow } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
 import { RunsService } from '@autocoder/server-backlog';
 import { Page, RunDetailView, RunView } from '@autocoder/shared-contracts';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
@@ -13,6 +15,8 @@ export class RunsController {
 
   /** Records a run and enqueues it; 202 because the work happens on a runner. */
   @Post('projects/:projectId/runs')
+  @Allow('admin')
+  @Audit({ action: 'run.start', target: 'run' })
   @HttpCode(202)
   start(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -23,6 +27,7 @@ export class RunsController {
   }
 
   @Get('projects/:projectId/runs')
+  @Allow('viewer')
   list(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: ListRunsQueryDto,
@@ -31,6 +36,7 @@ export class RunsController {
   }
 
   @Get('runs/:runId')
+  @Allow('viewer')
   get(@Param('runId', ParseIdPipe) runId: string): Promise<RunDetailView> {
     return this.runs.get(runId);
   }

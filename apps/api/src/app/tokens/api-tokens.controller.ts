@@ -1,4 +1,5 @@
-import { ApiTokensService } from '@autocoder/server-auth';
+import { Audit } from '@autocoder/server-audit';
+import { Allow, ApiTokensService, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { ApiTokenView, CreatedApiTokenView } from '@autocoder/shared-contracts';
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -6,8 +7,8 @@ import { CreateApiTokenDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
 
 /**
- * Personal API tokens (for /mcp). Until OIDC sign-in exists they belong to the local admin user,
- * and these routes are as open as the rest of the REST API.
+ * Personal API tokens of the signed-in person (for scripts and /mcp): shown once, stored hashed,
+ * never above their owner's role.
  */
 @ApiTags('api-tokens')
 @Controller('api-tokens')
@@ -16,24 +17,32 @@ export class ApiTokensController {
 
   /** Creates a token; the answer holds it, and it is never shown again. */
   @Post()
+  @Allow('admin')
+  @Audit({ action: 'api_token.create', target: 'api_token' })
   @Header('Cache-Control', 'no-store')
-  async create(@Body() body: CreateApiTokenDto): Promise<CreatedApiTokenView> {
-    const user = await this.tokens.localUser();
-    return this.tokens.create(user.id, body);
+  async create(
+    @Body() body: CreateApiTokenDto,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<CreatedApiTokenView> {
+    return this.tokens.create(who.userId, body);
   }
 
   /** The tokens, newest first, without the tokens themselves. */
   @Get()
-  async list(): Promise<ApiTokenView[]> {
-    const user = await this.tokens.localUser();
-    return this.tokens.list(user.id);
+  @Allow('viewer')
+  async list(@CurrentPrincipal() who: Principal): Promise<ApiTokenView[]> {
+    return this.tokens.list(who.userId);
   }
 
   /** Revokes a token at once; it stays listed with revokedAt. */
   @Delete(':tokenId')
+  @Allow('admin')
+  @Audit({ action: 'api_token.revoke', target: 'api_token', idParam: 'tokenId' })
   @HttpCode(204)
-  async revoke(@Param('tokenId', ParseIdPipe) tokenId: string): Promise<void> {
-    const user = await this.tokens.localUser();
-    await this.tokens.revoke(user.id, tokenId);
+  async revoke(
+    @Param('tokenId', ParseIdPipe) tokenId: string,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<void> {
+    await this.tokens.revoke(who.userId, tokenId);
   }
 }

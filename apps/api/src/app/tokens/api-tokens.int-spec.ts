@@ -27,6 +27,8 @@ describe('api tokens (integration)', () => {
     db = await createTestDatabase();
     app = await createApiApp(
       loadConfig({
+        // Auth has its own tests (auth.int-spec.ts); here every request is the local admin.
+        AUTH_MODE: 'none',
         DATABASE_URL: db.url,
         QUEUE_PREFIX: `tok-${randomBytes(4).toString('hex')}`,
         LOG_LEVEL: 'silent',

@@ -1,7 +1,12 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
+import { AuditSnapshots } from './audit-snapshots';
 
-/** The audit trail's writer (and reader); needs DbModule in the app. */
+/** The audit trail: its writer, the interceptor for the api's routes, and the snapshots of targets. Needs DbModule. */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({
+  providers: [AuditService, AuditSnapshots, AuditInterceptor],
+  exports: [AuditService, AuditSnapshots, AuditInterceptor],
+})
 export class AuditModule {}

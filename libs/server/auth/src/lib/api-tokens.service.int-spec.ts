@@ -5,7 +5,6 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHash } from 'node:crypto';
 import { ApiTokensService, LOCAL_USER } from './api-tokens.service';
-import { AuthModule } from './auth.module';
 
 describe('ApiTokensService (integration)', () => {
   let db: TestDatabase;
@@ -17,7 +16,8 @@ describe('ApiTokensService (integration)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url }), AuthModule],
+      imports: [DbModule.forRoot({ databaseUrl: db.url })],
+      providers: [ApiTokensService],
     }).compile();
     app = await moduleRef.init();
     tokens = app.get(ApiTokensService);

@@ -1,10 +1,99 @@
-import { Module } from '@nestjs/common';
-import { ApiTokenGuard } from './api-token.guard';
+import { AppConfig } from '@autocoder/server-config';
+import { redisOptions } from '@autocoder/server-queue';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { ApiTokensService } from './api-tokens.service';
+import { AuthGuard } from './auth.guard';
+import { AuthSettings, authSettings } from './auth-settings';
+import { AUTH_SETTINGS, CONSOLE_SESSION, REFRESH_TOKEN_BOX } from './auth.tokens';
+import { Authenticator } from './authenticator.service';
+import { OidcClient } from './oidc/oidc-client.service';
+import { SecretBox } from './secret-box';
+import { consoleSession, ConsoleSession } from './session/console-session';
+import { UsersService } from './users.service';
 
-/** API tokens and the guard that checks them. Needs DbModule in the app. */
-@Module({
-  providers: [ApiTokensService, ApiTokenGuard],
-  exports: [ApiTokensService, ApiTokenGuard],
-})
-export class AuthModule {}
+/** Redis of console sessions, closed with the app. */
+const SESSION_REDIS = Symbol('SESSION_REDIS');
+
+@Injectable()
+class SessionRedisCloser implements OnModuleDestroy {
+  constructor(@Optional() @Inject(SESSION_REDIS) private readonly redis?: Redis) {}
+  async onModuleDestroy(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+}
+
+/**
+ * Who may call the api: OIDC sign-in for the console (sessions in Redis), bearer access tokens
+ * of the IdP and personal API tokens for clients, or AUTH_MODE=none for one person on loopback.
+ * Settings are checked here, at boot. Needs DbModule and AuditModule in the app.
+ */
+@Module({})
+export class AuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const settings: AuthSettings = authSettings(config);
+    const sessionProviders =
+      settings.mode === 'oidc'
+        ? [
+            {
+              provide: SESSION_REDIS,
+              useFactory: () =>
+                new Redis({
+                  ...redisOptions(config.REDIS_URL, 'producer'),
+                  enableOfflineQueue: true,
+                }),
+            },
+            {
+              provide: CONSOLE_SESSION,
+              inject: [SESSION_REDIS],
+              useFactory: (redis: Redis): ConsoleSession =>
+                consoleSession({
+                  secret: settings.sessionSecret,
+                  ttlSeconds: settings.sessionTtlSeconds,
+                  secure: settings.secureCookies,
+                  redis,
+                  prefix: `${config.QUEUE_PREFIX}:sess:`,
+                }),
+            },
+          ]
+        : [{ provide: CONSOLE_SESSION, useValue: null }];
+    return {
+      module: AuthModule,
+      global: true,
+      providers: [
+        { provide: AUTH_SETTINGS, useValue: settings },
+        {
+          provide: REFRESH_TOKEN_BOX,
+          useValue: new SecretBox(
+            settings.mode === 'oidc' ? settings.sessionSecret : 'unused-without-sessions-unused!!',
+            'session-refresh-tokens',
+          ),
+        },
+        ...sessionProviders,
+        SessionRedisCloser,
+        ApiTokensService,
+        OidcClient,
+        UsersService,
+        Authenticator,
+        AuthGuard,
+      ],
+      exports: [
+        AUTH_SETTINGS,
+        REFRESH_TOKEN_BOX,
+        CONSOLE_SESSION,
+        ApiTokensService,
+        OidcClient,
+        UsersService,
+        Authenticator,
+        AuthGuard,
+      ],
+    };
+  }
+}

@@ -61,6 +61,102 @@ export const ENV_DEFINITIONS = {
       usedBy: ['api'],
     },
   },
+  AUTH_MODE: {
+    schema: z.enum(['oidc', 'none']).default('oidc'),
+    doc: {
+      description:
+        'oidc: people sign in at OIDC_ISSUER_URL, clients send bearer or API tokens. none: no sign-in, every request is an admin; refused unless API_HOST is a loopback address.',
+      usedBy: ['api'],
+    },
+  },
+  PUBLIC_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
+    doc: {
+      description:
+        'Address people open the console at; the sign-in callback is PUBLIC_URL/api/v1/auth/callback and https makes cookies Secure.',
+      usedBy: ['api'],
+    },
+  },
+  OIDC_ISSUER_URL: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    doc: {
+      description:
+        'Issuer of the identity provider (discovery at /.well-known/openid-configuration). Required when AUTH_MODE=oidc; http only for loopback.',
+      usedBy: ['api'],
+    },
+  },
+  OIDC_CLIENT_ID: {
+    schema: z.string().min(1).default('autocoder-console'),
+    doc: { description: 'Client id of the console at the identity provider.', usedBy: ['api'] },
+  },
+  OIDC_CLIENT_SECRET: {
+    schema: z.string().min(1).optional(),
+    doc: {
+      description: 'Client secret of the console (or OIDC_CLIENT_SECRET_FILE).',
+      sensitive: true,
+      usedBy: ['api'],
+    },
+  },
+  OIDC_SCOPES: {
+    schema: z.string().min(1).default('openid profile email groups offline_access'),
+    doc: { description: 'Scopes the console asks for at sign-in.', usedBy: ['api'] },
+  },
+  OIDC_AUDIENCE: {
+    schema: z.string().min(1).default('urn:autocoder:api'),
+    doc: {
+      description:
+        'Audience (aud) bearer access tokens must carry; also sent as the resource indicator at sign-in.',
+      usedBy: ['api'],
+    },
+  },
+  OIDC_ROLE_CLAIM: {
+    schema: z.string().min(1).default('groups'),
+    doc: {
+      description:
+        'Claim (dotted path for nested ones, e.g. realm_access.roles) holding the groups or roles mapped below.',
+      usedBy: ['api'],
+    },
+  },
+  OIDC_ADMIN_VALUES: {
+    schema: z.string().min(1).default('autocoder-admins'),
+    doc: { description: 'Comma-separated claim values that make an admin.', usedBy: ['api'] },
+  },
+  OIDC_VIEWER_VALUES: {
+    schema: z.string().default('autocoder-viewers'),
+    doc: { description: 'Comma-separated claim values that make a viewer.', usedBy: ['api'] },
+  },
+  OIDC_DEFAULT_ROLE: {
+    schema: z.enum(['none', 'viewer']).default('none'),
+    doc: {
+      description:
+        'Role of a signed-in person matching no value above: none refuses them, viewer lets them read.',
+      usedBy: ['api'],
+    },
+  },
+  SESSION_SECRET: {
+    schema: z.string().min(32).optional(),
+    doc: {
+      description:
+        'At least 32 characters signing session cookies and CSRF tokens (or SESSION_SECRET_FILE). Required when AUTH_MODE=oidc; the same on every api replica.',
+      sensitive: true,
+      usedBy: ['api'],
+    },
+  },
+  SESSION_TTL_MINUTES: {
+    schema: positiveInt.max(7 * 24 * 60).default(480),
+    doc: {
+      description: 'A console session ends after this long without a request.',
+      usedBy: ['api'],
+    },
+  },
+  CORS_ORIGINS: {
+    schema: z.string().default(''),
+    doc: {
+      description:
+        'Comma-separated origins allowed to call the api from a browser (the console is same-origin and needs none).',
+      usedBy: ['api'],
+    },
+  },
   RUNNER_HEALTH_HOST: {
     schema: z.string().min(1).default('127.0.0.1'),
     doc: {

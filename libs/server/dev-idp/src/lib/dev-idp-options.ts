@@ -40,7 +40,7 @@ export const DEV_IDP_ADMIN_GROUP = 'autocoder-admins';
 export const DEV_IDP_VIEWER_GROUP = 'autocoder-viewers';
 export const DEV_IDP_AUDIENCE = 'urn:autocoder:api';
 export const DEV_IDP_CONSOLE_CLIENT = 'autocoder-console';
-/** Same as the console client but its access tokens live 5 seconds: for expiry tests. */
+/** Same as the console client but its access tokens live 2 seconds: for expiry tests. */
 export const DEV_IDP_SHORT_LIVED_CLIENT = 'autocoder-short-lived';
 export const DEV_IDP_OTHER_AUDIENCE = 'urn:autocoder:other-api';
 
@@ -113,7 +113,7 @@ export function devIdpOptionsFromEnv(env: NodeJS.ProcessEnv): DevIdpOptions {
     ],
     clients: [
       { clientId: DEV_IDP_CONSOLE_CLIENT, ...console },
-      { clientId: DEV_IDP_SHORT_LIVED_CLIENT, ...console, accessTokenTtlSeconds: 5 },
+      { clientId: DEV_IDP_SHORT_LIVED_CLIENT, ...console, accessTokenTtlSeconds: 2 },
     ],
   };
 }

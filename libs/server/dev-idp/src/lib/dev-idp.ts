@@ -86,6 +86,9 @@ function configuration(options: DevIdpOptions): Configuration {
       groups: ['groups'],
     },
     pkce: { required: () => true },
+    // ID tokens carry the profile, e-mail and groups claims themselves (the api maps groups to
+    // roles from the ID token, as with Keycloak or Entra group claims), not only userinfo.
+    conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true },
@@ -159,8 +162,15 @@ function configuration(options: DevIdpOptions): Configuration {
           }
         : undefined;
     },
-    // AccessToken: left to its default, which takes the resource server's accessTokenTTL.
-    ttl: { IdToken: 900, RefreshToken: 8 * 3600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: {
+      // The resource server's lifetime (per client, see getResourceServerInfo).
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 900,
+      IdToken: 900,
+      Interaction: 600,
+      RefreshToken: 8 * 3600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+    },
     renderError: (ctx, out) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>Sign-in error</title><h1>${escapeHtml(String(out['error']))}</h1><p>${escapeHtml(String(out['error_description'] ?? ''))}</p>`;

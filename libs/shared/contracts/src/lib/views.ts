@@ -195,3 +195,20 @@ export interface ApiTokenView {
 export interface CreatedApiTokenView extends ApiTokenView {
   token: string;
 }
+
+/** Who is signed in (GET /auth/me). */
+export interface AuthMeView {
+  userId: string;
+  /** e-mail, name or subject. */
+  name: string;
+  role: UserRole;
+  /** How this request proved who it is. */
+  via: 'session' | 'bearer' | 'api-token' | 'local';
+  /** none: no sign-in at all (one person on loopback). */
+  authMode: 'oidc' | 'none';
+}
+
+/** After POST /auth/logout: where to send the browser to end the identity provider's session. */
+export interface SignOutView {
+  logoutUrl: string | null;
+}
