@@ -16,6 +16,8 @@ export interface StartConsoleApiOptions {
   readyTimeoutMs?: number;
   /** More environment (wins over the defaults, e.g. AUTH_MODE=oidc and the IdP's address). */
   env?: Record<string, string>;
+  /** A port chosen beforehand (the IdP must know the callback address); else a free one. */
+  port?: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface StartConsoleApiOptions {
  * only reads and writes through the api.
  */
 export async function startConsoleApi(options: StartConsoleApiOptions): Promise<ConsoleApi> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const api = ServiceProcess.start('api', {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',

@@ -1,4 +1,5 @@
-import { provideHttpClient, withFetch } from '@angular/common/http';
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { sessionLostInterceptor } from '@autocoder/admin-data-access-api';
 import {
   ApplicationConfig,
   provideBrowserGlobalErrorListeners,
@@ -14,6 +15,7 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     // Route parameters arrive as component inputs (e.g. the board's `id`).
     provideRouter(appRoutes, withComponentInputBinding()),
-    provideHttpClient(withFetch()),
+    // XSRF: Angular's defaults (cookie XSRF-TOKEN, header X-XSRF-TOKEN) are what the api uses.
+    provideHttpClient(withFetch(), withInterceptors([sessionLostInterceptor])),
   ],
 };

@@ -1,25 +1,61 @@
 import { provideHttpClient } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
+import { AuthSession } from '@autocoder/admin-data-access-api';
+import type { AuthMeView } from '@autocoder/shared-contracts';
 import { App } from './app';
 import { appRoutes } from './app.routes';
 
-describe('App', () => {
-  it('shows the AutoCoder top bar', async () => {
-    TestBed.configureTestingModule({ providers: [provideRouter([])] });
-    const fixture = TestBed.createComponent(App);
-    await fixture.whenStable();
+const ADMIN: AuthMeView = {
+  userId: 'u1',
+  name: 'admin@autocoder.local',
+  role: 'admin',
+  via: 'session',
+  authMode: 'oidc',
+};
 
-    const brand = (fixture.nativeElement as HTMLElement).querySelector('.brand');
-    expect(brand?.textContent).toContain('AutoCoder');
+describe('App', () => {
+  const setup = (routes = appRoutes) => {
+    TestBed.configureTestingModule({
+      providers: [provideRouter(routes), provideHttpClient(), provideHttpClientTesting()],
+    });
+    return TestBed.inject(HttpTestingController);
+  };
+
+  it('shows who is signed in, their role and a sign-out button', async () => {
+    const http = setup([]);
+    const fixture = TestBed.createComponent(App);
+    fixture.detectChanges();
+    http.expectOne('/api/v1/auth/me').flush(ADMIN);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('.brand')?.textContent).toContain('AutoCoder');
+    expect(el.querySelector('[data-testid=user-name]')?.textContent).toContain(
+      'admin@autocoder.local',
+    );
+    expect(el.querySelector('[data-testid=user-role]')?.textContent).toContain('admin');
+    expect(el.querySelector('[data-testid=sign-out]')).not.toBeNull();
+    expect(el.querySelector('[data-testid=sign-in-panel]')).toBeNull();
+  });
+
+  it('offers to sign in when the api answers 401', async () => {
+    const http = setup([]);
+    const fixture = TestBed.createComponent(App);
+    fixture.detectChanges();
+    http
+      .expectOne('/api/v1/auth/me')
+      .flush({ statusCode: 401, message: 'Sign in' }, { status: 401, statusText: 'Unauthorized' });
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid=sign-in]')).not.toBeNull();
+    expect(el.querySelector('[data-testid=signed-in]')).toBeNull();
+    expect(el.querySelector('router-outlet')).toBeNull();
   });
 
   it('redirects the root and unknown paths to the project list', async () => {
-    TestBed.configureTestingModule({
-      providers: [provideRouter(appRoutes), provideHttpClient(), provideHttpClientTesting()],
-    });
+    setup();
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/');
     expect(TestBed.inject(Router).url).toBe('/projects');
@@ -28,14 +64,18 @@ describe('App', () => {
     expect(TestBed.inject(Router).url).toBe('/projects');
   });
 
-  it('routes /projects/new to the form, not to a project called "new"', async () => {
-    TestBed.configureTestingModule({
-      providers: [provideRouter(appRoutes), provideHttpClient(), provideHttpClientTesting()],
-    });
+  it('routes /projects/new to the form for an admin, back to the list for a viewer', async () => {
+    setup();
+    const auth = TestBed.inject(AuthSession);
+    auth.me.set(ADMIN);
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/projects/new');
-
     const page = harness.routeNativeElement as HTMLElement;
     expect(page.querySelector('[data-testid=create-project-submit]')).not.toBeNull();
+
+    auth.me.set({ ...ADMIN, role: 'viewer' });
+    await harness.navigateByUrl('/projects');
+    await harness.navigateByUrl('/projects/new');
+    expect(TestBed.inject(Router).url).toBe('/projects');
   });
 });

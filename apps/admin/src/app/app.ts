@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { AuthSession } from '@autocoder/admin-data-access-api';
 
-/** The console shell: a top bar and the routed page. */
+/** The console shell: a top bar with who is signed in, and the routed page (or the sign-in). */
 @Component({
   selector: 'ac-root',
   imports: [RouterOutlet, RouterLink, RouterLinkActive],
@@ -9,4 +10,15 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
   templateUrl: './app.html',
   styleUrl: './app.css',
 })
-export class App {}
+export class App implements OnInit {
+  protected readonly auth = inject(AuthSession);
+  protected readonly loadError = signal('');
+  /** Why the last sign-in failed (the api's callback says so in ?signInError=). */
+  protected readonly signInError = signal(
+    new URLSearchParams(location.search).get('signInError') ?? '',
+  );
+
+  ngOnInit(): void {
+    this.auth.load().catch(() => this.loadError.set('The api cannot be reached. Is it running?'));
+  }
+}

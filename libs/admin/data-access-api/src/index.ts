@@ -3,3 +3,4 @@ export * from './lib/api-error';
 export * from './lib/autocoder-api.service';
 export * from './lib/poll';
 export * from './lib/live-events.service';
+export * from './lib/auth-session.service';

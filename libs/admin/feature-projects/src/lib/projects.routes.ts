@@ -1,4 +1,6 @@
-import type { Routes } from '@angular/router';
+import { inject } from '@angular/core';
+import { Router, type Routes } from '@angular/router';
+import { AuthSession } from '@autocoder/admin-data-access-api';
 import { ProjectList } from './project-list/project-list';
 
 /** Mounted at `/projects`; `/projects/:id` belongs to the board feature. */
@@ -6,6 +8,8 @@ export const projectsRoutes: Routes = [
   { path: '', pathMatch: 'full', component: ProjectList, title: 'Projects · AutoCoder' },
   {
     path: 'new',
+    // Viewers cannot create projects: back to the list rather than a form the api refuses.
+    canActivate: [() => inject(AuthSession).canChange() || inject(Router).parseUrl('/projects')],
     // Its own chunk: the form brings the zod schemas, which the list does not need.
     loadComponent: () => import('./project-create/project-create').then((m) => m.ProjectCreate),
     title: 'New project · AutoCoder',

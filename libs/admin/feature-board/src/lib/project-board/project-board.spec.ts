@@ -3,6 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type {
+  AuthMeView,
   BoardView,
   FeatureStatus,
   FeatureView,
@@ -10,7 +11,11 @@ import type {
   RunDetailView,
   RunView,
 } from '@autocoder/shared-contracts';
-import { EVENT_SOURCE_FACTORY, EventSourceLike } from '@autocoder/admin-data-access-api';
+import {
+  AuthSession,
+  EVENT_SOURCE_FACTORY,
+  EventSourceLike,
+} from '@autocoder/admin-data-access-api';
 import { IDLE_POLL_MS, LIVE_POLL_MS, ProjectBoard } from './project-board';
 
 const PROJECT: ProjectView = {
@@ -94,6 +99,14 @@ function run(status: RunView['status'], extra: Partial<RunView> = {}): RunView {
   };
 }
 
+const ADMIN: AuthMeView = {
+  userId: 'u1',
+  name: 'admin@autocoder.local',
+  role: 'admin',
+  via: 'session',
+  authMode: 'oidc',
+};
+
 describe('ProjectBoard', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<ProjectBoard>;
@@ -118,6 +131,7 @@ describe('ProjectBoard', () => {
       ],
     });
     http = TestBed.inject(HttpTestingController);
+    TestBed.inject(AuthSession).me.set(ADMIN);
     fixture = TestBed.createComponent(ProjectBoard);
     fixture.componentRef.setInput('id', 'p1');
     el = fixture.nativeElement as HTMLElement;
@@ -205,6 +219,13 @@ describe('ProjectBoard', () => {
     const button = el.querySelector('[data-testid=start-initializer]') as HTMLButtonElement;
     expect(button.disabled).toBe(true);
     expect(button.title).toBe('The project already has a backlog');
+  });
+
+  it('shows a viewer no start control', () => {
+    TestBed.inject(AuthSession).me.set({ ...ADMIN, role: 'viewer' });
+    answer([], EMPTY_PROJECT);
+    expect(el.querySelector('[data-testid=project-name]')).not.toBeNull();
+    expect(el.querySelector('[data-testid=start-initializer]')).toBeNull();
   });
 
   it('starts the initializer, shows its log and refreshes at once', () => {

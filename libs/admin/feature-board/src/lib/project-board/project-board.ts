@@ -14,6 +14,7 @@ import {
   ApiError,
   AutocoderApi,
   LiveEventsService,
+  AuthSession,
   poll,
   toApiError,
 } from '@autocoder/admin-data-access-api';
@@ -74,6 +75,8 @@ function isActive(run: RunView): boolean {
 })
 export class ProjectBoard {
   private readonly api = inject(AutocoderApi);
+  /** Viewers see no start control (the api would refuse it anyway). */
+  protected readonly canChange = inject(AuthSession).canChange;
   private readonly liveEvents = inject(LiveEventsService);
   private readonly destroyRef = inject(DestroyRef);
   private readonly reload$ = new Subject<void>();

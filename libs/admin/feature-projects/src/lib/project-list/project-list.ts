@@ -2,7 +2,7 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { Router, RouterLink } from '@angular/router';
-import { ApiError, AutocoderApi, poll } from '@autocoder/admin-data-access-api';
+import { ApiError, AuthSession, AutocoderApi, poll } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
 import type { Page, ProjectView } from '@autocoder/shared-contracts';
 import {
@@ -29,6 +29,8 @@ export class ProjectList {
   private readonly api = inject(AutocoderApi);
   private readonly router = inject(Router);
   private readonly reload$ = new Subject<void>();
+  /** Viewers see no create controls (the api would refuse them anyway). */
+  protected readonly canChange = inject(AuthSession).canChange;
 
   protected readonly pageSize = 25;
   protected readonly search = signal('');
