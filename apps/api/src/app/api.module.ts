@@ -22,6 +22,7 @@ import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
 import { RunsController } from './runs/runs.controller';
+import { SchedulesController } from './schedules/schedules.controller';
 import { ApiTokensController } from './tokens/api-tokens.controller';
 
 // /metrics comes from @willsoto/nestjs-prometheus's controller: open to scrapers (Traefik does not
@@ -61,6 +62,7 @@ export class ApiModule {
         RunsController,
         EventsController,
         AgentsController,
+        SchedulesController,
         ChatsController,
         ApiTokensController,
         McpController,

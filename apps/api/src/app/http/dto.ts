@@ -8,6 +8,7 @@ import {
   CreateConversationSchema,
   CreateFeatureSchema,
   CreateProjectSchema,
+  CreateScheduleSchema,
   ListConversationsQuerySchema,
   ListProjectsQuerySchema,
   ListRunsQuerySchema,
@@ -18,6 +19,7 @@ import {
   StartRunSchema,
   UpdateFeatureSchema,
   UpdateProjectSchema,
+  UpdateScheduleSchema,
 } from '@autocoder/shared-contracts';
 import { createZodDto } from 'nestjs-zod';
 
@@ -38,4 +40,6 @@ export class ListConversationsQueryDto extends createZodDto(ListConversationsQue
 export class ConversationMessagesQueryDto extends createZodDto(ConversationMessagesQuerySchema) {}
 export class PostMessageDto extends createZodDto(PostMessageSchema) {}
 export class LiveEventsQueryDto extends createZodDto(LiveEventsQuerySchema) {}
+export class CreateScheduleDto extends createZodDto(CreateScheduleSchema) {}
+export class UpdateScheduleDto extends createZodDto(UpdateScheduleSchema) {}
 export class CreateApiTokenDto extends createZodDto(CreateApiTokenSchema) {}

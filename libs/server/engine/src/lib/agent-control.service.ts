@@ -4,11 +4,16 @@ import { JobQueueService, LiveEvents, SessionSignals } from '@autocoder/server-q
 import { ProjectView, QueueName, StartAgentsInput } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { Dispatcher } from './dispatcher.service';
+import { ScheduleStateService } from './schedules/schedule-state.service';
+
+/** Who starts or stops the agents: a person (the agents API) or a project's schedule. */
+export type ControlSource = 'manual' | 'schedule';
 
 /**
  * Start, pause, resume and stop a project's agents. Start and resume hand over to the
  * dispatcher; pause lets running sessions finish and starts no more; stop aborts them now (a
- * signal to every runner) and cancels what is queued.
+ * signal to every runner) and cancels what is queued. A person's start or stop (source manual)
+ * while the project has schedules overrides them until the window ends (ScheduleStateService).
  */
 @Injectable()
 export class AgentControlService {
@@ -19,12 +24,14 @@ export class AgentControlService {
     private readonly queue: JobQueueService,
     private readonly signals: SessionSignals,
     private readonly live: LiveEvents,
+    private readonly schedules: ScheduleStateService,
   ) {}
 
   async start(
     projectId: string,
     input: StartAgentsInput,
     requestId?: string,
+    source: ControlSource = 'manual',
   ): Promise<ProjectView> {
     const project = await this.projects.require(projectId);
     if (project.status === 'initializing') {
@@ -53,6 +60,8 @@ export class AgentControlService {
             ...(project.settings as Prisma.JsonObject),
             testingAgents: input.testingAgents,
           } as Prisma.InputJsonValue);
+    // Before the change, so no schedule edge or tick acts on it in between.
+    if (source === 'manual') await this.schedules.recordManual(projectId, 'start');
     await this.prisma.project.update({
       where: { id: projectId },
       data: { status: 'running', concurrency: input.concurrency, settings },
@@ -76,17 +85,19 @@ export class AgentControlService {
     return this.projects.get(projectId);
   }
 
-  async stop(projectId: string): Promise<ProjectView> {
+  async stop(projectId: string, source: ControlSource = 'manual'): Promise<ProjectView> {
     const project = await this.projects.require(projectId);
     if (project.status !== 'running' && project.status !== 'paused') {
       throw conflict(`the agents are not running (project is ${project.status})`);
     }
+    if (source === 'manual') await this.schedules.recordManual(projectId, 'stop');
     await this.prisma.project.updateMany({
       where: { id: projectId, status: { in: ['running', 'paused'] } },
       data: { status: 'ready' },
     });
     await this.cancelQueued(projectId, 'stopped');
-    await this.signals.send({ kind: 'stop', projectId, reason: 'stopped by request' });
+    const reason = source === 'schedule' ? 'the schedule window ended' : 'stopped by request';
+    await this.signals.send({ kind: 'stop', projectId, reason });
     await this.announce(projectId, 'stopped', 'ready');
     return this.projects.get(projectId);
   }

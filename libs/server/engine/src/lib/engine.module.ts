@@ -7,6 +7,9 @@ import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
 import { Dispatcher } from './dispatcher.service';
 import { RunWorkspaceService } from './run-workspace.service';
+import { CLOCK, systemClock } from './schedules/clock';
+import { ScheduleStateService } from './schedules/schedule-state.service';
+import { ScheduleService } from './schedules/schedule.service';
 import { SessionProviders } from './session-base';
 import { SpendService } from './spend.service';
 import { TestingSessionService } from './testing-session.service';
@@ -18,7 +21,10 @@ const repositoryProvider = {
   useFactory: (config: AppConfig) => new ProjectRepository({ root: config.WORKSPACE_ROOT }),
 };
 
-/** Scheduling and control of agent sessions, spend and workspaces; for the api and the runner. */
+/**
+ * Scheduling and control of agent sessions, schedules (weekly windows), spend and workspaces; for
+ * the api and the runner.
+ */
 @Module({
   imports: [BacklogWriterModule],
   providers: [
@@ -27,6 +33,9 @@ const repositoryProvider = {
     AgentControlService,
     SpendService,
     RunWorkspaceService,
+    { provide: CLOCK, useValue: systemClock },
+    ScheduleStateService,
+    ScheduleService,
   ],
   exports: [
     BacklogWriterModule,
@@ -35,6 +44,9 @@ const repositoryProvider = {
     AgentControlService,
     SpendService,
     RunWorkspaceService,
+    CLOCK,
+    ScheduleStateService,
+    ScheduleService,
   ],
 })
 export class EngineModule {}

@@ -59,4 +59,17 @@ const JOB_OPTIONS: {
     removeOnComplete: { age: 24 * 3600, count: 5000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
   }),
+  // Start edges repeat (a job scheduler per schedule; no job id of ours). An end edge's id names
+  // its window, and completed ones are kept longer than a window lasts (7 days), so the same end
+  // enqueued twice runs once. BullMQ refuses ":" in custom ids (ISO instants have it): millis.
+  // One retry; beyond that the control tick, which reconciles every scheduled project, catches up.
+  [JobName.ScheduleEdge]: (data) => ({
+    ...(data.edge === 'end'
+      ? { jobId: `schedule-end-${data.scheduleId}-${Date.parse(data.windowStart)}` }
+      : {}),
+    attempts: 2,
+    backoff: { type: 'fixed', delay: 5000 },
+    removeOnComplete: { age: 8 * 24 * 3600, count: 1000 },
+    removeOnFail: { age: 8 * 24 * 3600, count: 1000 },
+  }),
 };

@@ -2,7 +2,7 @@ import { AnyJob, JOB_QUEUE, QueueName } from '@autocoder/shared-contracts';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Job, Queue } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobOptionsFor, RetryPolicy } from './job-options';
 
@@ -28,9 +28,10 @@ export class JobQueueService {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
-  async enqueue(job: AnyJob): Promise<Job> {
+  /** `delay` (ms) holds the job back, e.g. a schedule's end edge until its window ends. */
+  async enqueue(job: AnyJob, extra: Pick<JobsOptions, 'delay'> = {}): Promise<Job> {
     const queue = this.queue(JOB_QUEUE[job.name]);
-    const options = jobOptionsFor(job.name, job.data, this.settings);
+    const options = { ...jobOptionsFor(job.name, job.data, this.settings), ...extra };
     try {
       return await withTimeout(queue.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS);
     } catch (err) {

@@ -39,11 +39,28 @@ export interface LiveEvent {
   /** Set on chat events (ChatEventType). */
   conversationId?: string;
   /** A RunEventType, or run.status when a run changes status, or a ChatEventType. */
-  type: RunEventType | 'run.status' | 'project.status' | ChatEventType;
+  type: RunEventType | 'run.status' | 'project.status' | ChatEventType | ScheduleEventType;
   level: string;
   message: string;
   data?: unknown;
   at: string;
+}
+
+/**
+ * Live events of schedules: schedule.edge when a window's edge acted on the agents (or could
+ * not: a refused start has level warn), schedule.override when a person's start or stop
+ * overrides the window. `data` is a ScheduleEventData.
+ */
+export const SCHEDULE_EVENT_TYPES = ['schedule.edge', 'schedule.override'] as const;
+export type ScheduleEventType = (typeof SCHEDULE_EVENT_TYPES)[number];
+
+export interface ScheduleEventData {
+  scheduleId: string | null;
+  window: { start: string; end: string } | null;
+  /** The outcome (see ScheduleActionView) or, for an override, start/stop. */
+  outcome: string;
+  detail?: string;
+  until?: string;
 }
 
 /** Live events of a chat turn (never stored: the messages themselves are in Postgres). */

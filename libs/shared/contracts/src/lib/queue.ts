@@ -17,6 +17,8 @@ export enum JobName {
   ControlTick = 'control-tick',
   /** Answers a person's message in a chat (job id = that message's id). */
   ChatTurn = 'chat-turn',
+  /** An edge of a project's schedule window: start (a job scheduler per schedule) or end (delayed). */
+  ScheduleEdge = 'schedule-edge',
 }
 
 /** Fields every job carries so one request id follows the work from the browser to the agent. */
@@ -51,12 +53,24 @@ export interface ChatTurnJob extends JobEnvelope {
   messageId: string;
 }
 
+/**
+ * A schedule's window edge. `start` comes from the schedule's BullMQ job scheduler (static data);
+ * `end` is enqueued, delayed to the window's end, when its window starts (job id from the window,
+ * so duplicates collapse). Either way the handler re-reads Postgres and acts idempotently.
+ */
+export type ScheduleEdgeJob = JobEnvelope &
+  (
+    | { edge: 'start'; scheduleId: string }
+    | { edge: 'end'; scheduleId: string; projectId: string; windowStart: string; windowEnd: string }
+  );
+
 export interface JobPayloads {
   [JobName.InitializerSession]: InitializerSessionJob;
   [JobName.CodingSession]: CodingSessionJob;
   [JobName.TestingSession]: TestingSessionJob;
   [JobName.ControlTick]: ControlTickJob;
   [JobName.ChatTurn]: ChatTurnJob;
+  [JobName.ScheduleEdge]: ScheduleEdgeJob;
 }
 
 /** Which queue each job goes to. */
@@ -66,6 +80,7 @@ export const JOB_QUEUE = {
   [JobName.TestingSession]: QueueName.AgentSession,
   [JobName.ControlTick]: QueueName.Control,
   [JobName.ChatTurn]: QueueName.Chat,
+  [JobName.ScheduleEdge]: QueueName.Control,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 /** Jobs each queue carries; a processor handles exactly these. */

@@ -160,6 +160,100 @@ export const ListRunsQuerySchema = z.strictObject({
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 
+// ---- Schedules ------------------------------------------------------------------------------
+
+/** Longest window of a schedule: one week. */
+export const MAX_SCHEDULE_MINUTES = 7 * 24 * 60;
+
+/**
+ * An IANA time zone name the runtime knows ("Europe/Berlin", "Asia/Kolkata", "UTC"). Checked by
+ * constructing an Intl.DateTimeFormat, which accepts exactly the names (and aliases) of the ICU
+ * zone database; Intl.supportedValuesOf('timeZone') lists only canonical names and leaves out
+ * "UTC" and aliases people use. Offsets such as "+05:30" are refused: a window must follow the
+ * zone's daylight-saving rules.
+ */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Longest window (minutes) that days of the week allow without one window of the schedule
+ * running into the next start: the shortest gap between two consecutive start days.
+ */
+export function maxScheduleMinutes(daysOfWeek: readonly number[]): number {
+  const days = [...new Set(daysOfWeek)].sort((a, b) => a - b);
+  if (days.length === 0) return MAX_SCHEDULE_MINUTES;
+  const gaps = days.map((d, i) => (i + 1 < days.length ? days[i + 1] - d : days[0] + 7 - d));
+  return Math.min(...gaps) * 24 * 60;
+}
+
+/** The reason a window is too long for its days, or null. */
+export function scheduleOverlapIssue(
+  daysOfWeek: readonly number[],
+  durationMinutes: number,
+): string | null {
+  const max = maxScheduleMinutes(daysOfWeek);
+  return durationMinutes > max
+    ? `a window of ${durationMinutes} minutes runs into the next start ${max} minutes later; at most ${max} minutes for these days`
+    : null;
+}
+
+const scheduleFields = {
+  /** Days the window starts on, in the schedule's time zone: 0 = Sunday ... 6 = Saturday. */
+  daysOfWeek: z
+    .array(z.int().min(0).max(6))
+    .min(1, 'at least one day of the week (0 = Sunday ... 6 = Saturday)')
+    .max(7)
+    .refine((d) => new Set(d).size === d.length, 'each day at most once'),
+  /** Local start time in the time zone, "HH:mm" (24 h). */
+  startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time "HH:mm" from 00:00 to 23:59'),
+  /** Length of each window in minutes (elapsed time; a window may run past midnight). */
+  durationMinutes: z.int().min(1).max(MAX_SCHEDULE_MINUTES),
+  timeZone: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine(isTimeZone, 'an IANA time zone such as "Europe/Berlin" or "UTC"'),
+  enabled: z.boolean(),
+};
+
+/** Windows of one schedule must not overlap (judged once the fields themselves are valid). */
+function checkScheduleOverlap(
+  v: { daysOfWeek: number[]; durationMinutes: number },
+  ctx: z.RefinementCtx,
+): void {
+  const days = v.daysOfWeek;
+  const dayOk = days.length > 0 && days.every((d) => Number.isInteger(d) && d >= 0 && d <= 6);
+  const d = v.durationMinutes;
+  if (!dayOk || !Number.isInteger(d) || d < 1 || d > MAX_SCHEDULE_MINUTES) return;
+  const issue = scheduleOverlapIssue(days, d);
+  if (issue) ctx.addIssue({ code: 'custom', path: ['durationMinutes'], message: issue });
+}
+
+/** A complete schedule rule, as stored: every field, windows that do not overlap. */
+export const ScheduleSchema = z.strictObject(scheduleFields).superRefine(checkScheduleOverlap);
+export type ScheduleInput = z.infer<typeof ScheduleSchema>;
+
+/** A weekly window in which the project's agents run (enabled unless said otherwise). */
+export const CreateScheduleSchema = z
+  .strictObject({ ...scheduleFields, enabled: z.boolean().default(true) })
+  .superRefine(checkScheduleOverlap);
+export type CreateScheduleInput = z.infer<typeof CreateScheduleSchema>;
+
+/** Changes some fields; the result is checked as a whole (ScheduleSchema) by the service. */
+export const UpdateScheduleSchema = z
+  .strictObject(scheduleFields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
+export type UpdateScheduleInput = z.infer<typeof UpdateScheduleSchema>;
+
 // ---- The initializer's create_features tool ---------------------------------------------------
 
 /** Most features one initializer call may create. */

@@ -139,6 +139,66 @@ export interface RunDetailView extends RunView {
   events: RunEventView[];
 }
 
+/** A window of a schedule, as instants (ISO 8601, UTC). */
+export interface ScheduleWindowView {
+  start: string;
+  end: string;
+}
+
+/**
+ * A person's start or stop while the project has schedules: the schedules leave the project
+ * alone until `until` (the end of the window it happened in, or the next window's start for a
+ * start outside every window).
+ */
+export interface ScheduleOverrideView {
+  action: 'start' | 'stop';
+  at: string;
+  until: string;
+}
+
+/** What the schedules last did to the project, when it concerned this schedule. */
+export interface ScheduleActionView {
+  window: ScheduleWindowView;
+  /**
+   * starting/stopping: in progress; started/adopted: the agents run for the window (adopted:
+   * they were running already); refused: the start was refused (409: no pending features,
+   * budget spent, ...), see `detail`; crashed: the agents stopped with a failed run inside the
+   * window, restarted at `retryAt`; finished: they stopped on their own inside the window;
+   * stopped: the window ended and stopped them; ended: it ended with them stopped already;
+   * released: the schedule was disabled or deleted (its agents keep running);
+   * manual_start/manual_stop: a person acted inside the window (see the override).
+   */
+  outcome: string;
+  detail: string | null;
+  /** Restarts after crashes in this window. */
+  restarts: number;
+  retryAt: string | null;
+  at: string;
+}
+
+export interface ScheduleView {
+  id: string;
+  projectId: string;
+  /** 0 = Sunday ... 6 = Saturday, in `timeZone`. */
+  daysOfWeek: number[];
+  /** "HH:mm" in `timeZone`. */
+  startTime: string;
+  durationMinutes: number;
+  timeZone: string;
+  enabled: boolean;
+  /** Cron pattern of the start edge (evaluated in `timeZone`). */
+  pattern: string;
+  /** Next window start after now; null when disabled. */
+  nextStart: string | null;
+  /** This schedule's window containing now; null outside its windows or when disabled. */
+  activeWindow: ScheduleWindowView | null;
+  /** The project's manual override while it lasts. */
+  override: ScheduleOverrideView | null;
+  lastAction: ScheduleActionView | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface ConversationView {
   id: string;
   projectId: string;
