@@ -55,14 +55,25 @@ describe('console sign-in (browser, dev IdP)', () => {
     await db?.drop();
   }, 30_000);
 
+  /** What Chromium reported as blocked by the content-security policy. */
+  const cspViolations: string[] = [];
+
   /** A fresh browser profile: no cookies from another user. */
   const newPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
     if (!browser) throw new Error('no browser');
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     return { context, page };
   };
+
+  afterAll(() => {
+    // The console runs under the api's strict policy (styles by nonce, no inline script).
+    expect(cspViolations).toEqual([]);
+  });
 
   const signIn = async (page: Page, username: string) => {
     if (!api) throw new Error('no api');

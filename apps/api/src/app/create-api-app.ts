@@ -7,11 +7,12 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { ApiModule } from './api.module';
+import { applySecurityHeaders, cspNonce } from './http/security-headers';
 
 export const API_PREFIX = 'api/v1';
 /** Largest JSON body accepted; a spec is the largest thing anyone sends. */
@@ -34,6 +35,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   const session = app.get<ConsoleSession | null>(CONSOLE_SESSION);
   if (session) app.use(...session.handlers);
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  applySecurityHeaders(app, config);
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
@@ -69,6 +71,9 @@ function serveConsole(app: NestExpressApplication, dir: string): void {
   const index = join(dir, 'index.html');
   if (!existsSync(index))
     throw new Error(`CONSOLE_DIR ${dir} has no index.html; build the console first`);
+  // Angular puts the root element's ngCspNonce on the styles it inserts: this response's nonce.
+  const shell = readFileSync(index, 'utf8');
+  if (!shell.includes('<ac-root')) throw new Error(`${index} has no <ac-root> element`);
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.use(
     express.static(dir, { index: false, dotfiles: 'deny', fallthrough: true, maxAge: '1h' }),
@@ -76,6 +81,6 @@ function serveConsole(app: NestExpressApplication, dir: string): void {
   server.get(/^\/(?!api\/|api$|health\/|metrics$|mcp$).*/, (req, res, next) => {
     if (req.method !== 'GET' || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    res.type('html').send(shell.replace('<ac-root', `<ac-root ngCspNonce="${cspNonce(res)}"`));
   });
 }

@@ -1,0 +1,83 @@
+import type { AppConfig } from '@autocoder/server-config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { randomBytes } from 'node:crypto';
+
+/** The CSP nonce of a response (the console's index.html carries it for Angular's styles). */
+export function cspNonce(res: Response): string {
+  return String((res.locals as { cspNonce?: string }).cspNonce ?? '');
+}
+
+/**
+ * Security headers on every answer (helmet): a strict content-security policy (scripts only
+ * from this origin, never inline; styles from this origin or carrying the response's nonce,
+ * which Angular puts on the styles it inserts; nothing may frame the pages), HSTS, nosniff, no
+ * referrer, same-origin isolation. The OpenAPI page is the one exception: Swagger UI needs inline
+ * styles and its own init script. CORS only for the origins in CORS_ORIGINS.
+ */
+export function applySecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.locals['cspNonce'] = randomBytes(16).toString('base64');
+    next();
+  });
+  const https = config.PUBLIC_URL.startsWith('https:');
+  const strict = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", (_req, res) => `'nonce-${cspNonce(res as Response)}'`],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  });
+  const docs = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next),
+  );
+
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length > 0) {
+    app.enableCors({
+      origin: origins,
+      credentials: true,
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-xsrf-token'],
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
+      maxAge: 600,
+    });
+  }
+}
