@@ -1,5 +1,13 @@
 import { AuditInterceptor, AuditModule } from '@autocoder/server-audit';
-import { AuthGuard, AuthModule, Public } from '@autocoder/server-auth';
+import {
+  ApiThrottlerGuard,
+  AuthGuard,
+  AuthModule,
+  Public,
+  RATE_LIMIT_STORAGE,
+  rateLimitOptions,
+} from '@autocoder/server-auth';
+import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { BacklogModule, McpFeatureModule } from '@autocoder/server-backlog';
 import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
@@ -52,6 +60,10 @@ export class ApiModule {
         ChatModule,
         AuditModule,
         AuthModule.forRoot(config),
+        ThrottlerModule.forRootAsync({
+          inject: [RATE_LIMIT_STORAGE],
+          useFactory: (storage: ThrottlerStorage) => rateLimitOptions(config, storage),
+        }),
         McpFeatureModule,
       ],
       controllers: [
@@ -74,6 +86,8 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         // Every route: who is calling and may they (AuthGuard), then one audit event per change.
         { provide: APP_GUARD, useExisting: AuthGuard },
+        // Then the rate limits, which follow the user or token the AuthGuard found.
+        { provide: APP_GUARD, useExisting: ApiThrottlerGuard },
         { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
       ],
     };

@@ -11,3 +11,6 @@ export * from './lib/users.service';
 export * from './lib/oidc/oidc-client.service';
 export * from './lib/oidc/role-mapping';
 export * from './lib/session/console-session';
+export * from './lib/rate-limit/api-throttler.guard';
+export * from './lib/rate-limit/rate-limits';
+export * from './lib/rate-limit/auth-failure-limit';

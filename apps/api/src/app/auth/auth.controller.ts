@@ -16,7 +16,18 @@ import {
   UsersService,
 } from '@autocoder/server-auth';
 import { AuthMeView, SignOutView } from '@autocoder/shared-contracts';
-import { Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Logger,
+  Post,
+  Query,
+  Req,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
@@ -59,7 +70,12 @@ export class AuthController {
       res.redirect(303, target);
       return;
     }
-    const { url, pending } = await this.oidc.beginLogin(target);
+    const { url, pending } = await this.oidc.beginLogin(target).catch((err: unknown) => {
+      this.logger.warn({ err: String(err) }, 'identity provider unreachable');
+      throw new ServiceUnavailableException({
+        message: 'The identity provider does not answer; try again shortly.',
+      });
+    });
     req.session.pendingLogin = pending;
     await save(req);
     res.redirect(303, url.toString());

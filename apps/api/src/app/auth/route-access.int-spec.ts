@@ -75,6 +75,9 @@ describe('access and audit of every route', () => {
         // Nothing listens there: people are API-token users in this test.
         OIDC_ISSUER_URL: 'http://127.0.0.1:9',
         SESSION_SECRET: randomBytes(32).toString('base64url'),
+        // Every route is called anonymously on purpose; rate limits have their own test.
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+        RATE_LIMIT_PER_MINUTE: '100000',
       }),
     );
     await app.listen(0, '127.0.0.1');

@@ -9,7 +9,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Access, ACCESS_METADATA } from './access.decorators';
-import { Authenticator, NotSignedIn } from './authenticator.service';
+import { Authenticator, NotSignedIn, TooManyFailures } from './authenticator.service';
 import { CONSOLE_SESSION } from './auth.tokens';
 import { AuthenticatedRequest, roleAllows } from './principal';
 import { ConsoleSession } from './session/console-session';
@@ -54,6 +54,9 @@ export class AuthGuard implements CanActivate {
     } catch (err) {
       if (err instanceof NotSignedIn && !res.headersSent) {
         res.setHeader('WWW-Authenticate', err.challenge);
+      }
+      if (err instanceof TooManyFailures && !res.headersSent) {
+        res.setHeader('Retry-After', String(err.retryAfter));
       }
       throw err;
     }

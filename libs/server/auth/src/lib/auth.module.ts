@@ -11,20 +11,29 @@ import {
 import { Redis } from 'ioredis';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthGuard } from './auth.guard';
+import { ApiThrottlerGuard } from './rate-limit/api-throttler.guard';
 import { AuthSettings, authSettings } from './auth-settings';
-import { AUTH_SETTINGS, CONSOLE_SESSION, REFRESH_TOKEN_BOX } from './auth.tokens';
+import {
+  AUTH_FAILURE_LIMIT,
+  AUTH_SETTINGS,
+  CONSOLE_SESSION,
+  RATE_LIMIT_STORAGE,
+  REFRESH_TOKEN_BOX,
+} from './auth.tokens';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { authFailureLimit } from './rate-limit/auth-failure-limit';
 import { Authenticator } from './authenticator.service';
 import { OidcClient } from './oidc/oidc-client.service';
 import { SecretBox } from './secret-box';
 import { consoleSession, ConsoleSession } from './session/console-session';
 import { UsersService } from './users.service';
 
-/** Redis of console sessions, closed with the app. */
-const SESSION_REDIS = Symbol('SESSION_REDIS');
+/** Redis of console sessions and rate-limit counters, closed with the app. */
+const AUTH_REDIS = Symbol('AUTH_REDIS');
 
 @Injectable()
 class SessionRedisCloser implements OnModuleDestroy {
-  constructor(@Optional() @Inject(SESSION_REDIS) private readonly redis?: Redis) {}
+  constructor(@Optional() @Inject(AUTH_REDIS) private readonly redis?: Redis) {}
   async onModuleDestroy(): Promise<void> {
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
@@ -43,16 +52,8 @@ export class AuthModule {
       settings.mode === 'oidc'
         ? [
             {
-              provide: SESSION_REDIS,
-              useFactory: () =>
-                new Redis({
-                  ...redisOptions(config.REDIS_URL, 'producer'),
-                  enableOfflineQueue: true,
-                }),
-            },
-            {
               provide: CONSOLE_SESSION,
-              inject: [SESSION_REDIS],
+              inject: [AUTH_REDIS],
               useFactory: (redis: Redis): ConsoleSession =>
                 consoleSession({
                   secret: settings.sessionSecret,
@@ -70,6 +71,17 @@ export class AuthModule {
       providers: [
         { provide: AUTH_SETTINGS, useValue: settings },
         {
+          provide: AUTH_REDIS,
+          useFactory: () =>
+            new Redis({ ...redisOptions(config.REDIS_URL, 'producer'), enableOfflineQueue: true }),
+        },
+        {
+          provide: RATE_LIMIT_STORAGE,
+          inject: [AUTH_REDIS],
+          useFactory: (redis: Redis) => new ThrottlerStorageRedisService(redis),
+        },
+        { provide: AUTH_FAILURE_LIMIT, useValue: authFailureLimit(config) },
+        {
           provide: REFRESH_TOKEN_BOX,
           useValue: new SecretBox(
             settings.mode === 'oidc' ? settings.sessionSecret : 'unused-without-sessions-unused!!',
@@ -78,6 +90,7 @@ export class AuthModule {
         },
         ...sessionProviders,
         SessionRedisCloser,
+        ApiThrottlerGuard,
         ApiTokensService,
         OidcClient,
         UsersService,
@@ -86,6 +99,7 @@ export class AuthModule {
       ],
       exports: [
         AUTH_SETTINGS,
+        RATE_LIMIT_STORAGE,
         REFRESH_TOKEN_BOX,
         CONSOLE_SESSION,
         ApiTokensService,
@@ -93,6 +107,7 @@ export class AuthModule {
         UsersService,
         Authenticator,
         AuthGuard,
+        ApiThrottlerGuard,
       ],
     };
   }

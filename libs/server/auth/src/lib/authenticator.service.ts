@@ -9,7 +9,14 @@ import {
 import type { Request } from 'express';
 import { ApiTokensService, API_TOKEN_PREFIX } from './api-tokens.service';
 import { AuthSettings } from './auth-settings';
-import { AUTH_SETTINGS, REFRESH_TOKEN_BOX } from './auth.tokens';
+import {
+  AUTH_FAILURE_LIMIT,
+  AUTH_SETTINGS,
+  RATE_LIMIT_STORAGE,
+  REFRESH_TOKEN_BOX,
+} from './auth.tokens';
+import { ThrottlerException, ThrottlerStorage } from '@nestjs/throttler';
+import { AuthFailureLimit } from './rate-limit/auth-failure-limit';
 import { InvalidAccessToken, OidcClient } from './oidc/oidc-client.service';
 import { roleFromClaims } from './oidc/role-mapping';
 import { Principal } from './principal';
@@ -23,6 +30,13 @@ export class NotSignedIn extends UnauthorizedException {
     readonly challenge = 'Bearer realm="autocoder"',
   ) {
     super({ message });
+  }
+}
+
+/** 429 for a caller that sent too many refused credentials; `retryAfter` in seconds. */
+export class TooManyFailures extends ThrottlerException {
+  constructor(readonly retryAfter: number) {
+    super(`Too many refused credentials from this address; try again in ${retryAfter} s.`);
   }
 }
 
@@ -44,9 +58,41 @@ export class Authenticator {
     private readonly tokens: ApiTokensService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(AUTH_FAILURE_LIMIT) private readonly failures: AuthFailureLimit,
   ) {}
 
+  /** Who is calling; a caller whose credentials keep failing gets 429 for a while. */
   async authenticate(req: Request): Promise<Principal> {
+    try {
+      return await this.identify(req);
+    } catch (err) {
+      if (err instanceof NotSignedIn) await this.countFailure(req);
+      throw err;
+    }
+  }
+
+  private async countFailure(req: Request): Promise<void> {
+    const ip = req.ip ?? 'unknown';
+    const record = await this.storage
+      .increment(
+        `${this.failures.keyPrefix}${ip}`,
+        60_000,
+        this.failures.perMinute,
+        60_000,
+        'authfail',
+      )
+      .catch((err: unknown) => {
+        // Redis down: the failure still gets its 401; only the counting is lost.
+        this.logger.warn({ err: String(err) }, 'could not count a refused credential');
+        return undefined;
+      });
+    if (record?.isBlocked) {
+      throw new TooManyFailures(Math.max(1, record.timeToBlockExpire));
+    }
+  }
+
+  private async identify(req: Request): Promise<Principal> {
     const header = req.headers.authorization;
     if (this.settings.mode === 'none') {
       // API tokens keep their role and project scope even here (an MCP client's viewer token

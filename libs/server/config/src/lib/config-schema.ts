@@ -157,6 +157,41 @@ export const ENV_DEFINITIONS = {
       usedBy: ['api'],
     },
   },
+  RATE_LIMIT_PER_MINUTE: {
+    schema: positiveInt.default(600),
+    doc: {
+      description:
+        'Requests per minute of one signed-in user or API token, across every api replica (Redis).',
+      usedBy: ['api'],
+    },
+  },
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: {
+    schema: positiveInt.default(120),
+    doc: {
+      description:
+        'Requests per minute from one IP address to public routes (health, sign-in), across replicas.',
+      usedBy: ['api'],
+    },
+  },
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: {
+    schema: positiveInt.default(30),
+    doc: {
+      description:
+        'Refused credentials (missing, unknown, expired) per minute from one IP address before it gets 429.',
+      usedBy: ['api'],
+    },
+  },
+  RATE_LIMIT_LOGIN_PER_MINUTE: {
+    schema: positiveInt.default(20),
+    doc: { description: 'Sign-in requests per minute from one IP address.', usedBy: ['api'] },
+  },
+  RATE_LIMIT_CHAT_PER_MINUTE: {
+    schema: positiveInt.default(20),
+    doc: {
+      description: 'Chat messages per minute of one user or token (each costs a model call).',
+      usedBy: ['api'],
+    },
+  },
   RUNNER_HEALTH_HOST: {
     schema: z.string().min(1).default('127.0.0.1'),
     doc: {
