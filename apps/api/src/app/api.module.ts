@@ -20,6 +20,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentsController } from './agents/agents.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ChatsController } from './chats/chats.controller';
 import { EventsController } from './events/events.controller';
@@ -69,6 +70,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         AuthController,
+        AuditController,
         ProjectsController,
         FeaturesController,
         RunsController,

@@ -3,3 +3,4 @@ export * from './lib/audit.module';
 export * from './lib/audit.decorator';
 export * from './lib/audit.interceptor';
 export * from './lib/audit-snapshots';
+export * from './lib/audit-trail.service';

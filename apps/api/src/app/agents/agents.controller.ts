@@ -1,4 +1,4 @@
-import { Allow } from '@autocoder/server-auth';
+import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { AgentControlService, RunWorkspaceService, SpendService } from '@autocoder/server-engine';
 import { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
@@ -27,9 +27,10 @@ export class AgentsController {
   start(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Body() body: StartAgentsDto,
+    @CurrentPrincipal() who: Principal,
     @RequestId() requestId?: string,
   ): Promise<ProjectView> {
-    return this.control.start(projectId, body, requestId);
+    return this.control.start(projectId, body, requestId, 'manual', who.userId);
   }
 
   /** Running sessions finish; no new ones start. */
@@ -47,9 +48,10 @@ export class AgentsController {
   @HttpCode(202)
   resume(
     @Param('projectId', ParseIdPipe) projectId: string,
+    @CurrentPrincipal() who: Principal,
     @RequestId() requestId?: string,
   ): Promise<ProjectView> {
-    return this.control.resume(projectId, requestId);
+    return this.control.resume(projectId, requestId, who.userId);
   }
 
   /** Aborts running sessions now (their features return to the backlog) and cancels queued ones. */

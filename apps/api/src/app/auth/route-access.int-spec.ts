@@ -33,6 +33,9 @@ const PUBLIC = new Set([
  */
 const VIEWER_MAY_POST = new Set(['POST /api/v1/auth/logout', 'POST /mcp']);
 
+/** Reads only admins may make: the audit trail. */
+const ADMIN_ONLY_READS = new Set(['GET /api/v1/audit-events', 'GET /api/v1/audit-events/export']);
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Nest's routes from Express's router, with the global prefix; Swagger's pages left out. */
@@ -150,13 +153,14 @@ describe('access and audit of every route', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('answers 403 to a viewer on every state-changing route, and lets them read', async () => {
+  it('answers 403 to a viewer on every state-changing route and the audit trail, and lets them read the rest', async () => {
     const wrong: string[] = [];
     for (const route of routes) {
       if (PUBLIC.has(key(route))) continue;
       const status = await call(route, viewerToken);
       const mayChange = VIEWER_MAY_POST.has(key(route));
-      const expectedRefusal = STATE_CHANGING.has(route.method) && !mayChange;
+      const expectedRefusal =
+        (STATE_CHANGING.has(route.method) && !mayChange) || ADMIN_ONLY_READS.has(key(route));
       if (expectedRefusal ? status !== 403 : status === 401 || status === 403) {
         wrong.push(`${key(route)} → ${status}`);
       }

@@ -4,6 +4,8 @@ import {
   AnswerHumanInputSchema,
   BoardQuerySchema,
   ConversationMessagesQuerySchema,
+  AuditExportQuerySchema,
+  AuditQuerySchema,
   CreateApiTokenSchema,
   CreateConversationSchema,
   CreateFeatureSchema,
@@ -43,3 +45,6 @@ export class LiveEventsQueryDto extends createZodDto(LiveEventsQuerySchema) {}
 export class CreateScheduleDto extends createZodDto(CreateScheduleSchema) {}
 export class UpdateScheduleDto extends createZodDto(UpdateScheduleSchema) {}
 export class CreateApiTokenDto extends createZodDto(CreateApiTokenSchema) {}
+
+export class AuditQueryDto extends createZodDto(AuditQuerySchema) {}
+export class AuditExportQueryDto extends createZodDto(AuditExportQuerySchema) {}

@@ -1,4 +1,4 @@
-import { Allow } from '@autocoder/server-auth';
+import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { ProjectsService, RunsService } from '@autocoder/server-backlog';
 import { Page, ProjectStatsView, ProjectView } from '@autocoder/shared-contracts';
@@ -28,11 +28,12 @@ export class ProjectsController {
   @Audit({ action: 'project.create', target: 'project' })
   async create(
     @Body() body: CreateProjectDto,
+    @CurrentPrincipal() who: Principal,
     @RequestId() requestId?: string,
   ): Promise<ProjectView> {
-    const project = await this.projects.create(body);
+    const project = await this.projects.create(body, who.userId);
     if (body.start) {
-      await this.runs.startInitializer(project.id, requestId);
+      await this.runs.startInitializer(project.id, requestId, who.userId);
       return this.projects.get(project.id);
     }
     return project;

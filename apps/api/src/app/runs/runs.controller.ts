@@ -1,4 +1,4 @@
-import { Allow } from '@autocoder/server-auth';
+import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { RunsService } from '@autocoder/server-backlog';
 import { Page, RunDetailView, RunView } from '@autocoder/shared-contracts';
@@ -21,9 +21,10 @@ export class RunsController {
   start(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Body() _body: StartRunDto,
+    @CurrentPrincipal() who: Principal,
     @RequestId() requestId?: string,
   ): Promise<RunView> {
-    return this.runs.startInitializer(projectId, requestId);
+    return this.runs.startInitializer(projectId, requestId, who.userId);
   }
 
   @Get('projects/:projectId/runs')

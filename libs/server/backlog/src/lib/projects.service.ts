@@ -15,7 +15,8 @@ import { emptyCounts, projectView } from './views';
 export class ProjectsService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(input: CreateProjectInput): Promise<ProjectView> {
+  /** `userId`: who creates it (their runs are attributed to them until someone starts the agents). */
+  async create(input: CreateProjectInput, userId?: string): Promise<ProjectView> {
     try {
       const project = await this.prisma.project.create({
         data: {
@@ -25,6 +26,7 @@ export class ProjectsService {
           verifyCommand: input.verifyCommand,
           budgetUsd: input.budgetUsd,
           settings: (input.agents ?? {}) as Prisma.InputJsonValue,
+          createdById: userId ?? null,
         },
       });
       return projectView(project, emptyCounts());

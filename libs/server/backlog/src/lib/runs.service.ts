@@ -30,7 +30,7 @@ export class RunsService {
    * Records an initializer run and enqueues it (job id = run id). When the queue is down the run
    * is marked failed with the reason and the caller gets 503: nothing is left half-started.
    */
-  async startInitializer(projectId: string, requestId?: string): Promise<RunView> {
+  async startInitializer(projectId: string, requestId?: string, userId?: string): Promise<RunView> {
     const run = await this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
@@ -50,7 +50,7 @@ export class RunsService {
       }
       await tx.project.update({ where: { id: projectId }, data: { status: 'initializing' } });
       return tx.run.create({
-        data: { projectId, role: 'initializer', status: 'queued', requestId },
+        data: { projectId, role: 'initializer', status: 'queued', requestId, startedById: userId },
       });
     });
     try {

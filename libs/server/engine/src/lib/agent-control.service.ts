@@ -32,6 +32,7 @@ export class AgentControlService {
     input: StartAgentsInput,
     requestId?: string,
     source: ControlSource = 'manual',
+    userId?: string,
   ): Promise<ProjectView> {
     const project = await this.projects.require(projectId);
     if (project.status === 'initializing') {
@@ -64,7 +65,12 @@ export class AgentControlService {
     if (source === 'manual') await this.schedules.recordManual(projectId, 'start');
     await this.prisma.project.update({
       where: { id: projectId },
-      data: { status: 'running', concurrency: input.concurrency, settings },
+      data: {
+        status: 'running',
+        concurrency: input.concurrency,
+        settings,
+        ...(userId ? { agentsStartedById: userId } : {}),
+      },
     });
     await this.announce(projectId, 'agents started', 'running');
     await this.dispatcher.dispatch(projectId, requestId);
@@ -78,8 +84,14 @@ export class AgentControlService {
     return this.projects.get(projectId);
   }
 
-  async resume(projectId: string, requestId?: string): Promise<ProjectView> {
+  async resume(projectId: string, requestId?: string, userId?: string): Promise<ProjectView> {
     await this.transition(projectId, 'paused', 'running', 'the agents are not paused');
+    if (userId) {
+      await this.prisma.project.update({
+        where: { id: projectId },
+        data: { agentsStartedById: userId },
+      });
+    }
     await this.announce(projectId, 'resumed', 'running');
     await this.dispatcher.dispatch(projectId, requestId);
     return this.projects.get(projectId);

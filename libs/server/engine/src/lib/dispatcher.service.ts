@@ -100,16 +100,18 @@ export class Dispatcher {
       if (finished) {
         await tx.project.update({ where: { id: projectId }, data: { status: 'ready' } });
       }
+      // Runs belong to whoever started the agents (the project's creator before anyone did).
+      const startedBy = project.agentsStartedById ?? project.createdById;
       const runs = await Promise.all([
         ...Array.from({ length: coding }, () =>
           tx.run.create({
-            data: { projectId, role: 'coding', requestId, startedById: project.createdById },
+            data: { projectId, role: 'coding', requestId, startedById: startedBy },
             select: { id: true, role: true },
           }),
         ),
         ...Array.from({ length: testing }, () =>
           tx.run.create({
-            data: { projectId, role: 'testing', requestId, startedById: project.createdById },
+            data: { projectId, role: 'testing', requestId, startedById: startedBy },
             select: { id: true, role: true },
           }),
         ),

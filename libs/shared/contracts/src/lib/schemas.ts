@@ -386,3 +386,43 @@ export const CreateApiTokenSchema = z.strictObject({
   expiresInDays: z.int().min(1).max(365).optional(),
 });
 export type CreateApiTokenInput = z.infer<typeof CreateApiTokenSchema>;
+
+// ---- Audit trail ----------------------------------------------------------------------------
+
+const auditFilters = {
+  /** Actor id (user, token, run) or a part of its label (e-mail, "run …"). */
+  actor: z.string().trim().min(1).max(200).optional(),
+  /** Exact action or a prefix ending in "." (`feature.` for every feature action). */
+  action: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z_]+(\.[a-z_]*)?$/,
+      'an action such as project.create, or a prefix such as feature.',
+    )
+    .optional(),
+  targetType: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]{1,40}$/, 'a target type such as project')
+    .optional(),
+  projectId: z.uuid().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+};
+
+/** Filters and page of the audit trail, newest first. */
+export const AuditQuerySchema = z.strictObject({
+  ...auditFilters,
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+/** The same filters for a download (at most AUDIT_EXPORT_MAX_ROWS rows, newest first). */
+export const AuditExportQuerySchema = z.strictObject({
+  ...auditFilters,
+  format: z.enum(['csv', 'jsonl']).default('jsonl'),
+});
+export type AuditExportQuery = z.infer<typeof AuditExportQuerySchema>;
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;

@@ -272,3 +272,22 @@ export interface AuthMeView {
 export interface SignOutView {
   logoutUrl: string | null;
 }
+
+/** One entry of the audit trail. */
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actorType: 'user' | 'token' | 'agent' | 'system';
+  actorId: string | null;
+  actorLabel: string | null;
+  role: string | null;
+  ip: string | null;
+  requestId: string | null;
+  traceId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  projectId: string | null;
+  before: unknown;
+  after: unknown;
+}

@@ -1,0 +1,131 @@
+// The admin's view of the audit trail: filter, page, export as CSV and JSON lines; viewers refused.
+import { ApiTokensService } from '@autocoder/server-auth';
+import { loadConfig } from '@autocoder/server-config';
+import { PrismaService } from '@autocoder/server-db';
+import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
+import type { AuditEventView, Page } from '@autocoder/shared-contracts';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { createApiApp } from '../create-api-app';
+
+describe('audit trail API', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let base: string;
+  let admin: string;
+  let viewer: string;
+  let projectId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createApiApp(
+      loadConfig({
+        DATABASE_URL: db.url,
+        QUEUE_PREFIX: `audit-${randomBytes(4).toString('hex')}`,
+        LOG_LEVEL: 'silent',
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER_URL: 'http://127.0.0.1:9',
+        SESSION_SECRET: randomBytes(32).toString('base64url'),
+      }),
+    );
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const prisma = app.get(PrismaService);
+    const tokens = app.get(ApiTokensService);
+    const a = await prisma.user.create({
+      data: { issuer: 'urn:test', subject: 'a', role: 'admin', email: 'ada@example.test' },
+    });
+    const v = await prisma.user.create({
+      data: { issuer: 'urn:test', subject: 'v', role: 'viewer', email: 'vic@example.test' },
+    });
+    admin = (await tokens.create(a.id, { name: 'a', role: 'admin' })).token;
+    viewer = (await tokens.create(v.id, { name: 'v', role: 'viewer' })).token;
+    const created = await call(admin, '/api/v1/projects', {
+      method: 'POST',
+      body: JSON.stringify({ name: `audited-${randomBytes(3).toString('hex')}`, spec: 'x' }),
+    });
+    projectId = ((await created.json()) as { id: string }).id;
+    await call(admin, `/api/v1/projects/${projectId}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ concurrency: 5 }),
+    });
+    await call(admin, `/api/v1/projects/${projectId}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ concurrency: 99 }),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const call = (token: string, path: string, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+
+  it('lists changes newest first with who, what, before and after', async () => {
+    const res = await call(admin, `/api/v1/audit-events?projectId=${projectId}`);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as Page<AuditEventView>;
+    expect(page.items.map((e) => e.action)).toEqual([
+      'project.update',
+      'project.update',
+      'project.create',
+    ]);
+    const [refused, update, create] = page.items;
+    expect(create).toMatchObject({ actorType: 'token', role: 'admin', targetId: projectId });
+    expect(update).toMatchObject({
+      before: expect.objectContaining({ concurrency: 3 }),
+      after: expect.objectContaining({ concurrency: 5 }),
+    });
+    // A refused change is recorded with its reason, and changes nothing.
+    expect(refused?.after).toMatchObject({ refused: true, status: 400 });
+  });
+
+  it('filters by action prefix and actor, and pages', async () => {
+    const byPrefix = (await (
+      await call(admin, '/api/v1/audit-events?action=project.&limit=1&offset=1')
+    ).json()) as Page<AuditEventView>;
+    expect(byPrefix).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(byPrefix.items).toHaveLength(1);
+    const nobody = (await (
+      await call(admin, '/api/v1/audit-events?actor=vic@example.test')
+    ).json()) as Page<AuditEventView>;
+    expect(nobody.total).toBe(0);
+  });
+
+  it('exports CSV and JSON lines', async () => {
+    const csv = await call(admin, `/api/v1/audit-events/export?format=csv&projectId=${projectId}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toMatch(
+      /attachment; filename="autocoder-audit-.*\.csv"/,
+    );
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe(
+      'id,at,actorType,actorId,actorLabel,role,ip,requestId,traceId,action,targetType,targetId,projectId,before,after',
+    );
+    expect(lines).toHaveLength(4);
+    const jsonl = await call(admin, `/api/v1/audit-events/export?projectId=${projectId}`);
+    const events = (await jsonl.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditEventView);
+    expect(events.map((e) => e.action)).toEqual([
+      'project.update',
+      'project.update',
+      'project.create',
+    ]);
+  });
+
+  it('refuses viewers and bad filters', async () => {
+    expect((await call(viewer, '/api/v1/audit-events')).status).toBe(403);
+    expect((await call(viewer, '/api/v1/audit-events/export')).status).toBe(403);
+    const bad = await call(admin, '/api/v1/audit-events?from=yesterday&format=xml');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ statusCode: 400 });
+  });
+});
