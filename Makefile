@@ -74,3 +74,11 @@ bench-demo: build ## Demo project: POST → 24 features on the board, vs. the SD
 .PHONY: bench-claims
 bench-claims: install services ## Feature claims vs a plain SKIP LOCKED loop (scratch database, ~2 min)
 	node bench/claims.mjs
+
+.PHONY: bench-turn bench-sessions
+bench-turn: install services ## Platform overhead per agent turn vs the bare loop (scratch database, ~2 min)
+	node bench/agent-turn.mjs
+
+bench-sessions: install services ## Coding sessions/s over 2 runners vs BullMQ empty jobs/s (scratch database, ~5 min)
+	npx nx run-many -t build -p api,runner,llm-fake --parallel=2 --outputStyle=static
+	node bench/sessions.mjs

@@ -42,7 +42,9 @@ async function waitOk(url, timeoutMs = 30_000) {
   while (Date.now() < deadline) {
     try {
       if ((await fetch(url)).ok) return;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await sleep(100);
   }
   throw new Error(`${url} not ready`);
@@ -158,5 +160,5 @@ try {
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await sleep(1500);
-  await dropDatabase(dbUrl).catch(() => {});
+  await dropDatabase(dbUrl).catch(() => undefined);
 }

@@ -110,6 +110,7 @@ export class CodingSessionService extends SessionBase {
         values: promptValues(project, feature),
         featureTools: this.featureTools,
         choice,
+        onTurnTiming: ctx.onTurnTiming,
       });
 
       if (result.end.reason === 'cancelled') {

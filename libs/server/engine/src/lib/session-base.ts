@@ -10,6 +10,7 @@ import {
   runAgentLoop,
   selectProvider,
   TokenUsage,
+  TurnTiming,
 } from '@autocoder/server-agent';
 import { agentSettingsOf, FeatureToolsService, RunJournal } from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
@@ -26,6 +27,8 @@ export interface SessionRunContext {
   runnerId: string;
   /** Aborted when the runner shuts down past its grace period. */
   signal: AbortSignal;
+  /** Where each agent turn's time went (bench/agent-turn.mjs); the runner passes none. */
+  onTurnTiming?: (timing: TurnTiming) => void;
 }
 
 export type SessionResult =
@@ -228,6 +231,7 @@ export abstract class SessionBase {
     values: Readonly<Record<string, string | number>>;
     featureTools: FeatureToolsService;
     choice: ProviderChoice;
+    onTurnTiming?: (timing: TurnTiming) => void;
   }): Promise<{ result: LoopResult; verdict: Verdict | undefined }> {
     let verdict: Verdict | undefined;
     const settings = this.agentSettings(args.project);
@@ -256,6 +260,7 @@ export abstract class SessionBase {
       warnAtShare: this.config.BUDGET_WARN_SHARE,
       done: () => verdict !== undefined,
       ...this.accounting(args.run, args.featureId, args.choice),
+      onTurnTiming: args.onTurnTiming,
     });
     return { result, verdict };
   }

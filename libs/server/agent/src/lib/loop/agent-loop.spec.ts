@@ -7,7 +7,7 @@ import {
   ModelRequest,
   ModelResponse,
 } from '../providers/llm-provider';
-import { AgentLoopOptions, LoopTool, runAgentLoop } from './agent-loop';
+import { AgentLoopOptions, LoopTool, runAgentLoop, TurnTiming } from './agent-loop';
 
 class ScriptedProvider implements LlmProvider {
   readonly name = 'demo' as const;
@@ -232,5 +232,51 @@ describe('runAgentLoop', () => {
     expect(events.some((e) => e.type === 'context.compacted')).toBe(true);
     // Recent results stay whole.
     expect(last.at(-1)?.content[0]).toMatchObject({ content: 'y'.repeat(1000) });
+  });
+
+  it('reports each turn’s model, tool and total time once per turn', async () => {
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const scripted = new ScriptedProvider([
+      [call('read_file', { n: 1 }), call('read_file', { n: 2 })],
+      [call('read_file', { n: 3 })],
+      [text('done')],
+    ]);
+    const provider: LlmProvider = {
+      name: 'demo',
+      supportsTools: () => true,
+      complete: async (req) => {
+        await sleep(30);
+        return scripted.complete(req);
+      },
+    };
+    const slowTool: LoopTool = {
+      spec: { name: 'read_file', description: 'read', inputSchema: { type: 'object' } },
+      run: async () => {
+        await sleep(20);
+        return { content: 'ok' };
+      },
+    };
+    const timings: TurnTiming[] = [];
+    const { o } = options(provider, [slowTool], {
+      // The platform's share: every event takes 10 ms.
+      onEvent: () => sleep(10),
+      onTurnTiming: (t) => timings.push(t),
+    });
+    const result = await runAgentLoop(o);
+    expect(result.end.reason).toBe('completed');
+    expect(timings.map((t) => t.turn)).toEqual([1, 2, 3]);
+    // Timers may fire up to a millisecond early by performance.now().
+    for (const t of timings) {
+      expect(t.modelMs).toBeGreaterThanOrEqual(29);
+      expect(t.totalMs).toBeGreaterThanOrEqual(t.modelMs + t.toolMs);
+    }
+    expect(timings[0].toolMs).toBeGreaterThanOrEqual(39);
+    expect(timings[1].toolMs).toBeGreaterThanOrEqual(19);
+    expect(timings[2].toolMs).toBe(0);
+    // Overhead = total − model − tools: the events (5, 3 and 1 of them at 10 ms).
+    const overhead = timings.map((t) => t.totalMs - t.modelMs - t.toolMs);
+    expect(overhead[0]).toBeGreaterThanOrEqual(45);
+    expect(overhead[1]).toBeGreaterThanOrEqual(27);
+    expect(overhead[2]).toBeGreaterThanOrEqual(9);
   });
 });

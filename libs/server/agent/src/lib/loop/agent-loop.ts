@@ -58,6 +58,16 @@ export interface AgentLoopOptions {
     message: string,
     data?: unknown,
   ): Promise<void>;
+  /** Called after every turn, however it ended (not when it throws); nothing is timed without it. */
+  onTurnTiming?: (timing: TurnTiming) => void;
+}
+
+/** Where one turn's time went (benchmarks): the model call, the tools' own work, and all of it. */
+export interface TurnTiming {
+  turn: number;
+  modelMs: number;
+  toolMs: number;
+  totalMs: number;
 }
 
 export interface LoopResult {
@@ -75,11 +85,15 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   let lastCall = '';
   let repeats = 0;
   let idleTurns = 0;
+  const now = o.onTurnTiming ? () => performance.now() : () => 0;
+  let modelMs = 0;
+  let toolMs = 0;
 
-  for (let turn = 1; turn <= o.maxTurns; turn++) {
-    if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn - 1, spentUsd };
+  /** One turn: the model's answer and the tools it calls; how the loop ends, or undefined. */
+  const takeTurn = async (turn: number): Promise<LoopResult | undefined> => {
     compact(messages, o);
     let response: ModelResponse;
+    const modelStarted = now();
     try {
       response = await o.provider.complete({
         model: o.model,
@@ -93,6 +107,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
       throw err;
     }
+    modelMs = now() - modelStarted;
     const cost = costOf(o.model, response.usage);
     spentUsd += cost;
     await o.onUsage({ ...response.usage, costUsd: cost });
@@ -166,9 +181,11 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       }
       const tool = byName.get(call.name);
       await o.onEvent('tool.call', call.name, { input: call.input });
+      const toolStarted = now();
       const outcome = tool
         ? await tool.run(call.input, o.signal)
         : { content: `Unknown tool ${call.name}.`, isError: true };
+      toolMs += now() - toolStarted;
       if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
       if (tool?.makesProgress && !outcome.isError) progressed = true;
       await o.onEvent('tool.result', `${call.name}${outcome.isError ? ' failed' : ''}`, {
@@ -192,6 +209,17 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         spentUsd,
       };
     }
+    return undefined;
+  };
+
+  for (let turn = 1; turn <= o.maxTurns; turn++) {
+    if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn - 1, spentUsd };
+    modelMs = 0;
+    toolMs = 0;
+    const started = now();
+    const end = await takeTurn(turn);
+    o.onTurnTiming?.({ turn, modelMs, toolMs, totalMs: now() - started });
+    if (end) return end;
   }
   return { end: { reason: 'max_turns' }, turns: o.maxTurns, spentUsd };
 }
