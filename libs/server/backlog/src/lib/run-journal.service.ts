@@ -82,7 +82,9 @@ export class RunJournal {
       },
       select: { createdAt: true },
     });
-    await this.live.publish({
+    // Not awaited: live events are best effort (publish logs its own failures) and one Redis
+    // connection keeps them in order; the session's turn need not wait for Redis.
+    void this.live.publish({
       projectId: run.projectId,
       runId: run.id,
       type,
@@ -99,36 +101,32 @@ export class RunJournal {
     entry: UsageEntry,
     featureId?: string,
   ): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.usageRecord.create({
-        data: {
-          projectId: run.projectId,
-          runId: run.id,
-          featureId: featureId ?? null,
-          kind:
-            run.role === 'initializer'
-              ? 'initializer'
-              : run.role === 'testing'
-                ? 'regression'
-                : 'new_work',
-          provider: entry.provider,
-          model: entry.model,
-          inputTokens: entry.inputTokens,
-          outputTokens: entry.outputTokens,
-          cacheReadTokens: entry.cacheReadTokens,
-          cacheWriteTokens: entry.cacheWriteTokens,
-          costUsd: entry.costUsd,
-        },
-      }),
-      this.prisma.run.update({
-        where: { id: run.id },
-        data: {
-          tokensIn: { increment: entry.inputTokens },
-          tokensOut: { increment: entry.outputTokens },
-          costUsd: { increment: entry.costUsd },
-        },
-      }),
-    ]);
+    const kind =
+      run.role === 'initializer'
+        ? 'initializer'
+        : run.role === 'testing'
+          ? 'regression'
+          : 'new_work';
+    // One statement, one round trip: it runs after every model call, so its cost is part of
+    // every agent turn (bench/agent-turn.mjs). The CTE's insert and the update commit together.
+    await this.prisma.$executeRaw`
+      WITH recorded AS (
+        INSERT INTO "UsageRecord" (
+          "id", "projectId", "runId", "featureId", "kind", "provider", "model",
+          "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "costUsd"
+        ) VALUES (
+          gen_random_uuid(), ${run.projectId}::uuid, ${run.id}::uuid, ${featureId ?? null}::uuid,
+          ${kind}::"UsageKind", ${entry.provider}, ${entry.model},
+          ${entry.inputTokens}, ${entry.outputTokens}, ${entry.cacheReadTokens},
+          ${entry.cacheWriteTokens}, ${entry.costUsd}::numeric
+        )
+      )
+      UPDATE "Run"
+         SET "tokensIn" = "tokensIn" + ${entry.inputTokens},
+             "tokensOut" = "tokensOut" + ${entry.outputTokens},
+             "costUsd" = "costUsd" + ${entry.costUsd}::numeric,
+             "updatedAt" = now()
+       WHERE "id" = ${run.id}::uuid`;
   }
 
   /** Back to the queue: waiting for a retry or for a rate-limit window to pass. */
