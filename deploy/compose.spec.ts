@@ -91,7 +91,17 @@ describe('docker-compose.yml', () => {
 
   it('defines the whole platform', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['admin', 'api', 'llm-fake', 'migrate', 'postgres', 'redis', 'runner', 'traefik'].sort(),
+      [
+        'admin',
+        'api',
+        'dev-idp',
+        'llm-fake',
+        'migrate',
+        'postgres',
+        'redis',
+        'runner',
+        'traefik',
+      ].sort(),
     );
     expect(compose.services['postgres'].image).toMatch(/^postgres:15/);
     expect(compose.services['redis'].image).toMatch(/^redis:7/);
@@ -162,7 +172,13 @@ describe('docker-compose.yml', () => {
   it('reads secrets from gitignored files under deploy/secrets, each with an .example', () => {
     const secrets = compose.secrets ?? {};
     expect(Object.keys(secrets).sort()).toEqual(
-      ['anthropic_api_key', 'database_url', 'postgres_password'].sort(),
+      [
+        'anthropic_api_key',
+        'database_url',
+        'oidc_client_secret',
+        'postgres_password',
+        'session_secret',
+      ].sort(),
     );
     const gitignore = readText('.gitignore');
     expect(gitignore).toMatch(/^\/?deploy\/secrets\/\*$/m);
@@ -178,6 +194,12 @@ describe('docker-compose.yml', () => {
     expect(envToMap(compose.services['postgres'].environment)['POSTGRES_PASSWORD_FILE']).toBe(
       '/run/secrets/postgres_password',
     );
+    // Sign-in is OIDC by default, its secrets from files too.
+    const api = envToMap(compose.services['api'].environment);
+    expect(api['AUTH_MODE']).toBe('oidc');
+    expect(api['SESSION_SECRET_FILE']).toBe('/run/secrets/session_secret');
+    expect(api['OIDC_CLIENT_SECRET_FILE']).toBe('/run/secrets/oidc_client_secret');
+    expect(secretNames(compose.services['dev-idp'])).toEqual(['oidc_client_secret']);
     for (const app of ['api', 'runner']) {
       expect(secretNames(compose.services[app])).toContain('database_url');
       expect(envToMap(compose.services[app].environment)['DATABASE_URL_FILE']).toBe(

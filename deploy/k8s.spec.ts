@@ -130,6 +130,8 @@ describe('deploy/k8s kustomize base', () => {
     expect(refs(container('Deployment', 'api'))).toMatchObject({
       DATABASE_URL: 'autocoder-secrets',
       REDIS_URL: 'autocoder-secrets',
+      OIDC_CLIENT_SECRET: 'autocoder-secrets',
+      SESSION_SECRET: 'autocoder-secrets',
     });
     expect(refs(container('Deployment', 'runner'))).toMatchObject({
       DATABASE_URL: 'autocoder-secrets',

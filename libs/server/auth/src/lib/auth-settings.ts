@@ -25,6 +25,11 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith('127.');
 }
 
+/** Loopback, or a `*.localhost` name (RFC 6761: never leaves the machine; compose's dev IdP). */
+function isLocalHost(host: string): boolean {
+  return isLoopbackHost(host) || host.endsWith('.localhost');
+}
+
 const csv = (v: string) =>
   v
     .split(',')
@@ -55,8 +60,10 @@ export function authSettings(config: AppConfig): AuthSettings {
     );
   }
   const issuer = new URL(config.OIDC_ISSUER_URL as string);
-  if (issuer.protocol === 'http:' && !isLoopbackHost(issuer.hostname)) {
-    throw new Error(`OIDC_ISSUER_URL must be https (http only for a loopback dev IdP): ${issuer}`);
+  if (issuer.protocol === 'http:' && !isLocalHost(issuer.hostname)) {
+    throw new Error(
+      `OIDC_ISSUER_URL must be https (http only for a dev IdP on loopback or *.localhost): ${issuer}`,
+    );
   }
   const publicUrl = new URL(config.PUBLIC_URL);
   return {

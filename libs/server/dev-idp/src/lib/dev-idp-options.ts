@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A person who can sign in at the dev IdP. `groups` is what the api maps to a role. */
@@ -76,7 +77,11 @@ const EnvSchema = z.object({
  * overridable), the console client and its short-lived twin. Throws with every invalid variable.
  */
 export function devIdpOptionsFromEnv(env: NodeJS.ProcessEnv): DevIdpOptions {
-  const parsed = EnvSchema.safeParse(env);
+  // The client secret may come from a file (Docker and Kubernetes secrets), as the api reads it.
+  const secretFile = env['DEV_IDP_CLIENT_SECRET_FILE'];
+  const parsed = EnvSchema.safeParse(
+    secretFile ? { ...env, DEV_IDP_CLIENT_SECRET: readFileSync(secretFile, 'utf8').trim() } : env,
+  );
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid dev-idp configuration: ${reasons.join('; ')}`);
