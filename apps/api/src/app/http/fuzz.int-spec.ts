@@ -254,7 +254,8 @@ describe('fuzzing every route (fast-check)', () => {
         before = after;
       }),
       {
-        numRuns: RUNS, // A fixed seed in CI (the same requests every run); FUZZ_SEED=<n> explores others.
+        numRuns: RUNS,
+        // A fixed seed in CI (the same requests every run); FUZZ_SEED=<n> explores others.
         seed: Number(process.env['FUZZ_SEED'] ?? 20261125),
         verbose: 1,
       },
