@@ -1,11 +1,11 @@
 import { Allow } from '@autocoder/server-auth';
-import { ProjectsService } from '@autocoder/server-backlog';
 import { LiveEvents } from '@autocoder/server-queue';
-import { Controller, MessageEvent, Param, Query, Sse } from '@nestjs/common';
+import { Controller, MessageEvent, Param, Query, Sse, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { filter, interval, map, merge, Observable } from 'rxjs';
 import { LiveEventsQueryDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
+import { ProjectExistsGuard } from './project-exists.guard';
 
 /** How often an idle stream sends a comment, so proxies keep it open. */
 const KEEPALIVE_MS = 15_000;
@@ -13,10 +13,7 @@ const KEEPALIVE_MS = 15_000;
 @ApiTags('events')
 @Controller('projects/:projectId/events')
 export class EventsController {
-  constructor(
-    private readonly projects: ProjectsService,
-    private readonly live: LiveEvents,
-  ) {}
+  constructor(private readonly live: LiveEvents) {}
 
   /**
    * Server-sent events of a project as runners work (run status, model and tool activity).
@@ -26,11 +23,11 @@ export class EventsController {
    */
   @Sse()
   @Allow('viewer')
-  async stream(
+  @UseGuards(ProjectExistsGuard)
+  stream(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: LiveEventsQueryDto,
-  ): Promise<Observable<MessageEvent>> {
-    await this.projects.require(projectId);
+  ): Observable<MessageEvent> {
     const { conversationId } = query;
     return merge(
       this.live.stream(projectId).pipe(

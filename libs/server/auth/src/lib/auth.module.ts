@@ -22,6 +22,7 @@ import {
 } from './auth.tokens';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { authFailureLimit } from './rate-limit/auth-failure-limit';
+import { FailOpenThrottlerStorage } from './rate-limit/fail-open-storage';
 import { Authenticator } from './authenticator.service';
 import { OidcClient } from './oidc/oidc-client.service';
 import { SecretBox } from './secret-box';
@@ -72,13 +73,22 @@ export class AuthModule {
         { provide: AUTH_SETTINGS, useValue: settings },
         {
           provide: AUTH_REDIS,
-          useFactory: () =>
-            new Redis({ ...redisOptions(config.REDIS_URL, 'producer'), enableOfflineQueue: true }),
+          useFactory: () => {
+            const redis = new Redis({
+              ...redisOptions(config.REDIS_URL, 'producer'),
+              enableOfflineQueue: true,
+            });
+            // Outages are reported where they matter (health, rate limits, sessions), not as
+            // ioredis's unhandled error events.
+            redis.on('error', () => undefined);
+            return redis;
+          },
         },
         {
           provide: RATE_LIMIT_STORAGE,
           inject: [AUTH_REDIS],
-          useFactory: (redis: Redis) => new ThrottlerStorageRedisService(redis),
+          useFactory: (redis: Redis) =>
+            new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis)),
         },
         { provide: AUTH_FAILURE_LIMIT, useValue: authFailureLimit(config) },
         {
