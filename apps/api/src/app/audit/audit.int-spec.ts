@@ -1,45 +1,19 @@
 // The admin's view of the audit trail: filter, page, export as CSV and JSON lines; viewers refused.
-import { ApiTokensService } from '@autocoder/server-auth';
-import { loadConfig } from '@autocoder/server-config';
-import { PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import type { AuditEventView, Page } from '@autocoder/shared-contracts';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { createApiApp } from '../create-api-app';
+import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 
 describe('audit trail API', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  let api: TestApi;
   let base: string;
   let admin: string;
   let viewer: string;
   let projectId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApiApp(
-      loadConfig({
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `audit-${randomBytes(4).toString('hex')}`,
-        LOG_LEVEL: 'silent',
-        AUTH_MODE: 'oidc',
-        OIDC_ISSUER_URL: 'http://127.0.0.1:9',
-        SESSION_SECRET: randomBytes(32).toString('base64url'),
-      }),
-    );
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const prisma = app.get(PrismaService);
-    const tokens = app.get(ApiTokensService);
-    const a = await prisma.user.create({
-      data: { issuer: 'urn:test', subject: 'a', role: 'admin', email: 'ada@example.test' },
-    });
-    const v = await prisma.user.create({
-      data: { issuer: 'urn:test', subject: 'v', role: 'viewer', email: 'vic@example.test' },
-    });
-    admin = (await tokens.create(a.id, { name: 'a', role: 'admin' })).token;
-    viewer = (await tokens.create(v.id, { name: 'v', role: 'viewer' })).token;
+    api = await startTestApi(OIDC_WITHOUT_IDP);
+    base = api.base;
+    ({ admin, viewer } = await tokensFor(api));
     const created = await call(admin, '/api/v1/projects', {
       method: 'POST',
       body: JSON.stringify({ name: `audited-${randomBytes(3).toString('hex')}`, spec: 'x' }),
@@ -55,10 +29,7 @@ describe('audit trail API', () => {
     });
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => api?.close());
 
   const call = (token: string, path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {

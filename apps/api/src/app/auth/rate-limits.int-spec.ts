@@ -1,57 +1,34 @@
 // Rate limits across two api instances sharing one Redis (the real one): per user or token, per
 // IP for anonymous callers and refused credentials, and the stricter sign-in and chat limits.
 // 429 with Retry-After, whichever replica answers.
-import { ApiTokensService } from '@autocoder/server-auth';
-import { loadConfig } from '@autocoder/server-config';
-import { PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createApiApp } from '../create-api-app';
+import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 
 describe('rate limits shared by api replicas', () => {
-  let db: TestDatabase;
-  const apps: NestExpressApplication[] = [];
+  const apis: TestApi[] = [];
   const urls: string[] = [];
-  const prefix = `rl-${randomBytes(4).toString('hex')}`;
   let tokenA: string;
   let tokenB: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    for (let i = 0; i < 2; i++) {
-      const app = await createApiApp(
-        loadConfig({
-          DATABASE_URL: db.url,
-          QUEUE_PREFIX: prefix,
-          LOG_LEVEL: 'silent',
-          AUTH_MODE: 'oidc',
-          OIDC_ISSUER_URL: 'http://127.0.0.1:9', // nobody there: sign-in answers 503
-          SESSION_SECRET: randomBytes(32).toString('base64url'),
-          RATE_LIMIT_PER_MINUTE: '6',
-          RATE_LIMIT_ANONYMOUS_PER_MINUTE: '4',
-          RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '5',
-          RATE_LIMIT_LOGIN_PER_MINUTE: '3',
-          RATE_LIMIT_CHAT_PER_MINUTE: '2',
-        }),
-      );
-      await app.listen(0, '127.0.0.1');
-      apps.push(app);
-      urls.push((await app.getUrl()).replace('[::1]', '127.0.0.1'));
-    }
-    const prisma = apps[0]?.get(PrismaService);
-    const tokens = apps[0]?.get(ApiTokensService);
-    if (!prisma || !tokens) throw new Error('no app');
-    const user = await prisma.user.create({
-      data: { issuer: 'urn:test', subject: 'rl', role: 'admin' },
-    });
-    tokenA = (await tokens.create(user.id, { name: 'a', role: 'admin' })).token;
-    tokenB = (await tokens.create(user.id, { name: 'b', role: 'admin' })).token;
+    const env = {
+      ...OIDC_WITHOUT_IDP, // sign-in answers 503: nobody at the issuer
+      RATE_LIMIT_PER_MINUTE: '6',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '4',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '5',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '3',
+      RATE_LIMIT_CHAT_PER_MINUTE: '2',
+    };
+    const first = await startTestApi(env);
+    const second = await startTestApi(env, first); // same database, same Redis keys
+    apis.push(second, first);
+    urls.push(first.base, second.base);
+    tokenA = (await tokensFor(first)).admin;
+    tokenB = (await tokensFor(first)).admin;
   }, 60_000);
 
   afterAll(async () => {
-    for (const app of apps) await app.close();
-    await db?.drop();
+    for (const api of apis) await api.close();
   });
 
   /** Alternates the replicas: request i goes to instance i % 2. */
@@ -71,7 +48,7 @@ describe('rate limits shared by api replicas', () => {
       statusCode: 429,
       message: expect.stringMatching(/at most 6 per 60 s/),
     });
-    // Another token of the same person has its own allowance.
+    // Another token has its own allowance.
     const other = await get(7, '/api/v1/projects', bearer(tokenB));
     expect(other.status).toBe(200);
     expect(other.headers.get('x-ratelimit-limit-client')).toBe('6');

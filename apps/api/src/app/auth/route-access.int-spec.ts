@@ -2,13 +2,10 @@
 // nobody, as a viewer and as an admin: anonymous → 401, viewer changing state → 403, admin →
 // let through; and every state-changing request an admin makes writes exactly one audit event.
 // Server-sent events and /mcp are routes like the others here.
-import { ApiTokensService } from '@autocoder/server-auth';
-import { loadConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createApiApp } from '../create-api-app';
+import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 
 interface Route {
   method: string;
@@ -59,8 +56,7 @@ function registeredRoutes(app: NestExpressApplication): Route[] {
 }
 
 describe('access and audit of every route', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  let api: TestApi;
   let base: string;
   let prisma: PrismaService;
   let adminToken: string;
@@ -68,40 +64,18 @@ describe('access and audit of every route', () => {
   let routes: Route[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApiApp(
-      loadConfig({
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `access-${randomBytes(4).toString('hex')}`,
-        LOG_LEVEL: 'silent',
-        AUTH_MODE: 'oidc',
-        // Nothing listens there: people are API-token users in this test.
-        OIDC_ISSUER_URL: 'http://127.0.0.1:9',
-        SESSION_SECRET: randomBytes(32).toString('base64url'),
-        // Every route is called anonymously on purpose; rate limits have their own test.
-        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
-        RATE_LIMIT_PER_MINUTE: '100000',
-      }),
-    );
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    prisma = app.get(PrismaService);
-    const tokens = app.get(ApiTokensService);
-    const admin = await prisma.user.create({
-      data: { issuer: 'urn:test', subject: 'admin', role: 'admin', email: 'a@example.test' },
+    api = await startTestApi({
+      ...OIDC_WITHOUT_IDP,
+      // Every route is called anonymously on purpose; rate limits have their own test.
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+      RATE_LIMIT_PER_MINUTE: '100000',
     });
-    const viewer = await prisma.user.create({
-      data: { issuer: 'urn:test', subject: 'viewer', role: 'viewer', email: 'v@example.test' },
-    });
-    adminToken = (await tokens.create(admin.id, { name: 'admin', role: 'admin' })).token;
-    viewerToken = (await tokens.create(viewer.id, { name: 'viewer', role: 'viewer' })).token;
-    routes = registeredRoutes(app);
+    ({ base, prisma } = api);
+    ({ admin: adminToken, viewer: viewerToken } = await tokensFor(api));
+    routes = registeredRoutes(api.app);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => api?.close());
 
   /** Route parameters become random ids: what matters is who gets past the guard. */
   const urlOf = (route: Route) => base + route.path.replace(/:[A-Za-z]+/g, () => randomUUID());

@@ -3,17 +3,13 @@
 // generated path parameters (real ids, random ids, traversal attempts, junk), query strings and
 // bodies. Properties: no answer is a 5xx, and a request the api refuses (4xx) changes nothing in
 // the database. Real Postgres and Redis; the api in-process in AUTH_MODE=oidc with API tokens.
-import { ApiTokensService } from '@autocoder/server-auth';
-import { loadConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiApp } from '../create-api-app';
+import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 
 const RUNS = 10_000;
 
@@ -62,47 +58,28 @@ function operationsOf(doc: {
 }
 
 describe('fuzzing every route (fast-check)', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  let api: TestApi;
   let base: string;
   let prisma: PrismaService;
   let consoleDir: string;
-  const tokens: Record<'admin' | 'viewer', string> = { admin: '', viewer: '' };
+  let tokens: { admin: string; viewer: string };
   const ids: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     consoleDir = mkdtempSync(join(tmpdir(), 'fuzz-console-'));
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><ac-root></ac-root>');
-    app = await createApiApp(
-      loadConfig({
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `fuzz-${randomBytes(4).toString('hex')}`,
-        LOG_LEVEL: 'silent',
-        AUTH_MODE: 'oidc',
-        OIDC_ISSUER_URL: 'http://127.0.0.1:9',
-        SESSION_SECRET: randomBytes(32).toString('base64url'),
-        CONSOLE_DIR: consoleDir,
-        // Thousands of requests from one address in a minute, on purpose.
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
-        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1000000',
-        RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-        RATE_LIMIT_CHAT_PER_MINUTE: '1000000',
-      }),
-    );
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    prisma = app.get(PrismaService);
-    const api = app.get(ApiTokensService);
-    const admin = await prisma.user.create({
-      data: { issuer: 'urn:fuzz', subject: 'admin', role: 'admin' },
+    api = await startTestApi({
+      ...OIDC_WITHOUT_IDP,
+      CONSOLE_DIR: consoleDir,
+      // Thousands of requests from one address in a minute, on purpose.
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1000000',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+      RATE_LIMIT_CHAT_PER_MINUTE: '1000000',
     });
-    const viewer = await prisma.user.create({
-      data: { issuer: 'urn:fuzz', subject: 'viewer', role: 'viewer' },
-    });
-    tokens.admin = (await api.create(admin.id, { name: 'a', role: 'admin' })).token;
-    tokens.viewer = (await api.create(viewer.id, { name: 'v', role: 'viewer' })).token;
+    ({ base, prisma } = api);
+    tokens = await tokensFor(api);
     // Real rows for the generated ids to hit.
     for (let p = 0; p < 3; p++) {
       const project = await prisma.project.create({
@@ -126,8 +103,7 @@ describe('fuzzing every route (fast-check)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await api?.close();
     rmSync(consoleDir, { recursive: true, force: true });
   });
 
