@@ -137,6 +137,22 @@ describe('ProjectRepository (real git)', () => {
         branch: 'session/gone',
       });
     });
+
+    it('creates and discards many worktrees at once without one prune breaking another add', async () => {
+      const p = await newProject();
+      // Two repository objects: like two runner processes sharing the volume.
+      const other = new ProjectRepository({ root });
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, i) => {
+          const r = i % 2 === 0 ? repos : other;
+          const wt = await r.createWorktree(p, `busy-${i}`);
+          await fs.writeFile(path.join(wt.path, `f${i}.txt`), String(i));
+          await r.discardWorktree(p, `busy-${i}`);
+        }),
+      );
+      expect(await repoGit(p, ['branch', '--list', 'session/*'])).toBe('');
+      expect(await repoGit(p, ['worktree', 'list', '--porcelain'])).not.toContain('busy-');
+    });
   });
 
   describe('mergeToMain', () => {

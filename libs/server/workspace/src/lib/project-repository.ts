@@ -70,10 +70,20 @@ async function exists(p: string): Promise<boolean> {
 export class ProjectRepository {
   readonly root: string;
   private readonly defaultLock: ProjectLock;
+  /**
+   * Serialises a project's `git worktree add` / `remove` / `prune`: a prune that runs while
+   * another session's add is still populating its worktree deletes that worktree's admin
+   * directory (git: "could not open …/worktrees/<name>/locked"). Held only for those commands;
+   * taken inside the merge lock, never the other way round.
+   */
+  private readonly worktreeLock: ProjectLock;
 
   constructor(options: ProjectRepositoryOptions) {
     this.root = path.resolve(options.root);
     this.defaultLock = options.lock ?? fileLock(path.join(this.root, '.locks'));
+    this.worktreeLock = fileLock(path.join(this.root, '.locks', 'worktrees'), {
+      acquireTimeoutMs: 120_000,
+    });
   }
 
   repoPath(projectId: string): string {
@@ -160,16 +170,18 @@ export class ProjectRepository {
         `worktree or branch for session ${sessionId} already exists; discardWorktree() first`,
       );
     }
-    await git(NEUTRAL_CWD, [
-      `--git-dir=${repo}`,
-      'worktree',
-      'add',
-      '--quiet',
-      '-b',
-      branch,
-      wtPath,
-      baseCommit,
-    ]);
+    await this.worktreeLock(projectId, () =>
+      git(NEUTRAL_CWD, [
+        `--git-dir=${repo}`,
+        'worktree',
+        'add',
+        '--quiet',
+        '-b',
+        branch,
+        wtPath,
+        baseCommit,
+      ]),
+    );
     return { projectId, sessionId, path: wtPath, branch, baseCommit };
   }
 
@@ -183,11 +195,13 @@ export class ProjectRepository {
       return;
     }
     const g = (args: string[]) => gitTry(NEUTRAL_CWD, [`--git-dir=${repo}`, ...args]);
-    // Double --force also removes a locked worktree; failures are fine, the state is checked below.
-    await g(['worktree', 'remove', '--force', '--force', wtPath]);
-    await fs.rm(wtPath, { recursive: true, force: true });
-    // git refuses to delete a branch while a (even vanished) worktree still claims it.
-    await g(['worktree', 'prune']);
+    await this.worktreeLock(projectId, async () => {
+      // Double --force also removes a locked worktree; failures are fine, the state is checked below.
+      await g(['worktree', 'remove', '--force', '--force', wtPath]);
+      await fs.rm(wtPath, { recursive: true, force: true });
+      // git refuses to delete a branch while a (even vanished) worktree still claims it.
+      await g(['worktree', 'prune']);
+    });
     if (await this.refExists(repo, branch)) {
       const res = await g(['update-ref', '-d', branch]);
       if (res.exitCode !== 0 && (await this.refExists(repo, branch))) {
@@ -317,7 +331,9 @@ export class ProjectRepository {
       `${sessionId}-${randomBytes(4).toString('hex')}`,
     );
     try {
-      await g(['worktree', 'add', '--quiet', '--detach', integration, previousMain]);
+      await this.worktreeLock(projectId, () =>
+        g(['worktree', 'add', '--quiet', '--detach', integration, previousMain]),
+      );
       // Merge the sha we looked at, not the branch name, in case the session commits meanwhile.
       const message = opts.message ?? `Merge ${branch}`;
       const merge = await gitTry(integration, [
@@ -367,7 +383,7 @@ export class ProjectRepository {
       }
       return { status: 'merged', commit: merged, previousMain };
     } finally {
-      await this.removeWorktreeDir(repo, integration);
+      await this.removeWorktreeDir(projectId, repo, integration);
     }
   }
 
@@ -375,20 +391,24 @@ export class ProjectRepository {
     const dir = path.join(this.root, projectId, 'integration');
     const entries = await fs.readdir(dir).catch(() => [] as string[]);
     const repo = this.repoPath(projectId);
-    for (const name of entries) await this.removeWorktreeDir(repo, path.join(dir, name));
+    for (const name of entries) {
+      await this.removeWorktreeDir(projectId, repo, path.join(dir, name));
+    }
   }
 
-  private async removeWorktreeDir(repo: string, dir: string): Promise<void> {
-    await gitTry(NEUTRAL_CWD, [
-      `--git-dir=${repo}`,
-      'worktree',
-      'remove',
-      '--force',
-      '--force',
-      dir,
-    ]);
-    await fs.rm(dir, { recursive: true, force: true });
-    await gitTry(NEUTRAL_CWD, [`--git-dir=${repo}`, 'worktree', 'prune']);
+  private async removeWorktreeDir(projectId: string, repo: string, dir: string): Promise<void> {
+    await this.worktreeLock(projectId, async () => {
+      await gitTry(NEUTRAL_CWD, [
+        `--git-dir=${repo}`,
+        'worktree',
+        'remove',
+        '--force',
+        '--force',
+        dir,
+      ]);
+      await fs.rm(dir, { recursive: true, force: true });
+      await gitTry(NEUTRAL_CWD, [`--git-dir=${repo}`, 'worktree', 'prune']);
+    });
   }
 
   private async sweepInitLeftovers(projectDir: string): Promise<void> {
