@@ -104,6 +104,32 @@ describe('console sign-in (browser, dev IdP)', () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'signed-in-admin.png') });
 
+    // A personal API token: shown once, then revoked.
+    await page.getByTestId('nav-tokens').click();
+    await page.getByTestId('token-name').fill('browser test');
+    await page.getByTestId('token-create').click();
+    const secret = (await page.getByTestId('token-created-secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^acp_[A-Za-z0-9_-]{43}$/);
+    const viaToken = await page.request.get(`${api.baseUrl}/api/v1/projects`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(viaToken.status()).toBe(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('token-revoke').click();
+    await page.getByTestId('token-row').filter({ hasText: 'revoked' }).waitFor();
+    const afterRevoke = await page.request.get(`${api.baseUrl}/api/v1/projects`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(afterRevoke.status()).toBe(401);
+
+    // The audit trail has the project's creation, by this admin.
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-filter-action').fill('project.create');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const created = page.getByTestId('audit-row').filter({ hasText: 'project.create' });
+    await created.first().waitFor();
+    expect(await created.first().textContent()).toContain('admin@autocoder.local');
+
     await page.getByTestId('sign-out').click();
     // The IdP asks to confirm ending its own session, then sends the browser back.
     await page.waitForURL(`${issuer}/session/end**`);
@@ -127,6 +153,12 @@ describe('console sign-in (browser, dev IdP)', () => {
     await row.getByRole('link', { name: projectName }).click();
     await page.getByTestId('project-name').filter({ hasText: projectName }).waitFor();
     expect(await page.getByTestId('start-initializer').count()).toBe(0);
+    // No audit trail for viewers: no link, and the route sends them back.
+    expect(await page.getByTestId('nav-audit').count()).toBe(0);
+    await page.goto(`${api.baseUrl}/audit`);
+    await page.waitForURL(`${api.baseUrl}/projects`);
+    await page.getByRole('link', { name: projectName }).click();
+    await page.getByTestId('project-name').filter({ hasText: projectName }).waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'signed-in-viewer.png') });
 
     // The same session, straight at the api: both changes are refused for the role.

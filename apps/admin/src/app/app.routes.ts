@@ -11,5 +11,13 @@ export const appRoutes: Route[] = [
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
   },
+  {
+    path: 'settings/tokens',
+    loadChildren: () => import('@autocoder/admin-feature-access').then((m) => m.apiTokensRoutes),
+  },
+  {
+    path: 'audit',
+    loadChildren: () => import('@autocoder/admin-feature-access').then((m) => m.auditRoutes),
+  },
   { path: '**', redirectTo: 'projects' },
 ];

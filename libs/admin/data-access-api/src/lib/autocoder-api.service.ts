@@ -1,7 +1,13 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
+  ApiTokenView,
+  AuditEventView,
+  AuditExportQuery,
+  AuditQuery,
   BoardQuery,
+  CreateApiTokenInput,
+  CreatedApiTokenView,
   BoardView,
   CreateProjectInput,
   ListProjectsQuery,
@@ -72,5 +78,31 @@ export class AutocoderApi {
 
   getRun(runId: string): Observable<RunDetailView> {
     return this.http.get<RunDetailView>(`${this.base}/runs/${encodeURIComponent(runId)}`);
+  }
+
+  /** The signed-in person's API tokens (never the tokens themselves). */
+  listApiTokens(): Observable<ApiTokenView[]> {
+    return this.http.get<ApiTokenView[]>(`${this.base}/api-tokens`);
+  }
+
+  /** Creates a token; the answer is the only time its secret is shown. */
+  createApiToken(input: CreateApiTokenInput): Observable<CreatedApiTokenView> {
+    return this.http.post<CreatedApiTokenView>(`${this.base}/api-tokens`, input);
+  }
+
+  revokeApiToken(tokenId: string): Observable<void> {
+    return this.http.delete<void>(`${this.base}/api-tokens/${encodeURIComponent(tokenId)}`);
+  }
+
+  listAuditEvents(query?: Partial<AuditQuery>): Observable<Page<AuditEventView>> {
+    return this.http.get<Page<AuditEventView>>(`${this.base}/audit-events`, {
+      params: toParams(query),
+    });
+  }
+
+  /** A download link for the audit trail with these filters (the session cookie goes along). */
+  auditExportUrl(query: Partial<AuditExportQuery>): string {
+    const params = toParams(query).toString();
+    return `${this.base}/audit-events/export${params ? `?${params}` : ''}`;
   }
 }

@@ -1,0 +1,22 @@
+import { inject } from '@angular/core';
+import { Router, type Routes } from '@angular/router';
+import { AuthSession } from '@autocoder/admin-data-access-api';
+
+/** Mounted at `/settings/tokens` and `/audit` by the app. */
+export const apiTokensRoutes: Routes = [
+  {
+    path: '',
+    loadComponent: () => import('./api-tokens/api-tokens-page').then((m) => m.ApiTokensPage),
+    title: 'API tokens · AutoCoder',
+  },
+];
+
+/** Admins only: viewers go back to the projects (the api refuses them the trail anyway). */
+export const auditRoutes: Routes = [
+  {
+    path: '',
+    canActivate: [() => inject(AuthSession).canChange() || inject(Router).parseUrl('/projects')],
+    loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
+    title: 'Audit trail · AutoCoder',
+  },
+];
