@@ -36,7 +36,11 @@ const AUTH_REDIS = Symbol('AUTH_REDIS');
 class SessionRedisCloser implements OnModuleDestroy {
   constructor(@Optional() @Inject(AUTH_REDIS) private readonly redis?: Redis) {}
   async onModuleDestroy(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    if (!this.redis) return;
+    // quit() waits for a connection that may never come (Redis down): then just disconnect.
+    if (this.redis.status === 'ready')
+      await this.redis.quit().catch(() => this.redis?.disconnect());
+    else this.redis.disconnect();
   }
 }
 
@@ -77,6 +81,8 @@ export class AuthModule {
             const redis = new Redis({
               ...redisOptions(config.REDIS_URL, 'producer'),
               enableOfflineQueue: true,
+              // Sessions and rate limits answer or fail within a second, never hang a request.
+              commandTimeout: 1000,
             });
             // Outages are reported where they matter (health, rate limits, sessions), not as
             // ioredis's unhandled error events.

@@ -69,31 +69,39 @@ export function consoleSession(options: ConsoleSessionOptions): ConsoleSession {
       return typeof header === 'string' ? header : undefined;
     },
   });
+  const sessions = session({
+    name: cookieName,
+    secret: options.secret,
+    store: new RedisStore({
+      client: options.redis,
+      prefix: options.prefix,
+      ttl: options.ttlSeconds,
+    }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: true,
+    cookie: {
+      httpOnly: true,
+      secure: options.secure,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: options.ttlSeconds * 1000,
+    },
+  });
+  // A store that does not answer (Redis down) is a 503 with a reason, not Express's bare 500.
+  const sessionOrUnavailable: RequestHandler = (req, res, next) =>
+    sessions(req, res, (err?: unknown) => {
+      if (!err) return next();
+      res.status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'Console sessions are unavailable (Redis does not answer); try again shortly.',
+      });
+    });
   return {
     cookieName,
-    handlers: [
-      cookieParser(),
-      session({
-        name: cookieName,
-        secret: options.secret,
-        store: new RedisStore({
-          client: options.redis,
-          prefix: options.prefix,
-          ttl: options.ttlSeconds,
-        }),
-        resave: false,
-        saveUninitialized: false,
-        rolling: true,
-        proxy: true,
-        cookie: {
-          httpOnly: true,
-          secure: options.secure,
-          sameSite: 'lax',
-          path: '/',
-          maxAge: options.ttlSeconds * 1000,
-        },
-      }),
-    ],
+    handlers: [cookieParser(), sessionOrUnavailable],
     issueCsrfToken(req, res) {
       const token = generateCsrfToken(req, res, { overwrite: false });
       res.cookie(XSRF_COOKIE, token, {
