@@ -1,8 +1,6 @@
 // Schedules over HTTP, in-process against the real Postgres (a fresh database) and Redis (a
 // unique queue prefix): CRUD, the job scheduler each enabled schedule keeps in Redis, 400s with
 // a reason per field, 404s, and a person's start/stop showing as an override.
-import { loadConfig } from '@autocoder/server-config';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { localTime, startSchedulerId } from '@autocoder/server-engine';
 import { JobQueueService } from '@autocoder/server-queue';
 import { ApiErrorBody, ProjectView, QueueName, ScheduleView } from '@autocoder/shared-contracts';
@@ -10,28 +8,19 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { App } from 'supertest/types';
-import { createApiApp } from '../create-api-app';
+import { startTestApi, TestApi } from '../../testing/test-api';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 describe('schedules (integration)', () => {
-  let db: TestDatabase;
+  let api: TestApi;
   let app: NestExpressApplication;
   let http: App;
-  const prefix = `sched-api-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApiApp(
-      loadConfig({
-        // Auth has its own tests; here every request is the local admin.
-        AUTH_MODE: 'none',
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: prefix,
-        LOG_LEVEL: 'silent',
-      }),
-    );
-    await app.init();
+    // Auth has its own tests; here every request is the local admin.
+    api = await startTestApi({ AUTH_MODE: 'none' });
+    app = api.app;
     http = app.getHttpServer() as App;
   }, 60_000);
 
@@ -39,8 +28,7 @@ describe('schedules (integration)', () => {
     const queues = app?.get(JobQueueService);
     await queues?.queue(QueueName.AgentSession).obliterate({ force: true });
     await queues?.queue(QueueName.Control).obliterate({ force: true });
-    await app?.close();
-    await db?.drop();
+    await api?.close();
   });
 
   const newProject = async (): Promise<ProjectView> => {

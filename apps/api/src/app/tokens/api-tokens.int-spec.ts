@@ -1,48 +1,32 @@
 // The API token routes in-process against the real Postgres (a fresh database) and Redis (a
 // unique queue prefix): validation, the token shown once, listing and revoking.
-import { loadConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import type {
   ApiErrorBody,
   ApiTokenView,
   CreatedApiTokenView,
   ProjectView,
 } from '@autocoder/shared-contracts';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { App } from 'supertest/types';
-import { createApiApp } from '../create-api-app';
+import { startTestApi, TestApi } from '../../testing/test-api';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 describe('api tokens (integration)', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  let api: TestApi;
   let http: App;
   let prisma: PrismaService;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createApiApp(
-      loadConfig({
-        // Auth has its own tests (auth.int-spec.ts); here every request is the local admin.
-        AUTH_MODE: 'none',
-        DATABASE_URL: db.url,
-        QUEUE_PREFIX: `tok-${randomBytes(4).toString('hex')}`,
-        LOG_LEVEL: 'silent',
-      }),
-    );
-    await app.init();
-    http = app.getHttpServer() as App;
-    prisma = app.get(PrismaService);
+    // Auth has its own tests (auth.int-spec.ts); here every request is the local admin.
+    api = await startTestApi({ AUTH_MODE: 'none' });
+    http = api.app.getHttpServer() as App;
+    prisma = api.prisma;
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => api?.close());
 
   it('creates a token, shows it once, and lists it without the token', async () => {
     const res = await request(http)
