@@ -149,7 +149,8 @@ export class AuthController {
 
   /** Who is signed in; also hands the console its CSRF token (XSRF-TOKEN cookie). */
   @Get('me')
-  @Allow('viewer')
+  // Every caller may ask who it is, a project-scoped API token included.
+  @Allow('viewer', { projectScopeByHandler: true })
   me(
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
