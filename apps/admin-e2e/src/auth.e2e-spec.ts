@@ -1,7 +1,8 @@
 // Sign-in in a real browser: the built console and api with AUTH_MODE=oidc and the built dev
-// IdP, each its own process. An admin signs in through the IdP's form, creates a project and
-// signs out (at the IdP too); a viewer finds the create and start controls absent and the api
-// refusing them.
+// IdP, each its own process. An admin signs in through the IdP's form, creates a project, creates
+// an API token (secret shown once), uses and revokes it, finds the project's creation in the audit
+// trail and signs out (at the IdP too); a viewer finds the create, start, token and audit controls
+// absent and the api refusing them.
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
 import { mkdirSync } from 'node:fs';
@@ -114,6 +115,17 @@ describe('console sign-in (browser, dev IdP)', () => {
       headers: { authorization: `Bearer ${secret}` },
     });
     expect(viaToken.status()).toBe(200);
+    expect(await page.getByTestId('token-secret-box').textContent()).toContain(
+      'will not be shown again',
+    );
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'api-token-created.png') });
+    // Shown once: away and back, the page only knows the token by its prefix.
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
+    await page.getByTestId('project-row').first().waitFor();
+    await page.getByTestId('nav-tokens').click();
+    await page.getByTestId('token-row').filter({ hasText: 'browser test' }).waitFor();
+    expect(await page.getByTestId('token-created-secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('token-revoke').click();
     await page.getByTestId('token-row').filter({ hasText: 'revoked' }).waitFor();
@@ -125,10 +137,26 @@ describe('console sign-in (browser, dev IdP)', () => {
     // The audit trail has the project's creation, by this admin.
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-filter-action').fill('project.create');
+    await page.getByTestId('audit-filter-project').selectOption({ label: projectName });
     await page.getByRole('button', { name: 'Filter' }).click();
     const created = page.getByTestId('audit-row').filter({ hasText: 'project.create' });
     await created.first().waitFor();
     expect(await created.first().textContent()).toContain('admin@autocoder.local');
+    expect(await created.first().textContent()).toContain(projectName);
+    await created.first().getByRole('button', { name: 'Details' }).click();
+    expect(await page.getByTestId('audit-detail').textContent()).toContain(projectName);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'audit-trail.png'), fullPage: true });
+    // The download links carry the filter, and the session cookie is enough to follow them.
+    const csvHref = (await page.getByTestId('audit-export-csv').getAttribute('href')) ?? '';
+    expect(csvHref).toContain('action=project.create');
+    expect(csvHref).toContain('projectId=');
+    expect(csvHref).toContain('format=csv');
+    const csv = await page.request.get(`${api.baseUrl}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('project.create');
+    const jsonlHref = (await page.getByTestId('audit-export-jsonl').getAttribute('href')) ?? '';
+    expect(jsonlHref).toContain('action=project.create');
+    expect(jsonlHref).toContain('format=jsonl');
 
     await page.getByTestId('sign-out').click();
     // The IdP asks to confirm ending its own session, then sends the browser back.
@@ -157,6 +185,12 @@ describe('console sign-in (browser, dev IdP)', () => {
     expect(await page.getByTestId('nav-audit').count()).toBe(0);
     await page.goto(`${api.baseUrl}/audit`);
     await page.waitForURL(`${api.baseUrl}/projects`);
+    // Their own tokens to look at, but nothing to create or revoke.
+    await page.getByTestId('nav-tokens').click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    expect(await page.getByTestId('token-create').count()).toBe(0);
+    expect(await page.getByTestId('token-revoke').count()).toBe(0);
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
     await page.getByRole('link', { name: projectName }).click();
     await page.getByTestId('project-name').filter({ hasText: projectName }).waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'signed-in-viewer.png') });

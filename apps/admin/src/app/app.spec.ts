@@ -40,6 +40,24 @@ describe('App', () => {
     expect(el.querySelector('[data-testid=sign-in-panel]')).toBeNull();
   });
 
+  it('links API tokens for everyone and the audit trail for admins only', async () => {
+    for (const role of ['admin', 'viewer'] as const) {
+      TestBed.resetTestingModule();
+      const http = setup([]);
+      const fixture = TestBed.createComponent(App);
+      fixture.detectChanges();
+      http.expectOne('/api/v1/auth/me').flush({ ...ADMIN, role });
+      await fixture.whenStable();
+      const el = fixture.nativeElement as HTMLElement;
+      expect(el.querySelector('[data-testid=nav-tokens]')?.getAttribute('href')).toBe(
+        '/settings/tokens',
+      );
+      const audit = el.querySelector('[data-testid=nav-audit]');
+      if (role === 'admin') expect(audit?.getAttribute('href')).toBe('/audit');
+      else expect(audit).toBeNull();
+    }
+  });
+
   it('offers to sign in when the api answers 401', async () => {
     const http = setup([]);
     const fixture = TestBed.createComponent(App);
@@ -77,5 +95,23 @@ describe('App', () => {
     await harness.navigateByUrl('/projects');
     await harness.navigateByUrl('/projects/new');
     expect(TestBed.inject(Router).url).toBe('/projects');
+  });
+
+  it('loads the API tokens page for anyone, the audit page for admins only', async () => {
+    const http = setup();
+    const auth = TestBed.inject(AuthSession);
+    auth.me.set({ ...ADMIN, role: 'viewer' });
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/settings/tokens');
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toContain('API tokens');
+    await harness.navigateByUrl('/audit');
+    expect(TestBed.inject(Router).url).toBe('/projects');
+
+    auth.me.set(ADMIN);
+    await harness.navigateByUrl('/audit');
+    expect(TestBed.inject(Router).url).toBe('/audit');
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toContain('Audit trail');
+    // The pages' own requests are not this test's concern.
+    http.match(() => true);
   });
 });

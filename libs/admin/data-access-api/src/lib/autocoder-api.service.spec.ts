@@ -88,6 +88,44 @@ describe('AutocoderApi', () => {
     });
     expect(issueField(error.issues[0])).toBe('name');
   });
+
+  it('lists, creates and revokes API tokens', () => {
+    api.listApiTokens().subscribe();
+    const list = http.expectOne('/api/v1/api-tokens');
+    expect(list.request.method).toBe('GET');
+    list.flush([]);
+
+    api.createApiToken({ name: 'ci', role: 'viewer', expiresInDays: 30 }).subscribe();
+    const create = http.expectOne('/api/v1/api-tokens');
+    expect(create.request.method).toBe('POST');
+    expect(create.request.body).toEqual({ name: 'ci', role: 'viewer', expiresInDays: 30 });
+    create.flush({}, { status: 201, statusText: 'Created' });
+
+    api.revokeApiToken('t/1').subscribe();
+    const revoke = http.expectOne('/api/v1/api-tokens/t%2F1');
+    expect(revoke.request.method).toBe('DELETE');
+    revoke.flush(null, { status: 204, statusText: 'No Content' });
+  });
+
+  it('reads the audit trail with its filters and builds export links', () => {
+    api.listAuditEvents({ action: 'feature.', actor: '', limit: 50, offset: 0 }).subscribe();
+    const req = http.expectOne((r) => r.url === '/api/v1/audit-events');
+    expect(req.request.params.get('action')).toBe('feature.');
+    expect(req.request.params.has('actor')).toBe(false);
+    expect(req.request.params.get('offset')).toBe('0');
+    req.flush({ items: [], total: 0, limit: 50, offset: 0 });
+
+    expect(api.auditExportUrl({})).toBe('/api/v1/audit-events/export');
+    expect(
+      api.auditExportUrl({
+        from: '2026-11-25T10:00:00.000Z',
+        action: 'project.create',
+        format: 'csv',
+      }),
+    ).toBe(
+      '/api/v1/audit-events/export?from=2026-11-25T10:00:00.000Z&action=project.create&format=csv',
+    );
+  });
 });
 
 describe('toApiError', () => {
