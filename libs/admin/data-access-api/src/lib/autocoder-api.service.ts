@@ -9,7 +9,17 @@ import type {
   CreateApiTokenInput,
   CreatedApiTokenView,
   BoardView,
+  AnswerHumanInputInput,
+  CreateFeatureInput,
   CreateProjectInput,
+  FeatureDetailView,
+  FeatureView,
+  PendingQuestionsView,
+  ProjectSpendView,
+  SessionView,
+  StartAgentsInput,
+  UpdateFeatureInput,
+  UpdateProjectInput,
   ListProjectsQuery,
   ListRunsQuery,
   Page,
@@ -39,6 +49,14 @@ export class AutocoderApi {
   private readonly http = inject(HttpClient);
   private readonly base = inject(API_BASE_URL);
 
+  private project(projectId: string): string {
+    return `${this.base}/projects/${encodeURIComponent(projectId)}`;
+  }
+
+  private feature(projectId: string, featureId: string): string {
+    return `${this.project(projectId)}/features/${encodeURIComponent(featureId)}`;
+  }
+
   listProjects(query?: Partial<ListProjectsQuery>): Observable<Page<ProjectView>> {
     return this.http.get<Page<ProjectView>>(`${this.base}/projects`, { params: toParams(query) });
   }
@@ -58,6 +76,85 @@ export class AutocoderApi {
         params: toParams(query),
       },
     );
+  }
+
+  updateProject(projectId: string, input: UpdateProjectInput): Observable<ProjectView> {
+    return this.http.patch<ProjectView>(`${this.project(projectId)}`, input);
+  }
+
+  // ---- Agents -------------------------------------------------------------------------------
+
+  startAgents(projectId: string, input: StartAgentsInput = {}): Observable<ProjectView> {
+    return this.http.post<ProjectView>(`${this.project(projectId)}/agents/start`, input);
+  }
+
+  pauseAgents(projectId: string): Observable<ProjectView> {
+    return this.http.post<ProjectView>(`${this.project(projectId)}/agents/pause`, {});
+  }
+
+  resumeAgents(projectId: string): Observable<ProjectView> {
+    return this.http.post<ProjectView>(`${this.project(projectId)}/agents/resume`, {});
+  }
+
+  stopAgents(projectId: string): Observable<ProjectView> {
+    return this.http.post<ProjectView>(`${this.project(projectId)}/agents/stop`, {});
+  }
+
+  /** Sessions queued or running now, with their turn and last tool call. */
+  listSessions(projectId: string): Observable<SessionView[]> {
+    return this.http.get<SessionView[]>(`${this.project(projectId)}/sessions`);
+  }
+
+  getSpend(projectId: string): Observable<ProjectSpendView> {
+    return this.http.get<ProjectSpendView>(`${this.project(projectId)}/spend`);
+  }
+
+  /** Questions agents wait on across every project (the "needs you" counter). */
+  pendingQuestions(): Observable<PendingQuestionsView> {
+    return this.http.get<PendingQuestionsView>(`${this.base}/questions`);
+  }
+
+  // ---- Features -----------------------------------------------------------------------------
+
+  getFeature(projectId: string, featureId: string): Observable<FeatureDetailView> {
+    return this.http.get<FeatureDetailView>(this.feature(projectId, featureId));
+  }
+
+  createFeature(projectId: string, input: CreateFeatureInput): Observable<FeatureView> {
+    return this.http.post<FeatureView>(`${this.project(projectId)}/features`, input);
+  }
+
+  updateFeature(
+    projectId: string,
+    featureId: string,
+    input: UpdateFeatureInput,
+  ): Observable<FeatureView> {
+    return this.http.patch<FeatureView>(this.feature(projectId, featureId), input);
+  }
+
+  /** Moves it to the end of the queue. */
+  skipFeature(projectId: string, featureId: string): Observable<FeatureView> {
+    return this.http.post<FeatureView>(`${this.feature(projectId, featureId)}/skip`, {});
+  }
+
+  /** Back to pending with its attempts reset, for the agents to try again. */
+  retryFeature(projectId: string, featureId: string): Observable<FeatureView> {
+    return this.http.post<FeatureView>(`${this.feature(projectId, featureId)}/retry`, {});
+  }
+
+  answerHumanInput(
+    projectId: string,
+    featureId: string,
+    input: AnswerHumanInputInput,
+  ): Observable<FeatureView> {
+    return this.http.post<FeatureView>(`${this.feature(projectId, featureId)}/human-input`, input);
+  }
+
+  /** What a run changed, as a unified diff (empty when nothing). */
+  getRunDiff(runId: string): Observable<string> {
+    return this.http.get(`${this.base}/runs/${encodeURIComponent(runId)}/diff`, {
+      responseType: 'text',
+    });
   }
 
   startRun(projectId: string, input: StartRunInput = { role: 'initializer' }): Observable<RunView> {

@@ -10,7 +10,18 @@ export const FEATURE_STATUSES = [
 ] as const;
 export type FeatureStatus = (typeof FEATURE_STATUSES)[number];
 
-export const PROJECT_STATUSES = ['idle', 'initializing', 'ready', 'running', 'paused'] as const;
+/**
+ * waiting: the agents were running and stopped only because every remaining feature waits for a
+ * person's answer (or on one that does); answering a question starts them again by itself.
+ */
+export const PROJECT_STATUSES = [
+  'idle',
+  'initializing',
+  'ready',
+  'running',
+  'paused',
+  'waiting',
+] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 export const RUN_ROLES = ['initializer', 'coding', 'testing'] as const;

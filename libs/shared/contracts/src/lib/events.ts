@@ -38,8 +38,18 @@ export interface LiveEvent {
   runId?: string;
   /** Set on chat events (ChatEventType). */
   conversationId?: string;
-  /** A RunEventType, or run.status when a run changes status, or a ChatEventType. */
-  type: RunEventType | 'run.status' | 'project.status' | ChatEventType | ScheduleEventType;
+  /**
+   * A RunEventType, run.status when a run changes status, project.status, feature.changed when
+   * a person or an MCP client changed a feature (data: { featureId }), a ChatEventType or a
+   * ScheduleEventType.
+   */
+  type:
+    | RunEventType
+    | 'run.status'
+    | 'project.status'
+    | 'feature.changed'
+    | ChatEventType
+    | ScheduleEventType;
   level: string;
   message: string;
   data?: unknown;

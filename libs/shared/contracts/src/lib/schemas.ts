@@ -157,6 +157,9 @@ export type StartRunInput = z.infer<typeof StartRunSchema>;
 export const ListRunsQuerySchema = z.strictObject({
   ...pageFields,
   status: RunStatusSchema.optional(),
+  role: RunRoleSchema.optional(),
+  /** Only runs that worked on this feature. */
+  featureId: UuidSchema.optional(),
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 

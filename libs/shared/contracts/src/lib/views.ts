@@ -19,6 +19,40 @@ export interface Page<T> {
 
 export type StatusCounts = Record<FeatureStatus, number>;
 
+/**
+ * What a project's agents are doing, in one word, for the console's header (derived on the
+ * server by `projectActivity`, so every screen says the same):
+ * - empty: no backlog yet; initializing: the initializer writes it;
+ * - ready: a backlog and no agents running; running: sessions in flight;
+ * - paused: running sessions finish, no new ones start;
+ * - waiting: the agents stopped because what is left waits for a person's answer;
+ * - budget: the budget is spent (raise it to go on); done: every feature passes.
+ */
+export const PROJECT_ACTIVITY_STATES = [
+  'empty',
+  'initializing',
+  'ready',
+  'running',
+  'paused',
+  'waiting',
+  'budget',
+  'done',
+] as const;
+export type ProjectActivityState = (typeof PROJECT_ACTIVITY_STATES)[number];
+
+export interface ProjectActivityView {
+  state: ProjectActivityState;
+  /** Coding and testing sessions queued or running now. */
+  codingSessions: number;
+  testingSessions: number;
+  /** The most coding sessions the project runs at once (its concurrency). */
+  maxSessions: number;
+  /** Features waiting for a person's answer. */
+  questions: number;
+  /** One sentence a person reads in the header ("Running 2 of 3 sessions"). */
+  summary: string;
+}
+
 export interface ProjectView {
   id: string;
   name: string;
@@ -34,6 +68,10 @@ export interface ProjectView {
   total: number;
   /** Passing features as a share of all, 0-100. */
   progress: number;
+  /** Dollars spent so far: all model calls, and those since midnight UTC. */
+  spentUsd: number;
+  spentTodayUsd: number;
+  activity: ProjectActivityView;
 }
 
 export interface FeatureView {
@@ -52,8 +90,29 @@ export interface FeatureView {
   blocked: boolean;
   /** A person's answer an agent is waiting for (status needs_input), and the answer once given. */
   humanInput: { request: unknown; response: unknown } | null;
+  /** The session holding the feature's lease while it is in progress (null: none, or MCP). */
+  heldBy: { runId: string } | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A feature with what the side panel shows around it. */
+export interface FeatureDetailView extends FeatureView {
+  /** The features it depends on and those depending on it, with their status. */
+  dependencies: FeatureRefView[];
+  dependents: FeatureRefView[];
+  /** Every run that worked on it, newest first. */
+  runs: RunView[];
+  /** The run whose merge made it pass (its diff is GET /runs/:id/diff); null if none. */
+  passedByRunId: string | null;
+  /** Model spend on this feature, split into new work and regression checks. */
+  spend: SpendSplit;
+}
+
+export interface FeatureRefView {
+  id: string;
+  name: string;
+  status: FeatureStatus;
 }
 
 export interface BoardColumn {
@@ -93,7 +152,11 @@ export interface FeatureSpendView extends SpendSplit {
 export interface ProjectSpendView {
   projectId: string;
   budgetUsd: number | null;
+  /** Share of the budget at which the agents warn (0-1). */
+  budgetWarnAt: number;
   project: SpendSplit;
+  /** Since midnight UTC. */
+  today: SpendSplit;
   /** Features that cost something, most expensive first. */
   features: FeatureSpendView[];
 }
@@ -115,6 +178,10 @@ export interface RunView {
   role: RunRole;
   status: RunStatus;
   attempt: number;
+  /** The features this run worked on (a coding session's claim; empty for the initializer). */
+  features: FeatureRefView[];
+  /** The runner process that executes it (host:pid), once started. */
+  runnerId: string | null;
   provider: string | null;
   model: string | null;
   tokensIn: number;
@@ -137,6 +204,29 @@ export interface RunEventView {
 
 export interface RunDetailView extends RunView {
   events: RunEventView[];
+}
+
+/** A session running now, as the console's live sessions panel shows it. */
+export interface SessionView {
+  run: RunView;
+  /** Model turns so far (model responses). */
+  turns: number;
+  /** The newest tool call: its name, a one-line summary of the input, and when. */
+  lastTool: { name: string; summary: string; at: string } | null;
+}
+
+/** Questions agents are waiting on, across every project (the console's "needs you" counter). */
+export interface PendingQuestionsView {
+  total: number;
+  /** The oldest first, at most 50. */
+  items: {
+    projectId: string;
+    projectName: string;
+    featureId: string;
+    featureName: string;
+    prompt: string;
+    askedAt: string;
+  }[];
 }
 
 /** A window of a schedule, as instants (ISO 8601, UTC). */
