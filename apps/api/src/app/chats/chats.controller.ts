@@ -1,16 +1,26 @@
 import { Allow } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { ConversationsService } from '@autocoder/server-chat';
+import {
+  ConversationExportService,
+  ConversationSearchService,
+  ConversationsService,
+} from '@autocoder/server-chat';
 import {
   ConversationDetailView,
+  ConversationSearchHitView,
   ConversationView,
   MessageView,
   Page,
 } from '@autocoder/shared-contracts';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
+  ConversationExportQueryDto,
   ConversationMessagesQueryDto,
+  SearchConversationsQueryDto,
   CreateConversationDto,
   ListConversationsQueryDto,
   PostMessageDto,
@@ -25,7 +35,11 @@ import { ParseIdPipe } from '../http/validation';
 @ApiTags('chats')
 @Controller('projects/:projectId/conversations')
 export class ChatsController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly searcher: ConversationSearchService,
+    private readonly exporter: ConversationExportService,
+  ) {}
 
   @Post()
   @Allow('admin')
@@ -45,6 +59,36 @@ export class ChatsController {
     @Query() query: ListConversationsQueryDto,
   ): Promise<Page<ConversationView>> {
     return this.conversations.list(projectId, query);
+  }
+
+  /**
+   * Full-text search over the project's messages, best match first, with highlighted snippets.
+   * Declared before `:conversationId` so "search" is not taken for an id.
+   */
+  @Get('search')
+  @Allow('viewer')
+  search(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Query() query: SearchConversationsQueryDto,
+  ): Promise<Page<ConversationSearchHitView>> {
+    return this.searcher.search(projectId, query);
+  }
+
+  /** One conversation as a Markdown or JSON download, streamed however long it is. */
+  @Get(':conversationId/export')
+  @Allow('viewer')
+  @ApiProduces('text/markdown', 'application/json')
+  async export(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('conversationId', ParseIdPipe) conversationId: string,
+    @Query() query: ConversationExportQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const file = await this.exporter.export(projectId, conversationId, query);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+    // A failure half-way can only cut the download short: the status line is already sent.
+    await pipeline(Readable.from(file.chunks), res).catch(() => res.destroy());
   }
 
   /** The conversation with its newest messages (`offset` pages back in time), oldest first. */

@@ -15,6 +15,8 @@ import {
   ListProjectsQuerySchema,
   ListRunsQuerySchema,
   LiveEventsQuerySchema,
+  SearchConversationsQuerySchema,
+  ConversationExportQuerySchema,
   PostMessageSchema,
   ReplaceDependenciesSchema,
   StartAgentsSchema,
@@ -41,6 +43,8 @@ export class CreateConversationDto extends createZodDto(CreateConversationSchema
 export class ListConversationsQueryDto extends createZodDto(ListConversationsQuerySchema) {}
 export class ConversationMessagesQueryDto extends createZodDto(ConversationMessagesQuerySchema) {}
 export class PostMessageDto extends createZodDto(PostMessageSchema) {}
+export class SearchConversationsQueryDto extends createZodDto(SearchConversationsQuerySchema) {}
+export class ConversationExportQueryDto extends createZodDto(ConversationExportQuerySchema) {}
 export class LiveEventsQueryDto extends createZodDto(LiveEventsQuerySchema) {}
 export class CreateScheduleDto extends createZodDto(CreateScheduleSchema) {}
 export class UpdateScheduleDto extends createZodDto(UpdateScheduleSchema) {}

@@ -3,13 +3,18 @@ import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CHAT_MODEL_PROVIDERS, ChatProviders } from './chat-providers';
 import { ChatTurnRunner } from './chat-turn.runner';
+import { ConversationExportService } from './conversation-export.service';
+import { ConversationSearchService } from './conversation-search.service';
 import { ConversationsService } from './conversations.service';
 
-/** Conversations for the api: create, read, post (enqueues turns). Needs DbModule and QueueModule. */
+/**
+ * Conversations for the api: create, read, post (enqueues turns), search and export. Needs
+ * DbModule and QueueModule.
+ */
 @Module({
   imports: [BacklogModule],
-  providers: [ConversationsService],
-  exports: [ConversationsService],
+  providers: [ConversationsService, ConversationSearchService, ConversationExportService],
+  exports: [ConversationsService, ConversationSearchService, ConversationExportService],
 })
 export class ChatModule {}
 

@@ -373,6 +373,32 @@ export type ListConversationsQuery = z.infer<typeof ListConversationsQuerySchema
 export const ConversationMessagesQuerySchema = z.strictObject(pageFields);
 export type ConversationMessagesQuery = z.infer<typeof ConversationMessagesQuerySchema>;
 
+/** No NUL or other control characters (Postgres text refuses NUL; the rest are never meant). */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Full-text search over a project's chats. `q` is web-search syntax: words, "quoted phrases",
+ * `or`, and -excluded words; stemmed in English ("merging" finds "merged").
+ */
+export const SearchConversationsQuerySchema = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(1, 'a search text is required')
+    .max(200)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
+  kind: ConversationKindSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+});
+export type SearchConversationsQuery = z.infer<typeof SearchConversationsQuerySchema>;
+
+export const CONVERSATION_EXPORT_FORMATS = ['markdown', 'json'] as const;
+export const ConversationExportQuerySchema = z.strictObject({
+  format: z.enum(CONVERSATION_EXPORT_FORMATS).default('markdown'),
+});
+export type ConversationExportQuery = z.infer<typeof ConversationExportQuerySchema>;
+
 /** Narrows a project's live events to one conversation. */
 export const LiveEventsQuerySchema = z.strictObject({ conversationId: UuidSchema.optional() });
 export type LiveEventsQuery = z.infer<typeof LiveEventsQuerySchema>;

@@ -326,6 +326,22 @@ export interface ConversationDetailView extends ConversationView {
   messages: Page<MessageView>;
 }
 
+/** A message found by conversation search, best match first. */
+export interface ConversationSearchHitView {
+  conversationId: string;
+  conversationTitle: string;
+  kind: ConversationKind;
+  messageId: string;
+  role: MessageRole;
+  createdAt: string;
+  /** Relevance (higher is better; comparable within one search only). */
+  rank: number;
+  /** An excerpt of the message around the matches, as plain text. */
+  snippet: string;
+  /** [start, end) character offsets of the matched words in `snippet`, for highlighting. */
+  highlights: [number, number][];
+}
+
 /** A personal API token as listed: never the token or its hash. */
 export interface ApiTokenView {
   id: string;
