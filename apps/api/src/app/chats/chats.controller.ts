@@ -7,7 +7,7 @@ import {
 } from '@autocoder/server-chat';
 import {
   ConversationDetailView,
-  ConversationSearchHitView,
+  ConversationSearchView,
   ConversationView,
   MessageView,
   Page,
@@ -70,7 +70,7 @@ export class ChatsController {
   search(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: SearchConversationsQueryDto,
-  ): Promise<Page<ConversationSearchHitView>> {
+  ): Promise<ConversationSearchView> {
     return this.searcher.search(projectId, query);
   }
 

@@ -3,6 +3,7 @@
 // and both export formats streamed.
 import type {
   ConversationSearchHitView,
+  ConversationSearchView,
   ConversationView,
   Page,
   ProjectView,
@@ -230,6 +231,13 @@ describe('conversation search and export (integration)', () => {
       .expect(200);
     expect(md.text.split('\n')[0]).toBe('# Long ```fenced``` title with a newline');
     expect(md.text).toContain('line 1233 with');
+
+    // More matches than the search window: the newest are ranked, the count says there are more.
+    const wide = (await search(project, { q: 'back-ticks', limit: 50 }).expect(200))
+      .body as ConversationSearchView;
+    expect(wide).toMatchObject({ total: 1000, capped: true });
+    expect(wide.items[0].snippet).toMatch(/line 12\d\d/);
+    await search(project, { q: 'x', offset: 1001 }).expect(400);
 
     // Another project's conversation is not found through this project.
     await request(http)

@@ -1,11 +1,11 @@
 import { ProjectsService } from '@autocoder/server-backlog';
 import { PrismaService } from '@autocoder/server-db';
-import type {
-  ConversationKind,
-  ConversationSearchHitView,
-  MessageRole,
-  Page,
-  SearchConversationsQuery,
+import {
+  CONVERSATION_SEARCH_WINDOW,
+  type ConversationKind,
+  type ConversationSearchView,
+  type MessageRole,
+  type SearchConversationsQuery,
 } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 
@@ -44,10 +44,16 @@ export function parseHeadline(headline: string): {
 }
 
 /**
- * Full-text search over a project's chat messages: Postgres' own text search (the generated
- * `Message.searchVector` column with its GIN index, migration conversation_search), ranked with
- * ts_rank_cd (matched words close together rank higher), newest first among equals.
- * `websearch_to_tsquery` parses any text a person types without raising syntax errors.
+ * Full-text search over a project's chat messages with Postgres' own text search (the generated
+ * `Message.searchVector` column, migration conversation_search). `websearch_to_tsquery` parses
+ * any text a person types without raising syntax errors.
+ *
+ * A common word can match most of a project's messages, and ranking reads every match. So only
+ * the newest CONVERSATION_SEARCH_WINDOW matches are ranked and counted: Postgres either walks
+ * (projectId, createdAt DESC) newest first and stops at the window (common words), or takes the
+ * few matches from the GIN index and sorts them (rare words); the planner picks by the word's
+ * frequency. Ranked with ts_rank_cd (matched words close together rank higher), newest first
+ * among equals; only the returned page gets a headline, since ts_headline re-parses the text.
  */
 @Injectable()
 export class ConversationSearchService {
@@ -59,24 +65,28 @@ export class ConversationSearchService {
   async search(
     projectId: string,
     query: SearchConversationsQuery,
-  ): Promise<Page<ConversationSearchHitView>> {
+  ): Promise<ConversationSearchView> {
     await this.projects.require(projectId);
     const kind = query.kind ?? null;
-    // The page is ranked first and only its rows get a headline: ts_headline re-parses the
-    // text, far dearer than ranking the stored vectors.
     const [rows, counted] = await Promise.all([
       this.prisma.$queryRaw<HitRow[]>`
         WITH q AS (SELECT websearch_to_tsquery('english', ${query.q}) AS query),
-        page AS (
-          SELECT m.id, m."conversationId", m.role, m."createdAt", m.content,
-                 ts_rank_cd(m."searchVector", q.query)::float8 AS rank
-          FROM "Message" m
-          JOIN "Conversation" c ON c.id = m."conversationId"
-          CROSS JOIN q
-          WHERE c."projectId" = ${projectId}::uuid
+        recent AS (
+          SELECT m.id, m."conversationId", m.role, m."createdAt", m.content, m."searchVector"
+          FROM "Message" m CROSS JOIN q
+          WHERE m."projectId" = ${projectId}::uuid
             AND m."searchVector" @@ q.query
-            AND (${kind}::text IS NULL OR c.kind::text = ${kind}::text)
-          ORDER BY rank DESC, m."createdAt" DESC, m.id
+            AND (${kind}::text IS NULL OR EXISTS (
+              SELECT 1 FROM "Conversation" c
+              WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
+          ORDER BY m."createdAt" DESC
+          LIMIT ${CONVERSATION_SEARCH_WINDOW}
+        ),
+        page AS (
+          SELECT r.id, r."conversationId", r.role, r."createdAt", r.content,
+                 ts_rank_cd(r."searchVector", q.query)::float8 AS rank
+          FROM recent r CROSS JOIN q
+          ORDER BY rank DESC, r."createdAt" DESC, r.id
           LIMIT ${query.limit} OFFSET ${query.offset}
         )
         SELECT p.id AS "messageId", p."conversationId", c.title, c.kind::text AS kind,
@@ -88,13 +98,17 @@ export class ConversationSearchService {
         CROSS JOIN q
         ORDER BY p.rank DESC, p."createdAt" DESC, p.id`,
       this.prisma.$queryRaw<{ total: bigint }[]>`
-        SELECT count(*) AS total
-        FROM "Message" m
-        JOIN "Conversation" c ON c.id = m."conversationId"
-        WHERE c."projectId" = ${projectId}::uuid
-          AND m."searchVector" @@ websearch_to_tsquery('english', ${query.q})
-          AND (${kind}::text IS NULL OR c.kind::text = ${kind}::text)`,
+        SELECT count(*) AS total FROM (
+          SELECT 1 FROM "Message" m
+          WHERE m."projectId" = ${projectId}::uuid
+            AND m."searchVector" @@ websearch_to_tsquery('english', ${query.q})
+            AND (${kind}::text IS NULL OR EXISTS (
+              SELECT 1 FROM "Conversation" c
+              WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
+          LIMIT ${CONVERSATION_SEARCH_WINDOW + 1}
+        ) window_`,
     ]);
+    const total = Number(counted[0]?.total ?? 0);
     return {
       items: rows.map((r) => ({
         conversationId: r.conversationId,
@@ -106,7 +120,8 @@ export class ConversationSearchService {
         rank: Math.round(r.rank * 10_000) / 10_000,
         ...parseHeadline(r.headline),
       })),
-      total: Number(counted[0]?.total ?? 0),
+      total: Math.min(total, CONVERSATION_SEARCH_WINDOW),
+      capped: total > CONVERSATION_SEARCH_WINDOW,
       limit: query.limit,
       offset: query.offset,
     };

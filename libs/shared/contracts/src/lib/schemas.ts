@@ -376,6 +376,9 @@ export type ConversationMessagesQuery = z.infer<typeof ConversationMessagesQuery
 /** No NUL or other control characters (Postgres text refuses NUL; the rest are never meant). */
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/** Matches a search ranks and counts: the newest this many (see ConversationSearchView). */
+export const CONVERSATION_SEARCH_WINDOW = 1000;
+
 /**
  * Full-text search over a project's chats. `q` is web-search syntax: words, "quoted phrases",
  * `or`, and -excluded words; stemmed in English ("merging" finds "merged").
@@ -389,7 +392,7 @@ export const SearchConversationsQuerySchema = z.strictObject({
     .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
   kind: ConversationKindSchema.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
-  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  offset: z.coerce.number().int().min(0).max(CONVERSATION_SEARCH_WINDOW).default(0),
 });
 export type SearchConversationsQuery = z.infer<typeof SearchConversationsQuerySchema>;
 

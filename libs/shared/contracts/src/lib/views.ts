@@ -342,6 +342,14 @@ export interface ConversationSearchHitView {
   highlights: [number, number][];
 }
 
+/**
+ * Search results. Only the newest CONVERSATION_SEARCH_WINDOW matches are ranked and counted (a
+ * common word can match most of a project's messages); `capped` says there were more.
+ */
+export interface ConversationSearchView extends Page<ConversationSearchHitView> {
+  capped: boolean;
+}
+
 /** A personal API token as listed: never the token or its hash. */
 export interface ApiTokenView {
   id: string;

@@ -1,0 +1,130 @@
+// Pieces the HTTP benchmarks share: a scratch database, the built apps on free loopback ports,
+// an open-loop request driver and percentiles. Loopback only; every loop is bounded.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  applyMigrations,
+  defaultServerUrl,
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+} from '../tools/prisma/engine.mjs';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A whole-number `--name N` option. */
+export function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} needs a whole number`);
+  return value;
+}
+
+export const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+/** A migrated scratch database; `drop()` removes it. */
+export async function scratchDatabase(tag) {
+  const server = process.env.BENCH_DATABASE_SERVER_URL ?? defaultServerUrl;
+  const url = withDatabase(server, `autocoder_bench_${tag}_${randomBytes(4).toString('hex')}`);
+  await ensureDatabase(url);
+  await applyMigrations(url);
+  return { url, drop: () => dropDatabase(url) };
+}
+
+export async function waitOk(url, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+/**
+ * The built api (dist/apps/api/main.js) on a free loopback port, without sign-in (AUTH_MODE=none
+ * is allowed on loopback only), its own queue prefix; resolves once /health/live answers.
+ */
+export async function startApi(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(root, 'dist/apps/api/main.js')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: 'warn',
+      AUTH_MODE: 'none',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(port),
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+      // A benchmark is not an abuse of the api: the per-caller limits would refuse it.
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitOk(`${base}/health/live`);
+  return { base, stop: () => new Promise((ok) => (child.once('exit', ok), child.kill('SIGTERM'))) };
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function summarise(latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (v) => Math.round(v * 100) / 100;
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+/**
+ * Open-loop load: requests start on a fixed schedule (`rate` per second for `seconds`) whether
+ * or not earlier ones answered, and each latency counts from its scheduled start, so a stall
+ * shows in the figures instead of silently slowing the load (no coordinated omission).
+ */
+export async function openLoop(urls, { rate, seconds }) {
+  const total = rate * seconds;
+  const latencies = [];
+  let failures = 0;
+  const started = performance.now();
+  const inflight = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const url = urls[i % urls.length];
+    inflight.push(
+      fetch(url)
+        .then(async (res) => {
+          await res.arrayBuffer();
+          if (!res.ok) failures++;
+          latencies.push(performance.now() - due);
+        })
+        .catch(() => failures++),
+    );
+  }
+  await Promise.all(inflight);
+  return { ...summarise(latencies), failures };
+}
