@@ -144,6 +144,10 @@ describe('conversation search and export (integration)', () => {
       for (const hit of page.items) seen.add(hit.messageId);
     }
     expect(seen.size).toBe(30);
+    // Past the end: no items, and still the count.
+    const past = (await search(project, { q: 'deployment', offset: 40 }).expect(200))
+      .body as ConversationSearchView;
+    expect(past).toMatchObject({ items: [], total: 30, capped: false });
   });
 
   it('answers odd input with 400 or finds safely, never 500', async () => {

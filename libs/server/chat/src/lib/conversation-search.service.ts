@@ -22,6 +22,8 @@ interface HitRow {
   role: MessageRole;
   createdAt: Date;
   rank: number;
+  /** Matches in the search window (at most CONVERSATION_SEARCH_WINDOW + 1). */
+  matches: bigint;
   headline: string;
 }
 
@@ -68,47 +70,47 @@ export class ConversationSearchService {
   ): Promise<ConversationSearchView> {
     await this.projects.require(projectId);
     const kind = query.kind ?? null;
-    const [rows, counted] = await Promise.all([
-      this.prisma.$queryRaw<HitRow[]>`
-        WITH q AS (SELECT websearch_to_tsquery('english', ${query.q}) AS query),
-        recent AS (
-          SELECT m.id, m."conversationId", m.role, m."createdAt", m.content, m."searchVector"
-          FROM "Message" m CROSS JOIN q
-          WHERE m."projectId" = ${projectId}::uuid
-            AND m."searchVector" @@ q.query
-            AND (${kind}::text IS NULL OR EXISTS (
-              SELECT 1 FROM "Conversation" c
-              WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
-          ORDER BY m."createdAt" DESC
-          LIMIT ${CONVERSATION_SEARCH_WINDOW}
-        ),
-        page AS (
-          SELECT r.id, r."conversationId", r.role, r."createdAt", r.content,
-                 ts_rank_cd(r."searchVector", q.query)::float8 AS rank
-          FROM recent r CROSS JOIN q
-          ORDER BY rank DESC, r."createdAt" DESC, r.id
-          LIMIT ${query.limit} OFFSET ${query.offset}
-        )
-        SELECT p.id AS "messageId", p."conversationId", c.title, c.kind::text AS kind,
-               p.role::text AS role, p."createdAt", p.rank,
-               ts_headline('english', translate(p.content, ${START + STOP}, ''), q.query,
-                           ${HEADLINE_OPTIONS}) AS headline
-        FROM page p
-        JOIN "Conversation" c ON c.id = p."conversationId"
-        CROSS JOIN q
-        ORDER BY p.rank DESC, p."createdAt" DESC, p.id`,
-      this.prisma.$queryRaw<{ total: bigint }[]>`
-        SELECT count(*) AS total FROM (
-          SELECT 1 FROM "Message" m
-          WHERE m."projectId" = ${projectId}::uuid
-            AND m."searchVector" @@ websearch_to_tsquery('english', ${query.q})
-            AND (${kind}::text IS NULL OR EXISTS (
-              SELECT 1 FROM "Conversation" c
-              WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
-          LIMIT ${CONVERSATION_SEARCH_WINDOW + 1}
-        ) window_`,
-    ]);
-    const total = Number(counted[0]?.total ?? 0);
+    // The text is written into each condition rather than shared through a CTE, so the planner
+    // sees it and estimates how many messages match (that choice is the whole point).
+    const rows = await this.prisma.$queryRaw<HitRow[]>`
+      WITH recent AS (
+        SELECT m.id, m."conversationId", m.role, m."createdAt", m.content, m."searchVector"
+        FROM "Message" m
+        WHERE m."projectId" = ${projectId}::uuid
+          AND m."searchVector" @@ websearch_to_tsquery('english', ${query.q})
+          AND (${kind}::text IS NULL OR EXISTS (
+            SELECT 1 FROM "Conversation" c
+            WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
+        ORDER BY m."createdAt" DESC
+        LIMIT ${CONVERSATION_SEARCH_WINDOW + 1}
+      ),
+      numbered AS (
+        SELECT r.*, count(*) OVER () AS matches,
+               row_number() OVER (ORDER BY r."createdAt" DESC, r.id) AS n
+        FROM recent r
+      ),
+      page AS (
+        SELECT n.id, n."conversationId", n.role, n."createdAt", n.content, n.matches,
+               ts_rank_cd(n."searchVector", websearch_to_tsquery('english', ${query.q}))::float8 AS rank
+        FROM numbered n
+        WHERE n.n <= ${CONVERSATION_SEARCH_WINDOW}
+        ORDER BY rank DESC, n."createdAt" DESC, n.id
+        LIMIT ${query.limit} OFFSET ${query.offset}
+      )
+      SELECT p.id AS "messageId", p."conversationId", c.title, c.kind::text AS kind,
+             p.role::text AS role, p."createdAt", p.rank, p.matches,
+             ts_headline('english', translate(p.content, ${START + STOP}, ''),
+                         websearch_to_tsquery('english', ${query.q}), ${HEADLINE_OPTIONS}) AS headline
+      FROM page p
+      JOIN "Conversation" c ON c.id = p."conversationId"
+      ORDER BY p.rank DESC, p."createdAt" DESC, p.id`;
+    // A page past the end has no rows to carry the count: ask for it alone (rare).
+    const total =
+      rows.length > 0
+        ? Number(rows[0].matches)
+        : query.offset === 0
+          ? 0
+          : await this.countMatches(projectId, query.q, kind);
     return {
       items: rows.map((r) => ({
         conversationId: r.conversationId,
@@ -125,5 +127,19 @@ export class ConversationSearchService {
       limit: query.limit,
       offset: query.offset,
     };
+  }
+
+  private async countMatches(projectId: string, q: string, kind: string | null): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ total: bigint }[]>`
+      SELECT count(*) AS total FROM (
+        SELECT 1 FROM "Message" m
+        WHERE m."projectId" = ${projectId}::uuid
+          AND m."searchVector" @@ websearch_to_tsquery('english', ${q})
+          AND (${kind}::text IS NULL OR EXISTS (
+            SELECT 1 FROM "Conversation" c
+            WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
+        LIMIT ${CONVERSATION_SEARCH_WINDOW + 1}
+      ) window_`;
+    return Number(row?.total ?? 0);
   }
 }
