@@ -10,12 +10,7 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import {
-  ApiError,
-  AuthSession,
-  AutocoderApi,
-  toApiError,
-} from '@autocoder/admin-data-access-api';
+import { ApiError, AuthSession, AutocoderApi, toApiError } from '@autocoder/admin-data-access-api';
 import { ErrorPanel } from '@autocoder/admin-ui';
 import type { ProjectActivityState, ProjectView, RunView } from '@autocoder/shared-contracts';
 import type { Observable } from 'rxjs';
@@ -48,8 +43,7 @@ const FAILED: Record<AgentAction, string> = {
 /** Why nothing (or only Stop) can be done in a state, said in words instead of greyed buttons. */
 const WHY: Partial<Record<ProjectActivityState, string>> = {
   initializing: 'The initializer is writing the backlog; agents can start once it is done.',
-  waiting:
-    'The agents wait for answers to their questions and resume by themselves once answered.',
+  waiting: 'The agents wait for answers to their questions and resume by themselves once answered.',
   budget: 'The budget is spent. Raise it under Cost to let the agents go on.',
   done: 'Every feature passes: there is nothing left for the agents to do.',
 };
@@ -98,9 +92,7 @@ export class AgentControls {
   private readonly savedTesting = computed(() => this.project().agents.testingAgents ?? 0);
   protected readonly concurrency = linkedSignal(() => this.savedConcurrency());
   protected readonly testingAgents = linkedSignal(() => this.savedTesting());
-  protected readonly concurrencyValid = computed(() =>
-    inRange(this.concurrency(), CONCURRENCY),
-  );
+  protected readonly concurrencyValid = computed(() => inRange(this.concurrency(), CONCURRENCY));
   protected readonly testingValid = computed(() => inRange(this.testingAgents(), TESTING_AGENTS));
 
   protected readonly canStartInitializer = computed(() => this.state() === 'empty');

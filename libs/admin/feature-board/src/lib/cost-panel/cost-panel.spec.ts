@@ -33,7 +33,10 @@ function featureSpend(i: number, newWork: number, regression: number): FeatureSp
   };
 }
 
-function spend(features: FeatureSpendView[], extra: Partial<ProjectSpendView> = {}): ProjectSpendView {
+function spend(
+  features: FeatureSpendView[],
+  extra: Partial<ProjectSpendView> = {},
+): ProjectSpendView {
   return {
     projectId: 'p1',
     budgetUsd: 10,
@@ -87,7 +90,9 @@ describe('CostPanel', () => {
     expect(q('budget')?.textContent?.trim()).toBe('$10.00');
     const bar = q('budget-bar') as HTMLElement;
     expect(bar.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')).toBe('85');
-    expect((bar.querySelector('[data-testid=progress-mark]') as HTMLElement).style.left).toBe('80%');
+    expect((bar.querySelector('[data-testid=progress-mark]') as HTMLElement).style.left).toBe(
+      '80%',
+    );
     // Past the warning threshold: the bar says so by its colour too.
     expect(bar.querySelector('.fill')?.classList).toContain('tone-warning');
     expect(q('budget-warn-at')?.textContent).toContain('80%');
@@ -187,7 +192,10 @@ describe('CostPanel', () => {
   });
 
   it('tells a viewer about a spent budget without a form', () => {
-    render(project({ spentUsd: 10, budgetUsd: 10, activity: activity({ state: 'budget' }) }), VIEWER);
+    render(
+      project({ spentUsd: 10, budgetUsd: 10, activity: activity({ state: 'budget' }) }),
+      VIEWER,
+    );
     answerSpend(spend([]));
     expect(q('budget-spent')?.textContent).toContain('An admin can raise');
     expect(q('budget-input')).toBeNull();

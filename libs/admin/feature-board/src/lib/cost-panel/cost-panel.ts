@@ -10,12 +10,7 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import {
-  ApiError,
-  AuthSession,
-  AutocoderApi,
-  toApiError,
-} from '@autocoder/admin-data-access-api';
+import { ApiError, AuthSession, AutocoderApi, toApiError } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, ProgressBar, type ProgressTone } from '@autocoder/admin-ui';
 import type { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
 import { catchError, distinctUntilChanged, map, merge, of, Subject, switchMap } from 'rxjs';

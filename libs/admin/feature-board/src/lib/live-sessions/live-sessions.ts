@@ -2,12 +2,7 @@ import { CurrencyPipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import {
-  ApiError,
-  AutocoderApi,
-  LiveEventsService,
-  poll,
-} from '@autocoder/admin-data-access-api';
+import { ApiError, AutocoderApi, LiveEventsService, poll } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, StatusBadge } from '@autocoder/admin-ui';
 import type { LiveEvent, SessionView } from '@autocoder/shared-contracts';
 import { debounceTime, distinctUntilChanged, interval, Subject, switchMap } from 'rxjs';

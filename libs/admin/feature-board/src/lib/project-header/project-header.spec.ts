@@ -62,7 +62,15 @@ describe('ProjectHeader', () => {
   });
 
   it('names every activity state in words', () => {
-    const states = ['empty', 'initializing', 'ready', 'paused', 'waiting', 'budget', 'done'] as const;
+    const states = [
+      'empty',
+      'initializing',
+      'ready',
+      'paused',
+      'waiting',
+      'budget',
+      'done',
+    ] as const;
     expect(states.map((state) => activityLabel(activity({ state })))).toEqual([
       'no backlog',
       'initializing',

@@ -1,11 +1,7 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { ProgressBar, StatusBadge } from '@autocoder/admin-ui';
-import {
-  FEATURE_STATUSES,
-  type ProjectView,
-  type RunView,
-} from '@autocoder/shared-contracts';
+import { FEATURE_STATUSES, type ProjectView, type RunView } from '@autocoder/shared-contracts';
 import { AgentControls } from '../agent-controls/agent-controls';
 import { COLUMN_TITLES } from '../kanban-board/kanban-board';
 import { activityLabel } from './activity-label';
