@@ -36,7 +36,9 @@ export function statusTone(status: string): StatusTone {
 @Component({
   selector: 'ac-status-badge',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<span class="badge" [class]="'tone-' + tone()">{{ label() }}</span>`,
+  template: `<span class="badge" [class]="'tone-' + tone()" [class.as-given]="text() !== ''">{{
+    label()
+  }}</span>`,
   styles: `
     .badge {
       display: inline-block;
@@ -48,6 +50,9 @@ export function statusTone(status: string): StatusTone {
       white-space: nowrap;
       text-transform: capitalize;
       border: 1px solid transparent;
+    }
+    .as-given {
+      text-transform: none;
     }
     .tone-neutral {
       background: #f1f3f5;

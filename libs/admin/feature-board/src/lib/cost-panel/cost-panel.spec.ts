@@ -1,7 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { AuthSession } from '@autocoder/admin-data-access-api';
 import type {
   FeatureSpendView,
@@ -11,7 +10,6 @@ import type {
 } from '@autocoder/shared-contracts';
 import { activity, ADMIN, project, VIEWER } from '../project-board/testing';
 import { CostPanel } from './cost-panel';
-import { SPEND_ROWS_SHOWN } from './feature-spend-table';
 
 function split(newWorkUsd: number, regressionUsd: number): SpendSplit {
   return {
@@ -56,7 +54,7 @@ describe('CostPanel', () => {
 
   function render(p: ProjectView, me = ADMIN): void {
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()],
+      providers: [provideHttpClient(), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpTestingController);
     TestBed.inject(AuthSession).me.set(me);
@@ -118,30 +116,15 @@ describe('CostPanel', () => {
     answerSpend(spend([]));
   });
 
-  it('splits cost per feature, sorts by column and shows the top 20 until asked for all', () => {
+  it('splits the spend into new work and regression and hands it to the page', () => {
     render(project());
-    const features = Array.from({ length: 25 }, (_, i) => featureSpend(i, 25 - i, i % 3));
-    answerSpend(spend(features));
-    const rows = () => Array.from(el.querySelectorAll('[data-testid=feature-spend-row]'));
-    expect(rows()).toHaveLength(SPEND_ROWS_SHOWN);
-    expect(rows()[0].textContent).toContain('Feature 00');
-    expect(rows()[0].querySelector('a')?.getAttribute('href')).toBe('/projects/p1/features/f0');
-
-    q<HTMLButtonElement>('sort-regressionUsd')?.click();
-    TestBed.tick();
-    expect(rows()[0].querySelectorAll('td')[2].textContent?.trim()).toBe('$2.00');
-    expect(el.querySelector('th[aria-sort=descending]')?.textContent).toContain('Regression');
-
-    q<HTMLButtonElement>('sort-name')?.click();
-    TestBed.tick();
-    expect(rows()[0].textContent).toContain('Feature 00');
-    q<HTMLButtonElement>('sort-name')?.click();
-    TestBed.tick();
-    expect(rows()[0].textContent).toContain('Feature 24');
-
-    q<HTMLButtonElement>('spend-show-all')?.click();
-    TestBed.tick();
-    expect(rows()).toHaveLength(25);
+    const loaded: ProjectSpendView[] = [];
+    fixture.componentInstance.loaded.subscribe((v) => loaded.push(v));
+    const value = spend([featureSpend(1, 1, 0.5)]);
+    answerSpend(value);
+    expect(q('spend-split')?.textContent).toContain('New work $3.00');
+    expect(q('spend-split')?.textContent).toContain('regression $1.00');
+    expect(loaded).toEqual([value]);
   });
 
   it('shows a spent budget as a state with its way out, and an admin raises it there', () => {

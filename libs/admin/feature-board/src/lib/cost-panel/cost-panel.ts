@@ -14,17 +14,17 @@ import { ApiError, AuthSession, AutocoderApi, toApiError } from '@autocoder/admi
 import { ErrorPanel, ProgressBar, type ProgressTone } from '@autocoder/admin-ui';
 import type { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
 import { catchError, distinctUntilChanged, map, merge, of, Subject, switchMap } from 'rxjs';
-import { FeatureSpendTable } from './feature-spend-table';
 
 type SpendLoad = { ok: true; value: ProjectSpendView } | { ok: false; error: ApiError };
 
 /**
- * What the project cost: in total, today, against its budget (with the warning threshold), and
- * per feature. A spent budget is shown with its way out: an admin raises it right here.
+ * What the project cost: in total, today, split into new work and regression, against its
+ * budget (with the warning threshold). A spent budget is shown with its way out: an admin
+ * raises it right here. The spend it loads goes out in `loaded` for the per-feature table.
  */
 @Component({
   selector: 'ac-cost-panel',
-  imports: [CurrencyPipe, PercentPipe, ProgressBar, ErrorPanel, FeatureSpendTable],
+  imports: [CurrencyPipe, PercentPipe, ProgressBar, ErrorPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './cost-panel.html',
   styleUrl: './cost-panel.css',
@@ -37,6 +37,8 @@ export class CostPanel {
   readonly project = input.required<ProjectView>();
   /** The project as the api answered a budget change. */
   readonly changed = output<ProjectView>();
+  /** Each fresh answer of GET /spend (its per-feature rows show elsewhere on the page). */
+  readonly loaded = output<ProjectSpendView>();
 
   protected readonly spend = signal<ProjectSpendView | undefined>(undefined);
   protected readonly loadError = signal<ApiError | undefined>(undefined);
@@ -101,6 +103,7 @@ export class CostPanel {
         if (result.ok) {
           this.spend.set(result.value);
           this.loadError.set(undefined);
+          this.loaded.emit(result.value);
         } else {
           this.loadError.set(result.error);
         }

@@ -206,6 +206,10 @@ describe('ProjectBoard', () => {
     );
     expect(el.querySelector('[data-testid=live-sessions]')).not.toBeNull();
     expect(el.querySelector('[data-testid=cost-panel]')).not.toBeNull();
+    // The cost panel's spend feeds the per-feature table beside the runs.
+    expect(el.querySelector('[data-testid=feature-cost]')?.textContent).toContain(
+      'No feature has cost anything yet',
+    );
     // A backlog exists: no initializer button at all (not a disabled one).
     expect(el.querySelector('[data-testid=start-initializer]')).toBeNull();
     expect(el.querySelector('[data-testid=start-agents]')).not.toBeNull();

@@ -7,6 +7,7 @@ import {
   type BoardView,
   FINISHED_RUN_STATUSES,
   type Page,
+  type ProjectSpendView,
   type ProjectView,
   type RunDetailView,
   type RunView,
@@ -21,6 +22,7 @@ import {
   takeWhile,
 } from 'rxjs';
 import { CostPanel } from '../cost-panel/cost-panel';
+import { FeatureSpendTable } from '../cost-panel/feature-spend-table';
 import { KanbanBoard } from '../kanban-board/kanban-board';
 import { LiveSessions } from '../live-sessions/live-sessions';
 import { ProjectHeader } from '../project-header/project-header';
@@ -51,6 +53,7 @@ function isActive(run: RunView): boolean {
     ProjectHeader,
     LiveSessions,
     CostPanel,
+    FeatureSpendTable,
     KanbanBoard,
     RunsPanel,
     RunLog,
@@ -69,6 +72,8 @@ export class ProjectBoard {
 
   protected readonly snapshot = signal<Snapshot | undefined>(undefined);
   protected readonly error = signal<ApiError | undefined>(undefined);
+  /** The project's spend as the cost panel last loaded it, for the per-feature table. */
+  protected readonly spend = signal<ProjectSpendView | undefined>(undefined);
   /** The run whose log shows inline (the initializer just started here). */
   protected readonly selectedRunId = signal<string | null>(null);
   protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
@@ -93,6 +98,7 @@ export class ProjectBoard {
         distinctUntilChanged(),
         switchMap((id) => {
           this.snapshot.set(undefined);
+          this.spend.set(undefined);
           this.error.set(undefined);
           this.selectedRunId.set(null);
           return poll(
