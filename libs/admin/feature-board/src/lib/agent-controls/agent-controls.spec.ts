@@ -26,6 +26,7 @@ describe('AgentControls', () => {
     fixture.componentInstance.changed.subscribe((v) => changed.push(v));
     fixture.componentInstance.initializerStarted.subscribe((v) => started.push(v));
     el = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(el); // focus needs the element in the document
     TestBed.tick();
   }
 
@@ -34,7 +35,10 @@ describe('AgentControls', () => {
   const buttons = () =>
     Array.from(el.querySelectorAll('button')).map((b) => b.getAttribute('data-testid'));
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    http.verify();
+    el.remove();
+  });
 
   it('shows a viewer no controls at all', () => {
     setUp(project({ activity: activity({ state: 'running', codingSessions: 2 }) }), VIEWER);
@@ -140,9 +144,12 @@ describe('AgentControls', () => {
     q('stop-agents')?.click();
     TestBed.tick();
     expect(el.textContent).toContain('Stop every session?');
+    // Focus follows the confirmation to its safe choice, and back to Stop.
+    expect(document.activeElement).toBe(q('cancel-stop'));
     q('cancel-stop')?.click();
     TestBed.tick();
     expect(q('confirm-stop')).toBeNull();
+    expect(document.activeElement).toBe(q('stop-agents'));
     http.expectNone('/api/v1/projects/p1/agents/stop');
 
     q('stop-agents')?.click();

@@ -1,13 +1,17 @@
 import {
+  afterNextRender,
   ChangeDetectionStrategy,
   Component,
   computed,
   DestroyRef,
+  ElementRef,
   inject,
+  Injector,
   input,
   linkedSignal,
   output,
   signal,
+  viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ApiError, AuthSession, AutocoderApi, toApiError } from '@autocoder/admin-data-access-api';
@@ -70,6 +74,10 @@ function inRange(value: number, range: { min: number; max: number }): boolean {
 export class AgentControls {
   private readonly api = inject(AutocoderApi);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly injector = inject(Injector);
+  private readonly stopButton = viewChild<ElementRef<HTMLButtonElement>>('stopButton');
+  private readonly keepRunningButton =
+    viewChild<ElementRef<HTMLButtonElement>>('keepRunningButton');
   protected readonly canChange = inject(AuthSession).canChange;
 
   readonly project = input.required<ProjectView>();
@@ -134,6 +142,19 @@ export class AgentControls {
 
   protected resume(): void {
     this.act('resume', this.api.resumeAgents(this.project().id));
+  }
+
+  /** The confirmation replaces the Stop button: keyboard focus moves with it, to the safe choice. */
+  protected askStop(): void {
+    this.confirmingStop.set(true);
+    afterNextRender(() => this.keepRunningButton()?.nativeElement.focus(), {
+      injector: this.injector,
+    });
+  }
+
+  protected keepRunning(): void {
+    this.confirmingStop.set(false);
+    afterNextRender(() => this.stopButton()?.nativeElement.focus(), { injector: this.injector });
   }
 
   protected stop(): void {

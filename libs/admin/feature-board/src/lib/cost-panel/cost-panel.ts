@@ -71,6 +71,11 @@ export class CostPanel {
     if (share >= 100) return 'danger';
     return warnAt !== null && share >= warnAt * 100 ? 'warning' : 'success';
   });
+  /** A hint in the empty field: twice the budget (or what is spent), in whole dollars. */
+  protected readonly suggestedBudget = computed(() => {
+    const base = Math.max(this.project().budgetUsd ?? 0, this.project().spentUsd);
+    return base > 0 ? `e.g. ${Math.ceil(base * 2)}` : 'e.g. 20';
+  });
   protected readonly draftError = computed(() => {
     const value = Number(this.draft());
     if (this.draft().trim() === '' || !Number.isFinite(value) || value <= 0) {

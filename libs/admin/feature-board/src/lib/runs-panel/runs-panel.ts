@@ -57,12 +57,14 @@ import type { RunView } from '@autocoder/shared-contracts';
                 }
               </td>
               <td><ac-status-badge [status]="run.status" /></td>
-              <td class="num">{{ run.tokensIn | number }} / {{ run.tokensOut | number }}</td>
+              <td class="num nowrap">{{ run.tokensIn | number }} / {{ run.tokensOut | number }}</td>
               <td class="num" data-testid="run-cost">
                 {{ run.costUsd | currency: 'USD' : 'symbol' : '1.2-4' }}
               </td>
-              <td>{{ run.queuedAt | date: 'MMM d, HH:mm:ss' }}</td>
-              <td>{{ run.finishedAt ? (run.finishedAt | date: 'MMM d, HH:mm:ss') : '—' }}</td>
+              <td class="nowrap">{{ run.queuedAt | date: 'MMM d, HH:mm' }}</td>
+              <td class="nowrap">
+                {{ run.finishedAt ? (run.finishedAt | date: 'MMM d, HH:mm') : '—' }}
+              </td>
             </tr>
             @if (run.error) {
               <tr class="error-row" [class.selected]="run.id === selectedId()">
@@ -91,7 +93,11 @@ import type { RunView } from '@autocoder/shared-contracts';
     .selected td {
       background: color-mix(in srgb, var(--ac-accent) 10%, var(--ac-surface));
     }
+    .nowrap {
+      white-space: nowrap;
+    }
     .features {
+      min-width: 8rem;
       max-width: 18rem;
       overflow-wrap: anywhere;
     }
