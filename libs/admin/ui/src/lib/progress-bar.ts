@@ -43,7 +43,7 @@ export type ProgressTone = 'success' | 'warning' | 'danger';
       position: relative;
       flex: 1;
       height: 0.5rem;
-      background: #e9ecef;
+      background: color-mix(in srgb, var(--ac-text, #1f2933) 10%, var(--ac-surface, #fff));
       border-radius: 999px;
       overflow: hidden;
     }
@@ -70,7 +70,7 @@ export type ProgressTone = 'success' | 'warning' | 'danger';
     }
     .label {
       font-size: 0.8rem;
-      color: #6b7280;
+      color: var(--ac-muted, #6b7280);
       white-space: nowrap;
       font-variant-numeric: tabular-nums;
     }
