@@ -167,6 +167,31 @@ describe('ProjectBoard', () => {
     expect(cardsIn('passing')[0].querySelector('[data-testid=blocked-marker]')).toBeNull();
   });
 
+  it('shows which session holds an in-progress card', () => {
+    const held = feature('h', 'in_progress', { heldBy: { runId: 'r7' } });
+    http.expectOne('/api/v1/projects/p1').flush(PROJECT);
+    http
+      .expectOne((r) => r.url === '/api/v1/projects/p1/board')
+      .flush({
+        ...BOARD,
+        columns: BOARD.columns.map((c) =>
+          c.status === 'in_progress' ? { ...c, total: 1, items: [held] } : c,
+        ),
+      });
+    http
+      .expectOne((r) => r.url === '/api/v1/projects/p1/runs')
+      .flush({
+        items: [run('running', { id: 'r7', role: 'coding', runnerId: 'host-b:77' })],
+        total: 1,
+        limit: 20,
+        offset: 0,
+      });
+    TestBed.tick();
+    expect(el.querySelector('[data-testid=held-by]')?.textContent?.trim()).toBe(
+      'Held by the coding session on host-b:77',
+    );
+  });
+
   it('polls every 2 s while a run is in flight and every 10 s otherwise', () => {
     answer([run('running')]);
     expect(el.textContent).toContain('Live');

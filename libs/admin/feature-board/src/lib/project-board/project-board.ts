@@ -80,6 +80,16 @@ export class ProjectBoard {
   protected readonly runError = signal<ApiError | undefined>(undefined);
 
   protected readonly live = computed(() => this.snapshot()?.runs.items.some(isActive) ?? false);
+  /** Which session holds an in-progress card, in words, from the runs listed. */
+  protected readonly holders = computed(() => {
+    const holders: Record<string, string> = {};
+    for (const run of this.snapshot()?.runs.items ?? []) {
+      holders[run.id] = run.runnerId
+        ? `the ${run.role} session on ${run.runnerId}`
+        : `the ${run.role} session`;
+    }
+    return holders;
+  });
 
   constructor() {
     // Runner activity arrives as server-sent events: refresh at once (a burst becomes one
