@@ -74,11 +74,12 @@ describe('console board (browser)', () => {
     // Nothing else on the board: each column holds exactly its seeded features.
     expect(await page.getByTestId('feature-card').count()).toBe(seeded.features.length);
 
-    // The seeded initializer run and its log.
+    // The seeded initializer run; a click opens its log at its own address.
     const run = page.getByTestId('run-row');
     expect(await run.count()).toBe(1);
     expect(await run.textContent()).toContain('succeeded');
     await run.click();
+    await page.waitForURL(`**/projects/${seeded.id}/runs/*`);
     await page.getByTestId('run-events').filter({ hasText: 'Backlog ready' }).waitFor();
 
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'board.png'), fullPage: true });

@@ -58,6 +58,18 @@ describe('App', () => {
     }
   });
 
+  it('shows how many questions wait across projects once signed in', async () => {
+    const http = setup([]);
+    const fixture = TestBed.createComponent(App);
+    fixture.detectChanges();
+    http.expectOne('/api/v1/auth/me').flush(ADMIN);
+    await fixture.whenStable();
+    http.expectOne('/api/v1/questions').flush({ total: 3, items: [] });
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid=needs-you-count]')?.textContent?.trim()).toBe('3');
+  });
+
   it('offers to sign in when the api answers 401', async () => {
     const http = setup([]);
     const fixture = TestBed.createComponent(App);

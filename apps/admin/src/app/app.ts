@@ -1,11 +1,15 @@
 import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthSession } from '@autocoder/admin-data-access-api';
+import { NeedsYou } from '@autocoder/admin-feature-questions';
 
-/** The console shell: a top bar with who is signed in, and the routed page (or the sign-in). */
+/**
+ * The console shell: a top bar with the questions waiting and who is signed in, and the routed
+ * page (or the sign-in).
+ */
 @Component({
   selector: 'ac-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, NeedsYou],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
   styleUrl: './app.css',

@@ -57,6 +57,35 @@ describe('LiveEventsService', () => {
     expect(sources[0].closed).toBe(true);
   });
 
+  it('streams project status and feature changes too', () => {
+    const seen: string[] = [];
+    TestBed.inject(LiveEventsService)
+      .projectEvents('p1')
+      .subscribe((e) => seen.push(e.type));
+    const event = { projectId: 'p1', level: 'info', message: 'm', at: 'now' };
+    sources[0].emit('project.status', JSON.stringify({ ...event, type: 'project.status' }));
+    sources[0].emit('feature.changed', JSON.stringify({ ...event, type: 'feature.changed' }));
+    expect(seen).toEqual(['project.status', 'feature.changed']);
+  });
+
+  it('opens one connection per project however many listen, and closes after the last', () => {
+    const service = TestBed.inject(LiveEventsService);
+    const seen: string[] = [];
+    const a = service.projectEvents('p1').subscribe((e) => seen.push(`a:${e.type}`));
+    const b = service.projectEvents('p1').subscribe((e) => seen.push(`b:${e.type}`));
+    expect(sources).toHaveLength(1);
+    const event = { projectId: 'p1', type: 'run.status', level: 'info', message: 'm', at: 'now' };
+    sources[0].emit('run.status', JSON.stringify(event));
+    expect(seen).toEqual(['a:run.status', 'b:run.status']);
+    a.unsubscribe();
+    expect(sources[0].closed).toBe(false);
+    b.unsubscribe();
+    expect(sources[0].closed).toBe(true);
+    // A later listener opens a fresh connection.
+    service.projectEvents('p1').subscribe().unsubscribe();
+    expect(sources).toHaveLength(2);
+  });
+
   it('is empty where there is no EventSource', () => {
     TestBed.resetTestingModule();
     TestBed.configureTestingModule({

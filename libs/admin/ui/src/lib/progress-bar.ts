@@ -1,6 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-/** A horizontal bar for a 0-100 share, e.g. passing features of all features. */
+export type ProgressTone = 'success' | 'warning' | 'danger';
+
+/**
+ * A horizontal bar for a 0-100 share, e.g. passing features of all features, or a budget spent;
+ * `mark` draws a threshold on the track (e.g. where the budget warns).
+ */
 @Component({
   selector: 'ac-progress-bar',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -13,7 +18,15 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
       [attr.aria-valuenow]="percent()"
       [attr.aria-label]="label() || 'Progress'"
     >
-      <div class="fill" [style.width.%]="percent()"></div>
+      <div class="fill" [class]="'fill tone-' + tone()" [style.width.%]="percent()"></div>
+      @if (markPercent() !== null) {
+        <div
+          class="mark"
+          data-testid="progress-mark"
+          [style.left.%]="markPercent()"
+          [attr.title]="markLabel() || null"
+        ></div>
+      }
     </div>
     @if (label()) {
       <span class="label">{{ label() }}</span>
@@ -27,9 +40,10 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
       min-width: 8rem;
     }
     .track {
+      position: relative;
       flex: 1;
       height: 0.5rem;
-      background: #e9ecef;
+      background: color-mix(in srgb, var(--ac-text, #1f2933) 10%, var(--ac-surface, #fff));
       border-radius: 999px;
       overflow: hidden;
     }
@@ -39,9 +53,24 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
       border-radius: 999px;
       transition: width 300ms ease;
     }
+    .tone-warning {
+      background: linear-gradient(90deg, #d97706, #f59e0b);
+    }
+    .tone-danger {
+      background: linear-gradient(90deg, #b91c1c, #ef4444);
+    }
+    .mark {
+      position: absolute;
+      top: 0;
+      bottom: 0;
+      width: 2px;
+      margin-left: -1px;
+      background: var(--ac-text, #1f2933);
+      opacity: 0.6;
+    }
     .label {
       font-size: 0.8rem;
-      color: #6b7280;
+      color: var(--ac-muted, #6b7280);
       white-space: nowrap;
       font-variant-numeric: tabular-nums;
     }
@@ -51,8 +80,18 @@ export class ProgressBar {
   /** Share in percent; values outside 0-100 are clamped. */
   readonly value = input(0);
   readonly label = input('');
-  protected readonly percent = computed(() => {
-    const v = this.value();
-    return Number.isFinite(v) ? Math.round(Math.min(100, Math.max(0, v))) : 0;
+  readonly tone = input<ProgressTone>('success');
+  /** A threshold to mark on the track, in percent; null: none. */
+  readonly mark = input<number | null>(null);
+  /** What the mark means, as a tooltip (the label should say it in words too). */
+  readonly markLabel = input('');
+  protected readonly percent = computed(() => clampPercent(this.value()));
+  protected readonly markPercent = computed(() => {
+    const mark = this.mark();
+    return mark === null ? null : clampPercent(mark);
   });
+}
+
+function clampPercent(v: number): number {
+  return Number.isFinite(v) ? Math.round(Math.min(100, Math.max(0, v))) : 0;
 }

@@ -21,17 +21,24 @@ const TONES: Record<string, StatusTone> = {
   ready: 'success',
   failing: 'danger',
   failed: 'danger',
+  // Project activity states (ProjectActivityState).
+  empty: 'neutral',
+  waiting: 'warning',
+  budget: 'danger',
+  done: 'success',
 };
 
 export function statusTone(status: string): StatusTone {
   return TONES[status] ?? 'neutral';
 }
 
-/** A coloured pill naming a feature, project or run status. */
+/** A coloured pill naming a feature, project or run status (or saying it in `label`'s words). */
 @Component({
   selector: 'ac-status-badge',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<span class="badge" [class]="'tone-' + tone()">{{ label() }}</span>`,
+  template: `<span class="badge" [class]="'tone-' + tone()" [class.as-given]="text() !== ''">{{
+    label()
+  }}</span>`,
   styles: `
     .badge {
       display: inline-block;
@@ -43,6 +50,9 @@ export function statusTone(status: string): StatusTone {
       white-space: nowrap;
       text-transform: capitalize;
       border: 1px solid transparent;
+    }
+    .as-given {
+      text-transform: none;
     }
     .tone-neutral {
       background: #f1f3f5;
@@ -73,6 +83,8 @@ export function statusTone(status: string): StatusTone {
 })
 export class StatusBadge {
   readonly status = input.required<string>();
+  /** Words shown instead of the status itself, e.g. "running 2 of 3"; the tone stays the status's. */
+  readonly text = input('');
   protected readonly tone = computed(() => statusTone(this.status()));
-  protected readonly label = computed(() => this.status().replace(/_/g, ' '));
+  protected readonly label = computed(() => this.text() || this.status().replace(/_/g, ' '));
 }

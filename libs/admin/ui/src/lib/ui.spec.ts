@@ -14,6 +14,16 @@ describe('StatusBadge', () => {
     expect(badge.classList).toContain('tone-warning');
   });
 
+  it('says the status in given words, keeping its tone', async () => {
+    const fixture = TestBed.createComponent(StatusBadge);
+    fixture.componentRef.setInput('status', 'budget');
+    fixture.componentRef.setInput('text', 'Budget spent');
+    await fixture.whenStable();
+    const badge = fixture.nativeElement.querySelector('.badge') as HTMLElement;
+    expect(badge.textContent?.trim()).toBe('Budget spent');
+    expect(badge.classList).toContain('tone-danger');
+  });
+
   it('uses the same tone for equivalent feature and run outcomes', () => {
     expect(statusTone('passing')).toBe(statusTone('succeeded'));
     expect(statusTone('failing')).toBe(statusTone('failed'));
@@ -32,6 +42,22 @@ describe('ProgressBar', () => {
     expect(el.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')).toBe('100');
     expect((el.querySelector('.fill') as HTMLElement).style.width).toBe('100%');
     expect(el.querySelector('.label')?.textContent).toBe('3 / 3 passing');
+    expect(el.querySelector('[data-testid=progress-mark]')).toBeNull();
+  });
+
+  it('marks a threshold and colours the fill by tone', async () => {
+    const fixture = TestBed.createComponent(ProgressBar);
+    fixture.componentRef.setInput('value', 85);
+    fixture.componentRef.setInput('mark', 80);
+    fixture.componentRef.setInput('markLabel', 'warns at 80%');
+    fixture.componentRef.setInput('tone', 'warning');
+    await fixture.whenStable();
+
+    const el = fixture.nativeElement as HTMLElement;
+    const mark = el.querySelector('[data-testid=progress-mark]') as HTMLElement;
+    expect(mark.style.left).toBe('80%');
+    expect(mark.title).toBe('warns at 80%');
+    expect(el.querySelector('.fill')?.classList).toContain('tone-warning');
   });
 });
 

@@ -23,6 +23,8 @@ export const COLUMN_TITLES: Record<FeatureStatus, string> = {
 })
 export class KanbanBoard {
   readonly columns = input.required<BoardColumn[]>();
+  /** Words for the sessions holding in-progress cards, by run id ("coding session on host:1"). */
+  readonly holders = input<Record<string, string>>({});
 
   protected readonly titles = COLUMN_TITLES;
   protected readonly expandedId = signal<string | null>(null);

@@ -3,12 +3,12 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type {
-  AuthMeView,
   BoardView,
   FeatureStatus,
   FeatureView,
   ProjectView,
   RunDetailView,
+  ProjectSpendView,
   RunView,
 } from '@autocoder/shared-contracts';
 import {
@@ -17,26 +17,16 @@ import {
   EventSourceLike,
 } from '@autocoder/admin-data-access-api';
 import { IDLE_POLL_MS, LIVE_POLL_MS, ProjectBoard } from './project-board';
+import { activity, ADMIN, project, run, VIEWER } from './testing';
 
-const PROJECT: ProjectView = {
-  id: 'p1',
-  name: 'Todo app',
-  spec: 'spec',
-  status: 'running',
-  concurrency: 3,
-  verifyCommand: null,
-  createdAt: '2025-01-01T10:00:00.000Z',
-  updatedAt: '2025-01-01T10:00:00.000Z',
-  counts: { pending: 1, in_progress: 0, needs_input: 0, passing: 1, failing: 1 },
-  total: 3,
-  progress: 33,
-};
-const EMPTY_PROJECT: ProjectView = {
-  ...PROJECT,
+const PROJECT: ProjectView = project({ status: 'running', verifyCommand: null });
+const EMPTY_PROJECT: ProjectView = project({
+  status: 'idle',
   counts: { pending: 0, in_progress: 0, needs_input: 0, passing: 0, failing: 0 },
   total: 0,
   progress: 0,
-};
+  activity: activity({ state: 'empty', summary: 'No backlog yet' }),
+});
 
 function feature(id: string, status: FeatureStatus, extra: Partial<FeatureView> = {}): FeatureView {
   return {
@@ -52,6 +42,8 @@ function feature(id: string, status: FeatureStatus, extra: Partial<FeatureView> 
     lastError: null,
     dependsOn: [],
     blocked: false,
+    humanInput: null,
+    heldBy: null,
     createdAt: PROJECT.createdAt,
     updatedAt: PROJECT.updatedAt,
     ...extra,
@@ -79,32 +71,21 @@ const BOARD: BoardView = {
   ],
 };
 
-function run(status: RunView['status'], extra: Partial<RunView> = {}): RunView {
-  return {
-    id: 'r1',
-    projectId: 'p1',
-    role: 'initializer',
-    status,
-    attempt: 1,
-    provider: 'demo',
-    model: 'demo-1',
-    tokensIn: 1200,
-    tokensOut: 340,
-    costUsd: 0.0123,
-    error: null,
-    queuedAt: PROJECT.createdAt,
-    startedAt: null,
-    finishedAt: null,
-    ...extra,
-  };
-}
-
-const ADMIN: AuthMeView = {
-  userId: 'u1',
-  name: 'admin@autocoder.local',
-  role: 'admin',
-  via: 'session',
-  authMode: 'oidc',
+const NO_COST = {
+  newWorkUsd: 0,
+  regressionUsd: 0,
+  otherUsd: 0,
+  totalUsd: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+};
+const NO_SPEND: ProjectSpendView = {
+  projectId: 'p1',
+  budgetUsd: null,
+  budgetWarnAt: 0.8,
+  project: NO_COST,
+  today: NO_COST,
+  features: [],
 };
 
 describe('ProjectBoard', () => {
@@ -143,12 +124,16 @@ describe('ProjectBoard', () => {
     jest.useRealTimers();
   });
 
-  function answer(runs: RunView[], project: ProjectView = PROJECT): void {
-    http.expectOne('/api/v1/projects/p1').flush(project);
+  function answer(runs: RunView[], p: ProjectView = PROJECT): void {
+    http.expectOne('/api/v1/projects/p1').flush(p);
     http.expectOne((r) => r.url === '/api/v1/projects/p1/board').flush(BOARD);
     http
-      .expectOne((r) => r.url === '/api/v1/projects/p1/runs')
+      .expectOne((r) => r.url === '/api/v1/projects/p1/runs' && r.method === 'GET')
       .flush({ items: runs, total: runs.length, limit: 20, offset: 0 });
+    TestBed.tick();
+    // The sessions and cost panels load their own data once they appear.
+    for (const req of http.match('/api/v1/projects/p1/sessions')) req.flush([]);
+    for (const req of http.match('/api/v1/projects/p1/spend')) req.flush(NO_SPEND);
     TestBed.tick();
   }
 
@@ -180,6 +165,31 @@ describe('ProjectBoard', () => {
     expect(blocked.textContent).toContain('2 steps');
     expect(blocked.textContent).toContain('core');
     expect(cardsIn('passing')[0].querySelector('[data-testid=blocked-marker]')).toBeNull();
+  });
+
+  it('shows which session holds an in-progress card', () => {
+    const held = feature('h', 'in_progress', { heldBy: { runId: 'r7' } });
+    http.expectOne('/api/v1/projects/p1').flush(PROJECT);
+    http
+      .expectOne((r) => r.url === '/api/v1/projects/p1/board')
+      .flush({
+        ...BOARD,
+        columns: BOARD.columns.map((c) =>
+          c.status === 'in_progress' ? { ...c, total: 1, items: [held] } : c,
+        ),
+      });
+    http
+      .expectOne((r) => r.url === '/api/v1/projects/p1/runs')
+      .flush({
+        items: [run('running', { id: 'r7', role: 'coding', runnerId: 'host-b:77' })],
+        total: 1,
+        limit: 20,
+        offset: 0,
+      });
+    TestBed.tick();
+    expect(el.querySelector('[data-testid=held-by]')?.textContent?.trim()).toBe(
+      'Held by the coding session on host-b:77',
+    );
   });
 
   it('polls every 2 s while a run is in flight and every 10 s otherwise', () => {
@@ -214,18 +224,45 @@ describe('ProjectBoard', () => {
     answer([]);
   });
 
-  it('offers the initializer only for an empty backlog', () => {
+  it('puts the header, the live sessions and the cost on the page', () => {
     answer([]);
-    const button = el.querySelector('[data-testid=start-initializer]') as HTMLButtonElement;
-    expect(button.disabled).toBe(true);
-    expect(button.title).toBe('The project already has a backlog');
+    expect(el.querySelector('[data-testid=activity-summary]')?.textContent).toContain(
+      PROJECT.activity.summary,
+    );
+    expect(el.querySelector('[data-testid=live-sessions]')).not.toBeNull();
+    expect(el.querySelector('[data-testid=cost-panel]')).not.toBeNull();
+    // The cost panel's spend feeds the per-feature table beside the runs.
+    expect(el.querySelector('[data-testid=feature-cost]')?.textContent).toContain(
+      'No feature has cost anything yet',
+    );
+    // A backlog exists: no initializer button at all (not a disabled one).
+    expect(el.querySelector('[data-testid=start-initializer]')).toBeNull();
+    expect(el.querySelector('[data-testid=start-agents]')).not.toBeNull();
   });
 
-  it('shows a viewer no start control', () => {
-    TestBed.inject(AuthSession).me.set({ ...ADMIN, role: 'viewer' });
+  it('shows a viewer no controls', () => {
+    TestBed.inject(AuthSession).me.set(VIEWER);
     answer([], EMPTY_PROJECT);
     expect(el.querySelector('[data-testid=project-name]')).not.toBeNull();
     expect(el.querySelector('[data-testid=start-initializer]')).toBeNull();
+    expect(el.querySelector('[data-testid=agent-controls]')).toBeNull();
+    expect(el.querySelector('[data-testid=edit-budget]')).toBeNull();
+  });
+
+  it('shows what an action answered at once, then refreshes', () => {
+    answer([]);
+    (el.querySelector('[data-testid=start-agents]') as HTMLButtonElement).click();
+    TestBed.tick();
+    const running = project({
+      status: 'running',
+      activity: activity({ state: 'running', codingSessions: 3, summary: 'Running 3 of 3' }),
+    });
+    http.expectOne('/api/v1/projects/p1/agents/start').flush(running);
+    TestBed.tick();
+    expect(el.querySelector('[data-testid=activity-summary]')?.textContent).toContain(
+      'Running 3 of 3',
+    );
+    answer([run('running', { role: 'coding' })], running);
   });
 
   it('starts the initializer, shows its log and refreshes at once', () => {
@@ -234,14 +271,20 @@ describe('ProjectBoard', () => {
     button.click();
     TestBed.tick();
     expect(button.disabled).toBe(true);
+    expect(button.textContent?.trim()).toBe('Starting…');
 
-    const start = http.expectOne('/api/v1/projects/p1/runs');
-    expect(start.request.method).toBe('POST');
+    const start = http.expectOne(
+      (r) => r.url === '/api/v1/projects/p1/runs' && r.method === 'POST',
+    );
     expect(start.request.body).toEqual({ role: 'initializer' });
     start.flush(run('queued'), { status: 202, statusText: 'Accepted' });
     TestBed.tick();
 
-    answer([run('queued')], EMPTY_PROJECT);
+    const initializing = {
+      ...EMPTY_PROJECT,
+      activity: activity({ state: 'initializing', summary: 'The initializer writes the backlog' }),
+    };
+    answer([run('queued')], initializing);
     const detail: RunDetailView = {
       ...run('queued'),
       events: [
@@ -260,8 +303,9 @@ describe('ProjectBoard', () => {
 
     expect(el.querySelectorAll('[data-testid=run-row]')).toHaveLength(1);
     expect(el.querySelector('[data-testid=run-events]')?.textContent).toContain('Session started');
-    // One initializer at a time.
-    expect(button.disabled).toBe(true);
+    // One initializer at a time: while it works the button is gone, and the header says why.
+    expect(el.querySelector('[data-testid=start-initializer]')).toBeNull();
+    expect(el.querySelector('[data-testid=controls-why]')?.textContent).toContain('initializer');
   });
 
   it('shows an api error with its request id', () => {

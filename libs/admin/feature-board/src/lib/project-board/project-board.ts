@@ -1,29 +1,13 @@
-import { DatePipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  DestroyRef,
-  inject,
-  input,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import {
-  ApiError,
-  AutocoderApi,
-  LiveEventsService,
-  AuthSession,
-  poll,
-  toApiError,
-} from '@autocoder/admin-data-access-api';
-import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
+import { ApiError, AutocoderApi, LiveEventsService, poll } from '@autocoder/admin-data-access-api';
+import { ErrorPanel, LoadingIndicator } from '@autocoder/admin-ui';
 import {
   type BoardView,
-  FEATURE_STATUSES,
   FINISHED_RUN_STATUSES,
   type Page,
+  type ProjectSpendView,
   type ProjectView,
   type RunDetailView,
   type RunView,
@@ -37,7 +21,11 @@ import {
   switchMap,
   takeWhile,
 } from 'rxjs';
-import { COLUMN_TITLES, KanbanBoard } from '../kanban-board/kanban-board';
+import { CostPanel } from '../cost-panel/cost-panel';
+import { FeatureSpendTable } from '../cost-panel/feature-spend-table';
+import { KanbanBoard } from '../kanban-board/kanban-board';
+import { LiveSessions } from '../live-sessions/live-sessions';
+import { ProjectHeader } from '../project-header/project-header';
 import { RunLog } from '../run-log/run-log';
 import { RunsPanel } from '../runs-panel/runs-panel';
 
@@ -60,11 +48,12 @@ function isActive(run: RunView): boolean {
   selector: 'ac-project-board',
   imports: [
     RouterLink,
-    DatePipe,
-    StatusBadge,
-    ProgressBar,
     ErrorPanel,
     LoadingIndicator,
+    ProjectHeader,
+    LiveSessions,
+    CostPanel,
+    FeatureSpendTable,
     KanbanBoard,
     RunsPanel,
     RunLog,
@@ -75,10 +64,7 @@ function isActive(run: RunView): boolean {
 })
 export class ProjectBoard {
   private readonly api = inject(AutocoderApi);
-  /** Viewers see no start control (the api would refuse it anyway). */
-  protected readonly canChange = inject(AuthSession).canChange;
   private readonly liveEvents = inject(LiveEventsService);
-  private readonly destroyRef = inject(DestroyRef);
   private readonly reload$ = new Subject<void>();
 
   /** Route parameter `:id`, bound by the router. */
@@ -86,32 +72,24 @@ export class ProjectBoard {
 
   protected readonly snapshot = signal<Snapshot | undefined>(undefined);
   protected readonly error = signal<ApiError | undefined>(undefined);
-  protected readonly starting = signal(false);
-  protected readonly startError = signal<ApiError | undefined>(undefined);
+  /** The project's spend as the cost panel last loaded it, for the per-feature table. */
+  protected readonly spend = signal<ProjectSpendView | undefined>(undefined);
+  /** The run whose log shows inline (the initializer just started here). */
   protected readonly selectedRunId = signal<string | null>(null);
   protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
   protected readonly runError = signal<ApiError | undefined>(undefined);
 
-  protected readonly statuses = FEATURE_STATUSES;
-  protected readonly titles = COLUMN_TITLES;
   protected readonly live = computed(() => this.snapshot()?.runs.items.some(isActive) ?? false);
-  protected readonly progressLabel = computed(() => {
-    const project = this.snapshot()?.project;
-    if (!project) return '';
-    return `${project.counts.passing} / ${project.total} passing (${Math.round(project.progress)}%)`;
+  /** Which session holds an in-progress card, in words, from the runs listed. */
+  protected readonly holders = computed(() => {
+    const holders: Record<string, string> = {};
+    for (const run of this.snapshot()?.runs.items ?? []) {
+      holders[run.id] = run.runnerId
+        ? `the ${run.role} session on ${run.runnerId}`
+        : `the ${run.role} session`;
+    }
+    return holders;
   });
-  protected readonly initializerActive = computed(
-    () => this.snapshot()?.runs.items.some((r) => r.role === 'initializer' && isActive(r)) ?? false,
-  );
-  /** The initializer only fills an empty backlog; the api answers 409 otherwise. */
-  protected readonly hasBacklog = computed(() => (this.snapshot()?.project.total ?? 0) > 0);
-  protected readonly startBlockedReason = computed(() =>
-    this.initializerActive()
-      ? 'An initializer run is already queued or running'
-      : this.hasBacklog()
-        ? 'The project already has a backlog'
-        : '',
-  );
 
   constructor() {
     // Runner activity arrives as server-sent events: refresh at once (a burst becomes one
@@ -130,6 +108,7 @@ export class ProjectBoard {
         distinctUntilChanged(),
         switchMap((id) => {
           this.snapshot.set(undefined);
+          this.spend.set(undefined);
           this.error.set(undefined);
           this.selectedRunId.set(null);
           return poll(
@@ -186,26 +165,14 @@ export class ProjectBoard {
     this.reload$.next();
   }
 
-  protected selectRun(runId: string): void {
-    this.selectedRunId.update((current) => (current === runId ? null : runId));
+  /** An action's answer shows at once; the rest of the page follows with a refresh. */
+  protected projectChanged(project: ProjectView): void {
+    this.snapshot.update((s) => (s ? { ...s, project } : s));
+    this.reload$.next();
   }
 
-  protected startInitializer(): void {
-    this.starting.set(true);
-    this.startError.set(undefined);
-    this.api
-      .startRun(this.id(), { role: 'initializer' })
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (run) => {
-          this.starting.set(false);
-          this.selectedRunId.set(run.id);
-          this.reload$.next();
-        },
-        error: (err: unknown) => {
-          this.starting.set(false);
-          this.startError.set(toApiError(err));
-        },
-      });
+  protected initializerStarted(run: RunView): void {
+    this.selectedRunId.set(run.id);
+    this.reload$.next();
   }
 }

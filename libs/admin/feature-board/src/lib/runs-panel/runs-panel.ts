@@ -1,21 +1,26 @@
 import { CurrencyPipe, DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
 import { StatusBadge } from '@autocoder/admin-ui';
 import type { RunView } from '@autocoder/shared-contracts';
 
-/** The project's agent sessions, newest first; a row opens the run's log. */
+/**
+ * The project's agent sessions, newest first, each with the feature(s) it worked on and its
+ * cost; a row opens the run's log (`/projects/:id/runs/:runId`).
+ */
 @Component({
   selector: 'ac-runs-panel',
-  imports: [StatusBadge, DatePipe, DecimalPipe, CurrencyPipe],
+  imports: [StatusBadge, RouterLink, DatePipe, DecimalPipe, CurrencyPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (runs().length === 0) {
-      <p class="empty">No runs yet. Start the initializer to build the backlog.</p>
+      <p class="empty">No runs yet.</p>
     } @else {
       <table class="data">
         <thead>
           <tr>
             <th>Role</th>
+            <th>Feature</th>
             <th>Status</th>
             <th class="num">Tokens in / out</th>
             <th class="num">Cost</th>
@@ -28,21 +33,42 @@ import type { RunView } from '@autocoder/shared-contracts';
             <tr
               data-testid="run-row"
               class="run"
-              tabindex="0"
               [class.selected]="run.id === selectedId()"
-              (click)="selected.emit(run.id)"
-              (keydown.enter)="selected.emit(run.id)"
+              (click)="open(run.id)"
             >
-              <td class="role">{{ run.role }}</td>
+              <td class="role">
+                <!-- The link makes the row keyboard-operable; a click anywhere on it opens too. -->
+                <a
+                  data-testid="run-link"
+                  [routerLink]="['/projects', projectId(), 'runs', run.id]"
+                  (click)="$event.stopPropagation()"
+                  >{{ run.role }}</a
+                >
+              </td>
+              <td class="features" data-testid="run-features">
+                @for (feature of run.features; track feature.id) {
+                  <a
+                    [routerLink]="['/projects', projectId(), 'features', feature.id]"
+                    (click)="$event.stopPropagation()"
+                    >{{ feature.name }}</a
+                  >
+                } @empty {
+                  <span class="muted">{{ run.role === 'initializer' ? 'backlog' : '—' }}</span>
+                }
+              </td>
               <td><ac-status-badge [status]="run.status" /></td>
-              <td class="num">{{ run.tokensIn | number }} / {{ run.tokensOut | number }}</td>
-              <td class="num">{{ run.costUsd | currency: 'USD' : 'symbol' : '1.2-4' }}</td>
-              <td>{{ run.queuedAt | date: 'MMM d, HH:mm:ss' }}</td>
-              <td>{{ run.finishedAt ? (run.finishedAt | date: 'MMM d, HH:mm:ss') : '—' }}</td>
+              <td class="num nowrap">{{ run.tokensIn | number }} / {{ run.tokensOut | number }}</td>
+              <td class="num" data-testid="run-cost">
+                {{ run.costUsd | currency: 'USD' : 'symbol' : '1.2-4' }}
+              </td>
+              <td class="nowrap">{{ run.queuedAt | date: 'MMM d, HH:mm' }}</td>
+              <td class="nowrap">
+                {{ run.finishedAt ? (run.finishedAt | date: 'MMM d, HH:mm') : '—' }}
+              </td>
             </tr>
             @if (run.error) {
               <tr class="error-row" [class.selected]="run.id === selectedId()">
-                <td colspan="6" data-testid="run-error">{{ run.error }}</td>
+                <td colspan="7" data-testid="run-error">{{ run.error }}</td>
               </tr>
             }
           }
@@ -62,10 +88,22 @@ import type { RunView } from '@autocoder/shared-contracts';
       cursor: pointer;
     }
     .run:hover td {
-      background: #f8f9fb;
+      background: color-mix(in srgb, var(--ac-accent) 5%, var(--ac-surface));
     }
     .selected td {
-      background: #eef4ff;
+      background: color-mix(in srgb, var(--ac-accent) 10%, var(--ac-surface));
+    }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .features {
+      min-width: 8rem;
+      max-width: 18rem;
+      overflow-wrap: anywhere;
+    }
+    .features a + a::before {
+      content: ', ';
+      color: var(--ac-muted);
     }
     .role {
       font-weight: 600;
@@ -73,21 +111,28 @@ import type { RunView } from '@autocoder/shared-contracts';
     }
     .error-row td {
       padding-top: 0;
-      color: #c0262d;
+      color: var(--ac-danger);
       font-size: 0.8rem;
       overflow-wrap: anywhere;
     }
     .more,
     .empty {
       margin: 0.75rem;
-      color: #6b7280;
+      color: var(--ac-muted);
       font-size: 0.85rem;
     }
   `,
 })
 export class RunsPanel {
+  private readonly router = inject(Router);
+
+  readonly projectId = input.required<string>();
   readonly runs = input.required<RunView[]>();
   readonly total = input(0);
+  /** The run whose log is open, highlighted. */
   readonly selectedId = input<string | null>(null);
-  readonly selected = output<string>();
+
+  protected open(runId: string): void {
+    void this.router.navigate(['/projects', this.projectId(), 'runs', runId]);
+  }
 }

@@ -1,0 +1,1 @@
+export { NeedsYou, QUESTIONS_POLL_MS } from './lib/needs-you/needs-you';
