@@ -53,7 +53,10 @@ const measure = (file) => {
     raw: bytes.length,
     gzip: gzipSync(bytes).length,
     brotli: brotliCompressSync(bytes, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
     }).length,
   };
 };
@@ -64,18 +67,45 @@ const total = { raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') };
 const kb = (bytes) => (bytes / 1000).toFixed(1);
 
 console.log(`Initial load of ${dist}`);
-console.log('file'.padEnd(28), 'raw kB'.padStart(9), 'gzip kB'.padStart(9), 'brotli kB'.padStart(10));
-for (const row of rows) {
-  console.log(row.file.padEnd(28), kb(row.raw).padStart(9), kb(row.gzip).padStart(9), kb(row.brotli).padStart(10));
-}
-console.log('JS'.padEnd(28), kb(sum('raw', js)).padStart(9), kb(sum('gzip', js)).padStart(9), kb(sum('brotli', js)).padStart(10));
-console.log('total'.padEnd(28), kb(total.raw).padStart(9), kb(total.gzip).padStart(9), kb(total.brotli).padStart(10));
 console.log(
-  JSON.stringify({ files: rows.length, js: { raw: sum('raw', js), gzip: sum('gzip', js), brotli: sum('brotli', js) }, total, limitKb }),
+  'file'.padEnd(28),
+  'raw kB'.padStart(9),
+  'gzip kB'.padStart(9),
+  'brotli kB'.padStart(10),
+);
+for (const row of rows) {
+  console.log(
+    row.file.padEnd(28),
+    kb(row.raw).padStart(9),
+    kb(row.gzip).padStart(9),
+    kb(row.brotli).padStart(10),
+  );
+}
+console.log(
+  'JS'.padEnd(28),
+  kb(sum('raw', js)).padStart(9),
+  kb(sum('gzip', js)).padStart(9),
+  kb(sum('brotli', js)).padStart(10),
+);
+console.log(
+  'total'.padEnd(28),
+  kb(total.raw).padStart(9),
+  kb(total.gzip).padStart(9),
+  kb(total.brotli).padStart(10),
+);
+console.log(
+  JSON.stringify({
+    files: rows.length,
+    js: { raw: sum('raw', js), gzip: sum('gzip', js), brotli: sum('brotli', js) },
+    total,
+    limitKb,
+  }),
 );
 
 if (total.gzip > limitKb * 1000) {
   console.error(`Initial load is ${kb(total.gzip)} kB gzip, above the ${limitKb} kB limit.`);
   process.exit(1);
 }
-console.log(`Within the ${limitKb} kB gzip limit (${kb(limitKb * 1000 - total.gzip)} kB to spare).`);
+console.log(
+  `Within the ${limitKb} kB gzip limit (${kb(limitKb * 1000 - total.gzip)} kB to spare).`,
+);
