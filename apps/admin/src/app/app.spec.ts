@@ -114,4 +114,21 @@ describe('App', () => {
     // The pages' own requests are not this test's concern.
     http.match(() => true);
   });
+
+  it('starts with a skip link to the page and offers the theme choice in the top bar', async () => {
+    const http = setup([]);
+    const fixture = TestBed.createComponent(App);
+    fixture.detectChanges();
+    http.expectOne('/api/v1/auth/me').flush(ADMIN);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(el);
+
+    const skip = el.querySelector('a, button, select') as HTMLAnchorElement;
+    expect(skip.textContent).toContain('Skip to content');
+    skip.click();
+    expect(document.activeElement?.id).toBe('content');
+    expect(el.querySelector('.topbar [data-testid=theme-toggle]')).not.toBeNull();
+    el.remove();
+  });
 });

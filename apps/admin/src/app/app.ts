@@ -1,11 +1,12 @@
 import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthSession } from '@autocoder/admin-data-access-api';
+import { ThemeToggle } from '@autocoder/admin-ui';
 
 /** The console shell: a top bar with who is signed in, and the routed page (or the sign-in). */
 @Component({
   selector: 'ac-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ThemeToggle],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
   styleUrl: './app.css',
@@ -17,6 +18,12 @@ export class App implements OnInit {
   protected readonly signInError = signal(
     new URLSearchParams(location.search).get('signInError') ?? '',
   );
+
+  /** Moves focus to the page itself (the fragment alone would not, with client-side routing). */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    document.getElementById('content')?.focus();
+  }
 
   ngOnInit(): void {
     this.auth.load().catch(() => this.loadError.set('The api cannot be reached. Is it running?'));
