@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type ConsoleApi, startConsoleApi } from './support/api-process';
+import { expectNoSeriousA11yViolationsInBothThemes } from './support/accessibility';
 import { launchChromium } from './support/browser';
 import { assertBuilt, SCREENSHOT_DIR } from './support/paths';
 import {
@@ -57,6 +58,7 @@ describe('console board (browser)', () => {
     expect(await row.textContent()).toContain('2 / 6');
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'projects.png') });
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'the project list');
 
     await row.getByRole('link', { name: SEEDED_PROJECT_NAME }).click();
     await page.waitForURL(`**/projects/${seeded.id}`);
@@ -82,6 +84,7 @@ describe('console board (browser)', () => {
     await page.getByTestId('run-events').filter({ hasText: 'Backlog ready' }).waitFor();
 
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'board.png'), fullPage: true });
+    await expectNoSeriousA11yViolationsInBothThemes(page, "the project's board with a run's log");
     expect(pageErrors).toEqual([]);
   });
 
@@ -94,6 +97,7 @@ describe('console board (browser)', () => {
     await page.getByTestId('spec-error').waitFor();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'new-project.png') });
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'the new-project form with errors');
 
     await page.getByLabel('Name', { exact: true }).fill('Browser made');
     await page
@@ -107,6 +111,7 @@ describe('console board (browser)', () => {
     await page.getByTestId('project-name').filter({ hasText: 'Browser made' }).waitFor();
     expect(await page.getByTestId('feature-card').count()).toBe(0);
     expect(await page.getByTestId('start-initializer').isEnabled()).toBe(true);
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'an empty board');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -29,19 +29,19 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
     .track {
       flex: 1;
       height: 0.5rem;
-      background: #e9ecef;
+      background: var(--ac-track);
       border-radius: 999px;
       overflow: hidden;
     }
     .fill {
       height: 100%;
-      background: linear-gradient(90deg, #2f9e44, #40c057);
+      background: var(--ac-status-passing);
       border-radius: 999px;
       transition: width 300ms ease;
     }
     .label {
       font-size: 0.8rem;
-      color: #6b7280;
+      color: var(--ac-muted);
       white-space: nowrap;
       font-variant-numeric: tabular-nums;
     }

@@ -249,9 +249,10 @@ function isoOf(local: string): string | undefined {
     .filters input,
     .filters select {
       padding: 0.45rem 0.6rem;
-      border: 1px solid #cfd4da;
+      border: 1px solid var(--ac-border-strong);
       border-radius: 8px;
-      background: #fff;
+      background: var(--ac-input-bg);
+      color: inherit;
       font: inherit;
       font-weight: 400;
     }
@@ -264,13 +265,13 @@ function isoOf(local: string): string | undefined {
     }
     .row:hover td,
     .row.open td {
-      background: #f8f9fb;
+      background: var(--ac-surface-muted);
     }
     .nowrap {
       white-space: nowrap;
     }
     .detail td {
-      background: #fbfcfd;
+      background: var(--ac-surface-muted);
     }
     .diff {
       display: grid;
@@ -286,7 +287,7 @@ function isoOf(local: string): string | undefined {
       white-space: pre-wrap;
       word-break: break-word;
       font-size: 0.8rem;
-      background: #f3f4f6;
+      background: var(--ac-surface-sunken);
       border-radius: 6px;
       padding: 0.5rem;
     }
@@ -296,7 +297,7 @@ function isoOf(local: string): string | undefined {
       align-items: center;
       gap: 0.5rem;
       padding: 0.6rem 0.75rem 0.4rem;
-      border-top: 1px solid var(--ac-border, #e3e6ea);
+      border-top: 1px solid var(--ac-border);
     }
     .visually-hidden {
       position: absolute;

@@ -62,10 +62,10 @@ import type { RunView } from '@autocoder/shared-contracts';
       cursor: pointer;
     }
     .run:hover td {
-      background: #f8f9fb;
+      background: var(--ac-surface-muted);
     }
     .selected td {
-      background: #eef4ff;
+      background: var(--ac-selected);
     }
     .role {
       font-weight: 600;
@@ -73,14 +73,14 @@ import type { RunView } from '@autocoder/shared-contracts';
     }
     .error-row td {
       padding-top: 0;
-      color: #c0262d;
+      color: var(--ac-danger);
       font-size: 0.8rem;
       overflow-wrap: anywhere;
     }
     .more,
     .empty {
       margin: 0.75rem;
-      color: #6b7280;
+      color: var(--ac-muted);
       font-size: 0.85rem;
     }
   `,
