@@ -97,6 +97,18 @@ describe('App', () => {
     expect(TestBed.inject(Router).url).toBe('/projects');
   });
 
+  it('waits for the session before deciding a deep link to an admin page', async () => {
+    const http = setup();
+    const harness = await RouterTestingHarness.create();
+    // The router decides before /auth/me has answered (a deep link on a fresh page load).
+    const navigation = harness.navigateByUrl('/audit');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    http.expectOne('/api/v1/auth/me').flush(ADMIN);
+    await navigation;
+    expect(TestBed.inject(Router).url).toBe('/audit');
+    http.match(() => true);
+  });
+
   it('loads the API tokens page for anyone, the audit page for admins only', async () => {
     const http = setup();
     const auth = TestBed.inject(AuthSession);

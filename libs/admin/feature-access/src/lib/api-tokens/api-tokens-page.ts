@@ -130,7 +130,8 @@ import { firstValueFrom } from 'rxjs';
       }
 
       @if (tokens(); as list) {
-        <div class="card table-card">
+        <!-- Focusable so that a keyboard can scroll the table sideways on a narrow screen. -->
+        <div class="card table-card" tabindex="0" role="region" aria-label="Your API tokens">
           <table class="data">
             <thead>
               <tr>
@@ -254,6 +255,8 @@ import { firstValueFrom } from 'rxjs';
     .table-card {
       padding: 0.25rem 0;
       overflow-x: auto;
+      /* Holds its visually hidden headers, so they do not widen the page. */
+      position: relative;
     }
     .name {
       font-weight: 600;

@@ -117,7 +117,8 @@ function isoOf(local: string): string | undefined {
       }
 
       @if (page(); as p) {
-        <div class="card table-card">
+        <!-- Focusable so that a keyboard can scroll the table sideways on a narrow screen. -->
+        <div class="card table-card" tabindex="0" role="region" aria-label="Audit events">
           <table class="data">
             <thead>
               <tr>
@@ -259,6 +260,8 @@ function isoOf(local: string): string | undefined {
     .table-card {
       padding: 0.25rem 0;
       overflow-x: auto;
+      /* Holds its visually hidden headers, so they do not widen the page. */
+      position: relative;
     }
     .row {
       cursor: pointer;
