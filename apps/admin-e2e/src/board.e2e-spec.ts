@@ -150,8 +150,26 @@ describe('console board (browser)', () => {
       }
     }
 
-    // A chosen theme wins over the system's and survives a reload.
+    // The keyboard's first stop is the skip link, shown on focus; it lands on the page, and what
+    // is focused next carries a visible outline.
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${api.baseUrl}/projects`);
+    await page.getByTestId('project-row').first().waitFor();
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await skip.boundingBox())?.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('content');
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const focused = document.activeElement as HTMLElement;
+      return { tag: focused.tagName, style: getComputedStyle(focused).outlineStyle };
+    });
+    expect(outline).toEqual({ tag: expect.any(String), style: 'solid' });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'focus-1440-light.png') });
+
+    // A chosen theme wins over the system's and survives a reload.
     await page.goto(`${api.baseUrl}/projects`);
     await page.getByTestId('theme-toggle').selectOption('dark');
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
