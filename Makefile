@@ -75,6 +75,11 @@ bench-demo: build ## Demo project: POST → 24 features on the board, vs. the SD
 bench-claims: install services ## Feature claims vs a plain SKIP LOCKED loop (scratch database, ~2 min)
 	node bench/claims.mjs
 
+.PHONY: bench-console-bytes
+bench-console-bytes: install ## Console's initial JS and CSS: raw, gzip and brotli bytes (fails above 250 kB gzip)
+	npx nx build admin
+	node bench/console-bytes.mjs
+
 .PHONY: bench-turn bench-sessions
 bench-turn: install services ## Platform overhead per agent turn vs the bare loop (scratch database, ~2 min)
 	node bench/agent-turn.mjs

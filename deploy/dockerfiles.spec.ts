@@ -70,4 +70,18 @@ describe('deploy/docker/admin-nginx.conf', () => {
     expect(conf).toMatch(/max-age=31536000, immutable/);
     expect(conf).toContain('listen 8080;');
   });
+
+  it("gzips the console's scripts, styles and JSON", () => {
+    expect(conf).toMatch(/^\s*gzip on;/m);
+    expect(conf).toMatch(/^\s*gzip_vary on;/m);
+    const types = /^\s*gzip_types ([^;]+);/m.exec(conf)?.[1].split(/\s+/) ?? [];
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'application/javascript',
+        'text/javascript',
+        'text/css',
+        'application/json',
+      ]),
+    );
+  });
 });

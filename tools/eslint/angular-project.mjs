@@ -21,3 +21,28 @@ export default [
     },
   },
 ];
+
+/**
+ * For code in the console's first load (the shell, data access, UI components): values from the
+ * contracts come from their zod-free entry, so zod stays in the lazy pages that validate forms.
+ * `bench/console-bytes.mjs` measures the result.
+ */
+export const firstLoadRules = {
+  files: ['**/*.ts'],
+  ignores: ['**/*.spec.ts', '**/test-setup.ts', '**/jest.config.{ts,cts}'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          {
+            name: '@autocoder/shared-contracts',
+            allowTypeImports: true,
+            message:
+              "Code in the first load imports values from '@autocoder/shared-contracts/plain' (no zod); types may come from either.",
+          },
+        ],
+      },
+    ],
+  },
+};

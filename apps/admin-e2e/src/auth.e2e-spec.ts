@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type ConsoleApi, startConsoleApi } from './support/api-process';
+import { expectNoSeriousA11yViolationsInBothThemes } from './support/accessibility';
 import { launchChromium } from './support/browser';
 import { assertBuilt, SCREENSHOT_DIR } from './support/paths';
 
@@ -79,6 +80,8 @@ describe('console sign-in (browser, dev IdP)', () => {
   const signIn = async (page: Page, username: string) => {
     if (!api) throw new Error('no api');
     await page.goto(`${api.baseUrl}/projects`);
+    await page.getByTestId('sign-in').waitFor();
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'the sign-in panel');
     await page.getByTestId('sign-in').click();
     await page.waitForURL(`${issuer}/interaction/**`);
     await page.getByLabel('Username').fill(username);
@@ -104,6 +107,7 @@ describe('console sign-in (browser, dev IdP)', () => {
     await page.getByTestId('project-name').filter({ hasText: projectName }).waitFor();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'signed-in-admin.png') });
+    await expectNoSeriousA11yViolationsInBothThemes(page, "an admin's project board");
 
     // A personal API token: shown once, then revoked.
     await page.getByTestId('nav-tokens').click();
@@ -119,6 +123,7 @@ describe('console sign-in (browser, dev IdP)', () => {
       'will not be shown again',
     );
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'api-token-created.png') });
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'the API tokens page with a new secret');
     // Shown once: away and back, the page only knows the token by its prefix.
     await page.getByRole('link', { name: 'Projects', exact: true }).click();
     await page.getByTestId('project-row').first().waitFor();
@@ -129,6 +134,7 @@ describe('console sign-in (browser, dev IdP)', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('token-revoke').click();
     await page.getByTestId('token-row').filter({ hasText: 'revoked' }).waitFor();
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'the API tokens page');
     const afterRevoke = await page.request.get(`${api.baseUrl}/api/v1/projects`, {
       headers: { authorization: `Bearer ${secret}` },
     });
@@ -146,6 +152,7 @@ describe('console sign-in (browser, dev IdP)', () => {
     await created.first().getByRole('button', { name: 'Details' }).click();
     expect(await page.getByTestId('audit-detail').textContent()).toContain(projectName);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'audit-trail.png'), fullPage: true });
+    await expectNoSeriousA11yViolationsInBothThemes(page, 'the audit trail with a detail open');
     // The download links carry the filter, and the session cookie is enough to follow them.
     const csvHref = (await page.getByTestId('audit-export-csv').getAttribute('href')) ?? '';
     expect(csvHref).toContain('action=project.create');
@@ -178,6 +185,7 @@ describe('console sign-in (browser, dev IdP)', () => {
     const row = page.getByTestId('project-row').filter({ hasText: projectName });
     await row.waitFor();
     expect(await page.getByTestId('new-project').count()).toBe(0);
+    await expectNoSeriousA11yViolationsInBothThemes(page, "a viewer's project list");
     await row.getByRole('link', { name: projectName }).click();
     await page.getByTestId('project-name').filter({ hasText: projectName }).waitFor();
     expect(await page.getByTestId('start-initializer').count()).toBe(0);
@@ -190,6 +198,7 @@ describe('console sign-in (browser, dev IdP)', () => {
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     expect(await page.getByTestId('token-create').count()).toBe(0);
     expect(await page.getByTestId('token-revoke').count()).toBe(0);
+    await expectNoSeriousA11yViolationsInBothThemes(page, "a viewer's API tokens page");
     await page.getByRole('link', { name: 'Projects', exact: true }).click();
     await page.getByRole('link', { name: projectName }).click();
     await page.getByTestId('project-name').filter({ hasText: projectName }).waitFor();

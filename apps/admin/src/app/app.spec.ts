@@ -109,6 +109,18 @@ describe('App', () => {
     expect(TestBed.inject(Router).url).toBe('/projects');
   });
 
+  it('waits for the session before deciding a deep link to an admin page', async () => {
+    const http = setup();
+    const harness = await RouterTestingHarness.create();
+    // The router decides before /auth/me has answered (a deep link on a fresh page load).
+    const navigation = harness.navigateByUrl('/audit');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    http.expectOne('/api/v1/auth/me').flush(ADMIN);
+    await navigation;
+    expect(TestBed.inject(Router).url).toBe('/audit');
+    http.match(() => true);
+  });
+
   it('loads the API tokens page for anyone, the audit page for admins only', async () => {
     const http = setup();
     const auth = TestBed.inject(AuthSession);
@@ -125,5 +137,22 @@ describe('App', () => {
     expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toContain('Audit trail');
     // The pages' own requests are not this test's concern.
     http.match(() => true);
+  });
+
+  it('starts with a skip link to the page and offers the theme choice in the top bar', async () => {
+    const http = setup([]);
+    const fixture = TestBed.createComponent(App);
+    fixture.detectChanges();
+    http.expectOne('/api/v1/auth/me').flush(ADMIN);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(el);
+
+    const skip = el.querySelector('a, button, select') as HTMLAnchorElement;
+    expect(skip.textContent).toContain('Skip to content');
+    skip.click();
+    expect(document.activeElement?.id).toBe('content');
+    expect(el.querySelector('.topbar [data-testid=theme-toggle]')).not.toBeNull();
+    el.remove();
   });
 });

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@ang
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthSession } from '@autocoder/admin-data-access-api';
 import { NeedsYou } from '@autocoder/admin-feature-questions';
+import { ThemeToggle } from '@autocoder/admin-ui';
 
 /**
  * The console shell: a top bar with the questions waiting and who is signed in, and the routed
@@ -9,7 +10,7 @@ import { NeedsYou } from '@autocoder/admin-feature-questions';
  */
 @Component({
   selector: 'ac-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, NeedsYou],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, NeedsYou, ThemeToggle],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
   styleUrl: './app.css',
@@ -21,6 +22,12 @@ export class App implements OnInit {
   protected readonly signInError = signal(
     new URLSearchParams(location.search).get('signInError') ?? '',
   );
+
+  /** Moves focus to the page itself (the fragment alone would not, with client-side routing). */
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    document.getElementById('content')?.focus();
+  }
 
   ngOnInit(): void {
     this.auth.load().catch(() => this.loadError.set('The api cannot be reached. Is it running?'));

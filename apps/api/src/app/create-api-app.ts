@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { ApiModule } from './api.module';
+import { responseCompression } from './http/compression';
 import { applySecurityHeaders, cspNonce } from './http/security-headers';
 
 export const API_PREFIX = 'api/v1';
@@ -31,6 +32,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     next();
   });
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(responseCompression());
   // Console sessions (AUTH_MODE=oidc): cookie and session before any route reads them.
   const session = app.get<ConsoleSession | null>(CONSOLE_SESSION);
   if (session) app.use(...session.handlers);

@@ -2,3 +2,5 @@ export * from './lib/error-panel';
 export * from './lib/loading-indicator';
 export * from './lib/progress-bar';
 export * from './lib/status-badge';
+export * from './lib/theme/theme.service';
+export * from './lib/theme/theme-toggle';

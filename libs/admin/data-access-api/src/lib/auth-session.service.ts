@@ -2,6 +2,7 @@ import { HttpClient, HttpErrorResponse, HttpInterceptorFn } from '@angular/commo
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { AuthMeView, SignOutView } from '@autocoder/shared-contracts';
 import { catchError, firstValueFrom, of, tap, throwError } from 'rxjs';
+import { type CanActivateFn, Router } from '@angular/router';
 import { API_BASE_URL } from './api-base-url';
 
 /**
@@ -18,7 +19,25 @@ export class AuthSession {
   /** Admins change things; viewers only read (the api enforces it, the console hides it). */
   readonly canChange = computed(() => this.me()?.role === 'admin');
 
+  /** The /auth/me request in flight, shared by everyone who asks meanwhile. */
+  private loading: Promise<AuthMeView | null> | undefined;
+
   load(): Promise<AuthMeView | null> {
+    this.loading ??= this.fetchMe().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /**
+   * Who is signed in, once known (undefined if the api cannot say). Route guards wait for it: on
+   * a deep link the router may decide before the shell's first /auth/me has answered.
+   */
+  async known(): Promise<AuthMeView | null | undefined> {
+    const me = this.me();
+    if (me !== undefined) return me;
+    return this.load().catch(() => undefined);
+  }
+
+  private fetchMe(): Promise<AuthMeView | null> {
     return firstValueFrom(
       this.http.get<AuthMeView>(`${this.base}/auth/me`).pipe(
         tap((me) => this.me.set(me)),
@@ -65,3 +84,12 @@ export const sessionLostInterceptor: HttpInterceptorFn = (req, next) => {
     }),
   );
 };
+
+/** A route for admins only; anyone else goes to `fallback` (decided once the session is known). */
+export function adminOnly(fallback: string): CanActivateFn {
+  return async () => {
+    const router = inject(Router);
+    const me = await inject(AuthSession).known();
+    return me?.role === 'admin' || router.parseUrl(fallback);
+  };
+}

@@ -1,5 +1,5 @@
 import { inject, Injectable, InjectionToken } from '@angular/core';
-import { LiveEvent, RUN_EVENT_TYPES } from '@autocoder/shared-contracts';
+import { type LiveEvent, RUN_EVENT_TYPES } from '@autocoder/shared-contracts/plain';
 import { EMPTY, Observable, share } from 'rxjs';
 import { API_BASE_URL } from './api-base-url';
 

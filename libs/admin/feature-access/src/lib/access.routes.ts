@@ -1,6 +1,5 @@
-import { inject } from '@angular/core';
-import { Router, type Routes } from '@angular/router';
-import { AuthSession } from '@autocoder/admin-data-access-api';
+import type { Routes } from '@angular/router';
+import { adminOnly } from '@autocoder/admin-data-access-api';
 
 /** Mounted at `/settings/tokens` and `/audit` by the app. */
 export const apiTokensRoutes: Routes = [
@@ -15,7 +14,7 @@ export const apiTokensRoutes: Routes = [
 export const auditRoutes: Routes = [
   {
     path: '',
-    canActivate: [() => inject(AuthSession).canChange() || inject(Router).parseUrl('/projects')],
+    canActivate: [adminOnly('/projects')],
     loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
     title: 'Audit trail · AutoCoder',
   },

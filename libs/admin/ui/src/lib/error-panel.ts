@@ -27,11 +27,11 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
       justify-content: space-between;
       gap: 1rem;
       padding: 0.75rem 1rem;
-      border: 1px solid #f6c3c5;
-      border-left: 4px solid #e03131;
+      border: 1px solid var(--ac-danger-border);
+      border-left: 4px solid var(--ac-status-failing);
       border-radius: 8px;
-      background: #fff5f5;
-      color: #7d1d21;
+      background: var(--ac-danger-bg);
+      color: var(--ac-danger-fg);
     }
     .text {
       display: flex;
@@ -43,7 +43,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
     }
     .request {
       font-size: 0.8rem;
-      color: #9b4a4e;
+      color: var(--ac-danger-fg);
     }
   `,
 })

@@ -12,13 +12,13 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
       align-items: center;
       gap: 0.6rem;
       padding: 1rem;
-      color: #6b7280;
+      color: var(--ac-muted);
     }
     .spinner {
       width: 1rem;
       height: 1rem;
-      border: 2px solid #d0d5dd;
-      border-top-color: #1c5fd0;
+      border: 2px solid var(--ac-border-strong);
+      border-top-color: var(--ac-accent);
       border-radius: 50%;
       animation: spin 0.8s linear infinite;
     }

@@ -43,21 +43,21 @@ export type ProgressTone = 'success' | 'warning' | 'danger';
       position: relative;
       flex: 1;
       height: 0.5rem;
-      background: color-mix(in srgb, var(--ac-text, #1f2933) 10%, var(--ac-surface, #fff));
+      background: var(--ac-track);
       border-radius: 999px;
       overflow: hidden;
     }
     .fill {
       height: 100%;
-      background: linear-gradient(90deg, #2f9e44, #40c057);
+      background: var(--ac-status-passing);
       border-radius: 999px;
       transition: width 300ms ease;
     }
     .tone-warning {
-      background: linear-gradient(90deg, #d97706, #f59e0b);
+      background: var(--ac-warning);
     }
     .tone-danger {
-      background: linear-gradient(90deg, #b91c1c, #ef4444);
+      background: var(--ac-danger);
     }
     .mark {
       position: absolute;
@@ -65,12 +65,12 @@ export type ProgressTone = 'success' | 'warning' | 'danger';
       bottom: 0;
       width: 2px;
       margin-left: -1px;
-      background: var(--ac-text, #1f2933);
+      background: var(--ac-text);
       opacity: 0.6;
     }
     .label {
       font-size: 0.8rem;
-      color: var(--ac-muted, #6b7280);
+      color: var(--ac-muted);
       white-space: nowrap;
       font-variant-numeric: tabular-nums;
     }

@@ -55,29 +55,29 @@ export function statusTone(status: string): StatusTone {
       text-transform: none;
     }
     .tone-neutral {
-      background: #f1f3f5;
-      color: #495057;
-      border-color: #dee2e6;
+      background: var(--ac-neutral-bg);
+      color: var(--ac-neutral-fg);
+      border-color: var(--ac-neutral-border);
     }
     .tone-info {
-      background: #e7f1ff;
-      color: #1c5fd0;
-      border-color: #c4dafc;
+      background: var(--ac-info-bg);
+      color: var(--ac-info-fg);
+      border-color: var(--ac-info-border);
     }
     .tone-warning {
-      background: #fff4e0;
-      color: #a45c00;
-      border-color: #fbd9a5;
+      background: var(--ac-warning-bg);
+      color: var(--ac-warning-fg);
+      border-color: var(--ac-warning-border);
     }
     .tone-success {
-      background: #e6f6ec;
-      color: #1f7a3e;
-      border-color: #b9e4c7;
+      background: var(--ac-success-bg);
+      color: var(--ac-success-fg);
+      border-color: var(--ac-success-border);
     }
     .tone-danger {
-      background: #fdecec;
-      color: #c0262d;
-      border-color: #f6c3c5;
+      background: var(--ac-danger-bg);
+      color: var(--ac-danger-fg);
+      border-color: var(--ac-danger-border);
     }
   `,
 })

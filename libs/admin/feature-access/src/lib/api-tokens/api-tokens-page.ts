@@ -130,7 +130,8 @@ import { firstValueFrom } from 'rxjs';
       }
 
       @if (tokens(); as list) {
-        <div class="card table-card">
+        <!-- Focusable so that a keyboard can scroll the table sideways on a narrow screen. -->
+        <div class="card table-card" tabindex="0" role="region" aria-label="Your API tokens">
           <table class="data">
             <thead>
               <tr>
@@ -208,17 +209,18 @@ import { firstValueFrom } from 'rxjs';
     .create input,
     .create select {
       padding: 0.55rem 0.7rem;
-      border: 1px solid #cfd4da;
+      border: 1px solid var(--ac-border-strong);
       border-radius: 8px;
-      background: #fff;
+      background: var(--ac-input-bg);
+      color: inherit;
       font: inherit;
     }
     .create button {
       justify-self: start;
     }
     .secret {
-      border-left: 4px solid #d97706;
-      background: #fffbeb;
+      border-left: 4px solid var(--ac-status-waiting);
+      background: var(--ac-warning-bg);
     }
     .secret p {
       margin: 0.5rem 0;
@@ -228,8 +230,8 @@ import { firstValueFrom } from 'rxjs';
       margin-right: 0.4rem;
       padding: 0.1rem 0.5rem;
       border-radius: 999px;
-      background: #d97706;
-      color: #fff;
+      background: var(--ac-warning-fg);
+      color: var(--ac-surface);
       font-size: 0.75rem;
       font-weight: 600;
       vertical-align: middle;
@@ -237,9 +239,9 @@ import { firstValueFrom } from 'rxjs';
     .token {
       display: block;
       padding: 0.6rem;
-      border: 1px solid #f3d9a4;
+      border: 1px solid var(--ac-warning-border);
       border-radius: 6px;
-      background: #fff;
+      background: var(--ac-surface);
       font-size: 0.95rem;
       word-break: break-all;
       user-select: all;
@@ -253,12 +255,14 @@ import { firstValueFrom } from 'rxjs';
     .table-card {
       padding: 0.25rem 0;
       overflow-x: auto;
+      /* Holds its visually hidden headers, so they do not widen the page. */
+      position: relative;
     }
     .name {
       font-weight: 600;
     }
     .inactive td {
-      color: var(--ac-muted, #6b7280);
+      color: var(--ac-muted);
     }
     .visually-hidden {
       position: absolute;

@@ -117,7 +117,8 @@ function isoOf(local: string): string | undefined {
       }
 
       @if (page(); as p) {
-        <div class="card table-card">
+        <!-- Focusable so that a keyboard can scroll the table sideways on a narrow screen. -->
+        <div class="card table-card" tabindex="0" role="region" aria-label="Audit events">
           <table class="data">
             <thead>
               <tr>
@@ -249,28 +250,31 @@ function isoOf(local: string): string | undefined {
     .filters input,
     .filters select {
       padding: 0.45rem 0.6rem;
-      border: 1px solid #cfd4da;
+      border: 1px solid var(--ac-border-strong);
       border-radius: 8px;
-      background: #fff;
+      background: var(--ac-input-bg);
+      color: inherit;
       font: inherit;
       font-weight: 400;
     }
     .table-card {
       padding: 0.25rem 0;
       overflow-x: auto;
+      /* Holds its visually hidden headers, so they do not widen the page. */
+      position: relative;
     }
     .row {
       cursor: pointer;
     }
     .row:hover td,
     .row.open td {
-      background: #f8f9fb;
+      background: var(--ac-surface-muted);
     }
     .nowrap {
       white-space: nowrap;
     }
     .detail td {
-      background: #fbfcfd;
+      background: var(--ac-surface-muted);
     }
     .diff {
       display: grid;
@@ -286,7 +290,7 @@ function isoOf(local: string): string | undefined {
       white-space: pre-wrap;
       word-break: break-word;
       font-size: 0.8rem;
-      background: #f3f4f6;
+      background: var(--ac-surface-sunken);
       border-radius: 6px;
       padding: 0.5rem;
     }
@@ -296,7 +300,7 @@ function isoOf(local: string): string | undefined {
       align-items: center;
       gap: 0.5rem;
       padding: 0.6rem 0.75rem 0.4rem;
-      border-top: 1px solid var(--ac-border, #e3e6ea);
+      border-top: 1px solid var(--ac-border);
     }
     .visually-hidden {
       position: absolute;

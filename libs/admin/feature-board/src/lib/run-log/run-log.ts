@@ -58,7 +58,7 @@ import type { RunDetailView } from '@autocoder/shared-contracts';
       text-transform: capitalize;
     }
     .error {
-      color: #c0262d;
+      color: var(--ac-danger);
       overflow-wrap: anywhere;
     }
     .events {
@@ -74,20 +74,20 @@ import type { RunDetailView } from '@autocoder/shared-contracts';
       grid-template-columns: 4.5rem 9rem 1fr;
       gap: 0.5rem;
       padding: 0.3rem 0;
-      border-bottom: 1px solid #f1f3f5;
+      border-bottom: 1px solid var(--ac-divider);
     }
     li[data-level='error'] .message {
-      color: #c0262d;
+      color: var(--ac-danger);
     }
     li[data-level='warn'] .message {
-      color: #a45c00;
+      color: var(--ac-warning);
     }
     time {
-      color: #868e96;
+      color: var(--ac-muted);
       font-variant-numeric: tabular-nums;
     }
     .type {
-      color: #1c5fd0;
+      color: var(--ac-accent);
       overflow: hidden;
       text-overflow: ellipsis;
     }
@@ -99,12 +99,12 @@ import type { RunDetailView } from '@autocoder/shared-contracts';
     }
     summary {
       cursor: pointer;
-      color: #6b7280;
+      color: var(--ac-muted);
     }
     pre {
       margin: 0.3rem 0 0;
       padding: 0.5rem;
-      background: #f8f9fb;
+      background: var(--ac-surface-muted);
       border-radius: 6px;
       overflow-x: auto;
       max-height: 14rem;

@@ -88,10 +88,10 @@ import type { RunView } from '@autocoder/shared-contracts';
       cursor: pointer;
     }
     .run:hover td {
-      background: color-mix(in srgb, var(--ac-accent) 5%, var(--ac-surface));
+      background: var(--ac-surface-muted);
     }
     .selected td {
-      background: color-mix(in srgb, var(--ac-accent) 10%, var(--ac-surface));
+      background: var(--ac-selected);
     }
     .nowrap {
       white-space: nowrap;
