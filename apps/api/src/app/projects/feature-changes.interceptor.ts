@@ -29,13 +29,15 @@ export class FeatureChangesInterceptor implements NestInterceptor {
     const action =
       this.reflector.get<AuditSpec | undefined>(AUDIT_METADATA, context.getHandler())?.action ??
       context.getHandler().name;
-    return next.handle().pipe(
-      switchMap((result: unknown) =>
-        from(this.publish(projectId, req.params?.['featureId'] ?? idOf(result), action)).pipe(
-          switchMap(() => [result]),
+    return next
+      .handle()
+      .pipe(
+        switchMap((result: unknown) =>
+          from(this.publish(projectId, req.params?.['featureId'] ?? idOf(result), action)).pipe(
+            switchMap(() => [result]),
+          ),
         ),
-      ),
-    );
+      );
   }
 
   private async publish(projectId: string, featureId: unknown, action: string): Promise<void> {
@@ -52,5 +54,7 @@ export class FeatureChangesInterceptor implements NestInterceptor {
 }
 
 function idOf(result: unknown): unknown {
-  return typeof result === 'object' && result !== null ? (result as { id?: unknown }).id : undefined;
+  return typeof result === 'object' && result !== null
+    ? (result as { id?: unknown }).id
+    : undefined;
 }

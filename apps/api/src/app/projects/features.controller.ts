@@ -76,7 +76,12 @@ export class FeaturesController {
     @RequestId() requestId?: string,
   ): Promise<FeatureView> {
     await this.features.retry(projectId, featureId);
-    await this.control.wake(projectId, 'a feature was sent back to the agents', requestId, who.userId);
+    await this.control.wake(
+      projectId,
+      'a feature was sent back to the agents',
+      requestId,
+      who.userId,
+    );
     return this.features.get(projectId, featureId);
   }
 

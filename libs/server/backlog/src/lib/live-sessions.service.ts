@@ -67,7 +67,11 @@ export class LiveSessionsService {
         turns: Number(p?.turns ?? 0),
         lastTool:
           p?.toolName && p.toolAt
-            ? { name: p.toolName, summary: toolCallSummary(p.toolInput), at: p.toolAt.toISOString() }
+            ? {
+                name: p.toolName,
+                summary: toolCallSummary(p.toolInput),
+                at: p.toolAt.toISOString(),
+              }
             : null,
       };
     });

@@ -66,9 +66,9 @@ describe('projectActivity', () => {
     expect(a.state).toBe('waiting');
     expect(a.questions).toBe(2);
     expect(a.summary).toBe('Waiting for your answer to 2 questions');
-    expect(
-      activity({ status: 'waiting', counts: counts({ needs_input: 1 }) }).summary,
-    ).toBe('Waiting for your answer to 1 question');
+    expect(activity({ status: 'waiting', counts: counts({ needs_input: 1 }) }).summary).toBe(
+      'Waiting for your answer to 1 question',
+    );
   });
 
   it('counts questions on a ready project too', () => {

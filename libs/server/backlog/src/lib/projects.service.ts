@@ -125,7 +125,11 @@ export class ProjectsService {
       }),
       this.prisma.run.groupBy({
         by: ['projectId', 'role'],
-        where: { ...where, role: { in: ['coding', 'testing'] }, status: { in: ['queued', 'running'] } },
+        where: {
+          ...where,
+          role: { in: ['coding', 'testing'] },
+          status: { in: ['queued', 'running'] },
+        },
         _count: { _all: true },
       }),
     ]);
