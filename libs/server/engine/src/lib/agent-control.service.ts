@@ -50,7 +50,16 @@ export class AgentControlService {
     const pending = await this.prisma.feature.count({
       where: { projectId, status: { in: ['pending', 'in_progress'] } },
     });
-    if (pending === 0) throw conflict('no pending features: nothing for the agents to do');
+    if (pending === 0) {
+      const questions = await this.prisma.feature.count({
+        where: { projectId, status: 'needs_input' },
+      });
+      throw conflict(
+        questions > 0
+          ? `no pending features: answer the ${questions} waiting question(s) and the agents go on`
+          : 'no pending features: nothing for the agents to do',
+      );
+    }
     if (project.budgetUsd !== null) {
       const spent = await this.prisma.usageRecord.aggregate({
         where: { projectId },

@@ -190,6 +190,10 @@ describe('dispatcher and agent control (integration)', () => {
     await prisma.project.update({ where: { id: p.id }, data: { status: 'waiting' } });
     expect((await control.stop(p.id)).status).toBe('ready');
     await prisma.project.update({ where: { id: p.id }, data: { status: 'waiting' } });
+    // Only the question left: start says what would help.
+    await prisma.feature.update({ where: { id: p.features[1] }, data: { status: 'passing' } });
+    await expect(control.start(p.id, {})).rejects.toThrow(/answer the 1 waiting question/);
+    await prisma.feature.update({ where: { id: p.features[1] }, data: { status: 'pending' } });
     const started = await control.start(p.id, {});
     expect(started.status).toBe('running');
     expect(started.activity).toMatchObject({
