@@ -30,6 +30,7 @@ import { ApiValidationPipe } from './http/validation';
 import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
+import { QuestionsController } from './questions/questions.controller';
 import { RunsController } from './runs/runs.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { ApiTokensController } from './tokens/api-tokens.controller';
@@ -80,6 +81,7 @@ export class ApiModule {
         ChatsController,
         ApiTokensController,
         McpController,
+        QuestionsController,
       ],
       providers: [
         DatabaseHealthIndicator,

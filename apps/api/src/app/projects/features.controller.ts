@@ -1,7 +1,8 @@
-import { Allow } from '@autocoder/server-auth';
+import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { DependenciesService, FeaturesService, HumanInputService } from '@autocoder/server-backlog';
-import { BoardView, FeatureView, GraphView } from '@autocoder/shared-contracts';
+import { AgentControlService, FeatureDetailService } from '@autocoder/server-engine';
+import { BoardView, FeatureDetailView, FeatureView, GraphView } from '@autocoder/shared-contracts';
 import {
   Body,
   Controller,
@@ -13,6 +14,7 @@ import {
   Post,
   Put,
   Query,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
@@ -23,28 +25,64 @@ import {
   ReplaceDependenciesDto,
   UpdateFeatureDto,
 } from '../http/dto';
+import { RequestId } from '../http/request-id.decorator';
 import { ParseIdPipe } from '../http/validation';
+import { FeatureChangesInterceptor } from './feature-changes.interceptor';
 
 @ApiTags('features')
 @Controller('projects/:projectId')
+@UseInterceptors(FeatureChangesInterceptor)
 export class FeaturesController {
   constructor(
     private readonly features: FeaturesService,
     private readonly dependencies: DependenciesService,
     private readonly humanInput: HumanInputService,
+    private readonly detail: FeatureDetailService,
+    private readonly control: AgentControlService,
   ) {}
 
-  /** Answers the form an agent left on a feature; the feature goes back to pending. */
+  /**
+   * Answers the form an agent left on a feature; the feature goes back to pending and agents
+   * that stopped to wait for it (project waiting) start again by themselves.
+   */
   @Post('features/:featureId/human-input')
   @Allow('admin')
   @Audit({ action: 'feature.answer_input', target: 'feature', idParam: 'featureId' })
   @HttpCode(200)
-  answerHumanInput(
+  async answerHumanInput(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
     @Body() body: AnswerHumanInputDto,
+    @CurrentPrincipal() who: Principal,
+    @RequestId() requestId?: string,
   ): Promise<FeatureView> {
-    return this.humanInput.answer(projectId, featureId, body);
+    await this.humanInput.answer(projectId, featureId, body);
+    await this.control.wake(projectId, 'a question was answered', requestId, who.userId);
+    return this.features.get(projectId, featureId);
+  }
+
+  /**
+   * Back to pending with its attempts reset (from failing, or pending after failed attempts);
+   * running agents take it up at once, waiting ones start again.
+   */
+  @Post('features/:featureId/retry')
+  @Allow('admin')
+  @Audit({ action: 'feature.retry', target: 'feature', idParam: 'featureId' })
+  @HttpCode(200)
+  async retry(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('featureId', ParseIdPipe) featureId: string,
+    @CurrentPrincipal() who: Principal,
+    @RequestId() requestId?: string,
+  ): Promise<FeatureView> {
+    await this.features.retry(projectId, featureId);
+    await this.control.wake(
+      projectId,
+      'a feature was sent back to the agents',
+      requestId,
+      who.userId,
+    );
+    return this.features.get(projectId, featureId);
   }
 
   /** The Kanban board: features grouped by status, each column paged. */
@@ -73,13 +111,14 @@ export class FeaturesController {
     return this.features.create(projectId, body);
   }
 
+  /** The feature with its dependencies, dependents, runs, the run that passed it and its cost. */
   @Get('features/:featureId')
   @Allow('viewer')
   get(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
-  ): Promise<FeatureView> {
-    return this.features.get(projectId, featureId);
+  ): Promise<FeatureDetailView> {
+    return this.detail.get(projectId, featureId);
   }
 
   @Patch('features/:featureId')

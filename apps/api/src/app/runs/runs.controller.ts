@@ -1,7 +1,7 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { RunsService } from '@autocoder/server-backlog';
-import { Page, RunDetailView, RunView } from '@autocoder/shared-contracts';
+import { LiveSessionsService, RunsService } from '@autocoder/server-backlog';
+import { Page, RunDetailView, RunView, SessionView } from '@autocoder/shared-contracts';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ListRunsQueryDto, StartRunDto } from '../http/dto';
@@ -11,7 +11,10 @@ import { ParseIdPipe } from '../http/validation';
 @ApiTags('runs')
 @Controller()
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly sessionsNow: LiveSessionsService,
+  ) {}
 
   /** Records a run and enqueues it; 202 because the work happens on a runner. */
   @Post('projects/:projectId/runs')
@@ -34,6 +37,13 @@ export class RunsController {
     @Query() query: ListRunsQueryDto,
   ): Promise<Page<RunView>> {
     return this.runs.list(projectId, query);
+  }
+
+  /** Sessions queued or running now, with their turns so far and their newest tool call. */
+  @Get('projects/:projectId/sessions')
+  @Allow('viewer')
+  sessions(@Param('projectId', ParseIdPipe) projectId: string): Promise<SessionView[]> {
+    return this.sessionsNow.list(projectId);
   }
 
   @Get('runs/:runId')

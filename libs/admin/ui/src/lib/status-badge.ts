@@ -14,6 +14,7 @@ const TONES: Record<string, StatusTone> = {
   initializing: 'info',
   needs_input: 'warning',
   paused: 'warning',
+  waiting: 'warning',
   stuck: 'warning',
   budget_exceeded: 'warning',
   passing: 'success',

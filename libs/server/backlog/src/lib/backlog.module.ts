@@ -4,6 +4,7 @@ import { DependenciesService } from './dependencies.service';
 import { FeatureToolsService } from './feature-tools.service';
 import { FeaturesService } from './features.service';
 import { HumanInputService } from './human-input.service';
+import { LiveSessionsService } from './live-sessions.service';
 import { ProjectsService } from './projects.service';
 import { RunJournal } from './run-journal.service';
 import { RunsService } from './runs.service';
@@ -16,8 +17,16 @@ import { RunsService } from './runs.service';
     DependenciesService,
     RunsService,
     HumanInputService,
+    LiveSessionsService,
   ],
-  exports: [ProjectsService, FeaturesService, DependenciesService, RunsService, HumanInputService],
+  exports: [
+    ProjectsService,
+    FeaturesService,
+    DependenciesService,
+    RunsService,
+    HumanInputService,
+    LiveSessionsService,
+  ],
 })
 export class BacklogModule {}
 

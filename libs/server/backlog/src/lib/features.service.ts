@@ -10,11 +10,28 @@ import {
 import { Feature, Prisma, PrismaService } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { DependenciesService } from './dependencies.service';
-import { notFound } from './errors';
+import { conflict, notFound } from './errors';
 import { ProjectsService } from './projects.service';
 import { featureView } from './views';
 
 type Tx = Prisma.TransactionClient;
+
+/** Statuses from which a person may send a feature back to the agents with fresh attempts. */
+const RETRYABLE: readonly FeatureStatus[] = ['failing', 'pending'];
+
+function notRetryable(featureId: string, feature: Feature): string {
+  switch (feature.status) {
+    case 'passing':
+      return `feature ${featureId} passes already; mark it pending to have it done again`;
+    case 'in_progress':
+      return `feature ${featureId} is in progress in a session; stop the agents or wait for it`;
+    case 'needs_input':
+      return `feature ${featureId} waits for an answer to its question; answer it instead`;
+    default:
+      // Retryable again by now: it changed between the update and this read.
+      return `feature ${featureId} changed while retrying; reload and try again`;
+  }
+}
 
 @Injectable()
 export class FeaturesService {
@@ -128,6 +145,24 @@ export class FeaturesService {
         },
       });
     });
+    return this.get(projectId, featureId);
+  }
+
+  /**
+   * Sends a failing feature (or a pending one with attempts used) back to pending with its
+   * attempts and last error cleared, for the agents to try afresh. A passing feature, one a
+   * session holds or one waiting for an answer is refused with the reason.
+   */
+  async retry(projectId: string, featureId: string): Promise<FeatureView> {
+    await this.require(projectId, featureId);
+    const { count } = await this.prisma.feature.updateMany({
+      // Only from the states read as retryable: a session claiming it meanwhile wins.
+      where: { id: featureId, status: { in: [...RETRYABLE] } },
+      data: { status: 'pending', attempts: 0, lastError: null },
+    });
+    if (count === 0) {
+      throw conflict(notRetryable(featureId, await this.require(projectId, featureId)));
+    }
     return this.get(projectId, featureId);
   }
 

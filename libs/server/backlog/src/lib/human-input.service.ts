@@ -4,11 +4,15 @@ import {
   HumanInputRequest,
   HumanInputRequestSchema,
   humanInputAnswerIssues,
+  PendingQuestionsView,
 } from '@autocoder/shared-contracts';
 import { Prisma, PrismaService } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { conflict, invalid } from './errors';
 import { FeaturesService } from './features.service';
+
+/** The oldest questions listed across projects (the total counts them all). */
+const PENDING_QUESTIONS_SHOWN = 50;
 
 /**
  * An agent asks a person (the feature waits in needs_input with a form); a person answers (the
@@ -44,6 +48,41 @@ export class HumanInputService {
       },
     });
     return this.features.get(projectId, featureId);
+  }
+
+  /** Questions agents wait on across every project: how many, and the oldest first. */
+  async pending(): Promise<PendingQuestionsView> {
+    const where = { status: 'needs_input' } as const;
+    const [total, rows] = await Promise.all([
+      this.prisma.feature.count({ where }),
+      this.prisma.feature.findMany({
+        where,
+        // needs_input is entered by the request, so its last update is when the agent asked.
+        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+        take: PENDING_QUESTIONS_SHOWN,
+        select: {
+          id: true,
+          name: true,
+          updatedAt: true,
+          humanInputRequest: true,
+          project: { select: { id: true, name: true } },
+        },
+      }),
+    ]);
+    return {
+      total,
+      items: rows.map((r) => {
+        const request = HumanInputRequestSchema.safeParse(r.humanInputRequest);
+        return {
+          projectId: r.project.id,
+          projectName: r.project.name,
+          featureId: r.id,
+          featureName: r.name,
+          prompt: request.success ? request.data.prompt : '',
+          askedAt: r.updatedAt.toISOString(),
+        };
+      }),
+    };
   }
 
   async answer(

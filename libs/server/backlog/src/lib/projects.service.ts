@@ -9,7 +9,12 @@ import {
 import { Prisma, PrismaService, Project } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { conflict, isRecordMissing, isUniqueViolation, notFound } from './errors';
-import { emptyCounts, projectView } from './views';
+import { emptyCounts, NO_FIGURES, ProjectFigures, projectView } from './views';
+
+/** Midnight UTC of the day holding `at`: where "spent today" begins. */
+export function startOfUtcDay(at: Date = new Date()): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
 
 @Injectable()
 export class ProjectsService {
@@ -49,9 +54,12 @@ export class ProjectsService {
       }),
       this.prisma.project.count({ where }),
     ]);
-    const counts = await this.countsFor(rows.map((r) => r.id));
+    const ids = rows.map((r) => r.id);
+    const [counts, figures] = await Promise.all([this.countsFor(ids), this.figuresFor(ids)]);
     return {
-      items: rows.map((r) => projectView(r, counts.get(r.id) ?? emptyCounts())),
+      items: rows.map((r) =>
+        projectView(r, counts.get(r.id) ?? emptyCounts(), figures.get(r.id) ?? NO_FIGURES),
+      ),
       total,
       limit: query.limit,
       offset: query.offset,
@@ -60,7 +68,8 @@ export class ProjectsService {
 
   async get(id: string): Promise<ProjectView> {
     const project = await this.require(id);
-    return projectView(project, (await this.countsFor([id])).get(id) ?? emptyCounts());
+    const [counts, figures] = await Promise.all([this.countsFor([id]), this.figuresFor([id])]);
+    return projectView(project, counts.get(id) ?? emptyCounts(), figures.get(id) ?? NO_FIGURES);
   }
 
   async update(id: string, input: UpdateProjectInput): Promise<ProjectView> {
@@ -92,6 +101,46 @@ export class ProjectsService {
     const project = await this.prisma.project.findUnique({ where: { id } });
     if (!project) throw notFound('project', id);
     return project;
+  }
+
+  /**
+   * Spend (all and since midnight UTC) and sessions in flight for a page of projects: three
+   * grouped queries whatever the page size.
+   */
+  async figuresFor(projectIds: string[]): Promise<Map<string, ProjectFigures>> {
+    const result = new Map<string, ProjectFigures>();
+    if (projectIds.length === 0) return result;
+    const figures = (id: string): ProjectFigures => {
+      let f = result.get(id);
+      if (!f) result.set(id, (f = { ...NO_FIGURES }));
+      return f;
+    };
+    const where = { projectId: { in: projectIds } };
+    const [spent, spentToday, sessions] = await Promise.all([
+      this.prisma.usageRecord.groupBy({ by: ['projectId'], where, _sum: { costUsd: true } }),
+      this.prisma.usageRecord.groupBy({
+        by: ['projectId'],
+        where: { ...where, createdAt: { gte: startOfUtcDay() } },
+        _sum: { costUsd: true },
+      }),
+      this.prisma.run.groupBy({
+        by: ['projectId', 'role'],
+        where: {
+          ...where,
+          role: { in: ['coding', 'testing'] },
+          status: { in: ['queued', 'running'] },
+        },
+        _count: { _all: true },
+      }),
+    ]);
+    for (const g of spent) figures(g.projectId).spentUsd = Number(g._sum.costUsd ?? 0);
+    for (const g of spentToday) figures(g.projectId).spentTodayUsd = Number(g._sum.costUsd ?? 0);
+    for (const g of sessions) {
+      const f = figures(g.projectId);
+      if (g.role === 'coding') f.codingSessions = g._count._all;
+      else f.testingSessions = g._count._all;
+    }
+    return result;
   }
 
   async countsFor(projectIds: string[]): Promise<Map<string, StatusCounts>> {

@@ -8,12 +8,12 @@ import {
   RunStatus,
   RunView,
 } from '@autocoder/shared-contracts';
-import { PrismaService } from '@autocoder/server-db';
+import { Prisma, PrismaService } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from './errors';
 import { ProjectsService } from './projects.service';
-import { emptyCounts, progressOf, runEventView, runView } from './views';
+import { emptyCounts, progressOf, RUN_FEATURES_INCLUDE, runEventView, runView } from './views';
 
 /** Most events returned with a run; the log of a long session is paged by id. */
 const MAX_EVENTS = 500;
@@ -51,6 +51,7 @@ export class RunsService {
       await tx.project.update({ where: { id: projectId }, data: { status: 'initializing' } });
       return tx.run.create({
         data: { projectId, role: 'initializer', status: 'queued', requestId, startedById: userId },
+        include: RUN_FEATURES_INCLUDE,
       });
     });
     try {
@@ -74,10 +75,16 @@ export class RunsService {
 
   async list(projectId: string, query: ListRunsQuery): Promise<Page<RunView>> {
     await this.projects.require(projectId);
-    const where = { projectId, ...(query.status ? { status: query.status } : {}) };
+    const where: Prisma.RunWhereInput = {
+      projectId,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.role ? { role: query.role } : {}),
+      ...(query.featureId ? { features: { some: { featureId: query.featureId } } } : {}),
+    };
     const [rows, total] = await Promise.all([
       this.prisma.run.findMany({
         where,
+        include: RUN_FEATURES_INCLUDE,
         orderBy: [{ queuedAt: 'desc' }, { id: 'asc' }],
         skip: query.offset,
         take: query.limit,
@@ -90,7 +97,7 @@ export class RunsService {
   async get(runId: string): Promise<RunDetailView> {
     const run = await this.prisma.run.findUnique({
       where: { id: runId },
-      include: { events: { orderBy: { id: 'asc' }, take: MAX_EVENTS } },
+      include: { ...RUN_FEATURES_INCLUDE, events: { orderBy: { id: 'asc' }, take: MAX_EVENTS } },
     });
     if (!run) throw notFound('run', runId);
     return { ...runView(run), events: run.events.map(runEventView) };

@@ -10,7 +10,8 @@ import {
   RunView,
   StatusCounts,
 } from '@autocoder/shared-contracts';
-import type { Feature, Project, Run, RunEvent } from '@autocoder/server-db';
+import type { Feature, Prisma, Project, Run, RunEvent } from '@autocoder/server-db';
+import { projectActivity } from './project-activity';
 
 export function emptyCounts(): StatusCounts {
   return Object.fromEntries(FEATURE_STATUSES.map((s) => [s, 0])) as StatusCounts;
@@ -21,7 +22,27 @@ export function progressOf(counts: StatusCounts): { total: number; progress: num
   return { total, progress: total === 0 ? 0 : Math.round((counts.passing / total) * 1000) / 10 };
 }
 
-export function projectView(project: Project, counts: StatusCounts): ProjectView {
+/** What a project view needs besides its row and counts, read in grouped queries per page. */
+export interface ProjectFigures {
+  spentUsd: number;
+  spentTodayUsd: number;
+  codingSessions: number;
+  testingSessions: number;
+}
+
+export const NO_FIGURES: ProjectFigures = {
+  spentUsd: 0,
+  spentTodayUsd: 0,
+  codingSessions: 0,
+  testingSessions: 0,
+};
+
+export function projectView(
+  project: Project,
+  counts: StatusCounts,
+  figures: ProjectFigures = NO_FIGURES,
+): ProjectView {
+  const budgetUsd = project.budgetUsd === null ? null : Number(project.budgetUsd);
   return {
     id: project.id,
     name: project.name,
@@ -29,12 +50,23 @@ export function projectView(project: Project, counts: StatusCounts): ProjectView
     status: project.status,
     concurrency: project.concurrency,
     verifyCommand: project.verifyCommand,
-    budgetUsd: project.budgetUsd === null ? null : Number(project.budgetUsd),
+    budgetUsd,
     agents: agentSettingsOf(project.settings),
     createdAt: project.createdAt.toISOString(),
     updatedAt: project.updatedAt.toISOString(),
     counts,
     ...progressOf(counts),
+    spentUsd: figures.spentUsd,
+    spentTodayUsd: figures.spentTodayUsd,
+    activity: projectActivity({
+      status: project.status,
+      counts,
+      concurrency: project.concurrency,
+      budgetUsd,
+      spentUsd: figures.spentUsd,
+      codingSessions: figures.codingSessions,
+      testingSessions: figures.testingSessions,
+    }),
   };
 }
 
@@ -71,18 +103,41 @@ export function featureView(
       feature.humanInputRequest === null
         ? null
         : { request: feature.humanInputRequest, response: feature.humanInputResponse ?? null },
+    heldBy: heldByOf(feature.leaseOwner),
     createdAt: feature.createdAt.toISOString(),
     updatedAt: feature.updatedAt.toISOString(),
   };
 }
 
-export function runView(run: Run): RunView {
+/** A session's lease owner is `<run id>:<attempt>`; anything else (an MCP client) names no run. */
+const SESSION_LEASE_OWNER = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):\d+$/i;
+
+export function heldByOf(leaseOwner: string | null): { runId: string } | null {
+  const match = leaseOwner === null ? null : SESSION_LEASE_OWNER.exec(leaseOwner);
+  return match ? { runId: match[1].toLowerCase() } : null;
+}
+
+/** The run features a run view names; include it with RUN_FEATURES_INCLUDE. */
+export type RunWithFeatures = Run & {
+  features: { feature: { id: string; name: string; status: FeatureStatus } }[];
+};
+
+/** Prisma `include` giving a run's features for runView, in one query with the runs. */
+export const RUN_FEATURES_INCLUDE = {
+  features: { select: { feature: { select: { id: true, name: true, status: true } } } },
+} satisfies Prisma.RunInclude;
+
+export function runView(run: RunWithFeatures): RunView {
   return {
     id: run.id,
     projectId: run.projectId,
     role: run.role,
     status: run.status,
     attempt: run.attempt,
+    features: run.features
+      .map((f) => f.feature)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    runnerId: run.runnerId,
     provider: run.provider,
     model: run.model,
     tokensIn: run.tokensIn,

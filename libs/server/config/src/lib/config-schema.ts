@@ -290,8 +290,9 @@ export const ENV_DEFINITIONS = {
   BUDGET_WARN_SHARE: {
     schema: z.coerce.number().gt(0).lt(1).default(0.8),
     doc: {
-      description: 'Share of a budget at which a budget.warning event is written.',
-      usedBy: ['runner'],
+      description:
+        'Share of a budget at which a budget.warning event is written (and the console warns).',
+      usedBy: ['api', 'runner'],
     },
   },
   VERIFY_TIMEOUT_MS: {

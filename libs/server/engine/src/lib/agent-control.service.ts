@@ -1,10 +1,18 @@
 import { conflict, ProjectsService } from '@autocoder/server-backlog';
 import { Prisma, PrismaService } from '@autocoder/server-db';
 import { JobQueueService, LiveEvents, SessionSignals } from '@autocoder/server-queue';
-import { ProjectView, QueueName, StartAgentsInput } from '@autocoder/shared-contracts';
+import {
+  ProjectStatus,
+  ProjectView,
+  QueueName,
+  StartAgentsInput,
+} from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { Dispatcher } from './dispatcher.service';
 import { ScheduleStateService } from './schedules/schedule-state.service';
+
+/** Statuses in which the agents count as started, so that stop applies. */
+const STOPPABLE: readonly ProjectStatus[] = ['running', 'paused', 'waiting'];
 
 /** Who starts or stops the agents: a person (the agents API) or a project's schedule. */
 export type ControlSource = 'manual' | 'schedule';
@@ -42,7 +50,16 @@ export class AgentControlService {
     const pending = await this.prisma.feature.count({
       where: { projectId, status: { in: ['pending', 'in_progress'] } },
     });
-    if (pending === 0) throw conflict('no pending features: nothing for the agents to do');
+    if (pending === 0) {
+      const questions = await this.prisma.feature.count({
+        where: { projectId, status: 'needs_input' },
+      });
+      throw conflict(
+        questions > 0
+          ? `no pending features: answer the ${questions} waiting question(s) and the agents go on`
+          : 'no pending features: nothing for the agents to do',
+      );
+    }
     if (project.budgetUsd !== null) {
       const spent = await this.prisma.usageRecord.aggregate({
         where: { projectId },
@@ -99,12 +116,12 @@ export class AgentControlService {
 
   async stop(projectId: string, source: ControlSource = 'manual'): Promise<ProjectView> {
     const project = await this.projects.require(projectId);
-    if (project.status !== 'running' && project.status !== 'paused') {
+    if (!STOPPABLE.includes(project.status)) {
       throw conflict(`the agents are not running (project is ${project.status})`);
     }
     if (source === 'manual') await this.schedules.recordManual(projectId, 'stop');
     await this.prisma.project.updateMany({
-      where: { id: projectId, status: { in: ['running', 'paused'] } },
+      where: { id: projectId, status: { in: [...STOPPABLE] } },
       data: { status: 'ready' },
     });
     await this.cancelQueued(projectId, 'stopped');
@@ -112,6 +129,30 @@ export class AgentControlService {
     await this.signals.send({ kind: 'stop', projectId, reason });
     await this.announce(projectId, 'stopped', 'ready');
     return this.projects.get(projectId);
+  }
+
+  /**
+   * After a person changed the backlog so that there is work again (answered an agent's
+   * question, sent a feature back to pending): agents that stopped only to wait for that start
+   * again by themselves (waiting → running), and running ones pick the work up now rather than
+   * at the next session's end or tick. Idle, ready, paused and initializing projects are left
+   * alone: nobody asked for agents there. `why` is announced when the agents resume. Returns the
+   * status the project is in afterwards.
+   */
+  async wake(
+    projectId: string,
+    why: string,
+    requestId?: string,
+    userId?: string,
+  ): Promise<ProjectStatus> {
+    const { count } = await this.prisma.project.updateMany({
+      where: { id: projectId, status: 'waiting' },
+      data: { status: 'running', ...(userId ? { agentsStartedById: userId } : {}) },
+    });
+    if (count > 0) await this.announce(projectId, `resumed: ${why}`, 'running');
+    const project = await this.projects.require(projectId);
+    if (project.status === 'running') await this.dispatcher.dispatch(projectId, requestId);
+    return project.status;
   }
 
   private async transition(

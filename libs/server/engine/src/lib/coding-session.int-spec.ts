@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
 import { EngineSessionsModule } from './engine.module';
 import { PROJECT_REPOSITORY } from './tokens';
@@ -134,17 +135,33 @@ describe('coding sessions (integration)', () => {
     expect(waiting).toMatchObject({ status: 'needs_input', leaseOwner: null });
     expect(waiting.humanInputRequest).toMatchObject({ prompt: 'Where should todos be stored?' });
 
-    // Nothing else was ready, so the project's run ended; the answer puts the feature back and
-    // a person starts the agents again.
-    expect((await prisma.project.findUniqueOrThrow({ where: { id: projectId } })).status).toBe(
-      'ready',
-    );
+    // Nothing else was ready, so the agents stopped to wait for the answer; the answer puts the
+    // feature back and wakes them (as the api does after answering): running again, with a
+    // coding session dispatched, and nobody pressed start.
+    const project = () => prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect((await project()).status).toBe('waiting');
+    expect((await app.get(ProjectsService).get(projectId)).activity).toMatchObject({
+      state: 'waiting',
+      questions: 1,
+      summary: 'Waiting for your answer to 1 question',
+    });
     await app
       .get(HumanInputService)
       .answer(projectId, featureId, { values: { storage: 'sqlite' } });
-    await prisma.project.update({ where: { id: projectId }, data: { status: 'running' } });
-    const second = await session(projectId);
+    expect(await app.get(AgentControlService).wake(projectId, 'a question was answered')).toBe(
+      'running',
+    );
+    expect((await project()).status).toBe('running');
+    const dispatched = await prisma.run.findFirstOrThrow({
+      where: { projectId, role: 'coding', status: 'queued' },
+    });
+    const second = {
+      run: dispatched,
+      result: await sessions.run({ runId: dispatched.id, projectId }, ctx()),
+    };
     expect(second.result).toMatchObject({ outcome: 'finished', status: 'succeeded', featureId });
+    // Everything passes: the run ended and nothing waits any more.
+    expect((await project()).status).toBe('ready');
     expect(await prisma.feature.findUniqueOrThrow({ where: { id: featureId } })).toMatchObject({
       status: 'passing',
       leaseOwner: null,
@@ -154,7 +171,7 @@ describe('coding sessions (integration)', () => {
     const usage = await prisma.usageRecord.findMany({ where: { runId: second.run.id } });
     expect(usage.length).toBeGreaterThan(0);
     expect(usage.every((u) => u.featureId === featureId && u.kind === 'new_work')).toBe(true);
-  });
+  }, 120_000);
 
   it('a failing verification leaves main alone and hands the feature back with the output', async () => {
     const { projectId, featureId } = await runningProject(

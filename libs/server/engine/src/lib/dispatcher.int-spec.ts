@@ -1,7 +1,7 @@
 // The dispatcher and agent control against the real Postgres (own database) and Redis (own queue
 // prefix): concurrency under concurrent callers, readiness, the end of a run, exhausted features,
 // lost runs, and start/pause/resume/stop.
-import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-backlog';
 import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
@@ -150,6 +150,60 @@ describe('dispatcher and agent control (integration)', () => {
     });
     // The slot is free again: a new session was dispatched in the same tick.
     expect(await inflight(p.id)).toBe(1);
+  });
+
+  it('waits for a person when only questions are left, and an answer wakes the agents', async () => {
+    const p = await project(2, { chain: true, concurrency: 2 });
+    // The second depends on the first, which asks: nothing else is ready.
+    const [asked] = p.features;
+    await app.get(HumanInputService).request(p.id, asked, {
+      prompt: 'Which database?',
+      fields: [{ name: 'db', label: 'Database', kind: 'text' }],
+    });
+    await prisma.project.update({ where: { id: p.id }, data: { status: 'running' } });
+    expect(await dispatcher.dispatch(p.id)).toEqual({ coding: 0, testing: 0, finished: true });
+    const status = async () =>
+      (await prisma.project.findUniqueOrThrow({ where: { id: p.id } })).status;
+    expect(await status()).toBe('waiting');
+    // The tick leaves a waiting project alone: only running ones are dispatched.
+    await dispatcher.dispatchAll();
+    expect(await inflight(p.id)).toBe(0);
+
+    await app.get(HumanInputService).answer(p.id, asked, { values: { db: 'sqlite' } });
+    expect(await control.wake(p.id, 'a question was answered')).toBe('running');
+    expect(await status()).toBe('running');
+    expect(await inflight(p.id)).toBe(1);
+    // Waking a running project only tops it up; a ready one is left alone.
+    expect(await control.wake(p.id, 'again')).toBe('running');
+    expect(await inflight(p.id)).toBe(1);
+    await control.stop(p.id);
+    expect(await control.wake(p.id, 'nobody asked')).toBe('ready');
+    expect(await inflight(p.id)).toBe(0);
+  });
+
+  it('stops and starts a waiting project like a ready one', async () => {
+    const p = await project(2, { concurrency: 1 });
+    await app.get(HumanInputService).request(p.id, p.features[0], {
+      prompt: 'Which colour?',
+      fields: [{ name: 'colour', label: 'Colour', kind: 'text' }],
+    });
+    await prisma.project.update({ where: { id: p.id }, data: { status: 'waiting' } });
+    expect((await control.stop(p.id)).status).toBe('ready');
+    await prisma.project.update({ where: { id: p.id }, data: { status: 'waiting' } });
+    // Only the question left: start says what would help.
+    await prisma.feature.update({ where: { id: p.features[1] }, data: { status: 'passing' } });
+    await expect(control.start(p.id, {})).rejects.toThrow(/answer the 1 waiting question/);
+    await prisma.feature.update({ where: { id: p.features[1] }, data: { status: 'pending' } });
+    const started = await control.start(p.id, {});
+    expect(started.status).toBe('running');
+    expect(started.activity).toMatchObject({
+      state: 'running',
+      codingSessions: 1,
+      maxSessions: 1,
+      questions: 1,
+      summary: 'Running 1 of 1 coding session',
+    });
+    await control.stop(p.id);
   });
 
   it('start, pause, resume and stop, with refusals as 409s', async () => {

@@ -97,8 +97,14 @@ export class Dispatcher {
         ? Math.max(0, Math.min(testingAgentsOf(project.settings) - count('testing'), passing))
         : 0;
       const finished = !workRemains && ready === 0;
-      if (finished) {
-        await tx.project.update({ where: { id: projectId }, data: { status: 'ready' } });
+      // Stopped only by questions: waiting, so that an answer starts the agents again by itself.
+      const finalStatus = finished
+        ? (await tx.feature.count({ where: { projectId, status: 'needs_input' } })) > 0
+          ? 'waiting'
+          : 'ready'
+        : null;
+      if (finalStatus) {
+        await tx.project.update({ where: { id: projectId }, data: { status: finalStatus } });
       }
       // Runs belong to whoever started the agents (the project's creator before anyone did).
       const startedBy = project.agentsStartedById ?? project.createdById;
@@ -116,7 +122,7 @@ export class Dispatcher {
           }),
         ),
       ]);
-      return { coding, testing, finished, runs };
+      return { coding, testing, finished, finalStatus, runs };
     });
 
     for (const run of decision.runs) {
@@ -140,18 +146,22 @@ export class Dispatcher {
     }
     if ('stopped' in decision && decision.stopped) {
       await this.announce(projectId, `agents stopped: ${decision.stopped}`, { status: 'idle' });
-    } else if (decision.finished) {
+    } else if (decision.finished && 'finalStatus' in decision) {
       const counts = await this.prisma.feature.groupBy({
         by: ['status'],
         where: { projectId },
         _count: { _all: true },
       });
       const summary = Object.fromEntries(counts.map((c) => [c.status, c._count._all]));
-      this.logger.log({ projectId, summary }, 'project run finished');
-      await this.announce(projectId, 'run finished: nothing left to claim', {
-        status: 'ready',
-        features: summary,
-      });
+      this.logger.log({ projectId, summary, status: decision.finalStatus }, 'project run finished');
+      const questions = summary['needs_input'] ?? 0;
+      await this.announce(
+        projectId,
+        decision.finalStatus === 'waiting'
+          ? `waiting: the agents resume once ${questions} question(s) are answered`
+          : 'run finished: nothing left to claim',
+        { status: decision.finalStatus, features: summary },
+      );
     }
     const { coding, testing, finished } = decision;
     return { coding, testing, finished };

@@ -6,6 +6,7 @@ import { ActiveSessions } from './active-sessions';
 import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
 import { Dispatcher } from './dispatcher.service';
+import { FeatureDetailService } from './feature-detail.service';
 import { RunWorkspaceService } from './run-workspace.service';
 import { CLOCK, systemClock } from './schedules/clock';
 import { ScheduleStateService } from './schedules/schedule-state.service';
@@ -32,6 +33,7 @@ const repositoryProvider = {
     Dispatcher,
     AgentControlService,
     SpendService,
+    FeatureDetailService,
     RunWorkspaceService,
     { provide: CLOCK, useValue: systemClock },
     ScheduleStateService,
@@ -43,6 +45,7 @@ const repositoryProvider = {
     Dispatcher,
     AgentControlService,
     SpendService,
+    FeatureDetailService,
     RunWorkspaceService,
     CLOCK,
     ScheduleStateService,

@@ -15,10 +15,21 @@ import {
 import { agentSettingsOf, FeatureToolsService, RunJournal } from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, Prisma, PrismaService, Project, Run } from '@autocoder/server-db';
-import { FINISHED_RUN_STATUSES, RunEventType, RunStatus } from '@autocoder/shared-contracts';
+import {
+  FINISHED_RUN_STATUSES,
+  ProjectStatus,
+  RunEventType,
+  RunStatus,
+} from '@autocoder/shared-contracts';
 import { LeaseLostError, SessionStopError } from './active-sessions';
 import { renderTemplate, SessionRole, templatesFor } from './prompts';
 import { buildSessionTools, Verdict } from './session-tools';
+
+/**
+ * Project statuses in which a session already under way carries on: paused and waiting (for a
+ * person's answer) start no new sessions but let the running ones finish their work.
+ */
+const SESSIONS_CONTINUE_IN: ReadonlySet<ProjectStatus> = new Set(['running', 'paused', 'waiting']);
 
 /** What the runner passes to a session. */
 export interface SessionRunContext {
@@ -150,7 +161,7 @@ export abstract class SessionBase {
           this.prisma.project.findUnique({ where: { id: projectId }, select: { status: true } }),
         ]);
         if (held.length === 0) session.abort(new LeaseLostError(`lease on ${featureId} lost`));
-        else if (!project || (project.status !== 'running' && project.status !== 'paused'))
+        else if (!project || !SESSIONS_CONTINUE_IN.has(project.status))
           session.abort(new SessionStopError(`project is ${project?.status ?? 'deleted'}`));
       })()
         .catch(() => undefined)

@@ -1,7 +1,8 @@
-import { ProjectsService } from '@autocoder/server-backlog';
-import { PrismaService } from '@autocoder/server-db';
+import { ProjectsService, startOfUtcDay } from '@autocoder/server-backlog';
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { Prisma, PrismaService } from '@autocoder/server-db';
 import { FeatureSpendView, ProjectSpendView, SpendSplit } from '@autocoder/shared-contracts';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 interface SpendRow {
   featureId: string | null;
@@ -42,31 +43,63 @@ function rounded(split: SpendSplit): SpendSplit {
   };
 }
 
+interface KindSums {
+  kind: string;
+  _sum: { costUsd: Prisma.Decimal | null; inputTokens: number | null; outputTokens: number | null };
+}
+
+function rowOf(featureId: string | null, g: KindSums): SpendRow {
+  return {
+    featureId,
+    kind: g.kind,
+    costUsd: (g._sum.costUsd ?? 0).toString(),
+    inputTokens: BigInt(g._sum.inputTokens ?? 0),
+    outputTokens: BigInt(g._sum.outputTokens ?? 0),
+  };
+}
+
+const SUMS = { costUsd: true, inputTokens: true, outputTokens: true } as const;
+
 /** What a project's model calls cost, per feature, split into new work and regression checks. */
 @Injectable()
 export class SpendService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly projects: ProjectsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** One feature's spend (UsageRecord.featureId), split by kind. */
+  async forFeature(projectId: string, featureId: string): Promise<SpendSplit> {
+    return this.splitWhere({ projectId, featureId });
+  }
+
+  /** A project's spend since `since`, split by kind. */
+  async since(projectId: string, since: Date): Promise<SpendSplit> {
+    return this.splitWhere({ projectId, createdAt: { gte: since } });
+  }
+
+  private async splitWhere(where: Prisma.UsageRecordWhereInput): Promise<SpendSplit> {
+    const groups = await this.prisma.usageRecord.groupBy({ by: ['kind'], where, _sum: SUMS });
+    const split = emptySplit();
+    for (const g of groups) add(split, rowOf(null, g));
+    return rounded(split);
+  }
 
   async forProject(projectId: string): Promise<ProjectSpendView> {
     const project = await this.projects.require(projectId);
-    const rows = await this.prisma.usageRecord.groupBy({
-      by: ['featureId', 'kind'],
-      where: { projectId },
-      _sum: { costUsd: true, inputTokens: true, outputTokens: true },
-    });
+    const [rows, today] = await Promise.all([
+      this.prisma.usageRecord.groupBy({
+        by: ['featureId', 'kind'],
+        where: { projectId },
+        _sum: SUMS,
+      }),
+      this.since(projectId, startOfUtcDay()),
+    ]);
     const total = emptySplit();
     const perFeature = new Map<string, SpendSplit>();
     for (const r of rows) {
-      const row: SpendRow = {
-        featureId: r.featureId,
-        kind: r.kind,
-        costUsd: (r._sum.costUsd ?? 0).toString(),
-        inputTokens: BigInt(r._sum.inputTokens ?? 0),
-        outputTokens: BigInt(r._sum.outputTokens ?? 0),
-      };
+      const row = rowOf(r.featureId, r);
       add(total, row);
       if (r.featureId) {
         let split = perFeature.get(r.featureId);
@@ -89,7 +122,9 @@ export class SpendService {
     return {
       projectId,
       budgetUsd: project.budgetUsd === null ? null : Number(project.budgetUsd),
+      budgetWarnAt: this.config.BUDGET_WARN_SHARE,
       project: rounded(total),
+      today,
       features: views,
     };
   }

@@ -66,6 +66,8 @@ describe('schedule policy', () => {
   it('inside its window: leaves running agents alone, checks stopped ones', () => {
     expect(nextStep(snap({ state: state(), status: 'running' }))).toBe('none');
     expect(nextStep(snap({ state: state(), status: 'paused' }))).toBe('none');
+    // Waiting for a person's answer is still the schedule's run: the answer resumes it.
+    expect(nextStep(snap({ state: state(), status: 'waiting' }))).toBe('none');
     expect(nextStep(snap({ state: state(), status: 'ready' }))).toBe('check');
     expect(nextStep(snap({ state: state(), status: 'idle' }))).toBe('check');
     // Not in the schedule's charge (refused, finished, a person stopped them): nothing.
@@ -90,6 +92,8 @@ describe('schedule policy', () => {
     const after = { window: null, at: new Date('2025-03-03T10:00:00Z') };
     expect(nextStep(snap({ ...after, state: state(), status: 'running' }))).toBe('stop');
     expect(nextStep(snap({ ...after, state: state(), status: 'paused' }))).toBe('stop');
+    // Else an answer after the window would start the agents outside it.
+    expect(nextStep(snap({ ...after, state: state(), status: 'waiting' }))).toBe('stop');
     expect(nextStep(snap({ ...after, state: state(), status: 'ready' }))).toBe('release');
     expect(nextStep(snap({ ...after, state: state({ owned: false }), status: 'running' }))).toBe(
       'none',

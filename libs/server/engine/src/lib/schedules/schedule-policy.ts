@@ -4,7 +4,13 @@
 // again under the lock before anything is done.
 import type { TimeWindow } from './schedule-window';
 
-export type ProjectStatusName = 'idle' | 'initializing' | 'ready' | 'running' | 'paused';
+export type ProjectStatusName =
+  | 'idle'
+  | 'initializing'
+  | 'ready'
+  | 'running'
+  | 'paused'
+  | 'waiting';
 
 /** See ScheduleActionView in the contracts. */
 export type ScheduleOutcome =
@@ -88,8 +94,12 @@ export function restartDelayMs(restartsSoFar: number): number {
   return Math.min(RESTART_BASE_MS * 2 ** Math.max(0, restartsSoFar), RESTART_MAX_MS);
 }
 
+/**
+ * The agents are started: running, paused, or waiting for a person's answer (which resumes them
+ * by itself, so a window's end must still stop them).
+ */
 export function isActive(status: ProjectStatusName): boolean {
-  return status === 'running' || status === 'paused';
+  return status === 'running' || status === 'paused' || status === 'waiting';
 }
 
 export function overrideHolds(override: ScheduleOverride | null, at: Date): boolean {
