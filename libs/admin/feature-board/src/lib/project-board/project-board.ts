@@ -20,7 +20,6 @@ import {
 } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
 import {
-  type BoardView,
   FEATURE_STATUSES,
   FINISHED_RUN_STATUSES,
   type Page,
@@ -48,7 +47,6 @@ const RUNS_SHOWN = 20;
 
 interface Snapshot {
   project: ProjectView;
-  board: BoardView;
   runs: Page<RunView>;
 }
 
@@ -91,6 +89,8 @@ export class ProjectBoard {
   protected readonly selectedRunId = signal<string | null>(null);
   protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
   protected readonly runError = signal<ApiError | undefined>(undefined);
+  /** Bumped with every snapshot: the board (which loads and pages itself) reloads with it. */
+  protected readonly boardRefresh = signal(0);
 
   protected readonly statuses = FEATURE_STATUSES;
   protected readonly titles = COLUMN_TITLES;
@@ -136,7 +136,6 @@ export class ProjectBoard {
             () =>
               forkJoin({
                 project: this.api.getProject(id),
-                board: this.api.getBoard(id),
                 runs: this.api.listRuns(id, { limit: RUNS_SHOWN }),
               }),
             // Read after the answer is stored, so the delay follows the newest run statuses.
@@ -149,6 +148,7 @@ export class ProjectBoard {
       .subscribe((result) => {
         if (result.ok) {
           this.snapshot.set(result.value);
+          this.boardRefresh.update((n) => n + 1);
           this.error.set(undefined);
         } else {
           this.error.set(result.error);
