@@ -110,9 +110,10 @@ export class KanbanBoard {
   /** The filter the columns were loaded with; differs from `filter` while a load is on its way. */
   private readonly loadedFilter = signal<BoardFilter | null>(null);
   protected readonly loaded = computed(() => this.loadedFilter() !== null);
+  /** Waiting for the api: nothing loaded yet, or the text typed / filter chosen not answered. */
   protected readonly busy = computed(() => {
     const loaded = this.loadedFilter();
-    return loaded === null || !sameFilter(loaded, this.filter());
+    return loaded === null || !sameFilter(loaded, this.liveFilter());
   });
   protected readonly error = signal<ApiError | undefined>(undefined);
   private readonly pages = signal<Partial<Record<FeatureStatus, PageLoad>>>({});

@@ -52,6 +52,8 @@ function feature(id: string, status: FeatureStatus, extra: Partial<FeatureView> 
     lastError: null,
     dependsOn: [],
     blocked: false,
+    humanInput: null,
+    heldBy: null,
     createdAt: PROJECT.createdAt,
     updatedAt: PROJECT.updatedAt,
     ...extra,
@@ -145,10 +147,12 @@ describe('ProjectBoard', () => {
 
   function answer(runs: RunView[], project: ProjectView = PROJECT): void {
     http.expectOne('/api/v1/projects/p1').flush(project);
-    http.expectOne((r) => r.url === '/api/v1/projects/p1/board').flush(BOARD);
     http
       .expectOne((r) => r.url === '/api/v1/projects/p1/runs')
       .flush({ items: runs, total: runs.length, limit: 20, offset: 0 });
+    TestBed.tick();
+    // The board loads itself (it pages and filters), once per snapshot.
+    http.expectOne((r) => r.url === '/api/v1/projects/p1/board').flush(BOARD);
     TestBed.tick();
   }
 
@@ -156,8 +160,13 @@ describe('ProjectBoard', () => {
     return http.match('/api/v1/projects/p1').length;
   }
 
-  it('puts every feature in the column of its status', () => {
+  it('puts every feature in the column of its status', async () => {
     answer([]);
+    // The columns are virtual scrollers: they render their cards on the next frame.
+    for (let frame = 0; frame < 3; frame++) {
+      await jest.advanceTimersByTimeAsync(20);
+      TestBed.tick();
+    }
 
     const titles = Array.from(el.querySelectorAll('[data-testid^=board-column-] h3')).map((h) =>
       h.textContent?.trim(),
