@@ -64,7 +64,7 @@ export const COLUMN_TITLES: Record<FeatureStatus, string> = {
 };
 
 /** Typing settles for this long before the api is asked (the loaded cards narrow at once). */
-export const TEXT_FILTER_DEBOUNCE_MS = 150;
+export const TEXT_FILTER_DEBOUNCE_MS = 100;
 /** Set once the first data is on screen; the render benchmark reads it. */
 export const BOARD_RENDERED_MARK = 'autocoder:board-rendered';
 

@@ -1,5 +1,6 @@
 import { DecimalPipe } from '@angular/common';
 import {
+  afterRenderEffect,
   ChangeDetectionStrategy,
   Component,
   computed,
@@ -73,6 +74,17 @@ export class BoardColumn {
   );
 
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
+
+  constructor() {
+    // The viewport measures itself only on window resizes; its height follows the card count
+    // (a filter, a new page), so it is told to measure again after such a change is rendered.
+    afterRenderEffect({
+      read: () => {
+        this.viewportHeight();
+        this.viewport()?.checkViewportSize();
+      },
+    });
+  }
 
   protected answerOf(feature: FeatureView): AnswerState {
     return this.answers().get(feature.id) ?? NO_ANSWER;
