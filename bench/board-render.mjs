@@ -363,10 +363,31 @@ try {
       await shot.goto(`${base}/projects/${large}`);
       await shot.getByTestId('feature-card').first().waitFor();
       await shot.screenshot({ path: `${SCREENSHOT_DIR}/board-${width}.png` });
-      const pageScroll = await shot.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      // Passing folded, filtered by text, scrolled down the pending column's pages.
+      await shot.getByTestId('column-collapse').click();
+      await shot.getByTestId('text-filter').fill('checkout');
+      await shot.waitForFunction(
+        () =>
+          document.querySelector('[data-testid=kanban-board]')?.getAttribute('aria-busy') ===
+          'false',
       );
-      console.error(`screenshot ${width} px: horizontal page overflow ${pageScroll} px`);
+      await shot.screenshot({
+        path: `${SCREENSHOT_DIR}/board-${width}-filtered.png`,
+        fullPage: true,
+      });
+      // The board must fit the window (its columns swipe inside it); the page's own width is
+      // reported too, as the console's header also takes part in it.
+      const overflow = await shot.evaluate(() => ({
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        board: Math.max(
+          0,
+          document.querySelector('[data-testid=kanban-board]').getBoundingClientRect().right -
+            document.documentElement.clientWidth,
+        ),
+      }));
+      console.error(
+        `${width} px wide: the board overflows the window by ${overflow.board} px, the page by ${overflow.page} px`,
+      );
       await shot.close();
     }
   }

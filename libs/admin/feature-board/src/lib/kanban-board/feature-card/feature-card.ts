@@ -15,7 +15,8 @@ export interface AnswerState {
 
 /**
  * One feature on the board. The card is one tab stop; Enter, Space or a click opens the feature's
- * side panel. An in-progress card names the session holding it; a card waiting for a person shows
+ * side panel (no RouterLink per card: each one recomputes its URL on every navigation, and the
+ * filter navigates on each settled keystroke). An in-progress card names the session holding it; a card waiting for a person shows
  * the agent's question, and for admins the form to answer it right here.
  */
 @Component({
@@ -43,11 +44,6 @@ export class FeatureCard {
     return feature.status === 'in_progress' ? (feature.heldBy?.runId ?? null) : null;
   });
 
-  protected featureLink(): string[] {
-    const feature = this.feature();
-    return ['/projects', feature.projectId, 'features', feature.id];
-  }
-
   protected runLink(runId: string): string[] {
     return ['/projects', this.feature().projectId, 'runs', runId];
   }
@@ -74,6 +70,9 @@ export class FeatureCard {
 
   /** The filter in the URL stays, so closing the panel returns to the same board. */
   private open(): Promise<boolean> {
-    return this.router.navigate(this.featureLink(), { queryParamsHandling: 'preserve' });
+    const feature = this.feature();
+    return this.router.navigate(['/projects', feature.projectId, 'features', feature.id], {
+      queryParamsHandling: 'preserve',
+    });
   }
 }
