@@ -17,7 +17,7 @@ import type { FeatureStatus, FeatureView } from '@autocoder/shared-contracts';
 import { type AnswerState, FeatureCard } from '../feature-card/feature-card';
 
 /** Height of one card slot in a virtualised column (card plus gap); the card CSS fits it. */
-export const CARD_SLOT_PX = 118;
+export const CARD_SLOT_PX = 126;
 /** Start loading the next page this many cards before the end, so scrolling rarely waits. */
 export const PREFETCH_CARDS = 15;
 
