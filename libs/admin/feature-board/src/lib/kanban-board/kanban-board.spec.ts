@@ -260,6 +260,26 @@ describe('KanbanBoard', () => {
     expect(q('[data-testid=board-column-pending] .count').textContent).toContain('7');
   });
 
+  it('keeps typing that outruns its own URL update', async () => {
+    await setup();
+    await answer(SMALL_BOARD);
+    type('dar');
+    TestBed.tick();
+    // The debounce fires and the URL update starts; the person types on before it lands.
+    jest.advanceTimersByTime(TEXT_FILTER_DEBOUNCE_MS);
+    type('dark');
+    await settle();
+    expect(router.url).toBe('/projects/p1?q=dar');
+    expect(q<HTMLInputElement>('[data-testid=text-filter]').value).toBe('dark');
+    boardRequest().flush(board({ pending: col('pending', [SMALL_BOARD.columns[0].items[1]]) }));
+    await settle(TEXT_FILTER_DEBOUNCE_MS);
+    const request = await answer(
+      board({ pending: col('pending', [SMALL_BOARD.columns[0].items[1]]) }),
+    );
+    expect(request.request.params.get('q')).toBe('dark');
+    expect(router.url).toBe('/projects/p1?q=dark');
+  });
+
   it('loads the next page of a column when its end scrolls near, and says how many are loaded', async () => {
     await setup();
     await answer(board({ pending: col('pending', many('p', 'pending', 0, 50), 2345) }));

@@ -179,7 +179,9 @@ export class KanbanBoard {
     // through it.
     this.route.queryParamMap.pipe(takeUntilDestroyed()).subscribe((params) => {
       const filter = filterFromParams(params);
-      if (filter.q.trim() !== this.typed().trim()) this.typed.set(filter.q);
+      // Our own navigation coming back: the box may already hold more text than the URL.
+      if (sameFilter(filter, this.filter())) return;
+      this.typed.set(filter.q);
       this.filter.set(filter);
     });
 
@@ -196,15 +198,20 @@ export class KanbanBoard {
     ])
       .pipe(
         // A newer filter or refresh drops the answer to the older one.
-        switchMap(([projectId, filter]) =>
-          this.api.getBoard(projectId, { ...filterToQuery(filter), limit: BOARD_PAGE_SIZE }).pipe(
-            map((view) => ({ view, filter })),
-            catchError((err: unknown) => {
-              this.error.set(toApiError(err));
-              return EMPTY;
-            }),
-          ),
-        ),
+        switchMap(([projectId, filter]) => {
+          // Later pages of the old filter would land in the new one's columns.
+          const shown = this.loadedFilter();
+          if (shown && !sameFilter(shown, filter)) this.cancelPageLoads();
+          return this.api
+            .getBoard(projectId, { ...filterToQuery(filter), limit: BOARD_PAGE_SIZE })
+            .pipe(
+              map((view) => ({ view, filter })),
+              catchError((err: unknown) => {
+                this.error.set(toApiError(err));
+                return EMPTY;
+              }),
+            );
+        }),
         takeUntilDestroyed(),
       )
       .subscribe(({ view, filter }) => this.show(view, filter));
