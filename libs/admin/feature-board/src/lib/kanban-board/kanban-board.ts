@@ -169,7 +169,10 @@ export class KanbanBoard {
   /** Column widths: a folded column is a narrow strip. */
   protected readonly gridColumns = computed(() => {
     const isCollapsed = this.collapsed();
-    return this.visibleStatuses()
+    const statuses = this.visibleStatuses();
+    // One chosen column takes the whole width, on a phone too (nothing to swipe to).
+    if (statuses.length === 1) return 'minmax(0, 1fr)';
+    return statuses
       .map((status) => (isCollapsed(status) ? 'var(--ac-board-folded)' : 'var(--ac-board-column)'))
       .join(' ');
   });
