@@ -330,6 +330,41 @@ describe('KanbanBoard', () => {
     );
   });
 
+  it('renders the questions ten at a time, then pages them in from the api', async () => {
+    await setup();
+    const asking = (from: number, count: number) =>
+      many('q', 'needs_input', from, count).map((f) => ({
+        ...f,
+        humanInput: { request: QUESTION, response: null },
+      }));
+    await answer(board({ needs_input: col('needs_input', asking(0, 15), 30) }));
+    expect(cards('needs_input')).toHaveLength(10);
+    const more = () =>
+      q<HTMLButtonElement>('[data-testid=board-column-needs_input] [data-testid=column-load-more]');
+    expect(
+      q('[data-testid=board-column-needs_input] [data-testid=column-paging]').textContent,
+    ).toContain('Loaded 15 of 30');
+
+    more().click();
+    await settle();
+    expect(cards('needs_input')).toHaveLength(15);
+    http.expectNone((r) => r.url === BOARD_URL);
+
+    more().click();
+    await settle();
+    const next = boardRequest();
+    expect(next.request.params.get('status')).toBe('needs_input');
+    expect(next.request.params.get('offset')).toBe('15');
+    next.flush(board({ needs_input: col('needs_input', asking(15, 15), 30) }, 15));
+    await settle();
+    // The step it already took (to 20) now has cards to fill it; the rest follow on the next.
+    expect(cards('needs_input')).toHaveLength(20);
+    more().click();
+    await settle();
+    expect(cards('needs_input')).toHaveLength(30);
+    expect(q('[data-testid=board-column-needs_input] [data-testid=column-paging]')).toBeNull();
+  });
+
   it('shows a failed page with its reason and retries it from the column', async () => {
     await setup();
     await answer(board({ failing: col('failing', many('f', 'failing', 0, 50), 60) }));

@@ -6,6 +6,7 @@ import {
   computed,
   input,
   output,
+  signal,
   viewChild,
 } from '@angular/core';
 import {
@@ -20,6 +21,8 @@ import { type AnswerState, FeatureCard } from '../feature-card/feature-card';
 export const CARD_SLOT_PX = 126;
 /** Start loading the next page this many cards before the end, so scrolling rarely waits. */
 export const PREFETCH_CARDS = 15;
+/** The plain (needs-input) list renders this many cards more each time its end comes near. */
+export const LIST_STEP = 10;
 
 const NO_ANSWER: AnswerState = { busy: false, error: null };
 
@@ -31,7 +34,8 @@ export interface CardAnswer {
 /**
  * One status column. Its cards are virtualised (only those in view are in the DOM), so a column
  * of thousands scrolls like one of ten; near the end it asks for the next page. The needs-input
- * column holds answer forms of any height, so it is a plain list: those questions are few.
+ * column holds answer forms of any height, so it is a plain list that renders ten cards more as
+ * its end comes near (a whole form per card is too heavy to render fifty at a time).
  */
 @Component({
   selector: 'ac-board-column',
@@ -67,7 +71,14 @@ export class BoardColumn {
 
   protected readonly slotPx = CARD_SLOT_PX;
   protected readonly virtual = computed(() => this.status() !== 'needs_input');
-  protected readonly hasMore = computed(() => this.loaded() < this.total());
+  /** More cards to come from the api, or loaded ones the plain list has not rendered yet. */
+  protected readonly hasMore = computed(
+    () =>
+      this.loaded() < this.total() || (!this.virtual() && this.listLimit() < this.items().length),
+  );
+  /** How many cards the plain list renders. */
+  private readonly listLimit = signal(LIST_STEP);
+  protected readonly listItems = computed(() => this.items().slice(0, this.listLimit()));
   /** As tall as its cards, up to the column's maximum (CSS), so short columns stay short. */
   protected readonly viewportHeight = computed(
     () => `min(${Math.max(this.items().length, 1) * CARD_SLOT_PX}px, var(--ac-board-column-max))`,
@@ -105,11 +116,15 @@ export class BoardColumn {
   protected onListScroll(event: Event): void {
     const list = event.target as HTMLElement;
     const remainingPx = list.scrollHeight - list.scrollTop - list.clientHeight;
-    if (remainingPx < PREFETCH_CARDS * CARD_SLOT_PX) this.requestMoreIfNear(this.items().length);
+    if (remainingPx < PREFETCH_CARDS * CARD_SLOT_PX) this.loadMore();
   }
 
   protected loadMore(): void {
-    if (this.hasMore() && !this.loading()) this.nearEnd.emit();
+    if (!this.virtual() && this.listLimit() < this.items().length) {
+      this.listLimit.set(this.listItems().length + LIST_STEP);
+    } else if (this.loaded() < this.total() && !this.loading()) {
+      this.nearEnd.emit();
+    }
   }
 
   private requestMoreIfNear(lastVisible: number): void {
