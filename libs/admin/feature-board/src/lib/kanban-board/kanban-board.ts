@@ -65,7 +65,10 @@ export const COLUMN_TITLES: Record<FeatureStatus, string> = {
 
 /** Typing settles for this long before the api is asked (the loaded cards narrow at once). */
 export const TEXT_FILTER_DEBOUNCE_MS = 100;
-/** Set after the first render with api data (cards of virtual columns follow a frame later); bench/board-render.mjs reports it. */
+/**
+ * Set after the first render with api data (the cards of virtual columns follow a frame later);
+ * bench/board-render.mjs reports it.
+ */
 export const BOARD_RENDERED_MARK = 'autocoder:board-rendered';
 
 interface PageLoad {
