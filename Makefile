@@ -87,3 +87,8 @@ bench-turn: install services ## Platform overhead per agent turn vs the bare loo
 bench-sessions: install services ## Coding sessions/s over 2 runners vs BullMQ empty jobs/s (scratch database, ~5 min)
 	npx nx run-many -t build -p api,runner,llm-fake --parallel=2 --outputStyle=static
 	node bench/sessions.mjs
+
+.PHONY: bench-board-render
+bench-board-render: install services test-tools ## Board in Chromium: 10,000 vs 100 features render, text filter latency (scratch database, ~3 min)
+	npx nx run-many -t build -p api,admin --parallel=1 --outputStyle=static
+	node bench/board-render.mjs

@@ -4,3 +4,4 @@ export * from './lib/progress-bar';
 export * from './lib/status-badge';
 export * from './lib/theme/theme.service';
 export * from './lib/theme/theme-toggle';
+export * from './lib/human-input-form/human-input-form';

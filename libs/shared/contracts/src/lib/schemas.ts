@@ -310,36 +310,7 @@ export const AnswerHumanInputSchema = z.strictObject({
 });
 export type AnswerHumanInputInput = z.infer<typeof AnswerHumanInputSchema>;
 
-/** Checks answers against the form: required fields present, kinds and select options respected. */
-export function humanInputAnswerIssues(
-  request: HumanInputRequest,
-  values: AnswerHumanInputInput['values'],
-): { path: string; message: string }[] {
-  const issues: { path: string; message: string }[] = [];
-  const known = new Set(request.fields.map((f) => f.name));
-  for (const name of Object.keys(values)) {
-    if (!known.has(name))
-      issues.push({ path: `values.${name}`, message: 'not a field of this form' });
-  }
-  for (const field of request.fields) {
-    const value = values[field.name];
-    const path = `values.${field.name}`;
-    if (value === undefined || value === '') {
-      if (field.required) issues.push({ path, message: 'required' });
-      continue;
-    }
-    if (field.kind === 'boolean' && typeof value !== 'boolean')
-      issues.push({ path, message: 'must be true or false' });
-    if (field.kind !== 'boolean' && typeof value !== 'string')
-      issues.push({ path, message: 'must be text' });
-    if (field.kind === 'text' && typeof value === 'string' && value.length > 1000)
-      issues.push({ path, message: 'at most 1000 characters' });
-    if (field.kind === 'select' && !field.options?.includes(String(value))) {
-      issues.push({ path, message: `must be one of: ${field.options?.join(', ')}` });
-    }
-  }
-  return issues;
-}
+export { humanInputAnswerIssues } from './human-input-answers';
 
 // ---- Chats ------------------------------------------------------------------------------------
 
@@ -373,8 +344,14 @@ export type ListConversationsQuery = z.infer<typeof ListConversationsQuerySchema
 export const ConversationMessagesQuerySchema = z.strictObject(pageFields);
 export type ConversationMessagesQuery = z.infer<typeof ConversationMessagesQuerySchema>;
 
-/** No NUL or other control characters (Postgres text refuses NUL; the rest are never meant). */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** No NUL or other control characters but tab and newlines (Postgres text refuses NUL). */
+function hasControlCharacters(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Matches a search ranks and counts: the newest this many (see ConversationSearchView). */
 export const CONVERSATION_SEARCH_WINDOW = 1000;
@@ -389,7 +366,7 @@ export const SearchConversationsQuerySchema = z.strictObject({
     .trim()
     .min(1, 'a search text is required')
     .max(200)
-    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters'),
+    .refine((s) => !hasControlCharacters(s), 'must not contain control characters'),
   kind: ConversationKindSchema.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
   offset: z.coerce.number().int().min(0).max(CONVERSATION_SEARCH_WINDOW).default(0),

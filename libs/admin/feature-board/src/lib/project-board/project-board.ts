@@ -4,7 +4,6 @@ import { RouterLink } from '@angular/router';
 import { ApiError, AutocoderApi, LiveEventsService, poll } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, LoadingIndicator } from '@autocoder/admin-ui';
 import {
-  type BoardView,
   FINISHED_RUN_STATUSES,
   type Page,
   type ProjectSpendView,
@@ -36,7 +35,6 @@ const RUNS_SHOWN = 20;
 
 interface Snapshot {
   project: ProjectView;
-  board: BoardView;
   runs: Page<RunView>;
 }
 
@@ -78,19 +76,10 @@ export class ProjectBoard {
   protected readonly selectedRunId = signal<string | null>(null);
   protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
   protected readonly runError = signal<ApiError | undefined>(undefined);
+  /** Bumped with every snapshot: the board (which loads and pages itself) reloads with it. */
+  protected readonly boardRefresh = signal(0);
 
   protected readonly live = computed(() => this.snapshot()?.runs.items.some(isActive) ?? false);
-  /** Which session holds an in-progress card, in words, from the runs listed. */
-  protected readonly holders = computed(() => {
-    const holders: Record<string, string> = {};
-    for (const run of this.snapshot()?.runs.items ?? []) {
-      holders[run.id] = run.runnerId
-        ? `the ${run.role} session on ${run.runnerId}`
-        : `the ${run.role} session`;
-    }
-    return holders;
-  });
-
   constructor() {
     // Runner activity arrives as server-sent events: refresh at once (a burst becomes one
     // refresh) instead of waiting for the next poll; polling stays as the fallback.
@@ -115,7 +104,6 @@ export class ProjectBoard {
             () =>
               forkJoin({
                 project: this.api.getProject(id),
-                board: this.api.getBoard(id),
                 runs: this.api.listRuns(id, { limit: RUNS_SHOWN }),
               }),
             // Read after the answer is stored, so the delay follows the newest run statuses.
@@ -128,6 +116,7 @@ export class ProjectBoard {
       .subscribe((result) => {
         if (result.ok) {
           this.snapshot.set(result.value);
+          this.boardRefresh.update((n) => n + 1);
           this.error.set(undefined);
         } else {
           this.error.set(result.error);
