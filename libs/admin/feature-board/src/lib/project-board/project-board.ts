@@ -9,7 +9,7 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import {
   ApiError,
   AutocoderApi,
@@ -22,23 +22,12 @@ import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocod
 import {
   type BoardView,
   FEATURE_STATUSES,
-  FINISHED_RUN_STATUSES,
   type Page,
   type ProjectView,
-  type RunDetailView,
   type RunView,
 } from '@autocoder/shared-contracts';
-import {
-  debounceTime,
-  distinctUntilChanged,
-  forkJoin,
-  of,
-  Subject,
-  switchMap,
-  takeWhile,
-} from 'rxjs';
+import { debounceTime, distinctUntilChanged, forkJoin, Subject, switchMap } from 'rxjs';
 import { COLUMN_TITLES, KanbanBoard } from '../kanban-board/kanban-board';
-import { RunLog } from '../run-log/run-log';
 import { RunsPanel } from '../runs-panel/runs-panel';
 
 /** While an agent works the board changes every few seconds; otherwise rarely. */
@@ -60,6 +49,7 @@ function isActive(run: RunView): boolean {
   selector: 'ac-project-board',
   imports: [
     RouterLink,
+    RouterOutlet,
     DatePipe,
     StatusBadge,
     ProgressBar,
@@ -67,7 +57,6 @@ function isActive(run: RunView): boolean {
     LoadingIndicator,
     KanbanBoard,
     RunsPanel,
-    RunLog,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './project-board.html',
@@ -79,6 +68,7 @@ export class ProjectBoard {
   protected readonly canChange = inject(AuthSession).canChange;
   private readonly liveEvents = inject(LiveEventsService);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly router = inject(Router);
   private readonly reload$ = new Subject<void>();
 
   /** Route parameter `:id`, bound by the router. */
@@ -88,9 +78,6 @@ export class ProjectBoard {
   protected readonly error = signal<ApiError | undefined>(undefined);
   protected readonly starting = signal(false);
   protected readonly startError = signal<ApiError | undefined>(undefined);
-  protected readonly selectedRunId = signal<string | null>(null);
-  protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
-  protected readonly runError = signal<ApiError | undefined>(undefined);
 
   protected readonly statuses = FEATURE_STATUSES;
   protected readonly titles = COLUMN_TITLES;
@@ -131,7 +118,6 @@ export class ProjectBoard {
         switchMap((id) => {
           this.snapshot.set(undefined);
           this.error.set(undefined);
-          this.selectedRunId.set(null);
           return poll(
             () =>
               forkJoin({
@@ -154,40 +140,15 @@ export class ProjectBoard {
           this.error.set(result.error);
         }
       });
-
-    toObservable(this.selectedRunId)
-      .pipe(
-        switchMap((runId) => {
-          this.runDetail.set(undefined);
-          this.runError.set(undefined);
-          if (!runId) return of(undefined);
-          return poll(
-            () => this.api.getRun(runId),
-            () => LIVE_POLL_MS,
-          ).pipe(
-            // A finished run's log no longer changes.
-            takeWhile((r) => !(r.ok && FINISHED_RUN_STATUSES.includes(r.value.status)), true),
-          );
-        }),
-        takeUntilDestroyed(),
-      )
-      .subscribe((result) => {
-        if (!result) return;
-        if (result.ok) {
-          this.runDetail.set(result.value);
-          this.runError.set(undefined);
-        } else {
-          this.runError.set(result.error);
-        }
-      });
   }
 
   protected retry(): void {
     this.reload$.next();
   }
 
-  protected selectRun(runId: string): void {
-    this.selectedRunId.update((current) => (current === runId ? null : runId));
+  /** A run's log opens in the side panel (its own deep-linkable route). */
+  protected openRun(runId: string): void {
+    void this.router.navigate(['/projects', this.id(), 'runs', runId]);
   }
 
   protected startInitializer(): void {
@@ -199,7 +160,7 @@ export class ProjectBoard {
       .subscribe({
         next: (run) => {
           this.starting.set(false);
-          this.selectedRunId.set(run.id);
+          this.openRun(run.id);
           this.reload$.next();
         },
         error: (err: unknown) => {
