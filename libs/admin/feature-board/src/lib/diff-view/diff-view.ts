@@ -121,7 +121,7 @@ export class DiffView {
     this.loadStylesheet();
     const [{ parse, html }, { ColorSchemeType }] = await Promise.all([
       import('diff2html'),
-      import('diff2html/lib/types'),
+      import('diff2html/lib-esm/types'),
     ]);
     const files = parse(diff);
     return {

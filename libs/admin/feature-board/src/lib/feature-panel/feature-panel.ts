@@ -108,6 +108,14 @@ export class FeaturePanel {
   protected readonly answerError = signal<string | null>(null);
 
   protected readonly diff = signal<Loaded<string> | undefined>(undefined);
+  protected readonly diffText = computed(() => {
+    const diff = this.diff();
+    return diff?.ok ? diff.value : null;
+  });
+  protected readonly diffError = computed(() => {
+    const diff = this.diff();
+    return diff && !diff.ok ? diff.error : undefined;
+  });
 
   /** The agent's question, when the stored request is a well-formed form. */
   protected readonly question = computed(() => {
@@ -188,7 +196,10 @@ export class FeaturePanel {
     this.send(
       call,
       () => this.acting.set(null),
-      (err) => this.actionError.set(err),
+      (err) => {
+        this.acting.set(null);
+        this.actionError.set(err);
+      },
     );
   }
 
