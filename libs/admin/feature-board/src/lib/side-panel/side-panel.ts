@@ -1,5 +1,16 @@
 import { A11yModule } from '@angular/cdk/a11y';
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  type ElementRef,
+  inject,
+  input,
+  output,
+  viewChild,
+} from '@angular/core';
 
 let nextPanelId = 0;
 
@@ -21,7 +32,6 @@ let nextPanelId = 0;
       aria-modal="true"
       [attr.aria-labelledby]="titleId"
       cdkTrapFocus
-      cdkTrapFocusAutoCapture
       data-testid="side-panel"
     >
       <header class="head">
@@ -29,7 +39,7 @@ let nextPanelId = 0;
           @if (kicker()) {
             <span class="kicker">{{ kicker() }}</span>
           }
-          <h2 [id]="titleId" tabindex="-1">{{ heading() }}</h2>
+          <h2 #title [id]="titleId" tabindex="-1">{{ heading() }}</h2>
         </div>
         <button
           type="button"
@@ -58,6 +68,16 @@ export class SidePanel {
   readonly closed = output<void>();
 
   protected readonly titleId = `ac-side-panel-${nextPanelId++}`;
+  private readonly title = viewChild.required<ElementRef<HTMLElement>>('title');
+
+  constructor() {
+    // Focus goes to the heading (read out first) and, on closing, back to what opened the panel.
+    const opener = inject(DOCUMENT).activeElement as HTMLElement | null;
+    afterNextRender(() => this.title().nativeElement.focus());
+    inject(DestroyRef).onDestroy(() => {
+      if (opener?.isConnected) opener.focus();
+    });
+  }
 
   protected onEscape(event: Event): void {
     // An open <select> or a field's own Esc handling comes first.
