@@ -73,6 +73,8 @@ export const DIFF_STYLESHEET = 'vendor/diff2html.min.css';
       font-size: 0.8rem;
     }
     .diff {
+      /* diff2html positions its line numbers absolutely: they must scroll with the diff. */
+      position: relative;
       max-height: 36rem;
       overflow: auto;
       font-size: 0.8rem;

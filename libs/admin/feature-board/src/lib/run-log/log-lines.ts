@@ -71,7 +71,7 @@ function oneLine(text: string): string {
 export function hasDetail(event: RunEventView): boolean {
   return (
     (event.data !== null && event.data !== undefined) ||
-    event.message.length > 120 ||
+    event.message.length > 60 ||
     event.message.includes('\n')
   );
 }

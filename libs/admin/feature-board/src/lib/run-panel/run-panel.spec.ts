@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { EVENT_SOURCE_FACTORY, type EventSourceLike } from '@autocoder/admin-data-access-api';
 import type { LiveEvent, RunDetailView, RunEventView } from '@autocoder/shared-contracts';
-import { RunPanel } from './run-panel';
+import { RunPanel, STORED_EVENTS_CAP } from './run-panel';
 
 const AT = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s)).toISOString();
 
@@ -164,6 +164,12 @@ describe('RunPanel', () => {
     expect(el.querySelector('[data-testid=run-summary]')?.textContent).toContain('succeeded');
     expect(el.querySelector('[data-testid=run-duration]')?.textContent).toContain('1 min 05 s');
     expect(rows()).toHaveLength(3);
+  });
+
+  it('says when the stored log came back cut at the api cap', async () => {
+    const many = Array.from({ length: STORED_EVENTS_CAP }, (_, i) => stored(i));
+    await flushRun(runDetail(many));
+    expect(el.querySelector('[data-testid=run-log-capped]')?.textContent).toContain('first 500');
   });
 
   it('shows why the run could not be loaded, with a retry', async () => {

@@ -39,6 +39,11 @@ import { SidePanel } from '../side-panel/side-panel';
 
 /** Without a live stream, how often a running run's log is read again. */
 export const RUN_FALLBACK_POLL_MS = 5_000;
+/**
+ * GET /runs/:id returns at most this many stored events (the oldest); the console says so
+ * rather than pretend the log is whole. Paging the stored log is left to the api.
+ */
+export const STORED_EVENTS_CAP = 500;
 /** Bursts of status and model events become one refetch of the run's header. */
 const REFETCH_DEBOUNCE_MS = 400;
 
@@ -81,6 +86,9 @@ export class RunPanel {
   protected readonly run = signal<RunView | undefined>(undefined);
   protected readonly events = signal<RunEventView[]>([]);
   protected readonly error = signal<ApiError | undefined>(undefined);
+  /** The stored log came back cut at the api's cap. */
+  protected readonly capped = signal(false);
+  protected readonly cap = STORED_EVENTS_CAP;
   private readonly retry$ = new Subject<void>();
 
   protected readonly running = computed(() => {
@@ -109,6 +117,7 @@ export class RunPanel {
         switchMap(({ projectId, runId }) => {
           this.run.set(undefined);
           this.events.set([]);
+          this.capped.set(false);
           this.error.set(undefined);
           return this.updates(projectId, runId);
         }),
@@ -172,6 +181,7 @@ export class RunPanel {
       case 'run': {
         const { events, ...run } = update.run;
         this.run.set(run);
+        this.capped.set(events.length >= STORED_EVENTS_CAP);
         this.error.set(undefined);
         this.events.update((current) => mergeEvents(current, events));
         break;
