@@ -1,5 +1,13 @@
 import { DOCUMENT } from '@angular/common';
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  effect,
+  inject,
+  input,
+  signal,
+  ViewEncapsulation,
+} from '@angular/core';
 
 export type DiffLayout = 'line-by-line' | 'side-by-side';
 
@@ -48,11 +56,13 @@ export const DIFF_STYLESHEET = 'vendor/diff2html.min.css';
       <div class="diff" data-testid="diff" [innerHTML]="rendered()"></div>
     }
   `,
+  // Not encapsulated: the rules must reach diff2html's markup, so each is scoped by the host.
+  encapsulation: ViewEncapsulation.None,
   styles: `
-    :host {
+    ac-diff-view {
       display: block;
     }
-    .bar {
+    ac-diff-view .bar {
       display: flex;
       align-items: center;
       justify-content: space-between;
@@ -60,31 +70,44 @@ export const DIFF_STYLESHEET = 'vendor/diff2html.min.css';
       flex-wrap: wrap;
       margin-bottom: 0.5rem;
     }
-    .layouts {
+    ac-diff-view .layouts {
       display: flex;
       gap: 0.35rem;
     }
-    .btn[aria-pressed='true'] {
+    ac-diff-view .btn[aria-pressed='true'] {
       background: var(--ac-accent);
       border-color: var(--ac-accent);
       color: #fff;
     }
-    .small {
+    ac-diff-view .small {
       font-size: 0.8rem;
     }
-    .diff {
+    ac-diff-view .diff {
       /* diff2html positions its line numbers absolutely: they must scroll with the diff. */
       position: relative;
       max-height: 36rem;
       overflow: auto;
       font-size: 0.8rem;
     }
-    .raw {
+    ac-diff-view .raw {
       max-height: 24rem;
       overflow: auto;
       padding: 0.5rem;
       background: #f8f9fb;
       border-radius: 6px;
+    }
+    /* diff2html's file tags are too faint to read (WCAG AA contrast). */
+    ac-diff-view .d2h-changed-tag {
+      color: #7a5c00;
+      border-color: #7a5c00;
+    }
+    ac-diff-view .d2h-added-tag {
+      color: #23692a;
+      border-color: #23692a;
+    }
+    ac-diff-view .d2h-deleted-tag {
+      color: #a3262a;
+      border-color: #a3262a;
     }
   `,
 })
