@@ -45,7 +45,7 @@ import {
   switchMap,
 } from 'rxjs';
 import { DiffView } from '../diff-view/diff-view';
-import { formatDuration, runDurationMs } from '../panel-route/duration';
+import { formatDuration, runDurationMs } from '../format/duration';
 import { closePanel } from '../panel-route/panel-route';
 import { SidePanel } from '../side-panel/side-panel';
 import { FeatureEditForm } from './feature-edit-form';

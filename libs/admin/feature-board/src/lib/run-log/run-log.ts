@@ -5,7 +5,6 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
-  DestroyRef,
   effect,
   inject,
   Injector,
@@ -14,7 +13,6 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { RunEventView } from '@autocoder/shared-contracts';
 import { eventKey, hasDetail, levelRank, type LogLevelFilter, summarize } from './log-lines';
 
@@ -78,7 +76,6 @@ export class RunLog {
 
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
   private readonly injector = inject(Injector);
-  private readonly destroyRef = inject(DestroyRef);
   private shownCount = 0;
 
   constructor() {
@@ -98,10 +95,7 @@ export class RunLog {
     effect((onCleanup) => {
       const viewport = this.viewport();
       if (!viewport) return;
-      const sub = viewport
-        .elementScrolled()
-        .pipe(takeUntilDestroyed(this.destroyRef))
-        .subscribe(() => this.onScrolled(viewport));
+      const sub = viewport.elementScrolled().subscribe(() => this.onScrolled(viewport));
       onCleanup(() => sub.unsubscribe());
     });
   }

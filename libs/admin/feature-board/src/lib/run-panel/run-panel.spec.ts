@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { EVENT_SOURCE_FACTORY, type EventSourceLike } from '@autocoder/admin-data-access-api';
 import type { LiveEvent, RunDetailView, RunEventView } from '@autocoder/shared-contracts';
-import { RunPanel, STORED_EVENTS_CAP } from './run-panel';
+import { RUN_FALLBACK_POLL_MS, RunPanel, STORED_EVENTS_CAP } from './run-panel';
 
 const AT = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s)).toISOString();
 
@@ -187,5 +187,37 @@ describe('RunPanel', () => {
     await flushRun(runDetail([]));
     expect(el.querySelector('[data-testid=error-panel]')).toBeNull();
     expect(el.querySelector('[data-testid=log-empty]')?.textContent).toContain('No events yet');
+  });
+});
+
+describe('RunPanel without a live stream', () => {
+  it('reads a running run again every few seconds instead', async () => {
+    jest.useFakeTimers();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: EVENT_SOURCE_FACTORY, useValue: null },
+      ],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(RunPanel);
+    fixture.componentRef.setInput('projectId', 'p1');
+    fixture.componentRef.setInput('runId', 'r1');
+    TestBed.tick();
+    http.expectOne('/api/v1/runs/r1').flush(runDetail([stored(1)]));
+    TestBed.tick();
+
+    jest.advanceTimersByTime(RUN_FALLBACK_POLL_MS);
+    http
+      .expectOne('/api/v1/runs/r1')
+      .flush(runDetail([stored(1)], { status: 'succeeded', finishedAt: AT(9) }));
+    TestBed.tick();
+    // Finished: nothing more to read.
+    jest.advanceTimersByTime(RUN_FALLBACK_POLL_MS * 2);
+    http.expectNone('/api/v1/runs/r1');
+    fixture.destroy();
+    jest.useRealTimers();
   });
 });

@@ -32,7 +32,7 @@ import {
   tap,
 } from 'rxjs';
 import { closePanel } from '../panel-route/panel-route';
-import { formatDuration, runDurationMs } from '../panel-route/duration';
+import { formatDuration, runDurationMs } from '../format/duration';
 import { fromLiveEvent, mergeEvents } from '../run-log/log-lines';
 import { RunLog } from '../run-log/run-log';
 import { SidePanel } from '../side-panel/side-panel';
@@ -136,9 +136,14 @@ export class RunPanel {
 
   private updates(projectId: string, runId: string): Observable<Update> {
     const refetch$ = new Subject<void>();
+    // No EventSource here: read the run again now and then while it runs.
+    const fallback$ = this.live.available
+      ? EMPTY
+      : interval(RUN_FALLBACK_POLL_MS).pipe(filter(() => this.running()));
     const fetched$ = merge(
       of(undefined),
       this.retry$,
+      fallback$,
       refetch$.pipe(debounceTime(REFETCH_DEBOUNCE_MS)),
     ).pipe(
       switchMap(() =>
@@ -165,15 +170,7 @@ export class RunPanel {
       ),
       map((m): Update => ({ kind: 'live', event: fromLiveEvent(m.event) })),
     );
-    // No EventSource here: read the run again now and then while it runs.
-    const fallback$ = this.live.available
-      ? EMPTY
-      : interval(RUN_FALLBACK_POLL_MS).pipe(
-          filter(() => this.running()),
-          tap(() => refetch$.next()),
-          switchMap(() => EMPTY),
-        );
-    return merge(fetched$, live$, fallback$);
+    return merge(fetched$, live$);
   }
 
   private apply(update: Update): void {
