@@ -67,3 +67,32 @@ describe('SidePanel', () => {
     expect(fixture.componentInstance.closes).toBe(1);
   });
 });
+
+@Component({
+  imports: [SidePanel],
+  template: `
+    <ac-side-panel heading="Panel" [focusKey]="key()">
+      <button type="button" id="inside">a button</button>
+    </ac-side-panel>
+  `,
+})
+class SwitchingHost {
+  readonly key = signal('f1');
+}
+
+describe('SidePanel showing another item', () => {
+  it('moves focus back to its heading', async () => {
+    const fixture = TestBed.createComponent(SwitchingHost);
+    const el = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(el);
+    await fixture.whenStable();
+    const heading = el.querySelector('h2') as HTMLElement;
+    await until(() => document.activeElement === heading);
+
+    (el.querySelector('#inside') as HTMLButtonElement).focus();
+    fixture.componentInstance.key.set('f2');
+    await fixture.whenStable();
+    await until(() => document.activeElement === heading);
+    el.remove();
+  });
+});

@@ -5,8 +5,10 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  effect,
   type ElementRef,
   inject,
+  Injector,
   input,
   output,
   viewChild,
@@ -65,6 +67,8 @@ export class SidePanel {
   readonly kicker = input('');
   /** The content manages its own scrolling and takes the whole height (the run log). */
   readonly fill = input(false);
+  /** What the panel shows (a feature or run id); when it changes, focus returns to the heading. */
+  readonly focusKey = input('');
   readonly closed = output<void>();
 
   protected readonly titleId = `ac-side-panel-${nextPanelId++}`;
@@ -73,7 +77,12 @@ export class SidePanel {
   constructor() {
     // Focus goes to the heading (read out first) and, on closing, back to what opened the panel.
     const opener = inject(DOCUMENT).activeElement as HTMLElement | null;
-    afterNextRender(() => this.title().nativeElement.focus());
+    const injector = inject(Injector);
+    effect(() => {
+      // Again when the panel shows another feature or run: the link that led there is gone.
+      this.focusKey();
+      afterNextRender(() => this.title().nativeElement.focus(), { injector });
+    });
     inject(DestroyRef).onDestroy(() => {
       if (opener?.isConnected) opener.focus();
     });
