@@ -81,8 +81,13 @@ describe('console board (browser)', () => {
     expect(await run.count()).toBe(1);
     expect(await run.textContent()).toContain('succeeded');
     await run.click();
-    await page.waitForURL(`**/projects/${seeded.id}/runs/*`);
+    // The log opens in the side panel, at its own address, over the board.
+    await page.waitForURL(`**/projects/${seeded.id}/runs/**`);
     await page.getByTestId('run-events').filter({ hasText: 'Backlog ready' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-panel.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForURL(`**/projects/${seeded.id}`);
+    expect(await page.getByTestId('side-panel').count()).toBe(0);
 
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'board.png'), fullPage: true });
     await expectNoSeriousA11yViolationsInBothThemes(page, "the project's board with a run's log");

@@ -86,12 +86,27 @@ describe('LiveEventsService', () => {
     expect(sources).toHaveLength(2);
   });
 
+  it('reports the connection opening and dropping, and streams feature and project changes', () => {
+    const seen: string[] = [];
+    TestBed.inject(LiveEventsService)
+      .projectStream('p1')
+      .subscribe((m) => seen.push(m.kind === 'event' ? m.event.type : m.kind));
+    const base = { projectId: 'p1', level: 'info', message: '', at: 'now' };
+    sources[0].emit('open', '');
+    sources[0].emit('feature.changed', JSON.stringify({ ...base, type: 'feature.changed' }));
+    sources[0].emit('project.status', JSON.stringify({ ...base, type: 'project.status' }));
+    sources[0].emit('error', '');
+    sources[0].emit('open', '');
+    expect(seen).toEqual(['open', 'feature.changed', 'project.status', 'error', 'open']);
+  });
+
   it('is empty where there is no EventSource', () => {
     TestBed.resetTestingModule();
     TestBed.configureTestingModule({
       providers: [{ provide: EVENT_SOURCE_FACTORY, useValue: null }],
     });
     let completed = false;
+    expect(TestBed.inject(LiveEventsService).available).toBe(false);
     TestBed.inject(LiveEventsService)
       .projectEvents('p1')
       .subscribe({ complete: () => (completed = true) });

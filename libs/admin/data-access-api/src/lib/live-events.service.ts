@@ -1,6 +1,6 @@
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import { type LiveEvent, RUN_EVENT_TYPES } from '@autocoder/shared-contracts/plain';
-import { EMPTY, Observable, share } from 'rxjs';
+import { EMPTY, filter, map, Observable, share } from 'rxjs';
 import { API_BASE_URL } from './api-base-url';
 
 /** Minimal EventSource surface we use; a token so tests and non-browser hosts can swap it. */
@@ -18,10 +18,7 @@ export const EVENT_SOURCE_FACTORY = new InjectionToken<((url: string) => EventSo
   },
 );
 
-/**
- * Every event type the api streams on a project: run events, run and project status changes,
- * and features changed by a person or an MCP client.
- */
+/** Every event type the api streams (run events, run and project status, feature changes). */
 const STREAMED_TYPES: readonly string[] = [
   ...RUN_EVENT_TYPES,
   'run.status',
@@ -30,41 +27,65 @@ const STREAMED_TYPES: readonly string[] = [
 ];
 
 /**
+ * What a project's stream delivers: its events, and when the connection opens (again) or
+ * drops, so a view can refetch what it missed (the stream is live only, never replayed).
+ */
+export type LiveStreamMessage =
+  | { kind: 'event'; event: LiveEvent }
+  | { kind: 'open' }
+  | { kind: 'error' };
+
+/**
  * A project's live events (server-sent events from the api). The browser reconnects by itself;
- * without EventSource this is simply empty and the board falls back to polling.
+ * without EventSource this is simply empty and views fall back to polling. One connection per
+ * project however many panels listen (browsers cap connections per host).
  */
 @Injectable({ providedIn: 'root' })
 export class LiveEventsService {
   private readonly baseUrl = inject(API_BASE_URL);
   private readonly factory = inject(EVENT_SOURCE_FACTORY);
-  /** One stream per project however many panels listen (browsers cap connections per host). */
-  private readonly shared = new Map<string, Observable<LiveEvent>>();
+  private readonly shared = new Map<string, Observable<LiveStreamMessage>>();
+
+  /** False where the host has no EventSource: views then poll instead. */
+  get available(): boolean {
+    return this.factory !== null;
+  }
 
   projectEvents(projectId: string): Observable<LiveEvent> {
+    return this.projectStream(projectId).pipe(
+      filter((m) => m.kind === 'event'),
+      map((m) => m.event),
+    );
+  }
+
+  /** The project's events together with the connection's opening and dropping. */
+  projectStream(projectId: string): Observable<LiveStreamMessage> {
     const factory = this.factory;
     if (!factory) return EMPTY;
-    let events = this.shared.get(projectId);
-    if (!events) {
-      events = this.open(factory, projectId).pipe(share());
-      this.shared.set(projectId, events);
+    let stream = this.shared.get(projectId);
+    if (!stream) {
+      stream = this.open(factory, projectId).pipe(share());
+      this.shared.set(projectId, stream);
     }
-    return events;
+    return stream;
   }
 
   private open(
     factory: (url: string) => EventSourceLike,
     projectId: string,
-  ): Observable<LiveEvent> {
-    return new Observable<LiveEvent>((observer) => {
+  ): Observable<LiveStreamMessage> {
+    return new Observable<LiveStreamMessage>((observer) => {
       const source = factory(`${this.baseUrl}/projects/${encodeURIComponent(projectId)}/events`);
       const onMessage = (event: MessageEvent<string>) => {
         try {
-          observer.next(JSON.parse(event.data) as LiveEvent);
+          observer.next({ kind: 'event', event: JSON.parse(event.data) as LiveEvent });
         } catch {
           // A malformed message is dropped; the next poll catches up anyway.
         }
       };
       for (const type of STREAMED_TYPES) source.addEventListener(type, onMessage);
+      source.addEventListener('open', () => observer.next({ kind: 'open' }));
+      source.addEventListener('error', () => observer.next({ kind: 'error' }));
       return () => source.close();
     });
   }

@@ -1,13 +1,12 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { provideRouter, Router } from '@angular/router';
 import type {
   BoardView,
   FeatureStatus,
   FeatureView,
   ProjectView,
-  RunDetailView,
   ProjectSpendView,
   RunView,
 } from '@autocoder/shared-contracts';
@@ -246,7 +245,8 @@ describe('ProjectBoard', () => {
     answer([run('running', { role: 'coding' })], running);
   });
 
-  it('starts the initializer, shows its log and refreshes at once', () => {
+  it('starts the initializer, opens its log in the side panel and refreshes at once', () => {
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
     answer([], EMPTY_PROJECT);
     const button = el.querySelector('[data-testid=start-initializer]') as HTMLButtonElement;
     button.click();
@@ -266,24 +266,12 @@ describe('ProjectBoard', () => {
       activity: activity({ state: 'initializing', summary: 'The initializer writes the backlog' }),
     };
     answer([run('queued')], initializing);
-    const detail: RunDetailView = {
-      ...run('queued'),
-      events: [
-        {
-          id: '1',
-          type: 'run.started',
-          level: 'info',
-          message: 'Session started',
-          data: null,
-          createdAt: PROJECT.createdAt,
-        },
-      ],
-    };
-    http.expectOne('/api/v1/runs/r1').flush(detail);
-    TestBed.tick();
-
+    expect(navigate).toHaveBeenCalledWith(['/projects', 'p1', 'runs', 'r1']);
     expect(el.querySelectorAll('[data-testid=run-row]')).toHaveLength(1);
-    expect(el.querySelector('[data-testid=run-events]')?.textContent).toContain('Session started');
+
+    // A row of the runs list opens that run's log too.
+    (el.querySelector('[data-testid=run-row]') as HTMLElement).click();
+    expect(navigate).toHaveBeenCalledTimes(2);
     // One initializer at a time: while it works the button is gone, and the header says why.
     expect(el.querySelector('[data-testid=start-initializer]')).toBeNull();
     expect(el.querySelector('[data-testid=controls-why]')?.textContent).toContain('initializer');

@@ -1,31 +1,20 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import { ApiError, AutocoderApi, LiveEventsService, poll } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, LoadingIndicator } from '@autocoder/admin-ui';
 import {
-  FINISHED_RUN_STATUSES,
   type Page,
   type ProjectSpendView,
   type ProjectView,
-  type RunDetailView,
   type RunView,
 } from '@autocoder/shared-contracts';
-import {
-  debounceTime,
-  distinctUntilChanged,
-  forkJoin,
-  of,
-  Subject,
-  switchMap,
-  takeWhile,
-} from 'rxjs';
+import { debounceTime, distinctUntilChanged, forkJoin, Subject, switchMap } from 'rxjs';
 import { CostPanel } from '../cost-panel/cost-panel';
 import { FeatureSpendTable } from '../cost-panel/feature-spend-table';
 import { KanbanBoard } from '../kanban-board/kanban-board';
 import { LiveSessions } from '../live-sessions/live-sessions';
 import { ProjectHeader } from '../project-header/project-header';
-import { RunLog } from '../run-log/run-log';
 import { RunsPanel } from '../runs-panel/runs-panel';
 
 /** While an agent works the board changes every few seconds; otherwise rarely. */
@@ -46,6 +35,7 @@ function isActive(run: RunView): boolean {
   selector: 'ac-project-board',
   imports: [
     RouterLink,
+    RouterOutlet,
     ErrorPanel,
     LoadingIndicator,
     ProjectHeader,
@@ -54,7 +44,6 @@ function isActive(run: RunView): boolean {
     FeatureSpendTable,
     KanbanBoard,
     RunsPanel,
-    RunLog,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './project-board.html',
@@ -63,6 +52,7 @@ function isActive(run: RunView): boolean {
 export class ProjectBoard {
   private readonly api = inject(AutocoderApi);
   private readonly liveEvents = inject(LiveEventsService);
+  private readonly router = inject(Router);
   private readonly reload$ = new Subject<void>();
 
   /** Route parameter `:id`, bound by the router. */
@@ -72,10 +62,6 @@ export class ProjectBoard {
   protected readonly error = signal<ApiError | undefined>(undefined);
   /** The project's spend as the cost panel last loaded it, for the per-feature table. */
   protected readonly spend = signal<ProjectSpendView | undefined>(undefined);
-  /** The run whose log shows inline (the initializer just started here). */
-  protected readonly selectedRunId = signal<string | null>(null);
-  protected readonly runDetail = signal<RunDetailView | undefined>(undefined);
-  protected readonly runError = signal<ApiError | undefined>(undefined);
   /** Bumped with every snapshot: the board (which loads and pages itself) reloads with it. */
   protected readonly boardRefresh = signal(0);
 
@@ -99,7 +85,6 @@ export class ProjectBoard {
           this.snapshot.set(undefined);
           this.spend.set(undefined);
           this.error.set(undefined);
-          this.selectedRunId.set(null);
           return poll(
             () =>
               forkJoin({
@@ -122,32 +107,6 @@ export class ProjectBoard {
           this.error.set(result.error);
         }
       });
-
-    toObservable(this.selectedRunId)
-      .pipe(
-        switchMap((runId) => {
-          this.runDetail.set(undefined);
-          this.runError.set(undefined);
-          if (!runId) return of(undefined);
-          return poll(
-            () => this.api.getRun(runId),
-            () => LIVE_POLL_MS,
-          ).pipe(
-            // A finished run's log no longer changes.
-            takeWhile((r) => !(r.ok && FINISHED_RUN_STATUSES.includes(r.value.status)), true),
-          );
-        }),
-        takeUntilDestroyed(),
-      )
-      .subscribe((result) => {
-        if (!result) return;
-        if (result.ok) {
-          this.runDetail.set(result.value);
-          this.runError.set(undefined);
-        } else {
-          this.runError.set(result.error);
-        }
-      });
   }
 
   protected retry(): void {
@@ -160,8 +119,9 @@ export class ProjectBoard {
     this.reload$.next();
   }
 
+  /** The initializer's log opens in the side panel as soon as it is started. */
   protected initializerStarted(run: RunView): void {
-    this.selectedRunId.set(run.id);
+    void this.router.navigate(['/projects', this.id(), 'runs', run.id]);
     this.reload$.next();
   }
 }

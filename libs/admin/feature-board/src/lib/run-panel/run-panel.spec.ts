@@ -1,0 +1,223 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { EVENT_SOURCE_FACTORY, type EventSourceLike } from '@autocoder/admin-data-access-api';
+import type { LiveEvent, RunDetailView, RunEventView } from '@autocoder/shared-contracts';
+import { RUN_FALLBACK_POLL_MS, RunPanel, STORED_EVENTS_CAP } from './run-panel';
+
+const AT = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s)).toISOString();
+
+function stored(n: number, extra: Partial<RunEventView> = {}): RunEventView {
+  return {
+    id: `e${n}`,
+    type: 'model.response',
+    level: 'info',
+    message: `event ${n}`,
+    data: null,
+    createdAt: AT(n),
+    ...extra,
+  };
+}
+
+function runDetail(events: RunEventView[], extra: Partial<RunDetailView> = {}): RunDetailView {
+  return {
+    id: 'r1',
+    projectId: 'p1',
+    role: 'coding',
+    status: 'running',
+    attempt: 1,
+    features: [{ id: 'f1', name: 'Login form', status: 'in_progress' }],
+    runnerId: 'runner-a:42',
+    provider: 'demo',
+    model: 'demo-1',
+    tokensIn: 1200,
+    tokensOut: 300,
+    costUsd: 0.0123,
+    error: null,
+    queuedAt: AT(0),
+    startedAt: AT(0),
+    finishedAt: null,
+    events,
+    ...extra,
+  };
+}
+
+// jsdom has no Element.scrollTo; the virtual list calls it.
+beforeAll(() => {
+  Element.prototype.scrollTo ??= function scrollTo() {
+    /* no layout in jsdom */
+  };
+});
+
+describe('RunPanel', () => {
+  let http: HttpTestingController;
+  let fixture: ComponentFixture<RunPanel>;
+  let el: HTMLElement;
+  let live: Map<string, (event: MessageEvent<string>) => void>;
+
+  const rows = () =>
+    Array.from(el.querySelectorAll('[data-testid=log-row] .text')).map((r) =>
+      r.textContent?.trim(),
+    );
+  const emit = (type: string, event: Partial<LiveEvent> = {}) =>
+    live.get(type)?.({
+      data: JSON.stringify({
+        projectId: 'p1',
+        runId: 'r1',
+        level: 'info',
+        message: '',
+        at: AT(0),
+        type,
+        ...event,
+      }),
+    } as MessageEvent<string>);
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    live = new Map();
+    const source: EventSourceLike = {
+      addEventListener: (type, listener) => live.set(type, listener),
+      close: () => live.clear(),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: EVENT_SOURCE_FACTORY, useValue: () => source },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    fixture = TestBed.createComponent(RunPanel);
+    fixture.componentRef.setInput('projectId', 'p1');
+    fixture.componentRef.setInput('runId', 'r1');
+    el = fixture.nativeElement as HTMLElement;
+    TestBed.tick();
+  });
+
+  afterEach(() => {
+    fixture.destroy();
+    http.verify();
+    jest.useRealTimers();
+  });
+
+  async function flushRun(detail: RunDetailView): Promise<void> {
+    http.expectOne('/api/v1/runs/r1').flush(detail);
+    await settle();
+  }
+
+  /** The virtual list renders after a microtask; let it. */
+  async function settle(): Promise<void> {
+    TestBed.tick();
+    await fixture.whenStable();
+    await Promise.resolve();
+    TestBed.tick();
+  }
+
+  it("shows the run's header: role, status, features, cost, tokens, duration and runner", async () => {
+    await flushRun(runDetail([stored(1)]));
+    expect(el.querySelector('h2')?.textContent).toContain('coding run · attempt 1');
+    const summary = el.querySelector('[data-testid=run-summary]')?.textContent ?? '';
+    expect(summary).toContain('running');
+    expect(summary).toContain('$0.0123');
+    expect(summary).toContain('1,200 / 300');
+    expect(summary).toContain('runner-a:42');
+    const link = el.querySelector('[data-testid=run-features] a');
+    expect(link?.getAttribute('href')).toBe('/projects/p1/features/f1');
+    expect(el.querySelector('[data-testid=run-duration]')?.textContent).toMatch(/\d+ (s|min|h)/);
+  });
+
+  it("appends the run's live events as they arrive, and only its own", async () => {
+    await flushRun(runDetail([stored(1), stored(2)]));
+    expect(rows()).toEqual(['event 1', 'event 2']);
+
+    emit('tool.call', { message: 'bash', data: { input: { command: 'npm test' } }, at: AT(3) });
+    emit('tool.call', { runId: 'other', message: 'read_file', at: AT(3) });
+    await settle();
+    expect(rows()).toEqual(['event 1', 'event 2', 'bash npm test']);
+    // Live events alone: no refetch of the whole log.
+    jest.advanceTimersByTime(1_000);
+    http.expectNone('/api/v1/runs/r1');
+  });
+
+  it('reads the run again when the stream (re)connects or its status changes, without duplicates', async () => {
+    await flushRun(runDetail([stored(1)]));
+    emit('model.response', { message: 'event 2', at: AT(2) });
+    await settle();
+
+    // Reconnected: events missed meanwhile come from the stored log; the ones seen stay once.
+    live.get('open')?.({} as MessageEvent<string>);
+    jest.advanceTimersByTime(500);
+    await flushRun(runDetail([stored(1), stored(2), stored(3)]));
+    expect(rows()).toEqual(['event 1', 'event 2', 'event 3']);
+
+    emit('run.status', { message: 'succeeded', data: { status: 'succeeded' } });
+    jest.advanceTimersByTime(500);
+    await flushRun(
+      runDetail([stored(1), stored(2), stored(3)], {
+        status: 'succeeded',
+        finishedAt: AT(65),
+        costUsd: 0.5,
+      }),
+    );
+    expect(el.querySelector('[data-testid=run-summary]')?.textContent).toContain('succeeded');
+    expect(el.querySelector('[data-testid=run-duration]')?.textContent).toContain('1 min 05 s');
+    expect(rows()).toHaveLength(3);
+  });
+
+  it('says when the stored log came back cut at the api cap', async () => {
+    const many = Array.from({ length: STORED_EVENTS_CAP }, (_, i) => stored(i));
+    await flushRun(runDetail(many));
+    expect(el.querySelector('[data-testid=run-log-capped]')?.textContent).toContain('first 500');
+  });
+
+  it('shows why the run could not be loaded, with a retry', async () => {
+    http
+      .expectOne('/api/v1/runs/r1')
+      .flush(
+        { statusCode: 404, message: 'Run r1 not found', requestId: 'req-1' },
+        { status: 404, statusText: 'Not Found' },
+      );
+    TestBed.tick();
+    expect(el.querySelector('[data-testid=error-panel]')?.textContent).toContain(
+      'Run r1 not found',
+    );
+    (el.querySelector('[data-testid=error-panel] button') as HTMLButtonElement).click();
+    await flushRun(runDetail([]));
+    expect(el.querySelector('[data-testid=error-panel]')).toBeNull();
+    expect(el.querySelector('[data-testid=log-empty]')?.textContent).toContain('No events yet');
+  });
+});
+
+describe('RunPanel without a live stream', () => {
+  it('reads a running run again every few seconds instead', async () => {
+    jest.useFakeTimers();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: EVENT_SOURCE_FACTORY, useValue: null },
+      ],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(RunPanel);
+    fixture.componentRef.setInput('projectId', 'p1');
+    fixture.componentRef.setInput('runId', 'r1');
+    TestBed.tick();
+    http.expectOne('/api/v1/runs/r1').flush(runDetail([stored(1)]));
+    TestBed.tick();
+
+    jest.advanceTimersByTime(RUN_FALLBACK_POLL_MS);
+    http
+      .expectOne('/api/v1/runs/r1')
+      .flush(runDetail([stored(1)], { status: 'succeeded', finishedAt: AT(9) }));
+    TestBed.tick();
+    // Finished: nothing more to read.
+    jest.advanceTimersByTime(RUN_FALLBACK_POLL_MS * 2);
+    http.expectNone('/api/v1/runs/r1');
+    fixture.destroy();
+    jest.useRealTimers();
+  });
+});
