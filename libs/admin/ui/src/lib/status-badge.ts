@@ -24,7 +24,6 @@ const TONES: Record<string, StatusTone> = {
   failed: 'danger',
   // Project activity states (ProjectActivityState).
   empty: 'neutral',
-  waiting: 'warning',
   budget: 'danger',
   done: 'success',
 };
