@@ -41,10 +41,13 @@ export class NeedsYou {
   protected readonly failed = signal(false);
   protected readonly open = signal(false);
   protected readonly total = computed(() => this.questions()?.total ?? 0);
-  protected readonly buttonLabel = computed(() => {
-    const n = this.total();
-    if (this.failed() && !this.questions()) return 'Questions waiting: unknown';
-    return n === 1 ? '1 question waits for you' : `${n} questions wait for you`;
+  /**
+   * Read after the visible "Needs you" and count, so the button's name begins with its visible
+   * text (speech input finds it by what it shows) and still says what the number means.
+   */
+  protected readonly spokenSuffix = computed(() => {
+    if (this.failed() && !this.questions()) return ' (count unknown)';
+    return this.total() === 1 ? ' question waiting' : ' questions waiting';
   });
 
   constructor() {
