@@ -7,7 +7,7 @@ import { PrismaClient, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-engine';
 import { JobQueueService } from '@autocoder/server-queue';
-import { waitFor } from '@autocoder/server-testing';
+import { waitFor, waitUntil } from '@autocoder/server-testing';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -83,6 +83,7 @@ describe('control processor: schedules (integration)', () => {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
+  const isCompleted = (state: string) => state === 'completed';
   const controlQueue = () => app.get(JobQueueService).queue(QueueName.Control);
   const status = async (id: string) =>
     (await prisma.project.findUniqueOrThrow({ where: { id } })).status;
@@ -126,10 +127,7 @@ describe('control processor: schedules (integration)', () => {
       data: { edge: 'start', scheduleId: s.id },
     });
     await waitFor('the agents to start', async () => (await status(projectId)) === 'running');
-    await waitFor(
-      'the start edge to complete',
-      async () => (await edge.getState()) === 'completed',
-    );
+    await waitUntil('the start edge to complete', () => edge.getState(), isCompleted);
     // The edge started them, or a tick at the same instant did and the edge found nothing to do.
     const done = await controlQueue().getJob(edge.id ?? '');
     expect(['claim', 'none']).toContain((done?.returnvalue as { step: string }).step);
@@ -140,7 +138,9 @@ describe('control processor: schedules (integration)', () => {
     clock.t = Date.parse('2025-03-03T10:00:00Z');
     await end.promote();
     await waitFor('the agents to stop', async () => (await status(projectId)) === 'ready');
-    expect(await end.getState()).toBe('completed');
+    // The project is ready the moment the edge's work stops the agents, a little before BullMQ
+    // marks the job completed: wait for that rather than reading its state at once.
+    await waitUntil('the end edge to complete', () => end.getState(), isCompleted);
     expect(end.data).toMatchObject({ edge: 'end', projectId });
     await app.get(ScheduleService).remove(projectId, s.id);
   });
