@@ -27,7 +27,7 @@ describe('console board (browser)', () => {
     seeded = await seedDemoProject(db.url);
     api = await startConsoleApi({ databaseUrl: db.url });
     browser = await launchChromium();
-  }, 90_000);
+  });
 
   beforeEach(async () => {
     if (!browser) throw new Error('no browser');
@@ -44,7 +44,7 @@ describe('console board (browser)', () => {
     await browser?.close();
     await api?.stop();
     await db?.drop();
-  }, 30_000);
+  });
 
   it('lists the seeded project and shows every feature in its status column', async () => {
     if (!api) throw new Error('no api');

@@ -71,7 +71,7 @@ describe('control processor: schedules (integration)', () => {
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     prisma = app.get(PrismaService);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.get(ControlProcessor).worker.close();

@@ -131,7 +131,7 @@ describe('chats (integration)', () => {
       },
     );
     redis = new Redis(config.REDIS_URL);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const s of streams) s.close();

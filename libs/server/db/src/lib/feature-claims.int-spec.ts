@@ -34,7 +34,7 @@ describe('FeatureClaimsRepository against Postgres', () => {
     prisma = module.get(PrismaService);
     claims = module.get(FeatureClaimsRepository);
     close = () => module.close();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await close?.();
@@ -494,7 +494,7 @@ describe('FeatureClaimsRepository against Postgres', () => {
     expect(rows).toEqual([{ status: 'passing', attempts: 1, _count: total }]);
     expect(await counterDrift(projectId)).toEqual([]);
     expect(await claims.claim({ projectId, owner: 'late', leaseMs: LEASE_MS })).toEqual([]);
-  }, 30_000);
+  });
 });
 
 /** Small seeded PRNG, so a failing graph can be reproduced. */

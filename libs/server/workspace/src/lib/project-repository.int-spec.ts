@@ -18,9 +18,6 @@ function run(cmd: string, args: string[], cwd = '/'): Promise<string> {
   );
 }
 
-// Each test runs dozens of git processes; on a loaded two-core machine that can exceed 5 s.
-jest.setTimeout(20_000);
-
 describe('ProjectRepository (real git)', () => {
   let root: string;
   let repos: ProjectRepository;
