@@ -75,7 +75,9 @@ describe('console board (browser)', () => {
     expect(await page.getByTestId('feature-card').count()).toBe(seeded.features.length);
 
     // The seeded initializer run and its log.
+    // The runs list loads on its own: wait for the row (a second one fails the strict locator).
     const run = page.getByTestId('run-row');
+    await run.waitFor();
     expect(await run.count()).toBe(1);
     expect(await run.textContent()).toContain('succeeded');
     await run.click();
