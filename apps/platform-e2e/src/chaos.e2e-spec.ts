@@ -62,7 +62,7 @@ describe('agent engine under chaos', () => {
         const entries = existsSync(worktrees) ? readdirSync(worktrees) : [];
         return entries.length === 0 ? ['none'] : undefined;
       },
-      { timeoutMs: 10_000, intervalMs: 100 },
+      { timeoutMs: 30_000, intervalMs: 100 },
     ).catch(() => readdirSync(worktrees));
     expect(left).toEqual(['none']);
   }
@@ -79,7 +79,7 @@ describe('agent engine under chaos', () => {
         (await prisma.runEvent.count({
           where: { type: 'feature.claimed', run: { projectId: id, status: 'running' } },
         })) === 2,
-      { timeoutMs: 20_000, intervalMs: 50 },
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
     const stoppedAt = Date.now();
     const stop = await api.post<ProjectView>(`/api/v1/projects/${id}/agents/stop`);
@@ -208,7 +208,7 @@ describe('agent engine under chaos', () => {
             events: { some: { type: 'feature.claimed' } },
           },
         }),
-      { timeoutMs: 20_000, intervalMs: 50 },
+      { timeoutMs: 60_000, intervalMs: 50 },
     );
     const index = Number(victim.runnerId?.split('-')[1]);
     const runner: ServiceProcess =

@@ -82,7 +82,7 @@ describe('chat processor (integration)', () => {
         prisma.message.findFirst({
           where: { conversationId, role: 'assistant', toolCalls: { equals: Prisma.AnyNull } },
         }),
-      { timeoutMs: 20_000 },
+      { timeoutMs: 60_000 },
     );
 
   it('consumes the chat queue and answers through Gemini, which the demo runner offers', async () => {

@@ -217,7 +217,7 @@ describe('chats (integration)', () => {
     const stream: SseStream = {
       events,
       close: () => abort.abort(),
-      waitFor: (what, match, timeoutMs = 20_000) =>
+      waitFor: (what, match, timeoutMs = 60_000) =>
         new Promise((resolve, reject) => {
           const check = () => {
             const found = events.find(match);
