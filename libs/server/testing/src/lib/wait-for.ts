@@ -49,10 +49,13 @@ export async function waitFor<T>(
   return (await waitUntil(what, probe, Boolean, options)) as T;
 }
 
-/** GET url until it answers with `status`. */
+/**
+ * GET url until it answers with `status`. The default wait is long because this mostly waits for
+ * a built app to start, which took over 30 s on a loaded 2-core machine.
+ */
 export function waitForHttp(
   url: string,
-  { status = 200, timeoutMs = 30_000 } = {},
+  { status = 200, timeoutMs = 120_000 } = {},
 ): Promise<Response> {
   return waitFor(
     `${url} to answer ${status}`,
