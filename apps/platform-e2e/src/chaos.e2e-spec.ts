@@ -3,7 +3,7 @@
 // the backlog ends consistent: no feature passed twice, no lease left behind, nothing lost.
 import { PrismaService } from '@autocoder/server-db';
 import type { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
-import { ServiceProcess, waitFor } from '@autocoder/server-testing';
+import { ServiceProcess, waitFor, waitUntil } from '@autocoder/server-testing';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient } from './support/api-client';
@@ -85,19 +85,23 @@ describe('agent engine under chaos', () => {
     const stop = await api.post<ProjectView>(`/api/v1/projects/${id}/agents/stop`);
     expect(stop.status).toBe(200);
     expect(stop.body.status).toBe('ready');
-    await waitFor(
+    // Waits with room for a loaded machine; how fast they stopped is asserted on finishedAt.
+    await waitUntil(
       'every session cancelled',
-      async () =>
-        (await prisma.run.count({
+      () =>
+        prisma.run.findMany({
           where: { projectId: id, role: 'coding', status: { in: ['queued', 'running'] } },
-        })) === 0,
-      { timeoutMs: 5000, intervalMs: 25 },
+          select: { id: true, status: true },
+        }),
+      (inflight) => inflight.length === 0,
+      { timeoutMs: 30_000, intervalMs: 25 },
     );
     const runs = await prisma.run.findMany({ where: { projectId: id, role: 'coding' } });
     const cancelled = runs.filter((r) => r.status === 'cancelled');
     expect(cancelled).toHaveLength(2);
-    for (const r of cancelled)
-      expect((r.finishedAt?.getTime() ?? Infinity) - stoppedAt).toBeLessThan(2000);
+    const latencies = cancelled.map((r) => (r.finishedAt?.getTime() ?? Infinity) - stoppedAt);
+    console.info(`stop to cancelled: ${latencies.map((ms) => `${ms} ms`).join(', ')}`);
+    for (const ms of latencies) expect(ms).toBeLessThan(2000);
     // The claimed features are back, their attempt given back; nothing passed.
     const features = await prisma.feature.findMany({ where: { projectId: id } });
     expect(features.every((f) => f.status === 'pending' && f.attempts === 0)).toBe(true);

@@ -126,7 +126,11 @@ describe('control processor: schedules (integration)', () => {
       name: JobName.ScheduleEdge,
       data: { edge: 'start', scheduleId: s.id },
     });
-    await waitFor('the agents to start', async () => (await status(projectId)) === 'running');
+    await waitUntil(
+      'the agents to start',
+      () => status(projectId),
+      (s) => s === 'running',
+    );
     await waitUntil('the start edge to complete', () => edge.getState(), isCompleted);
     // The edge started them, or a tick at the same instant did and the edge found nothing to do.
     const done = await controlQueue().getJob(edge.id ?? '');
@@ -137,7 +141,11 @@ describe('control processor: schedules (integration)', () => {
     expect(await end.getState()).toBe('delayed');
     clock.t = Date.parse('2025-03-03T10:00:00Z');
     await end.promote();
-    await waitFor('the agents to stop', async () => (await status(projectId)) === 'ready');
+    await waitUntil(
+      'the agents to stop',
+      () => status(projectId),
+      (s) => s === 'ready',
+    );
     // The project is ready the moment the edge's work stops the agents, a little before BullMQ
     // marks the job completed: wait for that rather than reading its state at once.
     await waitUntil('the end edge to complete', () => end.getState(), isCompleted);
@@ -156,12 +164,17 @@ describe('control processor: schedules (integration)', () => {
       timeZone: 'UTC',
       enabled: true,
     });
-    await waitFor(
+    await waitUntil(
       'the tick to start the agents',
-      async () => (await status(projectId)) === 'running',
+      () => status(projectId),
+      (s) => s === 'running',
     );
     clock.t = Date.parse('2025-03-04T12:30:00Z');
-    await waitFor('the tick to stop the agents', async () => (await status(projectId)) === 'ready');
+    await waitUntil(
+      'the tick to stop the agents',
+      () => status(projectId),
+      (s) => s === 'ready',
+    );
     await app.get(ScheduleService).remove(projectId, s.id);
   });
 });

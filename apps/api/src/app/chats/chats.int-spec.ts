@@ -505,7 +505,11 @@ describe('chats (integration)', () => {
     const job = await waitFor('the chat job', () =>
       api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id),
     );
-    await waitUntil('the chat job to complete', () => job.getState(), (s) => s === 'completed');
+    await waitUntil(
+      'the chat job to complete',
+      () => job.getState(),
+      (s) => s === 'completed',
+    );
     const done = await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id);
     expect(done?.attemptsMade).toBeLessThanOrEqual(1);
   });
@@ -534,7 +538,11 @@ describe('chats (integration)', () => {
     const job = await waitFor('the chat job', () =>
       api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id),
     );
-    await waitUntil('the chat job to fail', () => job.getState(), (s) => s === 'failed');
+    await waitUntil(
+      'the chat job to fail',
+      () => job.getState(),
+      (s) => s === 'failed',
+    );
     expect(job.opts.attempts).toBe(2);
 
     // The conversation is not stuck: the next message is accepted.

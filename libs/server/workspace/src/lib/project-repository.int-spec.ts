@@ -179,7 +179,9 @@ describe('ProjectRepository (real git)', () => {
       const check = path.join(root, p, 'check');
       await repoGit(p, ['worktree', 'add', '--detach', check, 'main']);
       expect(
-        await repos.verify({ path: check }, 'test -f a.txt && test -f b.txt', { timeoutMs: 30_000 }),
+        await repos.verify({ path: check }, 'test -f a.txt && test -f b.txt', {
+          timeoutMs: 30_000,
+        }),
       ).toMatchObject({
         ok: true,
       });

@@ -13,9 +13,14 @@ function pgrep(pattern: string): Promise<string> {
 
 /** SIGKILL is sent before runVerification returns; a loaded machine may take a moment to reap. */
 const gone = (pattern: string): Promise<string> =>
-  waitUntil(`no process to match ${pattern}`, () => pgrep(pattern), (pids) => pids === '', {
-    timeoutMs: 5_000,
-  });
+  waitUntil(
+    `no process to match ${pattern}`,
+    () => pgrep(pattern),
+    (pids) => pids === '',
+    {
+      timeoutMs: 5_000,
+    },
+  );
 
 describe('runVerification', () => {
   let cwd: string;
