@@ -85,7 +85,7 @@ describe('agent engine under chaos', () => {
     const stop = await api.post<ProjectView>(`/api/v1/projects/${id}/agents/stop`);
     expect(stop.status).toBe(200);
     expect(stop.body.status).toBe('ready');
-    // Waits with room for a loaded machine; how fast they stopped is asserted on finishedAt.
+    // Waits with room for a loaded machine; how fast they stopped is printed below.
     await waitUntil(
       'every session cancelled',
       () =>
@@ -100,8 +100,9 @@ describe('agent engine under chaos', () => {
     const cancelled = runs.filter((r) => r.status === 'cancelled');
     expect(cancelled).toHaveLength(2);
     // The stop signal aborted them mid-answer, not the heartbeat's status check that backs it up
-    // ("project is ready"). How long that takes is the machine's: a few hundred ms when idle, over
-    // 10 s with the load average at 30 on two cores, so it is printed rather than asserted.
+    // ("project is ready"). How long that takes is the machine's: under the 2 s this test used to
+    // assert when run alone, 4 to 13 s with the load average at 20-30 on two cores, so it is
+    // printed rather than asserted.
     expect(cancelled.map((r) => r.error)).toEqual(['stopped by request', 'stopped by request']);
     const latencies = cancelled.map((r) => (r.finishedAt?.getTime() ?? Infinity) - stoppedAt);
     console.info(`stop to cancelled: ${latencies.map((ms) => `${ms} ms`).join(', ')}`);
