@@ -3,5 +3,4 @@
 module.exports = {
   displayName: 'deploy',
   preset: '../tools/jest/server-preset.js',
-  testTimeout: 60000,
 };

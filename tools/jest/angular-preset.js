@@ -1,10 +1,11 @@
 // Jest preset for the Angular console and its libs (jest-preset-angular, zoneless setup in each
 // project's src/test-setup.ts).
+const { join } = require('node:path');
 const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
   ...nxPreset,
-  setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
+  setupFilesAfterEnv: [join(__dirname, 'component-timeouts.js'), '<rootDir>/src/test-setup.ts'],
   transform: {
     '^.+\\.(ts|mjs|js|html)$': [
       'jest-preset-angular',

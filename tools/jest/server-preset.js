@@ -1,5 +1,6 @@
 // Jest preset for the server-side projects: SWC instead of ts-jest (several times faster on
 // two cores), with decorator metadata so NestJS dependency injection works in tests.
+const { join } = require('node:path');
 const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
@@ -24,6 +25,8 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Timeouts by kind of test (unit, integration, end-to-end); see the file for why not testTimeout.
+  setupFilesAfterEnv: [join(__dirname, 'server-timeouts.js')],
   // ESM-only packages (openid-client, its oauth4webapi, jose) are compiled to CommonJS like our
   // sources; Jest's module system cannot load ES modules without experimental flags.
   transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],

@@ -2,5 +2,4 @@
 module.exports = {
   displayName: 'repo-checks',
   preset: '../jest/server-preset.js',
-  testTimeout: 60000,
 };

@@ -48,14 +48,14 @@ describe('console sign-in (browser, dev IdP)', () => {
       },
     });
     browser = await launchChromium();
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
     await idp?.stop();
     await db?.drop();
-  }, 30_000);
+  });
 
   /** What Chromium reported as blocked by the content-security policy. */
   const cspViolations: string[] = [];

@@ -28,7 +28,7 @@ describe('console board (browser)', () => {
     seeded = await seedDemoProject(db.url);
     api = await startConsoleApi({ databaseUrl: db.url });
     browser = await launchChromium();
-  }, 90_000);
+  });
 
   beforeEach(async () => {
     if (!browser) throw new Error('no browser');
@@ -45,7 +45,7 @@ describe('console board (browser)', () => {
     await browser?.close();
     await api?.stop();
     await db?.drop();
-  }, 30_000);
+  });
 
   it('lists the seeded project and shows every feature in its status column', async () => {
     if (!api) throw new Error('no api');
@@ -76,8 +76,10 @@ describe('console board (browser)', () => {
     // Nothing else on the board: each column holds exactly its seeded features.
     expect(await page.getByTestId('feature-card').count()).toBe(seeded.features.length);
 
-    // The seeded initializer run; a click opens its log at its own address.
+    // The seeded initializer run (the runs list loads on its own: wait for the row; a second one
+    // would fail the strict locator); a click opens its log at its own address.
     const run = page.getByTestId('run-row');
+    await run.waitFor();
     expect(await run.count()).toBe(1);
     expect(await run.textContent()).toContain('succeeded');
     await run.click();

@@ -1,4 +1,7 @@
 // The console's live feed: runners publish on Redis, the api relays server-sent events.
+import { LiveEvents } from '@autocoder/server-queue';
+import { waitFor } from '@autocoder/server-testing';
+import { Redis } from 'ioredis';
 import { ApiClient } from './support/api-client';
 import { startStack, Stack } from './support/stack';
 
@@ -63,8 +66,23 @@ describe('live events (SSE)', () => {
       opened,
     );
     await open;
-    // Subscriptions are set up as the stream opens; give Redis a moment before the work starts.
-    await new Promise((r) => setTimeout(r, 300));
+    // The api subscribes to the project's channel as the stream opens, after answering: wait until
+    // Redis counts that subscription before the work starts, or the first events could be missed.
+    const channel = new LiveEvents({
+      redisUrl: stack.env['REDIS_URL'] ?? '',
+      prefix: stack.env['QUEUE_PREFIX'] ?? '',
+      attempts: 1,
+      backoffMs: 0,
+    }).channel(project.id);
+    const redis = new Redis(stack.env['REDIS_URL'] ?? '');
+    try {
+      await waitFor('the api to subscribe to live events', async () => {
+        const [, n] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+        return Number(n) > 0;
+      });
+    } finally {
+      redis.disconnect();
+    }
     const started = await api.post<{ id: string }>(`/api/v1/projects/${project.id}/runs`, {
       role: 'initializer',
     });

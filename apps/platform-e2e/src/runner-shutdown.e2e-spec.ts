@@ -23,7 +23,7 @@ describe('runner shutdown', () => {
     await waitFor(
       'the session to start',
       async () => (await api.onlyRun(project.id)).status === 'running',
-      { timeoutMs: 20_000 },
+      { timeoutMs: 60_000 },
     );
 
     await runner.stop('SIGTERM', 30_000);
@@ -40,7 +40,7 @@ describe('runner shutdown', () => {
     await waitFor(
       'the session to start',
       async () => (await api.onlyRun(project.id)).status === 'running',
-      { timeoutMs: 20_000 },
+      { timeoutMs: 60_000 },
     );
 
     await first.stop('SIGTERM', 30_000);

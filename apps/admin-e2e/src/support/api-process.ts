@@ -48,7 +48,7 @@ export async function startConsoleApi(options: StartConsoleApiOptions): Promise<
   });
   try {
     await Promise.race([
-      waitForHttp(`${baseUrl}/health/ready`, { timeoutMs: options.readyTimeoutMs ?? 30_000 }),
+      waitForHttp(`${baseUrl}/health/ready`, { timeoutMs: options.readyTimeoutMs ?? 120_000 }),
       died,
     ]);
   } catch (error) {

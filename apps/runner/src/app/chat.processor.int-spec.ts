@@ -6,7 +6,7 @@ import { Prisma, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
 import { JobQueueService } from '@autocoder/server-queue';
-import { REPO_ROOT, waitFor } from '@autocoder/server-testing';
+import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-testing';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -48,7 +48,7 @@ describe('chat processor (integration)', () => {
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     prisma = app.get(PrismaService);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.get(JobQueueService).queue(QueueName.Chat).obliterate({ force: true });
@@ -82,7 +82,7 @@ describe('chat processor (integration)', () => {
         prisma.message.findFirst({
           where: { conversationId, role: 'assistant', toolCalls: { equals: Prisma.AnyNull } },
         }),
-      { timeoutMs: 20_000 },
+      { timeoutMs: 60_000 },
     );
 
   it('consumes the chat queue and answers through Gemini, which the demo runner offers', async () => {
@@ -104,8 +104,15 @@ describe('chat processor (integration)', () => {
     );
     await replyOf(conversation.id);
     expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(2);
+    // The reply is stored inside the job, a moment before BullMQ records it as completed.
+    const chatQueue = app.get(JobQueueService).queue(QueueName.Chat);
+    await waitUntil(
+      'the turn to complete',
+      async () => (await chatQueue.getJob(message.id))?.getState(),
+      (s) => s === 'completed',
+    );
 
-    // The same message enqueued again is the same job: nothing runs twice.
+    // The same message enqueued again is the same (completed) job: nothing runs twice.
     const again = await app.get(JobQueueService).enqueue({
       name: JobName.ChatTurn,
       data: { conversationId: conversation.id, projectId: project.id, messageId: message.id },

@@ -7,7 +7,7 @@ import { PrismaClient, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-engine';
 import { JobQueueService } from '@autocoder/server-queue';
-import { waitFor } from '@autocoder/server-testing';
+import { waitFor, waitUntil } from '@autocoder/server-testing';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -71,7 +71,7 @@ describe('control processor: schedules (integration)', () => {
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     prisma = app.get(PrismaService);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.get(ControlProcessor).worker.close();
@@ -83,6 +83,7 @@ describe('control processor: schedules (integration)', () => {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
+  const isCompleted = (state: string) => state === 'completed';
   const controlQueue = () => app.get(JobQueueService).queue(QueueName.Control);
   const status = async (id: string) =>
     (await prisma.project.findUniqueOrThrow({ where: { id } })).status;
@@ -125,11 +126,12 @@ describe('control processor: schedules (integration)', () => {
       name: JobName.ScheduleEdge,
       data: { edge: 'start', scheduleId: s.id },
     });
-    await waitFor('the agents to start', async () => (await status(projectId)) === 'running');
-    await waitFor(
-      'the start edge to complete',
-      async () => (await edge.getState()) === 'completed',
+    await waitUntil(
+      'the agents to start',
+      () => status(projectId),
+      (s) => s === 'running',
     );
+    await waitUntil('the start edge to complete', () => edge.getState(), isCompleted);
     // The edge started them, or a tick at the same instant did and the edge found nothing to do.
     const done = await controlQueue().getJob(edge.id ?? '');
     expect(['claim', 'none']).toContain((done?.returnvalue as { step: string }).step);
@@ -139,8 +141,14 @@ describe('control processor: schedules (integration)', () => {
     expect(await end.getState()).toBe('delayed');
     clock.t = Date.parse('2025-03-03T10:00:00Z');
     await end.promote();
-    await waitFor('the agents to stop', async () => (await status(projectId)) === 'ready');
-    expect(await end.getState()).toBe('completed');
+    await waitUntil(
+      'the agents to stop',
+      () => status(projectId),
+      (s) => s === 'ready',
+    );
+    // The project is ready the moment the edge's work stops the agents, a little before BullMQ
+    // marks the job completed: wait for that rather than reading its state at once.
+    await waitUntil('the end edge to complete', () => end.getState(), isCompleted);
     expect(end.data).toMatchObject({ edge: 'end', projectId });
     await app.get(ScheduleService).remove(projectId, s.id);
   });
@@ -156,12 +164,17 @@ describe('control processor: schedules (integration)', () => {
       timeZone: 'UTC',
       enabled: true,
     });
-    await waitFor(
+    await waitUntil(
       'the tick to start the agents',
-      async () => (await status(projectId)) === 'running',
+      () => status(projectId),
+      (s) => s === 'running',
     );
     clock.t = Date.parse('2025-03-04T12:30:00Z');
-    await waitFor('the tick to stop the agents', async () => (await status(projectId)) === 'ready');
+    await waitUntil(
+      'the tick to stop the agents',
+      () => status(projectId),
+      (s) => s === 'ready',
+    );
     await app.get(ScheduleService).remove(projectId, s.id);
   });
 });

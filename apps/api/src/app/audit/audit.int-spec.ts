@@ -27,7 +27,7 @@ describe('audit trail API', () => {
       method: 'PATCH',
       body: JSON.stringify({ concurrency: 99 }),
     });
-  }, 60_000);
+  });
 
   afterAll(() => api?.close());
 

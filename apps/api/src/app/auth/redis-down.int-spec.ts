@@ -12,7 +12,7 @@ describe('sign-in state with Redis unreachable', () => {
       ...OIDC_WITHOUT_IDP,
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`, // nothing listens there
     });
-  }, 60_000);
+  });
 
   afterAll(() => api?.close());
 

@@ -73,7 +73,7 @@ describe('access and audit of every route', () => {
     ({ base, prisma } = api);
     ({ admin: adminToken, viewer: viewerToken } = await tokensFor(api));
     routes = registeredRoutes(api.app);
-  }, 60_000);
+  });
 
   afterAll(() => api?.close());
 

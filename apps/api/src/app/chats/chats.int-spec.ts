@@ -8,7 +8,7 @@ import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
 import { JobQueueService, LiveEvents, QueueModule, redisOptions } from '@autocoder/server-queue';
-import { REPO_ROOT, waitFor } from '@autocoder/server-testing';
+import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-testing';
 import {
   ChatDeltaData,
   ChatErrorData,
@@ -131,7 +131,7 @@ describe('chats (integration)', () => {
       },
     );
     redis = new Redis(config.REDIS_URL);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const s of streams) s.close();
@@ -217,7 +217,7 @@ describe('chats (integration)', () => {
     const stream: SseStream = {
       events,
       close: () => abort.abort(),
-      waitFor: (what, match, timeoutMs = 20_000) =>
+      waitFor: (what, match, timeoutMs = 60_000) =>
         new Promise((resolve, reject) => {
           const check = () => {
             const found = events.find(match);
@@ -501,9 +501,17 @@ describe('chats (integration)', () => {
       'Sorry for the wait: here is the answer.',
     );
     expect((await messagesOf(chat)).map((m) => m.role)).toEqual(['user', 'assistant']);
-    const job = await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id);
-    expect(await job?.getState()).toBe('completed');
-    expect(job?.attemptsMade).toBeLessThanOrEqual(1);
+    // The reply is published inside the job, a moment before BullMQ records it as completed.
+    const job = await waitFor('the chat job', () =>
+      api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id),
+    );
+    await waitUntil(
+      'the chat job to complete',
+      () => job.getState(),
+      (s) => s === 'completed',
+    );
+    const done = await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id);
+    expect(done?.attemptsMade).toBeLessThanOrEqual(1);
   });
 
   it('a provider that keeps failing ends in a system message and chat.error, never an assistant message', async () => {
@@ -527,9 +535,15 @@ describe('chats (integration)', () => {
     expect(messages.map((m) => m.role)).toEqual(['user', 'system']);
     expect(messages[1]?.content).toMatch(/^No reply: provider error 500/);
     expect(await prisma.usageRecord.count({ where: { conversationId: chat.id } })).toBe(0);
-    const job = await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id);
-    await waitFor('the job to fail', async () => (await job?.getState()) === 'failed');
-    expect(job?.opts.attempts).toBe(2);
+    const job = await waitFor('the chat job', () =>
+      api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id),
+    );
+    await waitUntil(
+      'the chat job to fail',
+      () => job.getState(),
+      (s) => s === 'failed',
+    );
+    expect(job.opts.attempts).toBe(2);
 
     // The conversation is not stuck: the next message is accepted.
     await post(chat, 'Are you there now?');

@@ -34,7 +34,7 @@ describe('security headers and CORS', () => {
     );
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

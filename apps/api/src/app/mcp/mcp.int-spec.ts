@@ -146,7 +146,7 @@ describe('MCP at /mcp (integration)', () => {
     admin = await newToken({ name: 'claude code', role: 'admin' });
     viewer = await newToken({ name: 'dashboard' });
     scoped = await newToken({ name: 'one project', role: 'admin', projectId: other.id });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const client of clients) await client.close().catch(() => undefined);

@@ -22,7 +22,7 @@ describe('schedules (integration)', () => {
     api = await startTestApi({ AUTH_MODE: 'none' });
     app = api.app;
     http = app.getHttpServer() as App;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     const queues = app?.get(JobQueueService);

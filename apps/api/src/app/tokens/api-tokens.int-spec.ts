@@ -24,7 +24,7 @@ describe('api tokens (integration)', () => {
     api = await startTestApi({ AUTH_MODE: 'none' });
     http = api.app.getHttpServer() as App;
     prisma = api.prisma;
-  }, 60_000);
+  });
 
   afterAll(() => api?.close());
 

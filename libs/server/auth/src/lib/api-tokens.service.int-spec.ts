@@ -23,7 +23,7 @@ describe('ApiTokensService (integration)', () => {
     tokens = app.get(ApiTokensService);
     prisma = app.get(PrismaService);
     userId = (await tokens.localUser()).id;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

@@ -34,7 +34,7 @@ describe('feature tools (integration)', () => {
     }).compile();
     app = await moduleRef.init();
     tools = app.get(FeatureToolsService);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

@@ -19,7 +19,7 @@ describe('feature status changes in the audit trail', () => {
     await module.init();
     prisma = module.get(PrismaService);
     close = () => module.close();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await close?.();

@@ -28,7 +28,7 @@ describe('PrismaService against a migrated database', () => {
     close = () => module.close();
     console.info(`createTestDatabase: ${first.toFixed(0)} ms (first call of this suite)`);
     // The first suite after a migration change builds the template (a few seconds).
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await close?.();
@@ -166,7 +166,7 @@ describe('PrismaService against a migrated database', () => {
       withFileTypes: true,
     }).filter((d) => d.isDirectory());
     expect(Number(count)).toBe(folders.length);
-  }, 30_000);
+  });
 });
 
 describe('createTestDatabase', () => {
@@ -184,5 +184,5 @@ describe('createTestDatabase', () => {
     expect(new Set(databases.map((db) => db.name)).size).toBe(3);
 
     await Promise.all(databases.map((db) => db.drop()));
-  }, 30_000);
+  });
 });

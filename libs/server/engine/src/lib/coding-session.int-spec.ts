@@ -74,7 +74,7 @@ describe('coding sessions (integration)', () => {
     app = await moduleRef.init();
     prisma = app.get(PrismaService);
     sessions = app.get(CodingSessionService);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

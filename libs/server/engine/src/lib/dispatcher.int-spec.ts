@@ -48,7 +48,7 @@ describe('dispatcher and agent control (integration)', () => {
     prisma = app.get(PrismaService);
     dispatcher = app.get(Dispatcher);
     control = app.get(AgentControlService);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.get(JobQueueService).queue(QueueName.AgentSession).obliterate({ force: true });

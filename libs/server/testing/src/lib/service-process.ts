@@ -10,6 +10,7 @@ export class ServiceProcess {
   private readonly lines: string[] = [];
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exited: Promise<void>;
+  private readonly closed: Promise<void>;
 
   private constructor(
     readonly name: string,
@@ -27,6 +28,8 @@ export class ServiceProcess {
         done();
       }),
     );
+    // 'close' comes once its output pipes are read to the end, which can be after 'exit'.
+    this.closed = new Promise((done) => child.once('close', () => done()));
   }
 
   static start(app: string, env: Record<string, string>): ServiceProcess {
@@ -69,16 +72,35 @@ export class ServiceProcess {
     });
   }
 
-  /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`). */
+  /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`) and its last output. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
-    if (this.exitInfo) return;
+    if (this.exitInfo) return this.outputRead();
     this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     await this.exited;
     clearTimeout(timer);
+    await this.outputRead();
   }
 
-  waitForExit(): Promise<void> {
-    return this.exited;
+  /** Waits for the exit and the output written before it. */
+  async waitForExit(): Promise<void> {
+    await this.exited;
+    await this.outputRead();
+  }
+
+  /**
+   * The process has exited; its last lines may still be in the pipes, so `output()` read now
+   * could miss what it logged on the way out. Waits for the pipes to close, or at most 5 s (a
+   * process it started may still hold them).
+   */
+  private async outputRead(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.closed,
+      new Promise<void>((done) => {
+        timer = setTimeout(done, 5_000);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -18,9 +18,6 @@ function run(cmd: string, args: string[], cwd = '/'): Promise<string> {
   );
 }
 
-// Each test runs dozens of git processes; on a loaded two-core machine that can exceed 5 s.
-jest.setTimeout(20_000);
-
 describe('ProjectRepository (real git)', () => {
   let root: string;
   let repos: ProjectRepository;
@@ -163,13 +160,13 @@ describe('ProjectRepository (real git)', () => {
 
       const ra = await repos.mergeToMain(p, a, {
         verifyCommand: 'test -f a.txt',
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
       });
       expect(ra).toMatchObject({ status: 'merged' });
       // The second merge is verified on top of the first: both files must be there.
       const rb = await repos.mergeToMain(p, b, {
         verifyCommand: 'test -f a.txt && test -f b.txt',
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
       });
       expect(rb).toMatchObject({ status: 'merged' });
       const main = await repos.mainCommit(p);
@@ -182,7 +179,9 @@ describe('ProjectRepository (real git)', () => {
       const check = path.join(root, p, 'check');
       await repoGit(p, ['worktree', 'add', '--detach', check, 'main']);
       expect(
-        await repos.verify({ path: check }, 'test -f a.txt && test -f b.txt', { timeoutMs: 5_000 }),
+        await repos.verify({ path: check }, 'test -f a.txt && test -f b.txt', {
+          timeoutMs: 30_000,
+        }),
       ).toMatchObject({
         ok: true,
       });
@@ -215,7 +214,7 @@ describe('ProjectRepository (real git)', () => {
       const before = await repos.mainCommit(p);
       const res = await repos.mergeToMain(p, wt, {
         verifyCommand: 'echo "2 tests failed"; exit 1',
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
       });
       expect(res).toMatchObject({ status: 'verification_failed', output: '2 tests failed\n' });
       expect(await repos.mainCommit(p)).toBe(before);
@@ -237,7 +236,7 @@ describe('ProjectRepository (real git)', () => {
       const intruderTip = await repoGit(p, ['rev-parse', 'session/intruder']);
       const res = await repos.mergeToMain(p, wt, {
         verifyCommand: `git --git-dir='${repos.repoPath(p)}' update-ref refs/heads/main ${intruderTip}`,
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
       });
       expect(res).toMatchObject({ status: 'main_moved', actual: intruderTip });
       expect(await repos.mainCommit(p)).toBe(intruderTip);
@@ -271,7 +270,7 @@ describe('ProjectRepository (real git)', () => {
           repos.mergeToMain(p, wt, {
             lock: observed(locks[i % 2] as ProjectLock),
             verifyCommand: `test -f ${wt.sessionId}.txt`,
-            timeoutMs: 5_000,
+            timeoutMs: 30_000,
           }),
         ),
       );

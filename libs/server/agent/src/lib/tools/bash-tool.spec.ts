@@ -42,7 +42,8 @@ describe('bash tool', () => {
     const started = Date.now();
     const outcome = await runBashTool({ command: 'sleep 30', timeout_ms: 1000 }, { worktree });
     expect(outcome).toMatchObject({ isError: true, content: expect.stringContaining('timed out') });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Far below the sleep's 30 s, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it("gives commands none of the runner's secrets", async () => {

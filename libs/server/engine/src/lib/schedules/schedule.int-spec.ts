@@ -74,7 +74,7 @@ describe('schedules (integration)', () => {
     control = app.get(AgentControlService);
     stateStore = app.get(ScheduleStateService);
     control_q = app.get(JobQueueService).queue(QueueName.Control);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     const queues = app?.get(JobQueueService);
