@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Feature, FeatureStatus } from './generated/prisma/client';
+import type { Feature, FeatureStatus } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { BOARD_COUNTS_SQL, BOARD_PAGE_SQL } from './sql/board.sql';
 
