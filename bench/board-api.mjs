@@ -21,7 +21,11 @@
 // delays the figures of the requests queued behind it instead of hiding them (no coordinated
 // omission). Node's fetch keeps its connections alive. Phases, one after another: a 5 s warm-up
 // of the board (not reported), then the empty route, the board's first page (50 per column), the
-// board filtered by a word (`q`), the board of one column (`status`), each for --seconds.
+// board filtered by a word (`q`), the board of one column (`status`), each for --seconds. Before
+// each phase the api is let settle (the empty route answering within 20 ms again) and the route
+// is asked 50 times one request at a time: its service time without queueing. Each phase also
+// reports the CPU per request of the api process and of the database's backends (Linux /proc),
+// which, unlike latency, other work on a shared machine hardly moves.
 //
 // Correctness, checked on the first answer of each phase against SQL on the same database: the
 // columns, their totals, the page size. Prints a table, a JSON summary and the markdown rows for
@@ -77,7 +81,17 @@ const CATEGORIES = [
   'integrations',
   'polish',
 ];
-const VERBS = ['Create', 'Edit', 'Delete', 'List', 'Export', 'Import', 'Filter', 'Share', 'Archive'];
+const VERBS = [
+  'Create',
+  'Edit',
+  'Delete',
+  'List',
+  'Export',
+  'Import',
+  'Filter',
+  'Share',
+  'Archive',
+];
 const NOUNS = [
   'invoice',
   'customer',
@@ -557,11 +571,7 @@ async function main() {
       phases[key] = { ...(await measured(db, api.child.pid, url)), serial: alone };
     }
     const ratio = (p) => Math.round((p.p99 / phases.empty.p99) * 10) / 10;
-    const worstBoardP99 = Math.max(
-      phases.board.p99,
-      phases.boardQuery.p99,
-      phases.boardStatus.p99,
-    );
+    const worstBoardP99 = Math.max(phases.board.p99, phases.boardQuery.p99, phases.boardStatus.p99);
     const failures = Object.values(phases).reduce((n, p) => n + p.failures, 0);
     const result = {
       benchmark: 'board-api',

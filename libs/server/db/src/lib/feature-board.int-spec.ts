@@ -112,6 +112,11 @@ describe('FeatureBoardRepository against Postgres', () => {
     expect(row).not.toHaveProperty('boardDependencies');
   });
 
+  it('reports the totals of columns paged past their end', async () => {
+    const page = await boards.page({ projectId, statuses: ALL, limit: 10, offset: 100 });
+    expect(page.map((c) => [c.total, c.rows.length])).toEqual(ALL.map(() => [6, 0]));
+  });
+
   it('carries each feature’s dependencies with their status, in the order they were added', async () => {
     const page = await boards.page({ projectId, statuses: ['pending'], limit: 50, offset: 0 });
     const rows = page[0]?.rows ?? [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Feature, FeatureStatus } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
-import { BOARD_COUNTS_SQL, BOARD_PAGE_SQL } from './sql/board.sql';
+import { BOARD_SQL } from './sql/board.sql';
 
 export interface BoardPageInput {
   projectId: string;
@@ -34,7 +34,18 @@ export interface BoardColumnRows {
   rows: BoardFeature[];
 }
 
-type PageRow = Feature & { boardDependencies: BoardDependency[] };
+/** A row of BOARD_SQL: a column's total and one of its features, or none when its page is empty. */
+type BoardRow = { boardColumn: FeatureStatus; boardTotal: number } & (
+  | (Feature & { boardDependencies: BoardDependency[] })
+  | { id: null }
+);
+
+/** The Feature row of a board row, without the board's own columns. */
+function featureOf(row: Feature & Record<`board${string}`, unknown>): Feature {
+  const feature: Record<string, unknown> = { ...row };
+  for (const key of Object.keys(feature)) if (key.startsWith('board')) delete feature[key];
+  return feature as Feature;
+}
 
 /** `text` as an ILIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
 export function containsPattern(text: string): string {
@@ -42,8 +53,8 @@ export function containsPattern(text: string): string {
 }
 
 /**
- * A project's board in two statements run side by side: the totals per column and one page of
- * every column (SQL in ./sql/board.sql.ts, indexes in the migration board_text_search).
+ * A project's board in one statement: every column's total and page, with each feature's
+ * dependencies (SQL in ./sql/board.sql.ts, indexes in the migration board_text_search).
  */
 @Injectable()
 export class FeatureBoardRepository {
@@ -51,28 +62,25 @@ export class FeatureBoardRepository {
 
   async page(input: BoardPageInput): Promise<BoardColumnRows[]> {
     const statuses = [...input.statuses];
-    const filters = [
+    const rows = await this.prisma.$queryRawUnsafe<BoardRow[]>(
+      BOARD_SQL,
       input.projectId,
       statuses,
       input.category ?? null,
       input.text ? containsPattern(input.text) : null,
-    ];
-    const [totals, rows] = await Promise.all([
-      this.prisma.$queryRawUnsafe<{ status: FeatureStatus; total: number }[]>(
-        BOARD_COUNTS_SQL,
-        ...filters,
-      ),
-      this.prisma.$queryRawUnsafe<PageRow[]>(BOARD_PAGE_SQL, ...filters, input.limit, input.offset),
-    ]);
-    return statuses.map((status) => ({
-      status,
-      total: totals.find((t) => t.status === status)?.total ?? 0,
-      rows: rows
-        .filter((r) => r.status === status)
-        .map(({ boardDependencies, ...feature }) => ({
-          feature,
-          dependencies: boardDependencies,
-        })),
-    }));
+      input.limit,
+      input.offset,
+    );
+    const columns = new Map<FeatureStatus, BoardColumnRows>(
+      statuses.map((status) => [status, { status, total: 0, rows: [] }]),
+    );
+    for (const row of rows) {
+      const column = columns.get(row.boardColumn);
+      if (!column) continue;
+      column.total = row.boardTotal;
+      if (row.id === null) continue;
+      column.rows.push({ feature: featureOf(row), dependencies: row.boardDependencies });
+    }
+    return [...columns.values()];
   }
 }
