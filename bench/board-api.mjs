@@ -331,6 +331,7 @@ export async function openLoop(url, rate, seconds) {
   const round = (ms) => Math.round(ms * 100) / 100;
   return {
     requests: total,
+    wallSeconds: Math.round(wall * 100) / 100,
     achievedRate: Math.round(total / wall),
     failures,
     ...(firstError ? { firstError } : {}),
@@ -344,23 +345,29 @@ export async function openLoop(url, rate, seconds) {
   };
 }
 
-/**
- * CPU seconds the given processes used so far (Linux /proc, same host); a process that is gone
- * counts 0. Unlike latency, CPU per request hardly moves with whatever else the shared machine
- * is doing.
- */
-function cpuSeconds(pids) {
-  let ticks = 0;
+/** CPU seconds each given process used so far (Linux /proc, same host); gone ones are left out. */
+function cpuByPid(pids) {
+  const seconds = new Map();
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, USER_HZ
     } catch {
       // exited
     }
   }
-  return ticks / 100; // USER_HZ
+  return seconds;
+}
+
+/**
+ * CPU seconds the processes used between two readings of cpuByPid, counting only those alive at
+ * both. Unlike latency, CPU per request hardly moves with whatever else the machine is doing.
+ */
+function cpuBetween(before, after) {
+  let total = 0;
+  for (const [pid, s] of after) if (before.has(pid)) total += s - before.get(pid);
+  return total;
 }
 
 /** The Postgres backends serving the scratch database (the api's pool and this script's client). */
@@ -393,33 +400,37 @@ async function settle(base) {
 /** One request at a time: the route's own service time, without queueing (median of `n`). */
 async function serial(url, n, apiPid) {
   const times = [];
-  const cpu0 = cpuSeconds([apiPid]);
+  const cpu0 = cpuByPid([apiPid]);
   for (let i = 0; i < n; i++) {
     const started = performance.now();
     await (await fetch(url)).arrayBuffer();
     times.push(performance.now() - started);
   }
-  const cpu1 = cpuSeconds([apiPid]);
+  const cpu1 = cpuByPid([apiPid]);
   times.sort((a, b) => a - b);
   return {
     medianMs: Math.round(times[Math.floor(n / 2)] * 100) / 100,
-    apiCpuMsPerRequest: Math.round(((cpu1 - cpu0) / n) * 1e5) / 100,
+    apiCpuMsPerRequest: Math.round((cpuBetween(cpu0, cpu1) / n) * 1e5) / 100,
   };
 }
 
 /** A phase of load, with the api's and the database's CPU per request over it. */
 async function measured(db, apiPid, url) {
-  const pids = await backendPids(db);
-  const api0 = cpuSeconds([apiPid]);
-  const db0 = cpuSeconds(pids);
+  const api0 = cpuByPid([apiPid]);
+  const db0 = cpuByPid(await backendPids(db));
   const result = await openLoop(url, RATE, SECONDS);
-  const api1 = cpuSeconds([apiPid]);
-  const db1 = cpuSeconds(pids);
-  const perRequest = (s) => Math.round((s / result.requests) * 1e5) / 100;
+  const api1 = cpuByPid([apiPid]);
+  const db1 = cpuByPid(await backendPids(db));
+  // Per answered request; and the share of one core the api got (1 = a whole core, which is all
+  // a Node process can use: above ~0.7 queues build up).
+  const answered = Math.max(1, result.requests - result.failures);
+  const perRequest = (s) => Math.round((s / answered) * 1e5) / 100;
+  const apiSeconds = cpuBetween(api0, api1);
   return {
     ...result,
-    apiCpuMsPerRequest: perRequest(api1 - api0),
-    dbCpuMsPerRequest: perRequest(db1 - db0),
+    apiCpuMsPerRequest: perRequest(apiSeconds),
+    dbCpuMsPerRequest: perRequest(cpuBetween(db0, db1)),
+    apiCoreShare: Math.round((apiSeconds / result.wallSeconds) * 100) / 100,
     loadAverage: loadavg()[0].toFixed(1),
   };
 }
@@ -470,13 +481,13 @@ async function checkBoard(db, base, projectId, query) {
 function report(result) {
   const { phases } = result;
   const row = (label, p) =>
-    `| ${label.padEnd(44)} | ${String(p.p50).padStart(8)} | ${String(p.p95).padStart(8)} | ${String(p.p99).padStart(8)} | ${String(p.max).padStart(8)} | ${String(p.achievedRate).padStart(5)} | ${String(p.failures).padStart(6)} | ${String(p.bytesPerAnswer).padStart(8)} | ${String(p.apiCpuMsPerRequest).padStart(7)} | ${String(p.dbCpuMsPerRequest).padStart(6)} | ${String(p.serial.medianMs).padStart(9)} |`;
+    `| ${label.padEnd(44)} | ${String(p.p50).padStart(8)} | ${String(p.p95).padStart(8)} | ${String(p.p99).padStart(8)} | ${String(p.max).padStart(8)} | ${String(p.achievedRate).padStart(5)} | ${String(p.failures).padStart(6)} | ${String(p.bytesPerAnswer).padStart(8)} | ${String(p.apiCpuMsPerRequest).padStart(7)} | ${String(p.dbCpuMsPerRequest).padStart(6)} | ${String(p.serial.medianMs).padStart(9)} | ${String(p.apiCoreShare).padStart(8)} |`;
   console.log(
     `\n| Route (${RATE} req/s, ${SECONDS} s each, open loop)`.padEnd(47) +
-      '|  p50 ms  |  p95 ms  |  p99 ms  |  max ms  | req/s | failed | bytes    | api CPU | db CPU | alone p50 |',
+      '|  p50 ms  |  p95 ms  |  p99 ms  |  max ms  | req/s | failed | bytes    | api CPU | db CPU | alone p50 | api core |',
   );
   console.log(
-    `|${'-'.repeat(46)}|----------|----------|----------|----------|-------|--------|----------|---------|--------|-----------|`,
+    `|${'-'.repeat(46)}|----------|----------|----------|----------|-------|--------|----------|---------|--------|-----------|----------|`,
   );
   console.log(row('GET /health/live (empty route)', phases.empty));
   console.log(row('GET /board (50 per column)', phases.board));
