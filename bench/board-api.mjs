@@ -524,7 +524,11 @@ async function main() {
     await api?.stop();
     await db?.end().catch(() => undefined);
     await dropDatabase(dbUrl).catch((err) => console.error(`scratch database: ${err.message}`));
-    await clearRedis(prefix).catch((err) => console.error(`scratch Redis keys: ${err.message}`));
+    // Twice: an api swamped by the load may still write its queues' keys while it shuts down.
+    for (let pass = 0; pass < 2; pass++) {
+      await clearRedis(prefix).catch((err) => console.error(`scratch Redis keys: ${err.message}`));
+      await sleep(1000);
+    }
   };
   process.once('SIGINT', () => {
     cleanUp().finally(() => process.exit(130));
