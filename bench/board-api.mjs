@@ -19,7 +19,7 @@
 // The load is open-loop: request i is due at start + i / rate whatever happened to the ones
 // before, and its latency runs from when it was due to the end of its body, so a slow answer
 // delays the figures of the requests queued behind it instead of hiding them (no coordinated
-// omission). Node's fetch keeps its connections alive. Phases, one after another: a 5 s warm-up
+// omission). Connections are kept alive (node:http). Phases, one after another: a 5 s warm-up
 // of the board (not reported), then the empty route, the board's first page (50 per column), the
 // board filtered by a word (`q`), the board of one column (`status`), each for --seconds. Before
 // each phase the api is let settle (the empty route answering within 20 ms again) and the route
@@ -32,6 +32,7 @@
 // docs/benchmarks.md; exits 1 on a wrong answer, a failed request, or a board p99 over 50 ms.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createServer } from 'node:net';
@@ -289,6 +290,25 @@ async function clearRedis(prefix) {
 
 // ---- Load --------------------------------------------------------------------------------------
 
+// node:http with keep-alive rather than fetch, and bodies counted rather than kept: the load
+// generator shares the machine's two cores with the api and Postgres, and fetch buffering 150 KB
+// answers 200 times a second made the generator itself fall behind its schedule.
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+/** One GET, its body read to the end and only counted. */
+function get(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: keepAlive }, (res) => {
+      let size = 0;
+      res.on('data', (chunk) => (size += chunk.length));
+      res.on('end', () => resolve({ status: res.statusCode, size }));
+      res.on('error', reject);
+    });
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
 /**
  * `rate` requests per second to `url` for `seconds`, open-loop. Latency = body received − due
  * time. `lagMs` is how late the generator itself sent requests (it must stay small for the
@@ -305,13 +325,13 @@ export async function openLoop(url, rate, seconds) {
   let bytes = 0;
   const one = async (due) => {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      bytes += (await res.arrayBuffer()).byteLength;
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (!res.ok) failures++;
+      const { status, size } = await get(url);
+      bytes += size;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status !== 200) failures++;
     } catch (err) {
       failures++;
-      firstError ??= String(err.cause ?? err);
+      firstError ??= String(err);
     }
     return performance.now() - due;
   };
@@ -403,7 +423,7 @@ async function serial(url, n, apiPid) {
   const cpu0 = cpuByPid([apiPid]);
   for (let i = 0; i < n; i++) {
     const started = performance.now();
-    await (await fetch(url)).arrayBuffer();
+    await get(url);
     times.push(performance.now() - started);
   }
   const cpu1 = cpuByPid([apiPid]);
