@@ -7,6 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEMO_NAME = 'Demo - Todo list app';
+/**
+ * Runs every test the demo's scripted coding agents write (test/<feature>.test.js, Node's own test
+ * runner) on each merge, so a feature passes only when its test does, as in a real project.
+ */
+export const DEMO_VERIFY_COMMAND = 'node --test';
 
 /** `accessToken`: an admin's bearer token (AUTH_MODE=oidc); none needed with AUTH_MODE=none. */
 export async function seedDemo(apiUrl, accessToken) {
@@ -16,11 +21,29 @@ export async function seedDemo(apiUrl, accessToken) {
     headers: auth,
   }).then((r) => r.json());
   const existing = found.items?.find((p) => p.name === DEMO_NAME);
-  if (existing) return { project: existing, created: false };
+  if (existing) {
+    // A demo seeded before it had a verification command gets it now.
+    if (!existing.verifyCommand) {
+      const patched = await fetch(`${apiUrl}/api/v1/projects/${existing.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ verifyCommand: DEMO_VERIFY_COMMAND }),
+      });
+      if (!patched.ok)
+        throw new Error(`setting the demo's verification command answered ${patched.status}`);
+      return { project: await patched.json(), created: false };
+    }
+    return { project: existing, created: false };
+  }
   const res = await fetch(`${apiUrl}/api/v1/projects`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({ name: DEMO_NAME, spec, start: true }),
+    body: JSON.stringify({
+      name: DEMO_NAME,
+      spec,
+      verifyCommand: DEMO_VERIFY_COMMAND,
+      start: true,
+    }),
   });
   if (res.status !== 201)
     throw new Error(`creating the demo project answered ${res.status}: ${await res.text()}`);

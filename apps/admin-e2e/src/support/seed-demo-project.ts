@@ -75,6 +75,8 @@ export async function seedDemoProject(databaseUrl: string): Promise<SeededProjec
       data: {
         name: SEEDED_PROJECT_NAME,
         spec: 'A small todo app: accounts, a todo list, done items, filters and a colour theme.',
+        // As the demo of `make dev` (tools/dev/seed-demo.mjs): passing means its tests ran.
+        verifyCommand: 'node --test',
         status: 'running',
       },
     });

@@ -8,3 +8,4 @@ export * from './lib/db.module';
 export * from './lib/prisma.service';
 export * from './lib/database.health';
 export * from './lib/feature-claims.repository';
+export * from './lib/feature-board.repository';

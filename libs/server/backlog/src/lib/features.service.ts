@@ -7,7 +7,7 @@ import {
   FeatureView,
   UpdateFeatureInput,
 } from '@autocoder/shared-contracts';
-import { Feature, Prisma, PrismaService } from '@autocoder/server-db';
+import { Feature, FeatureBoardRepository, Prisma, PrismaService } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { DependenciesService } from './dependencies.service';
 import { conflict, notFound } from './errors';
@@ -39,39 +39,30 @@ export class FeaturesService {
     private readonly prisma: PrismaService,
     private readonly projects: ProjectsService,
     private readonly dependencies: DependenciesService,
+    private readonly boards: FeatureBoardRepository,
   ) {}
 
-  /** Features grouped by status, each column paged and filtered alike. */
+  /**
+   * Features grouped by status, each column paged and filtered alike: the totals and every
+   * column's page with its dependencies, in two statements side by side.
+   */
   async board(projectId: string, query: BoardQuery): Promise<BoardView> {
-    await this.projects.require(projectId);
     const statuses: readonly FeatureStatus[] = query.status ? [query.status] : FEATURE_STATUSES;
-    const filter: Prisma.FeatureWhereInput = {
+    const page = await this.boards.page({
       projectId,
-      ...(query.category ? { category: query.category } : {}),
-      ...(query.q
-        ? {
-            OR: [
-              { name: { contains: query.q, mode: 'insensitive' } },
-              { description: { contains: query.q, mode: 'insensitive' } },
-            ],
-          }
-        : {}),
-    };
-    const columns = await Promise.all(
-      statuses.map(async (status) => {
-        const where = { ...filter, status };
-        const [rows, total] = await Promise.all([
-          this.prisma.feature.findMany({
-            where,
-            orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
-            skip: query.offset,
-            take: query.limit,
-          }),
-          this.prisma.feature.count({ where }),
-        ]);
-        return { status, total, items: await this.views(rows) };
-      }),
-    );
+      statuses,
+      category: query.category || undefined,
+      text: query.q || undefined,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    // An empty board may be a project that does not exist: only then is it worth a look.
+    if (page.every((c) => c.total === 0)) await this.projects.require(projectId);
+    const columns = page.map((c) => ({
+      status: c.status,
+      total: c.total,
+      items: c.rows.map((r) => featureView(r.feature, r.dependencies)),
+    }));
     return { projectId, limit: query.limit, offset: query.offset, columns };
   }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
+import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { PrismaService } from './prisma.service';
 
@@ -14,8 +15,9 @@ export class DbModule {
         { provide: DB_MODULE_OPTIONS, useValue: options },
         PrismaService,
         FeatureClaimsRepository,
+        FeatureBoardRepository,
       ],
-      exports: [PrismaService, FeatureClaimsRepository],
+      exports: [PrismaService, FeatureClaimsRepository, FeatureBoardRepository],
     };
   }
 }

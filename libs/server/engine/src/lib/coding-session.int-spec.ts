@@ -193,6 +193,34 @@ describe('coding sessions (integration)', () => {
     );
   });
 
+  it('the demo’s verification: the scripted test passes `node --test` on main, and a wrong module never passes', async () => {
+    const repos = app.get<ProjectRepository>(PROJECT_REPOSITORY);
+    const good = await runningProject('A todo list app.', 'node --test');
+    const done = await session(good.projectId);
+    expect(done.result).toMatchObject({ status: 'succeeded', featureId: good.featureId });
+    expect(await prisma.feature.findUniqueOrThrow({ where: { id: good.featureId } })).toMatchObject(
+      { status: 'passing' },
+    );
+    expect(mainFile(good.projectId, `test/${good.featureId}.test.js`)).toContain(
+      'adds, completes and filters todos',
+    );
+
+    // The agent claims passing over a module with a bug; the same test, run by the project's
+    // verification command on the merge, refuses it.
+    const bad = await runningProject('[scenario:coding-broken] A todo list app.', 'node --test');
+    await repos.ensure(bad.projectId);
+    const mainBefore = await repos.mainCommit(bad.projectId);
+    const { run, result } = await session(bad.projectId);
+    expect(result).toMatchObject({ status: 'failed', featureId: bad.featureId });
+    expect(await repos.mainCommit(bad.projectId)).toBe(mainBefore);
+    const feature = await prisma.feature.findUniqueOrThrow({ where: { id: bad.featureId } });
+    expect(feature).toMatchObject({ status: 'pending', leaseOwner: null });
+    expect(feature.lastError).toMatch(/^verification failed: .*# fail 1/s);
+    const events = await prisma.runEvent.findMany({ where: { runId: run.id } });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['workspace.verification']));
+    expect(events.map((e) => e.type)).not.toContain('feature.passing');
+  }, 120_000);
+
   it('runs on the project’s provider (Ollama), and falls back to Claude for a chat-only model', async () => {
     const local = await runningProject('A local build.', undefined, {
       provider: 'ollama',
