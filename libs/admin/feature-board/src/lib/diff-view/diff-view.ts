@@ -75,9 +75,9 @@ export const DIFF_STYLESHEET = 'vendor/diff2html.min.css';
       gap: 0.35rem;
     }
     ac-diff-view .btn[aria-pressed='true'] {
-      background: var(--ac-accent);
-      border-color: var(--ac-accent);
-      color: #fff;
+      background: var(--ac-accent-strong);
+      border-color: var(--ac-accent-strong);
+      color: var(--ac-on-accent);
     }
     ac-diff-view .small {
       font-size: 0.8rem;
@@ -93,21 +93,55 @@ export const DIFF_STYLESHEET = 'vendor/diff2html.min.css';
       max-height: 24rem;
       overflow: auto;
       padding: 0.5rem;
-      background: #f8f9fb;
+      background: var(--ac-surface-sunken);
       border-radius: 6px;
     }
-    /* diff2html's file tags are too faint to read (WCAG AA contrast). */
+    /* diff2html's colours are its own variables (vendor/diff2html.min.css, light scheme):
+       they follow the console's theme here, light or dark as the person chose, and its faint
+       line numbers and file tags reach WCAG AA contrast. */
+    ac-diff-view {
+      --d2h-bg-color: var(--ac-surface);
+      --d2h-border-color: var(--ac-border);
+      --d2h-dim-color: var(--ac-muted);
+      --d2h-line-border-color: var(--ac-divider);
+      --d2h-file-header-bg-color: var(--ac-surface-muted);
+      --d2h-file-header-border-color: var(--ac-border);
+      --d2h-empty-placeholder-bg-color: var(--ac-surface-sunken);
+      --d2h-empty-placeholder-border-color: var(--ac-border);
+      --d2h-selected-color: var(--ac-selected);
+      --d2h-ins-bg-color: var(--ac-diff-add-bg);
+      --d2h-ins-border-color: var(--ac-success-border);
+      --d2h-ins-highlight-bg-color: var(--ac-diff-add-strong);
+      --d2h-ins-label-color: var(--ac-success-fg);
+      --d2h-del-bg-color: var(--ac-diff-del-bg);
+      --d2h-del-border-color: var(--ac-danger-border);
+      --d2h-del-highlight-bg-color: var(--ac-diff-del-strong);
+      --d2h-del-label-color: var(--ac-danger-fg);
+      --d2h-change-del-color: var(--ac-diff-del-bg);
+      --d2h-change-ins-color: var(--ac-diff-add-bg);
+      --d2h-info-bg-color: var(--ac-info-bg);
+      --d2h-info-border-color: var(--ac-info-border);
+      --d2h-change-label-color: var(--ac-warning-fg);
+      --d2h-moved-label-color: var(--ac-accent);
+    }
+    ac-diff-view .d2h-wrapper,
+    ac-diff-view .d2h-file-header {
+      color: var(--ac-text);
+    }
+    ac-diff-view .d2h-file-wrapper {
+      background: var(--ac-surface);
+    }
     ac-diff-view .d2h-changed-tag {
-      color: #7a5c00;
-      border-color: #7a5c00;
+      color: var(--ac-warning-fg);
     }
     ac-diff-view .d2h-added-tag {
-      color: #23692a;
-      border-color: #23692a;
+      color: var(--ac-success-fg);
     }
     ac-diff-view .d2h-deleted-tag {
-      color: #a3262a;
-      border-color: #a3262a;
+      color: var(--ac-danger-fg);
+    }
+    ac-diff-view .d2h-moved-tag {
+      color: var(--ac-accent);
     }
   `,
 })
@@ -155,7 +189,9 @@ export class DiffView {
         outputFormat: layout,
         drawFileList: files.length > 1,
         matching: 'lines',
-        colorScheme: ColorSchemeType.AUTO,
+        // Light: diff2html's base rules, whose variables the styles above map to the theme
+        // (its own auto scheme follows the system's setting, not the person's choice).
+        colorScheme: ColorSchemeType.LIGHT,
       }),
     };
   }
