@@ -79,7 +79,11 @@ export async function startApi(env) {
   });
   const base = `http://127.0.0.1:${port}`;
   await waitOk(`${base}/health/live`);
-  return { base, stop: () => new Promise((ok) => (child.once('exit', ok), child.kill('SIGTERM'))) };
+  return {
+    base,
+    pid: child.pid,
+    stop: () => new Promise((ok) => (child.once("exit", ok), child.kill("SIGTERM"))),
+  };
 }
 
 export function percentile(sorted, p) {
