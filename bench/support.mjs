@@ -60,7 +60,9 @@ export async function waitOk(url, timeoutMs = 30_000) {
  */
 export async function startApi(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(root, 'dist/apps/api/main.js')], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the api under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, resolve(root, 'dist/apps/api/main.js')], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
