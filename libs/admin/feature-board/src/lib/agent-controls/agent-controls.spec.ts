@@ -1,9 +1,7 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { AuthSession } from '@autocoder/admin-data-access-api';
 import type { ProjectView, RunView } from '@autocoder/shared-contracts';
-import { activity, ADMIN, project, run, VIEWER } from '../project-board/testing';
+import { activity, ADMIN, project, run, setUpTestBed, VIEWER } from '../testing/fixtures';
 import { AgentControls } from './agent-controls';
 
 describe('AgentControls', () => {
@@ -14,11 +12,7 @@ describe('AgentControls', () => {
   let started: RunView[];
 
   function setUp(p: ProjectView, me = ADMIN): void {
-    TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting()],
-    });
-    http = TestBed.inject(HttpTestingController);
-    TestBed.inject(AuthSession).me.set(me);
+    ({ http } = setUpTestBed({ me }));
     fixture = TestBed.createComponent(AgentControls);
     fixture.componentRef.setInput('project', p);
     changed = [];

@@ -1,50 +1,16 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { AuthSession } from '@autocoder/admin-data-access-api';
-import type {
-  FeatureSpendView,
-  ProjectSpendView,
-  ProjectView,
-  SpendSplit,
-} from '@autocoder/shared-contracts';
-import { activity, ADMIN, project, VIEWER } from '../project-board/testing';
+import type { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
+import {
+  activity,
+  ADMIN,
+  featureSpend,
+  project,
+  setUpTestBed,
+  spend,
+  VIEWER,
+} from '../testing/fixtures';
 import { CostPanel } from './cost-panel';
-
-function split(newWorkUsd: number, regressionUsd: number): SpendSplit {
-  return {
-    newWorkUsd,
-    regressionUsd,
-    otherUsd: 0,
-    totalUsd: newWorkUsd + regressionUsd,
-    inputTokens: 0,
-    outputTokens: 0,
-  };
-}
-
-function featureSpend(i: number, newWork: number, regression: number): FeatureSpendView {
-  return {
-    featureId: `f${i}`,
-    name: `Feature ${String(i).padStart(2, '0')}`,
-    status: 'passing',
-    ...split(newWork, regression),
-  };
-}
-
-function spend(
-  features: FeatureSpendView[],
-  extra: Partial<ProjectSpendView> = {},
-): ProjectSpendView {
-  return {
-    projectId: 'p1',
-    budgetUsd: 10,
-    budgetWarnAt: 0.8,
-    project: split(3, 1),
-    today: split(1, 0.5),
-    features,
-    ...extra,
-  };
-}
 
 describe('CostPanel', () => {
   let http: HttpTestingController;
@@ -53,11 +19,7 @@ describe('CostPanel', () => {
   let changed: ProjectView[];
 
   function render(p: ProjectView, me = ADMIN): void {
-    TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting()],
-    });
-    http = TestBed.inject(HttpTestingController);
-    TestBed.inject(AuthSession).me.set(me);
+    ({ http } = setUpTestBed({ me }));
     fixture = TestBed.createComponent(CostPanel);
     fixture.componentRef.setInput('project', p);
     changed = [];

@@ -1,21 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { FeatureSpendView } from '@autocoder/shared-contracts';
+import { featureSpend } from '../testing/fixtures';
 import { FeatureSpendTable, SPEND_ROWS_SHOWN } from './feature-spend-table';
-
-function featureSpend(i: number, newWorkUsd: number, regressionUsd: number): FeatureSpendView {
-  return {
-    featureId: `f${i}`,
-    name: `Feature ${String(i).padStart(2, '0')}`,
-    status: 'passing',
-    newWorkUsd,
-    regressionUsd,
-    otherUsd: 0,
-    totalUsd: newWorkUsd + regressionUsd,
-    inputTokens: 0,
-    outputTokens: 0,
-  };
-}
 
 describe('FeatureSpendTable', () => {
   it('sorts by column and shows the top 20 until asked for all', () => {

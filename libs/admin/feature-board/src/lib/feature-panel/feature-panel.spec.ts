@@ -1,75 +1,59 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
+import { Router } from '@angular/router';
+import { AuthSession } from '@autocoder/admin-data-access-api';
+import type { FeatureDetailView, LiveEvent, RunView } from '@autocoder/shared-contracts';
 import {
-  AuthSession,
-  EVENT_SOURCE_FACTORY,
-  type EventSourceLike,
-} from '@autocoder/admin-data-access-api';
-import type {
-  AuthMeView,
-  FeatureDetailView,
-  LiveEvent,
-  RunView,
-} from '@autocoder/shared-contracts';
+  ADMIN,
+  emitLive,
+  feature,
+  type LiveListeners,
+  run,
+  setUpTestBed,
+  split,
+  until,
+} from '../testing/fixtures';
 import { FeaturePanel } from './feature-panel';
 
 const AT = '2026-01-01T10:00:00.000Z';
 const URL = '/api/v1/projects/p1/features/f1';
 
-function run(id: string, extra: Partial<RunView> = {}): RunView {
-  return {
+/** Run `id` of feature f1: a coding run that failed after 1 min 05 s. */
+function featureRun(id: string, extra: Partial<RunView> = {}): RunView {
+  return run('failed', {
     id,
-    projectId: 'p1',
     role: 'coding',
-    status: 'failed',
-    attempt: 1,
     features: [{ id: 'f1', name: 'Login form', status: 'failing' }],
     runnerId: 'host:1',
-    provider: 'demo',
-    model: 'demo-1',
     tokensIn: 100,
     tokensOut: 20,
     costUsd: 0.25,
-    error: null,
     queuedAt: AT,
     startedAt: AT,
     finishedAt: '2026-01-01T10:01:05.000Z',
     ...extra,
-  };
+  });
 }
 
 function detail(extra: Partial<FeatureDetailView> = {}): FeatureDetailView {
   return {
-    id: 'f1',
-    projectId: 'p1',
-    priority: 3,
-    category: 'auth',
-    name: 'Login form',
-    description: 'A person signs in with e-mail and password.',
-    steps: ['open /login', 'submit the form'],
-    status: 'failing',
-    attempts: 2,
-    lastError: 'AssertionError: expected 200\n    at login.spec.ts:12',
-    dependsOn: ['f0'],
-    blocked: false,
-    humanInput: null,
-    heldBy: null,
-    createdAt: AT,
-    updatedAt: AT,
+    ...feature('f1', 'failing', {
+      priority: 3,
+      category: 'auth',
+      name: 'Login form',
+      description: 'A person signs in with e-mail and password.',
+      steps: ['open /login', 'submit the form'],
+      attempts: 2,
+      lastError: 'AssertionError: expected 200\n    at login.spec.ts:12',
+      dependsOn: ['f0'],
+      createdAt: AT,
+      updatedAt: AT,
+    }),
     dependencies: [{ id: 'f0', name: 'User table', status: 'passing' }],
     dependents: [{ id: 'f2', name: 'Logout', status: 'pending' }],
-    runs: [run('r2', { attempt: 2 }), run('r1')],
+    runs: [featureRun('r2', { attempt: 2 }), featureRun('r1')],
     passedByRunId: null,
-    spend: {
-      newWorkUsd: 0.5,
-      regressionUsd: 0.1,
-      otherUsd: 0,
-      totalUsd: 0.6,
-      inputTokens: 200,
-      outputTokens: 40,
-    },
+    spend: { ...split(0.5, 0.1), inputTokens: 200, outputTokens: 40 },
     ...extra,
   };
 }
@@ -90,33 +74,11 @@ const QUESTION = {
   response: null,
 };
 
-const ADMIN: AuthMeView = {
-  userId: 'u1',
-  name: 'admin@autocoder.local',
-  role: 'admin',
-  via: 'session',
-  authMode: 'oidc',
-};
-
-/** Polls until the expectation holds: answers and renders are asynchronous. */
-async function until(check: () => void, timeoutMs = 3_000): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() - start > timeoutMs) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
 describe('FeaturePanel', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<FeaturePanel>;
   let el: HTMLElement;
-  let live: Map<string, (event: MessageEvent<string>) => void>;
+  let live: LiveListeners;
 
   function open(role: 'admin' | 'viewer' = 'admin'): void {
     TestBed.inject(AuthSession).me.set({ ...ADMIN, role });
@@ -136,20 +98,7 @@ describe('FeaturePanel', () => {
     el.querySelector(`[data-testid=${testId}]`) as T | null;
 
   beforeEach(() => {
-    live = new Map();
-    const source: EventSourceLike = {
-      addEventListener: (type, listener) => live.set(type, listener),
-      close: () => live.clear(),
-    };
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        { provide: EVENT_SOURCE_FACTORY, useValue: () => source },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    ({ http, live } = setUpTestBed());
   });
 
   afterEach(() => {
@@ -288,10 +237,8 @@ describe('FeaturePanel', () => {
       open();
       http.expectOne(URL).flush(detail());
       TestBed.tick();
-      const emit = (event: Partial<LiveEvent>) =>
-        live.get(event.type as string)?.({
-          data: JSON.stringify({ projectId: 'p1', level: 'info', message: '', at: AT, ...event }),
-        } as MessageEvent<string>);
+      const emit = (event: Partial<LiveEvent> & Pick<LiveEvent, 'type'>) =>
+        emitLive(live, { at: AT, ...event });
 
       emit({ type: 'feature.changed', data: { featureId: 'f9' } });
       jest.advanceTimersByTime(500);

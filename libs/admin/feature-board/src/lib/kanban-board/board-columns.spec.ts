@@ -1,30 +1,10 @@
 import type { BoardView, FeatureStatus, FeatureView } from '@autocoder/shared-contracts';
+import { feature, features } from '../testing/fixtures';
 import { appendPage, columnsFromView, mergeRefresh } from './board-columns';
-
-function feature(id: string, status: FeatureStatus): FeatureView {
-  return {
-    id,
-    projectId: 'p1',
-    priority: 1,
-    category: 'core',
-    name: id,
-    description: '',
-    steps: [],
-    status,
-    attempts: 0,
-    lastError: null,
-    dependsOn: [],
-    blocked: false,
-    humanInput: null,
-    heldBy: null,
-    createdAt: '',
-    updatedAt: '',
-  };
-}
 
 const ids = (items: FeatureView[]) => items.map((f) => f.id);
 const range = (prefix: string, from: number, to: number, status: FeatureStatus) =>
-  Array.from({ length: to - from }, (_, i) => feature(`${prefix}${from + i}`, status));
+  features(prefix, status, from, to - from);
 
 describe('board columns', () => {
   it('fills the columns the api left out', () => {

@@ -1,21 +1,21 @@
-import { provideHttpClient } from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-  TestRequest,
-} from '@angular/common/http/testing';
+import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import { Component } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
+import { Router } from '@angular/router';
 import type {
   AuthMeView,
-  BoardColumn,
   BoardView,
   FeatureStatus,
-  FeatureView,
   HumanInputRequest,
 } from '@autocoder/shared-contracts';
-import { AuthSession } from '@autocoder/admin-data-access-api';
+import {
+  ADMIN,
+  board,
+  column as col,
+  feature,
+  features as many,
+  setUpTestBed,
+} from '../testing/fixtures';
 import { CARD_SLOT_PX } from './board-column/board-column';
 import { COLLAPSED_COLUMNS_KEY, ColumnCollapse } from './column-collapse';
 import { KanbanBoard, TEXT_FILTER_DEBOUNCE_MS } from './kanban-board';
@@ -23,7 +23,6 @@ import { KanbanBoard, TEXT_FILTER_DEBOUNCE_MS } from './kanban-board';
 @Component({ template: '' })
 class Blank {}
 
-const AT = '2025-01-01T10:00:00.000Z';
 const BOARD_URL = '/api/v1/projects/p1/board';
 /** The height jsdom reports for a column's virtual viewport (it lays nothing out). */
 const VIEWPORT_PX = 600;
@@ -41,42 +40,6 @@ const QUESTION: HumanInputRequest = {
   ],
 };
 
-function feature(id: string, status: FeatureStatus, extra: Partial<FeatureView> = {}): FeatureView {
-  return {
-    id,
-    projectId: 'p1',
-    priority: 1,
-    category: 'core',
-    name: `Feature ${id}`,
-    description: 'Does a thing',
-    steps: ['open the app', 'click'],
-    status,
-    attempts: 0,
-    lastError: null,
-    dependsOn: [],
-    blocked: false,
-    humanInput: null,
-    heldBy: null,
-    createdAt: AT,
-    updatedAt: AT,
-    ...extra,
-  };
-}
-
-function many(prefix: string, status: FeatureStatus, from: number, count: number): FeatureView[] {
-  return Array.from({ length: count }, (_, i) => feature(`${prefix}${from + i}`, status));
-}
-
-function board(columns: Partial<Record<FeatureStatus, BoardColumn>>, offset = 0): BoardView {
-  return { projectId: 'p1', limit: 50, offset, columns: Object.values(columns) };
-}
-
-const col = (status: FeatureStatus, items: FeatureView[], total = items.length): BoardColumn => ({
-  status,
-  total,
-  items,
-});
-
 const SMALL_BOARD = board({
   pending: col('pending', [
     feature('a', 'pending', { category: 'auth', name: 'Login form' }),
@@ -91,14 +54,6 @@ const SMALL_BOARD = board({
   passing: col('passing', [feature('e', 'passing')]),
   failing: col('failing', [feature('f', 'failing', { lastError: 'assert failed' })]),
 });
-
-const ADMIN: AuthMeView = {
-  userId: 'u1',
-  name: 'admin@autocoder.local',
-  role: 'admin',
-  via: 'session',
-  authMode: 'oidc',
-};
 
 describe('KanbanBoard', () => {
   let http: HttpTestingController;
@@ -122,20 +77,15 @@ describe('KanbanBoard', () => {
   async function setup(url = '/projects/p1', role: AuthMeView['role'] = 'admin'): Promise<void> {
     jest.useFakeTimers();
     localStorage.clear();
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([
-          { path: 'projects/:id', component: Blank },
-          { path: 'projects/:id/features/:featureId', component: Blank },
-          { path: 'projects/:id/runs/:runId', component: Blank },
-        ]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
+    ({ http } = setUpTestBed({
+      routes: [
+        { path: 'projects/:id', component: Blank },
+        { path: 'projects/:id/features/:featureId', component: Blank },
+        { path: 'projects/:id/runs/:runId', component: Blank },
       ],
-    });
-    http = TestBed.inject(HttpTestingController);
+      me: { ...ADMIN, role },
+    }));
     router = TestBed.inject(Router);
-    TestBed.inject(AuthSession).me.set({ ...ADMIN, role });
     await router.navigateByUrl(url);
     fixture = TestBed.createComponent(KanbanBoard);
     fixture.componentRef.setInput('projectId', 'p1');

@@ -1,10 +1,7 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
-import { EVENT_SOURCE_FACTORY, EventSourceLike } from '@autocoder/admin-data-access-api';
 import type { LiveEvent, SessionView } from '@autocoder/shared-contracts';
-import { run } from '../project-board/testing';
+import { emitLive, type LiveListeners, run, setUpTestBed } from '../testing/fixtures';
 import { formatElapsed } from './elapsed';
 import {
   LiveSessions,
@@ -36,24 +33,11 @@ describe('LiveSessions', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<LiveSessions>;
   let el: HTMLElement;
-  let live: Map<string, (event: MessageEvent<string>) => void>;
+  let live: LiveListeners;
 
   beforeEach(() => {
     jest.useFakeTimers({ now: START + 65_000 });
-    live = new Map();
-    const source: EventSourceLike = {
-      addEventListener: (type, listener) => live.set(type, listener),
-      close: () => live.clear(),
-    };
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        { provide: EVENT_SOURCE_FACTORY, useValue: () => source },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    ({ http, live } = setUpTestBed());
     fixture = TestBed.createComponent(LiveSessions);
     fixture.componentRef.setInput('projectId', 'p1');
     el = fixture.nativeElement as HTMLElement;
@@ -72,8 +56,7 @@ describe('LiveSessions', () => {
   /** Requests waiting (match() takes them: use only to see that none waits). */
   const pending = () => http.match('/api/v1/projects/p1/sessions').length;
   const emit = (event: Partial<LiveEvent> & Pick<LiveEvent, 'type'>) => {
-    const full: LiveEvent = { projectId: 'p1', level: 'info', message: '', at: 'now', ...event };
-    live.get(event.type)?.({ data: JSON.stringify(full) } as MessageEvent<string>);
+    emitLive(live, event);
     TestBed.tick();
   };
   const text = (id: string, root: Element = el) =>

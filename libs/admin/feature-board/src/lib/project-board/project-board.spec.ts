@@ -1,22 +1,24 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter, Router } from '@angular/router';
-import type {
-  BoardView,
-  FeatureStatus,
-  FeatureView,
-  ProjectView,
-  ProjectSpendView,
-  RunView,
-} from '@autocoder/shared-contracts';
+import { Router } from '@angular/router';
+import type { BoardView, ProjectView, RunView } from '@autocoder/shared-contracts';
+import { AuthSession } from '@autocoder/admin-data-access-api';
 import {
-  AuthSession,
-  EVENT_SOURCE_FACTORY,
-  EventSourceLike,
-} from '@autocoder/admin-data-access-api';
+  activity,
+  ADMIN,
+  board,
+  column,
+  emitLive,
+  feature,
+  type LiveListeners,
+  project,
+  run,
+  setUpTestBed,
+  spend,
+  split,
+  VIEWER,
+} from '../testing/fixtures';
 import { IDLE_POLL_MS, LIVE_POLL_MS, ProjectBoard } from './project-board';
-import { activity, ADMIN, project, run, VIEWER } from './testing';
 
 const PROJECT: ProjectView = project({ status: 'running', verifyCommand: null });
 const EMPTY_PROJECT: ProjectView = project({
@@ -27,91 +29,27 @@ const EMPTY_PROJECT: ProjectView = project({
   activity: activity({ state: 'empty', summary: 'No backlog yet' }),
 });
 
-function feature(id: string, status: FeatureStatus, extra: Partial<FeatureView> = {}): FeatureView {
-  return {
-    id,
-    projectId: 'p1',
-    priority: 1,
-    category: 'core',
-    name: `Feature ${id}`,
-    description: 'Does a thing',
-    steps: ['open the app', 'click'],
-    status,
-    attempts: 0,
-    lastError: null,
-    dependsOn: [],
-    blocked: false,
-    humanInput: null,
-    heldBy: null,
-    createdAt: PROJECT.createdAt,
-    updatedAt: PROJECT.updatedAt,
-    ...extra,
-  };
-}
+const BOARD: BoardView = board({
+  pending: column('pending', [feature('a', 'pending', { blocked: true, dependsOn: ['c'] })]),
+  in_progress: column('in_progress', []),
+  needs_input: column('needs_input', []),
+  passing: column('passing', [feature('b', 'passing')]),
+  failing: column('failing', [feature('c', 'failing', { lastError: 'assert failed' })]),
+});
 
-const BOARD: BoardView = {
-  projectId: 'p1',
-  limit: 50,
-  offset: 0,
-  columns: [
-    {
-      status: 'pending',
-      total: 1,
-      items: [feature('a', 'pending', { blocked: true, dependsOn: ['c'] })],
-    },
-    { status: 'in_progress', total: 0, items: [] },
-    { status: 'needs_input', total: 0, items: [] },
-    { status: 'passing', total: 1, items: [feature('b', 'passing')] },
-    {
-      status: 'failing',
-      total: 1,
-      items: [feature('c', 'failing', { lastError: 'assert failed' })],
-    },
-  ],
-};
-
-const NO_COST = {
-  newWorkUsd: 0,
-  regressionUsd: 0,
-  otherUsd: 0,
-  totalUsd: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-};
-const NO_SPEND: ProjectSpendView = {
-  projectId: 'p1',
-  budgetUsd: null,
-  budgetWarnAt: 0.8,
-  project: NO_COST,
-  today: NO_COST,
-  features: [],
-};
+const NO_SPEND = spend([], { budgetUsd: null, project: split(0, 0), today: split(0, 0) });
 
 describe('ProjectBoard', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<ProjectBoard>;
   let el: HTMLElement;
   /** Listeners the board registered on its (fake) server-sent events stream. */
-  let live: Map<string, (event: MessageEvent<string>) => void>;
+  let live: LiveListeners;
 
   beforeEach(() => {
     // Fake timers drive the polling; change detection is flushed by hand with TestBed.tick().
     jest.useFakeTimers();
-    live = new Map();
-    const source: EventSourceLike = {
-      addEventListener: (type, listener) => live.set(type, listener),
-      close: () => live.clear(),
-    };
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        { provide: EVENT_SOURCE_FACTORY, useValue: () => source },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    TestBed.inject(AuthSession).me.set(ADMIN);
+    ({ http, live } = setUpTestBed({ me: ADMIN }));
     fixture = TestBed.createComponent(ProjectBoard);
     fixture.componentRef.setInput('id', 'p1');
     el = fixture.nativeElement as HTMLElement;
@@ -191,14 +129,7 @@ describe('ProjectBoard', () => {
   it('refreshes at once when a live event arrives, instead of waiting for the next poll', () => {
     answer([]);
     expect(pendingSnapshots()).toBe(0);
-    const event = {
-      projectId: 'p1',
-      type: 'features.created',
-      level: 'info',
-      message: '5 features',
-      at: 'now',
-    };
-    live.get('features.created')?.({ data: JSON.stringify(event) } as MessageEvent<string>);
+    emitLive(live, { type: 'features.created', message: '5 features' });
     jest.advanceTimersByTime(300); // debounce, far below the idle poll interval
     // One refresh: project, board and runs requested again (answer() expects exactly one each).
     answer([]);

@@ -1,9 +1,6 @@
-import { provideHttpClient } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { AuthSession } from '@autocoder/admin-data-access-api';
 import type { ProjectView } from '@autocoder/shared-contracts';
-import { activity, ADMIN, project, VIEWER } from '../project-board/testing';
+import { activity, ADMIN, project, setUpTestBed, VIEWER } from '../testing/fixtures';
 import { activityLabel } from './activity-label';
 import { ProjectHeader } from './project-header';
 
@@ -12,10 +9,7 @@ describe('ProjectHeader', () => {
   let el: HTMLElement;
 
   function render(p: ProjectView, me = ADMIN): void {
-    TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting()],
-    });
-    TestBed.inject(AuthSession).me.set(me);
+    setUpTestBed({ me });
     fixture = TestBed.createComponent(ProjectHeader);
     fixture.componentRef.setInput('project', p);
     el = fixture.nativeElement as HTMLElement;

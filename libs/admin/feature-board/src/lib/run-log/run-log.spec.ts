@@ -1,20 +1,9 @@
 import { CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { RunEventView } from '@autocoder/shared-contracts';
+import { runEvent as ev } from '../testing/fixtures';
 import { eventKey, fromLiveEvent, mergeEvents, summarize } from './log-lines';
 import { RunLog } from './run-log';
-
-function ev(n: number, extra: Partial<RunEventView> = {}): RunEventView {
-  return {
-    id: `e${n}`,
-    type: 'model.response',
-    level: 'info',
-    message: `event ${n}`,
-    data: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 10, 0, n)).toISOString(),
-    ...extra,
-  };
-}
 
 const TOOL_CALL = ev(2, {
   type: 'tool.call',

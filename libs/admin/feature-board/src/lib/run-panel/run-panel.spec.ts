@@ -1,43 +1,28 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
-import { EVENT_SOURCE_FACTORY, type EventSourceLike } from '@autocoder/admin-data-access-api';
 import type { LiveEvent, RunDetailView, RunEventView } from '@autocoder/shared-contracts';
+import {
+  emitLive,
+  type LiveListeners,
+  run,
+  runEvent as stored,
+  setUpTestBed,
+} from '../testing/fixtures';
 import { RUN_FALLBACK_POLL_MS, RunPanel, STORED_EVENTS_CAP } from './run-panel';
 
 const AT = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s)).toISOString();
 
-function stored(n: number, extra: Partial<RunEventView> = {}): RunEventView {
-  return {
-    id: `e${n}`,
-    type: 'model.response',
-    level: 'info',
-    message: `event ${n}`,
-    data: null,
-    createdAt: AT(n),
-    ...extra,
-  };
-}
-
+/** Run r1 of feature f1, coding since AT(0), with its stored `events`. */
 function runDetail(events: RunEventView[], extra: Partial<RunDetailView> = {}): RunDetailView {
   return {
-    id: 'r1',
-    projectId: 'p1',
-    role: 'coding',
-    status: 'running',
-    attempt: 1,
-    features: [{ id: 'f1', name: 'Login form', status: 'in_progress' }],
-    runnerId: 'runner-a:42',
-    provider: 'demo',
-    model: 'demo-1',
-    tokensIn: 1200,
-    tokensOut: 300,
-    costUsd: 0.0123,
-    error: null,
-    queuedAt: AT(0),
-    startedAt: AT(0),
-    finishedAt: null,
+    ...run('running', {
+      role: 'coding',
+      features: [{ id: 'f1', name: 'Login form', status: 'in_progress' }],
+      runnerId: 'runner-a:42',
+      tokensOut: 300,
+      queuedAt: AT(0),
+      startedAt: AT(0),
+    }),
     events,
     ...extra,
   };
@@ -54,41 +39,18 @@ describe('RunPanel', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<RunPanel>;
   let el: HTMLElement;
-  let live: Map<string, (event: MessageEvent<string>) => void>;
+  let live: LiveListeners;
 
   const rows = () =>
     Array.from(el.querySelectorAll('[data-testid=log-row] .text')).map((r) =>
       r.textContent?.trim(),
     );
-  const emit = (type: string, event: Partial<LiveEvent> = {}) =>
-    live.get(type)?.({
-      data: JSON.stringify({
-        projectId: 'p1',
-        runId: 'r1',
-        level: 'info',
-        message: '',
-        at: AT(0),
-        type,
-        ...event,
-      }),
-    } as MessageEvent<string>);
+  const emit = (type: LiveEvent['type'], event: Partial<LiveEvent> = {}) =>
+    emitLive(live, { runId: 'r1', at: AT(0), type, ...event });
 
   beforeEach(() => {
     jest.useFakeTimers();
-    live = new Map();
-    const source: EventSourceLike = {
-      addEventListener: (type, listener) => live.set(type, listener),
-      close: () => live.clear(),
-    };
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        { provide: EVENT_SOURCE_FACTORY, useValue: () => source },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    ({ http, live } = setUpTestBed());
     fixture = TestBed.createComponent(RunPanel);
     fixture.componentRef.setInput('projectId', 'p1');
     fixture.componentRef.setInput('runId', 'r1');
@@ -193,15 +155,7 @@ describe('RunPanel', () => {
 describe('RunPanel without a live stream', () => {
   it('reads a running run again every few seconds instead', async () => {
     jest.useFakeTimers();
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        { provide: EVENT_SOURCE_FACTORY, useValue: null },
-      ],
-    });
-    const http = TestBed.inject(HttpTestingController);
+    const { http } = setUpTestBed({ liveStream: false });
     const fixture = TestBed.createComponent(RunPanel);
     fixture.componentRef.setInput('projectId', 'p1');
     fixture.componentRef.setInput('runId', 'r1');

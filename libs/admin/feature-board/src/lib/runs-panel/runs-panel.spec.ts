@@ -1,7 +1,7 @@
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
-import { run } from '../project-board/testing';
+import { run } from '../testing/fixtures';
 import { RunsPanel } from './runs-panel';
 
 @Component({ template: '' })

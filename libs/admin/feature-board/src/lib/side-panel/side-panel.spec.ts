@@ -1,5 +1,6 @@
 import { Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { until } from '../testing/fixtures';
 import { SidePanel } from './side-panel';
 
 @Component({
@@ -20,14 +21,6 @@ import { SidePanel } from './side-panel';
 class Host {
   readonly open = signal(false);
   closes = 0;
-}
-
-async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('SidePanel', () => {
