@@ -30,32 +30,22 @@
 // Correctness, checked on the first answer of each phase against SQL on the same database: the
 // columns, their totals, the page size. Prints a table, a JSON summary and the markdown rows for
 // docs/benchmarks.md; exits 1 on a wrong answer, a failed request, or a board p99 over 50 ms.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
-  applyMigrations,
-  defaultServerUrl,
-  dropDatabase,
-  withDatabase,
-} from '../tools/prisma/engine.mjs';
+  cpuBetween,
+  cpuByPid,
+  option,
+  percentile,
+  scratchDatabase,
+  sleep,
+  startApi,
+} from './support.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} needs a whole number`);
-  return value;
-};
 const FEATURES = option('features', 10_000);
 const RATE = option('rate', 200); // requests per second, every phase
 const SECONDS = option('seconds', 20); // per phase
@@ -219,58 +209,7 @@ export async function seedProject(db, name, count, seed) {
   return { id: project.id, edges: edges.length };
 }
 
-// ---- Processes ---------------------------------------------------------------------------------
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-    server.on('error', fail);
-  });
-}
-
-function startApi(env) {
-  const child = spawn(process.execPath, [resolve(root, 'dist/apps/api/main.js')], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines = [];
-  const keep = (chunk) => {
-    for (const line of String(chunk).split('\n')) if (line) lines.push(line);
-    if (lines.length > 200) lines.splice(0, lines.length - 200);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((ok) => child.once('exit', ok));
-  return {
-    child,
-    output: () => `api:\n${lines.slice(-40).join('\n')}`,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function waitOk(url, api, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (api.child.exitCode !== null) break;
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready\n${api.output()}`);
-}
+// ---- Redis -------------------------------------------------------------------------------------
 
 /** Deletes every Redis key under a scratch prefix (the rate limiter's counters). */
 async function clearRedis(prefix) {
@@ -347,7 +286,6 @@ export async function openLoop(url, rate, seconds) {
   await Promise.all(pending);
   const wall = (performance.now() - start) / 1000;
   latencies.sort();
-  const at = (p) => latencies[Math.min(total - 1, Math.ceil((p / 100) * total) - 1)];
   const round = (ms) => Math.round(ms * 100) / 100;
   return {
     requests: total,
@@ -357,37 +295,12 @@ export async function openLoop(url, rate, seconds) {
     ...(firstError ? { firstError } : {}),
     statuses: Object.fromEntries(statuses),
     bytesPerAnswer: Math.round(bytes / total),
-    p50: round(at(50)),
-    p95: round(at(95)),
-    p99: round(at(99)),
+    p50: round(percentile(latencies, 50)),
+    p95: round(percentile(latencies, 95)),
+    p99: round(percentile(latencies, 99)),
     max: round(latencies[total - 1]),
     generatorMaxLagMs: round(maxLag),
   };
-}
-
-/** CPU seconds each given process used so far (Linux /proc, same host); gone ones are left out. */
-function cpuByPid(pids) {
-  const seconds = new Map();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, USER_HZ
-    } catch {
-      // exited
-    }
-  }
-  return seconds;
-}
-
-/**
- * CPU seconds the processes used between two readings of cpuByPid, counting only those alive at
- * both. Unlike latency, CPU per request hardly moves with whatever else the machine is doing.
- */
-function cpuBetween(before, after) {
-  let total = 0;
-  for (const [pid, s] of after) if (before.has(pid)) total += s - before.get(pid);
-  return total;
 }
 
 /** The Postgres backends serving the scratch database (the api's pool and this script's client). */
@@ -532,18 +445,14 @@ function report(result) {
 }
 
 async function main() {
-  const id = randomBytes(3).toString('hex');
-  const prefix = `bench-board-${id}`;
-  const dbUrl = withDatabase(
-    process.env.BENCH_DATABASE_SERVER_URL ?? defaultServerUrl,
-    `autocoder_bench_board_${id}`,
-  );
+  const prefix = `bench-board-${randomBytes(3).toString('hex')}`;
+  let scratch;
   let api;
   let db;
   const cleanUp = async () => {
     await api?.stop();
     await db?.end().catch(() => undefined);
-    await dropDatabase(dbUrl).catch((err) => console.error(`scratch database: ${err.message}`));
+    await scratch?.drop().catch((err) => console.error(`scratch database: ${err.message}`));
     // Twice: an api swamped by the load may still write its queues' keys while it shuts down.
     for (let pass = 0; pass < 2; pass++) {
       await clearRedis(prefix).catch((err) => console.error(`scratch Redis keys: ${err.message}`));
@@ -554,8 +463,8 @@ async function main() {
     cleanUp().finally(() => process.exit(130));
   });
   try {
-    await applyMigrations(dbUrl);
-    db = new pg.Client({ connectionString: dbUrl });
+    scratch = await scratchDatabase('board');
+    db = new pg.Client({ connectionString: scratch.url });
     await db.connect();
     const seedStarted = performance.now();
     const project = await seedProject(db, 'Bench board', FEATURES, 1);
@@ -567,21 +476,18 @@ async function main() {
       `seeded ${FEATURES} features (${project.edges} dependencies) + ${OTHER_PROJECTS} × ${OTHER_PROJECT_FEATURES} in ${seedSeconds} s`,
     );
 
-    const port = await freePort();
-    api = startApi({
-      DATABASE_URL: dbUrl,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: prefix,
-      API_HOST: '127.0.0.1',
-      API_PORT: String(port),
-      AUTH_MODE: 'none',
-      LOG_LEVEL: 'warn',
-      // On, so both routes pay for the check, but out of reach of the bench's rate.
-      RATE_LIMIT_PER_MINUTE: '10000000',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitOk(`${base}/health/live`, api);
+    // Rate limits: startApi's, on, so both routes pay for the check, but out of reach of the
+    // bench's rate. The api's output is kept, and shown only if it does not start.
+    api = await startApi(
+      {
+        DATABASE_URL: scratch.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        HOME: process.env.HOME,
+      },
+      { readyTimeoutMs: 60_000, quiet: true },
+    );
+    const { base } = api;
 
     const boardUrl = `${base}/api/v1/projects/${project.id}/board`;
     const problems = [
@@ -600,10 +506,10 @@ async function main() {
       ['boardStatus', `${boardUrl}?status=pending`],
     ]) {
       await settle(base);
-      const alone = await serial(url, SERIAL_REQUESTS, api.child.pid);
+      const alone = await serial(url, SERIAL_REQUESTS, api.pid);
       await settle(base);
       console.error(`${key}: ${RATE} req/s for ${SECONDS} s…`);
-      phases[key] = { ...(await measured(db, api.child.pid, url)), serial: alone };
+      phases[key] = { ...(await measured(db, api.pid, url)), serial: alone };
     }
     const ratio = (p) => Math.round((p.p99 / phases.empty.p99) * 10) / 10;
     const worstBoardP99 = Math.max(phases.board.p99, phases.boardQuery.p99, phases.boardStatus.p99);

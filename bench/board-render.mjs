@@ -24,30 +24,13 @@
 // AUTH_MODE=none on loopback and serves the built console. Prints a JSON summary and the markdown
 // rows for docs/benchmarks.md; exits 1 when a target is missed (10k render ≤ 2× the 100 render,
 // cards updated ≤ 100 ms at p50) or a total is wrong.
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import {
-  applyMigrations,
-  defaultServerUrl,
-  dropDatabase,
-  ensureDatabase,
-  withDatabase,
-} from '../tools/prisma/engine.mjs';
+import { chromiumArgs, option, root, scratchDatabase, startApi, waitOk } from './support.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} needs a whole number`);
-  return value;
-};
 const RUNS = option('runs', 7); // counted runs per board, after one warm-up each
 /** --screenshots DIR: also saves the 10,000-feature board at 1440 and 390 px wide there. */
 const SCREENSHOT_DIR = process.argv.includes('--screenshots')
@@ -69,27 +52,6 @@ for (const file of [API_MAIN, resolve(CONSOLE_DIR, 'index.html')]) {
     console.error(`${file} is missing: npx nx run-many -t build -p api,admin --parallel=1`);
     process.exit(2);
   }
-}
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-
-async function waitOk(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready`);
 }
 
 const stats = (xs) => {
@@ -258,17 +220,12 @@ async function clearFilter(page) {
   );
 }
 
-const dbUrl = withDatabase(
-  process.env.BENCH_DATABASE_SERVER_URL ?? defaultServerUrl,
-  `autocoder_bench_board_${randomBytes(4).toString('hex')}`,
-);
+const db = await scratchDatabase('board');
 let api;
 let browser;
 let failed = false;
 try {
-  await ensureDatabase(dbUrl);
-  await applyMigrations(dbUrl);
-  const client = new pg.Client({ connectionString: dbUrl });
+  const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   const t0 = performance.now();
   const small = await seedProject(client, `Board bench ${SMALL}`, SMALL);
@@ -276,37 +233,13 @@ try {
   await client.query('ANALYZE "Feature"');
   const seedMs = performance.now() - t0;
 
-  const port = await freePort();
-  api = spawn(process.execPath, [API_MAIN], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: dbUrl,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `bench-board-${randomBytes(3).toString('hex')}`,
-      API_HOST: '127.0.0.1',
-      API_PORT: String(port),
-      CONSOLE_DIR,
-      AUTH_MODE: 'none',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitOk(`${base}/health/ready`);
+  api = await startApi({ DATABASE_URL: db.url, CONSOLE_DIR }, { readyTimeoutMs: 60_000 });
+  const { base } = api;
+  await waitOk(`${base}/health/ready`, 60_000);
 
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs,
   });
 
   // Render: warm-up, then RUNS each, alternating which board goes first.
@@ -433,8 +366,7 @@ try {
   }
 } finally {
   await browser?.close();
-  api?.kill('SIGTERM');
-  await sleep(300);
-  await dropDatabase(dbUrl).catch((error) => console.error(`could not drop ${dbUrl}: ${error}`));
+  await api?.stop();
+  await db.drop().catch((error) => console.error(`could not drop ${db.url}: ${error}`));
 }
 process.exit(failed ? 1 : 0);

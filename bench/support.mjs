@@ -1,7 +1,9 @@
 // Pieces the HTTP benchmarks share: a scratch database, the built apps on free loopback ports,
-// an open-loop request driver and percentiles. Loopback only; every loop is bounded.
+// an open-loop request driver, percentiles, CPU time per process and the Chromium flags.
+// Loopback only; every loop is bounded.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,25 +27,33 @@ export function option(name, fallback) {
 }
 
 export const freePort = () =>
-  new Promise((ok) => {
+  new Promise((ok, fail) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address();
       s.close(() => ok(port));
     });
+    s.on('error', fail);
   });
 
-/** A migrated scratch database; `drop()` removes it. */
+/** A migrated scratch database; `drop()` removes it. Dropped again if the migrations fail. */
 export async function scratchDatabase(tag) {
   const server = process.env.BENCH_DATABASE_SERVER_URL ?? defaultServerUrl;
   const url = withDatabase(server, `autocoder_bench_${tag}_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
-  await applyMigrations(url);
-  return { url, drop: () => dropDatabase(url) };
+  const drop = () => dropDatabase(url);
+  try {
+    await ensureDatabase(url);
+    await applyMigrations(url);
+  } catch (err) {
+    await drop().catch(() => undefined);
+    throw err;
+  }
+  return { url, drop };
 }
 
-export async function waitOk(url, timeoutMs = 30_000) {
+/** Polls `url` until it answers 2xx; gives up after `timeoutMs`, or early once `gone()` is true. */
+export async function waitOk(url, timeoutMs = 30_000, gone = () => false) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !gone()) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -56,9 +66,12 @@ export async function waitOk(url, timeoutMs = 30_000) {
 
 /**
  * The built api (dist/apps/api/main.js) on a free loopback port, without sign-in (AUTH_MODE=none
- * is allowed on loopback only), its own queue prefix; resolves once /health/live answers.
+ * is allowed on loopback only), its own queue prefix; resolves once /health/live answers within
+ * `readyTimeoutMs`. Its stderr goes to this process's; with `quiet` its output is kept instead and
+ * only its last lines shown, in the error, if it does not start. `stop()` sends SIGTERM (SIGKILL
+ * after 15 s) and waits for the exit; it does nothing once the api has exited.
  */
-export async function startApi(env) {
+export async function startApi(env, { readyTimeoutMs = 30_000, quiet = false } = {}) {
   const port = await freePort();
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the api under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -77,15 +90,33 @@ export async function startApi(env) {
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'ignore', 'inherit'],
   });
-  const base = `http://127.0.0.1:${port}`;
-  await waitOk(`${base}/health/live`);
-  return {
-    base,
-    pid: child.pid,
-    stop: () => new Promise((ok) => (child.once("exit", ok), child.kill("SIGTERM"))),
+  const lines = [];
+  const keep = (chunk) => {
+    for (const line of String(chunk).split('\n')) if (line) lines.push(line);
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise((ok) => child.once('exit', ok));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const stop = async () => {
+    if (gone()) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitOk(`${base}/health/live`, readyTimeoutMs, gone);
+  } catch (err) {
+    const why = gone() ? `the api exited (${child.exitCode ?? child.signalCode})` : err.message;
+    await stop();
+    throw new Error(quiet ? `${why}\napi:\n${lines.slice(-40).join('\n')}` : why);
+  }
+  return { base, pid: child.pid, stop };
 }
 
 export function percentile(sorted, p) {
@@ -134,3 +165,44 @@ export async function openLoop(urls, { rate, seconds }) {
   await Promise.all(inflight);
   return { ...summarise(latencies), failures };
 }
+
+/** CPU seconds each given process used so far (Linux /proc, same host); gone ones are left out. */
+export function cpuByPid(pids) {
+  const seconds = new Map();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, USER_HZ
+    } catch {
+      // exited
+    }
+  }
+  return seconds;
+}
+
+/**
+ * CPU seconds the processes used between two readings of cpuByPid, counting only those alive at
+ * both. Unlike latency, CPU per request hardly moves with whatever else the machine is doing.
+ */
+export function cpuBetween(before, after) {
+  let total = 0;
+  for (const [pid, s] of after) if (before.has(pid)) total += s - before.get(pid);
+  return total;
+}
+
+/**
+ * Flags for Debian's Chromium (`apt-get install -y chromium`, at $CHROMIUM_PATH or
+ * /usr/bin/chromium), headless: the list apps/admin-e2e/src/support/browser.ts launches the e2e
+ * tests' browser with (a .mjs cannot import it; keep the two alike).
+ */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

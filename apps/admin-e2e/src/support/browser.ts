@@ -2,7 +2,8 @@ import { Browser, chromium } from 'playwright-core';
 
 /**
  * Debian's Chromium (`apt-get install -y chromium`), headless. Playwright's own browser
- * downloads do not work on these machines, so the system browser is driven instead.
+ * downloads do not work on these machines, so the system browser is driven instead. The benches
+ * launch it with the same flags (chromiumArgs in bench/support.mjs): keep the two alike.
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
