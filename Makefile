@@ -97,3 +97,8 @@ bench-board-render: install services test-tools ## Board in Chromium: 10,000 vs 
 bench-board-api: install services ## Board API p99 at 200 req/s on 10,000 features vs an empty route (scratch database, ~3 min)
 	npx nx build api --outputStyle=static
 	node bench/board-api.mjs
+
+.PHONY: bench-chat-search
+bench-chat-search: install services ## Conversation search p95 over 100,000 messages vs an empty route (scratch database, ~4 min)
+	npx nx build api --outputStyle=static
+	node bench/chat-search.mjs
