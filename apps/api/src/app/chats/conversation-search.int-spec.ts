@@ -121,6 +121,16 @@ describe('conversation search and export (integration)', () => {
     }
   });
 
+  it('finds a quoted phrase only where its words stand together', async () => {
+    const page = (await search(project, { q: '"merging the migrations"' }).expect(200))
+      .body as ConversationSearchView;
+    expect(page.total).toBe(1);
+    expect(page.items[0].snippet).toContain('Merging the migrations');
+    const apart = (await search(project, { q: '"merge migration"' }).expect(200))
+      .body as ConversationSearchView;
+    expect(apart.total).toBe(0);
+  });
+
   it('keeps projects apart and filters by kind', async () => {
     const here = (await search(project, { q: 'sqlite' }).expect(200))
       .body as Page<ConversationSearchHitView>;

@@ -1,5 +1,5 @@
 import { ProjectsService } from '@autocoder/server-backlog';
-import { PrismaService } from '@autocoder/server-db';
+import { Prisma, PrismaService } from '@autocoder/server-db';
 import {
   CONVERSATION_SEARCH_WINDOW,
   type ConversationKind,
@@ -71,9 +71,14 @@ export class ConversationSearchService {
     await this.projects.require(projectId);
     const kind = query.kind ?? null;
     // The text is written into each condition rather than shared through a CTE, so the planner
-    // sees it and estimates how many messages match (that choice is the whole point).
+    // sees it and estimates how many messages match (that choice is the whole point). A phrase
+    // is the exception: Postgres estimates it as all of its words anywhere, so for "dark theme"
+    // it expects thousands of matches, walks the project newest first and reads every message
+    // to find a hundred. The phrase's matches are then taken whole from the GIN index first
+    // (a materialised CTE), and only they are sorted.
+    const phrase = query.q.includes('"');
     const rows = await this.prisma.$queryRaw<HitRow[]>`
-      WITH recent AS (
+      WITH found AS ${Prisma.raw(phrase ? 'MATERIALIZED' : 'NOT MATERIALIZED')} (
         SELECT m.id, m."conversationId", m.role, m."createdAt", m.content, m."searchVector"
         FROM "Message" m
         WHERE m."projectId" = ${projectId}::uuid
@@ -81,7 +86,10 @@ export class ConversationSearchService {
           AND (${kind}::text IS NULL OR EXISTS (
             SELECT 1 FROM "Conversation" c
             WHERE c.id = m."conversationId" AND c.kind::text = ${kind}::text))
-        ORDER BY m."createdAt" DESC
+      ),
+      recent AS (
+        SELECT * FROM found
+        ORDER BY "createdAt" DESC
         LIMIT ${CONVERSATION_SEARCH_WINDOW + 1}
       ),
       numbered AS (
