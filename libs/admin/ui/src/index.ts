@@ -1,4 +1,5 @@
 export * from './lib/error-panel';
+export * from './lib/live-indicator';
 export * from './lib/loading-indicator';
 export * from './lib/progress-bar';
 export * from './lib/status-badge';

@@ -1,6 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { ProgressBar, StatusBadge } from '@autocoder/admin-ui';
+import { LiveIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
 import { FEATURE_STATUSES, type ProjectView, type RunView } from '@autocoder/shared-contracts';
 import { AgentControls } from '../agent-controls/agent-controls';
 import { COLUMN_TITLES } from '../kanban-board/kanban-board';
@@ -12,7 +12,7 @@ import { activityLabel } from './activity-label';
  */
 @Component({
   selector: 'ac-project-header',
-  imports: [DatePipe, StatusBadge, ProgressBar, AgentControls],
+  imports: [DatePipe, StatusBadge, ProgressBar, AgentControls, LiveIndicator],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './project-header.html',
   styleUrl: './project-header.css',

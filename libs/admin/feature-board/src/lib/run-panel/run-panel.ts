@@ -8,7 +8,7 @@ import {
   LiveEventsService,
   toApiError,
 } from '@autocoder/admin-data-access-api';
-import { ErrorPanel, LoadingIndicator, StatusBadge } from '@autocoder/admin-ui';
+import { ErrorPanel, LiveIndicator, LoadingIndicator, StatusBadge } from '@autocoder/admin-ui';
 import {
   FINISHED_RUN_STATUSES,
   type LiveEvent,
@@ -63,6 +63,7 @@ type Update =
     SidePanel,
     RunLog,
     StatusBadge,
+    LiveIndicator,
     ErrorPanel,
     LoadingIndicator,
     RouterLink,
