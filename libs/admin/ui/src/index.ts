@@ -6,3 +6,4 @@ export * from './lib/status-badge';
 export * from './lib/theme/theme.service';
 export * from './lib/theme/theme-toggle';
 export * from './lib/human-input-form/human-input-form';
+export * from './lib/project-nav/project-nav';

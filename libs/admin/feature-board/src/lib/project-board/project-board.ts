@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import { ApiError, AutocoderApi, LiveEventsService, poll } from '@autocoder/admin-data-access-api';
-import { ErrorPanel, LoadingIndicator } from '@autocoder/admin-ui';
+import { ErrorPanel, LoadingIndicator, ProjectNav } from '@autocoder/admin-ui';
 import {
   type Page,
   type ProjectSpendView,
@@ -38,6 +38,7 @@ function isActive(run: RunView): boolean {
     RouterOutlet,
     ErrorPanel,
     LoadingIndicator,
+    ProjectNav,
     ProjectHeader,
     LiveSessions,
     CostPanel,
