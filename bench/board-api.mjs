@@ -4,7 +4,7 @@
 // same run, on the same api process, over the same loopback connections.
 //
 //   npx nx build api
-//   node bench/board-api.mjs [--features 10000] [--rate 200] [--seconds 20]
+//   node bench/board-api.mjs [--features 10000] [--rate 200] [--seconds 20] [--writes 5]
 //   make bench-board-api
 //
 // The platform: the built api (dist/apps/api/main.js) with AUTH_MODE=none on 127.0.0.1, a
@@ -19,16 +19,24 @@
 // The load is open-loop: request i is due at start + i / rate whatever happened to the ones
 // before, and its latency runs from when it was due to the end of its body, so a slow answer
 // delays the figures of the requests queued behind it instead of hiding them (no coordinated
-// omission). Connections are kept alive (node:http). Phases, one after another: a 5 s warm-up
+// omission). Connections are kept alive (node:http); requests accept gzip as a browser's do and
+// send no If-None-Match, so every answer is sent in full. While every phase runs, --writes
+// feature updates per second are committed (an attempt and an error on a random feature, as
+// agents at work make them): the api keeps built board answers until the project's features
+// change (BoardAnswers), so each write makes its next answer a rebuilt one ("answers" counts the
+// distinct answers served, by ETag). Phases, one after another: a 5 s warm-up
 // of the board (not reported), then the empty route, the board's first page (50 per column), the
 // board filtered by a word (`q`), the board of one column (`status`), each for --seconds. Before
 // each phase the api is let settle (the empty route answering within 20 ms again) and the route
-// is asked 50 times one request at a time: its service time without queueing. Each phase also
+// is asked 50 times one request at a time: its service time without queueing ("alone"), then 50
+// times more with a write committed before each ("built": the cost of an answer built afresh,
+// what every request cost before answers were kept). Each phase also
 // reports the CPU per request of the api process and of the database's backends (Linux /proc),
 // which, unlike latency, other work on a shared machine hardly moves.
 //
 // Correctness, checked on the first answer of each phase against SQL on the same database: the
-// columns, their totals, the page size. Prints a table, a JSON summary and the markdown rows for
+// columns, their totals, the page size; and after the warm-up and after the last phase, a write
+// must be in the very next answer. Prints a table, a JSON summary and the markdown rows for
 // docs/benchmarks.md; exits 1 on a wrong answer, a failed request, or a board p99 over 50 ms.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -49,6 +57,8 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FEATURES = option('features', 10_000);
 const RATE = option('rate', 200); // requests per second, every phase
 const SECONDS = option('seconds', 20); // per phase
+// Feature updates per second during every phase, as agents at work make them (0: none).
+const WRITES = option('writes', 5);
 const WARM_UP_SECONDS = 5;
 const SERIAL_REQUESTS = 50; // one at a time before each phase: service time without queueing
 const TARGET_P99_MS = 50;
@@ -234,15 +244,22 @@ async function clearRedis(prefix) {
 // answers 200 times a second made the generator itself fall behind its schedule.
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-/** One GET, its body read to the end and only counted. */
+/**
+ * One GET as a browser sends it (gzip accepted, no conditional headers: every answer in full),
+ * its body read to the end and only counted.
+ */
 function get(url) {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: keepAlive }, (res) => {
-      let size = 0;
-      res.on('data', (chunk) => (size += chunk.length));
-      res.on('end', () => resolve({ status: res.statusCode, size }));
-      res.on('error', reject);
-    });
+    const req = http.get(
+      url,
+      { agent: keepAlive, headers: { 'accept-encoding': 'gzip' } },
+      (res) => {
+        let size = 0;
+        res.on('data', (chunk) => (size += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode, size, etag: res.headers.etag }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timed out')));
     req.on('error', reject);
   });
@@ -253,7 +270,7 @@ function get(url) {
  * time. `lagMs` is how late the generator itself sent requests (it must stay small for the
  * figures to be the server's).
  */
-export async function openLoop(url, rate, seconds) {
+export async function openLoop(url, rate, seconds, etags = new Set()) {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const latencies = new Float64Array(total);
@@ -264,8 +281,9 @@ export async function openLoop(url, rate, seconds) {
   let bytes = 0;
   const one = async (due) => {
     try {
-      const { status, size } = await get(url);
+      const { status, size, etag } = await get(url);
       bytes += size;
+      if (etag) etags.add(etag);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       if (status !== 200) failures++;
     } catch (err) {
@@ -300,7 +318,63 @@ export async function openLoop(url, rate, seconds) {
     p99: round(percentile(latencies, 99)),
     max: round(latencies[total - 1]),
     generatorMaxLagMs: round(maxLag),
+    distinctAnswers: etags.size,
   };
+}
+
+// ---- Writes ------------------------------------------------------------------------------------
+
+/**
+ * What agents do to a project while people watch its board: `perSecond` feature updates that the
+ * board shows (an attempt counted and an error noted on a random feature), each committed on its
+ * own. Each one makes every board answer the api keeps for the project stale.
+ */
+function startWriter(db, projectId, perSecond) {
+  let stopped = false;
+  let writes = 0;
+  const done = (async () => {
+    if (perSecond <= 0) return;
+    const { rows } = await db.query(`SELECT id FROM "Feature" WHERE "projectId" = $1`, [projectId]);
+    const ids = rows.map((r) => r.id);
+    const start = performance.now();
+    while (!stopped) {
+      const id = ids[Math.floor(Math.random() * ids.length)];
+      await db.query(
+        `UPDATE "Feature" SET "attempts" = "attempts" + 1, "lastError" = $2, "updatedAt" = now() WHERE id = $1`,
+        [id, `bench write ${writes}`],
+      );
+      writes++;
+      const due = start + (writes * 1000) / perSecond;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      return writes;
+    },
+  };
+}
+
+/** Problems when a write is not in the very next board answer (kept answers must not be stale). */
+async function checkFreshAfterWrite(db, base, projectId) {
+  const mark = `fresh ${randomBytes(4).toString('hex')}`;
+  const { rows } = await db.query(
+    `UPDATE "Feature" SET "lastError" = $2, "updatedAt" = now()
+     WHERE id = (SELECT id FROM "Feature" WHERE "projectId" = $1 AND "status" = 'pending' ORDER BY "priority" LIMIT 1)
+     RETURNING id`,
+    [projectId, mark],
+  );
+  const res = await fetch(`${base}/api/v1/projects/${projectId}/board`);
+  const board = await res.json();
+  const item = board.columns
+    .find((c) => c.status === 'pending')
+    ?.items.find((f) => f.id === rows[0].id);
+  return item?.lastError === mark
+    ? []
+    : [`board answered without the write just committed (${mark})`];
 }
 
 /** The Postgres backends serving the scratch database (the api's pool and this script's client). */
@@ -331,27 +405,31 @@ async function settle(base) {
 }
 
 /** One request at a time: the route's own service time, without queueing (median of `n`). */
-async function serial(url, n, apiPid) {
+async function serial(url, n, apiPid, beforeEach = async () => undefined) {
   const times = [];
-  const cpu0 = cpuByPid([apiPid]);
+  let cpu = 0;
   for (let i = 0; i < n; i++) {
+    await beforeEach();
+    const cpu0 = cpuByPid([apiPid]);
     const started = performance.now();
     await get(url);
     times.push(performance.now() - started);
+    cpu += cpuBetween(cpu0, cpuByPid([apiPid]));
   }
-  const cpu1 = cpuByPid([apiPid]);
   times.sort((a, b) => a - b);
   return {
     medianMs: Math.round(times[Math.floor(n / 2)] * 100) / 100,
-    apiCpuMsPerRequest: Math.round((cpuBetween(cpu0, cpu1) / n) * 1e5) / 100,
+    apiCpuMsPerRequest: Math.round((cpu / n) * 1e5) / 100,
   };
 }
 
 /** A phase of load, with the api's and the database's CPU per request over it. */
-async function measured(db, apiPid, url) {
+async function measured(db, apiPid, url, writer) {
   const api0 = cpuByPid([apiPid]);
   const db0 = cpuByPid(await backendPids(db));
+  const writes = writer?.();
   const result = await openLoop(url, RATE, SECONDS);
+  result.writes = (await writes?.stop()) ?? 0;
   const api1 = cpuByPid([apiPid]);
   const db1 = cpuByPid(await backendPids(db));
   // Per answered request; and the share of one core the api got (1 = a whole core, which is all
@@ -414,13 +492,13 @@ async function checkBoard(db, base, projectId, query) {
 function report(result) {
   const { phases } = result;
   const row = (label, p) =>
-    `| ${label.padEnd(44)} | ${String(p.p50).padStart(8)} | ${String(p.p95).padStart(8)} | ${String(p.p99).padStart(8)} | ${String(p.max).padStart(8)} | ${String(p.achievedRate).padStart(5)} | ${String(p.failures).padStart(6)} | ${String(p.bytesPerAnswer).padStart(8)} | ${String(p.apiCpuMsPerRequest).padStart(7)} | ${String(p.dbCpuMsPerRequest).padStart(6)} | ${String(p.serial.medianMs).padStart(9)} | ${String(p.apiCoreShare).padStart(8)} |`;
+    `| ${label.padEnd(44)} | ${String(p.p50).padStart(8)} | ${String(p.p95).padStart(8)} | ${String(p.p99).padStart(8)} | ${String(p.max).padStart(8)} | ${String(p.achievedRate).padStart(5)} | ${String(p.failures).padStart(6)} | ${String(p.bytesPerAnswer).padStart(8)} | ${String(p.apiCpuMsPerRequest).padStart(7)} | ${String(p.dbCpuMsPerRequest).padStart(6)} | ${String(p.serial.medianMs).padStart(9)} | ${String(p.rebuilt.medianMs).padStart(9)} | ${String(p.rebuilt.apiCpuMsPerRequest).padStart(9)} | ${String(p.writes).padStart(6)} | ${String(p.distinctAnswers).padStart(7)} | ${String(p.apiCoreShare).padStart(8)} |`;
   console.log(
     `\n| Route (${RATE} req/s, ${SECONDS} s each, open loop)`.padEnd(47) +
-      '|  p50 ms  |  p95 ms  |  p99 ms  |  max ms  | req/s | failed | bytes    | api CPU | db CPU | alone p50 | api core |',
+      '|  p50 ms  |  p95 ms  |  p99 ms  |  max ms  | req/s | failed | bytes    | api CPU | db CPU | alone p50 | built p50 | built CPU | writes | answers | api core |',
   );
   console.log(
-    `|${'-'.repeat(46)}|----------|----------|----------|----------|-------|--------|----------|---------|--------|-----------|----------|`,
+    `|${'-'.repeat(46)}|----------|----------|----------|----------|-------|--------|----------|---------|--------|-----------|-----------|-----------|--------|---------|----------|`,
   );
   console.log(row('GET /health/live (empty route)', phases.empty));
   console.log(row('GET /board (50 per column)', phases.board));
@@ -498,6 +576,7 @@ async function main() {
 
     console.error(`warming up (${WARM_UP_SECONDS} s of the board)…`);
     await openLoop(boardUrl, RATE, WARM_UP_SECONDS);
+    problems.push(...(await checkFreshAfterWrite(db, base, project.id)));
     const phases = {};
     for (const [key, url] of [
       ['empty', `${base}/health/live`],
@@ -507,10 +586,23 @@ async function main() {
     ]) {
       await settle(base);
       const alone = await serial(url, SERIAL_REQUESTS, api.pid);
+      // The same, with a write committed before each request: every answer built afresh.
+      const rebuilt =
+        key === 'empty'
+          ? alone
+          : await serial(url, SERIAL_REQUESTS, api.pid, () =>
+              db.query(
+                `UPDATE "Feature" SET "attempts" = "attempts" + 1, "updatedAt" = now()
+                 WHERE id = (SELECT id FROM "Feature" WHERE "projectId" = $1 ORDER BY random() LIMIT 1)`,
+                [project.id],
+              ),
+            );
       await settle(base);
-      console.error(`${key}: ${RATE} req/s for ${SECONDS} s…`);
-      phases[key] = { ...(await measured(db, api.pid, url)), serial: alone };
+      console.error(`${key}: ${RATE} req/s for ${SECONDS} s, ${WRITES} writes/s…`);
+      const writer = () => startWriter(db, project.id, WRITES);
+      phases[key] = { ...(await measured(db, api.pid, url, writer)), serial: alone, rebuilt };
     }
+    problems.push(...(await checkFreshAfterWrite(db, base, project.id)));
     const ratio = (p) => Math.round((p.p99 / phases.empty.p99) * 10) / 10;
     const worstBoardP99 = Math.max(phases.board.p99, phases.boardQuery.p99, phases.boardStatus.p99);
     const failures = Object.values(phases).reduce((n, p) => n + p.failures, 0);
@@ -519,6 +611,7 @@ async function main() {
       features: FEATURES,
       rate: RATE,
       seconds: SECONDS,
+      writesPerSecond: WRITES,
       query: QUERY,
       loadAverage: loadavg()
         .map((l) => l.toFixed(1))

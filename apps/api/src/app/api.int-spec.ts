@@ -196,6 +196,30 @@ describe('api (integration)', () => {
       await request(http).get(`/api/v1/projects/${p.id}/board?status=done`).expect(400);
     });
 
+    it('answers an unchanged board with 304 to its ETag, gzipped when asked, and a changed one in full', async () => {
+      const p = await newProject('Board etag');
+      const f = await newFeature(p.id, 'first');
+      const url = `/api/v1/projects/${p.id}/board`;
+      const first = await request(http).get(url).set('Accept-Encoding', 'gzip').expect(200);
+      expect(first.headers['content-encoding']).toBe('gzip');
+      expect(first.headers['content-type']).toMatch(/^application\/json/);
+      const etag = first.headers['etag'];
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      expect((first.body as BoardView).columns[0].items.map((i) => i.name)).toEqual(['first']);
+      const plain = await request(http).get(url).set('Accept-Encoding', 'identity').expect(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toEqual(first.body);
+
+      await request(http).get(url).set('If-None-Match', etag).expect(304);
+      await request(http)
+        .patch(`/api/v1/projects/${p.id}/features/${f.id}`)
+        .send({ name: 'renamed' })
+        .expect(200);
+      const changed = await request(http).get(url).set('If-None-Match', etag).expect(200);
+      expect(changed.headers['etag']).not.toBe(etag);
+      expect((changed.body as BoardView).columns[0].items.map((i) => i.name)).toEqual(['renamed']);
+    });
+
     it('skips a feature to the end of the queue and deletes one', async () => {
       const p = await newProject('Skip');
       const a = await newFeature(p.id, 'a');

@@ -5,6 +5,7 @@ export * from './lib/project-activity';
 export * from './lib/tool-call-summary';
 export * from './lib/projects.service';
 export * from './lib/features.service';
+export * from './lib/board-answers.service';
 export * from './lib/dependencies.service';
 export * from './lib/runs.service';
 export * from './lib/human-input.service';

@@ -1,8 +1,13 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { DependenciesService, FeaturesService, HumanInputService } from '@autocoder/server-backlog';
+import {
+  BoardAnswers,
+  DependenciesService,
+  FeaturesService,
+  HumanInputService,
+} from '@autocoder/server-backlog';
 import { AgentControlService, FeatureDetailService } from '@autocoder/server-engine';
-import { BoardView, FeatureDetailView, FeatureView, GraphView } from '@autocoder/shared-contracts';
+import { FeatureDetailView, FeatureView, GraphView } from '@autocoder/shared-contracts';
 import {
   Body,
   Controller,
@@ -14,9 +19,12 @@ import {
   Post,
   Put,
   Query,
+  Req,
+  Res,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import {
   AddDependencyDto,
   AnswerHumanInputDto,
@@ -39,6 +47,7 @@ export class FeaturesController {
     private readonly humanInput: HumanInputService,
     private readonly detail: FeatureDetailService,
     private readonly control: AgentControlService,
+    private readonly boards: BoardAnswers,
   ) {}
 
   /**
@@ -85,14 +94,38 @@ export class FeaturesController {
     return this.features.get(projectId, featureId);
   }
 
-  /** The Kanban board: features grouped by status, each column paged. */
+  /**
+   * The Kanban board (a BoardView): features grouped by status, each column paged. Answers are
+   * kept until the project's features change (BoardAnswers), sent with a strong ETag (a
+   * console polling an unchanged board gets 304) and gzipped once, not per request.
+   */
   @Get('board')
   @Allow('viewer')
-  board(
+  @ApiProduces('application/json')
+  async board(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: BoardQueryDto,
-  ): Promise<BoardView> {
-    return this.features.board(projectId, query);
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const answer = await this.boards.board(projectId, query);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('ETag', answer.etag);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      const body = await answer.gzipped();
+      res.setHeader('Content-Encoding', 'gzip');
+      res.setHeader('Content-Length', body.length);
+      res.end(body);
+      return;
+    }
+    res.setHeader('Content-Length', answer.json.length);
+    res.end(answer.json);
   }
 
   @Get('graph')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BacklogWriter } from './backlog-writer.service';
+import { BoardAnswers } from './board-answers.service';
 import { DependenciesService } from './dependencies.service';
 import { FeatureToolsService } from './feature-tools.service';
 import { FeaturesService } from './features.service';
@@ -18,8 +19,10 @@ import { RunsService } from './runs.service';
     RunsService,
     HumanInputService,
     LiveSessionsService,
+    BoardAnswers,
   ],
   exports: [
+    BoardAnswers,
     ProjectsService,
     FeaturesService,
     DependenciesService,
