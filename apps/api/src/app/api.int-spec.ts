@@ -2,6 +2,7 @@
 // queue prefix): every route, its validation and its error answers.
 import { HumanInputService } from '@autocoder/server-backlog';
 import { loadConfig } from '@autocoder/server-config';
+import { PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import type {
   BoardView,
@@ -9,6 +10,8 @@ import type {
   GraphView,
   Page,
   ProjectView,
+  RunDetailView,
+  RunEventsPageView,
   RunView,
 } from '@autocoder/shared-contracts';
 import { QueueName } from '@autocoder/shared-contracts';
@@ -361,6 +364,42 @@ describe('api (integration)', () => {
         .post(`/api/v1/projects/${p.id}/runs`)
         .send({ role: 'coding' })
         .expect(400);
+    });
+
+    it('pages a long run log by event id, and refuses a bad cursor with 400', async () => {
+      const p = await newProject('Long log');
+      const run = (await request(http).post(`/api/v1/projects/${p.id}/runs`).send({}).expect(202))
+        .body as RunView;
+      await app.get(PrismaService).runEvent.createMany({
+        data: Array.from({ length: 1_203 }, (_, i) => ({
+          runId: run.id,
+          type: 'model.response',
+          message: `event ${i}`,
+        })),
+      });
+      const detail = (await request(http).get(`/api/v1/runs/${run.id}`).expect(200))
+        .body as RunDetailView;
+      expect(detail.events).toHaveLength(500);
+      const messages = detail.events.map((e) => e.message);
+      let after = detail.events.at(-1)?.id;
+      for (;;) {
+        const page = (
+          await request(http)
+            .get(`/api/v1/runs/${run.id}/events?after=${after}&limit=400`)
+            .expect(200)
+        ).body as RunEventsPageView;
+        messages.push(...page.items.map((e) => e.message));
+        if (!page.hasMore) break;
+        after = page.items.at(-1)?.id;
+      }
+      expect(messages).toEqual(Array.from({ length: 1_203 }, (_, i) => `event ${i}`));
+
+      for (const bad of ['abc', '-1', '1%00', '9'.repeat(40)])
+        await request(http).get(`/api/v1/runs/${run.id}/events?after=${bad}`).expect(400);
+      await request(http).get(`/api/v1/runs/${run.id}/events?limit=5000`).expect(400);
+      await request(http)
+        .get('/api/v1/runs/00000000-0000-4000-8000-000000000000/events')
+        .expect(404);
     });
 
     it('refuses an initializer for a project that already has a backlog', async () => {

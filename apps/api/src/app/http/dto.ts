@@ -14,6 +14,7 @@ import {
   ListConversationsQuerySchema,
   ListProjectsQuerySchema,
   ListRunsQuerySchema,
+  RunEventsQuerySchema,
   LiveEventsQuerySchema,
   SearchConversationsQuerySchema,
   ConversationExportQuerySchema,
@@ -37,6 +38,7 @@ export class ReplaceDependenciesDto extends createZodDto(ReplaceDependenciesSche
 export class AddDependencyDto extends createZodDto(AddDependencySchema) {}
 export class StartRunDto extends createZodDto(StartRunSchema) {}
 export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}
+export class RunEventsQueryDto extends createZodDto(RunEventsQuerySchema) {}
 export class AnswerHumanInputDto extends createZodDto(AnswerHumanInputSchema) {}
 export class StartAgentsDto extends createZodDto(StartAgentsSchema) {}
 export class CreateConversationDto extends createZodDto(CreateConversationSchema) {}

@@ -1,10 +1,16 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { LiveSessionsService, RunsService } from '@autocoder/server-backlog';
-import { Page, RunDetailView, RunView, SessionView } from '@autocoder/shared-contracts';
+import {
+  Page,
+  RunDetailView,
+  RunEventsPageView,
+  RunView,
+  SessionView,
+} from '@autocoder/shared-contracts';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ListRunsQueryDto, StartRunDto } from '../http/dto';
+import { ListRunsQueryDto, RunEventsQueryDto, StartRunDto } from '../http/dto';
 import { RequestId } from '../http/request-id.decorator';
 import { ParseIdPipe } from '../http/validation';
 
@@ -46,9 +52,20 @@ export class RunsController {
     return this.sessionsNow.list(projectId);
   }
 
+  /** The run with the first page of its stored log (GET runs/:runId/events for the rest). */
   @Get('runs/:runId')
   @Allow('viewer')
   get(@Param('runId', ParseIdPipe) runId: string): Promise<RunDetailView> {
     return this.runs.get(runId);
+  }
+
+  /** The run's stored log after an event, oldest first, a page at a time. */
+  @Get('runs/:runId/events')
+  @Allow('viewer')
+  events(
+    @Param('runId', ParseIdPipe) runId: string,
+    @Query() query: RunEventsQueryDto,
+  ): Promise<RunEventsPageView> {
+    return this.runs.events(runId, query);
   }
 }

@@ -25,6 +25,7 @@ import type {
   Page,
   ProjectView,
   RunDetailView,
+  RunEventsPageView,
   RunView,
   StartRunInput,
 } from '@autocoder/shared-contracts';
@@ -175,6 +176,14 @@ export class AutocoderApi {
 
   getRun(runId: string): Observable<RunDetailView> {
     return this.http.get<RunDetailView>(`${this.base}/runs/${encodeURIComponent(runId)}`);
+  }
+
+  /** A run's stored log after event `after`, oldest first (the rest of a long log). */
+  getRunEvents(runId: string, after: string, limit = 1000): Observable<RunEventsPageView> {
+    return this.http.get<RunEventsPageView>(
+      `${this.base}/runs/${encodeURIComponent(runId)}/events`,
+      { params: { after, limit } },
+    );
   }
 
   /** The signed-in person's API tokens (never the tokens themselves). */

@@ -5,6 +5,8 @@ import {
   ProjectStatsView,
   RUN_STATUSES,
   RunDetailView,
+  RunEventsPageView,
+  RunEventsQuery,
   RunStatus,
   RunView,
 } from '@autocoder/shared-contracts';
@@ -101,6 +103,21 @@ export class RunsService {
     });
     if (!run) throw notFound('run', runId);
     return { ...runView(run), events: run.events.map(runEventView) };
+  }
+
+  /** The run's stored log after event `after`, oldest first, a page at a time. */
+  async events(runId: string, query: RunEventsQuery): Promise<RunEventsPageView> {
+    const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+    if (!run) throw notFound('run', runId);
+    const rows = await this.prisma.runEvent.findMany({
+      where: { runId, ...(query.after ? { id: { gt: BigInt(query.after) } } : {}) },
+      orderBy: { id: 'asc' },
+      take: query.limit + 1,
+    });
+    return {
+      items: rows.slice(0, query.limit).map(runEventView),
+      hasMore: rows.length > query.limit,
+    };
   }
 
   async stats(projectId: string): Promise<ProjectStatsView> {

@@ -163,6 +163,20 @@ export const ListRunsQuerySchema = z.strictObject({
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 
+/** Most stored events of a run in one page (GET /runs/:id returns the first page). */
+export const RUN_EVENTS_PAGE_MAX = 1000;
+
+/** A run's stored log after a given event, oldest first: how a long session's log is read whole. */
+export const RunEventsQuerySchema = z.strictObject({
+  /** The id of the last event already read (events come after it); from the start when absent. */
+  after: z
+    .string()
+    .regex(/^\d{1,18}$/, { message: 'an event id (digits)' })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(RUN_EVENTS_PAGE_MAX).default(500),
+});
+export type RunEventsQuery = z.infer<typeof RunEventsQuerySchema>;
+
 // ---- Schedules ------------------------------------------------------------------------------
 
 /** Longest window of a schedule: one week. */

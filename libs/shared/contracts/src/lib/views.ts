@@ -206,6 +206,13 @@ export interface RunDetailView extends RunView {
   events: RunEventView[];
 }
 
+/** A page of a run's stored log (GET /runs/:id/events), oldest first. */
+export interface RunEventsPageView {
+  items: RunEventView[];
+  /** More events were stored after the last of these: ask again with `after` = its id. */
+  hasMore: boolean;
+}
+
 /** A session running now, as the console's live sessions panel shows it. */
 export interface SessionView {
   run: RunView;

@@ -8,7 +8,7 @@ import {
   runEvent as stored,
   setUpTestBed,
 } from '../testing/fixtures';
-import { RUN_FALLBACK_POLL_MS, RunPanel, STORED_EVENTS_CAP } from './run-panel';
+import { RUN_FALLBACK_POLL_MS, RunPanel, STORED_EVENTS_CAP, newestStoredId } from './run-panel';
 
 const AT = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s)).toISOString();
 
@@ -128,10 +128,24 @@ describe('RunPanel', () => {
     expect(rows()).toHaveLength(3);
   });
 
-  it('says when the stored log came back cut at the api cap', async () => {
-    const many = Array.from({ length: STORED_EVENTS_CAP }, (_, i) => stored(i));
-    await flushRun(runDetail(many));
-    expect(el.querySelector('[data-testid=run-log-capped]')?.textContent).toContain('first 500');
+  it('reads the rest of a long stored log page by page, then only what was stored since', async () => {
+    const first = Array.from({ length: STORED_EVENTS_CAP }, (_, i) => stored(i));
+    http.expectOne('/api/v1/runs/r1').flush(runDetail(first));
+    await settle();
+    expect(el.querySelector('[data-testid=run-log-capped]')?.textContent).toContain('500 events');
+    const page1 = http.expectOne((r) => r.url === '/api/v1/runs/r1/events');
+    expect(page1.request.params.get('after')).toBe(String(STORED_EVENTS_CAP - 1));
+    page1.flush({ items: [stored(500), stored(501)], hasMore: true });
+    const page2 = http.expectOne((r) => r.url === '/api/v1/runs/r1/events');
+    expect(page2.request.params.get('after')).toBe('501');
+    page2.flush({ items: [stored(502)], hasMore: false });
+    await settle();
+    expect(el.querySelector('[data-testid=run-log-capped]')).toBeNull();
+    const held = (
+      fixture.componentInstance as unknown as { events: () => RunEventView[] }
+    ).events();
+    expect(held).toHaveLength(503);
+    expect(newestStoredId(held)).toBe('502');
   });
 
   it('shows why the run could not be loaded, with a retry', async () => {
@@ -173,5 +187,12 @@ describe('RunPanel without a live stream', () => {
     http.expectNone('/api/v1/runs/r1');
     fixture.destroy();
     jest.useRealTimers();
+  });
+});
+
+describe('newestStoredId', () => {
+  it('finds the newest stored event id, skipping live ones', () => {
+    expect(newestStoredId([stored(9), stored(10), { ...stored(11), id: 'live:x' }])).toBe('10');
+    expect(newestStoredId([])).toBeUndefined();
   });
 });

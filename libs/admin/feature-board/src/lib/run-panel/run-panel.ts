@@ -13,20 +13,25 @@ import {
   FINISHED_RUN_STATUSES,
   type LiveEvent,
   type RunDetailView,
+  type RunEventsPageView,
   type RunEventView,
   type RunView,
 } from '@autocoder/shared-contracts';
 import {
   catchError,
+  concat,
+  defer,
   debounceTime,
   distinctUntilChanged,
   EMPTY,
+  expand,
   filter,
   interval,
   map,
   merge,
   type Observable,
   of,
+  skip,
   Subject,
   switchMap,
   tap,
@@ -40,15 +45,27 @@ import { SidePanel } from '../side-panel/side-panel';
 /** Without a live stream, how often a running run's log is read again. */
 export const RUN_FALLBACK_POLL_MS = 5_000;
 /**
- * GET /runs/:id returns at most this many stored events (the oldest); the console says so
- * rather than pretend the log is whole. Paging the stored log is left to the api.
+ * GET /runs/:id returns at most this many stored events (the oldest); when it returns that many,
+ * the rest of the stored log is read page by page from GET /runs/:id/events.
  */
 export const STORED_EVENTS_CAP = 500;
 /** Bursts of status and model events become one refetch of the run's header. */
 const REFETCH_DEBOUNCE_MS = 400;
 
+/** The id of the newest stored event in a log (live events carry synthetic ids, skipped). */
+export function newestStoredId(events: readonly RunEventView[]): string | undefined {
+  let newest: bigint | undefined;
+  for (const event of events) {
+    if (!/^\d+$/.test(event.id)) continue;
+    const id = BigInt(event.id);
+    if (newest === undefined || id > newest) newest = id;
+  }
+  return newest?.toString();
+}
+
 type Update =
   | { kind: 'run'; run: RunDetailView }
+  | { kind: 'more'; events: RunEventView[]; hasMore: boolean }
   | { kind: 'failed'; error: ApiError }
   | { kind: 'live'; event: RunEventView };
 
@@ -149,7 +166,12 @@ export class RunPanel {
     ).pipe(
       switchMap(() =>
         this.api.getRun(runId).pipe(
-          map((run): Update => ({ kind: 'run', run })),
+          switchMap((run) =>
+            concat(
+              of<Update>({ kind: 'run', run }),
+              defer(() => this.restOfLog(runId, run)),
+            ),
+          ),
           catchError((err: unknown) => of<Update>({ kind: 'failed', error: toApiError(err) })),
         ),
       ),
@@ -174,6 +196,25 @@ export class RunPanel {
     return merge(fetched$, live$);
   }
 
+  /**
+   * The stored events after GET /runs/:id's first page, a page at a time, when that page was
+   * full. Paging starts after the newest stored event already held, so reading the run again
+   * (each status change, each reconnect) fetches only what was stored since.
+   */
+  private restOfLog(runId: string, run: RunDetailView): Observable<Update> {
+    if (run.events.length < STORED_EVENTS_CAP) return EMPTY;
+    const after = newestStoredId(this.events());
+    if (after === undefined) return EMPTY;
+    return of<RunEventsPageView>({ items: [], hasMore: true }).pipe(
+      expand((page, index) => {
+        const last = index === 0 ? after : page.items.at(-1)?.id;
+        return page.hasMore && last ? this.api.getRunEvents(runId, last) : EMPTY;
+      }),
+      skip(1),
+      map((page): Update => ({ kind: 'more', events: page.items, hasMore: page.hasMore })),
+    );
+  }
+
   private apply(update: Update): void {
     switch (update.kind) {
       case 'run': {
@@ -184,6 +225,10 @@ export class RunPanel {
         this.events.update((current) => mergeEvents(current, events));
         break;
       }
+      case 'more':
+        this.capped.set(update.hasMore);
+        this.events.update((current) => mergeEvents(current, update.events));
+        break;
       case 'failed':
         this.error.set(update.error);
         break;

@@ -144,7 +144,7 @@ export function run(status: RunView['status'], extra: Partial<RunView> = {}): Ru
 /** Stored event `n` of a run (`event <n>`), created `n` seconds after 10:00 on 1 January 2026. */
 export function runEvent(n: number, extra: Partial<RunEventView> = {}): RunEventView {
   return {
-    id: `e${n}`,
+    id: String(n),
     type: 'model.response',
     level: 'info',
     message: `event ${n}`,
