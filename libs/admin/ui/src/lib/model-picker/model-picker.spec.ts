@@ -12,7 +12,7 @@ import { providerListFixture } from './provider-list.fixture';
     inheritLabel="Deployment default"
     inheritHint="Demo · claude-sonnet-5-5"
     [providers]="list"
-    [role]="role()"
+    [modelRole]="role()"
     [disabled]="disabled()"
     [error]="error()"
     [(value)]="value"

@@ -56,7 +56,7 @@ function reasonFor(m: ModelView, role: ModelRole): string | null {
 export class ModelPicker {
   readonly providers = input.required<ProviderListView | null>();
   readonly value = model<ModelPickerValue>({});
-  readonly role = input<ModelRole>('coding');
+  readonly modelRole = input<ModelRole>('coding');
   readonly label = input.required<string>();
   /** Prefix of the controls' ids (unique on the page). */
   readonly pickerId = input.required<string>();
@@ -69,7 +69,7 @@ export class ModelPicker {
   readonly error = input<string | null>(null);
 
   protected readonly providerOptions = computed<ProviderOption[]>(() => {
-    const role = this.role();
+    const role = this.modelRole();
     return (this.providers()?.providers ?? []).map((p) => {
       const usable = p.available && p.models.some((m) => reasonFor(m, role) === null);
       const why = !p.available
@@ -85,7 +85,7 @@ export class ModelPicker {
   protected readonly modelOptions = computed<ModelOption[]>(() => {
     const { provider, model: chosen } = this.value();
     if (!provider) return [];
-    const role = this.role();
+    const role = this.modelRole();
     const listed = this.providers()?.providers.find((p) => p.id === provider)?.models ?? [];
     const options: ModelOption[] = listed.map((m) => {
       const reason = reasonFor(m, role);
@@ -129,7 +129,7 @@ export class ModelPicker {
     }
     const provider = id as LlmProviderName;
     const models = this.providers()?.providers.find((p) => p.id === provider)?.models ?? [];
-    const role = this.role();
+    const role = this.modelRole();
     const pick =
       models.find((m) => m.isDefault && reasonFor(m, role) === null) ??
       models.find((m) => reasonFor(m, role) === null) ??
