@@ -82,17 +82,15 @@ describe('DeleteProject', () => {
     await type('Todo app');
     $<HTMLButtonElement>('[data-testid=delete-confirm]').click();
     await fixture.whenStable();
-    http
-      .expectOne('/api/v1/projects/p1')
-      .flush(
-        {
-          statusCode: 409,
-          error: 'Conflict',
-          message: 'project has 1 queued run(s)',
-          requestId: 'r9',
-        },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne('/api/v1/projects/p1').flush(
+      {
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'project has 1 queued run(s)',
+        requestId: 'r9',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
     await fixture.whenStable();
     expect($('[data-testid=error-panel]').textContent).toContain('queued run');
     expect(deleted).not.toHaveBeenCalled();

@@ -25,6 +25,7 @@ import {
   ModelPickerValue,
   ProjectNav,
   ProviderBadge,
+  providerName,
 } from '@autocoder/admin-ui';
 import { type ProjectView, UpdateProjectSchema } from '@autocoder/shared-contracts';
 import { DeleteProject } from '../delete-project/delete-project';
@@ -97,15 +98,13 @@ export class ProjectSettings {
   });
   protected readonly defaultHint = computed(() => {
     const active = this.catalog.list()?.active;
-    if (!active) return '';
-    const label =
-      this.catalog.list()?.providers.find((p) => p.id === active.provider)?.label ??
-      active.provider;
-    return `${label} · ${active.model}`;
+    return active ? `${providerName(active.provider)} · ${active.model}` : '';
   });
   protected readonly codingHint = computed(() => {
     const c = this.form()?.coding;
-    return c?.provider ? `${c.provider} · ${c.model ?? 'its default model'}` : this.defaultHint();
+    return c?.provider
+      ? `${providerName(c.provider)} · ${c.model ?? 'its default model'}`
+      : this.defaultHint();
   });
 
   constructor() {
