@@ -8,6 +8,11 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
   },
   {
+    path: 'projects/:id/settings',
+    loadChildren: () => import('@autocoder/admin-feature-settings').then((m) => m.settingsRoutes),
+  },
+  // The board (and its panels) last among the project's pages.
+  {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
   },

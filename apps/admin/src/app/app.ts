@@ -1,22 +1,23 @@
-import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, OnInit, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { AuthSession } from '@autocoder/admin-data-access-api';
+import { AuthSession, ProviderCatalog } from '@autocoder/admin-data-access-api';
 import { NeedsYou } from '@autocoder/admin-feature-questions';
-import { ThemeToggle } from '@autocoder/admin-ui';
+import { ProviderBadge, ThemeToggle } from '@autocoder/admin-ui';
 
 /**
- * The console shell: a top bar with the questions waiting and who is signed in, and the routed
- * page (or the sign-in).
+ * The console shell: a top bar with the deployment's default provider, the questions waiting and
+ * who is signed in, and the routed page (or the sign-in).
  */
 @Component({
   selector: 'ac-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, NeedsYou, ThemeToggle],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, NeedsYou, ThemeToggle, ProviderBadge],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
   styleUrl: './app.css',
 })
 export class App implements OnInit {
   protected readonly auth = inject(AuthSession);
+  protected readonly catalog = inject(ProviderCatalog);
   protected readonly loadError = signal('');
   /** Why the last sign-in failed (the api's callback says so in ?signInError=). */
   protected readonly signInError = signal(
@@ -27,6 +28,13 @@ export class App implements OnInit {
   protected skipToContent(event: Event): void {
     event.preventDefault();
     document.getElementById('content')?.focus();
+  }
+
+  constructor() {
+    // The provider list is for signed-in people only; load it once someone is.
+    effect(() => {
+      if (this.auth.me()) void this.catalog.ensure();
+    });
   }
 
   ngOnInit(): void {

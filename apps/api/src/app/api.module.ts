@@ -30,6 +30,7 @@ import { ApiValidationPipe } from './http/validation';
 import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
+import { ProvidersController } from './providers/providers.controller';
 import { QuestionsController } from './questions/questions.controller';
 import { RunsController } from './runs/runs.controller';
 import { SchedulesController } from './schedules/schedules.controller';
@@ -73,6 +74,7 @@ export class ApiModule {
         AuthController,
         AuditController,
         ProjectsController,
+        ProvidersController,
         FeaturesController,
         RunsController,
         EventsController,

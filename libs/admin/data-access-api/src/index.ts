@@ -4,3 +4,4 @@ export * from './lib/autocoder-api.service';
 export * from './lib/poll';
 export * from './lib/live-events.service';
 export * from './lib/auth-session.service';
+export * from './lib/provider-catalog.service';

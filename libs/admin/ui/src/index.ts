@@ -7,3 +7,6 @@ export * from './lib/theme/theme.service';
 export * from './lib/theme/theme-toggle';
 export * from './lib/human-input-form/human-input-form';
 export * from './lib/project-nav/project-nav';
+export * from './lib/provider-badge/provider-badge';
+export * from './lib/model-picker/model-picker';
+export * from './lib/model-picker/provider-list.fixture';

@@ -12,3 +12,4 @@ export * from './lib/tools/file-tools';
 export * from './lib/tools/bash-allowlist';
 export * from './lib/tools/bash-tool';
 export * from './lib/loop/agent-loop';
+export * from './lib/providers/deployment-providers';

@@ -16,3 +16,4 @@ export * from './lib/schedules/schedule-policy';
 export * from './lib/schedules/schedule-state.service';
 export * from './lib/schedules/schedule.service';
 export * from './lib/engine.module';
+export * from './lib/providers/provider-list.service';

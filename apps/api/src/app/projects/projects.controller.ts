@@ -1,7 +1,7 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { ProjectsService, RunsService } from '@autocoder/server-backlog';
-import { Page, ProjectStatsView, ProjectView } from '@autocoder/shared-contracts';
+import { Page, ProjectDeletePreviewView, ProjectStatsView, ProjectView } from '@autocoder/shared-contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from '../http/dto';
@@ -53,6 +53,13 @@ export class ProjectsController {
     @Body() body: UpdateProjectDto,
   ): Promise<ProjectView> {
     return this.projects.update(id, body);
+  }
+
+  /** What a delete would remove (features, runs, conversations, schedules), to confirm it. */
+  @Get(':projectId/delete-preview')
+  @Allow('viewer')
+  deletePreview(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectDeletePreviewView> {
+    return this.projects.deletePreview(id);
   }
 
   @Delete(':projectId')

@@ -15,7 +15,9 @@ import type {
   FeatureDetailView,
   FeatureView,
   PendingQuestionsView,
+  ProjectDeletePreviewView,
   ProjectSpendView,
+  ProviderListView,
   SessionView,
   StartAgentsInput,
   UpdateFeatureInput,
@@ -81,6 +83,27 @@ export class AutocoderApi {
 
   updateProject(projectId: string, input: UpdateProjectInput): Observable<ProjectView> {
     return this.http.patch<ProjectView>(`${this.project(projectId)}`, input);
+  }
+
+  // ---- Project settings and models (settings page, model picker, provider badges) ------------
+
+  /** The providers and models this deployment can call (cached by the api for a minute). */
+  listProviders(): Observable<ProviderListView> {
+    return this.http.get<ProviderListView>(`${this.base}/providers`);
+  }
+
+  /** Admin: drops the api's cached provider list and builds it anew (asks Ollama again). */
+  refreshProviders(): Observable<ProviderListView> {
+    return this.http.post<ProviderListView>(`${this.base}/providers/refresh`, {});
+  }
+
+  /** What deleting the project would remove: features, runs, conversations, schedules. */
+  getDeletePreview(projectId: string): Observable<ProjectDeletePreviewView> {
+    return this.http.get<ProjectDeletePreviewView>(`${this.project(projectId)}/delete-preview`);
+  }
+
+  deleteProject(projectId: string): Observable<void> {
+    return this.http.delete<void>(this.project(projectId));
   }
 
   // ---- Agents -------------------------------------------------------------------------------

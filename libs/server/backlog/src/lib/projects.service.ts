@@ -2,6 +2,7 @@ import {
   CreateProjectInput,
   ListProjectsQuery,
   Page,
+  ProjectDeletePreviewView,
   ProjectView,
   StatusCounts,
   UpdateProjectInput,
@@ -30,6 +31,7 @@ export class ProjectsService {
           concurrency: input.concurrency,
           verifyCommand: input.verifyCommand,
           budgetUsd: input.budgetUsd,
+          budgetWarnShare: input.budgetWarnShare,
           settings: (input.agents ?? {}) as Prisma.InputJsonValue,
           createdById: userId ?? null,
         },
@@ -85,6 +87,28 @@ export class ProjectsService {
       throw err;
     }
     return this.get(id);
+  }
+
+  /** What deleting the project would remove, for the console's confirmation. */
+  async deletePreview(id: string): Promise<ProjectDeletePreviewView> {
+    const project = await this.require(id);
+    const where = { projectId: id };
+    const [features, runs, conversations, schedules, activeRuns] = await Promise.all([
+      this.prisma.feature.count({ where }),
+      this.prisma.run.count({ where }),
+      this.prisma.conversation.count({ where }),
+      this.prisma.schedule.count({ where }),
+      this.prisma.run.count({ where: { ...where, status: { in: ['queued', 'running'] } } }),
+    ]);
+    return {
+      projectId: id,
+      name: project.name,
+      features,
+      runs,
+      conversations,
+      schedules,
+      activeRuns,
+    };
   }
 
   async remove(id: string): Promise<void> {

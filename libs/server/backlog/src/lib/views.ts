@@ -51,6 +51,7 @@ export function projectView(
     concurrency: project.concurrency,
     verifyCommand: project.verifyCommand,
     budgetUsd,
+    budgetWarnShare: project.budgetWarnShare === null ? null : Number(project.budgetWarnShare),
     agents: agentSettingsOf(project.settings),
     createdAt: project.createdAt.toISOString(),
     updatedAt: project.updatedAt.toISOString(),

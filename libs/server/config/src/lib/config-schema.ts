@@ -311,7 +311,7 @@ export const ENV_DEFINITIONS = {
     schema: z.enum(['anthropic', 'demo']).default('demo'),
     doc: {
       description: 'anthropic: the Claude API; demo: the offline llm-fake at LLM_FAKE_URL.',
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
     },
   },
   ANTHROPIC_API_KEY: {
@@ -319,7 +319,7 @@ export const ENV_DEFINITIONS = {
     doc: {
       description: 'Claude API key (or ANTHROPIC_API_KEY_FILE).',
       sensitive: true,
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
     },
   },
   ANTHROPIC_BASE_URL: {
@@ -328,7 +328,7 @@ export const ENV_DEFINITIONS = {
   },
   ANTHROPIC_MODEL: {
     schema: z.string().min(1).default('claude-sonnet-5-5'),
-    doc: { description: 'Model of initializer sessions.', usedBy: ['runner'] },
+    doc: { description: 'Model of initializer sessions.', usedBy: ['api', 'runner'] },
   },
   GEMINI_API_KEY: {
     schema: z.string().min(1).optional(),
@@ -336,7 +336,7 @@ export const ENV_DEFINITIONS = {
       description:
         'Gemini API key (or GEMINI_API_KEY_FILE); chats may then use Gemini. In demo mode Gemini talks to llm-fake without one.',
       sensitive: true,
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
     },
   },
   GEMINI_BASE_URL: {
@@ -351,7 +351,7 @@ export const ENV_DEFINITIONS = {
     schema: z.string().min(1).default('gemini-2.5-flash'),
     doc: {
       description: 'Gemini model of chats that ask for Gemini (chat-only: no tools).',
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
     },
   },
   GEMINI_TOOL_MODELS: {
@@ -359,14 +359,14 @@ export const ENV_DEFINITIONS = {
     doc: {
       description:
         'Comma-separated Gemini models whose function calling is enabled; the others are chat-only and sessions that need tools fall back to Claude.',
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
     },
   },
   OLLAMA_HOST: {
     schema: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:11434'),
     doc: {
       description: 'Address (http:// or https:// URL) of the Ollama server, for local models.',
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
     },
   },
   OLLAMA_MODEL: {
@@ -374,7 +374,23 @@ export const ENV_DEFINITIONS = {
     doc: {
       description:
         'Ollama model to use, e.g. llama3.1 or qwen2.5-coder:7b (tools only for tool-capable ones).',
-      usedBy: ['runner'],
+      usedBy: ['api', 'runner'],
+    },
+  },
+  OLLAMA_TAGS_TIMEOUT_MS: {
+    schema: positiveInt.max(30000).default(2000),
+    doc: {
+      description:
+        "How long the api waits for the Ollama host's model list (GET /providers) before calling it unavailable.",
+      usedBy: ['api'],
+    },
+  },
+  PROVIDERS_CACHE_TTL_SECONDS: {
+    schema: positiveInt.max(3600).default(60),
+    doc: {
+      description:
+        'Seconds the list of providers and models (GET /providers) is cached in Redis; POST /providers/refresh rebuilds it.',
+      usedBy: ['api'],
     },
   },
   LLM_FAKE_URL: {

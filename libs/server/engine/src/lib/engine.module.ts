@@ -7,6 +7,7 @@ import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
 import { Dispatcher } from './dispatcher.service';
 import { FeatureDetailService } from './feature-detail.service';
+import { ProviderListService } from './providers/provider-list.service';
 import { RunWorkspaceService } from './run-workspace.service';
 import { CLOCK, systemClock } from './schedules/clock';
 import { ScheduleStateService } from './schedules/schedule-state.service';
@@ -23,8 +24,8 @@ const repositoryProvider = {
 };
 
 /**
- * Scheduling and control of agent sessions, schedules (weekly windows), spend and workspaces; for
- * the api and the runner.
+ * Scheduling and control of agent sessions, schedules (weekly windows), spend, workspaces and the
+ * list of model providers; for the api and the runner.
  */
 @Module({
   imports: [BacklogWriterModule],
@@ -38,6 +39,7 @@ const repositoryProvider = {
     { provide: CLOCK, useValue: systemClock },
     ScheduleStateService,
     ScheduleService,
+    ProviderListService,
   ],
   exports: [
     BacklogWriterModule,
@@ -50,6 +52,7 @@ const repositoryProvider = {
     CLOCK,
     ScheduleStateService,
     ScheduleService,
+    ProviderListService,
   ],
 })
 export class EngineModule {}

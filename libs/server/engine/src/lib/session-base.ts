@@ -19,6 +19,7 @@ import {
   FINISHED_RUN_STATUSES,
   ProjectStatus,
   RunEventType,
+  RunRole,
   RunStatus,
 } from '@autocoder/shared-contracts';
 import { LeaseLostError, SessionStopError } from './active-sessions';
@@ -65,12 +66,22 @@ export interface SessionProviders {
 
 /**
  * The project's provider and model when it chose one and it can call tools; else the default,
- * with the reason recorded as a fallback.
+ * with the reason recorded as a fallback. Testing sessions use `settings.testing` when it names a
+ * provider.
  */
 export function chooseSessionProvider(
   providers: SessionProviders,
-  settings: { provider?: string; model?: string },
+  projectSettings: {
+    provider?: string;
+    model?: string;
+    testing?: { provider?: string; model?: string };
+  },
+  role: RunRole = 'coding',
 ): ProviderChoice {
+  const settings =
+    role === 'testing' && projectSettings.testing?.provider
+      ? projectSettings.testing
+      : projectSettings;
   const wanted = settings.provider as ProviderName | undefined;
   if (!wanted) return providers.default;
   const configured = providers.others[wanted];
@@ -113,7 +124,11 @@ export abstract class SessionBase {
       await this.journal.finish(run, 'cancelled', `project is ${project.status}`);
       return { skipped: `project is ${project.status}` };
     }
-    const choice = chooseSessionProvider(this.providers, agentSettingsOf(project.settings));
+    const choice = chooseSessionProvider(
+      this.providers,
+      agentSettingsOf(project.settings),
+      run.role,
+    );
     await this.journal.markRunning(
       run.id,
       ctx.attempt,
@@ -268,7 +283,10 @@ export abstract class SessionBase {
       maxTurns: this.config.SESSION_MAX_TURNS,
       compactAtChars: SessionBase.compactAtChars(args.choice.model),
       ...this.budgets(args.project),
-      warnAtShare: this.config.BUDGET_WARN_SHARE,
+      warnAtShare:
+        args.project.budgetWarnShare === null
+          ? this.config.BUDGET_WARN_SHARE
+          : Number(args.project.budgetWarnShare),
       done: () => verdict !== undefined,
       ...this.accounting(args.run, args.featureId, args.choice),
       onTurnTiming: args.onTurnTiming,

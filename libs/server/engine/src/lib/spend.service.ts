@@ -122,7 +122,10 @@ export class SpendService {
     return {
       projectId,
       budgetUsd: project.budgetUsd === null ? null : Number(project.budgetUsd),
-      budgetWarnAt: this.config.BUDGET_WARN_SHARE,
+      budgetWarnAt:
+        project.budgetWarnShare === null
+          ? this.config.BUDGET_WARN_SHARE
+          : Number(project.budgetWarnShare),
       project: rounded(total),
       today,
       features: views,

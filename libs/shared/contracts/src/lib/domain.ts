@@ -66,5 +66,13 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 export const CHAT_PROVIDERS = ['anthropic', 'gemini'] as const;
 export type ChatProvider = (typeof CHAT_PROVIDERS)[number];
 
+/** Providers of model calls; `demo` is the offline llm-fake speaking Claude's API. */
+export const LLM_PROVIDERS = ['anthropic', 'gemini', 'ollama', 'demo'] as const;
+export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+
+/** What a model is chosen for: the session roles, and chats. */
+export const MODEL_ROLES = ['initializer', 'coding', 'testing', 'chat'] as const;
+export type ModelRole = (typeof MODEL_ROLES)[number];
+
 /** Longest message a person may post to a chat. */
 export const MAX_CHAT_MESSAGE_CHARS = 20_000;

@@ -5,6 +5,7 @@ import {
   CHAT_PROVIDERS,
   CONVERSATION_KINDS,
   FEATURE_STATUSES,
+  LLM_PROVIDERS,
   MAX_CHAT_MESSAGE_CHARS,
   MAX_DEPENDENCIES_PER_FEATURE,
   MAX_PAGE_SIZE,
@@ -29,6 +30,13 @@ export const PromptOverridesSchema = z
   .partial();
 export type PromptOverrides = z.infer<typeof PromptOverridesSchema>;
 
+/** A provider and model; an unset model means that provider's default model. */
+export const ModelChoiceSchema = z.strictObject({
+  provider: z.enum(LLM_PROVIDERS).optional(),
+  model: z.string().trim().min(1).max(200).optional(),
+});
+export type ModelChoice = z.infer<typeof ModelChoiceSchema>;
+
 /** How the agents of a project work; kept in Project.settings. */
 export const AgentSettingsSchema = z.strictObject({
   /** Testing (regression) sessions kept in flight while coding work remains. */
@@ -39,10 +47,15 @@ export const AgentSettingsSchema = z.strictObject({
     .max(50)
     .optional(),
   prompts: PromptOverridesSchema.optional(),
-  /** Provider of coding and testing sessions; one that cannot call tools falls back to Claude. */
-  provider: z.enum(['anthropic', 'gemini', 'ollama']).optional(),
+  /**
+   * Provider of coding sessions (and of testing sessions unless `testing` names one); one that
+   * cannot call tools falls back to the deployment's default. Unset: the deployment's default.
+   */
+  provider: ModelChoiceSchema.shape.provider,
   /** Model of that provider (default: the runner's default for it). */
-  model: z.string().trim().min(1).max(200).optional(),
+  model: ModelChoiceSchema.shape.model,
+  /** Provider and model of testing (regression) sessions, when they differ from coding's. */
+  testing: ModelChoiceSchema.optional(),
 });
 export type AgentSettings = z.infer<typeof AgentSettingsSchema>;
 
@@ -56,6 +69,8 @@ export const CreateProjectSchema = z.strictObject({
   verifyCommand: trimmed(1000).optional(),
   /** Dollars all of this project's model calls may cost; agents stop when it is spent. */
   budgetUsd: z.number().positive().max(1_000_000).optional(),
+  /** Share of the budget at which the platform warns (default: the deployment's BUDGET_WARN_SHARE). */
+  budgetWarnShare: z.number().gt(0).lt(1).optional(),
   agents: AgentSettingsSchema.optional(),
   /** Start the initializer right away. */
   start: z.boolean().optional(),
@@ -69,6 +84,7 @@ export const UpdateProjectSchema = z
     concurrency: z.int().min(1).max(10),
     verifyCommand: trimmed(1000).nullable(),
     budgetUsd: z.number().positive().max(1_000_000).nullable(),
+    budgetWarnShare: z.number().gt(0).lt(1).nullable(),
     agents: AgentSettingsSchema,
   })
   .partial()

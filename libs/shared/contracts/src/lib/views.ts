@@ -2,7 +2,9 @@
 import type {
   ConversationKind,
   FeatureStatus,
+  LlmProviderName,
   MessageRole,
+  ModelRole,
   ProjectStatus,
   RunRole,
   RunStatus,
@@ -61,6 +63,8 @@ export interface ProjectView {
   concurrency: number;
   verifyCommand: string | null;
   budgetUsd: number | null;
+  /** Share of the budget at which the platform warns; null: the deployment's default. */
+  budgetWarnShare: number | null;
   agents: AgentSettings;
   createdAt: string;
   updatedAt: string;
@@ -411,4 +415,58 @@ export interface AuditEventView {
   projectId: string | null;
   before: unknown;
   after: unknown;
+}
+
+// ---- Models and providers (GET /providers) ----------------------------------------------------
+
+/** One model a deployment can call. */
+export interface ModelView {
+  /** The model name sent to the provider, e.g. claude-sonnet-5-5 or llama3.1:latest. */
+  id: string;
+  label: string;
+  provider: LlmProviderName;
+  available: boolean;
+  /** Why it cannot be used now (null when available). */
+  unavailableReason: string | null;
+  /** List price in US dollars per million tokens; null when the catalogue does not know it. */
+  inputPerMTok: number | null;
+  outputPerMTok: number | null;
+  contextWindow: number | null;
+  /** Whether it may call tools (coding, testing and initializer sessions need them). */
+  tools: boolean;
+  /** What it suits: every role with tools, chats only without. */
+  roles: ModelRole[];
+  /** The provider's default model on this deployment. */
+  isDefault: boolean;
+}
+
+export interface ProviderView {
+  id: LlmProviderName;
+  label: string;
+  available: boolean;
+  unavailableReason: string | null;
+  /** The deployment's default provider (sessions and chats that choose none use it). */
+  active: boolean;
+  models: ModelView[];
+}
+
+export interface ProviderListView {
+  /** The deployment's default provider and model. */
+  active: { provider: LlmProviderName; model: string };
+  providers: ProviderView[];
+  /** When the list was built (it is cached for `ttlSeconds`). */
+  checkedAt: string;
+  ttlSeconds: number;
+}
+
+/** What deleting a project removes (GET /projects/:id/delete-preview). */
+export interface ProjectDeletePreviewView {
+  projectId: string;
+  name: string;
+  features: number;
+  runs: number;
+  conversations: number;
+  schedules: number;
+  /** Queued or running runs: the api refuses the delete while there are any. */
+  activeRuns: number;
 }

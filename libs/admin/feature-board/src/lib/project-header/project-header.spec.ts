@@ -34,7 +34,9 @@ describe('ProjectHeader', () => {
 
   it('shows the provider and model, or that the defaults apply', () => {
     render(project({ agents: { provider: 'gemini', model: 'gemini-2.5-pro' } }));
-    expect(text('provider-model')).toBe('gemini · gemini-2.5-pro');
+    expect(
+      el.querySelector('[data-testid=project-provider] .provider-badge')?.getAttribute('title'),
+    ).toBe('Coding agents: Gemini · gemini-2.5-pro');
     fixture.componentRef.setInput('project', project({ agents: {} }));
     TestBed.tick();
     expect(text('provider-model')).toBe('default provider and model');

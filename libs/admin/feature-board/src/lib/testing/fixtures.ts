@@ -58,6 +58,7 @@ export function project(extra: Partial<ProjectView> = {}): ProjectView {
     concurrency: 3,
     verifyCommand: 'npm test',
     budgetUsd: null,
+    budgetWarnShare: null,
     agents: {},
     createdAt: AT,
     updatedAt: AT,

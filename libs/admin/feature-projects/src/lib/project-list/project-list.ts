@@ -2,8 +2,21 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { Router, RouterLink } from '@angular/router';
-import { ApiError, AuthSession, AutocoderApi, poll } from '@autocoder/admin-data-access-api';
-import { ErrorPanel, LoadingIndicator, ProgressBar, StatusBadge } from '@autocoder/admin-ui';
+import {
+  ApiError,
+  AuthSession,
+  AutocoderApi,
+  poll,
+  ProviderCatalog,
+  type ProviderModel,
+} from '@autocoder/admin-data-access-api';
+import {
+  ErrorPanel,
+  LoadingIndicator,
+  ProgressBar,
+  ProviderBadge,
+  StatusBadge,
+} from '@autocoder/admin-ui';
 import type { Page, ProjectView } from '@autocoder/shared-contracts';
 import {
   combineLatest,
@@ -20,7 +33,15 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 @Component({
   selector: 'ac-project-list',
-  imports: [RouterLink, DatePipe, StatusBadge, ProgressBar, ErrorPanel, LoadingIndicator],
+  imports: [
+    RouterLink,
+    DatePipe,
+    StatusBadge,
+    ProgressBar,
+    ErrorPanel,
+    LoadingIndicator,
+    ProviderBadge,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './project-list.html',
   styleUrl: './project-list.css',
@@ -31,12 +52,18 @@ export class ProjectList {
   private readonly reload$ = new Subject<void>();
   /** Viewers see no create controls (the api would refuse them anyway). */
   protected readonly canChange = inject(AuthSession).canChange;
+  private readonly catalog = inject(ProviderCatalog);
 
   protected readonly pageSize = 25;
   protected readonly search = signal('');
   protected readonly offset = signal(0);
   protected readonly page = signal<Page<ProjectView> | undefined>(undefined);
   protected readonly error = signal<ApiError | undefined>(undefined);
+
+  /** What the project's coding agents run on (its choice, or the deployment's default). */
+  protected providerOf(project: ProjectView): ProviderModel | null {
+    return this.catalog.effective(project.agents ?? {});
+  }
 
   constructor() {
     const q$ = toObservable(this.search).pipe(

@@ -70,7 +70,9 @@ describe('NeedsYou', () => {
   it('counts the questions waiting, and says so to assistive technology', () => {
     answer(TWO);
     expect(q('needs-you-count')?.textContent?.trim()).toBe('2');
-    expect(trigger().textContent?.replace(/\s+/g, ' ').trim()).toBe('Needs you 2 questions waiting');
+    expect(trigger().textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Needs you 2 questions waiting',
+    );
     expect(trigger().classList).toContain('waiting');
   });
 
