@@ -132,6 +132,7 @@ describe('deploy/k8s kustomize base', () => {
       REDIS_URL: 'autocoder-secrets',
       OIDC_CLIENT_SECRET: 'autocoder-secrets',
       SESSION_SECRET: 'autocoder-secrets',
+      ANTHROPIC_API_KEY: 'autocoder-secrets',
     });
     expect(refs(container('Deployment', 'runner'))).toMatchObject({
       DATABASE_URL: 'autocoder-secrets',
