@@ -21,6 +21,7 @@ import {
   ReplaceDependenciesSchema,
   StartAgentsSchema,
   StartRunSchema,
+  StatsTimelineQuerySchema,
   UpdateFeatureSchema,
   UpdateProjectSchema,
   UpdateScheduleSchema,
@@ -37,6 +38,7 @@ export class ReplaceDependenciesDto extends createZodDto(ReplaceDependenciesSche
 export class AddDependencyDto extends createZodDto(AddDependencySchema) {}
 export class StartRunDto extends createZodDto(StartRunSchema) {}
 export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}
+export class StatsTimelineQueryDto extends createZodDto(StatsTimelineQuerySchema) {}
 export class AnswerHumanInputDto extends createZodDto(AnswerHumanInputSchema) {}
 export class StartAgentsDto extends createZodDto(StartAgentsSchema) {}
 export class CreateConversationDto extends createZodDto(CreateConversationSchema) {}

@@ -13,6 +13,7 @@ import { ScheduleStateService } from './schedules/schedule-state.service';
 import { ScheduleService } from './schedules/schedule.service';
 import { SessionProviders } from './session-base';
 import { SpendService } from './spend.service';
+import { ProjectTimelineService } from './stats/project-timeline.service';
 import { TestingSessionService } from './testing-session.service';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
@@ -33,6 +34,7 @@ const repositoryProvider = {
     Dispatcher,
     AgentControlService,
     SpendService,
+    ProjectTimelineService,
     FeatureDetailService,
     RunWorkspaceService,
     { provide: CLOCK, useValue: systemClock },
@@ -45,6 +47,7 @@ const repositoryProvider = {
     Dispatcher,
     AgentControlService,
     SpendService,
+    ProjectTimelineService,
     FeatureDetailService,
     RunWorkspaceService,
     CLOCK,
