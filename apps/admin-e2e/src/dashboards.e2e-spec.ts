@@ -86,6 +86,12 @@ describe('dashboards (browser)', () => {
   async function shootAllSizes(name: string, ready: () => Promise<void>): Promise<void> {
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 1000 });
+      // Charts redraw for their new width (ngx-echarts follows a ResizeObserver, throttled).
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[echarts]')].every(
+          (chart) => (chart.querySelector('svg')?.clientWidth ?? 0) <= chart.clientWidth + 1,
+        ),
+      );
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         await ready();
@@ -179,7 +185,8 @@ describe('dashboards (browser)', () => {
     // Another range of history loads in place.
     await page.getByTestId('range-7').click();
     await page.getByTestId('range-7').and(page.locator('[aria-pressed="true"]')).waitFor();
-    await page.getByTestId('chart-passing').locator('[echarts] svg').first().waitFor();
+    await page.locator('[data-testid="chart-daily-cost"][data-days="7"]').waitFor();
+    expect(await page.getByTestId('chart-daily-cost').textContent()).toContain('7 days:');
 
     await shootAllSizes('stats', () =>
       page.getByTestId('chart-category').locator('[echarts] svg').first().waitFor(),

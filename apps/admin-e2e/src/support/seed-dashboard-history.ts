@@ -28,6 +28,11 @@ export async function seedDashboardHistory(
     const inProgress = seeded.features.find((f) => f.status === 'in_progress');
     const failing = seeded.features.find((f) => f.status === 'failing');
     if (passing.length !== 2 || !inProgress || !failing) throw new Error('seed changed');
+    // The backlog was written six days ago; the passing features passed since.
+    await prisma.feature.updateMany({
+      where: { projectId: seeded.id },
+      data: { createdAt: ago(6) },
+    });
     await prisma.feature.update({ where: { id: passing[0].id }, data: { passedAt: ago(3) } });
     await prisma.feature.update({ where: { id: passing[1].id }, data: { passedAt: ago(1) } });
 

@@ -28,6 +28,7 @@ import {
   debounceTime,
   distinctUntilChanged,
   forkJoin,
+  map,
   Subject,
   switchMap,
 } from 'rxjs';
@@ -41,7 +42,7 @@ import {
   timePercentiles,
   topFeatureCosts,
 } from './stats-charts';
-import { etaText, statsHeadline, trendText } from './stats-headline';
+import { etaText, PACE_DAYS, statsHeadline, trendText } from './stats-headline';
 
 /** Stats move with sessions (minutes), not seconds; live events refresh sooner. */
 export const STATS_POLL_MS = 30_000;
@@ -53,6 +54,8 @@ interface StatsData {
   project: ProjectView;
   spend: ProjectSpendView;
   timeline: ProjectTimelineView;
+  /** Days the charts show (the timeline may hold more, for the headline's pace). */
+  days: number;
 }
 
 @Component({
@@ -106,7 +109,10 @@ export class ProjectStats {
     return h.budgetShare >= 100 ? 'danger' : h.budgetShare >= warnAt ? 'warning' : 'neutral';
   });
 
-  protected readonly daily = computed(() => this.data()?.timeline.daily ?? []);
+  protected readonly daily = computed(() => {
+    const d = this.data();
+    return d ? d.timeline.daily.slice(-d.days) : [];
+  });
   protected readonly hasFeatures = computed(() => this.daily().some((d) => d.total > 0));
   protected readonly hasDailyCost = computed(() =>
     this.daily().some((d) => d.newWorkUsd + d.regressionUsd + d.otherUsd > 0),
@@ -163,8 +169,9 @@ export class ProjectStats {
               forkJoin({
                 project: this.api.getProject(id),
                 spend: this.api.getSpend(id),
-                timeline: this.api.getStatsTimeline(id, days),
-              }),
+                // The headline's pace needs PACE_DAYS + 1 days even when fewer are shown.
+                timeline: this.api.getStatsTimeline(id, Math.max(days, PACE_DAYS + 1)),
+              }).pipe(map((loaded) => ({ ...loaded, days }))),
             () => STATS_POLL_MS,
             this.reload$,
           );

@@ -1,15 +1,28 @@
 import type { ChartPalette } from './chart-palette';
 import type { ChartOptions } from './chart-options';
 
+/** The console's sans-serif stack (--ac-font), without the emoji fallbacks. */
+export const CHART_FONT =
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+
 /** Text, axes and tooltip in the palette's colours: the part every dashboard chart shares. */
 export function baseChartOptions(palette: ChartPalette): ChartOptions {
   return {
     backgroundColor: 'transparent',
     animation: false,
     aria: { enabled: true },
-    textStyle: { color: palette.text, fontFamily: 'inherit' },
+    // A concrete font: echarts measures labels with it (an inherited font would be measured as
+    // its default and drawn wider, so labels overlapped and were clipped).
+    textStyle: { color: palette.text, fontFamily: CHART_FONT },
     grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },
-    legend: { top: 0, left: 0, textStyle: { color: palette.muted }, itemWidth: 12, itemHeight: 8 },
+    legend: {
+      top: 0,
+      left: 0,
+      itemGap: 16,
+      itemWidth: 12,
+      itemHeight: 8,
+      textStyle: { color: palette.muted, fontFamily: CHART_FONT },
+    },
     tooltip: {
       trigger: 'axis',
       backgroundColor: palette.surface,

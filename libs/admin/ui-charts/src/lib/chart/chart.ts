@@ -30,6 +30,8 @@ import { echarts } from './echarts-setup';
     }
     .chart {
       width: 100%;
+      /* While a resize is pending (100 ms) the old drawing must not widen the page. */
+      overflow: hidden;
     }
   `,
 })
