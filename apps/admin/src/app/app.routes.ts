@@ -8,6 +8,10 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
   },
   {
+    path: 'projects/:id/stats',
+    loadChildren: () => import('@autocoder/admin-feature-stats').then((m) => m.statsRoutes),
+  },
+  {
     path: 'projects/:id/settings',
     loadChildren: () => import('@autocoder/admin-feature-settings').then((m) => m.settingsRoutes),
   },
@@ -15,6 +19,10 @@ export const appRoutes: Route[] = [
   {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
+  },
+  {
+    path: 'fleet',
+    loadChildren: () => import('@autocoder/admin-feature-fleet').then((m) => m.fleetRoutes),
   },
   {
     path: 'settings/tokens',

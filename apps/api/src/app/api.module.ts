@@ -15,6 +15,7 @@ import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { EngineModule } from '@autocoder/server-engine';
+import { FleetModule } from '@autocoder/server-fleet';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
@@ -24,6 +25,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ChatsController } from './chats/chats.controller';
 import { EventsController } from './events/events.controller';
+import { FleetController } from './fleet/fleet.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiValidationPipe } from './http/validation';
@@ -60,6 +62,7 @@ export class ApiModule {
         }),
         BacklogModule,
         EngineModule,
+        FleetModule,
         ChatModule,
         AuditModule,
         AuthModule.forRoot(config),
@@ -84,6 +87,7 @@ export class ApiModule {
         ApiTokensController,
         McpController,
         QuestionsController,
+        FleetController,
       ],
       providers: [
         DatabaseHealthIndicator,

@@ -9,7 +9,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
-import { hostname } from 'node:os';
+import { runnerIdOf } from './runner-id';
 import { activeQueues } from './active-queues';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { InitializerHandler } from './initializer.handler';
@@ -25,6 +25,7 @@ type SessionJobName = JobsOf<QueueName.AgentSession>;
 export function configureAgentSessionWorker(config: AppConfig): void {
   Processor(QueueName.AgentSession, {
     autorun: false,
+    name: runnerIdOf(config),
     concurrency: config.RUNNER_CONCURRENCY,
     lockDuration: config.JOB_LOCK_MS,
     lockRenewTime: Math.floor(config.JOB_LOCK_MS / 3),
@@ -59,7 +60,7 @@ export class AgentSessionProcessor
     testing: TestingSessionHandler,
   ) {
     super();
-    this.runnerId = config.RUNNER_ID ?? `${hostname()}-${process.pid}`;
+    this.runnerId = runnerIdOf(config);
     // Typed as a complete map, so a session job without a handler does not compile.
     this.handlers = {
       [JobName.InitializerSession]: initializer,

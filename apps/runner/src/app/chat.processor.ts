@@ -5,11 +5,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { activeQueues } from './active-queues';
+import { runnerIdOf } from './runner-id';
 
 /** Worker options from configuration; read by BullMQ when it constructs the worker. */
 export function configureChatWorker(config: AppConfig): void {
   Processor(QueueName.Chat, {
     autorun: false,
+    name: runnerIdOf(config),
     concurrency: config.CHAT_CONCURRENCY,
     lockDuration: config.JOB_LOCK_MS,
     lockRenewTime: Math.floor(config.JOB_LOCK_MS / 3),

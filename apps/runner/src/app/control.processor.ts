@@ -5,8 +5,14 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { activeQueues } from './active-queues';
+import { runnerIdOf } from './runner-id';
 
 const TICK_SCHEDULER_ID = 'control-tick';
+
+/** Names the control worker after the runner (read by BullMQ when it constructs the worker). */
+export function configureControlWorker(config: AppConfig): void {
+  Processor(QueueName.Control, { autorun: false, name: runnerIdOf(config) })(ControlProcessor);
+}
 
 /**
  * The control queue: one BullMQ job scheduler emits a tick every CONTROL_TICK_MS for the whole

@@ -10,7 +10,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AgentSessionProcessor, configureAgentSessionWorker } from './agent-session.processor';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { ChatProcessor, configureChatWorker } from './chat.processor';
-import { ControlProcessor } from './control.processor';
+import { configureControlWorker, ControlProcessor } from './control.processor';
 import { createChatProviders, createSessionProviders, llmProviderProvider } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
@@ -20,6 +20,7 @@ export class RunnerModule {
   static forRoot(config: AppConfig): DynamicModule {
     configureAgentSessionWorker(config);
     configureChatWorker(config);
+    configureControlWorker(config);
     return {
       module: RunnerModule,
       imports: [

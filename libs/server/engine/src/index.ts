@@ -6,6 +6,7 @@ export * from './lib/session-tools';
 export * from './lib/dispatcher.service';
 export * from './lib/agent-control.service';
 export * from './lib/spend.service';
+export * from './lib/stats/project-timeline.service';
 export * from './lib/feature-detail.service';
 export * from './lib/run-workspace.service';
 export * from './lib/coding-session.service';

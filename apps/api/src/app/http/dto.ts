@@ -22,6 +22,7 @@ import {
   ReplaceDependenciesSchema,
   StartAgentsSchema,
   StartRunSchema,
+  StatsTimelineQuerySchema,
   UpdateFeatureSchema,
   UpdateProjectSchema,
   UpdateScheduleSchema,
@@ -39,6 +40,7 @@ export class AddDependencyDto extends createZodDto(AddDependencySchema) {}
 export class StartRunDto extends createZodDto(StartRunSchema) {}
 export class ListRunsQueryDto extends createZodDto(ListRunsQuerySchema) {}
 export class RunEventsQueryDto extends createZodDto(RunEventsQuerySchema) {}
+export class StatsTimelineQueryDto extends createZodDto(StatsTimelineQuerySchema) {}
 export class AnswerHumanInputDto extends createZodDto(AnswerHumanInputSchema) {}
 export class StartAgentsDto extends createZodDto(StartAgentsSchema) {}
 export class CreateConversationDto extends createZodDto(CreateConversationSchema) {}

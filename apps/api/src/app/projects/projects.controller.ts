@@ -1,10 +1,22 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { ProjectsService, RunsService } from '@autocoder/server-backlog';
-import { Page, ProjectDeletePreviewView, ProjectStatsView, ProjectView } from '@autocoder/shared-contracts';
+import { ProjectTimelineService } from '@autocoder/server-engine';
+import {
+  Page,
+  ProjectDeletePreviewView,
+  ProjectStatsView,
+  ProjectTimelineView,
+  ProjectView,
+} from '@autocoder/shared-contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from '../http/dto';
+import {
+  CreateProjectDto,
+  ListProjectsQueryDto,
+  StatsTimelineQueryDto,
+  UpdateProjectDto,
+} from '../http/dto';
 import { RequestId } from '../http/request-id.decorator';
 import { ParseIdPipe } from '../http/validation';
 
@@ -14,6 +26,7 @@ export class ProjectsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly runs: RunsService,
+    private readonly timeline: ProjectTimelineService,
   ) {}
 
   @Get()
@@ -74,5 +87,15 @@ export class ProjectsController {
   @Allow('viewer')
   stats(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectStatsView> {
     return this.runs.stats(id);
+  }
+
+  /** Per UTC day: passing and total features, sessions, spend by kind; time per feature. */
+  @Get(':projectId/stats/timeline')
+  @Allow('viewer')
+  statsTimeline(
+    @Param('projectId', ParseIdPipe) id: string,
+    @Query() query: StatsTimelineQueryDto,
+  ): Promise<ProjectTimelineView> {
+    return this.timeline.timeline(id, query.days);
   }
 }

@@ -14,10 +14,12 @@ import type {
   CreateProjectInput,
   FeatureDetailView,
   FeatureView,
+  FleetView,
   PendingQuestionsView,
   ProjectDeletePreviewView,
   ProjectSpendView,
   ProviderListView,
+  ProjectTimelineView,
   SessionView,
   StartAgentsInput,
   UpdateFeatureInput,
@@ -207,6 +209,20 @@ export class AutocoderApi {
       `${this.base}/runs/${encodeURIComponent(runId)}/events`,
       { params: { after, limit } },
     );
+  }
+
+  // ---- Dashboards (fleet page, project stats page) ----------------------------------------
+
+  /** Runners and their sessions, queue depths, sessions per hour, spend across projects. */
+  getFleet(): Observable<FleetView> {
+    return this.http.get<FleetView>(`${this.base}/fleet`);
+  }
+
+  /** The project's last `days` UTC days: passing, total, sessions, spend; time per feature. */
+  getStatsTimeline(projectId: string, days: number): Observable<ProjectTimelineView> {
+    return this.http.get<ProjectTimelineView>(`${this.project(projectId)}/stats/timeline`, {
+      params: toParams({ days }),
+    });
   }
 
   /** The signed-in person's API tokens (never the tokens themselves). */

@@ -14,6 +14,7 @@ import { ScheduleStateService } from './schedules/schedule-state.service';
 import { ScheduleService } from './schedules/schedule.service';
 import { SessionProviders } from './session-base';
 import { SpendService } from './spend.service';
+import { ProjectTimelineService } from './stats/project-timeline.service';
 import { TestingSessionService } from './testing-session.service';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
@@ -34,6 +35,7 @@ const repositoryProvider = {
     Dispatcher,
     AgentControlService,
     SpendService,
+    ProjectTimelineService,
     FeatureDetailService,
     RunWorkspaceService,
     { provide: CLOCK, useValue: systemClock },
@@ -47,6 +49,7 @@ const repositoryProvider = {
     Dispatcher,
     AgentControlService,
     SpendService,
+    ProjectTimelineService,
     FeatureDetailService,
     RunWorkspaceService,
     CLOCK,

@@ -79,6 +79,34 @@ export class SpendService {
     return this.splitWhere({ projectId, createdAt: { gte: since } });
   }
 
+  /** Every project's spend since `since` (the fleet page), split by kind. */
+  async acrossProjects(since: Date): Promise<SpendSplit> {
+    return this.splitWhere({ createdAt: { gte: since } });
+  }
+
+  /**
+   * A project's spend per UTC day since `since` (a day's start), split by kind: day (YYYY-MM-DD)
+   * to split; days without spend are absent.
+   */
+  async perDay(projectId: string, since: Date): Promise<Map<string, SpendSplit>> {
+    const rows = await this.prisma.$queryRaw<(SpendRow & { day: string })[]>`
+      SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS "day", "kind"::text AS "kind",
+             NULL AS "featureId", sum("costUsd")::text AS "costUsd",
+             sum("inputTokens")::bigint AS "inputTokens", sum("outputTokens")::bigint AS "outputTokens"
+      FROM "UsageRecord"
+      WHERE "projectId" = ${projectId}::uuid
+        AND "createdAt" >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      GROUP BY 1, 2`;
+    const days = new Map<string, SpendSplit>();
+    for (const row of rows) {
+      let split = days.get(row.day);
+      if (!split) days.set(row.day, (split = emptySplit()));
+      add(split, row);
+    }
+    for (const [day, split] of days) days.set(day, rounded(split));
+    return days;
+  }
+
   private async splitWhere(where: Prisma.UsageRecordWhereInput): Promise<SpendSplit> {
     const groups = await this.prisma.usageRecord.groupBy({ by: ['kind'], where, _sum: SUMS });
     const split = emptySplit();

@@ -465,3 +465,11 @@ export const AuditExportQuerySchema = z.strictObject({
 });
 export type AuditExportQuery = z.infer<typeof AuditExportQuerySchema>;
 export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+
+// ---- Dashboards -----------------------------------------------------------------------------
+
+/** Days of history on the project stats page (today included). */
+export const StatsTimelineQuerySchema = z.strictObject({
+  days: z.coerce.number().int().min(1).max(365).default(30),
+});
+export type StatsTimelineQuery = z.infer<typeof StatsTimelineQuerySchema>;

@@ -470,3 +470,95 @@ export interface ProjectDeletePreviewView {
   /** Queued or running runs: the api refuses the delete while there are any. */
   activeRuns: number;
 }
+
+// ---- Dashboards (fleet page, project stats page) ---------------------------------------------
+
+/** A session a runner executes now. */
+export interface FleetSessionView {
+  runId: string;
+  projectId: string;
+  projectName: string;
+  role: RunRole;
+  /** The features it works on (a coding session's claim). */
+  features: FeatureRefView[];
+  startedAt: string | null;
+}
+
+/**
+ * A runner process (RUNNER_ID, or host-pid): seen connected to a queue now (its named BullMQ
+ * worker), or named by a running run. A runner with sessions but no connection is suspect.
+ */
+export interface FleetRunnerView {
+  runnerId: string;
+  connected: boolean;
+  /** Queues it consumes now (from BullMQ's worker list). */
+  queues: string[];
+  sessions: FleetSessionView[];
+}
+
+/** A queue's jobs by state (BullMQ job counts) and the workers connected to it. */
+export interface FleetQueueView {
+  name: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  workers: number;
+}
+
+export interface FleetView {
+  generatedAt: string;
+  runners: FleetRunnerView[];
+  /** Workers connected without a runner name (a runner older than named workers), per queue. */
+  unnamedWorkers: number;
+  /** Runs waiting for a runner (status queued), every project. */
+  queuedSessions: number;
+  queues: FleetQueueView[];
+  /** Sessions started per hour over the last 24 hours, oldest first (hour = its start, UTC). */
+  sessionsPerHour: { hour: string; sessions: number }[];
+  /** Spend across every project since midnight UTC and since the 1st of the month (UTC). */
+  spendToday: SpendSplit;
+  spendMonth: SpendSplit;
+}
+
+/** One UTC day of a project's history. */
+export interface ProjectDayView {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** Features passing at the end of the day (see ProjectTimelineView.passingSource). */
+  passing: number;
+  /** Features that existed at the end of the day. */
+  total: number;
+  /** Sessions started that day (coding and testing). */
+  sessions: number;
+  newWorkUsd: number;
+  regressionUsd: number;
+  otherUsd: number;
+}
+
+/** A passing feature and the coding-session time it took (every attempt, failed ones too). */
+export interface FeatureTimeView {
+  featureId: string;
+  name: string;
+  category: string;
+  sessions: number;
+  seconds: number;
+}
+
+export interface CategoryProgressView {
+  category: string;
+  passing: number;
+  total: number;
+}
+
+/** A project's history for the stats page: GET /projects/:id/stats/timeline?days=. */
+export interface ProjectTimelineView {
+  projectId: string;
+  days: number;
+  /** Oldest first, one per UTC day, today last. */
+  daily: ProjectDayView[];
+  featureTimes: FeatureTimeView[];
+  categories: CategoryProgressView[];
+  /** Where "passing" per day comes from, in one sentence the page can show. */
+  passingSource: string;
+}

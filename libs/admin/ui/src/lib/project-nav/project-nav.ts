@@ -13,6 +13,7 @@ export interface ProjectTab {
  */
 export const PROJECT_TABS: readonly ProjectTab[] = [
   { path: '', label: 'Board' },
+  { path: 'stats', label: 'Stats' },
   // Settings stays the last tab.
   { path: 'settings', label: 'Settings' },
 ];

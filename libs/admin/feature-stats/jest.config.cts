@@ -1,0 +1,10 @@
+module.exports = {
+  displayName: 'admin-feature-stats',
+  preset: '../../../tools/jest/angular-preset.js',
+  coverageDirectory: '../../../coverage/libs/admin/feature-stats',
+  // echarts ships ES modules jest does not load; specs test option shaping, not canvas drawing.
+  moduleNameMapper: {
+    '^echarts/(core|charts|components|renderers)$':
+      '<rootDir>/../ui-charts/src/testing/echarts-stub.ts',
+  },
+};

@@ -1,0 +1,2 @@
+export * from './lib/fleet.service';
+export * from './lib/fleet.module';

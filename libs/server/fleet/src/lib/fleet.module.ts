@@ -1,0 +1,11 @@
+import { EngineModule } from '@autocoder/server-engine';
+import { Module } from '@nestjs/common';
+import { FleetService } from './fleet.service';
+
+/** The fleet page's figures, for the api (Postgres, the job queues and the spend records). */
+@Module({
+  imports: [EngineModule],
+  providers: [FleetService],
+  exports: [FleetService],
+})
+export class FleetModule {}
