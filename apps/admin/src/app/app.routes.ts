@@ -8,6 +8,11 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
   },
   {
+    path: 'projects/:id/schedules',
+    loadChildren: () =>
+      import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
+  },
+  {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
   },
