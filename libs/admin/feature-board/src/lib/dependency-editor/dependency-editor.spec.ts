@@ -104,7 +104,7 @@ describe('DependencyEditor', () => {
     await fixture.whenStable();
     const problem = q('dependency-error');
     expect(problem.textContent?.trim()).toBe(
-      'Depending on “Logout” would close a cycle: "Login form" → "Logout" → "Login form". A feature cannot wait for itself; remove one of these dependencies first.',
+      'Depending on “Logout” would close a cycle: “Login form” → “Logout” → “Login form”. A feature cannot wait for itself; remove one of these dependencies first.',
     );
     expect(problem.getAttribute('role')).toBe('alert');
     // Tied to the control it concerns.

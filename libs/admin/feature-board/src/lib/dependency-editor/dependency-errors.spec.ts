@@ -13,7 +13,7 @@ describe('dependencyProblem', () => {
       { path: 'dependsOn', message: 'cycle "Login" -> "Logout" -> "Session" -> "Login"' },
     ]);
     expect(dependencyProblem(cycle, 'Logout')).toBe(
-      'Depending on “Logout” would close a cycle: "Login" → "Logout" → "Session" → "Login". A feature cannot wait for itself; remove one of these dependencies first.',
+      'Depending on “Logout” would close a cycle: “Login” → “Logout” → “Session” → “Login”. A feature cannot wait for itself; remove one of these dependencies first.',
     );
   });
 

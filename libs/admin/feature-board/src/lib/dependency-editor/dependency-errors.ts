@@ -8,7 +8,11 @@ import type { ApiError } from '@autocoder/admin-data-access-api';
 export function dependencyProblem(error: ApiError, candidate?: string): string {
   const cycle = error.issues.find((i) => i.message.startsWith('cycle '));
   if (error.statusCode === 409 && cycle) {
-    const walk = cycle.message.slice('cycle '.length).split(' -> ').join(' → ');
+    const walk = cycle.message
+      .slice('cycle '.length)
+      .split(' -> ')
+      .map((name) => `“${unquote(name)}”`)
+      .join(' → ');
     const what = candidate ? `Depending on “${candidate}”` : 'This dependency';
     return `${what} would close a cycle: ${walk}. A feature cannot wait for itself; remove one of these dependencies first.`;
   }
@@ -18,4 +22,14 @@ export function dependencyProblem(error: ApiError, candidate?: string): string {
   }
   if (/cannot depend on itself/.test(error.message)) return 'A feature cannot depend on itself.';
   return error.message;
+}
+
+/** A name as the api quoted it (JSON); as it came if it was not quoted. */
+function unquote(quoted: string): string {
+  try {
+    const name: unknown = JSON.parse(quoted);
+    return typeof name === 'string' ? name : quoted;
+  } catch {
+    return quoted;
+  }
 }

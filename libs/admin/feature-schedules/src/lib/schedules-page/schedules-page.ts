@@ -103,6 +103,7 @@ export class SchedulesPage {
   protected readonly saving = signal(false);
   protected readonly fieldErrors = signal<Partial<Record<string, string>>>({});
   protected readonly saveError = signal<ApiError | undefined>(undefined);
+  protected readonly hasFieldErrors = computed(() => Object.keys(this.fieldErrors()).length > 0);
   /** The schedule whose delete waits for confirmation, and one being deleted or toggled. */
   protected readonly confirmingDelete = signal<string | null>(null);
   protected readonly busyId = signal<string | null>(null);
