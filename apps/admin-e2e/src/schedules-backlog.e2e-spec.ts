@@ -59,7 +59,10 @@ describe('schedules and backlog editing (browser)', () => {
       await ready();
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        await page.screenshot({ path: join(SHOTS, `${name}-${width}-${scheme}.png`), fullPage: true });
+        await page.screenshot({
+          path: join(SHOTS, `${name}-${width}-${scheme}.png`),
+          fullPage: true,
+        });
       }
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -161,7 +164,10 @@ describe('schedules and backlog editing (browser)', () => {
     await page.waitForURL(/\/features\/[0-9a-f-]{36}$/);
     const panel = page.getByTestId('side-panel');
     await panel.getByRole('heading', { name: 'Export todos as CSV' }).waitFor();
-    await panel.getByTestId('feature-dependencies').filter({ hasText: 'Add a todo item' }).waitFor();
+    await panel
+      .getByTestId('feature-dependencies')
+      .filter({ hasText: 'Add a todo item' })
+      .waitFor();
     await page
       .getByTestId('board-column-pending')
       .getByTestId('feature-card')
@@ -170,7 +176,10 @@ describe('schedules and backlog editing (browser)', () => {
 
     // A second dependency, added from the panel.
     await panel.getByLabel('Add a dependency').fill('landing');
-    await panel.getByTestId('feature-search-result').filter({ hasText: 'Show the landing page' }).click();
+    await panel
+      .getByTestId('feature-search-result')
+      .filter({ hasText: 'Show the landing page' })
+      .click();
     await panel
       .getByTestId('feature-dependencies')
       .filter({ hasText: 'Show the landing page' })
@@ -182,7 +191,10 @@ describe('schedules and backlog editing (browser)', () => {
     await page.goto(`${api.baseUrl}/projects/${seeded.id}/features/${markDone?.id}`);
     await panel.getByRole('heading', { name: 'Mark a todo as done' }).waitFor();
     await panel.getByLabel('Add a dependency').fill('Filter');
-    await panel.getByTestId('feature-search-result').filter({ hasText: 'Filter todos by status' }).click();
+    await panel
+      .getByTestId('feature-search-result')
+      .filter({ hasText: 'Filter todos by status' })
+      .click();
     const problem = panel.getByTestId('dependency-add').getByTestId('dependency-error');
     await problem.waitFor();
     expect(await problem.textContent()).toContain(

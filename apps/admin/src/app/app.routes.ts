@@ -9,8 +9,7 @@ export const appRoutes: Route[] = [
   },
   {
     path: 'projects/:id/schedules',
-    loadChildren: () =>
-      import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
+    loadChildren: () => import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
   },
   {
     path: 'projects/:id',

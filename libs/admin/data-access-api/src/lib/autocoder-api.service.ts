@@ -153,7 +153,11 @@ export class AutocoderApi {
   }
 
   /** 409 with the cycle when it would close one; 400 past the dependency limit. */
-  addDependency(projectId: string, featureId: string, dependsOnId: string): Observable<FeatureView> {
+  addDependency(
+    projectId: string,
+    featureId: string,
+    dependsOnId: string,
+  ): Observable<FeatureView> {
     return this.http.post<FeatureView>(`${this.feature(projectId, featureId)}/dependencies`, {
       dependsOnId,
     });

@@ -12,11 +12,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import { AutocoderApi, toApiError } from '@autocoder/admin-data-access-api';
 import { StatusBadge } from '@autocoder/admin-ui';
-import type {
-  FeatureDetailView,
-  FeatureRefView,
-  FeatureView,
-} from '@autocoder/shared-contracts';
+import type { FeatureDetailView, FeatureRefView, FeatureView } from '@autocoder/shared-contracts';
 import { MAX_DEPENDENCIES_PER_FEATURE } from '@autocoder/shared-contracts/plain';
 import type { Observable } from 'rxjs';
 import { FeatureSearch } from '../feature-search/feature-search';

@@ -372,9 +372,7 @@ export class KanbanBoard {
     this.moveError.set(null);
     from(changes)
       .pipe(
-        concatMap((c) =>
-          this.api.updateFeature(feature.projectId, c.id, { priority: c.priority }),
-        ),
+        concatMap((c) => this.api.updateFeature(feature.projectId, c.id, { priority: c.priority })),
         last(),
         takeUntilDestroyed(this.destroyRef),
       )
@@ -406,9 +404,7 @@ export class KanbanBoard {
         const card = this.host.nativeElement.querySelector<HTMLElement>(
           `[data-feature-id="${featureId}"]`,
         );
-        const button = card?.querySelector<HTMLButtonElement>(
-          `[data-testid="move-${direction}"]`,
-        );
+        const button = card?.querySelector<HTMLButtonElement>(`[data-testid="move-${direction}"]`);
         (button && !button.disabled ? button : card)?.focus();
       },
       { injector: this.injector },

@@ -38,9 +38,7 @@ export function movePriorities(
 /** The board's order within a column: priority, then creation, then id. */
 export function byBoardOrder(a: FeatureView, b: FeatureView): number {
   return (
-    a.priority - b.priority ||
-    a.createdAt.localeCompare(b.createdAt) ||
-    a.id.localeCompare(b.id)
+    a.priority - b.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)
   );
 }
 

@@ -103,9 +103,7 @@ describe('ScheduleForm', () => {
     await type('schedule-zone', 'Asia/Kolkata');
     expect(q('schedule-ends').textContent).toContain('1 h 45 min: each window ends at 09:15');
     // The zone is searchable among the browser's zones, and the hint reads its clock.
-    const options = [...el.querySelectorAll('datalist option')].map((o) =>
-      o.getAttribute('value'),
-    );
+    const options = [...el.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'));
     expect(options).toContain('Europe/Berlin');
     expect(options).toContain('UTC');
     expect(el.textContent).toMatch(/\d\d:\d\d there now/);

@@ -179,8 +179,7 @@ export class ScheduleForm {
 
   protected setText(key: 'startTime' | 'hours' | 'minutes' | 'timeZone', event: Event): void {
     const value = (event.target as HTMLInputElement).value;
-    const field: ScheduleField =
-      key === 'hours' || key === 'minutes' ? 'durationMinutes' : key;
+    const field: ScheduleField = key === 'hours' || key === 'minutes' ? 'durationMinutes' : key;
     this.update({ [key]: value }, field);
   }
 

@@ -122,7 +122,11 @@ describe('SchedulesPage', () => {
   it('shows a start by hand as lasting until the window ends', async () => {
     open();
     const window = { start: '2025-03-03T21:00:00.000Z', end: '2025-03-04T01:00:00.000Z' };
-    const override = { action: 'start' as const, at: '2025-03-03T22:00:00.000Z', until: window.end };
+    const override = {
+      action: 'start' as const,
+      at: '2025-03-03T22:00:00.000Z',
+      until: window.end,
+    };
     await answer([schedule({ activeWindow: window, override })]);
     expect(text('schedule-override')).toContain(
       'The agents were started by hand until the window ends',

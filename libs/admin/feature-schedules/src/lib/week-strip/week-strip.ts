@@ -40,11 +40,20 @@ interface Row {
           <span class="day">{{ row.short }}</span>
           <span class="track">
             @for (bar of row.bars; track $index) {
-              <span class="bar" [class.off]="!enabled()" [style.left]="bar.left" [style.width]="bar.width"></span>
+              <span
+                class="bar"
+                [class.off]="!enabled()"
+                [style.left]="bar.left"
+                [style.width]="bar.width"
+              ></span>
             }
             @if (now(); as n) {
               @if (n.day === row.day) {
-                <span class="now" data-testid="week-strip-now" [style.left.%]="(n.minutes / 1440) * 100"></span>
+                <span
+                  class="now"
+                  data-testid="week-strip-now"
+                  [style.left.%]="(n.minutes / 1440) * 100"
+                ></span>
               }
             }
           </span>

@@ -25,7 +25,9 @@ export const PROJECT_TABS: readonly ProjectTab[] = [
     <nav class="tabs" aria-label="Project pages" data-testid="project-nav">
       @for (tab of tabs; track tab.path) {
         <a
-          [routerLink]="tab.path ? ['/projects', projectId(), tab.path] : ['/projects', projectId()]"
+          [routerLink]="
+            tab.path ? ['/projects', projectId(), tab.path] : ['/projects', projectId()]
+          "
           routerLinkActive="active"
           [routerLinkActiveOptions]="{ exact: !tab.path }"
           ariaCurrentWhenActive="page"
