@@ -17,6 +17,10 @@ export const appRoutes: Route[] = [
   },
   // The board (and its panels) last among the project's pages.
   {
+    path: 'projects/:id/schedules',
+    loadChildren: () => import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
+  },
+  {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
   },

@@ -300,6 +300,10 @@ describe('api (integration)', () => {
         .expect(409);
       expect(cycle.body.message).toMatch(/cycle/);
       for (const id of [a.id, b.id, c.id]) expect(cycle.body.message).toContain(id);
+      // The issue names the features, in the order the cycle walks them.
+      expect(cycle.body.issues).toEqual([
+        { path: 'dependsOn', message: 'cycle "a" -> "c" -> "b" -> "a"' },
+      ]);
 
       const self = await request(http).post(url(a)).send({ dependsOnId: a.id }).expect(400);
       expect(self.body.message).toBe('a feature cannot depend on itself');

@@ -72,6 +72,11 @@ describe('schedules (integration)', () => {
     expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 7 * 24 * 3600_000);
     expect(localTime(next, 'Europe/Berlin')).toMatchObject({ hour: 22, minute: 0 });
     expect([1, 3, 5]).toContain(localTime(next, 'Europe/Berlin').weekday);
+    // The agents next stop when the window holding now ends or, outside the windows (most of
+    // the week), when the next one does, 240 minutes after its start.
+    expect(view.nextStop).toBe(
+      view.activeWindow?.end ?? new Date(next.getTime() + 240 * 60_000).toISOString(),
+    );
     expect(await schedulerKeys()).toContain(startSchedulerId(view.id));
 
     const list = await request(http).get(base);
@@ -89,7 +94,12 @@ describe('schedules (integration)', () => {
 
     const disabled = await request(http).patch(`${base}/${view.id}`).send({ enabled: false });
     expect(disabled.status).toBe(200);
-    expect(disabled.body).toMatchObject({ enabled: false, nextStart: null, activeWindow: null });
+    expect(disabled.body).toMatchObject({
+      enabled: false,
+      nextStart: null,
+      nextStop: null,
+      activeWindow: null,
+    });
     expect(await schedulerKeys()).not.toContain(startSchedulerId(view.id));
     await request(http).patch(`${base}/${view.id}`).send({ enabled: true }).expect(200);
     expect(await schedulerKeys()).toContain(startSchedulerId(view.id));
@@ -215,6 +225,8 @@ describe('schedules (integration)', () => {
     const window = (created.body as ScheduleView).activeWindow;
     expect(window).not.toBeNull();
     expect(window?.start.endsWith('T00:00:00.000Z')).toBe(true);
+    // Inside a window the next stop is its end.
+    expect((created.body as ScheduleView).nextStop).toBe(window?.end);
 
     await request(http).post(`/api/v1/projects/${project.id}/agents/start`).send({}).expect(202);
     const started = (await request(http).get(base)).body as ScheduleView[];

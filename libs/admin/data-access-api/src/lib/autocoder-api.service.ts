@@ -10,6 +10,7 @@ import type {
   CreatedApiTokenView,
   BoardView,
   AnswerHumanInputInput,
+  CreateScheduleInput,
   CreateFeatureInput,
   CreateProjectInput,
   FeatureDetailView,
@@ -31,7 +32,9 @@ import type {
   RunDetailView,
   RunEventsPageView,
   RunView,
+  ScheduleView,
   StartRunInput,
+  UpdateScheduleInput,
 } from '@autocoder/shared-contracts';
 import type { Observable } from 'rxjs';
 import { API_BASE_URL } from './api-base-url';
@@ -166,6 +169,62 @@ export class AutocoderApi {
   /** Back to pending with its attempts reset, for the agents to try again. */
   retryFeature(projectId: string, featureId: string): Observable<FeatureView> {
     return this.http.post<FeatureView>(`${this.feature(projectId, featureId)}/retry`, {});
+  }
+
+  // ---- Backlog editing (board and feature panel) -------------------------------------------
+
+  /** Deletes the feature; features that depended on it lose that dependency. */
+  deleteFeature(projectId: string, featureId: string): Observable<void> {
+    return this.http.delete<void>(this.feature(projectId, featureId));
+  }
+
+  /** 409 with the cycle when it would close one; 400 past the dependency limit. */
+  addDependency(
+    projectId: string,
+    featureId: string,
+    dependsOnId: string,
+  ): Observable<FeatureView> {
+    return this.http.post<FeatureView>(`${this.feature(projectId, featureId)}/dependencies`, {
+      dependsOnId,
+    });
+  }
+
+  removeDependency(
+    projectId: string,
+    featureId: string,
+    dependsOnId: string,
+  ): Observable<FeatureView> {
+    return this.http.delete<FeatureView>(
+      `${this.feature(projectId, featureId)}/dependencies/${encodeURIComponent(dependsOnId)}`,
+    );
+  }
+
+  // ---- Schedules ----------------------------------------------------------------------------
+
+  listSchedules(projectId: string): Observable<ScheduleView[]> {
+    return this.http.get<ScheduleView[]>(`${this.project(projectId)}/schedules`);
+  }
+
+  /** 400 with a reason per field (an overlap is reported on durationMinutes). */
+  createSchedule(projectId: string, input: CreateScheduleInput): Observable<ScheduleView> {
+    return this.http.post<ScheduleView>(`${this.project(projectId)}/schedules`, input);
+  }
+
+  updateSchedule(
+    projectId: string,
+    scheduleId: string,
+    input: UpdateScheduleInput,
+  ): Observable<ScheduleView> {
+    return this.http.patch<ScheduleView>(
+      `${this.project(projectId)}/schedules/${encodeURIComponent(scheduleId)}`,
+      input,
+    );
+  }
+
+  deleteSchedule(projectId: string, scheduleId: string): Observable<void> {
+    return this.http.delete<void>(
+      `${this.project(projectId)}/schedules/${encodeURIComponent(scheduleId)}`,
+    );
   }
 
   answerHumanInput(

@@ -1,4 +1,5 @@
 import type { Routes } from '@angular/router';
+import { AddFeaturePanel } from './add-feature/add-feature-panel';
 import { FeaturePanel } from './feature-panel/feature-panel';
 import { projectIdResolver } from './panel-route/panel-route';
 import { ProjectBoard } from './project-board/project-board';
@@ -14,6 +15,13 @@ export const boardRoutes: Routes = [
     component: ProjectBoard,
     title: 'Project · AutoCoder',
     children: [
+      // Before features/:featureId, which would take "new" for an id.
+      {
+        path: 'features/new',
+        component: AddFeaturePanel,
+        resolve: { projectId: projectIdResolver },
+        title: 'Add a feature · AutoCoder',
+      },
       {
         path: 'features/:featureId',
         component: FeaturePanel,

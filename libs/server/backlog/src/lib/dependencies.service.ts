@@ -120,8 +120,17 @@ export class DependenciesService {
       wanted,
     );
     if (cycle) {
+      // The ids for programs (the agents' tools act on ids), the names for people.
+      const named = await tx.feature.findMany({
+        where: { id: { in: cycle } },
+        select: { id: true, name: true },
+      });
+      const names = new Map(named.map((f) => [f.id, f.name]));
+      const walk = startingAt(cycle, featureId)
+        .map((id) => JSON.stringify(names.get(id) ?? id))
+        .join(' -> ');
       throw conflict(`these dependencies would create a cycle: ${cycle.join(' -> ')}`, [
-        { path: 'dependsOn', message: `cycle ${cycle.join(' -> ')}` },
+        { path: 'dependsOn', message: `cycle ${walk}` },
       ]);
     }
     await tx.featureDependency.deleteMany({ where: { featureId } });
@@ -146,4 +155,16 @@ export class DependenciesService {
     });
     return rows.map((r) => r.dependsOnId);
   }
+}
+
+/**
+ * A cycle (first node repeated at the end) walked from `node` when it is on it: the feature
+ * being changed reads first ("a" -> "c" -> "b" -> "a": a would wait for c, which waits for b...).
+ */
+function startingAt(cycle: readonly string[], node: string): string[] {
+  const ring = cycle.slice(0, -1);
+  const at = ring.indexOf(node);
+  if (at <= 0) return [...cycle];
+  const turned = [...ring.slice(at), ...ring.slice(0, at)];
+  return [...turned, node];
 }

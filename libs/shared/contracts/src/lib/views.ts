@@ -291,6 +291,11 @@ export interface ScheduleView {
   pattern: string;
   /** Next window start after now; null when disabled. */
   nextStart: string | null;
+  /**
+   * When the agents next stop for this schedule: the end of the window holding now, else the
+   * end of the window starting at `nextStart`; null when disabled.
+   */
+  nextStop: string | null;
   /** This schedule's window containing now; null outside its windows or when disabled. */
   activeWindow: ScheduleWindowView | null;
   /** The project's manual override while it lasts. */

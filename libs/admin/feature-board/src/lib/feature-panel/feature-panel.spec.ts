@@ -194,6 +194,32 @@ describe('FeaturePanel', () => {
     expect(el.querySelector('h2')?.textContent).toContain('Login form v2');
   });
 
+  it('deletes the feature after a confirmation that names the features depending on it', async () => {
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    open();
+    await answer(detail());
+    q<HTMLButtonElement>('feature-delete')?.click();
+    await fixture.whenStable();
+    const confirm = q('feature-delete-confirm') as HTMLElement;
+    const said = confirm.textContent?.replace(/\s+/g, ' ');
+    expect(said).toContain('Delete “Login form”?');
+    expect(said).toContain('1 feature depends on it (“Logout”) and will lose that dependency');
+    q<HTMLButtonElement>('feature-cancel-delete')?.click();
+    await fixture.whenStable();
+    expect(q('feature-delete-confirm')).toBeNull();
+
+    q<HTMLButtonElement>('feature-delete')?.click();
+    await fixture.whenStable();
+    q<HTMLButtonElement>('feature-confirm-delete')?.click();
+    await fixture.whenStable();
+    const del = http.expectOne(URL);
+    expect(del.request.method).toBe('DELETE');
+    del.flush(null, { status: 204, statusText: 'No Content' });
+    await fixture.whenStable();
+    // Back to the board, which drops the card on the feature.changed event.
+    expect(navigate).toHaveBeenLastCalledWith(['/projects', 'p1']);
+  });
+
   it("shows the agent's question and sends an admin's answer", async () => {
     open();
     await answer(detail({ status: 'needs_input', humanInput: QUESTION }));

@@ -44,13 +44,14 @@ import {
   Subject,
   switchMap,
 } from 'rxjs';
+import { DependencyEditor } from '../dependency-editor/dependency-editor';
 import { DiffView } from '../diff-view/diff-view';
 import { formatDuration, runDurationMs } from '../format/duration';
 import { closePanel } from '../panel-route/panel-route';
 import { SidePanel } from '../side-panel/side-panel';
 import { FeatureEditForm } from './feature-edit-form';
 
-type Action = 'skip' | 'retry';
+type Action = 'skip' | 'retry' | 'delete';
 
 type Loaded<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
@@ -75,6 +76,7 @@ function concerns(event: LiveEvent, featureId: string, runIds: ReadonlySet<strin
     LoadingIndicator,
     HumanInputForm,
     FeatureEditForm,
+    DependencyEditor,
     DiffView,
     RouterLink,
     CurrencyPipe,
@@ -101,6 +103,7 @@ export class FeaturePanel {
   protected readonly acting = signal<Action | null>(null);
   protected readonly actionError = signal<ApiError | undefined>(undefined);
   protected readonly editing = signal(false);
+  protected readonly confirmingDelete = signal(false);
   protected readonly saving = signal(false);
   protected readonly editErrors = signal<Record<string, string>>({});
   protected readonly editError = signal<ApiError | undefined>(undefined);
@@ -129,6 +132,13 @@ export class FeaturePanel {
     return status !== undefined && status !== 'passing';
   });
   protected readonly canRetry = computed(() => this.feature()?.status === 'failing');
+  /** Who loses a dependency when it is deleted (the api drops those edges with it). */
+  protected readonly dependentNames = computed(() => {
+    const names = (this.feature()?.dependents ?? []).map((d) => `“${d.name}”`);
+    return names.length > 3
+      ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
+      : names.join(', ');
+  });
 
   constructor() {
     const target = computed(() => ({ projectId: this.projectId(), featureId: this.featureId() }));
@@ -139,6 +149,7 @@ export class FeaturePanel {
           this.feature.set(undefined);
           this.error.set(undefined);
           this.editing.set(false);
+          this.confirmingDelete.set(false);
           this.actionError.set(undefined);
           this.answerError.set(null);
           return this.loads(projectId, featureId);
@@ -201,6 +212,27 @@ export class FeaturePanel {
         this.actionError.set(err);
       },
     );
+  }
+
+  /** Deletes it (after the confirmation) and closes the panel; the board refreshes by itself. */
+  protected remove(): void {
+    if (this.acting()) return;
+    this.acting.set('delete');
+    this.actionError.set(undefined);
+    this.api
+      .deleteFeature(this.projectId(), this.featureId())
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: () => {
+          this.acting.set(null);
+          this.close();
+        },
+        error: (err: unknown) => {
+          this.acting.set(null);
+          this.confirmingDelete.set(false);
+          this.actionError.set(toApiError(err));
+        },
+      });
   }
 
   protected save(changes: UpdateFeatureInput): void {

@@ -431,6 +431,44 @@ describe('KanbanBoard', () => {
     expect(names('pending')).toEqual(['Feature d']);
   });
 
+  it('lets an admin move a pending card up its column by swapping priorities', async () => {
+    await setup();
+    await answer(
+      board({
+        pending: col('pending', [
+          feature('a', 'pending', { name: 'Login form', priority: 10 }),
+          feature('b', 'pending', { name: 'Dark theme', priority: 20 }),
+        ]),
+        passing: col('passing', [feature('e', 'passing')]),
+      }),
+    );
+    const [first, second] = cards('pending');
+    expect((first.querySelector('[data-testid=move-up]') as HTMLButtonElement).disabled).toBe(true);
+    // Only columns whose order is the queue's have the buttons.
+    expect(cards('passing')[0].querySelector('[data-testid=move-up]')).toBeNull();
+    const up = second.querySelector('[data-testid=move-up]') as HTMLButtonElement;
+    expect(up.getAttribute('aria-label')).toBe('Move Dark theme up');
+    up.click();
+    await settle();
+    const moved = http.expectOne('/api/v1/projects/p1/features/b');
+    expect(moved.request.body).toEqual({ priority: 10 });
+    moved.flush(feature('b', 'pending', { priority: 10 }));
+    await settle();
+    const other = http.expectOne('/api/v1/projects/p1/features/a');
+    expect(other.request.body).toEqual({ priority: 20 });
+    other.flush(feature('a', 'pending', { priority: 20 }));
+    await settle();
+    expect(names('pending')).toEqual(['Dark theme', 'Login form']);
+    // The board reads itself again.
+    await answer(SMALL_BOARD);
+  });
+
+  it('offers "Add feature" to admins only', async () => {
+    await setup();
+    await answer(SMALL_BOARD);
+    expect(q('[data-testid=add-feature]').getAttribute('href')).toBe('/projects/p1/features/new');
+  });
+
   it('shows a viewer the question but no form', async () => {
     await setup('/projects/p1', 'viewer');
     await answer(SMALL_BOARD);
@@ -439,6 +477,8 @@ describe('KanbanBoard', () => {
       'Which database should todos use?',
     );
     expect(card.querySelector('form, select, [data-testid=human-input-submit]')).toBeNull();
+    expect(q('[data-testid=add-feature]')).toBeNull();
+    expect(q('[data-testid=move-up]')).toBeNull();
   });
 
   it('shows an api error with its request id and retries', async () => {

@@ -4,13 +4,14 @@ import {
   Component,
   computed,
   DestroyRef,
+  ElementRef,
   inject,
   Injector,
   input,
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, Router } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
   type ApiError,
   AuthSession,
@@ -27,13 +28,16 @@ import {
 import {
   catchError,
   combineLatest,
+  concatMap,
   debounceTime,
   EMPTY,
+  from,
+  last,
   map,
   type Subscription,
   switchMap,
 } from 'rxjs';
-import { BoardColumn, type CardAnswer } from './board-column/board-column';
+import { BoardColumn, type CardAnswer, type CardMove } from './board-column/board-column';
 import {
   appendPage,
   BOARD_PAGE_SIZE,
@@ -54,6 +58,10 @@ import {
 } from './board-filter';
 import { COLLAPSIBLE_STATUSES, ColumnCollapse } from './column-collapse';
 import type { AnswerState } from './feature-card/feature-card';
+import { movePriorities, withPriorities } from './reorder';
+
+/** Columns whose order is the queue's: their cards can be moved up and down. */
+const MOVABLE: readonly FeatureStatus[] = ['pending', 'failing'];
 
 export const COLUMN_TITLES: Record<FeatureStatus, string> = {
   pending: 'Pending',
@@ -84,7 +92,7 @@ interface PageLoad {
  */
 @Component({
   selector: 'ac-kanban-board',
-  imports: [ErrorPanel, BoardColumn],
+  imports: [ErrorPanel, BoardColumn, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './kanban-board.html',
   styleUrl: './kanban-board.css',
@@ -125,6 +133,10 @@ export class KanbanBoard {
   /** Bumped to load again without a change of filter (Retry, after an answer). */
   private readonly reload = signal(0);
   private readonly knownCategories = signal<ReadonlySet<string>>(new Set());
+  /** A card being moved (its priority PATCHes on their way), and the last move refused. */
+  protected readonly moving = signal(false);
+  protected readonly moveError = signal<{ name: string; message: string } | null>(null);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private rendered = false;
 
   /** Categories seen on this board (the api has no list of them), sorted, plus the chosen one. */
@@ -337,6 +349,66 @@ export class KanbanBoard {
 
   private setPage(status: FeatureStatus, state: PageLoad): void {
     this.pages.update((pages) => ({ ...pages, [status]: state }));
+  }
+
+  protected movable(status: FeatureStatus): boolean {
+    return MOVABLE.includes(status);
+  }
+
+  /**
+   * Moves a card past its neighbour in the column as shown, by PATCHing priorities (one or two
+   * features); the column reorders at once and reloads after. Focus stays on the button used.
+   */
+  protected move(status: FeatureStatus, { feature, direction }: CardMove): void {
+    if (this.moving()) return;
+    const items = this.shown()[status];
+    const changes = movePriorities(
+      items,
+      items.findIndex((f) => f.id === feature.id),
+      direction,
+    );
+    if (changes.length === 0) return;
+    this.moving.set(true);
+    this.moveError.set(null);
+    from(changes)
+      .pipe(
+        concatMap((c) => this.api.updateFeature(feature.projectId, c.id, { priority: c.priority })),
+        last(),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: () => {
+          this.moving.set(false);
+          this.columns.update((columns) => ({
+            ...columns,
+            [status]: {
+              ...columns[status],
+              items: withPriorities(columns[status].items, changes),
+            },
+          }));
+          this.refocus(feature.id, direction);
+          this.reload.update((n) => n + 1);
+        },
+        error: (err: unknown) => {
+          this.moving.set(false);
+          this.moveError.set({ name: feature.name, message: toApiError(err).message });
+          this.reload.update((n) => n + 1);
+        },
+      });
+  }
+
+  /** The card moved in the DOM, which drops focus: back to its button (or the card at an end). */
+  private refocus(featureId: string, direction: 'up' | 'down'): void {
+    afterNextRender(
+      () => {
+        const card = this.host.nativeElement.querySelector<HTMLElement>(
+          `[data-feature-id="${featureId}"]`,
+        );
+        const button = card?.querySelector<HTMLButtonElement>(`[data-testid="move-${direction}"]`);
+        (button && !button.disabled ? button : card)?.focus();
+      },
+      { injector: this.injector },
+    );
   }
 
   protected answer({ feature, values }: CardAnswer): void {

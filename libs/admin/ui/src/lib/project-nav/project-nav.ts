@@ -16,6 +16,7 @@ export const PROJECT_TABS: readonly ProjectTab[] = [
   { path: 'stats', label: 'Stats' },
   // Settings stays the last tab.
   { path: 'settings', label: 'Settings' },
+  { path: 'schedules', label: 'Schedules' },
 ];
 
 /** The project's tab bar: the same on every project page, scrolls sideways on a phone. */

@@ -142,6 +142,8 @@ describe('schedules (integration)', () => {
       pattern: '30 9 * * 1,3,5',
       // 09:30 CET on Monday 2025-03-03.
       nextStart: '2025-03-03T08:30:00.000Z',
+      // Its window lasts 60 minutes.
+      nextStop: '2025-03-03T09:30:00.000Z',
       activeWindow: null,
       override: null,
     });
@@ -381,6 +383,9 @@ describe('schedules (integration)', () => {
       start: '2025-03-03T09:00:00.000Z',
       end: '2025-03-03T10:00:00.000Z',
     });
+    // Inside a window the next stop is its end, before the next start (a week later).
+    expect(s.nextStop).toBe('2025-03-03T10:00:00.000Z');
+    expect(s.nextStart).toBe('2025-03-10T09:00:00.000Z');
     await schedules.reconcileAll();
     expect(await status(projectId)).toBe('running');
     // Disabling it hands the agents back: the end of the window no longer stops them.

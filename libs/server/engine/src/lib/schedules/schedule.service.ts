@@ -42,7 +42,7 @@ import {
   ScheduleWindow,
   windowJson,
 } from './schedule-state.service';
-import { activeWindowOf, nextStart, startPattern, windowAt } from './schedule-window';
+import { activeWindowOf, nextStart, nextWindow, startPattern, windowAt } from './schedule-window';
 
 /** Id of the BullMQ job scheduler that fires a schedule's start edge. */
 export function startSchedulerId(scheduleId: string): string {
@@ -639,6 +639,7 @@ export class ScheduleService {
       enabled: s.enabled,
       pattern: startPattern(s),
       nextStart: s.enabled ? nextStart(s, now).toISOString() : null,
+      nextStop: s.enabled ? (window ?? nextWindow(s, now)).end.toISOString() : null,
       activeWindow: window ? windowJson(window) : null,
       override: override && overrideHolds(override, now) ? override : null,
       lastAction:

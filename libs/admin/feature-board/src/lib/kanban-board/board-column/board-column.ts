@@ -16,6 +16,7 @@ import {
 } from '@angular/cdk/scrolling';
 import type { FeatureStatus, FeatureView } from '@autocoder/shared-contracts';
 import { type AnswerState, FeatureCard } from '../feature-card/feature-card';
+import type { MoveDirection } from '../reorder';
 
 /** Height of one card slot in a virtualised column (card plus gap); the card CSS fits it. */
 export const CARD_SLOT_PX = 126;
@@ -25,6 +26,11 @@ export const PREFETCH_CARDS = 15;
 export const LIST_STEP = 10;
 
 const NO_ANSWER: AnswerState = { busy: false, error: null };
+
+export interface CardMove {
+  feature: FeatureView;
+  direction: MoveDirection;
+}
 
 export interface CardAnswer {
   feature: FeatureView;
@@ -64,10 +70,14 @@ export class BoardColumn {
   readonly collapsed = input(false);
   readonly canAnswer = input(false);
   readonly answers = input<ReadonlyMap<string, AnswerState>>(new Map());
+  /** Cards can be moved up and down (admins, in a column whose order is the queue's). */
+  readonly canMove = input(false);
+  readonly moving = input(false);
 
   readonly nearEnd = output<void>();
   readonly toggleCollapsed = output<void>();
   readonly answered = output<CardAnswer>();
+  readonly moved = output<CardMove>();
 
   protected readonly slotPx = CARD_SLOT_PX;
   protected readonly virtual = computed(() => this.status() !== 'needs_input');

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, output } f
 import { Router, RouterLink } from '@angular/router';
 import { type HumanInputAnswer, HumanInputForm } from '@autocoder/admin-ui';
 import type { FeatureView, HumanInputRequest } from '@autocoder/shared-contracts';
+import type { MoveDirection } from '../reorder';
 import { humanInputRequestOf } from './human-input-request';
 
 /** Controls inside a card keep their own clicks and keys; the rest of the card opens the feature. */
@@ -34,6 +35,13 @@ export class FeatureCard {
   readonly canAnswer = input(false);
   readonly answerState = input<AnswerState>({ busy: false, error: null });
   readonly answered = output<HumanInputAnswer>();
+  /** Admins move pending and failing cards within their column (the queue's order). */
+  readonly canMove = input(false);
+  readonly canMoveUp = input(false);
+  readonly canMoveDown = input(false);
+  /** A move is on its way: the buttons wait for it. */
+  readonly moving = input(false);
+  readonly moved = output<MoveDirection>();
 
   protected readonly question = computed<HumanInputRequest | null>(() => {
     const feature = this.feature();

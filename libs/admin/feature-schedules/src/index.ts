@@ -1,0 +1,2 @@
+export { schedulesRoutes } from './lib/schedules.routes';
+export { SchedulesPage, SCHEDULES_POLL_MS } from './lib/schedules-page/schedules-page';
