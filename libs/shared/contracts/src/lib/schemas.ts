@@ -310,7 +310,11 @@ export const ProposeFeaturesInputSchema = z
       }
     });
     if (proposalOrder(v.features) === null) {
-      ctx.addIssue({ code: 'custom', path: ['features'], message: 'the dependencies form a cycle' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: 'the dependencies form a cycle',
+      });
     }
   });
 export type ProposeFeaturesInput = z.infer<typeof ProposeFeaturesInputSchema>;
@@ -320,7 +324,9 @@ export type ProposeFeaturesInput = z.infer<typeof ProposeFeaturesInputSchema>;
  * (the order to create them in); null when the dependencies form a cycle. Out-of-range
  * indexes are ignored (the schema reports them).
  */
-export function proposalOrder(features: readonly { dependsOn: readonly number[] }[]): number[] | null {
+export function proposalOrder(
+  features: readonly { dependsOn: readonly number[] }[],
+): number[] | null {
   const order: number[] = [];
   const state = new Array<0 | 1 | 2>(features.length).fill(0);
   const visit = (i: number): boolean => {
