@@ -8,6 +8,10 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
   },
   {
+    path: 'projects/:id/chat',
+    loadChildren: () => import('@autocoder/admin-feature-chat').then((m) => m.chatRoutes),
+  },
+  {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
   },
