@@ -41,7 +41,7 @@ export async function createMarkdownRenderer(): Promise<RenderMarkdown> {
   });
   return (markdown) =>
     purify.sanitize(marked.parse(markdown) as string, {
-      USE_PROFILE: { html: true },
+      USE_PROFILES: { html: true },
       FORBID_TAGS: ['style', 'img', 'form', 'input', 'button', 'textarea', 'select', 'iframe'],
       FORBID_ATTR: ['style', 'id', 'name'],
     });
