@@ -19,6 +19,8 @@ export const appRoutes: Route[] = [
   {
     path: 'projects/:id/schedules',
     loadChildren: () => import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
+    path: 'projects/:id/chat',
+    loadChildren: () => import('@autocoder/admin-feature-chat').then((m) => m.chatRoutes),
   },
   {
     path: 'projects/:id',

@@ -103,7 +103,9 @@ describe('chat processor (integration)', () => {
       '[scenario:chat-expand] More features.',
     );
     await replyOf(conversation.id);
-    expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(2);
+    // The expander proposes (propose_features); a person adds the features.
+    expect(await prisma.message.count({ where: { conversationId: conversation.id } })).toBe(4);
+    expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(0);
     // The reply is stored inside the job, a moment before BullMQ records it as completed.
     const chatQueue = app.get(JobQueueService).queue(QueueName.Chat);
     await waitUntil(
@@ -119,7 +121,7 @@ describe('chat processor (integration)', () => {
     });
     expect(again.id).toBe(message.id);
     expect(await again.getState()).toBe('completed');
-    expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(2);
+    expect(await prisma.message.count({ where: { conversationId: conversation.id } })).toBe(4);
     expect(await prisma.usageRecord.count({ where: { conversationId: conversation.id } })).toBe(2);
   });
 

@@ -7,5 +7,6 @@ export * from './lib/chat-views';
 export * from './lib/conversations.service';
 export * from './lib/conversation-search.service';
 export * from './lib/conversation-export.service';
+export * from './lib/chat-stops';
 export * from './lib/chat-turn.runner';
 export * from './lib/chat.module';

@@ -6,6 +6,7 @@ import {
   ConversationsService,
 } from '@autocoder/server-chat';
 import {
+  ChatStopView,
   ConversationDetailView,
   ConversationSearchView,
   ConversationView,
@@ -117,5 +118,38 @@ export class ChatsController {
     @RequestId() requestId?: string,
   ): Promise<MessageView> {
     return this.conversations.postMessage(projectId, conversationId, body, requestId);
+  }
+
+  /**
+   * Stops the reply being written: a queued turn never starts (stopped), a running one is told to
+   * stop and stores what had streamed, marked stopped (stopping; follow chat.message). 409 when no
+   * reply is being written.
+   */
+  @Post(':conversationId/stop')
+  @Allow('admin')
+  @Audit({ action: 'conversation.stop', target: 'conversation', idParam: 'conversationId' })
+  @HttpCode(202)
+  stop(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('conversationId', ParseIdPipe) conversationId: string,
+  ): Promise<ChatStopView> {
+    return this.conversations.stop(projectId, conversationId);
+  }
+
+  /**
+   * Asks the last person's message again (after a failure or a stop): posted once more and
+   * answered by a new turn; the earlier attempt stays. 202 with the new message; 409 while a reply
+   * is being written or when there is nothing to ask.
+   */
+  @Post(':conversationId/retry')
+  @Allow('admin')
+  @Audit({ action: 'conversation.retry', target: 'conversation', idParam: 'conversationId' })
+  @HttpCode(202)
+  retry(
+    @Param('projectId', ParseIdPipe) projectId: string,
+    @Param('conversationId', ParseIdPipe) conversationId: string,
+    @RequestId() requestId?: string,
+  ): Promise<MessageView> {
+    return this.conversations.retry(projectId, conversationId, requestId);
   }
 }

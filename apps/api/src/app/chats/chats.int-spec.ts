@@ -20,6 +20,7 @@ import {
   MessageView,
   Page,
   ProjectView,
+  ProposeFeaturesInputSchema,
   QueueName,
 } from '@autocoder/shared-contracts';
 import { GoogleGenAI } from '@google/genai';
@@ -29,6 +30,7 @@ import { Test } from '@nestjs/testing';
 import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { App } from 'supertest/types';
@@ -366,24 +368,42 @@ describe('chats (integration)', () => {
     expect(await messagesOf(chat)).toHaveLength(4);
   });
 
-  it('expand: creates features with their dependency in Postgres', async () => {
+  it('expand: proposes features with their dependency and adds nothing until a person does', async () => {
     const project = await newProject('expand');
     const chat = await newConversation(project.id, { kind: 'expand' });
     const sse = await openEvents(project.id, chat.id);
     await post(chat, '[scenario:chat-expand] Add search to the todo app.');
     const replied = await sse.waitFor('the final reply', isReply);
-    expect(data<ChatMessageData>(replied).message.content).toMatch(/^Added 2 features/);
+    expect(data<ChatMessageData>(replied).message.content).toMatch(/^I proposed 2 features/);
 
-    const features = await prisma.feature.findMany({
-      where: { projectId: project.id },
-      include: { dependsOn: true },
-      orderBy: { priority: 'asc' },
-    });
-    expect(features.map((f) => f.name)).toEqual(['Search todos', 'Filter search results by state']);
-    expect(features[1]?.dependsOn.map((d) => d.dependsOnId)).toEqual([features[0]?.id]);
-    const [tool] = (await messagesOf(chat)).filter((m) => m.role === 'tool');
-    expect(tool?.toolResult).toMatchObject({ name: 'feature_create_bulk', isError: false });
-    expectDeltasMatch(sse.events, await messagesOf(chat));
+    const messages = await messagesOf(chat);
+    const [call] = messages.filter((m) => m.toolCalls);
+    const proposal = call?.toolCalls?.[0];
+    expect(proposal?.name).toBe('propose_features');
+    expect(ProposeFeaturesInputSchema.parse(proposal?.input).features).toMatchObject([
+      { name: 'Search todos', dependsOn: [] },
+      { name: 'Filter search results by state', dependsOn: [0] },
+    ]);
+    const [tool] = messages.filter((m) => m.role === 'tool');
+    expect(tool?.toolResult).toMatchObject({ name: 'propose_features', isError: false });
+    expect(tool?.content).toMatch(/^Proposed 2 features: "Search todos", /);
+    expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(0);
+    // The expander cannot write the backlog itself.
+    const [sent] = fake
+      .requests()
+      .filter((r) => JSON.stringify(r.body).includes('Add search to the todo app.'));
+    const tools = (sent?.body as { tools: { name: string }[] }).tools.map((t) => t.name).sort();
+    expect(tools).toEqual(
+      [
+        'feature_blocked',
+        'feature_get',
+        'feature_graph',
+        'feature_ready',
+        'feature_stats',
+        'propose_features',
+      ].sort(),
+    );
+    expectDeltasMatch(sse.events, messages);
   });
 
   it("spec: write_spec replaces the project's spec", async () => {
@@ -420,6 +440,12 @@ describe('chats (integration)', () => {
     expect(deltas.every((e) => data<ChatDeltaData>(e).noTools === true)).toBe(true);
     const messages = await messagesOf(chat);
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(messages[1]).toMatchObject({
+      provider: 'gemini',
+      model: 'gemini-2.5-flash',
+      fallbackFrom: null,
+    });
+    expect(messages[0]).toMatchObject({ provider: null, model: null, stopped: false });
     expectDeltasMatch(sse.events, messages);
 
     // Gemini's own wire format, with no tools and the backlog snapshot in the prompt instead.
@@ -470,7 +496,16 @@ describe('chats (integration)', () => {
       (e) => e.type === 'chat.message' && data<ChatMessageData>(e).message.role === 'system',
     );
     expect(notice && data<ChatMessageData>(notice).fallback).toEqual(fallback);
-    expect(await prisma.feature.count({ where: { projectId: project.id } })).toBe(2);
+    expect(messages[1]?.notice).toBe('fallback');
+    // Each reply says who wrote it, and that it stands in for Gemini.
+    for (const m of messages.filter((m) => m.role === 'assistant')) {
+      expect(m).toMatchObject({
+        provider: 'demo',
+        model: 'claude-sonnet-5-5',
+        fallbackFrom: 'gemini:gemini-2.5-flash',
+        stopped: false,
+      });
+    }
     const usage = await prisma.usageRecord.findMany({ where: { conversationId: chat.id } });
     expect(usage.map((u) => u.provider)).toEqual(['demo', 'demo']);
     expect(
@@ -566,6 +601,115 @@ describe('chats (integration)', () => {
     }
     await waitFor('the reply', async () => (await messagesOf(chat)).length === 2);
     await post(chat, 'second');
+  });
+
+  it('stop: a streaming reply stops half-way, keeps what had streamed marked stopped, and retry asks again', async () => {
+    const project = await newProject('stop');
+    const chat = await newConversation(project.id, { kind: 'assistant' });
+    const base = `/api/v1/projects/${project.id}/conversations/${chat.id}`;
+    // Nothing is being written yet.
+    const idle = await request(http).post(`${base}/stop`).expect(409);
+    expect(idle.body.message).toBe('no reply is being written in this conversation');
+    await request(http).post(`${base}/retry`).expect(409);
+
+    const sse = await openEvents(project.id, chat.id);
+    const asked = await post(chat, '[scenario:chat-slow] Tell me everything.');
+    // chat-slow types a chunk every 300 ms for about 4 s: stop once the first words are in.
+    await sse.waitFor('the first streamed words', (e) => e.type === 'chat.delta');
+    // One turn at a time: no retry while a reply is being written.
+    await request(http).post(`${base}/retry`).expect(409);
+    const stopped = await request(http).post(`${base}/stop`).expect(202);
+    expect(stopped.body).toEqual({ messageId: asked.id, status: 'stopping' });
+
+    const replied = await sse.waitFor('the stopped reply', isReply);
+    const reply = data<ChatMessageData>(replied).message;
+    const full = (
+      JSON.parse(
+        readFileSync(join(REPO_ROOT, 'apps/llm-fake/scenarios/chat-slow.json'), 'utf8'),
+      ) as { turns: { content: { text: string }[] }[] }
+    ).turns[0]?.content[0]?.text;
+    expect(reply).toMatchObject({ role: 'assistant', stopped: true, provider: 'demo' });
+    expect(reply.content.length).toBeGreaterThan(0);
+    expect(reply.content.length).toBeLessThan(full?.length ?? 0);
+    expect(full?.startsWith(reply.content)).toBe(true);
+    expectDeltasMatch(sse.events, [reply]);
+    // The job ends (no retry of a stopped turn), and nothing was recorded as a failure.
+    const job = await waitFor('the chat job', () =>
+      api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id),
+    );
+    await waitUntil(
+      'the stopped turn to complete',
+      () => job.getState(),
+      (state) => state === 'completed',
+    );
+    expect(
+      (await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id))?.returnvalue,
+    ).toMatchObject({ outcome: 'stopped', messageId: reply.id });
+    expect(sse.events.some((e) => e.type === 'chat.error')).toBe(false);
+    expect((await messagesOf(chat)).map((m) => [m.role, m.stopped])).toEqual([
+      ['user', false],
+      ['assistant', true],
+    ]);
+    await request(http).post(`${base}/stop`).expect(409);
+    const audit = await prisma.auditEvent.findFirst({
+      where: { action: 'conversation.stop', targetId: chat.id },
+    });
+    expect(audit).toMatchObject({ targetType: 'conversation', projectId: project.id });
+
+    // Retry asks the same question again, and this time the answer runs to its end.
+    const again = await request(http).post(`${base}/retry`).expect(202);
+    expect(again.body).toMatchObject({ role: 'user', content: asked.content });
+    expect((again.body as MessageView).id).not.toBe(asked.id);
+    const answered = await sse.waitFor(
+      'the retried reply',
+      (e) => isReply(e) && data<ChatMessageData>(e).message.id !== reply.id,
+    );
+    // The model saw the stopped attempt (chat-slow's second turn) and answered in full.
+    expect(data<ChatMessageData>(answered).message).toMatchObject({
+      content: 'In short: the backlog is on track.',
+      stopped: false,
+    });
+    // Every retry is audited: the two refused (nothing to ask, a reply being written) and this one.
+    const retries = await prisma.auditEvent.findMany({
+      where: { action: 'conversation.retry', targetId: chat.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(retries.map((a) => (a.after as { refused?: boolean } | null)?.refused ?? false)).toEqual(
+      [true, true, false],
+    );
+  });
+
+  it('stop: a reply still on the queue never starts, and the conversation takes the next message', async () => {
+    const project = await newProject('stop-queued');
+    const chat = await newConversation(project.id, { kind: 'assistant' });
+    const base = `/api/v1/projects/${project.id}/conversations/${chat.id}`;
+    await worker.pause();
+    let asked: MessageView;
+    try {
+      asked = await post(chat, '[scenario:chat-gemini] never answered');
+      const stopped = await request(http).post(`${base}/stop`).expect(202);
+      expect(stopped.body).toEqual({ messageId: asked.id, status: 'stopped' });
+      expect(await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id)).toBeUndefined();
+    } finally {
+      worker.resume();
+    }
+    const messages = await messagesOf(chat);
+    expect(messages.map((m) => [m.role, m.notice])).toEqual([
+      ['user', null],
+      ['system', 'stopped'],
+    ]);
+    expect(messages[1]?.content).toBe('Stopped before the reply started.');
+    await post(chat, '[scenario:chat-gemini] and now?');
+    await waitFor('the next reply', async () =>
+      (await messagesOf(chat)).some((m) => m.role === 'assistant'),
+    );
+    // Both routes are admin changes under the conversation, refused for unknown ones.
+    await request(http)
+      .post(`/api/v1/projects/${project.id}/conversations/${MISSING}/stop`)
+      .expect(404);
+    await request(http)
+      .post(`/api/v1/projects/${project.id}/conversations/${MISSING}/retry`)
+      .expect(404);
   });
 
   it('lists and pages conversations and messages', async () => {

@@ -1,6 +1,17 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
+  ChatStopView,
+  ConversationDetailView,
+  ConversationExportQuery,
+  ConversationMessagesQuery,
+  ConversationSearchView,
+  ConversationView,
+  CreateConversationInput,
+  ListConversationsQuery,
+  MessageView,
+  PostMessageInput,
+  SearchConversationsQuery,
   ApiTokenView,
   AuditEventView,
   AuditExportQuery,
@@ -282,6 +293,80 @@ export class AutocoderApi {
     return this.http.get<ProjectTimelineView>(`${this.project(projectId)}/stats/timeline`, {
       params: toParams({ days }),
     });
+  }
+
+  // ---- Chats (feature-chat) -----------------------------------------------------------------
+
+  private conversation(projectId: string, conversationId: string): string {
+    return `${this.project(projectId)}/conversations/${encodeURIComponent(conversationId)}`;
+  }
+
+  /** Most recently active first. */
+  listConversations(
+    projectId: string,
+    query?: Partial<ListConversationsQuery>,
+  ): Observable<Page<ConversationView>> {
+    return this.http.get<Page<ConversationView>>(`${this.project(projectId)}/conversations`, {
+      params: toParams(query),
+    });
+  }
+
+  createConversation(
+    projectId: string,
+    input: CreateConversationInput,
+  ): Observable<ConversationView> {
+    return this.http.post<ConversationView>(`${this.project(projectId)}/conversations`, input);
+  }
+
+  /** The conversation with a page of its messages (`offset` counts back from the newest). */
+  getConversation(
+    projectId: string,
+    conversationId: string,
+    query?: Partial<ConversationMessagesQuery>,
+  ): Observable<ConversationDetailView> {
+    return this.http.get<ConversationDetailView>(this.conversation(projectId, conversationId), {
+      params: toParams(query),
+    });
+  }
+
+  /** 202: the reply streams as chat events (LiveEventsService.conversationStream). */
+  postMessage(
+    projectId: string,
+    conversationId: string,
+    input: PostMessageInput,
+  ): Observable<MessageView> {
+    return this.http.post<MessageView>(
+      `${this.conversation(projectId, conversationId)}/messages`,
+      input,
+    );
+  }
+
+  stopReply(projectId: string, conversationId: string): Observable<ChatStopView> {
+    return this.http.post<ChatStopView>(`${this.conversation(projectId, conversationId)}/stop`, {});
+  }
+
+  /** Asks the last person's message again; answers with the new message. */
+  retryReply(projectId: string, conversationId: string): Observable<MessageView> {
+    return this.http.post<MessageView>(`${this.conversation(projectId, conversationId)}/retry`, {});
+  }
+
+  searchConversations(
+    projectId: string,
+    query: Partial<SearchConversationsQuery> & { q: string },
+  ): Observable<ConversationSearchView> {
+    return this.http.get<ConversationSearchView>(
+      `${this.project(projectId)}/conversations/search`,
+      { params: toParams(query) },
+    );
+  }
+
+  /** A download link for one conversation (the session cookie goes along). */
+  conversationExportUrl(
+    projectId: string,
+    conversationId: string,
+    format: ConversationExportQuery['format'],
+  ): string {
+    return `${this.conversation(projectId, conversationId)}/export?format=${format}`;
   }
 
   /** The signed-in person's API tokens (never the tokens themselves). */

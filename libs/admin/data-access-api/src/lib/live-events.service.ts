@@ -1,5 +1,9 @@
 import { inject, Injectable, InjectionToken } from '@angular/core';
-import { type LiveEvent, RUN_EVENT_TYPES } from '@autocoder/shared-contracts/plain';
+import {
+  CHAT_EVENT_TYPES,
+  type LiveEvent,
+  RUN_EVENT_TYPES,
+} from '@autocoder/shared-contracts/plain';
 import { EMPTY, filter, map, Observable, share } from 'rxjs';
 import { API_BASE_URL } from './api-base-url';
 
@@ -64,18 +68,32 @@ export class LiveEventsService {
     if (!factory) return EMPTY;
     let stream = this.shared.get(projectId);
     if (!stream) {
-      stream = this.open(factory, projectId).pipe(share());
+      const url = `${this.baseUrl}/projects/${encodeURIComponent(projectId)}/events`;
+      stream = this.open(factory, url, STREAMED_TYPES).pipe(share());
       this.shared.set(projectId, stream);
     }
     return stream;
   }
 
+  /**
+   * One chat's events (chat.delta as a reply streams, chat.message once stored, chat.tool,
+   * chat.error) with the connection's opening and dropping. Its own connection, narrowed by the
+   * api to the conversation, so the board's stream never carries chat text.
+   */
+  conversationStream(projectId: string, conversationId: string): Observable<LiveStreamMessage> {
+    const factory = this.factory;
+    if (!factory) return EMPTY;
+    const url = `${this.baseUrl}/projects/${encodeURIComponent(projectId)}/events?conversationId=${encodeURIComponent(conversationId)}`;
+    return this.open(factory, url, CHAT_EVENT_TYPES);
+  }
+
   private open(
     factory: (url: string) => EventSourceLike,
-    projectId: string,
+    url: string,
+    types: readonly string[],
   ): Observable<LiveStreamMessage> {
     return new Observable<LiveStreamMessage>((observer) => {
-      const source = factory(`${this.baseUrl}/projects/${encodeURIComponent(projectId)}/events`);
+      const source = factory(url);
       const onMessage = (event: MessageEvent<string>) => {
         try {
           observer.next({ kind: 'event', event: JSON.parse(event.data) as LiveEvent });
@@ -83,7 +101,7 @@ export class LiveEventsService {
           // A malformed message is dropped; the next poll catches up anyway.
         }
       };
-      for (const type of STREAMED_TYPES) source.addEventListener(type, onMessage);
+      for (const type of types) source.addEventListener(type, onMessage);
       source.addEventListener('open', () => observer.next({ kind: 'open' }));
       source.addEventListener('error', () => observer.next({ kind: 'error' }));
       return () => source.close();

@@ -157,7 +157,8 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_graph',
     'feature_mark_failing',
   ],
-  // Chats read the backlog and add to it; they never claim, pass, fail or edit code.
+  // Chats read the backlog; the assistant adds or skips a feature when asked. They never claim,
+  // pass, fail or edit code.
   assistant: [
     'feature_stats',
     'feature_get',
@@ -167,16 +168,9 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_create',
     'feature_skip',
   ],
-  expand: [
-    'feature_stats',
-    'feature_get',
-    'feature_ready',
-    'feature_blocked',
-    'feature_graph',
-    'feature_create',
-    'feature_create_bulk',
-    'feature_add_dependency',
-  ],
+  // The expander reads here and proposes through its own chat tool (propose_features): a
+  // person accepts the proposal before anything is added.
+  expand: ['feature_stats', 'feature_get', 'feature_ready', 'feature_blocked', 'feature_graph'],
   // External agents over /mcp: an admin token gets every tool, a viewer token reads only.
   mcp: Object.keys(TOOLS) as FeatureToolName[],
   mcp_viewer: READ_ONLY_FEATURE_TOOLS,

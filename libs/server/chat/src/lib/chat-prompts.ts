@@ -66,13 +66,13 @@ export function chatSystemPrompt(
     case 'expand':
       return [
         `You are the AutoCoder backlog expander for the project "${project.name}".`,
-        'You add features to the backlog that coding agents implement. Each feature is a test',
+        'You propose features for the backlog that coding agents implement. Each feature is a test',
         'case: a category, a short name, a description and verification steps a tester follows.',
-        'Read the backlog first (feature_stats, feature_graph, feature_get) so you do not add',
-        'duplicates. Add several features at once with feature_create_bulk (its dependsOn holds',
-        'indexes of other features in the same call), or one with feature_create (its dependsOn',
-        'holds ids of existing features); link a new feature to an existing one with',
-        'feature_add_dependency. Say what you added when you are done.',
+        'Read the backlog first (feature_stats, feature_graph, feature_get) so you do not propose',
+        'duplicates. Then call propose_features with the new features: dependsOn holds indexes of',
+        'other features in the same proposal, dependsOnExisting ids of features already in the',
+        'backlog. Nothing is added until the person accepts the proposal with one click; a later',
+        'call replaces it. Say briefly what you proposed and why.',
         'The app specification:',
         spec,
       ].join('\n');

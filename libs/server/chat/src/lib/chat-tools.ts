@@ -1,10 +1,16 @@
-// The tools of each chat kind. The assistant and the expander work on the backlog through the
-// feature tools every agent uses (their own roles there); the spec writer has one tool, write_spec.
-// No chat gets file, bash or status-changing tools.
+// The tools of each chat kind. The assistant and the expander read the backlog through the
+// feature tools every agent uses (their own roles there); the assistant may also add a feature
+// or skip one when asked. The expander only proposes (propose_features): a person reviews the
+// proposal and adds it with one click. The spec writer has one tool, write_spec. No chat gets
+// file, bash or status-changing tools.
 import type { ToolSpec } from '@autocoder/server-agent';
 import { featureToolSpecs, FeatureToolsService } from '@autocoder/server-backlog';
 import type { PrismaService } from '@autocoder/server-db';
-import { ConversationKind, CreateProjectSchema } from '@autocoder/shared-contracts';
+import {
+  ConversationKind,
+  CreateProjectSchema,
+  ProposeFeaturesInputSchema,
+} from '@autocoder/shared-contracts';
 import { z } from 'zod';
 
 export interface ChatTool {
@@ -25,6 +31,26 @@ export const WRITE_SPEC_TOOL: ToolSpec = {
   >,
 };
 
+export const PROPOSE_FEATURES_TOOL: ToolSpec = {
+  name: 'propose_features',
+  description:
+    'Propose new features for the backlog. Nothing is added yet: the person sees the list with ' +
+    'its dependencies and adds it with one click. dependsOn holds 0-based indexes of other ' +
+    'features in this proposal; dependsOnExisting holds ids of features already in the backlog. ' +
+    'A later call replaces the proposal.',
+  inputSchema: z.toJSONSchema(ProposeFeaturesInputSchema, {
+    target: 'draft-7',
+    io: 'input',
+  }) as Record<string, unknown>,
+};
+
+const invalid = (error: z.ZodError): { content: string; isError: true } => ({
+  isError: true,
+  content: `Invalid input: ${error.issues
+    .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+    .join('; ')}`,
+});
+
 /** Chats never claim a feature; the lease settings of the feature tools do not apply to them. */
 const NO_LEASE_MS = 60_000;
 
@@ -43,12 +69,7 @@ export function chatTools(
         spec: WRITE_SPEC_TOOL,
         run: async (input) => {
           const parsed = WriteSpecInputSchema.safeParse(input ?? {});
-          if (!parsed.success) {
-            const reasons = parsed.error.issues.map(
-              (i) => `${i.path.join('.') || '(input)'}: ${i.message}`,
-            );
-            return { isError: true, content: `Invalid input: ${reasons.join('; ')}` };
-          }
+          if (!parsed.success) return invalid(parsed.error);
           await deps.prisma.project.update({
             where: { id: deps.projectId },
             data: { spec: parsed.data.spec },
@@ -60,7 +81,7 @@ export function chatTools(
       },
     ];
   }
-  return featureToolSpecs(kind).map((spec) => ({
+  const featureTools: ChatTool[] = featureToolSpecs(kind).map((spec) => ({
     spec,
     run: (input) =>
       deps.featureTools.run(kind, spec.name, input, {
@@ -69,4 +90,34 @@ export function chatTools(
         leaseMs: NO_LEASE_MS,
       }),
   }));
+  if (kind !== 'expand') return featureTools;
+  return [
+    ...featureTools,
+    {
+      spec: PROPOSE_FEATURES_TOOL,
+      run: async (input) => {
+        const parsed = ProposeFeaturesInputSchema.safeParse(input ?? {});
+        if (!parsed.success) return invalid(parsed.error);
+        const { features } = parsed.data;
+        const wanted = [...new Set(features.flatMap((f) => f.dependsOnExisting))];
+        const found = await deps.prisma.feature.findMany({
+          where: { projectId: deps.projectId, id: { in: wanted } },
+          select: { id: true },
+        });
+        const missing = wanted.filter((id) => !found.some((f) => f.id === id));
+        if (missing.length > 0) {
+          return {
+            isError: true,
+            content: `Invalid input: no feature ${missing.join(', ')} in this project's backlog.`,
+          };
+        }
+        return {
+          content:
+            `Proposed ${features.length} feature${features.length === 1 ? '' : 's'}: ` +
+            `${features.map((f) => `"${f.name}"`).join(', ')}. They are not in the backlog yet: ` +
+            'the person reviews them and adds them with one click.',
+        };
+      },
+    },
+  ];
 }

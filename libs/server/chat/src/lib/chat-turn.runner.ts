@@ -36,6 +36,7 @@ import {
   ChatProviders,
   chooseChatProvider,
 } from './chat-providers';
+import { ChatStops, stoppedByPerson } from './chat-stops';
 import { chatTools } from './chat-tools';
 import { messageView } from './chat-views';
 import { DeltaBatcher } from './delta-batcher';
@@ -73,7 +74,8 @@ export interface ChatTurnContext {
 export type ChatTurnResult =
   | { outcome: 'skipped'; reason: string }
   | {
-      outcome: 'answered' | 'tool_limit';
+      /** stopped: a person stopped it; the last message holds what had streamed. */
+      outcome: 'answered' | 'tool_limit' | 'stopped';
       /** The last assistant message stored. */
       messageId: string;
       rounds: number;
@@ -93,6 +95,7 @@ export class ChatTurnRunner {
     private readonly projects: ProjectsService,
     private readonly featureTools: FeatureToolsService,
     private readonly live: LiveEvents,
+    private readonly stops: ChatStops,
     @Inject(CHAT_MODEL_PROVIDERS) private readonly providers: ChatProviders,
   ) {}
 
@@ -121,11 +124,18 @@ export class ChatTurnRunner {
       requestId: job.requestId,
       attempt: ctx.attempt,
     };
+    // A person's stop aborts this controller (and so the model's stream) wherever it runs.
+    const stop = await this.stops.open(job.messageId, ctx.signal);
     try {
-      return await this.converse(conversation, messages, job.messageId, ctx);
+      return await this.converse(conversation, messages, job.messageId, {
+        ...ctx,
+        signal: stop.signal,
+      });
     } catch (err) {
       this.logger.warn({ ...log, err: String(err) }, 'chat turn attempt failed');
       return this.settleFailure(err, conversation, job.messageId, ctx);
+    } finally {
+      this.stops.close(job.messageId, stop);
     }
   }
 
@@ -177,15 +187,45 @@ export class ChatTurnRunner {
       ...(choice.noTools ? { noTools: true } : {}),
       ...(choice.fallback ? { fallback: choice.fallback } : {}),
     };
+    // Who wrote each assistant message, stored with it (the console's badge after a reload).
+    const author = { provider, model, fallbackFrom: choice.fallback?.from ?? null };
 
     for (let round = 1; round <= MAX_CHAT_ROUNDS; round++) {
       const messageId = randomUUID();
-      const response = await this.complete(conversation, choice, messageId, {
-        system,
-        history,
-        tools: tools.map((t) => t.spec),
-        signal: ctx.signal,
-      });
+      const streamed = { text: '' };
+      let response: ModelResponse;
+      try {
+        if (stoppedByPerson(ctx.signal)) throw ctx.signal?.reason;
+        response = await this.complete(conversation, choice, messageId, streamed, {
+          system,
+          history,
+          tools: tools.map((t) => t.spec),
+          signal: ctx.signal,
+        });
+      } catch (err) {
+        if (!stoppedByPerson(ctx.signal)) throw err;
+        // What had streamed stays, marked stopped; it ends the turn (no tool calls).
+        await this.store(
+          conversation,
+          {
+            id: messageId,
+            role: 'assistant',
+            content: streamed.text,
+            ...author,
+            stopped: true,
+          },
+          clock(),
+          meta,
+        );
+        return {
+          outcome: 'stopped',
+          messageId,
+          rounds: round,
+          provider,
+          model,
+          fallback: !!choice.fallback,
+        };
+      }
       await this.recordUsage(conversation, choice, response);
 
       const calls = toolUsesOf(response.content).map((call) => {
@@ -204,6 +244,7 @@ export class ChatTurnRunner {
           toolCalls: calls.length
             ? (calls.map(({ id, name, input }) => ({ id, name, input })) as Prisma.InputJsonValue)
             : undefined,
+          ...author,
         },
         clock(),
         meta,
@@ -299,6 +340,7 @@ export class ChatTurnRunner {
     conversation: Loaded,
     choice: ChatProviderChoice,
     messageId: string,
+    streamed: { text: string },
     request: {
       system: string;
       history: ChatMessage[];
@@ -323,7 +365,10 @@ export class ChatTurnRunner {
         tools: request.tools,
         maxTokens: MAX_REPLY_TOKENS[conversation.kind],
         signal: request.signal,
-        onText: (delta) => deltas.push(delta),
+        onText: (delta) => {
+          streamed.text += delta;
+          deltas.push(delta);
+        },
       });
     } finally {
       await deltas.close();
@@ -414,6 +459,10 @@ export class ChatTurnRunner {
       role: Message['role'];
       content: string;
       toolCalls?: Prisma.InputJsonValue;
+      provider?: string;
+      model?: string;
+      fallbackFrom?: string | null;
+      stopped?: boolean;
     },
     createdAt: Date,
     extra: Omit<ChatMessageData, 'message'> = {},

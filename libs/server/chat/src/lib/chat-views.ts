@@ -1,7 +1,7 @@
 // Row → view mappers of chats; the api and the live events return only these shapes.
 import type { Conversation, Message } from '@autocoder/server-db';
 import type { ConversationView, MessageView } from '@autocoder/shared-contracts';
-import { toolCallsOf, toolResultOf } from './history';
+import { noticeOf, toolCallsOf, toolResultOf } from './history';
 
 export function conversationView(c: Conversation): ConversationView {
   return {
@@ -25,6 +25,11 @@ export function messageView(m: Message): MessageView {
     content: m.content,
     toolCalls: calls.length > 0 ? calls : null,
     toolResult: toolResultOf(m),
+    provider: m.provider,
+    model: m.model,
+    fallbackFrom: m.fallbackFrom,
+    stopped: m.stopped,
+    notice: noticeOf(m)?.notice ?? null,
     createdAt: m.createdAt.toISOString(),
   };
 }

@@ -2,6 +2,7 @@ import { BacklogModule, BacklogWriterModule } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CHAT_MODEL_PROVIDERS, ChatProviders } from './chat-providers';
+import { ChatStops } from './chat-stops';
 import { ChatTurnRunner } from './chat-turn.runner';
 import { ConversationExportService } from './conversation-export.service';
 import { ConversationSearchService } from './conversation-search.service';
@@ -13,7 +14,12 @@ import { ConversationsService } from './conversations.service';
  */
 @Module({
   imports: [BacklogModule],
-  providers: [ConversationsService, ConversationSearchService, ConversationExportService],
+  providers: [
+    ConversationsService,
+    ConversationSearchService,
+    ConversationExportService,
+    ChatStops,
+  ],
   exports: [ConversationsService, ConversationSearchService, ConversationExportService],
 })
 export class ChatModule {}
@@ -27,6 +33,7 @@ export class ChatTurnsModule {
       imports: [BacklogWriterModule],
       providers: [
         { provide: CHAT_MODEL_PROVIDERS, inject: [APP_CONFIG], useFactory: createProviders },
+        ChatStops,
         ChatTurnRunner,
       ],
       exports: [ChatTurnRunner, CHAT_MODEL_PROVIDERS],

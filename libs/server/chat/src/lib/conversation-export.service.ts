@@ -29,7 +29,9 @@ function fenceFor(text: string): string {
 }
 
 export function markdownOfMessage(m: MessageView): string {
-  const parts = [`### ${ROLE_HEADINGS[m.role]} · ${m.createdAt}`, ''];
+  const author = m.provider ? ` (${m.provider} ${m.model ?? ''}`.trimEnd() + ')' : '';
+  const stopped = m.stopped ? ' · stopped' : '';
+  const parts = [`### ${ROLE_HEADINGS[m.role]}${author} · ${m.createdAt}${stopped}`, ''];
   if (m.toolResult) {
     parts.push(`Result of \`${m.toolResult.name}\`${m.toolResult.isError ? ' (error)' : ''}:`, '');
     const fence = fenceFor(m.content);

@@ -28,6 +28,11 @@ describe('markdownOfMessage', () => {
     createdAt: '2026-12-01T10:00:00.000Z',
     toolCalls: null,
     toolResult: null,
+    provider: null,
+    model: null,
+    fallbackFrom: null,
+    stopped: false,
+    notice: null,
   };
 
   it('fences tool results longer than any back-tick run inside them', () => {
@@ -51,5 +56,19 @@ describe('markdownOfMessage', () => {
       /^### Assistant · 2026-12-01T10:00:00.000Z\n\nLooking\.\n\nCalled `feature_get`:/,
     );
     expect(md).toContain('```json\n{\n  "id": "f1"\n}\n```');
+  });
+
+  it('names who wrote a reply and says when it was stopped', () => {
+    const md = markdownOfMessage({
+      ...base,
+      role: 'assistant',
+      content: 'Half an ans',
+      provider: 'anthropic',
+      model: 'claude-sonnet-5-5',
+      stopped: true,
+    });
+    expect(md).toMatch(
+      /^### Assistant \(anthropic claude-sonnet-5-5\) · 2026-12-01T10:00:00.000Z · stopped\n\nHalf an ans/,
+    );
   });
 });

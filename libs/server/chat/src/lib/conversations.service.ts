@@ -3,6 +3,7 @@ import { Conversation, Message, Prisma, PrismaService } from '@autocoder/server-
 import { JobQueueService, LiveEvents, withTimeout } from '@autocoder/server-queue';
 import {
   ChatMessageData,
+  ChatStopView,
   ConversationDetailView,
   ConversationKind,
   ConversationMessagesQuery,
@@ -17,13 +18,17 @@ import {
 } from '@autocoder/shared-contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { conversationView, messageView } from './chat-views';
-import { endsTurn } from './history';
+import { ChatStops } from './chat-stops';
+import { endsTurn, StoredNotice } from './history';
 
 const DEFAULT_TITLES: Readonly<Record<ConversationKind, string>> = {
   assistant: 'Assistant',
   spec: 'Spec',
   expand: 'Expand backlog',
 };
+
+/** Job states in which a turn has not started yet (its job can still be taken off the queue). */
+const QUEUED_JOB_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 /** Job states in which a turn is still going to happen. */
 const PENDING_JOB_STATES = new Set([
@@ -51,6 +56,7 @@ export class ConversationsService {
     private readonly projects: ProjectsService,
     private readonly queue: JobQueueService,
     private readonly live: LiveEvents,
+    private readonly stops: ChatStops,
   ) {}
 
   async create(projectId: string, input: CreateConversationInput): Promise<ConversationView> {
@@ -173,6 +179,51 @@ export class ConversationsService {
     return view;
   }
 
+  /**
+   * Stops the reply being written to the conversation's last person's message. A turn still on
+   * the queue is taken off it and noted as stopped here; a running one is told to stop (every
+   * runner hears it) and stores what had streamed, marked stopped. 409 when nothing is running.
+   */
+  async stop(projectId: string, conversationId: string): Promise<ChatStopView> {
+    await this.require(projectId, conversationId);
+    const asked = await this.unanswered(conversationId);
+    if (!asked || !(await this.stillAnswering(asked))) {
+      throw conflict('no reply is being written in this conversation');
+    }
+    const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(asked.id), 1000).catch(
+      () => undefined,
+    );
+    const state = job ? await withTimeout(job.getState(), 1000).catch(() => 'unknown') : 'unknown';
+    if (job && QUEUED_JOB_STATES.has(state)) {
+      // Fails when a runner took the job meanwhile: then it is told, like a running one.
+      const removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+      if (removed) {
+        await this.noteStopped(projectId, conversationId, asked.id);
+        return { messageId: asked.id, status: 'stopped' };
+      }
+    }
+    await this.stops.request(conversationId, asked.id);
+    return { messageId: asked.id, status: 'stopping' };
+  }
+
+  /**
+   * Asks again: posts the conversation's last person's message once more, so a new turn answers
+   * it (after a failure, a stop, or an answer the person wants written again). The earlier
+   * attempt stays in the conversation. 409 while a reply is being written, or with nothing to ask.
+   */
+  async retry(projectId: string, conversationId: string, requestId?: string): Promise<MessageView> {
+    await this.require(projectId, conversationId);
+    const last = await this.prisma.message.findFirst({
+      where: { conversationId, role: 'user' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    if (!last) throw conflict('there is no message to ask again in this conversation');
+    return this.postMessage(projectId, conversationId, { content: last.content }, requestId);
+  }
+
   async require(projectId: string, conversationId: string): Promise<Conversation> {
     const conversation = await this.prisma.conversation.findFirst({
       where: { id: conversationId, projectId },
@@ -182,6 +233,49 @@ export class ConversationsService {
       throw notFound('conversation', conversationId);
     }
     return conversation;
+  }
+
+  /** The last person's message when no message after it ends its turn. */
+  private async unanswered(conversationId: string): Promise<Message | null> {
+    const asked = await this.prisma.message.findFirst({
+      where: { conversationId, role: 'user' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    if (!asked) return null;
+    const after = await this.prisma.message.findMany({
+      where: { conversationId, createdAt: { gte: asked.createdAt }, id: { not: asked.id } },
+      select: { role: true, toolCalls: true },
+    });
+    return after.some((m) => endsTurn(m)) ? null : asked;
+  }
+
+  /** The platform's note that a queued reply was stopped before it started (ends the turn). */
+  private async noteStopped(projectId: string, conversationId: string, replyTo: string) {
+    const [message] = await this.prisma.$transaction([
+      this.prisma.message.create({
+        data: {
+          conversationId,
+          role: 'system',
+          content: 'Stopped before the reply started.',
+          toolCalls: { notice: 'stopped', replyTo } satisfies StoredNotice,
+        },
+      }),
+      this.prisma.conversation.update({
+        where: { id: conversationId },
+        data: { updatedAt: new Date() },
+      }),
+    ]);
+    const view = messageView(message);
+    const data: ChatMessageData = { message: view };
+    await this.live.publish({
+      projectId,
+      conversationId,
+      type: 'chat.message',
+      level: 'warn',
+      message: view.content,
+      data,
+      at: view.createdAt,
+    });
   }
 
   /** Whether the turn answering `asked` is queued or running (or was just enqueued). */

@@ -2,7 +2,12 @@
 // rows (an assistant message with toolCalls, then one tool message per call) so the console can
 // show them; the model gets them back as tool_use / tool_result blocks.
 import type { ChatMessage, ContentBlock } from '@autocoder/server-agent';
-import type { ChatToolCallView, MessageRole } from '@autocoder/shared-contracts';
+import {
+  type ChatToolCallView,
+  MESSAGE_NOTICES,
+  type MessageNotice,
+  type MessageRole,
+} from '@autocoder/shared-contracts';
 
 /** The columns of a Message row the history needs. */
 export interface StoredMessage {
@@ -22,7 +27,7 @@ export interface StoredToolResult {
 
 /** Message.toolCalls of a system message: what the platform noted, for which person's message. */
 export interface StoredNotice {
-  notice: 'failure' | 'fallback' | 'tool_limit';
+  notice: MessageNotice;
   replyTo: string;
 }
 
@@ -60,8 +65,8 @@ export function noticeOf(message: Pick<StoredMessage, 'role' | 'toolCalls'>): St
   const t = message.toolCalls;
   if (message.role !== 'system' || !isRecord(t) || typeof t['replyTo'] !== 'string') return null;
   const notice = t['notice'];
-  return notice === 'failure' || notice === 'fallback' || notice === 'tool_limit'
-    ? { notice, replyTo: t['replyTo'] }
+  return (MESSAGE_NOTICES as readonly unknown[]).includes(notice)
+    ? { notice: notice as MessageNotice, replyTo: t['replyTo'] }
     : null;
 }
 

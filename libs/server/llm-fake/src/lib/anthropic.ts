@@ -214,6 +214,7 @@ export function handleMessages(ex: Exchange): Outcome {
       answer.stopReason,
       answer.usage,
       answer.delayMs,
+      answer.chunkDelayMs,
     );
   } else {
     sendJson(ex.res, 200, message, { 'request-id': ex.requestId });
@@ -228,37 +229,52 @@ function writeStream(
   stopReason: StopReason,
   usage: Usage,
   delayMs = 0,
+  chunkDelayMs = 0,
 ): void {
   const { res } = ex;
   const send = (type: string, data: Record<string, unknown>): void => {
-    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    if (!res.destroyed) res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   };
   startEventStream(res, { 'request-id': ex.requestId });
   // The real API reports a token or so of output at the start and the total at the end.
   send('message_start', { message: { ...start, usage: wireUsage(usage, 1) } });
   send('ping', {});
-  if (delayMs > 0) {
-    // A slow model: the stream stays open, then the rest arrives (unless the client hung up).
-    const timer = setTimeout(() => {
-      if (!res.destroyed) writeBlocks(send, res, blocks, stopReason, usage);
-    }, delayMs);
-    res.once('close', () => clearTimeout(timer));
-    return;
-  }
-  writeBlocks(send, res, blocks, stopReason, usage);
+  // A slow model: the stream stays open, then the rest arrives (unless the client hung up).
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, ms);
+          timers.add(timer);
+        });
+  res.once('close', () => {
+    for (const timer of timers) clearTimeout(timer);
+  });
+  const pause = chunkDelayMs > 0 ? () => later(chunkDelayMs) : undefined;
+  // Without any delay the whole answer is written before this returns, as before.
+  if (delayMs <= 0) void writeBlocks(send, res, blocks, stopReason, usage, pause);
+  else void later(delayMs).then(() => writeBlocks(send, res, blocks, stopReason, usage, pause));
 }
 
-function writeBlocks(
+async function writeBlocks(
   send: (type: string, data: Record<string, unknown>) => void,
   res: Exchange['res'],
   blocks: ReplyBlock[],
   stopReason: StopReason,
   usage: Usage,
-): void {
-  blocks.forEach((block, index) => {
+  pause?: () => Promise<void>,
+): Promise<void> {
+  for (const [index, block] of blocks.entries()) {
+    if (res.destroyed) return;
     if (block.type === 'text') {
       send('content_block_start', { index, content_block: { type: 'text', text: '' } });
       for (const text of splitText(block.text, 24)) {
+        if (pause) await pause();
+        if (res.destroyed) return;
         send('content_block_delta', { index, delta: { type: 'text_delta', text } });
       }
     } else {
@@ -271,7 +287,8 @@ function writeBlocks(
       }
     }
     send('content_block_stop', { index });
-  });
+  }
+  if (res.destroyed) return;
   send('message_delta', {
     delta: { stop_reason: stopReason, stop_sequence: null },
     usage: { output_tokens: usage.outputTokens },

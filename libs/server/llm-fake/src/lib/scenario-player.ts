@@ -25,7 +25,15 @@ export interface Usage {
 }
 
 export type Answer =
-  | { kind: 'reply'; blocks: ReplyBlock[]; stopReason: StopReason; usage: Usage; delayMs: number }
+  | {
+      kind: 'reply';
+      blocks: ReplyBlock[];
+      stopReason: StopReason;
+      usage: Usage;
+      delayMs: number;
+      /** Pause between streamed text chunks (0: all at once). */
+      chunkDelayMs: number;
+    }
   | {
       kind: 'failure';
       status: FailureStatus;
@@ -98,7 +106,14 @@ export class ScenarioPlayer {
     return {
       scenario,
       turn,
-      answer: this.reply(blocks, stopReason, view, script.usage, script.delayMs),
+      answer: this.reply(
+        blocks,
+        stopReason,
+        view,
+        script.usage,
+        script.delayMs,
+        script.chunkDelayMs,
+      ),
     };
   }
 
@@ -108,6 +123,7 @@ export class ScenarioPlayer {
     view: ConversationView,
     usage?: { inputTokens?: number; outputTokens?: number },
     delayMs = 0,
+    chunkDelayMs = 0,
   ): Answer {
     const outChars = blocks.reduce(
       (sum, b) => sum + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length),
@@ -118,6 +134,7 @@ export class ScenarioPlayer {
       blocks,
       stopReason,
       delayMs,
+      chunkDelayMs,
       usage: {
         inputTokens: usage?.inputTokens ?? estimateTokens(view.inputChars),
         outputTokens: usage?.outputTokens ?? Math.max(1, estimateTokens(outChars)),

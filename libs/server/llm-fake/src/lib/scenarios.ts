@@ -35,6 +35,11 @@ const TurnSchema = z
     stopReason: z.enum(STOP_REASONS).optional(),
     /** A slow model: a streamed answer pauses this long after message_start. */
     delayMs: z.int().min(0).max(600_000).default(0),
+    /**
+     * A model that types: a streamed answer (Anthropic's wire format) pauses this long between
+     * its text chunks of ~24 characters, so a reader sees it arrive and can stop it half-way.
+     */
+    chunkDelayMs: z.int().min(0).max(10_000).default(0),
     usage: z
       .strictObject({
         inputTokens: z.int().min(0).optional(),

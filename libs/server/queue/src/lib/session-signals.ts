@@ -3,12 +3,13 @@ import { Redis } from 'ioredis';
 import { QUEUE_SETTINGS, QueueSettings, withTimeout } from './job-queue.service';
 import { redisOptions } from './redis-connection';
 
-/** A request to the runners holding a project's sessions. */
-export interface SessionSignal {
-  kind: 'stop';
-  projectId: string;
-  reason: string;
-}
+/**
+ * A request to the runners: stop a project's sessions, or stop the chat turn answering a
+ * person's message (`messageId`).
+ */
+export type SessionSignal =
+  | { kind: 'stop'; projectId: string; reason: string }
+  | { kind: 'chat-stop'; conversationId: string; messageId: string };
 
 /**
  * Stop requests from the api to every runner, over Redis pub/sub, so a stop aborts streaming
@@ -29,15 +30,41 @@ export class SessionSignals implements OnModuleDestroy {
   }
 
   async send(signal: SessionSignal): Promise<void> {
+    try {
+      await withTimeout(this.producer().publish(this.channel, JSON.stringify(signal)), 1000);
+    } catch (err) {
+      this.logger.warn(`signal not sent (sessions will see it at their next heartbeat): ${err}`);
+    }
+  }
+
+  /**
+   * Sets a flag that outlives the pub/sub message, for a receiver that was not listening yet (a
+   * job taken a moment after the signal went out). Expires after `ttlMs`.
+   */
+  async raiseFlag(name: string, ttlMs: number): Promise<void> {
+    await withTimeout(this.producer().set(this.flagKey(name), '1', 'PX', ttlMs), 1000);
+  }
+
+  /** Whether `raiseFlag(name)` was called and has not expired; false when Redis cannot say. */
+  async isFlagged(name: string): Promise<boolean> {
+    try {
+      return (await withTimeout(this.producer().exists(this.flagKey(name)), 1000)) === 1;
+    } catch (err) {
+      this.logger.warn(`flag ${name} unknown: ${err}`);
+      return false;
+    }
+  }
+
+  private producer(): Redis {
     this.publisher ??= new Redis({
       ...redisOptions(this.settings.redisUrl, 'producer'),
       enableOfflineQueue: true,
     });
-    try {
-      await withTimeout(this.publisher.publish(this.channel, JSON.stringify(signal)), 1000);
-    } catch (err) {
-      this.logger.warn(`signal not sent (sessions will see it at their next heartbeat): ${err}`);
-    }
+    return this.publisher;
+  }
+
+  private flagKey(name: string): string {
+    return `${this.settings.prefix}:flag:${name}`;
   }
 
   /** Calls `handler` for every signal from now on; returns the unsubscribe. */

@@ -62,6 +62,10 @@ export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 export const MESSAGE_ROLES = ['user', 'assistant', 'tool', 'system'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
 
+/** What a system message of a chat notes (see MessageView.notice). */
+export const MESSAGE_NOTICES = ['failure', 'fallback', 'tool_limit', 'stopped'] as const;
+export type MessageNotice = (typeof MESSAGE_NOTICES)[number];
+
 /** Providers a person may pick for a chat (the runner falls back to Claude where needed). */
 export const CHAT_PROVIDERS = ['anthropic', 'gemini'] as const;
 export type ChatProvider = (typeof CHAT_PROVIDERS)[number];

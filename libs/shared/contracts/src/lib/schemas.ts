@@ -306,6 +306,74 @@ export const CreateFeaturesToolInputSchema = z.strictObject({
 });
 export type CreateFeaturesToolInput = z.infer<typeof CreateFeaturesToolInputSchema>;
 
+// ---- The backlog expander's propose_features tool --------------------------------------------
+
+/** Most features one proposal may hold (a person reviews each before they are added). */
+export const MAX_PROPOSED_FEATURES = 50;
+
+export const ProposedFeatureSchema = BacklogFeatureSchema.extend({
+  /** Ids of features already in the backlog that this one depends on. */
+  dependsOnExisting: z.array(UuidSchema).max(MAX_DEPENDENCIES_PER_FEATURE).default([]),
+});
+export type ProposedFeature = z.infer<typeof ProposedFeatureSchema>;
+
+/**
+ * What the expander proposes: new features, each with dependencies on other proposed ones
+ * (`dependsOn`: 0-based indexes in this list, no cycles) and on existing ones. Nothing is added
+ * until a person accepts it (the console creates them through POST /features).
+ */
+export const ProposeFeaturesInputSchema = z
+  .strictObject({
+    features: z.array(ProposedFeatureSchema).min(1).max(MAX_PROPOSED_FEATURES),
+  })
+  .superRefine((v, ctx) => {
+    const n = v.features.length;
+    v.features.forEach((f, i) => {
+      for (const d of f.dependsOn) {
+        if (d >= n || d === i) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['features', i, 'dependsOn'],
+            message: d === i ? 'a feature cannot depend on itself' : `no feature ${d} in this list`,
+          });
+        }
+      }
+    });
+    if (proposalOrder(v.features) === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: 'the dependencies form a cycle',
+      });
+    }
+  });
+export type ProposeFeaturesInput = z.infer<typeof ProposeFeaturesInputSchema>;
+
+/**
+ * The indexes of proposed features in an order where each comes after the ones it depends on
+ * (the order to create them in); null when the dependencies form a cycle. Out-of-range
+ * indexes are ignored (the schema reports them).
+ */
+export function proposalOrder(
+  features: readonly { dependsOn: readonly number[] }[],
+): number[] | null {
+  const order: number[] = [];
+  const state = new Array<0 | 1 | 2>(features.length).fill(0);
+  const visit = (i: number): boolean => {
+    if (state[i] === 2) return true;
+    if (state[i] === 1) return false;
+    state[i] = 1;
+    for (const d of features[i]?.dependsOn ?? []) {
+      if (d >= 0 && d < features.length && d !== i && !visit(d)) return false;
+    }
+    state[i] = 2;
+    order.push(i);
+    return true;
+  };
+  for (let i = 0; i < features.length; i++) if (!visit(i)) return null;
+  return order;
+}
+
 // ---- Human input ------------------------------------------------------------------------------
 
 export const HUMAN_INPUT_FIELD_KINDS = ['text', 'textarea', 'select', 'boolean'] as const;

@@ -1,6 +1,7 @@
 // Response shapes of the api, as the console reads them.
 import type {
   ConversationKind,
+  MessageNotice,
   FeatureStatus,
   LlmProviderName,
   MessageRole,
@@ -334,7 +335,30 @@ export interface MessageView {
   toolCalls: ChatToolCallView[] | null;
   /** tool messages: which call this is the result of. */
   toolResult: { toolUseId: string; name: string; isError: boolean } | null;
+  /** assistant messages: the provider and model that wrote it (null for the others). */
+  provider: string | null;
+  model: string | null;
+  /**
+   * assistant messages: the provider the conversation asked for when another one answered
+   * instead (e.g. "gemini:gemini-2.5-flash" for a kind that needs tools); null otherwise.
+   */
+  fallbackFrom: string | null;
+  /** assistant messages: cut short by a person's stop (the text is what had streamed). */
+  stopped: boolean;
+  /** system messages: what the platform noted (a failure, a fallback, the tool limit, a stop). */
+  notice: MessageNotice | null;
   createdAt: string;
+}
+
+/** The answer to a stop: the person's message whose reply is stopped, and how. */
+export interface ChatStopView {
+  /** The person's message whose reply was stopped. */
+  messageId: string;
+  /**
+   * stopped: the reply had not started, and never will (a system message says so);
+   * stopping: the runner answering it was told to stop; the reply arrives marked stopped.
+   */
+  status: 'stopped' | 'stopping';
 }
 
 export interface ConversationDetailView extends ConversationView {

@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import type { ApiErrorBody } from '@autocoder/shared-contracts';
-import { ProjectCreate } from './project-create';
+import { ProjectCreate, SPEC_IN_CHAT_PLACEHOLDER } from './project-create';
 
 describe('ProjectCreate', () => {
   let http: HttpTestingController;
@@ -62,6 +62,34 @@ describe('ProjectCreate', () => {
     await fixture.whenStable();
 
     expect(navigate).toHaveBeenCalledWith(['/projects', 'new-id']);
+  });
+
+  it('writes the spec in a chat: creates the project without starting it, opens a spec conversation', async () => {
+    const { fixture, el, type } = await render();
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    const chat = el.querySelector('[data-testid=write-spec-in-chat]') as HTMLButtonElement;
+    // The name is still needed; the spec is not.
+    chat.click();
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid=name-error]')).not.toBeNull();
+    expect(el.querySelector('[data-testid=spec-error]')).toBeNull();
+    http.expectNone('/api/v1/projects');
+
+    type('#project-name', 'Todo app');
+    chat.click();
+    const created = http.expectOne('/api/v1/projects');
+    expect(created.request.body).toEqual({
+      name: 'Todo app',
+      spec: SPEC_IN_CHAT_PLACEHOLDER,
+      start: false,
+    });
+    created.flush({ id: 'p9', name: 'Todo app' }, { status: 201, statusText: 'Created' });
+    await fixture.whenStable();
+    const conversation = http.expectOne('/api/v1/projects/p9/conversations');
+    expect(conversation.request.body).toEqual({ kind: 'spec', title: 'Spec of Todo app' });
+    conversation.flush({ id: 'c9' }, { status: 201, statusText: 'Created' });
+    await fixture.whenStable();
+    expect(navigate).toHaveBeenCalledWith(['/projects', 'p9', 'chat', 'c9']);
   });
 
   it('shows server issues next to their fields and the request id above the form', async () => {

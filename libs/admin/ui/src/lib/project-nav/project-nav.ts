@@ -17,6 +17,7 @@ export const PROJECT_TABS: readonly ProjectTab[] = [
   // Settings stays the last tab.
   { path: 'settings', label: 'Settings' },
   { path: 'schedules', label: 'Schedules' },
+  { path: 'chat', label: 'Chat' },
 ];
 
 /** The project's tab bar: the same on every project page, scrolls sideways on a phone. */
