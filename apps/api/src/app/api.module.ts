@@ -31,6 +31,7 @@ import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
 import { QuestionsController } from './questions/questions.controller';
+import { RepositoryController } from './repository/repository.controller';
 import { RunsController } from './runs/runs.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { ApiTokensController } from './tokens/api-tokens.controller';
@@ -77,6 +78,7 @@ export class ApiModule {
         RunsController,
         EventsController,
         AgentsController,
+        RepositoryController,
         SchedulesController,
         ChatsController,
         ApiTokensController,

@@ -8,6 +8,8 @@ export * from './lib/agent-control.service';
 export * from './lib/spend.service';
 export * from './lib/feature-detail.service';
 export * from './lib/run-workspace.service';
+export * from './lib/repository/repository-browser.service';
+export * from './lib/repository/merge-message';
 export * from './lib/coding-session.service';
 export * from './lib/testing-session.service';
 export * from './lib/schedules/clock';

@@ -19,6 +19,9 @@ import {
   ConversationExportQuerySchema,
   PostMessageSchema,
   ReplaceDependenciesSchema,
+  RepositoryFileQuerySchema,
+  RepositoryHistoryQuerySchema,
+  RepositoryTreeQuerySchema,
   StartAgentsSchema,
   StartRunSchema,
   UpdateFeatureSchema,
@@ -52,3 +55,7 @@ export class CreateApiTokenDto extends createZodDto(CreateApiTokenSchema) {}
 
 export class AuditQueryDto extends createZodDto(AuditQuerySchema) {}
 export class AuditExportQueryDto extends createZodDto(AuditExportQuerySchema) {}
+
+export class RepositoryTreeQueryDto extends createZodDto(RepositoryTreeQuerySchema) {}
+export class RepositoryFileQueryDto extends createZodDto(RepositoryFileQuerySchema) {}
+export class RepositoryHistoryQueryDto extends createZodDto(RepositoryHistoryQuerySchema) {}

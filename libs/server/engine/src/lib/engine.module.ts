@@ -14,6 +14,7 @@ import { ScheduleService } from './schedules/schedule.service';
 import { SessionProviders } from './session-base';
 import { SpendService } from './spend.service';
 import { TestingSessionService } from './testing-session.service';
+import { RepositoryBrowserService } from './repository/repository-browser.service';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
 const repositoryProvider = {
@@ -35,6 +36,7 @@ const repositoryProvider = {
     SpendService,
     FeatureDetailService,
     RunWorkspaceService,
+    RepositoryBrowserService,
     { provide: CLOCK, useValue: systemClock },
     ScheduleStateService,
     ScheduleService,
@@ -47,6 +49,7 @@ const repositoryProvider = {
     SpendService,
     FeatureDetailService,
     RunWorkspaceService,
+    RepositoryBrowserService,
     CLOCK,
     ScheduleStateService,
     ScheduleService,
