@@ -24,6 +24,10 @@ import type {
   ListRunsQuery,
   Page,
   ProjectView,
+  RepositoryFileView,
+  RepositoryHistoryQuery,
+  RepositoryHistoryView,
+  RepositoryTreeView,
   RunDetailView,
   RunView,
   StartRunInput,
@@ -175,6 +179,44 @@ export class AutocoderApi {
 
   getRun(runId: string): Observable<RunDetailView> {
     return this.http.get<RunDetailView>(`${this.base}/runs/${encodeURIComponent(runId)}`);
+  }
+
+  // ---- Code (repository browser of main, diffs) ----------------------------------------------
+
+  /** One directory of main (or of a commit: `ref` is a sha). */
+  getRepositoryTree(projectId: string, path = '', ref?: string): Observable<RepositoryTreeView> {
+    return this.http.get<RepositoryTreeView>(`${this.project(projectId)}/repository/tree`, {
+      params: toParams({ path, ref }),
+    });
+  }
+
+  getRepositoryFile(projectId: string, path: string, ref?: string): Observable<RepositoryFileView> {
+    return this.http.get<RepositoryFileView>(`${this.project(projectId)}/repository/file`, {
+      params: toParams({ path, ref }),
+    });
+  }
+
+  /** Merges into main, newest first, with their features. */
+  getRepositoryHistory(
+    projectId: string,
+    query?: Partial<RepositoryHistoryQuery>,
+  ): Observable<RepositoryHistoryView> {
+    return this.http.get<RepositoryHistoryView>(`${this.project(projectId)}/repository/history`, {
+      params: toParams(query),
+    });
+  }
+
+  /** What a commit changed against its first parent, as a unified diff. */
+  getCommitDiff(projectId: string, sha: string): Observable<string> {
+    return this.http.get(
+      `${this.project(projectId)}/repository/commits/${encodeURIComponent(sha)}/diff`,
+      { responseType: 'text' },
+    );
+  }
+
+  /** A download link for main as tar.gz (the session cookie goes along). */
+  repositoryArchiveUrl(projectId: string): string {
+    return `${this.project(projectId)}/repository.tar.gz`;
   }
 
   /** The signed-in person's API tokens (never the tokens themselves). */

@@ -1,0 +1,6 @@
+export {
+  DiffView,
+  DIFF_STYLESHEET,
+  DIFF_LAYOUT_KEY,
+  type DiffLayout,
+} from './lib/diff-view/diff-view';
