@@ -1,3 +1,4 @@
+export { codeRoutes } from './lib/code.routes';
 export {
   DiffView,
   DIFF_STYLESHEET,

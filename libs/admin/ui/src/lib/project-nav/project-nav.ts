@@ -11,7 +11,10 @@ export interface ProjectTab {
  * Every page of a project, in the order a person meets them. Each screen's lib adds its own
  * entry here, so the tab bar stays the one place that lists them.
  */
-export const PROJECT_TABS: readonly ProjectTab[] = [{ path: '', label: 'Board' }];
+export const PROJECT_TABS: readonly ProjectTab[] = [
+  { path: '', label: 'Board' },
+  { path: 'code', label: 'Code' },
+];
 
 /** The project's tab bar: the same on every project page, scrolls sideways on a phone. */
 @Component({
@@ -22,7 +25,9 @@ export const PROJECT_TABS: readonly ProjectTab[] = [{ path: '', label: 'Board' }
     <nav class="tabs" aria-label="Project pages" data-testid="project-nav">
       @for (tab of tabs; track tab.path) {
         <a
-          [routerLink]="tab.path ? ['/projects', projectId(), tab.path] : ['/projects', projectId()]"
+          [routerLink]="
+            tab.path ? ['/projects', projectId(), tab.path] : ['/projects', projectId()]
+          "
           routerLinkActive="active"
           [routerLinkActiveOptions]="{ exact: !tab.path }"
           ariaCurrentWhenActive="page"
