@@ -133,10 +133,19 @@ export class DiffView {
       this.layout();
       this.flipped();
       const files = this.files();
-      if (!highlighter) return;
       for (const f of files) {
-        if (this.isCollapsed(f) || f.lines > MAX_HIGHLIGHT_LINES) continue;
+        if (this.isCollapsed(f)) continue;
         const body = this.host.nativeElement.querySelector(`#${f.id}-body`);
+        // Long lines scroll sideways inside the file: the keyboard must reach that region too.
+        body
+          ?.querySelectorAll('.d2h-file-diff:not([tabindex]), .d2h-file-side-diff:not([tabindex])')
+          .forEach((region, i, all) => {
+            region.setAttribute('tabindex', '0');
+            region.setAttribute('role', 'region');
+            const side = all.length > 1 ? (i === 0 ? ' (before)' : ' (after)') : '';
+            region.setAttribute('aria-label', `Changes of ${f.name}${side}`);
+          });
+        if (!highlighter || f.lines > MAX_HIGHLIGHT_LINES) continue;
         const wrapper = body?.querySelector('.d2h-file-wrapper:not([data-highlighted])');
         if (!wrapper) continue;
         wrapper.setAttribute('data-highlighted', '');
