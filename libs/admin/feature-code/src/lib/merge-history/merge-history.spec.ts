@@ -49,7 +49,7 @@ describe('MergeHistory', () => {
     const link = items[0].querySelector<HTMLAnchorElement>('[data-testid="merge-feature"]');
     expect(link?.textContent?.trim()).toBe('Feature 1');
     expect(link?.getAttribute('href')).toBe('/projects/p1/features/f1');
-    expect(items[0].textContent).toContain('1111111');
+    expect(items[0].textContent).toContain(first[0].commit.slice(0, 7));
     expect(items[0].textContent).toMatch(/1 file\s*\+3 −1/);
     expect(items[1].textContent).toContain('Deleted feature');
     expect(items[1].textContent).toContain('(feature deleted)');

@@ -11,7 +11,7 @@ describe('RepositoryPage', () => {
   let fixture: ComponentFixture<RepositoryPage>;
   const host = () => fixture.nativeElement as HTMLElement;
   const q = (id: string) => host().querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  const crumbs = () => q('code-breadcrumbs')?.innerText ?? q('code-breadcrumbs')?.textContent;
+  const crumbs = () => q('code-breadcrumbs')?.textContent?.replace(/\s*\/\s*/g, ' / ');
 
   function open(inputs: { dir?: string; file?: string; ref?: string; view?: 'files' | 'history' }) {
     fixture = TestBed.createComponent(RepositoryPage);

@@ -66,7 +66,7 @@ export function tree(path: string, entries: RepositoryEntryView[]): RepositoryTr
 
 export function merge(n: number, extra: Partial<RepositoryMergeView> = {}): RepositoryMergeView {
   return {
-    commit: String(n).repeat(40).slice(0, 40),
+    commit: n.toString(16).padStart(40, 'c'),
     parents: ['b'.repeat(40), 'c'.repeat(40)],
     subject: `Merge Feature ${n} (run r${n})`,
     message: `Merge Feature ${n} (run r${n})`,
