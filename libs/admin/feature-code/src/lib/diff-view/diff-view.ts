@@ -44,7 +44,7 @@ type Parsed = { ok: true; files: DiffFileSummary[] } | { ok: false; error: strin
   selector: 'ac-diff-view',
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './diff-view.html',
-  styleUrls: ['./diff-view.css', '../syntax/syntax.css'],
+  styleUrls: ['./diff-view.css', './diff2html-theme.css', '../syntax/syntax.css'],
   // Not encapsulated: the rules must reach diff2html's markup, so each is scoped by the host.
   encapsulation: ViewEncapsulation.None,
   host: { '[class.contained]': 'contained()' },
