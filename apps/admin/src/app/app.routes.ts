@@ -7,21 +7,28 @@ export const appRoutes: Route[] = [
     path: 'projects',
     loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
   },
+  // A project's pages (the tabs of ProjectNav), each its own lazy lib.
+  {
+    path: 'projects/:id/chat',
+    loadChildren: () => import('@autocoder/admin-feature-chat').then((m) => m.chatRoutes),
+  },
   {
     path: 'projects/:id/stats',
     loadChildren: () => import('@autocoder/admin-feature-stats').then((m) => m.statsRoutes),
+  },
+  {
+    path: 'projects/:id/code',
+    loadChildren: () => import('@autocoder/admin-feature-code').then((m) => m.codeRoutes),
+  },
+  {
+    path: 'projects/:id/schedules',
+    loadChildren: () => import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
   },
   {
     path: 'projects/:id/settings',
     loadChildren: () => import('@autocoder/admin-feature-settings').then((m) => m.settingsRoutes),
   },
   // The board (and its panels) last among the project's pages.
-  {
-    path: 'projects/:id/schedules',
-    loadChildren: () => import('@autocoder/admin-feature-schedules').then((m) => m.schedulesRoutes),
-    path: 'projects/:id/chat',
-    loadChildren: () => import('@autocoder/admin-feature-chat').then((m) => m.chatRoutes),
-  },
   {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),

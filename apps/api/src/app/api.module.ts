@@ -34,6 +34,7 @@ import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuestionsController } from './questions/questions.controller';
+import { RepositoryController } from './repository/repository.controller';
 import { RunsController } from './runs/runs.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { ApiTokensController } from './tokens/api-tokens.controller';
@@ -82,6 +83,7 @@ export class ApiModule {
         RunsController,
         EventsController,
         AgentsController,
+        RepositoryController,
         SchedulesController,
         ChatsController,
         ApiTokensController,

@@ -9,6 +9,8 @@ export * from './lib/spend.service';
 export * from './lib/stats/project-timeline.service';
 export * from './lib/feature-detail.service';
 export * from './lib/run-workspace.service';
+export * from './lib/repository/repository-browser.service';
+export * from './lib/repository/merge-message';
 export * from './lib/coding-session.service';
 export * from './lib/testing-session.service';
 export * from './lib/schedules/clock';

@@ -10,3 +10,19 @@ export {
   type ProjectRepositoryOptions,
   type Worktree,
 } from './lib/project-repository';
+export {
+  RepositoryBrowser,
+  assertCommitRef,
+  normalizeRepoPath,
+  MAX_COMMIT_DIFF_BYTES,
+  MAX_FILE_BYTES,
+  MAX_MERGE_FILES,
+  MAX_TREE_ENTRIES,
+  type EntryType,
+  type FileBlob,
+  type FileChange,
+  type MergeCommit,
+  type MergeHistory,
+  type TreeEntry,
+  type TreeListing,
+} from './lib/repository-browser';

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { workspaceErrorStatus } from './workspace-errors';
 
 /**
  * Every error leaves the api in one JSON shape. Unexpected errors are logged with the request id
@@ -32,7 +33,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
-    if (!res.headersSent) res.status(body.statusCode).json(body);
+    // A route's @Header (text/x-diff for diffs) is already set; express's json() keeps it.
+    if (!res.headersSent) res.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown, requestId: string | undefined): ApiErrorBody {
@@ -54,6 +56,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message,
         requestId,
         ...(issues ? { issues } : {}),
+      };
+    }
+    const workspace = workspaceErrorStatus(exception);
+    if (workspace) {
+      return {
+        statusCode: workspace.status,
+        error: STATUS_CODES[workspace.status] ?? 'Error',
+        message: workspace.message,
+        requestId,
       };
     }
     if (isBodyParserError(exception)) {

@@ -20,6 +20,9 @@ import {
   ConversationExportQuerySchema,
   PostMessageSchema,
   ReplaceDependenciesSchema,
+  RepositoryFileQuerySchema,
+  RepositoryHistoryQuerySchema,
+  RepositoryTreeQuerySchema,
   StartAgentsSchema,
   StartRunSchema,
   StatsTimelineQuerySchema,
@@ -56,3 +59,7 @@ export class CreateApiTokenDto extends createZodDto(CreateApiTokenSchema) {}
 
 export class AuditQueryDto extends createZodDto(AuditQuerySchema) {}
 export class AuditExportQueryDto extends createZodDto(AuditExportQuerySchema) {}
+
+export class RepositoryTreeQueryDto extends createZodDto(RepositoryTreeQuerySchema) {}
+export class RepositoryFileQueryDto extends createZodDto(RepositoryFileQuerySchema) {}
+export class RepositoryHistoryQueryDto extends createZodDto(RepositoryHistoryQuerySchema) {}

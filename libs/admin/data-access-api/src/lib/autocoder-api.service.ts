@@ -1,50 +1,54 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
+  AnswerHumanInputInput,
+  ApiTokenView,
+  AuditEventView,
+  AuditExportQuery,
+  AuditQuery,
+  BoardQuery,
+  BoardView,
   ChatStopView,
   ConversationDetailView,
   ConversationExportQuery,
   ConversationMessagesQuery,
   ConversationSearchView,
   ConversationView,
-  CreateConversationInput,
-  ListConversationsQuery,
-  MessageView,
-  PostMessageInput,
-  SearchConversationsQuery,
-  ApiTokenView,
-  AuditEventView,
-  AuditExportQuery,
-  AuditQuery,
-  BoardQuery,
   CreateApiTokenInput,
+  CreateConversationInput,
   CreatedApiTokenView,
-  BoardView,
-  AnswerHumanInputInput,
-  CreateScheduleInput,
   CreateFeatureInput,
   CreateProjectInput,
+  CreateScheduleInput,
   FeatureDetailView,
   FeatureView,
   FleetView,
-  PendingQuestionsView,
-  ProjectDeletePreviewView,
-  ProjectSpendView,
-  ProviderListView,
-  ProjectTimelineView,
-  SessionView,
-  StartAgentsInput,
-  UpdateFeatureInput,
-  UpdateProjectInput,
+  ListConversationsQuery,
   ListProjectsQuery,
   ListRunsQuery,
+  MessageView,
   Page,
+  PendingQuestionsView,
+  PostMessageInput,
+  ProjectDeletePreviewView,
+  ProjectSpendView,
+  ProjectTimelineView,
   ProjectView,
+  ProviderListView,
+  RepositoryFileView,
+  RepositoryHistoryQuery,
+  RepositoryHistoryView,
+  RepositoryTreeView,
   RunDetailView,
   RunEventsPageView,
   RunView,
   ScheduleView,
+  SearchConversationsQuery,
+  SessionView,
+  StartAgentsInput,
   StartRunInput,
+  UpdateFeatureInput,
+  UpdateProjectInput,
   UpdateScheduleInput,
 } from '@autocoder/shared-contracts';
 import type { Observable } from 'rxjs';
@@ -367,6 +371,44 @@ export class AutocoderApi {
     format: ConversationExportQuery['format'],
   ): string {
     return `${this.conversation(projectId, conversationId)}/export?format=${format}`;
+  }
+
+  // ---- Code (repository browser of main, diffs) ----------------------------------------------
+
+  /** One directory of main (or of a commit: `ref` is a sha). */
+  getRepositoryTree(projectId: string, path = '', ref?: string): Observable<RepositoryTreeView> {
+    return this.http.get<RepositoryTreeView>(`${this.project(projectId)}/repository/tree`, {
+      params: toParams({ path, ref }),
+    });
+  }
+
+  getRepositoryFile(projectId: string, path: string, ref?: string): Observable<RepositoryFileView> {
+    return this.http.get<RepositoryFileView>(`${this.project(projectId)}/repository/file`, {
+      params: toParams({ path, ref }),
+    });
+  }
+
+  /** Merges into main, newest first, with their features. */
+  getRepositoryHistory(
+    projectId: string,
+    query?: Partial<RepositoryHistoryQuery>,
+  ): Observable<RepositoryHistoryView> {
+    return this.http.get<RepositoryHistoryView>(`${this.project(projectId)}/repository/history`, {
+      params: toParams(query),
+    });
+  }
+
+  /** What a commit changed against its first parent, as a unified diff. */
+  getCommitDiff(projectId: string, sha: string): Observable<string> {
+    return this.http.get(
+      `${this.project(projectId)}/repository/commits/${encodeURIComponent(sha)}/diff`,
+      { responseType: 'text' },
+    );
+  }
+
+  /** A download link for main as tar.gz (the session cookie goes along). */
+  repositoryArchiveUrl(projectId: string): string {
+    return `${this.project(projectId)}/repository.tar.gz`;
   }
 
   /** The signed-in person's API tokens (never the tokens themselves). */

@@ -19,6 +19,7 @@ import { Dispatcher } from './dispatcher.service';
 import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { Verdict } from './session-tools';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
+import { mergeMessage } from './repository/merge-message';
 
 /** Output of a failed verification kept as the feature's last error. */
 const ERROR_TAIL_CHARS = 4000;
@@ -211,7 +212,7 @@ export class CodingSessionService extends SessionBase {
     const merge = await this.repos.mergeToMain(project.id, worktree, {
       verifyCommand: project.verifyCommand,
       timeoutMs: this.config.VERIFY_TIMEOUT_MS,
-      message: `Merge ${feature.name} (run ${run.id})`,
+      message: mergeMessage(feature, run),
     });
     switch (merge.status) {
       case 'merged':

@@ -16,6 +16,7 @@ import { SessionProviders } from './session-base';
 import { SpendService } from './spend.service';
 import { ProjectTimelineService } from './stats/project-timeline.service';
 import { TestingSessionService } from './testing-session.service';
+import { RepositoryBrowserService } from './repository/repository-browser.service';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
 
 const repositoryProvider = {
@@ -38,6 +39,7 @@ const repositoryProvider = {
     ProjectTimelineService,
     FeatureDetailService,
     RunWorkspaceService,
+    RepositoryBrowserService,
     { provide: CLOCK, useValue: systemClock },
     ScheduleStateService,
     ScheduleService,
@@ -52,6 +54,7 @@ const repositoryProvider = {
     ProjectTimelineService,
     FeatureDetailService,
     RunWorkspaceService,
+    RepositoryBrowserService,
     CLOCK,
     ScheduleStateService,
     ScheduleService,

@@ -2,8 +2,17 @@
 export type WorkspaceErrorCode =
   | 'INVALID_ID'
   | 'INVALID_REF'
+  | 'INVALID_PATH'
   | 'PATH_OUTSIDE_ROOT'
   | 'NOT_A_REPOSITORY'
+  /** A ref or commit the repository does not have. */
+  | 'REF_NOT_FOUND'
+  /** No such file or directory at that commit. */
+  | 'PATH_NOT_FOUND'
+  /** A directory was asked for as a file, or a file as a directory. */
+  | 'WRONG_TYPE'
+  /** Output over the limit a caller set (a diff too large to return). */
+  | 'TOO_LARGE'
   | 'WORKTREE_EXISTS'
   | 'LOCK_TIMEOUT'
   | 'GIT_FAILED';

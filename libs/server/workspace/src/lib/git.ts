@@ -98,3 +98,36 @@ export async function git(
   if (res.exitCode !== 0) throw new GitCommandError(args, res.exitCode, res.stderr);
   return res.stdout.trim();
 }
+
+/** Runs git and returns stdout as bytes (file contents need not be UTF-8). */
+export function gitBuffer(
+  cwd: string,
+  args: readonly string[],
+  opts: GitOptions = {},
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      gitArgs(args),
+      {
+        cwd,
+        env: gitEnv(),
+        maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
+        timeout: opts.timeoutMs ?? 5 * 60_000,
+        killSignal: 'SIGKILL',
+        encoding: 'buffer',
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const code = (err as { code?: unknown }).code;
+        reject(
+          new GitCommandError(
+            args,
+            typeof code === 'number' ? code : null,
+            `${typeof code === 'number' ? '' : `${err.message}\n`}${stderr.toString('utf8')}`,
+          ),
+        );
+      },
+    );
+  });
+}

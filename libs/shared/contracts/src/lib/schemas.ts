@@ -541,3 +541,47 @@ export const StatsTimelineQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(365).default(30),
 });
 export type StatsTimelineQuery = z.infer<typeof StatsTimelineQuerySchema>;
+// ---- Code: the repository browser of main -----------------------------------------------------
+
+/** Longest path the repository browser accepts (git allows more; nobody types more). */
+export const MAX_REPOSITORY_PATH_CHARS = 1024;
+
+/**
+ * A path inside the repository: relative, `/`-separated, without `.`/`..` segments, empty
+ * segments or control characters; '' is the root, a trailing `/` is ignored. The server checks
+ * again (libs/server/workspace), this only gives the reason early and per field.
+ */
+export const RepositoryPathSchema = z
+  .string()
+  .max(MAX_REPOSITORY_PATH_CHARS)
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+  .refine((s) => !s.startsWith('/'), 'must be relative to the repository root')
+  .transform((s) => s.replace(/\/+$/, ''))
+  .refine(
+    (s) => s === '' || s.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'),
+    'must not contain empty, "." or ".." segments',
+  );
+
+/** `main`, or a commit of the project's repository (7 to 40 hex digits). */
+export const RepositoryRefSchema = z
+  .string()
+  .regex(/^(main|[0-9a-f]{7,40})$/, 'main or a commit sha (7 to 40 lowercase hex digits)');
+
+export const RepositoryTreeQuerySchema = z.strictObject({
+  path: RepositoryPathSchema.default(''),
+  ref: RepositoryRefSchema.default('main'),
+});
+export type RepositoryTreeQuery = z.infer<typeof RepositoryTreeQuerySchema>;
+
+export const RepositoryFileQuerySchema = z.strictObject({
+  path: RepositoryPathSchema.refine((s) => s !== '', 'a file path is required'),
+  ref: RepositoryRefSchema.default('main'),
+});
+export type RepositoryFileQuery = z.infer<typeof RepositoryFileQuerySchema>;
+
+export const RepositoryHistoryQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type RepositoryHistoryQuery = z.infer<typeof RepositoryHistoryQuerySchema>;

@@ -591,3 +591,82 @@ export interface ProjectTimelineView {
   /** Where "passing" per day comes from, in one sentence the page can show. */
   passingSource: string;
 }
+
+// ---- Code: the repository browser of main (GET /projects/:id/repository/...) ----------------
+
+export const REPOSITORY_ENTRY_TYPES = ['dir', 'file', 'symlink', 'submodule'] as const;
+export type RepositoryEntryType = (typeof REPOSITORY_ENTRY_TYPES)[number];
+
+export interface RepositoryEntryView {
+  name: string;
+  /** From the repository's root, `/`-separated, no leading slash. */
+  path: string;
+  type: RepositoryEntryType;
+  /** Bytes, for files and symlinks; null for directories and submodules. */
+  size: number | null;
+}
+
+/** A directory at a commit: directories first, then files, each by name. */
+export interface RepositoryTreeView {
+  /** As asked: `main` or a commit sha. */
+  ref: string;
+  /** The commit the ref named when it was read. */
+  commit: string;
+  /** '' for the root. */
+  path: string;
+  entries: RepositoryEntryView[];
+  /** More entries than the api lists in one directory (see `entries.length`). */
+  truncated: boolean;
+}
+
+/** A file at a commit. `content` is null when it is binary or over `maxBytes`. */
+export interface RepositoryFileView {
+  ref: string;
+  commit: string;
+  path: string;
+  size: number;
+  /** Bytes the api returns as text; larger files are only in the archive. */
+  maxBytes: number;
+  binary: boolean;
+  tooLarge: boolean;
+  /** A symbolic link: `content` is its target. */
+  symlink: boolean;
+  content: string | null;
+}
+
+export interface RepositoryFileChangeView {
+  path: string;
+  /** The path before a rename; null otherwise. */
+  previousPath: string | null;
+  /** Lines; null for a binary file. */
+  additions: number | null;
+  deletions: number | null;
+}
+
+/** A merge into main: what a session's work brought in, and the feature it was for. */
+export interface RepositoryMergeView {
+  commit: string;
+  parents: string[];
+  /** First line of the message, e.g. `Merge Show the landing page (run …)`. */
+  subject: string;
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  committedAt: string;
+  /** The run whose session was merged, when the message names it. */
+  runId: string | null;
+  /** The feature (found through the message's feature id or its run); null if unknown or deleted. */
+  feature: FeatureRefView | null;
+  /** The feature's name as the message gives it (the feature may have been renamed since). */
+  featureName: string | null;
+  /** Changes against main before the merge (the first parent), at most `files.length` listed. */
+  files: RepositoryFileChangeView[];
+  filesChanged: number;
+  additions: number;
+  deletions: number;
+}
+
+/** Merges on main, newest first; `commit` is main when it was read. */
+export interface RepositoryHistoryView extends Page<RepositoryMergeView> {
+  commit: string;
+}

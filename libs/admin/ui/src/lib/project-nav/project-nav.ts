@@ -13,11 +13,12 @@ export interface ProjectTab {
  */
 export const PROJECT_TABS: readonly ProjectTab[] = [
   { path: '', label: 'Board' },
+  { path: 'chat', label: 'Chat' },
   { path: 'stats', label: 'Stats' },
+  { path: 'code', label: 'Code' },
+  { path: 'schedules', label: 'Schedules' },
   // Settings stays the last tab.
   { path: 'settings', label: 'Settings' },
-  { path: 'schedules', label: 'Schedules' },
-  { path: 'chat', label: 'Chat' },
 ];
 
 /** The project's tab bar: the same on every project page, scrolls sideways on a phone. */
