@@ -9,4 +9,4 @@ export * from './lib/prisma.service';
 export * from './lib/database.health';
 export * from './lib/feature-claims.repository';
 export * from './lib/feature-board.repository';
-export * from './lib/board-change-feed';
+export * from './lib/board-change-log';

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { BoardChangeFeed } from './board-change-feed';
+import { BoardChangeLog } from './board-change-log';
 import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
@@ -17,9 +17,9 @@ export class DbModule {
         PrismaService,
         FeatureClaimsRepository,
         FeatureBoardRepository,
-        BoardChangeFeed,
+        BoardChangeLog,
       ],
-      exports: [PrismaService, FeatureClaimsRepository, FeatureBoardRepository, BoardChangeFeed],
+      exports: [PrismaService, FeatureClaimsRepository, FeatureBoardRepository, BoardChangeLog],
     };
   }
 }
