@@ -8,6 +8,10 @@ export const appRoutes: Route[] = [
     loadChildren: () => import('@autocoder/admin-feature-projects').then((m) => m.projectsRoutes),
   },
   {
+    path: 'projects/:id/graph',
+    loadChildren: () => import('@autocoder/admin-feature-graph').then((m) => m.graphRoutes),
+  },
+  {
     path: 'projects/:id',
     loadChildren: () => import('@autocoder/admin-feature-board').then((m) => m.boardRoutes),
   },

@@ -11,7 +11,10 @@ export interface ProjectTab {
  * Every page of a project, in the order a person meets them. Each screen's lib adds its own
  * entry here, so the tab bar stays the one place that lists them.
  */
-export const PROJECT_TABS: readonly ProjectTab[] = [{ path: '', label: 'Board' }];
+export const PROJECT_TABS: readonly ProjectTab[] = [
+  { path: '', label: 'Board' },
+  { path: 'graph', label: 'Graph' },
+];
 
 /** The project's tab bar: the same on every project page, scrolls sideways on a phone. */
 @Component({
