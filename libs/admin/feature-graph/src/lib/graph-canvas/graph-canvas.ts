@@ -219,7 +219,11 @@ export class GraphCanvas {
   protected onPointerDown(event: PointerEvent): void {
     if (event.button !== 0 && event.pointerType === 'mouse') return;
     const canvas = this.canvas().nativeElement;
-    canvas.setPointerCapture?.(event.pointerId);
+    try {
+      canvas.setPointerCapture(event.pointerId);
+    } catch {
+      // A synthetic pointer (tests, the benchmark) cannot be captured; dragging still works.
+    }
     const p = this.local(event);
     this.pointers.set(event.pointerId, p);
     if (this.pointers.size === 1) {
