@@ -73,7 +73,7 @@ const frameStats = (deltas) => {
  */
 function backlog(count) {
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const deps = [];
   for (let i = 0; i < count; i++) {
     const start = Math.floor(i / 25) * 25;
@@ -127,7 +127,8 @@ async function loadOnce(browser, url, withFrames) {
     window.__longTasks = [];
     try {
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
+        for (const e of list.getEntries())
+          window.__longTasks.push({ start: e.startTime, ms: e.duration });
       }).observe({ type: 'longtask', buffered: true });
     } catch {
       // no long-task timing in this browser
@@ -136,10 +137,14 @@ async function loadOnce(browser, url, withFrames) {
   const page = await context.newPage();
   try {
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(() => performance.getEntriesByName('autocoder:graph-rendered').length > 0, null, {
-      timeout: 300_000,
-      polling: 50,
-    });
+    await page.waitForFunction(
+      () => performance.getEntriesByName('autocoder:graph-rendered').length > 0,
+      null,
+      {
+        timeout: 300_000,
+        polling: 50,
+      },
+    );
     const load = await page.evaluate(() => {
       const one = (name) => performance.getEntriesByName(name)[0];
       const data = one('autocoder:graph-data');
@@ -179,8 +184,17 @@ async function loadOnce(browser, url, withFrames) {
               }),
             );
           const wheel = (dy) =>
-            canvas.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: cx, clientY: cy, deltaY: dy }));
-          const press = (key) => canvas.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+            canvas.dispatchEvent(
+              new WheelEvent('wheel', {
+                bubbles: true,
+                cancelable: true,
+                clientX: cx,
+                clientY: cy,
+                deltaY: dy,
+              }),
+            );
+          const press = (key) =>
+            canvas.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
           // The search box centres a feature at 100 % (from the fitted view, which is smaller).
           const centreOnFeature = () => {
             const search = document.querySelector('[data-testid=graph-search]');
@@ -190,10 +204,37 @@ async function loadOnce(browser, url, withFrames) {
           };
           // Each phase: a setup, then one input per frame.
           const phases = [
-            { name: 'pan, fitted', setup: () => { press('0'); fire('pointerdown', cx, cy); }, step: (i) => fire('pointermove', cx + 6 * (i + 1), cy + 3 * (i + 1)), end: (i) => fire('pointerup', cx + 6 * i, cy + 3 * i) },
-            { name: 'zoom, fitted', setup: () => press('0'), step: (i) => wheel(i < FRAMES / 2 ? -40 : 40), end: () => undefined },
-            { name: 'pan, 100 %', setup: () => { press('0'); centreOnFeature(); fire('pointerdown', cx, cy); }, step: (i) => fire('pointermove', cx - 6 * (i + 1), cy - 2 * (i + 1)), end: (i) => fire('pointerup', cx - 6 * i, cy - 2 * i) },
-            { name: 'zoom, 100 %', setup: () => undefined, step: (i) => wheel(i < FRAMES / 2 ? 30 : -30), end: () => undefined },
+            {
+              name: 'pan, fitted',
+              setup: () => {
+                press('0');
+                fire('pointerdown', cx, cy);
+              },
+              step: (i) => fire('pointermove', cx + 6 * (i + 1), cy + 3 * (i + 1)),
+              end: (i) => fire('pointerup', cx + 6 * i, cy + 3 * i),
+            },
+            {
+              name: 'zoom, fitted',
+              setup: () => press('0'),
+              step: (i) => wheel(i < FRAMES / 2 ? -40 : 40),
+              end: () => undefined,
+            },
+            {
+              name: 'pan, 100 %',
+              setup: () => {
+                press('0');
+                centreOnFeature();
+                fire('pointerdown', cx, cy);
+              },
+              step: (i) => fire('pointermove', cx - 6 * (i + 1), cy - 2 * (i + 1)),
+              end: (i) => fire('pointerup', cx - 6 * i, cy - 2 * i),
+            },
+            {
+              name: 'zoom, 100 %',
+              setup: () => undefined,
+              step: (i) => wheel(i < FRAMES / 2 ? 30 : -30),
+              end: () => undefined,
+            },
           ];
           const out = {};
           let phase = 0;
@@ -288,7 +329,10 @@ try {
     seedMs: Math.round(seedMs),
     small: s,
     large: l,
-    targets: { frameP95Ms: `≤ ${FRAME_P95_LIMIT_MS} (aim 16.7)`, longestTaskDuringLayoutMs: `≤ ${LONG_TASK_LIMIT_MS}` },
+    targets: {
+      frameP95Ms: `≤ ${FRAME_P95_LIMIT_MS} (aim 16.7)`,
+      longestTaskDuringLayoutMs: `≤ ${LONG_TASK_LIMIT_MS}`,
+    },
   };
   console.log(JSON.stringify(summary, null, 2));
   const f = (x) => Math.round(x).toLocaleString('en-US');
@@ -296,7 +340,9 @@ try {
     `| ${summary.date} | ${r.features.toLocaleString('en-US')} features, ${r.edges.toLocaleString('en-US')} edges | layout ${f(r.workerLayoutMs.p50)} ms in the worker (${f(r.layoutWallMs.p50)} ms answer → laid out) | first render ${f(r.firstRenderMs.p50)} ms | longest main-thread task while laying out ${f(r.longestTaskDuringLayoutMs.max)} ms | frames p50 ${r.frames.p50} / p95 ${r.frames.p95} / p99 ${r.frames.p99} ms, ${r.frames.dropped} of ${r.frames.frames} over 25 ms |`;
   console.log(`\n${row(s)}\n${row(l)}`);
   for (const [name, p] of Object.entries(l.byPhase)) {
-    console.log(`| ${summary.date} | ${LARGE.toLocaleString('en-US')}: ${name} | p50 ${p.p50} | p95 ${p.p95} | p99 ${p.p99} | ${p.dropped} of ${p.frames} over 25 ms |`);
+    console.log(
+      `| ${summary.date} | ${LARGE.toLocaleString('en-US')}: ${name} | p50 ${p.p50} | p95 ${p.p95} | p99 ${p.p99} | ${p.dropped} of ${p.frames} over 25 ms |`,
+    );
   }
 
   if (l.frames.p95 > FRAME_P95_LIMIT_MS) {
@@ -304,7 +350,9 @@ try {
     failed = true;
   }
   if (l.longestTaskDuringLayoutMs.max > LONG_TASK_LIMIT_MS) {
-    console.error(`a main-thread task took ${l.longestTaskDuringLayoutMs.max} ms during the layout`);
+    console.error(
+      `a main-thread task took ${l.longestTaskDuringLayoutMs.max} ms during the layout`,
+    );
     failed = true;
   }
 } finally {

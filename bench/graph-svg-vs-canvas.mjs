@@ -46,11 +46,24 @@ window.canvas=async()=>{const c=document.createElement('canvas');c.width=1440;c.
 const stats = (ds) => {
   const s = [...ds].sort((a, b) => a - b);
   const q = (p) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))] * 10) / 10;
-  return { frames: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), over16_7: s.filter((d) => d > 16.7 * 1.5).length };
+  return {
+    frames: s.length,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    over16_7: s.filter((d) => d > 16.7 * 1.5).length,
+  };
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-const result = { benchmark: 'graph-svg-vs-canvas', date: new Date().toISOString().slice(0, 10), nodes: N };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: chromiumArgs,
+});
+const result = {
+  benchmark: 'graph-svg-vs-canvas',
+  date: new Date().toISOString().slice(0, 10),
+  nodes: N,
+};
 try {
   for (const kind of ['svg', 'canvas']) {
     const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -155,13 +155,18 @@ describe('dependency graph (browser)', () => {
     // A click on the centred feature opens the side panel over the graph, at its own address.
     const c = await canvasCentre();
     await page.mouse.click(c.x, c.y);
-    await page.waitForURL(`**/projects/${seeded.id}/graph/features/${feature('Filter todos by status').id}`);
+    await page.waitForURL(
+      `**/projects/${seeded.id}/graph/features/${feature('Filter todos by status').id}`,
+    );
     const panel = page.getByTestId('side-panel');
     await panel.getByRole('heading', { name: 'Filter todos by status' }).waitFor();
     expect(await page.getByTestId('graph-canvas').isVisible()).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'graph-1440-panel.png') });
     // A dependency's link stays on the graph.
-    await panel.getByTestId('feature-dependencies').getByRole('link', { name: 'Mark a todo as done' }).click();
+    await panel
+      .getByTestId('feature-dependencies')
+      .getByRole('link', { name: 'Mark a todo as done' })
+      .click();
     await page.waitForURL(`**/graph/features/${feature('Mark a todo as done').id}`);
     await panel.getByRole('heading', { name: 'Mark a todo as done' }).waitFor();
     await page.keyboard.press('Escape');
@@ -188,7 +193,8 @@ describe('dependency graph (browser)', () => {
     const before = await zoom(page);
     await page.mouse.wheel(0, -300);
     await page.waitForFunction(
-      (k) => Number(document.querySelector('[data-testid=graph-canvas]')?.getAttribute('data-zoom')) > k,
+      (k) =>
+        Number(document.querySelector('[data-testid=graph-canvas]')?.getAttribute('data-zoom')) > k,
       before,
     );
     await page.getByTestId('graph-fit').click();
@@ -225,7 +231,9 @@ describe('dependency graph (browser)', () => {
       for (const scheme of ['light', 'dark'] as const) {
         await p.emulateMedia({ colorScheme: scheme });
         // The canvas reads the theme's colours on the next frame.
-        await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await p.evaluate(
+          () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+        );
         await p.screenshot({ path: join(SHOTS, `graph-${width}-${scheme}.png`), fullPage: true });
         const overflow = await p.evaluate(
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -242,7 +250,10 @@ describe('dependency graph (browser)', () => {
         if (!box) throw new Error('no canvas');
         await p.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
         await p.waitForURL(`**/graph/features/${feature('Mark a todo as done').id}`);
-        await p.getByTestId('side-panel').getByRole('heading', { name: 'Mark a todo as done' }).waitFor();
+        await p
+          .getByTestId('side-panel')
+          .getByRole('heading', { name: 'Mark a todo as done' })
+          .waitFor();
         await p.screenshot({ path: join(SHOTS, 'graph-390-panel.png') });
       }
       await context.close();

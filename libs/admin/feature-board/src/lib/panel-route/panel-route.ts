@@ -1,4 +1,9 @@
-import { type ActivatedRoute, type ActivatedRouteSnapshot, type ResolveFn, Router } from '@angular/router';
+import {
+  type ActivatedRoute,
+  type ActivatedRouteSnapshot,
+  type ResolveFn,
+  Router,
+} from '@angular/router';
 
 /**
  * The project id of a panel's route (`/projects/:id/features/:featureId`): it is a parameter of
@@ -18,6 +23,10 @@ export function panelHost(route: ActivatedRoute | null, projectId: string): stri
 }
 
 /** Closes a panel: back to the page it opened over (the board by default), which stayed behind it. */
-export function closePanel(router: Router, projectId: string, route: ActivatedRoute | null = null): void {
+export function closePanel(
+  router: Router,
+  projectId: string,
+  route: ActivatedRoute | null = null,
+): void {
   void router.navigate(panelHost(route, projectId));
 }

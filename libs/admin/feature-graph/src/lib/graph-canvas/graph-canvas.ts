@@ -14,7 +14,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { type GraphModel, highlightFor } from '../graph-model/graph-model';
+import { type GraphModel, type Highlight, highlightFor } from '../graph-model/graph-model';
 import {
   buildSpatialIndex,
   type Direction,
@@ -141,6 +141,7 @@ export class GraphCanvas {
   private frame = 0;
   private pendingFirstDraw = false;
   private scene?: Omit<Scene, 'highlight' | 'selected' | 'dimmed'>;
+  private chain?: { model: GraphModel; focus: number; highlight: Highlight | null };
   private readonly pointers = new Map<number, Pointer>();
   private drag?: { start: Pointer; view: Viewport; moved: boolean };
   private pinch?: { dist: number; mid: Pointer; view: Viewport };
@@ -157,7 +158,10 @@ export class GraphCanvas {
       observer.observe(canvas);
       // The theme can change under the canvas (the toggle, or the system's setting).
       const themeObserver = new MutationObserver(() => this.themeChanged());
-      themeObserver.observe(this.doc.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+      themeObserver.observe(this.doc.documentElement, {
+        attributes: true,
+        attributeFilter: ['data-theme'],
+      });
       const media = this.doc.defaultView?.matchMedia?.('(prefers-color-scheme: dark)');
       const onMedia = () => this.themeChanged();
       media?.addEventListener('change', onMedia);
@@ -187,7 +191,10 @@ export class GraphCanvas {
       this.selected();
       this.dimmed();
       this.hovered();
-      untracked(() => this.requestDraw());
+      untracked(() => {
+        this.renderer?.invalidate();
+        this.requestDraw();
+      });
     });
   }
 
@@ -207,7 +214,9 @@ export class GraphCanvas {
     const l = this.layout();
     if (i < 0 || i >= l.x.length) return;
     const k = clampZoom(Math.max(this.view.k, 1), this.minK());
-    this.setView(centreOn(l.x[i] + NODE_WIDTH / 2, l.y[i] + NODE_HEIGHT / 2, k, this.width, this.height));
+    this.setView(
+      centreOn(l.x[i] + NODE_WIDTH / 2, l.y[i] + NODE_HEIGHT / 2, k, this.width, this.height),
+    );
   }
 
   focus(): void {
@@ -289,7 +298,7 @@ export class GraphCanvas {
     event.preventDefault();
     // Lines (Firefox) and pages are scaled to pixels; a trackpad pinch arrives as ctrl+wheel.
     const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? this.height : 1;
-    const factor = Math.exp((-event.deltaY * unit * (event.ctrlKey ? 0.01 : 0.0015)));
+    const factor = Math.exp(-event.deltaY * unit * (event.ctrlKey ? 0.01 : 0.0015));
     const p = this.local(event);
     this.setView(zoomAt(this.view, factor, p.x, p.y, this.minK()));
   }
@@ -347,12 +356,21 @@ export class GraphCanvas {
     const model = this.model();
     const layout = this.layout();
     if (layout.x.length !== model.nodes.length) return; // a new model waits for its layout
-    this.scene ??= { model, layout, index: buildSpatialIndex(layout), edgeBoxes: edgeBoxes(layout) };
+    this.scene ??= {
+      model,
+      layout,
+      index: buildSpatialIndex(layout),
+      edgeBoxes: edgeBoxes(layout),
+    };
     const focus = this.hovered() >= 0 ? this.hovered() : this.selected();
+    // The chain of a feature with many dependents is large: computed once per focus, not per frame.
+    if (this.chain?.model !== model || this.chain.focus !== focus) {
+      this.chain = { model, focus, highlight: focus >= 0 ? highlightFor(model, focus) : null };
+    }
     const scene: Scene = {
       ...this.scene,
       model,
-      highlight: focus >= 0 ? highlightFor(model, focus) : null,
+      highlight: this.chain.highlight,
       selected: this.selected(),
       dimmed: this.dimmed(),
     };
@@ -412,7 +430,12 @@ export class GraphCanvas {
       index: buildSpatialIndex(layout),
       edgeBoxes: edgeBoxes(layout),
     };
-    return nodeAt(layout, this.scene.index, (p.x - this.view.x) / this.view.k, (p.y - this.view.y) / this.view.k);
+    return nodeAt(
+      layout,
+      this.scene.index,
+      (p.x - this.view.x) / this.view.k,
+      (p.y - this.view.y) / this.view.k,
+    );
   }
 
   private pinchState(): { dist: number; mid: Pointer; view: Viewport } | undefined {
@@ -450,7 +473,12 @@ export class GraphCanvas {
     const w = NODE_WIDTH * v.k;
     const h = NODE_HEIGHT * v.k;
     const margin = 24;
-    if (sx >= margin && sy >= margin && sx + w <= this.width - margin && sy + h <= this.height - margin) {
+    if (
+      sx >= margin &&
+      sy >= margin &&
+      sx + w <= this.width - margin &&
+      sy + h <= this.height - margin
+    ) {
       return;
     }
     this.centreOnNode(i);

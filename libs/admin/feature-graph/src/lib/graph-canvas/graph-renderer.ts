@@ -1,6 +1,11 @@
 import type { StatusTone } from '@autocoder/admin-ui';
 import { type GraphModel, type Highlight, inChain } from '../graph-model/graph-model';
-import { type GraphLayout, NODE_HEIGHT, NODE_WIDTH, type SpatialIndex } from '../graph-layout/layout';
+import {
+  type GraphLayout,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type SpatialIndex,
+} from '../graph-layout/layout';
 import { type Viewport, visibleRect } from '../graph-layout/viewport';
 import { type Palette, toneOf } from './palette';
 
@@ -13,6 +18,9 @@ const BAR = 5;
 const PAD = 12;
 const NAME_FONT = 13;
 const META_FONT = 11;
+/** The overview picture's longest side, in pixels (2048 × 1700 is about 14 MB). */
+const OVERVIEW_MAX_PX = 2048;
+const OVERVIEW_MIN_NODES = 300;
 
 export interface Scene {
   model: GraphModel;
@@ -52,15 +60,34 @@ export function edgeBoxes(layout: GraphLayout): Float64Array {
 export class GraphRenderer {
   private labels: (string | undefined)[] = [];
   private labelFont = '';
+  /** Widths of the status words (five of them), measured once per font. */
+  private readonly metaWidths = new Map<string, number>();
+  /**
+   * The whole graph drawn once at a small scale: while the view is zoomed out far enough that
+   * this picture has as many pixels as the screen, a frame is one drawImage instead of 2,000
+   * boxes and 3,000 edges. Dropped whenever anything but the view changes (`invalidate`).
+   */
+  private overview?: { canvas: HTMLCanvasElement; scale: number };
   /** Nodes on screen this frame, found through the spatial index (stamp avoids a Set). */
   private stamp = new Uint32Array(0);
   private frame = 0;
 
-  constructor(private readonly ctx: CanvasRenderingContext2D) {}
+  /** `useOverview` false: the renderer that draws the overview picture itself. */
+  constructor(
+    private readonly ctx: CanvasRenderingContext2D,
+    private readonly useOverview = true,
+  ) {}
 
   /** Forget cut-down names (new features or a new font). */
   resetLabels(): void {
     this.labels = [];
+    this.metaWidths.clear();
+    this.invalidate();
+  }
+
+  /** Something other than the view changed (statuses, selection, highlight, filter, theme). */
+  invalidate(): void {
+    this.overview = undefined;
   }
 
   draw(
@@ -75,13 +102,22 @@ export class GraphRenderer {
     const { model, layout } = scene;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, width * dpr, height * dpr);
+    const overview = this.overviewFor(scene, palette, view.k * dpr);
+    if (overview) {
+      const s = overview.scale;
+      ctx.setTransform((dpr * view.k) / s, 0, 0, (dpr * view.k) / s, dpr * view.x, dpr * view.y);
+      ctx.drawImage(overview.canvas, 0, 0);
+      return model.nodes.length;
+    }
     ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
     const r = visibleRect(view, width, height);
     const visible = this.visibleNodes(scene, r);
     const px = 1 / view.k; // one screen pixel in layout units
     const hl = scene.highlight;
 
-    // Edges: plain, then waiting on a dependency (dashed), then the highlighted chain on top.
+    // Edges: plain, then waiting on a dependency (warning colour), then the highlighted chain on
+    // top. Solid lines: dashing long edges cost more than everything else together (measured:
+    // 2,000 features panned at 50-80 ms a frame with dashed edges).
     const boxes = scene.edgeBoxes;
     const plain: number[] = [];
     const blocking: number[] = [];
@@ -96,9 +132,10 @@ export class GraphRenderer {
     }
     const faint = hl ? 0.18 : 1;
     this.strokeEdges(layout, plain, palette.edge, 1.25 * px, faint, null);
-    this.strokeEdges(layout, blocking, palette.blockingEdge, 1.5 * px, faint, [6 * px, 4 * px]);
+    this.strokeEdges(layout, blocking, palette.blockingEdge, 1.5 * px, faint, null);
     if (lit.length > 0) this.strokeEdges(layout, lit, palette.accent, 2.5 * px, 1, null);
-    if (view.k >= TEXT_MIN_ZOOM) this.arrowHeads(layout, [...plain, ...blocking, ...lit], palette, hl);
+    if (view.k >= TEXT_MIN_ZOOM)
+      this.arrowHeads(layout, [...plain, ...blocking, ...lit], palette, hl);
 
     // Nodes, grouped by colour and by whether they are faded.
     const groups = new Map<string, number[]>();
@@ -124,7 +161,8 @@ export class GraphRenderer {
       if (detail) {
         // The status bar on the left, as on the board's columns.
         ctx.beginPath();
-        for (const i of list) ctx.rect(layout.x[i], layout.y[i] + RADIUS / 2, BAR, NODE_HEIGHT - RADIUS);
+        for (const i of list)
+          ctx.rect(layout.x[i], layout.y[i] + RADIUS / 2, BAR, NODE_HEIGHT - RADIUS);
         ctx.fillStyle = colours.strong;
         ctx.fill();
         // Borders: solid, or dashed for a blocked feature (the board's marker too).
@@ -154,7 +192,13 @@ export class GraphRenderer {
     if (scene.selected >= 0) {
       const i = scene.selected;
       ctx.beginPath();
-      ctx.roundRect(layout.x[i] - 3 * px, layout.y[i] - 3 * px, NODE_WIDTH + 6 * px, NODE_HEIGHT + 6 * px, RADIUS + 3 * px);
+      ctx.roundRect(
+        layout.x[i] - 3 * px,
+        layout.y[i] - 3 * px,
+        NODE_WIDTH + 6 * px,
+        NODE_HEIGHT + 6 * px,
+        RADIUS + 3 * px,
+      );
       ctx.lineWidth = 3 * px;
       ctx.strokeStyle = palette.focus;
       ctx.stroke();
@@ -162,7 +206,40 @@ export class GraphRenderer {
     return visible.length;
   }
 
-  private visibleNodes(scene: Scene, r: { x0: number; y0: number; x1: number; y1: number }): number[] {
+  /**
+   * The overview picture when it is sharp enough for `pixelsPerUnit` (screen pixels per layout
+   * unit), drawn on first use; undefined when the view is zoomed in too far for it.
+   */
+  private overviewFor(
+    scene: Scene,
+    palette: Palette,
+    pixelsPerUnit: number,
+  ): { canvas: HTMLCanvasElement; scale: number } | undefined {
+    const { width, height } = scene.layout;
+    const scale = Math.min(
+      OVERVIEW_MAX_PX / Math.max(1, width),
+      OVERVIEW_MAX_PX / Math.max(1, height),
+    );
+    // Only worth it for big graphs, and only while it is not blurred.
+    if (!this.useOverview || scene.model.nodes.length < OVERVIEW_MIN_NODES) return undefined;
+    if (pixelsPerUnit > scale) return undefined;
+    if (this.overview?.scale === scale) return this.overview;
+    const doc = this.ctx.canvas.ownerDocument;
+    const canvas = doc.createElement('canvas');
+    canvas.width = Math.ceil(width * scale);
+    canvas.height = Math.ceil(height * scale);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return undefined;
+    const renderer = new GraphRenderer(ctx, false);
+    renderer.draw(scene, { x: 0, y: 0, k: scale }, canvas.width, canvas.height, 1, palette);
+    this.overview = { canvas, scale };
+    return this.overview;
+  }
+
+  private visibleNodes(
+    scene: Scene,
+    r: { x0: number; y0: number; x1: number; y1: number },
+  ): number[] {
     const { index, layout } = scene;
     const n = layout.x.length;
     if (this.stamp.length !== n) this.stamp = new Uint32Array(n);
@@ -214,7 +291,12 @@ export class GraphRenderer {
   }
 
   /** A small arrowhead where each edge reaches the feature that needs the dependency. */
-  private arrowHeads(layout: GraphLayout, edges: number[], palette: Palette, hl: Highlight | null): void {
+  private arrowHeads(
+    layout: GraphLayout,
+    edges: number[],
+    palette: Palette,
+    hl: Highlight | null,
+  ): void {
     const { ctx } = this;
     const size = 7;
     for (const lit of [false, true]) {
@@ -269,7 +351,10 @@ export class GraphRenderer {
         const y = layout.y[i] + 40;
         ctx.fillStyle = tone.fg;
         ctx.fillText(status, x, y);
-        const after = x + ctx.measureText(status).width + 8;
+        let width = this.metaWidths.get(status);
+        if (width === undefined)
+          this.metaWidths.set(status, (width = ctx.measureText(status).width));
+        const after = x + width + 8;
         if (model.blocked[i]) {
           ctx.fillStyle = palette.tones.warning.fg;
           ctx.fillText('· blocked', after, y);

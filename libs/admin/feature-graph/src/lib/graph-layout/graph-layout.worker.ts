@@ -23,7 +23,11 @@ scope.onmessage = (event: MessageEvent<LayoutRequest>) => {
     .layout(input as ElkNode)
     .then((out) => {
       const layout = readLayout(out, nodeCount, edgeCount, performance.now() - started);
-      const transfer = [layout.x.buffer, layout.y.buffer, ...layout.edgePoints.map((p) => p.buffer)];
+      const transfer = [
+        layout.x.buffer,
+        layout.y.buffer,
+        ...layout.edgePoints.map((p) => p.buffer),
+      ];
       scope.postMessage({ id, ok: true, layout } satisfies LayoutResponse, transfer);
     })
     .catch((error: unknown) => {

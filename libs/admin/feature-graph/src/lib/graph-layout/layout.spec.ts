@@ -59,7 +59,11 @@ describe('readLayout and hit testing', () => {
         {
           id: 'e2',
           sections: [
-            { startPoint: { x: 520, y: 26 }, bendPoints: [{ x: 560, y: 26 }], endPoint: { x: 600, y: 226 } },
+            {
+              startPoint: { x: 520, y: 26 },
+              bendPoints: [{ x: 560, y: 26 }],
+              endPoint: { x: 600, y: 226 },
+            },
           ],
         },
       ],

@@ -63,7 +63,11 @@ export function buildLayoutInput(model: GraphModel): LayoutInput {
   return {
     id: 'root',
     layoutOptions: { ...LAYOUT_OPTIONS },
-    children: model.nodes.map((n) => ({ id: `n${n.index}`, width: NODE_WIDTH, height: NODE_HEIGHT })),
+    children: model.nodes.map((n) => ({
+      id: `n${n.index}`,
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+    })),
     edges: model.edges.map((e, i) => ({
       id: `e${i}`,
       sources: [`n${e.to}`],
@@ -171,7 +175,13 @@ export function nearestInDirection(layout: GraphLayout, from: number, dir: Direc
     const dx = layout.x[i] + NODE_WIDTH / 2 - cx;
     const dy = layout.y[i] + NODE_HEIGHT / 2 - cy;
     const [along, across] =
-      dir === 'right' ? [dx, dy] : dir === 'left' ? [-dx, dy] : dir === 'down' ? [dy, dx] : [-dy, dx];
+      dir === 'right'
+        ? [dx, dy]
+        : dir === 'left'
+          ? [-dx, dy]
+          : dir === 'down'
+            ? [dy, dx]
+            : [-dy, dx];
     if (along <= 0) continue;
     const score = along + 2 * Math.abs(across);
     if (score < bestScore) {

@@ -29,7 +29,13 @@ export function fitViewport(width: number, height: number, viewW: number, viewH:
 }
 
 /** Zooms by `factor` keeping the layout point under the screen point (sx, sy) in place. */
-export function zoomAt(v: Viewport, factor: number, sx: number, sy: number, minK: number): Viewport {
+export function zoomAt(
+  v: Viewport,
+  factor: number,
+  sx: number,
+  sy: number,
+  minK: number,
+): Viewport {
   const k = clampZoom(v.k * factor, minK);
   const wx = (sx - v.x) / v.k;
   const wy = (sy - v.y) / v.k;
@@ -37,7 +43,13 @@ export function zoomAt(v: Viewport, factor: number, sx: number, sy: number, minK
 }
 
 /** Moves the view so the layout point (wx, wy) sits at the view's centre, at zoom `k`. */
-export function centreOn(wx: number, wy: number, k: number, viewW: number, viewH: number): Viewport {
+export function centreOn(
+  wx: number,
+  wy: number,
+  k: number,
+  viewW: number,
+  viewH: number,
+): Viewport {
   return { k, x: viewW / 2 - wx * k, y: viewH / 2 - wy * k };
 }
 

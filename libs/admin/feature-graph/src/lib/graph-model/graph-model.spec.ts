@@ -49,16 +49,19 @@ describe('buildGraphModel', () => {
   it('indexes adjacency both ways and marks blocked features by their direct dependencies', () => {
     const m = buildGraphModel(CHAIN);
     expect(m.dependsOn[m.byId.get('f') ?? -1].map((i) => m.nodes[i].id).sort()).toEqual(['b', 'e']);
-    expect(m.dependents[m.byId.get('b') ?? -1].map((i) => m.nodes[i].id).sort()).toEqual(['c', 'f']);
+    expect(m.dependents[m.byId.get('b') ?? -1].map((i) => m.nodes[i].id).sort()).toEqual([
+      'c',
+      'f',
+    ]);
     // b waits on a (passing): not blocked; c waits on b (failing): blocked; d waits on c
     // (pending): blocked; f waits on b: blocked although e passes.
     expect(m.nodes.filter((n) => m.blocked[n.index]).map((n) => n.id)).toEqual(['c', 'd', 'f']);
     // The edges that wait: every edge whose dependency is not passing.
-    expect(m.edges.filter((_, e) => m.blocking[e]).map((e) => `${m.nodes[e.from].id}>${m.nodes[e.to].id}`)).toEqual([
-      'c>b',
-      'd>c',
-      'f>b',
-    ]);
+    expect(
+      m.edges
+        .filter((_, e) => m.blocking[e])
+        .map((e) => `${m.nodes[e.from].id}>${m.nodes[e.to].id}`),
+    ).toEqual(['c>b', 'd>c', 'f>b']);
   });
 
   it('skips edges to unknown features, self-loops and repeats instead of failing', () => {
@@ -89,7 +92,9 @@ describe('highlightFor', () => {
     expect(ids(m, h.downstream)).toEqual(['d']);
     // What actually holds c back: the upstream features that do not pass.
     expect(ids(m, h.blockers)).toEqual(['b']);
-    const edgeNames = [...h.edges].map((e) => `${m.nodes[m.edges[e].from].id}>${m.nodes[m.edges[e].to].id}`);
+    const edgeNames = [...h.edges].map(
+      (e) => `${m.nodes[m.edges[e].from].id}>${m.nodes[m.edges[e].to].id}`,
+    );
     expect(edgeNames.sort()).toEqual(['b>a', 'c>b', 'd>c']);
     // f depends on b but is neither upstream nor downstream of c.
     expect(inChain(h, m.byId.get('f') ?? -1)).toBe(false);
@@ -167,7 +172,10 @@ describe('countByStatus and sameTopology', () => {
   });
 
   it('keeps the layout when only statuses change, not when features, order or edges do', () => {
-    const moved = { ...CHAIN, nodes: CHAIN.nodes.map((n) => ({ ...n, status: 'passing' as const })) };
+    const moved = {
+      ...CHAIN,
+      nodes: CHAIN.nodes.map((n) => ({ ...n, status: 'passing' as const })),
+    };
     expect(sameTopology(CHAIN, moved)).toBe(true);
     expect(sameTopology(CHAIN, { ...CHAIN, edges: CHAIN.edges.slice(1) })).toBe(false);
     expect(sameTopology(CHAIN, { ...CHAIN, nodes: [...CHAIN.nodes].reverse() })).toBe(false);

@@ -110,7 +110,15 @@ describe('GraphPage', () => {
 
   it('lays the graph out in the worker, saying so meanwhile, then draws it with a legend', async () => {
     expect(el.textContent).toContain('Loading the graph');
-    await load(graph(['passing', 'failing', 'pending'], [[2, 1], [1, 0]]));
+    await load(
+      graph(
+        ['passing', 'failing', 'pending'],
+        [
+          [2, 1],
+          [1, 0],
+        ],
+      ),
+    );
 
     expect(q('graph-laying-out')?.textContent).toContain('Laying out 3 features');
     expect(q('graph-stage')?.getAttribute('aria-busy')).toBe('true');
@@ -155,7 +163,12 @@ describe('GraphPage', () => {
     http
       .expectOne(GRAPH_URL)
       .flush(
-        { statusCode: 404, error: 'Not Found', message: 'project p1 not found', requestId: 'req-9' },
+        {
+          statusCode: 404,
+          error: 'Not Found',
+          message: 'project p1 not found',
+          requestId: 'req-9',
+        },
         { status: 404, statusText: 'Not Found' },
       );
     await fixture.whenStable();
@@ -182,7 +195,9 @@ describe('GraphPage', () => {
     search.dispatchEvent(new Event('input'));
     await fixture.whenStable();
     const results = el.querySelectorAll('[data-testid=graph-search-result]');
-    expect([...results].map((r) => r.textContent?.trim())).toEqual([expect.stringContaining('Feature 1')]);
+    expect([...results].map((r) => r.textContent?.trim())).toEqual([
+      expect.stringContaining('Feature 1'),
+    ]);
     expect(search.getAttribute('aria-expanded')).toBe('true');
 
     search.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));

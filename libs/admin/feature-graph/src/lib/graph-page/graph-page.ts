@@ -16,7 +16,16 @@ import {
   type FeatureStatus,
   type GraphView,
 } from '@autocoder/shared-contracts/plain';
-import { catchError, debounceTime, distinctUntilChanged, filter, map, of, startWith, switchMap } from 'rxjs';
+import {
+  catchError,
+  debounceTime,
+  distinctUntilChanged,
+  filter,
+  map,
+  of,
+  startWith,
+  switchMap,
+} from 'rxjs';
 import { GraphCanvas } from '../graph-canvas/graph-canvas';
 import { toneOf } from '../graph-canvas/palette';
 import {
@@ -71,7 +80,15 @@ const STATUS_LABELS: Record<FeatureStatus, string> = {
  */
 @Component({
   selector: 'ac-graph-page',
-  imports: [RouterLink, RouterOutlet, ErrorPanel, LoadingIndicator, ProjectNav, StatusBadge, GraphCanvas],
+  imports: [
+    RouterLink,
+    RouterOutlet,
+    ErrorPanel,
+    LoadingIndicator,
+    ProjectNav,
+    StatusBadge,
+    GraphCanvas,
+  ],
   providers: [GraphLayoutService],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './graph-page.html',
@@ -165,7 +182,11 @@ export class GraphPage {
             .getProject(id)
             .pipe(catchError(() => of(null)))
             .subscribe((p) => this.projectName.set(p?.name ?? null));
-          return poll(() => this.api.getGraph(id), () => GRAPH_POLL_MS, reload$);
+          return poll(
+            () => this.api.getGraph(id),
+            () => GRAPH_POLL_MS,
+            reload$,
+          );
         }),
         takeUntilDestroyed(),
       )
@@ -235,7 +256,9 @@ export class GraphPage {
       this.received(view);
     } else {
       // A fresh subscription: navigate to the same page again.
-      void this.router.navigate(['/projects', this.id(), 'graph'], { onSameUrlNavigation: 'reload' });
+      void this.router.navigate(['/projects', this.id(), 'graph'], {
+        onSameUrlNavigation: 'reload',
+      });
     }
   }
 
