@@ -93,6 +93,11 @@ bench-board-render: install services test-tools ## Board in Chromium: 10,000 vs 
 	npx nx run-many -t build -p api,admin --parallel=1 --outputStyle=static
 	node bench/board-render.mjs
 
+.PHONY: bench-graph
+bench-graph: install services test-tools ## Dependency graph in Chromium: 2,000 vs 100 features layout, first render, pan/zoom frame times (scratch database, ~4 min)
+	npx nx run-many -t build -p api,admin --parallel=1 --outputStyle=static
+	node bench/graph-render.mjs
+
 .PHONY: bench-board-api
 bench-board-api: install services ## Board API p99 at 200 req/s on 10,000 features vs an empty route (scratch database, ~3 min)
 	npx nx build api --outputStyle=static

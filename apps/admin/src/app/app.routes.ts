@@ -9,6 +9,10 @@ export const appRoutes: Route[] = [
   },
   // A project's pages (the tabs of ProjectNav), each its own lazy lib.
   {
+    path: 'projects/:id/graph',
+    loadChildren: () => import('@autocoder/admin-feature-graph').then((m) => m.graphRoutes),
+  },
+  {
     path: 'projects/:id/chat',
     loadChildren: () => import('@autocoder/admin-feature-chat').then((m) => m.chatRoutes),
   },

@@ -52,6 +52,13 @@ describe('AutocoderApi', () => {
     req.flush({ projectId: 'a/b', limit: 10, offset: 0, columns: [] });
   });
 
+  it("reads a project's dependency graph", () => {
+    let nodes = -1;
+    api.getGraph('a/b').subscribe((g) => (nodes = g.nodes.length));
+    http.expectOne('/api/v1/projects/a%2Fb/graph').flush({ nodes: [], edges: [] });
+    expect(nodes).toBe(0);
+  });
+
   it('starts an initializer run and reads runs', () => {
     api.startRun('p1').subscribe();
     const start = http.expectOne('/api/v1/projects/p1/runs');

@@ -23,6 +23,7 @@ import type {
   FeatureDetailView,
   FeatureView,
   FleetView,
+  GraphView,
   ListConversationsQuery,
   ListProjectsQuery,
   ListRunsQuery,
@@ -435,5 +436,12 @@ export class AutocoderApi {
   auditExportUrl(query: Partial<AuditExportQuery>): string {
     const params = toParams(query).toString();
     return `${this.base}/audit-events/export${params ? `?${params}` : ''}`;
+  }
+
+  // ---- Dependency graph ---------------------------------------------------------------------
+
+  /** Every feature of the project and every "depends on" edge (`from` depends on `to`). */
+  getGraph(projectId: string): Observable<GraphView> {
+    return this.http.get<GraphView>(`${this.project(projectId)}/graph`);
   }
 }

@@ -34,7 +34,7 @@ let nextEditorId = 0;
     <ul class="refs" data-testid="feature-dependencies">
       @for (d of f.dependencies; track d.id) {
         <li>
-          <a [routerLink]="['/projects', projectId(), 'features', d.id]">{{ d.name }}</a>
+          <a [routerLink]="featureLink(d.id)">{{ d.name }}</a>
           <ac-status-badge [status]="d.status" />
           @if (canChange()) {
             <button
@@ -150,6 +150,12 @@ export class DependencyEditor {
   private readonly destroyRef = inject(DestroyRef);
 
   readonly projectId = input.required<string>();
+  /** The page the panel is over (board or graph): a dependency opens on that same page. */
+  readonly host = input<readonly string[] | null>(null);
+
+  protected featureLink(featureId: string): string[] {
+    return [...(this.host() ?? ['/projects', this.projectId()]), 'features', featureId];
+  }
   readonly feature = input.required<FeatureDetailView>();
   readonly canChange = input(false);
   /** A dependency was added or removed: the panel reads the feature again. */

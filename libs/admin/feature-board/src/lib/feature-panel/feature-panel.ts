@@ -9,7 +9,7 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
   type ApiError,
   AuthSession,
@@ -47,7 +47,7 @@ import {
 import { DependencyEditor } from '../dependency-editor/dependency-editor';
 import { DiffView } from '../diff-view/diff-view';
 import { formatDuration, runDurationMs } from '../format/duration';
-import { closePanel } from '../panel-route/panel-route';
+import { closePanel, panelHost } from '../panel-route/panel-route';
 import { SidePanel } from '../side-panel/side-panel';
 import { FeatureEditForm } from './feature-edit-form';
 
@@ -93,6 +93,7 @@ export class FeaturePanel {
   private readonly api = inject(AutocoderApi);
   private readonly live = inject(LiveEventsService);
   private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly canChange = inject(AuthSession).canChange;
 
@@ -182,8 +183,15 @@ export class FeaturePanel {
       .subscribe((result) => this.diff.set(result));
   }
 
+  /** The page the panel opened over (the board or the graph): links to other features stay on it. */
+  protected readonly host = computed(() => panelHost(this.route, this.projectId()));
+
   protected close(): void {
-    closePanel(this.router, this.projectId());
+    closePanel(this.router, this.projectId(), this.route);
+  }
+
+  protected featureLink(featureId: string): string[] {
+    return [...this.host(), 'features', featureId];
   }
 
   protected reload(): void {

@@ -13,6 +13,7 @@ export interface ProjectTab {
  */
 export const PROJECT_TABS: readonly ProjectTab[] = [
   { path: '', label: 'Board' },
+  { path: 'graph', label: 'Graph' },
   { path: 'chat', label: 'Chat' },
   { path: 'stats', label: 'Stats' },
   { path: 'code', label: 'Code' },
