@@ -465,6 +465,27 @@ describe('chats (integration)', () => {
     ]);
   });
 
+  it('a model chosen for the conversation answers it', async () => {
+    const project = await newProject('chosen model');
+    const chat = await newConversation(project.id, {
+      kind: 'assistant',
+      provider: 'gemini',
+      model: 'gemini-2.5-pro',
+    });
+    expect(chat).toMatchObject({ provider: 'gemini', model: 'gemini-2.5-pro' });
+    const sse = await openEvents(project.id, chat.id);
+    await post(chat, '[scenario:chat-gemini] Which model is this?');
+    await sse.waitFor('the final reply', isReply);
+    const messages = await messagesOf(chat);
+    expect(messages[1]).toMatchObject({ provider: 'gemini', model: 'gemini-2.5-pro' });
+    const [sent] = fake
+      .requests()
+      .filter(
+        (r) => r.provider === 'gemini' && JSON.stringify(r.body).includes('Which model is this?'),
+      );
+    expect(sent?.path).toMatch(/^\/v1beta\/models\/gemini-2\.5-pro:streamGenerateContent/);
+  });
+
   it('gemini: a kind that needs tools falls back to Claude and records the fallback', async () => {
     const project = await newProject('fallback');
     const chat = await newConversation(project.id, { kind: 'expand', provider: 'gemini' });
@@ -771,10 +792,10 @@ describe('chats (integration)', () => {
 
     const bad = await request(http)
       .post(base)
-      .send({ kind: 'gossip', provider: 'openai', title: '', owner: 'me' })
+      .send({ kind: 'gossip', provider: 'openai', title: '', owner: 'me', model: 'm'.repeat(201) })
       .expect(400);
     expect((bad.body.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(
-      ['body.kind', 'body.owner', 'body.provider', 'body.title'].sort(),
+      ['body.kind', 'body.model', 'body.owner', 'body.provider', 'body.title'].sort(),
     );
     for (const content of ['', '   ', 'x'.repeat(20_001)]) {
       const res = await request(http)

@@ -67,6 +67,7 @@ export class ConversationsService {
         kind: input.kind,
         title: input.title ?? DEFAULT_TITLES[input.kind],
         provider: input.provider ?? null,
+        model: input.model ?? null,
       },
     });
     return conversationView(conversation);

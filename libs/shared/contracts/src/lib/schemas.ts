@@ -420,6 +420,8 @@ export const CreateConversationSchema = z.strictObject({
   title: trimmed(200).optional(),
   /** Defaults to the runner's tool-capable default (Claude, or the demo). */
   provider: z.enum(CHAT_PROVIDERS).optional(),
+  /** A model of that provider (GET /providers lists them); default: the runner's for it. */
+  model: ModelChoiceSchema.shape.model,
 });
 export type CreateConversationInput = z.infer<typeof CreateConversationSchema>;
 
