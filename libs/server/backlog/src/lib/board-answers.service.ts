@@ -35,6 +35,12 @@ interface Entry {
   bytes: number;
 }
 
+/** A build under way: the snapshot it reads under, known before its answer. */
+interface Build {
+  snapshot: Promise<string>;
+  answer: Promise<BoardAnswer>;
+}
+
 /** The query fields a board depends on, in a fixed order (the key of a kept answer). */
 export function boardKey(projectId: string, query: BoardQuery): string {
   return JSON.stringify([
@@ -74,7 +80,7 @@ export class BoardAnswers implements OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   /** Per key, the build under way and the one queued behind it (see `rebuild`). */
-  private readonly running = new Map<string, Promise<BoardAnswer>>();
+  private readonly running = new Map<string, Build>();
   private readonly queued = new Map<string, Promise<BoardAnswer>>();
   /** (time, xmin) noted every PRUNE_EVERY_MS; a prune goes by one older than the max age. */
   private readonly marks: { at: number; xmin: bigint }[] = [];
@@ -111,35 +117,48 @@ export class BoardAnswers implements OnModuleDestroy {
   }
 
   /**
-   * A build whose snapshot is taken after this call. Requests that miss together share one: a
-   * request arriving while a build runs waits for the next one (queued behind it, shared by all
-   * that arrive meanwhile), since the running one may have read before a write this request must
-   * see. At most one build runs and one waits per key, however many requests there are.
+   * An answer holding every change committed before this call. Requests that miss together share
+   * builds: a request arriving while a build runs joins it when nothing was committed since that
+   * build's snapshot (it then holds every write this request must see); otherwise it waits for the
+   * next build, queued behind the running one and shared by all that arrive meanwhile. At most one
+   * build runs and one waits per key, however many requests there are.
    */
-  private rebuild(projectId: string, query: BoardQuery, key: string): Promise<BoardAnswer> {
+  private async rebuild(projectId: string, query: BoardQuery, key: string): Promise<BoardAnswer> {
+    const current = this.running.get(key);
+    if (current) {
+      const snapshot = await current.snapshot.catch(() => null);
+      if (snapshot !== null && !(await this.changes.changedSince(projectId, snapshot)))
+        return current.answer;
+    }
     const waiting = this.queued.get(key);
     if (waiting) return waiting;
     const start = (): Promise<BoardAnswer> => {
       this.queued.delete(key);
-      const build = this.build(projectId, query, key);
+      // Read before the board: a change committed in between is then seen by the next check
+      // (one rebuild too many), never missed.
+      const snapshot = this.changes.snapshot();
+      const answer = snapshot.then((s) => this.build(projectId, query, key, s));
+      const build: Build = { snapshot, answer };
       this.running.set(key, build);
       const done = () => {
         if (this.running.get(key) === build) this.running.delete(key);
       };
-      build.then(done, done);
-      return build;
+      answer.then(done, done);
+      return answer;
     };
-    const current = this.running.get(key);
-    if (!current) return start();
-    const next = current.then(start, start);
+    const running = this.running.get(key);
+    if (!running) return start();
+    const next = running.answer.then(start, start);
     this.queued.set(key, next);
     return next;
   }
 
-  private async build(projectId: string, query: BoardQuery, key: string): Promise<BoardAnswer> {
-    // Read before the board: a change committed in between is then seen by the next check (one
-    // rebuild too many), never missed.
-    const snapshot = await this.changes.snapshot();
+  private async build(
+    projectId: string,
+    query: BoardQuery,
+    key: string,
+    snapshot: string,
+  ): Promise<BoardAnswer> {
     const view = await this.features.board(projectId, query);
     const answer = answerOf(view);
     this.counts.built++;
