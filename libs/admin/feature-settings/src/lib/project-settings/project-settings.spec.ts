@@ -155,6 +155,25 @@ describe('ProjectSettings', () => {
     expect($('[data-testid=delete-project]')).toBeNull();
   });
 
+  it('asks the api to ask the providers again, for admins only', async () => {
+    await render();
+    $<HTMLButtonElement>('[data-testid=providers-refresh]').click();
+    await fixture.whenStable();
+    expect($<HTMLButtonElement>('[data-testid=providers-refresh]').disabled).toBe(true);
+    const refresh = http.expectOne('/api/v1/providers/refresh');
+    expect(refresh.request.method).toBe('POST');
+    refresh.flush(providerListFixture());
+    // The reload's promise chain settles outside Angular's view of things: let it, then render.
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+    expect($<HTMLButtonElement>('[data-testid=providers-refresh]').disabled).toBe(false);
+  });
+
+  it('offers no provider refresh to a viewer', async () => {
+    await render(project(), VIEWER);
+    expect($('[data-testid=providers-refresh]')).toBeNull();
+  });
+
   it('opens the delete confirmation from the danger zone', async () => {
     await render();
     $<HTMLButtonElement>('[data-testid=delete-project]').click();

@@ -67,6 +67,17 @@ export class ProjectSettings {
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly catalog = inject(ProviderCatalog);
+  protected readonly refreshing = signal(false);
+
+  /** POST /providers/refresh: the api asks the providers again instead of its cached list. */
+  protected async refreshProviders(): Promise<void> {
+    this.refreshing.set(true);
+    try {
+      await this.catalog.reload(true);
+    } finally {
+      this.refreshing.set(false);
+    }
+  }
   protected readonly canChange = inject(AuthSession).canChange;
   protected readonly limits = LIMITS;
   protected readonly promptFields: readonly { field: TextField; label: string }[] = [
