@@ -74,6 +74,9 @@ describe('chats (integration)', () => {
       LLM_FAKE_URL: fake.url,
       JOB_ATTEMPTS: '3',
       JOB_BACKOFF_MS: '300',
+      // The suite posts more than the default 20 messages a minute; the chat limit has its own
+      // test (auth/rate-limits.int-spec.ts).
+      RATE_LIMIT_CHAT_PER_MINUTE: '1000',
     });
 
     api = await createApiApp(config);
