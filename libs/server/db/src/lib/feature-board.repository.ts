@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Feature, FeatureStatus } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
-import { BOARD_SQL } from './sql/board.sql';
+import { BOARD_SQL, BOARD_TEXT_SQL } from './sql/board.sql';
 
 export interface BoardPageInput {
   projectId: string;
@@ -54,7 +54,8 @@ export function containsPattern(text: string): string {
 
 /**
  * A project's board in one statement: every column's total and page, with each feature's
- * dependencies (SQL in ./sql/board.sql.ts, indexes in the migration board_text_search).
+ * dependencies (SQL in ./sql/board.sql.ts, indexes in the migration board_text_search); with a
+ * text filter, BOARD_TEXT_SQL matches the text once for every column.
  */
 @Injectable()
 export class FeatureBoardRepository {
@@ -63,7 +64,7 @@ export class FeatureBoardRepository {
   async page(input: BoardPageInput): Promise<BoardColumnRows[]> {
     const statuses = [...input.statuses];
     const rows = await this.prisma.$queryRawUnsafe<BoardRow[]>(
-      BOARD_SQL,
+      input.text ? BOARD_TEXT_SQL : BOARD_SQL,
       input.projectId,
       statuses,
       input.category ?? null,

@@ -59,3 +59,45 @@ LEFT JOIN LATERAL (
   LIMIT $5::int OFFSET $6::int
 ) f ON true
 ORDER BY c."ord", f."priority", f."createdAt", f."id"`;
+
+/**
+ * BOARD_SQL with a text filter ($4 not null), same parameters and rows. The text is matched once:
+ * the features of the project holding it (the trigram indexes' bitmap, then ILIKE's recheck) are
+ * read into a CTE, and the totals and every column's page are taken from those rows. BOARD_SQL
+ * would recheck the text per column, walking each column's index in priority order until its page
+ * is full, ~75 ms for a common word on 10,000 features; a filtered board is rebuilt after each
+ * write to the project (BoardAnswers), so that cost is paid often while agents work.
+ */
+export const BOARD_TEXT_SQL = `
+WITH "columns" AS (
+  SELECT s."status", s."ord"
+  FROM unnest($2::"FeatureStatus"[]) WITH ORDINALITY AS s("status", "ord")
+), "matched" AS MATERIALIZED (
+  SELECT t.*
+  FROM "Feature" t
+  WHERE t."projectId" = $1::uuid
+    AND t."status" = ANY ($2::"FeatureStatus"[])
+    AND ($3::text IS NULL OR t."category" = $3::text)
+    AND (t."name" ILIKE $4::text OR t."description" ILIKE $4::text)
+), "totals" AS (
+  SELECT m."status", count(*)::int AS "total" FROM "matched" m GROUP BY m."status"
+)
+SELECT c."status" AS "boardColumn",
+       COALESCE(n."total", 0) AS "boardTotal",
+       f.*,
+       CASE WHEN f."id" IS NULL THEN NULL ELSE COALESCE((
+         SELECT json_agg(json_build_object('id', d."id", 'status', d."status") ORDER BY e."createdAt", d."id")
+         FROM "FeatureDependency" e
+         JOIN "Feature" d ON d."id" = e."dependsOnId"
+         WHERE e."featureId" = f."id"
+       ), '[]'::json) END AS "boardDependencies"
+FROM "columns" c
+LEFT JOIN "totals" n ON n."status" = c."status"
+LEFT JOIN LATERAL (
+  SELECT *
+  FROM "matched" x
+  WHERE x."status" = c."status"
+  ORDER BY x."priority", x."createdAt", x."id"
+  LIMIT $5::int OFFSET $6::int
+) f ON true
+ORDER BY c."ord", f."priority", f."createdAt", f."id"`;
