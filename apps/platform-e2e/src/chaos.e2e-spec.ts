@@ -99,11 +99,15 @@ describe('agent engine under chaos', () => {
     const runs = await prisma.run.findMany({ where: { projectId: id, role: 'coding' } });
     const cancelled = runs.filter((r) => r.status === 'cancelled');
     expect(cancelled).toHaveLength(2);
-    // The stop signal aborted them mid-answer, not the heartbeat's status check that backs it up
-    // ("project is ready"). How long that takes is the machine's: under the 2 s this test used to
-    // assert when run alone, 4 to 13 s with the load average at 20-30 on two cores, so it is
-    // printed rather than asserted.
-    expect(cancelled.map((r) => r.error)).toEqual(['stopped by request', 'stopped by request']);
+    // The stop signal aborted them mid-answer; the heartbeat's status check backs it up ("project
+    // is ready"). On a quiet machine the signal wins for both; with two test suites loading two
+    // cores the heartbeat was seen to win for one of them, which is a stop too. So: every session
+    // ended by one of the two, and at least one by the signal. How long that takes is the
+    // machine's (under 2 s alone, 4 to 13 s with the load average at 20-30), so it is printed
+    // rather than asserted.
+    const reasons = cancelled.map((r) => r.error);
+    expect(reasons.every((e) => e === 'stopped by request' || e === 'project is ready')).toBe(true);
+    expect(reasons).toContain('stopped by request');
     const latencies = cancelled.map((r) => (r.finishedAt?.getTime() ?? Infinity) - stoppedAt);
     console.info(`stop to cancelled: ${latencies.map((ms) => `${ms} ms`).join(', ')}`);
     // The claimed features are back, their attempt given back; nothing passed.
