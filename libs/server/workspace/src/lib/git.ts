@@ -59,6 +59,17 @@ export interface GitOptions {
   timeoutMs?: number;
 }
 
+/** What every git process of ours runs with: its directory, the clean environment, its limits. */
+function execOptions(cwd: string, opts: GitOptions) {
+  return {
+    cwd,
+    env: gitEnv(),
+    maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
+    timeout: opts.timeoutMs ?? 5 * 60_000,
+    killSignal: 'SIGKILL' as const,
+  };
+}
+
 /** Runs git and reports the exit code instead of throwing on a non-zero exit. */
 export function gitTry(
   cwd: string,
@@ -69,14 +80,7 @@ export function gitTry(
     execFile(
       'git',
       gitArgs(args),
-      {
-        cwd,
-        env: gitEnv(),
-        maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
-        timeout: opts.timeoutMs ?? 5 * 60_000,
-        killSignal: 'SIGKILL',
-        encoding: 'utf8',
-      },
+      { ...execOptions(cwd, opts), encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (!err) return resolve({ exitCode: 0, stdout, stderr });
         const code = (err as { code?: unknown }).code;
@@ -109,14 +113,7 @@ export function gitBuffer(
     execFile(
       'git',
       gitArgs(args),
-      {
-        cwd,
-        env: gitEnv(),
-        maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
-        timeout: opts.timeoutMs ?? 5 * 60_000,
-        killSignal: 'SIGKILL',
-        encoding: 'buffer',
-      },
+      { ...execOptions(cwd, opts), encoding: 'buffer' },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const code = (err as { code?: unknown }).code;
