@@ -189,9 +189,17 @@ describe('the Code tab (browser)', () => {
     await page.getByTestId('diff-file-link').filter({ hasText: 'src/app.js' }).click();
     const appToggle = files.filter({ hasText: 'src/app.js' }).getByTestId('diff-file-toggle');
     expect(await appToggle.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Folding re-renders the file: wait for the new state instead of reading it at once.
     await appToggle.click();
-    expect(await appToggle.getAttribute('aria-expanded')).toBe('false');
+    await files
+      .filter({ hasText: 'src/app.js' })
+      .locator('[data-testid=diff-file-toggle][aria-expanded=false]')
+      .waitFor();
     await appToggle.click();
+    await files
+      .filter({ hasText: 'src/app.js' })
+      .locator('[data-testid=diff-file-toggle][aria-expanded=true]')
+      .waitFor();
 
     await page.getByTestId('diff-line-by-line').click();
     await page.locator('.d2h-file-diff').first().waitFor();
