@@ -23,7 +23,7 @@
 // rows for docs/benchmarks.md; exits 1 when the 2,000-feature p95 frame exceeds 33.4 ms (two
 // frames at 60 Hz; the aim is 16.7) or a main-thread task during the layout exceeds 200 ms.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -31,6 +31,11 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, option, root, scratchDatabase, startApi, waitOk } from './support.mjs';
 
 const RUNS = option('runs', 3);
+// --shots DIR: also saves the 2,000-feature graph fitted and zoomed in steps, light and dark,
+// once its tiles are drawn, to look at the picture the frames were timed on.
+const SHOTS = process.argv.includes('--shots')
+  ? process.argv[process.argv.indexOf('--shots') + 1]
+  : '';
 const SMALL = 100;
 const LARGE = 2_000;
 const FRAMES = 90;
@@ -268,6 +273,45 @@ async function loadOnce(browser, url, withFrames) {
   }
 }
 
+/**
+ * The graph fitted, then 2, 4, 6 and 8 steps of 1.25× closer, then one feature at 100 % and 64 %,
+ * each after its tiles are drawn.
+ */
+async function screenshots(browser, url, dir) {
+  mkdirSync(dir, { recursive: true });
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      colorScheme: scheme,
+    });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(
+      () => performance.getEntriesByName('autocoder:graph-rendered').length > 0,
+      null,
+      { timeout: 300_000 },
+    );
+    const canvas = page.getByTestId('graph-canvas');
+    await canvas.focus();
+    await page.keyboard.press('0');
+    for (const steps of [0, 2, 4, 6, 8]) {
+      for (let i = 0; i < (steps === 0 ? 0 : 2); i++) await page.keyboard.press('+');
+      await page.waitForTimeout(1_500);
+      await page.screenshot({ path: resolve(dir, `graph-2000-${scheme}-zoom${steps}.png`) });
+    }
+    // One feature found with the search box: centred at 100 %, names drawn.
+    await page.getByTestId('graph-search').fill('Feature 1');
+    await page.getByTestId('graph-search').press('Enter');
+    await page.waitForTimeout(1_500);
+    await page.screenshot({ path: resolve(dir, `graph-2000-${scheme}-100.png`) });
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    await page.waitForTimeout(1_500);
+    await page.screenshot({ path: resolve(dir, `graph-2000-${scheme}-64.png`) });
+    await context.close();
+  }
+}
+
 const db = await scratchDatabase('graph');
 let api;
 let browser;
@@ -301,6 +345,7 @@ try {
     }
   }
   const load2 = loadavg()[0];
+  if (SHOTS) await screenshots(browser, `${api.base}/projects/${large.projectId}/graph`, SHOTS);
 
   const summarise = (size) => {
     const rs = results[size];

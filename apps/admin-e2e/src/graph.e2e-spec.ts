@@ -1,5 +1,6 @@
 // The dependency graph in a real browser against the real api: the seeded demo project, built
 // api and console (`npx nx run-many -t build -p api admin` first), Postgres, Redis and Chromium.
+import { PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { REPO_ROOT } from '@autocoder/server-testing';
 import { mkdirSync } from 'node:fs';
@@ -257,6 +258,79 @@ describe('dependency graph (browser)', () => {
         await p.screenshot({ path: join(SHOTS, 'graph-390-panel.png') });
       }
       await context.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('draws a 400-feature graph from tiles: the same colours at 100 %, 64 % and 26 % zoom', async () => {
+    if (!api || !db) throw new Error('no api');
+    // Graphs of 300 features and more are drawn from cached tiles (tile-cache.ts).
+    const prisma = new PrismaService({ databaseUrl: db.url, maxConnections: 2 });
+    let projectId: string;
+    try {
+      const project = await prisma.project.create({
+        data: { name: 'Big graph', spec: 'Four hundred features in chains of twenty.' },
+      });
+      projectId = project.id;
+      await prisma.feature.createMany({
+        data: Array.from({ length: 400 }, (_, i) => ({
+          projectId: project.id,
+          priority: i,
+          category: `area ${i % 7}`,
+          name: `Big ${i}`,
+          description: `Feature ${i} of the big graph.`,
+          steps: [],
+          status: i % 20 === 7 ? ('failing' as const) : ('passing' as const),
+        })),
+      });
+      const rows = await prisma.feature.findMany({
+        where: { projectId: project.id },
+        select: { id: true, priority: true },
+      });
+      const id = new Map(rows.map((r) => [r.priority, r.id]));
+      await prisma.featureDependency.createMany({
+        data: rows
+          .filter((r) => r.priority % 20 !== 0)
+          .map((r) => ({
+            projectId: project.id,
+            featureId: r.id,
+            dependsOnId: id.get(r.priority - 1) ?? '',
+          })),
+      });
+    } finally {
+      await prisma.$disconnect();
+    }
+    await page.goto(`${api.baseUrl}/projects/${projectId}/graph`);
+    await page.waitForSelector('[data-testid=graph-canvas][data-drawn="400"]');
+    await page.getByTestId('graph-search').fill('Big 27');
+    // Matches come in priority order: Big 27 before Big 270-279.
+    await page.getByTestId('graph-search-result').first().click();
+    await page.waitForSelector('[data-testid=graph-canvas][data-selected]');
+    const failing = await cssColour(page, '--ac-danger-bg');
+    const c = await canvasCentre();
+    // The keys zoom around the centre, where the search put the feature: a point inside its box
+    // shows its status colour once the tiles of that zoom are drawn (a few frames).
+    for (const [presses, k] of [
+      [0, 1],
+      [2, 0.64],
+      [4, 0.262],
+    ] as const) {
+      await page.getByTestId('graph-canvas').focus();
+      for (let i = 0; i < presses; i++) await page.keyboard.press('-');
+      await zoomReaches(page, k);
+      await page.waitForFunction(
+        ([x, y, want]) => {
+          const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=graph-canvas]');
+          if (!canvas) return false;
+          const scale = canvas.width / canvas.getBoundingClientRect().width;
+          const d = canvas
+            .getContext('2d')
+            ?.getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data;
+          return !!d && want.every((v, i) => Math.abs(v - d[i]) <= 3);
+        },
+        [c.w / 2 + 80 * k, c.h / 2 + 18 * k, failing] as const,
+      );
+      await page.screenshot({ path: join(SHOTS, `graph-400-tiles-${Math.round(k * 100)}.png`) });
     }
     expect(pageErrors).toEqual([]);
   });

@@ -152,7 +152,15 @@ export class GraphCanvas {
       const canvas = this.canvas().nativeElement;
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
-      this.renderer = new GraphRenderer(ctx);
+      // Tiles on OffscreenCanvas where there is one (no DOM node per tile).
+      const doc = this.doc;
+      this.renderer = new GraphRenderer(ctx, (w, h) => {
+        if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(w, h);
+        const tile = doc.createElement('canvas');
+        tile.width = w;
+        tile.height = h;
+        return tile;
+      });
       this.palette = resolvePalette(canvas);
       const observer = new ResizeObserver(() => this.resize());
       observer.observe(canvas);
@@ -376,6 +384,8 @@ export class GraphCanvas {
     };
     const drawn = renderer.draw(scene, this.view, this.width, this.height, this.dpr, palette);
     this.drawnNodes.set(drawn);
+    // Tiles left for later frames (each frame draws a few within its time budget).
+    if (renderer.pending) this.requestDraw();
     if (this.pendingFirstDraw) {
       this.pendingFirstDraw = false;
       this.firstDraw.emit();

@@ -8,6 +8,7 @@ import {
 } from '../graph-layout/layout';
 import { type Viewport, visibleRect } from '../graph-layout/viewport';
 import { type Palette, toneOf } from './palette';
+import { type TileCanvas, TileCache, type TileDetail } from './tile-cache';
 
 /** Below this zoom names are unreadable: nodes are drawn as coloured boxes only. */
 export const TEXT_MIN_ZOOM = 0.42;
@@ -18,9 +19,17 @@ const BAR = 5;
 const PAD = 12;
 const NAME_FONT = 13;
 const META_FONT = 11;
-/** The overview picture's longest side, in pixels (2048 × 1700 is about 14 MB). */
-const OVERVIEW_MAX_PX = 2048;
-const OVERVIEW_MIN_NODES = 300;
+/** Smaller graphs are drawn directly every frame: that is fast enough and always sharp. */
+const TILED_MIN_NODES = 300;
+/** Above this zoom few features are on screen: drawn directly, names sharp. */
+const TILED_MAX_ZOOM = 1;
+
+/** How a frame is drawn: `px` layout units per CSS pixel (line widths), and the detail shown. */
+interface Look {
+  px: number;
+  detail: boolean;
+  text: boolean;
+}
 
 export interface Scene {
   model: GraphModel;
@@ -62,21 +71,31 @@ export class GraphRenderer {
   private labelFont = '';
   /** Widths of the status words (five of them), measured once per font. */
   private readonly metaWidths = new Map<string, number>();
-  /**
-   * The whole graph drawn once at a small scale: while the view is zoomed out far enough that
-   * this picture has as many pixels as the screen, a frame is one drawImage instead of 2,000
-   * boxes and 3,000 edges. Dropped whenever anything but the view changes (`invalidate`).
-   */
-  private overview?: { canvas: HTMLCanvasElement; scale: number };
+  /** The picture cut into cached tiles for big graphs (undefined: draw directly). */
+  private readonly tiles?: TileCache;
+  /** Paints tiles: the same drawing on each tile's canvas at its level's scale. */
+  private tilePainter?: GraphRenderer;
+  /** What the tile painter draws: the frame being drawn. */
+  private frameScene?: { scene: Scene; palette: Palette; dpr: number };
   /** Nodes on screen this frame, found through the spatial index (stamp avoids a Set). */
   private stamp = new Uint32Array(0);
   private frame = 0;
 
-  /** `useOverview` false: the renderer that draws the overview picture itself. */
+  /** `createTile` undefined: the renderer that paints tiles, or one for small screens in tests. */
   constructor(
-    private readonly ctx: CanvasRenderingContext2D,
-    private readonly useOverview = true,
-  ) {}
+    private ctx: CanvasRenderingContext2D,
+    createTile?: (width: number, height: number) => TileCanvas,
+  ) {
+    if (createTile)
+      this.tiles = new TileCache(createTile, (tile, view, detail) =>
+        this.paintTile(tile, view, detail),
+      );
+  }
+
+  /** Tiles are still missing after the last frame: draw another to finish them. */
+  get pending(): boolean {
+    return this.tiles?.pending ?? false;
+  }
 
   /** Forget cut-down names (new features or a new font). */
   resetLabels(): void {
@@ -85,9 +104,10 @@ export class GraphRenderer {
     this.invalidate();
   }
 
-  /** Something other than the view changed (statuses, selection, highlight, filter, theme). */
+  /** Something other than the view changed (statuses, highlight, filter, theme). */
   invalidate(): void {
-    this.overview = undefined;
+    this.tiles?.clear();
+    this.tilePainter?.resetLabels();
   }
 
   draw(
@@ -99,20 +119,52 @@ export class GraphRenderer {
     palette: Palette,
   ): number {
     const { ctx } = this;
-    const { model, layout } = scene;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, width * dpr, height * dpr);
-    const overview = this.overviewFor(scene, palette, view.k * dpr);
-    if (overview) {
-      const s = overview.scale;
-      ctx.setTransform((dpr * view.k) / s, 0, 0, (dpr * view.k) / s, dpr * view.x, dpr * view.y);
-      ctx.drawImage(overview.canvas, 0, 0);
-      return model.nodes.length;
+    if (this.tiles && scene.model.nodes.length >= TILED_MIN_NODES && view.k <= TILED_MAX_ZOOM) {
+      this.frameScene = { scene, palette, dpr };
+      const detail: TileDetail = view.k >= TEXT_MIN_ZOOM ? 2 : view.k >= DETAIL_MIN_ZOOM ? 1 : 0;
+      this.tiles.draw(ctx, view, width, height, dpr, scene.layout, detail);
+      this.frameScene = undefined;
+      ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
+      this.selectionRing(scene, 1 / view.k, palette);
+      return this.visibleNodes(scene, visibleRect(view, width, height)).length;
     }
     ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
-    const r = visibleRect(view, width, height);
+    const look: Look = {
+      px: 1 / view.k,
+      detail: view.k >= DETAIL_MIN_ZOOM,
+      text: view.k >= TEXT_MIN_ZOOM,
+    };
+    const visible = this.drawScene(scene, visibleRect(view, width, height), palette, look);
+    this.selectionRing(scene, look.px, palette);
+    return visible.length;
+  }
+
+  private paintTile(tile: TileCanvas, view: Viewport, detail: TileDetail): void {
+    const frame = this.frameScene;
+    const ctx = tile.getContext('2d') as CanvasRenderingContext2D | null;
+    if (!frame || !ctx) return;
+    this.tilePainter ??= new GraphRenderer(ctx);
+    const painter = this.tilePainter;
+    painter.ctx = ctx;
+    ctx.setTransform(view.k, 0, 0, view.k, view.x, view.y);
+    // A tile is shown from its own scale down to half of it: lines sized for three quarters.
+    const look: Look = { px: frame.dpr / (0.75 * view.k), detail: detail >= 1, text: detail === 2 };
+    painter.drawScene(frame.scene, visibleRect(view, tile.width, tile.height), frame.palette, look);
+  }
+
+  /** Edges, boxes and names inside `r` (layout units), on a context already transformed. */
+  private drawScene(
+    scene: Scene,
+    r: { x0: number; y0: number; x1: number; y1: number },
+    palette: Palette,
+    look: Look,
+  ): number[] {
+    const { ctx } = this;
+    const { model, layout } = scene;
     const visible = this.visibleNodes(scene, r);
-    const px = 1 / view.k; // one screen pixel in layout units
+    const px = look.px;
     const hl = scene.highlight;
 
     // Edges: plain, then waiting on a dependency (warning colour), then the highlighted chain on
@@ -134,8 +186,7 @@ export class GraphRenderer {
     this.strokeEdges(layout, plain, palette.edge, 1.25 * px, faint, null);
     this.strokeEdges(layout, blocking, palette.blockingEdge, 1.5 * px, faint, null);
     if (lit.length > 0) this.strokeEdges(layout, lit, palette.accent, 2.5 * px, 1, null);
-    if (view.k >= TEXT_MIN_ZOOM)
-      this.arrowHeads(layout, [...plain, ...blocking, ...lit], palette, hl);
+    if (look.text) this.arrowHeads(layout, [...plain, ...blocking, ...lit], palette, hl);
 
     // Nodes, grouped by colour and by whether they are faded.
     const groups = new Map<string, number[]>();
@@ -146,7 +197,7 @@ export class GraphRenderer {
       if (!list) groups.set(key, (list = []));
       list.push(i);
     }
-    const detail = view.k >= DETAIL_MIN_ZOOM;
+    const detail = look.detail;
     for (const [key, list] of groups) {
       const [tone, faded] = key.split(':') as [StatusTone, string];
       const colours = palette.tones[tone];
@@ -186,54 +237,27 @@ export class GraphRenderer {
     }
     ctx.globalAlpha = 1;
 
-    if (view.k >= TEXT_MIN_ZOOM) this.text(scene, visible, palette, hl);
-
-    // The selected feature: a ring in the focus colour, thick enough to see at any zoom.
-    if (scene.selected >= 0) {
-      const i = scene.selected;
-      ctx.beginPath();
-      ctx.roundRect(
-        layout.x[i] - 3 * px,
-        layout.y[i] - 3 * px,
-        NODE_WIDTH + 6 * px,
-        NODE_HEIGHT + 6 * px,
-        RADIUS + 3 * px,
-      );
-      ctx.lineWidth = 3 * px;
-      ctx.strokeStyle = palette.focus;
-      ctx.stroke();
-    }
-    return visible.length;
+    if (look.text) this.text(scene, visible, palette, hl);
+    return visible;
   }
 
-  /**
-   * The overview picture when it is sharp enough for `pixelsPerUnit` (screen pixels per layout
-   * unit), drawn on first use; undefined when the view is zoomed in too far for it.
-   */
-  private overviewFor(
-    scene: Scene,
-    palette: Palette,
-    pixelsPerUnit: number,
-  ): { canvas: HTMLCanvasElement; scale: number } | undefined {
-    const { width, height } = scene.layout;
-    const scale = Math.min(
-      OVERVIEW_MAX_PX / Math.max(1, width),
-      OVERVIEW_MAX_PX / Math.max(1, height),
+  /** The selected feature: a ring in the focus colour, thick enough to see at any zoom. */
+  private selectionRing(scene: Scene, px: number, palette: Palette): void {
+    if (scene.selected < 0) return;
+    const { ctx } = this;
+    const { layout } = scene;
+    const i = scene.selected;
+    ctx.beginPath();
+    ctx.roundRect(
+      layout.x[i] - 3 * px,
+      layout.y[i] - 3 * px,
+      NODE_WIDTH + 6 * px,
+      NODE_HEIGHT + 6 * px,
+      RADIUS + 3 * px,
     );
-    // Only worth it for big graphs, and only while it is not blurred.
-    if (!this.useOverview || scene.model.nodes.length < OVERVIEW_MIN_NODES) return undefined;
-    if (pixelsPerUnit > scale) return undefined;
-    if (this.overview?.scale === scale) return this.overview;
-    const doc = this.ctx.canvas.ownerDocument;
-    const canvas = doc.createElement('canvas');
-    canvas.width = Math.ceil(width * scale);
-    canvas.height = Math.ceil(height * scale);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return undefined;
-    const renderer = new GraphRenderer(ctx, false);
-    renderer.draw(scene, { x: 0, y: 0, k: scale }, canvas.width, canvas.height, 1, palette);
-    this.overview = { canvas, scale };
-    return this.overview;
+    ctx.lineWidth = 3 * px;
+    ctx.strokeStyle = palette.focus;
+    ctx.stroke();
   }
 
   private visibleNodes(
