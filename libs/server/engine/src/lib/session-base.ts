@@ -16,7 +16,6 @@ import {
   agentSettingsOf,
   FeatureToolsService,
   FinalRunStatus,
-  IllegalTransitionError,
   RunJournal,
 } from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
@@ -135,19 +134,15 @@ export abstract class SessionBase {
       agentSettingsOf(project.settings),
       run.role,
     );
-    try {
-      await this.journal.markRunning(
-        run.id,
-        ctx.attempt,
-        ctx.runnerId,
-        choice.provider.name,
-        choice.model,
-      );
-    } catch (err) {
-      // Cancelled (or finished) since it was loaded: a stop or the control tick got there first.
-      if (err instanceof IllegalTransitionError) return { skipped: `run is ${err.from}` };
-      throw err;
-    }
+    // Refused (IllegalTransitionError) when a stop or the tick ended the run since it was loaded;
+    // the runner then fails the job without retrying.
+    await this.journal.markRunning(
+      run.id,
+      ctx.attempt,
+      ctx.runnerId,
+      choice.provider.name,
+      choice.model,
+    );
     await this.journal.event(run, 'run.started', `attempt ${ctx.attempt} on ${ctx.runnerId}`, {
       attempt: ctx.attempt,
       runner: ctx.runnerId,
