@@ -13,7 +13,8 @@ import { runnerIdOf } from './runner-id';
 import { activeQueues } from './active-queues';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { InitializerHandler } from './initializer.handler';
-import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
+import { SessionReleasedError } from '@autocoder/server-engine';
+import { SessionContext, SessionHandler } from './session-handler';
 
 type SessionJobName = JobsOf<QueueName.AgentSession>;
 

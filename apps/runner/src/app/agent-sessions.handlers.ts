@@ -8,9 +8,12 @@ import {
 import { CodingSessionJob, JobName, TestingSessionJob } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { settleSessionFailure } from './session-failure';
-import { SessionContext, SessionHandler, SessionReleasedError } from './session-handler';
+import { SessionContext, SessionHandler } from './session-handler';
 
-/** Session result → BullMQ: a released session goes back to the queue; failures are settled. */
+/**
+ * Runs a session; a failure is settled (retried, requeued or failed) and only a final failure
+ * dispatches, once the run is marked failed: a session that ends normally dispatched itself.
+ */
 async function runSession(
   run: () => Promise<SessionResult>,
   data: { runId: string; projectId: string },
@@ -18,23 +21,15 @@ async function runSession(
   journal: RunJournal,
   dispatcher: Dispatcher,
 ): Promise<SessionResult> {
-  let result: SessionResult;
+  const ref = { id: data.runId, projectId: data.projectId };
   try {
-    result = await run();
+    return await run();
   } catch (err) {
-    return settleSessionFailure(
-      err,
-      ctx,
-      journal,
-      { id: data.runId, projectId: data.projectId },
-      async (message) => {
-        await journal.finish({ id: data.runId, projectId: data.projectId }, 'failed', message);
-        await dispatcher.dispatch(data.projectId).catch(() => undefined);
-      },
-    );
+    return settleSessionFailure(err, ctx, journal, ref, async (message) => {
+      await journal.finish(ref, 'failed', message);
+      await dispatcher.dispatch(data.projectId).catch(() => undefined);
+    });
   }
-  if (result.outcome === 'released') throw new SessionReleasedError(result.reason);
-  return result;
 }
 
 @Injectable()

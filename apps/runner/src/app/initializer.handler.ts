@@ -63,13 +63,13 @@ export class InitializerHandler implements SessionHandler<JobName.InitializerSes
         `backlog of ${outcome.featuresCreated} features ready`,
         outcome,
       );
-      await this.journal.finish(run, 'succeeded', null, 'ready');
+      await this.journal.finish(run, 'succeeded', null, 'initialized');
       this.logger.log({ ...log, ...outcome }, 'initializer session succeeded');
       return outcome;
     } catch (err) {
       this.logger.warn({ ...log, err: String(err) }, 'initializer session did not finish');
       return settleSessionFailure(err, ctx, this.journal, run, (message) =>
-        this.journal.finish(run, 'failed', message, 'idle'),
+        this.journal.finish(run, 'failed', message, 'initialize_failed'),
       );
     }
   }

@@ -1,8 +1,9 @@
 import { FatalProviderError, ProviderRateLimitedError } from '@autocoder/server-agent';
-import { RunJournal } from '@autocoder/server-backlog';
+import { IllegalTransitionError, RunJournal } from '@autocoder/server-backlog';
 import type { Run } from '@autocoder/server-db';
+import { SessionReleasedError } from '@autocoder/server-engine';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { SessionContext, SessionReleasedError } from './session-handler';
+import { SessionContext } from './session-handler';
 
 /**
  * Turns a session's failure into what BullMQ should do, and records it on the run: a shutdown
@@ -19,6 +20,8 @@ export async function settleSessionFailure(
 ): Promise<never> {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof SessionReleasedError) throw err;
+  // The run was already moved on (cancelled by a stop, failed by the tick): nothing to retry.
+  if (err instanceof IllegalTransitionError) throw new UnrecoverableError(message);
   if (ctx.signal.aborted) {
     await journal.event(
       run,

@@ -14,8 +14,3 @@ export interface SessionContext {
 export interface SessionHandler<N extends JobName> {
   handle(data: JobPayloads[N], context: SessionContext): Promise<unknown>;
 }
-
-/** Thrown by a handler that gave its session back to the queue unfinished. */
-export class SessionReleasedError extends Error {
-  override name = 'SessionReleasedError';
-}

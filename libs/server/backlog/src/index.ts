@@ -16,3 +16,4 @@ export * from './lib/backlog.module';
 export * from './lib/feature-tools.service';
 export * from './lib/mcp-feature-server';
 export * from './lib/mcp-feature.module';
+export * from './lib/lifecycle';

@@ -1,3 +1,4 @@
+import { IllegalTransitionError } from '@autocoder/server-backlog';
 import { ApiErrorBody, ApiErrorIssue } from '@autocoder/shared-contracts';
 import {
   ArgumentsHost,
@@ -56,6 +57,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message,
         requestId,
         ...(issues ? { issues } : {}),
+      };
+    }
+    if (exception instanceof IllegalTransitionError) {
+      // A run or project not in a state the request applies to (a race lost to another writer).
+      const status = exception.from === null ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: exception.message,
+        requestId,
       };
     }
     const workspace = workspaceErrorStatus(exception);

@@ -6,6 +6,7 @@ import { FeatureToolsService } from './feature-tools.service';
 import { FeaturesService } from './features.service';
 import { HumanInputService } from './human-input.service';
 import { LiveSessionsService } from './live-sessions.service';
+import { ProjectLifecycleService, RunLifecycleService } from './lifecycle';
 import { ProjectsService } from './projects.service';
 import { RunJournal } from './run-journal.service';
 import { RunsService } from './runs.service';
@@ -20,8 +21,12 @@ import { RunsService } from './runs.service';
     HumanInputService,
     LiveSessionsService,
     BoardAnswers,
+    RunLifecycleService,
+    ProjectLifecycleService,
   ],
   exports: [
+    RunLifecycleService,
+    ProjectLifecycleService,
     BoardAnswers,
     ProjectsService,
     FeaturesService,

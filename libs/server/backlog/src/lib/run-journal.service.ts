@@ -2,6 +2,13 @@ import { RunEventType, RunStatus } from '@autocoder/shared-contracts';
 import { Prisma, PrismaService, Run } from '@autocoder/server-db';
 import { LiveEvents } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
+import {
+  FINISH_EVENT,
+  FinalRunStatus,
+  ProjectEvent,
+  ProjectLifecycleService,
+  RunLifecycleService,
+} from './lifecycle';
 
 export interface UsageEntry {
   provider: string;
@@ -22,6 +29,8 @@ export class RunJournal {
   constructor(
     private readonly prisma: PrismaService,
     private readonly live: LiveEvents,
+    private readonly runs: RunLifecycleService,
+    private readonly projects: ProjectLifecycleService,
   ) {}
 
   private async announce(
@@ -50,17 +59,13 @@ export class RunJournal {
     provider: string,
     model: string,
   ): Promise<void> {
-    const run = await this.prisma.run.update({
-      where: { id: runId },
-      data: {
-        status: 'running',
-        attempt,
-        runnerId,
-        provider,
-        model,
-        startedAt: new Date(),
-        error: null,
-      },
+    const run = await this.runs.apply(runId, 'start', {
+      attempt,
+      runnerId,
+      provider,
+      model,
+      startedAt: new Date(),
+      error: null,
     });
     await this.announce(run, `running on ${runnerId} (attempt ${attempt})`);
   }
@@ -131,35 +136,21 @@ export class RunJournal {
 
   /** Back to the queue: waiting for a retry or for a rate-limit window to pass. */
   async markWaiting(runId: string, error: string | null): Promise<void> {
-    const run = await this.prisma.run.update({
-      where: { id: runId },
-      data: { status: 'queued', error },
-    });
+    const run = await this.runs.apply(runId, 'requeue', { error });
     await this.announce(run, error ? `waiting: ${error}` : 'waiting');
   }
 
-  /** Ends the run; `projectStatus` also moves the project (the initializer's run owns it). */
+  /** Ends the run; `projectEvent` also moves the project (the initializer's run owns it). */
   async finish(
     run: Pick<Run, 'id' | 'projectId'>,
-    status: RunStatus,
+    status: FinalRunStatus,
     error: string | null,
-    projectStatus?: 'ready' | 'idle',
+    projectEvent?: Extract<ProjectEvent, 'initialized' | 'initialize_failed'>,
   ): Promise<void> {
-    const finishRun = this.prisma.run.update({
-      where: { id: run.id },
-      data: { status, error, finishedAt: new Date() },
+    await this.prisma.$transaction(async (tx) => {
+      await this.runs.apply(run.id, FINISH_EVENT[status], { error }, tx);
+      if (projectEvent) await this.projects.apply(run.projectId, projectEvent, {}, tx);
     });
-    if (projectStatus) {
-      await this.prisma.$transaction([
-        finishRun,
-        this.prisma.project.update({
-          where: { id: run.projectId },
-          data: { status: projectStatus },
-        }),
-      ]);
-    } else {
-      await finishRun;
-    }
     await this.announce({ ...run, status }, error ? `${status}: ${error}` : status);
   }
 }

@@ -14,6 +14,7 @@ import { Prisma, PrismaService } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from './errors';
+import { ProjectLifecycleService, RunLifecycleService } from './lifecycle';
 import { ProjectsService } from './projects.service';
 import { emptyCounts, progressOf, RUN_FEATURES_INCLUDE, runEventView, runView } from './views';
 
@@ -26,6 +27,8 @@ export class RunsService {
     private readonly prisma: PrismaService,
     private readonly projects: ProjectsService,
     private readonly queue: JobQueueService,
+    private readonly runLifecycle: RunLifecycleService,
+    private readonly projectLifecycle: ProjectLifecycleService,
   ) {}
 
   /**
@@ -50,9 +53,9 @@ export class RunsService {
           `the project already has a backlog of ${features} feature(s); the initializer only fills an empty one`,
         );
       }
-      await tx.project.update({ where: { id: projectId }, data: { status: 'initializing' } });
+      await this.projectLifecycle.apply(projectId, 'initialize', {}, tx);
       return tx.run.create({
-        data: { projectId, role: 'initializer', status: 'queued', requestId, startedById: userId },
+        data: { projectId, role: 'initializer', requestId, startedById: userId },
         include: RUN_FEATURES_INCLUDE,
       });
     });
@@ -63,13 +66,10 @@ export class RunsService {
       });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      await this.prisma.$transaction([
-        this.prisma.run.update({
-          where: { id: run.id },
-          data: { status: 'failed', error: reason, finishedAt: new Date() },
-        }),
-        this.prisma.project.update({ where: { id: projectId }, data: { status: 'idle' } }),
-      ]);
+      await this.prisma.$transaction(async (tx) => {
+        await this.runLifecycle.apply(run.id, 'fail', { error: reason }, tx);
+        await this.projectLifecycle.apply(projectId, 'initialize_failed', {}, tx);
+      });
       throw err;
     }
     return runView(run);

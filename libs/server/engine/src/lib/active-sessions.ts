@@ -11,6 +11,14 @@ export class LeaseLostError extends Error {
 }
 
 /**
+ * A session given back unfinished (its runner is shutting down), its run queued again: the one
+ * form a release takes from the session to the runner's processor, which requeues the job.
+ */
+export class SessionReleasedError extends Error {
+  override name = 'SessionReleasedError';
+}
+
+/**
  * The sessions this process is running, by project, so that a stop signal from any api replica
  * aborts them here. Listens lazily: only a process that runs sessions subscribes.
  */

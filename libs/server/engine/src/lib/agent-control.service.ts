@@ -1,4 +1,11 @@
-import { conflict, ProjectsService } from '@autocoder/server-backlog';
+import {
+  conflict,
+  PROJECT_TRANSITIONS,
+  ProjectEvent,
+  ProjectLifecycleService,
+  ProjectsService,
+  RunLifecycleService,
+} from '@autocoder/server-backlog';
 import { Prisma, PrismaService } from '@autocoder/server-db';
 import { JobQueueService, LiveEvents, SessionSignals } from '@autocoder/server-queue';
 import {
@@ -10,9 +17,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { Dispatcher } from './dispatcher.service';
 import { ScheduleStateService } from './schedules/schedule-state.service';
-
-/** Statuses in which the agents count as started, so that stop applies. */
-const STOPPABLE: readonly ProjectStatus[] = ['running', 'paused', 'waiting'];
+import { projectSpentUsd } from './spend.service';
 
 /** Who starts or stops the agents: a person (the agents API) or a project's schedule. */
 export type ControlSource = 'manual' | 'schedule';
@@ -33,6 +38,8 @@ export class AgentControlService {
     private readonly signals: SessionSignals,
     private readonly live: LiveEvents,
     private readonly schedules: ScheduleStateService,
+    private readonly lifecycle: ProjectLifecycleService,
+    private readonly runs: RunLifecycleService,
   ) {}
 
   async start(
@@ -61,11 +68,7 @@ export class AgentControlService {
       );
     }
     if (project.budgetUsd !== null) {
-      const spent = await this.prisma.usageRecord.aggregate({
-        where: { projectId },
-        _sum: { costUsd: true },
-      });
-      if ((spent._sum.costUsd ?? new Prisma.Decimal(0)).gte(project.budgetUsd)) {
+      if ((await projectSpentUsd(this.prisma, projectId)).gte(project.budgetUsd)) {
         throw conflict(
           `the project's budget of $${project.budgetUsd.toString()} is spent; raise budgetUsd to go on`,
         );
@@ -80,14 +83,10 @@ export class AgentControlService {
           } as Prisma.InputJsonValue);
     // Before the change, so no schedule edge or tick acts on it in between.
     if (source === 'manual') await this.schedules.recordManual(projectId, 'start');
-    await this.prisma.project.update({
-      where: { id: projectId },
-      data: {
-        status: 'running',
-        concurrency: input.concurrency,
-        settings,
-        ...(userId ? { agentsStartedById: userId } : {}),
-      },
+    await this.lifecycle.apply(projectId, 'start', {
+      concurrency: input.concurrency,
+      settings,
+      ...startedBy(userId),
     });
     await this.announce(projectId, 'agents started', 'running');
     await this.dispatcher.dispatch(projectId, requestId);
@@ -95,20 +94,14 @@ export class AgentControlService {
   }
 
   async pause(projectId: string): Promise<ProjectView> {
-    await this.transition(projectId, 'running', 'paused', 'the agents are not running');
+    await this.transition(projectId, 'pause', 'the agents are not running');
     await this.cancelQueued(projectId, 'paused');
     await this.announce(projectId, 'paused: running sessions finish, no new ones start', 'paused');
     return this.projects.get(projectId);
   }
 
   async resume(projectId: string, requestId?: string, userId?: string): Promise<ProjectView> {
-    await this.transition(projectId, 'paused', 'running', 'the agents are not paused');
-    if (userId) {
-      await this.prisma.project.update({
-        where: { id: projectId },
-        data: { agentsStartedById: userId },
-      });
-    }
+    await this.transition(projectId, 'resume', 'the agents are not paused', userId);
     await this.announce(projectId, 'resumed', 'running');
     await this.dispatcher.dispatch(projectId, requestId);
     return this.projects.get(projectId);
@@ -116,14 +109,12 @@ export class AgentControlService {
 
   async stop(projectId: string, source: ControlSource = 'manual'): Promise<ProjectView> {
     const project = await this.projects.require(projectId);
-    if (!STOPPABLE.includes(project.status)) {
+    const stoppable: readonly ProjectStatus[] = PROJECT_TRANSITIONS.stop.from;
+    if (!stoppable.includes(project.status)) {
       throw conflict(`the agents are not running (project is ${project.status})`);
     }
     if (source === 'manual') await this.schedules.recordManual(projectId, 'stop');
-    await this.prisma.project.updateMany({
-      where: { id: projectId, status: { in: [...STOPPABLE] } },
-      data: { status: 'ready' },
-    });
+    await this.lifecycle.tryApply(projectId, 'stop');
     await this.cancelQueued(projectId, 'stopped');
     const reason = source === 'schedule' ? 'the schedule window ended' : 'stopped by request';
     await this.signals.send({ kind: 'stop', projectId, reason });
@@ -145,11 +136,8 @@ export class AgentControlService {
     requestId?: string,
     userId?: string,
   ): Promise<ProjectStatus> {
-    const { count } = await this.prisma.project.updateMany({
-      where: { id: projectId, status: 'waiting' },
-      data: { status: 'running', ...(userId ? { agentsStartedById: userId } : {}) },
-    });
-    if (count > 0) await this.announce(projectId, `resumed: ${why}`, 'running');
+    const woken = await this.lifecycle.tryApply(projectId, 'wake', startedBy(userId));
+    if (woken) await this.announce(projectId, `resumed: ${why}`, 'running');
     const project = await this.projects.require(projectId);
     if (project.status === 'running') await this.dispatcher.dispatch(projectId, requestId);
     return project.status;
@@ -157,32 +145,26 @@ export class AgentControlService {
 
   private async transition(
     projectId: string,
-    from: 'running' | 'paused',
-    to: 'running' | 'paused',
+    event: Extract<ProjectEvent, 'pause' | 'resume'>,
     refusal: string,
+    userId?: string,
   ): Promise<void> {
     await this.projects.require(projectId);
-    const { count } = await this.prisma.project.updateMany({
-      where: { id: projectId, status: from },
-      data: { status: to },
-    });
-    if (count === 0) throw conflict(refusal);
+    if (!(await this.lifecycle.tryApply(projectId, event, startedBy(userId)))) {
+      throw conflict(refusal);
+    }
   }
 
   /** Queued session runs will not start: cancelled in Postgres, removed from the queue. */
   private async cancelQueued(projectId: string, why: string): Promise<void> {
-    const queued = await this.prisma.run.findMany({
-      where: { projectId, role: { in: ['coding', 'testing'] }, status: 'queued' },
-      select: { id: true },
-    });
-    if (queued.length === 0) return;
-    await this.prisma.run.updateMany({
-      where: { id: { in: queued.map((r) => r.id) }, status: 'queued' },
-      data: { status: 'cancelled', error: `project ${why}`, finishedAt: new Date() },
-    });
+    const cancelled = await this.runs.applyMany(
+      { projectId, role: { in: ['coding', 'testing'] }, status: 'queued' },
+      'cancel',
+      { error: `project ${why}` },
+    );
     const q = this.queue.queue(QueueName.AgentSession);
     // A job already taken by a runner cannot be removed; its session sees the cancelled run.
-    await Promise.all(queued.map((r) => q.remove(r.id).catch(() => 0)));
+    await Promise.all(cancelled.map((r) => q.remove(r.id).catch(() => 0)));
   }
 
   private async announce(projectId: string, message: string, status: string): Promise<void> {
@@ -195,4 +177,9 @@ export class AgentControlService {
       at: new Date().toISOString(),
     });
   }
+}
+
+/** Whoever (re)starts the agents owns the runs they start from then on. */
+function startedBy(userId: string | undefined): { agentsStartedById?: string } {
+  return userId ? { agentsStartedById: userId } : {};
 }

@@ -2,7 +2,12 @@
 // agent says it passes, commit, verify the merge with main and merge under the project lock; only
 // then does the feature pass. Anything else hands the feature back to the backlog.
 import { ProviderChoice } from '@autocoder/server-agent';
-import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
+import {
+  FeatureToolsService,
+  ProjectLifecycleService,
+  RunJournal,
+  stepsOf,
+} from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import {
   Feature,
@@ -14,7 +19,7 @@ import {
 import { ProjectRepository, Worktree } from '@autocoder/server-workspace';
 import { CodingSessionJob, HumanInputRequest } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ActiveSessions, SessionStopError } from './active-sessions';
+import { ActiveSessions, SessionReleasedError, SessionStopError } from './active-sessions';
 import { Dispatcher } from './dispatcher.service';
 import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { Verdict } from './session-tools';
@@ -38,6 +43,7 @@ export class CodingSessionService extends SessionBase {
     private readonly dispatcher: Dispatcher,
     private readonly sessions: ActiveSessions,
     @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
+    private readonly lifecycle: ProjectLifecycleService,
   ) {
     super(prisma, journal, claims, providers, config);
   }
@@ -46,13 +52,13 @@ export class CodingSessionService extends SessionBase {
     const started = await this.begin(job.runId, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
     const { run, project, choice } = started;
-    try {
-      return await this.work(run, project, choice, ctx);
-    } finally {
-      await this.dispatcher.dispatch(project.id, job.requestId).catch((err: unknown) => {
-        this.logger.warn(`dispatch after session failed (the tick retries): ${String(err)}`);
-      });
-    }
+    const result = await this.work(run, project, choice, ctx);
+    // Only after the run ended: a session that throws is settled by the runner, which dispatches
+    // once it has marked the run failed (or leaves it queued for a retry).
+    await this.dispatcher.dispatch(project.id, job.requestId).catch((err: unknown) => {
+      this.logger.warn(`dispatch after session failed (the tick retries): ${String(err)}`);
+    });
+    return result;
   }
 
   private async work(
@@ -125,17 +131,13 @@ export class CodingSessionService extends SessionBase {
         // Out of project money is not the feature's failure: its attempt is given back.
         await release('pending', `${ended.status}: ${why}`, ended.projectBudget === true);
         await this.journal.event(run, ended.event, why, undefined, 'warn');
-        if (ended.projectBudget) {
-          await this.prisma.project.updateMany({
-            where: { id: project.id, status: 'running' },
-            data: { status: 'idle' },
-          });
-        }
+        if (ended.projectBudget) await this.lifecycle.tryApply(project.id, 'budget_spent');
         await this.journal.finish(run, ended.status, why);
         return { outcome: 'finished', status: ended.status, featureId: feature.id, detail: why };
       }
       return await this.conclude(run, project, feature, worktree, verdict, owner);
     } catch (err) {
+      if (err instanceof SessionReleasedError) throw err;
       // Not the feature's fault (a provider outage, a git failure): give its attempt back.
       await release('pending', `session error: ${errorText(err)}`, true).catch(() => false);
       if (session.signal.aborted) {
@@ -292,7 +294,7 @@ export class CodingSessionService extends SessionBase {
     const why = errorText(reason);
     await this.journal.event(run, 'run.retrying', `released: ${why}`, undefined, 'warn');
     await this.journal.markWaiting(run.id, `released: ${why}`);
-    return { outcome: 'released', reason: why };
+    throw new SessionReleasedError(why);
   }
 }
 

@@ -1,8 +1,10 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { FeatureClaimsRepository, Prisma, PrismaService } from '@autocoder/server-db';
+import { ProjectLifecycleService, RunLifecycleService } from '@autocoder/server-backlog';
+import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
 import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { projectSpentUsd } from './spend.service';
 
 export interface DispatchOutcome {
   coding: number;
@@ -43,6 +45,8 @@ export class Dispatcher {
     private readonly queue: JobQueueService,
     private readonly live: LiveEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runs: RunLifecycleService,
+    private readonly projects: ProjectLifecycleService,
   ) {}
 
   async dispatch(projectId: string, requestId?: string): Promise<DispatchOutcome> {
@@ -53,19 +57,14 @@ export class Dispatcher {
       const project = await tx.project.findUnique({ where: { id: projectId } });
       if (!project || project.status !== 'running') return { ...NOTHING, runs: [] };
 
-      if (project.budgetUsd !== null) {
-        const spent = await tx.usageRecord.aggregate({
-          where: { projectId },
-          _sum: { costUsd: true },
-        });
-        if ((spent._sum.costUsd ?? new Prisma.Decimal(0)).gte(project.budgetUsd)) {
-          await tx.project.update({ where: { id: projectId }, data: { status: 'idle' } });
-          return {
-            ...NOTHING,
-            runs: [],
-            stopped: `budget of $${project.budgetUsd.toString()} spent`,
-          };
-        }
+      if (
+        project.budgetUsd !== null &&
+        (await projectSpentUsd(tx, projectId)).gte(project.budgetUsd)
+      ) {
+        // Not moved: a stop got there first, and there is nothing to announce.
+        const stopped = await this.projects.tryApply(projectId, 'budget_spent', {}, tx);
+        const why = `budget of $${project.budgetUsd.toString()} spent`;
+        return { ...NOTHING, runs: [], ...(stopped ? { stopped: why } : {}) };
       }
 
       const [inflight, ready, passing] = await Promise.all([
@@ -104,7 +103,12 @@ export class Dispatcher {
           : 'ready'
         : null;
       if (finalStatus) {
-        await tx.project.update({ where: { id: projectId }, data: { status: finalStatus } });
+        await this.projects.tryApply(
+          projectId,
+          finalStatus === 'waiting' ? 'await_answers' : 'finish',
+          {},
+          tx,
+        );
       }
       // Runs belong to whoever started the agents (the project's creator before anyone did).
       const startedBy = project.agentsStartedById ?? project.createdById;
@@ -131,10 +135,7 @@ export class Dispatcher {
         await this.queue.enqueue({ name, data: { runId: run.id, projectId, requestId } });
       } catch (err) {
         // Not counted as in flight any more; the next dispatch tries again.
-        await this.prisma.run.update({
-          where: { id: run.id },
-          data: { status: 'failed', error: `not queued: ${String(err)}`, finishedAt: new Date() },
-        });
+        await this.runs.applyMany({ id: run.id }, 'fail', { error: `not queued: ${String(err)}` });
       }
     }
     if (exhausted.length > 0) {
@@ -199,11 +200,10 @@ export class Dispatcher {
     for (const run of runs) {
       const state = await queue.getJobState(run.id);
       if (state !== 'failed' && state !== 'completed' && state !== 'unknown') continue;
-      const { count } = await this.prisma.run.updateMany({
-        where: { id: run.id, status: { in: [...IN_FLIGHT] } },
-        data: { status: 'failed', error: `its job is ${state}`, finishedAt: new Date() },
+      const failed = await this.runs.applyMany({ id: run.id }, 'fail', {
+        error: `its job is ${state}`,
       });
-      lost += count;
+      lost += failed.length;
     }
     return lost;
   }

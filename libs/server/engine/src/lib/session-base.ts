@@ -12,9 +12,14 @@ import {
   TokenUsage,
   TurnTiming,
 } from '@autocoder/server-agent';
-import { agentSettingsOf, FeatureToolsService, RunJournal } from '@autocoder/server-backlog';
+import {
+  agentSettingsOf,
+  FeatureToolsService,
+  FinalRunStatus,
+  RunJournal,
+} from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
-import { FeatureClaimsRepository, Prisma, PrismaService, Project, Run } from '@autocoder/server-db';
+import { FeatureClaimsRepository, PrismaService, Project, Run } from '@autocoder/server-db';
 import {
   FINISHED_RUN_STATUSES,
   ProjectStatus,
@@ -22,6 +27,7 @@ import {
   RunRole,
   RunStatus,
 } from '@autocoder/shared-contracts';
+import { projectSpentUsd } from './spend.service';
 import { LeaseLostError, SessionStopError } from './active-sessions';
 import { renderTemplate, SessionRole, templatesFor } from './prompts';
 import { buildSessionTools, Verdict } from './session-tools';
@@ -43,10 +49,9 @@ export interface SessionRunContext {
   onTurnTiming?: (timing: TurnTiming) => void;
 }
 
+/** A session given back unfinished (the runner is shutting down) throws SessionReleasedError. */
 export type SessionResult =
   | { outcome: 'skipped'; reason: string }
-  /** Given back unfinished (the runner is shutting down); the job goes back to the queue. */
-  | { outcome: 'released'; reason: string }
   | { outcome: 'finished'; status: RunStatus; featureId?: string; detail?: string };
 
 export interface StartedSession {
@@ -129,6 +134,8 @@ export abstract class SessionBase {
       agentSettingsOf(project.settings),
       run.role,
     );
+    // Refused (IllegalTransitionError) when a stop or the tick ended the run since it was loaded;
+    // the runner then fails the job without retrying.
     await this.journal.markRunning(
       run.id,
       ctx.attempt,
@@ -199,16 +206,10 @@ export abstract class SessionBase {
     if (limit === null) return { budgetUsd: this.config.SESSION_BUDGET_USD };
     return {
       budgetUsd: this.config.SESSION_BUDGET_USD,
-      sharedBudget: async () => {
-        const spent = await this.prisma.usageRecord.aggregate({
-          where: { projectId: project.id },
-          _sum: { costUsd: true },
-        });
-        return {
-          spentUsd: (spent._sum.costUsd ?? new Prisma.Decimal(0)).toNumber(),
-          limitUsd: limit.toNumber(),
-        };
-      },
+      sharedBudget: async () => ({
+        spentUsd: (await projectSpentUsd(this.prisma, project.id)).toNumber(),
+        limitUsd: limit.toNumber(),
+      }),
     };
   }
 
@@ -299,9 +300,12 @@ export abstract class SessionBase {
   }
 
   /** A loop end other than completion, as the run's final status and reason. */
-  protected static endStatus(
-    result: LoopResult,
-  ): { status: RunStatus; detail: string; event: RunEventType; projectBudget?: boolean } | null {
+  protected static endStatus(result: LoopResult): {
+    status: FinalRunStatus;
+    detail: string;
+    event: RunEventType;
+    projectBudget?: boolean;
+  } | null {
     const end = result.end;
     switch (end.reason) {
       case 'budget_exceeded':

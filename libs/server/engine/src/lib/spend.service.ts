@@ -60,6 +60,18 @@ function rowOf(featureId: string | null, g: KindSums): SpendRow {
 
 const SUMS = { costUsd: true, inputTokens: true, outputTokens: true } as const;
 
+/**
+ * What a project has spent on model calls so far: the one sum its budget is checked against (on
+ * start, by the dispatcher inside its lock, by sessions after every call).
+ */
+export async function projectSpentUsd(
+  db: Pick<Prisma.TransactionClient, 'usageRecord'>,
+  projectId: string,
+): Promise<Prisma.Decimal> {
+  const spent = await db.usageRecord.aggregate({ where: { projectId }, _sum: { costUsd: true } });
+  return spent._sum.costUsd ?? new Prisma.Decimal(0);
+}
+
 /** What a project's model calls cost, per feature, split into new work and regression checks. */
 @Injectable()
 export class SpendService {

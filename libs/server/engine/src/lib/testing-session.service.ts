@@ -8,7 +8,7 @@ import { FeatureClaimsRepository, PrismaService, Project, Run } from '@autocoder
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { TestingSessionJob } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ActiveSessions, SessionStopError } from './active-sessions';
+import { ActiveSessions, SessionReleasedError, SessionStopError } from './active-sessions';
 import { Dispatcher } from './dispatcher.service';
 import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { PROJECT_REPOSITORY, SESSION_PROVIDER } from './tokens';
@@ -34,11 +34,10 @@ export class TestingSessionService extends SessionBase {
   async run(job: TestingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
     const started = await this.begin(job.runId, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
-    try {
-      return await this.work(started.run, started.project, started.choice, ctx);
-    } finally {
-      await this.dispatcher.dispatch(started.project.id, job.requestId).catch(() => undefined);
-    }
+    const result = await this.work(started.run, started.project, started.choice, ctx);
+    // Only after the run ended, as in coding sessions: the runner dispatches after a failure.
+    await this.dispatcher.dispatch(started.project.id, job.requestId).catch(() => undefined);
+    return result;
   }
 
   private async work(
@@ -99,7 +98,7 @@ export class TestingSessionService extends SessionBase {
           return { outcome: 'finished', status: 'cancelled', detail: reason.message };
         }
         await this.journal.markWaiting(run.id, 'released by a shutting-down runner');
-        return { outcome: 'released', reason: String(reason) };
+        throw new SessionReleasedError(String(reason));
       }
       const ended = SessionBase.endStatus(result);
       if (ended) {
