@@ -199,6 +199,9 @@ describe('project settings and models (browser)', () => {
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByTestId('delete-confirm-name').fill('Throwaway');
     await page.screenshot({ path: join(SHOTS, 'delete-dialog-1440.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SHOTS, 'delete-dialog-1440-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await expectNoSeriousA11yViolationsInBothThemes(page, 'the delete confirmation');
     await page.emulateMedia({ colorScheme: 'light' });
     await confirm.click();
