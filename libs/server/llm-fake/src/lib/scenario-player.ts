@@ -11,8 +11,8 @@ export interface ConversationView {
   turn: number;
   /** Text of the first user message; identifies the conversation for failure counting. */
   firstUserText: string;
-  /** Size of the prompt, for the default input-token estimate. */
-  inputChars: number;
+  /** Estimated prompt tokens: the default input usage. */
+  inputTokens: number;
 }
 
 export type ReplyBlock =
@@ -136,7 +136,7 @@ export class ScenarioPlayer {
       delayMs,
       chunkDelayMs,
       usage: {
-        inputTokens: usage?.inputTokens ?? estimateTokens(view.inputChars),
+        inputTokens: usage?.inputTokens ?? view.inputTokens,
         outputTokens: usage?.outputTokens ?? Math.max(1, estimateTokens(outChars)),
       },
     };
