@@ -117,6 +117,11 @@ function pieces(request: MessagesRequest): PromptPiece[] {
   ];
 }
 
+/** The prompt prefixes of a Messages request as the fake bills them (bench/prompt-cache.mjs). */
+export function anthropicPrefixMarks(body: unknown): PrefixMark[] {
+  return prefixMarks(pieces(CountTokensSchema.parse(body)));
+}
+
 function view(request: MessagesRequest, marks: readonly PrefixMark[]): ConversationView {
   const system = request.system === undefined ? '' : contentText(request.system);
   const firstUser = request.messages.find((m) => m.role === 'user');

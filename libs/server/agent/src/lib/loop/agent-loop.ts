@@ -84,6 +84,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: o.prompt }] }];
   const byName = new Map(o.tools.map((t) => [t.spec.name, t]));
   const compaction = compactionPolicy(o.compactAtChars ?? 400_000);
+  let cacheAnchor: number | undefined;
   let spentUsd = 0;
   let warned = false;
   let sharedWarned = false;
@@ -97,8 +98,11 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   /** One turn: the model's answer and the tools it calls; how the loop ends, or undefined. */
   const takeTurn = async (turn: number): Promise<LoopResult | undefined> => {
     const compacted = compactTranscript(messages, compaction);
+    // This turn still reads up to the end of the last cut; the new one is marked from the next.
+    const anchor = cacheAnchor;
     if (compacted) {
       messages.splice(0, messages.length, ...compacted.messages);
+      cacheAnchor = compacted.lastEdited;
       const { cutChars } = compacted;
       await o.onEvent('context.compacted', `removed ${cutChars} characters of older tool output`, {
         cut: cutChars,
@@ -111,6 +115,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         model: o.model,
         system: o.system,
         messages,
+        cacheAnchor: anchor,
         tools: o.tools.map((t) => t.spec),
         maxTokens: o.maxTokens ?? 8192,
         signal: o.signal,

@@ -61,6 +61,34 @@ describe('compactTranscript', () => {
     expect(compactions).toBeGreaterThan(0);
   });
 
+  it('names the last message it edited, which no later cut changes', () => {
+    const after = compactTranscript(transcript(11), policy);
+    // 7 results cut: messages 2, 4, ..., 14.
+    expect(after?.lastEdited).toBe(14);
+    const later = compactTranscript(
+      [
+        ...(after?.messages ?? []),
+        ...Array.from({ length: 6 }, (_, i) => turn(20 + i, 1000)).flat(),
+      ],
+      policy,
+    );
+    expect(later?.messages.slice(0, 15)).toEqual(after?.messages.slice(0, 15));
+    expect(later?.lastEdited).toBeGreaterThan(14);
+  });
+
+  it('waits while the latest messages hold most of the text, until the hard limit', () => {
+    // 3 big recent turns (kept whole) and a little older output: over the mark, too little to cut.
+    const heavy = [
+      ...transcript(2, 1000),
+      ...Array.from({ length: 3 }, (_, i) => turn(10 + i, 2800)).flat(),
+    ];
+    expect(transcriptChars(heavy)).toBeGreaterThan(policy.highWaterChars);
+    expect(compactTranscript(heavy, policy)).toBeUndefined();
+    const heavier = [...heavy.slice(0, -2), ...turn(13, 6000)];
+    expect(transcriptChars(heavier)).toBeGreaterThan(policy.hardLimitChars);
+    expect(compactTranscript(heavier, policy)?.cutChars).toBeGreaterThan(0);
+  });
+
   it('keeps short tool output and says so when nothing can be cut', () => {
     const small = transcript(80, 150);
     expect(transcriptChars(small)).toBeGreaterThan(policy.highWaterChars);

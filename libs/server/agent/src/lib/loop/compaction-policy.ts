@@ -12,11 +12,24 @@ export interface CompactionPolicy {
   lowWaterChars: number;
   /** The first message (the task) and this many of the latest are never edited. */
   keepLastMessages: number;
+  /**
+   * A cut that frees less waits (when the latest messages hold most of the text, cutting what
+   * little is older every turn would break the cache every turn) ...
+   */
+  minCutChars: number;
+  /** ... unless the transcript is longer than this: then whatever can go goes. */
+  hardLimitChars: number;
 }
 
-/** The policy for a high-water mark: half of it is the low-water mark. */
+/** The policy for a high-water mark: cut to half of it, at least a quarter of it at a time. */
 export function compactionPolicy(highWaterChars: number): CompactionPolicy {
-  return { highWaterChars, lowWaterChars: Math.floor(highWaterChars / 2), keepLastMessages: 6 };
+  return {
+    highWaterChars,
+    lowWaterChars: Math.floor(highWaterChars / 2),
+    keepLastMessages: 6,
+    minCutChars: Math.floor(highWaterChars / 4),
+    hardLimitChars: Math.floor(highWaterChars * 1.25),
+  };
 }
 
 /** Tool output up to this long is kept: the note that would replace it is about as long. */
@@ -38,15 +51,19 @@ export function transcriptChars(messages: readonly ChatMessage[]): number {
 /**
  * The transcript with the oldest tool results replaced by a short note until it fits under the
  * low-water mark (the model keeps its own reasoning and the call structure, which tool_result ids
- * must match), or undefined when it is under the high-water mark or nothing can be cut.
+ * must match), or undefined when it is under the high-water mark or too little can be cut.
+ * `lastEdited` is the last message changed: no later compaction changes it or anything before it
+ * (their long tool output is gone), so a cache breakpoint there outlives the next cut.
  */
 export function compactTranscript(
   messages: readonly ChatMessage[],
   policy: CompactionPolicy,
-): { messages: ChatMessage[]; cutChars: number } | undefined {
-  let size = transcriptChars(messages);
+): { messages: ChatMessage[]; cutChars: number; lastEdited: number } | undefined {
+  const before = transcriptChars(messages);
+  let size = before;
   if (size <= policy.highWaterChars) return undefined;
   let cutChars = 0;
+  let lastEdited = 0;
   const out = [...messages];
   for (let i = 1; i < out.length - policy.keepLastMessages && size > policy.lowWaterChars; i++) {
     const message = out[i];
@@ -58,9 +75,12 @@ export function compactTranscript(
         const note = `[older tool output removed to save context: ${b.content.length} characters]`;
         size -= b.content.length - note.length;
         cutChars += b.content.length;
+        lastEdited = i;
         return { ...b, content: note };
       }),
     };
   }
-  return cutChars > 0 ? { messages: out, cutChars } : undefined;
+  if (cutChars === 0) return undefined;
+  if (before - size < policy.minCutChars && before <= policy.hardLimitChars) return undefined;
+  return { messages: out, cutChars, lastEdited };
 }

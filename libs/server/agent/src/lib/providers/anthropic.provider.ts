@@ -15,10 +15,12 @@ const EPHEMERAL = { cache_control: { type: 'ephemeral' as const } };
  * Claude through @anthropic-ai/sdk (also the demo provider, pointed at llm-fake).
  *
  * Prompt caching: the prompt is tools, system, then messages, and the provider caches prefixes
- * ending at a cache_control breakpoint. Three breakpoints (of Anthropic's four) every turn: the
- * system prompt (tools and system, shared by every session of a role), the previous user message
- * (where the previous turn wrote, so this turn reads all of it) and the last message (written for
- * the next turn). Reads cost 0.1× the input price, writes 1.25×; `cache: false` sends none.
+ * ending at a cache_control breakpoint. Up to Anthropic's four breakpoints every turn: the system
+ * prompt (tools and system, shared by every session of a role), the request's cache anchor (the
+ * end of compacted history, which the next compaction leaves alone), the previous message of the
+ * last one's role (where the previous turn wrote, so this turn reads all of it) and the last
+ * message (written for the next turn). Reads cost 0.1× the input price, writes 1.25×;
+ * `cache: false` sends none.
  */
 export class AnthropicProvider implements LlmProvider {
   constructor(
@@ -59,7 +61,10 @@ export class AnthropicProvider implements LlmProvider {
               }
             : {}),
           messages: request.messages.map((m, i) =>
-            toAnthropicMessage(m, cache && (i === last || i === previous)),
+            toAnthropicMessage(
+              m,
+              cache && (i === last || i === previous || i === request.cacheAnchor),
+            ),
           ),
         },
         { signal: request.signal },

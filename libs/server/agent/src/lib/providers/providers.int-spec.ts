@@ -211,10 +211,21 @@ describe('provider adapters against llm-fake', () => {
         cacheReadTokens: total(first.usage),
         cacheWriteTokens: total(second.usage) - total(first.usage),
       });
-      const [one, two] = fake.requests().map((r) => breakpointsOf(r.body));
+      // With a cache anchor (the end of compacted history) too: Anthropic's limit of four.
+      const history = [user('[scenario:tools] go'), ...toolTurn(first, 'hi '.repeat(500))];
+      await claude.complete({
+        model: 'm',
+        maxTokens: 100,
+        system: SYSTEM,
+        messages: [...history, { role: 'assistant', content: second.content }, user('more')],
+        cacheAnchor: 1,
+        tools: [READ_FILE],
+      });
+      const [one, two, three] = fake.requests().map((r) => breakpointsOf(r.body));
       expect(one).toEqual(['system', '0']);
       // The previous user message (where the last turn wrote) and the last one: 3 of 4 allowed.
       expect(two).toEqual(['system', '0', '2']);
+      expect(three).toEqual(['system', '1', '2', '4']);
     });
 
     it('sends no breakpoints with caching off, and is billed all input', async () => {
