@@ -261,7 +261,6 @@ try {
   const same = on.marks.every((m, i) => m.at(-1)?.hash === off.marks[i]?.at(-1)?.hash);
   if (!same) throw new Error('the variants sent different transcripts');
   const best = optimum(off.marks);
-  if (process.env.BENCH_DEBUG) for (let i = 20; i < 40; i++) console.error(i, JSON.stringify(on.usage[i]), JSON.stringify(best[i]), off.marks[i].length);
 
   const row = (name, usage, passing) => {
     const cost = sum(

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Exchange, Outcome } from './adapter';
 import { isRecord, sendJson, splitEvenly, splitText, startEventStream } from './http';
-import { billedInput, prefixMarks, type PrefixMark, type PromptPiece } from './prompt-cache';
+import { prefixMarks, type PrefixMark, type PromptPiece } from './prompt-cache';
 import {
   conversationKey,
   type ConversationView,
@@ -223,9 +223,14 @@ export function handleMessages(ex: Exchange): Outcome {
 
   const id = `msg_${scenario?.name ?? 'none'}_${turn}_${conversationKey(conversation.firstUserText)}`;
   // Only an answered request reads or writes the cache, as with the real API.
+  const cache = answer.usage.scriptedInput
+    ? { readTokens: 0, writeTokens: 0 }
+    : ex.cache.explicit(marks);
   const usage: BilledUsage = {
-    ...billedInput(answer.usage.inputTokens, ex.cache.explicit(marks)),
-    outputTokens: answer.usage.outputTokens,
+    ...answer.usage,
+    inputTokens: answer.usage.inputTokens - cache.readTokens - cache.writeTokens,
+    cacheReadTokens: cache.readTokens,
+    cacheWriteTokens: cache.writeTokens,
   };
   const message = {
     id,

@@ -184,7 +184,7 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
   }
 
   const responseId = `fake_${name ?? 'none'}_${turn}`;
-  const cached = Math.min(ex.cache.implicit(prefix), answer.usage.inputTokens);
+  const cached = answer.usage.scriptedInput ? 0 : ex.cache.implicit(prefix);
   const final = {
     candidates: [
       {

@@ -2,7 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI, type Content } from '@google/genai';
 import { startLlmFake, type LlmFakeServer } from './llm-fake.server';
-import { billedInput, prefixMarks, PromptCache } from './prompt-cache';
+import { prefixMarks, PromptCache } from './prompt-cache';
 import { scenarioDir } from './testing';
 
 describe('PromptCache', () => {
@@ -40,14 +40,6 @@ describe('PromptCache', () => {
     expect(cache.implicit(prefixMarks(pieces))).toBe(0);
     expect(cache.implicit(prefixMarks(pieces))).toBe(200);
   });
-
-  it('bills a scripted prompt size without going negative', () => {
-    expect(billedInput(100, { readTokens: 80, writeTokens: 50 })).toEqual({
-      inputTokens: 0,
-      cacheReadTokens: 80,
-      cacheWriteTokens: 20,
-    });
-  });
 });
 
 const SYSTEM = `You are a careful coding agent. ${'Follow the project conventions. '.repeat(200)}`;
@@ -56,7 +48,14 @@ const turns = Array.from({ length: 4 }, (_, i) => ({
 }));
 
 describe('cache accounting with the real SDKs', () => {
-  const scenarios = scenarioDir({ 'cache.json': { name: 'cache', turns } });
+  const scenarios = scenarioDir({
+    'cache.json': { name: 'cache', turns },
+    'scripted.json': {
+      name: 'scripted',
+      match: '[scenario:scripted]',
+      turns: [{ content: [{ type: 'text', text: 'ok' }], usage: { inputTokens: 1200 } }],
+    },
+  });
   let server: LlmFakeServer;
   let anthropic: Anthropic;
   let gemini: GoogleGenAI;
@@ -179,6 +178,26 @@ describe('cache accounting with the real SDKs', () => {
         conversation(1, () => true),
       ),
     ).toMatchObject({ read: 0, write: first.total });
+  });
+
+  it('Anthropic: a scenario that scripts its input tokens gets them billed as they are', async () => {
+    const params = {
+      model: 'claude-sonnet-5-5',
+      max_tokens: 1024,
+      system: [{ type: 'text' as const, text: SYSTEM, ...cached }],
+      messages: [
+        {
+          role: 'user' as const,
+          content: [{ type: 'text' as const, text: '[scenario:scripted]', ...cached }],
+        },
+      ],
+    };
+    for (let i = 0; i < 2; i++)
+      expect((await anthropic.messages.create(params)).usage).toMatchObject({
+        input_tokens: 1200,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      });
   });
 
   it('Gemini: reports the repeated prefix as cachedContentTokenCount (implicit caching)', async () => {

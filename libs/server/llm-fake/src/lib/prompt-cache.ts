@@ -93,17 +93,3 @@ export class PromptCache {
     return { readTokens, writeTokens: last ? Math.max(0, last.tokens - readTokens) : 0 };
   }
 }
-
-/** Splits a prompt of `totalTokens` (the scenario's figure or the estimate) into billed parts. */
-export function billedInput(
-  totalTokens: number,
-  cache: CacheUsage,
-): { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number } {
-  const cacheReadTokens = Math.min(cache.readTokens, totalTokens);
-  const cacheWriteTokens = Math.min(cache.writeTokens, totalTokens - cacheReadTokens);
-  return {
-    inputTokens: totalTokens - cacheReadTokens - cacheWriteTokens,
-    cacheReadTokens,
-    cacheWriteTokens,
-  };
-}

@@ -22,6 +22,8 @@ export type ReplyBlock =
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** The scenario set inputTokens: reported as fresh input as it is, without cache accounting. */
+  scriptedInput: boolean;
 }
 
 export type Answer =
@@ -137,6 +139,7 @@ export class ScenarioPlayer {
       chunkDelayMs,
       usage: {
         inputTokens: usage?.inputTokens ?? view.inputTokens,
+        scriptedInput: usage?.inputTokens !== undefined,
         outputTokens: usage?.outputTokens ?? Math.max(1, estimateTokens(outChars)),
       },
     };
