@@ -5,6 +5,8 @@ export {
   type RecordedRequest,
 } from './lib/llm-fake.server';
 export { llmFakeOptionsFromEnv } from './lib/llm-fake.config';
+export { anthropicPrefixMarks } from './lib/anthropic';
+export type { PrefixMark } from './lib/prompt-cache';
 export {
   loadScenarios,
   parseScenario,

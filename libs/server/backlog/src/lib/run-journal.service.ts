@@ -129,6 +129,8 @@ export class RunJournal {
       UPDATE "Run"
          SET "tokensIn" = "tokensIn" + ${entry.inputTokens},
              "tokensOut" = "tokensOut" + ${entry.outputTokens},
+             "cacheReadTokens" = "cacheReadTokens" + ${entry.cacheReadTokens},
+             "cacheWriteTokens" = "cacheWriteTokens" + ${entry.cacheWriteTokens},
              "costUsd" = "costUsd" + ${entry.costUsd}::numeric,
              "updatedAt" = now()
        WHERE "id" = ${run.id}::uuid`;

@@ -28,8 +28,9 @@ export function renderConfigurationDoc(): string {
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    'llm-fake also reads `LLM_FAKE_HOST` (default `127.0.0.1`) and `LLM_FAKE_SCENARIOS` (default',
-    '`apps/llm-fake/scenarios`); it validates them itself because it needs no database.',
+    'llm-fake also reads `LLM_FAKE_HOST` (default `127.0.0.1`), `LLM_FAKE_SCENARIOS` (default',
+    '`apps/llm-fake/scenarios`) and `LLM_FAKE_CACHE_TTL_MS` (lifetime of a cached prompt prefix,',
+    'default `300000`); it validates them itself because it needs no database.',
     '',
   ].join('\n');
 }

@@ -204,6 +204,16 @@ describe('coding sessions (integration)', () => {
     expect(mainFile(good.projectId, `test/${good.featureId}.test.js`)).toContain(
       'adds, completes and filters todos',
     );
+    // Every turn after the first reads the previous prompt from cache; the run keeps the totals.
+    const usage = await prisma.usageRecord.findMany({ where: { runId: done.run.id } });
+    const sum = (key: 'cacheReadTokens' | 'cacheWriteTokens') =>
+      usage.reduce((n, u) => n + u[key], 0);
+    expect(usage.slice(1).every((u) => u.cacheReadTokens > u.inputTokens)).toBe(true);
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: done.run.id } })).toMatchObject({
+      cacheReadTokens: sum('cacheReadTokens'),
+      cacheWriteTokens: sum('cacheWriteTokens'),
+    });
+    expect(sum('cacheWriteTokens')).toBeGreaterThan(0);
 
     // The agent claims passing over a module with a bug; the same test, run by the project's
     // verification command on the merge, refuses it.

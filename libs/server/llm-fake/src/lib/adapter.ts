@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PromptCache } from './prompt-cache';
 import type { ScenarioPlayer } from './scenario-player';
 
 export type Provider = 'anthropic' | 'gemini' | 'ollama';
@@ -10,6 +11,8 @@ export interface Exchange {
   url: URL;
   body: unknown;
   player: ScenarioPlayer;
+  /** Prompt prefixes cached across requests, for the providers' cache accounting. */
+  cache: PromptCache;
   /** Sent back as the provider's request-id header. */
   requestId: string;
 }

@@ -4,9 +4,9 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Exchange, Outcome } from './adapter';
 import { isRecord, sendJson, splitEvenly, splitText, startEventStream } from './http';
+import { prefixMarks, type PrefixMark, type PromptPiece } from './prompt-cache';
 import {
   conversationKey,
-  estimateTokens,
   type ConversationView,
   type ReplyBlock,
   type Usage,
@@ -95,7 +95,34 @@ function contentText(content: unknown): string {
   return '';
 }
 
-function view(request: MessagesRequest): ConversationView {
+/**
+ * The prompt in Anthropic's cache order — tools, system, then each message's blocks — with a
+ * breakpoint after every piece that carries cache_control (the marker itself is not counted).
+ */
+function pieces(request: MessagesRequest): PromptPiece[] {
+  const piece = (value: unknown, role?: string): PromptPiece => {
+    if (!isRecord(value))
+      return { text: JSON.stringify(role ? [role, value] : value), breakpoint: false };
+    const { cache_control, ...rest } = value;
+    return {
+      text: JSON.stringify(role ? [role, rest] : rest),
+      breakpoint: cache_control !== undefined && cache_control !== null,
+    };
+  };
+  const blocks = (content: unknown): unknown[] => (Array.isArray(content) ? content : [content]);
+  return [
+    ...(request.tools ?? []).map((tool) => piece(tool)),
+    ...(request.system === undefined ? [] : blocks(request.system).map((b) => piece(b, 'system'))),
+    ...request.messages.flatMap((m) => blocks(m.content).map((b) => piece(b, m.role))),
+  ];
+}
+
+/** The prompt prefixes of a Messages request as the fake bills them (bench/prompt-cache.mjs). */
+export function anthropicPrefixMarks(body: unknown): PrefixMark[] {
+  return prefixMarks(pieces(CountTokensSchema.parse(body)));
+}
+
+function view(request: MessagesRequest, marks: readonly PrefixMark[]): ConversationView {
   const system = request.system === undefined ? '' : contentText(request.system);
   const firstUser = request.messages.find((m) => m.role === 'user');
   return {
@@ -104,11 +131,7 @@ function view(request: MessagesRequest): ConversationView {
     firstUserText: firstUser
       ? contentText(firstUser.content) || JSON.stringify(firstUser.content)
       : '',
-    inputChars: JSON.stringify({
-      system: request.system,
-      messages: request.messages,
-      tools: request.tools,
-    }).length,
+    inputTokens: marks.at(-1)?.tokens ?? 0,
   };
 }
 
@@ -135,7 +158,7 @@ export function handleCountTokens(ex: Exchange): Outcome {
   sendJson(
     ex.res,
     200,
-    { input_tokens: estimateTokens(view(request).inputChars) },
+    { input_tokens: prefixMarks(pieces(request)).at(-1)?.tokens ?? 0 },
     { 'request-id': ex.requestId },
   );
   return { status: 200, scenario: null, turn: null, model: request.model, stream: false };
@@ -147,12 +170,14 @@ function toWireBlock(block: ReplyBlock): Record<string, unknown> {
     : { type: 'tool_use', id: block.id, name: block.name, input: block.input };
 }
 
-function wireUsage(usage: Usage, outputTokens = usage.outputTokens): Record<string, unknown> {
+type BilledUsage = Usage & { cacheReadTokens: number; cacheWriteTokens: number };
+
+function wireUsage(usage: BilledUsage, outputTokens = usage.outputTokens): Record<string, unknown> {
   return {
     input_tokens: usage.inputTokens,
     output_tokens: outputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: usage.cacheWriteTokens,
+    cache_read_input_tokens: usage.cacheReadTokens,
     service_tier: 'standard',
   };
 }
@@ -163,7 +188,8 @@ export function handleMessages(ex: Exchange): Outcome {
   const stream = isRecord(ex.body) && ex.body['stream'] === true;
   if (!request) return { status: ex.res.statusCode, scenario: null, turn: null, model, stream };
 
-  const conversation = view(request);
+  const marks = prefixMarks(pieces(request));
+  const conversation = view(request, marks);
   const { scenario, turn, answer } = ex.player.decide(conversation);
   const outcome = (status: number): Outcome => ({
     status,
@@ -196,6 +222,16 @@ export function handleMessages(ex: Exchange): Outcome {
   }
 
   const id = `msg_${scenario?.name ?? 'none'}_${turn}_${conversationKey(conversation.firstUserText)}`;
+  // Only an answered request reads or writes the cache, as with the real API.
+  const cache = answer.usage.scriptedInput
+    ? { readTokens: 0, writeTokens: 0 }
+    : ex.cache.explicit(marks);
+  const usage: BilledUsage = {
+    ...answer.usage,
+    inputTokens: answer.usage.inputTokens - cache.readTokens - cache.writeTokens,
+    cacheReadTokens: cache.readTokens,
+    cacheWriteTokens: cache.writeTokens,
+  };
   const message = {
     id,
     type: 'message',
@@ -204,7 +240,7 @@ export function handleMessages(ex: Exchange): Outcome {
     content: answer.blocks.map(toWireBlock),
     stop_reason: answer.stopReason,
     stop_sequence: null,
-    usage: wireUsage(answer.usage),
+    usage: wireUsage(usage),
   };
   if (stream) {
     writeStream(
@@ -212,7 +248,7 @@ export function handleMessages(ex: Exchange): Outcome {
       { ...message, content: [], stop_reason: null },
       answer.blocks,
       answer.stopReason,
-      answer.usage,
+      usage,
       answer.delayMs,
       answer.chunkDelayMs,
     );
@@ -227,7 +263,7 @@ function writeStream(
   start: Record<string, unknown>,
   blocks: ReplyBlock[],
   stopReason: StopReason,
-  usage: Usage,
+  usage: BilledUsage,
   delayMs = 0,
   chunkDelayMs = 0,
 ): void {

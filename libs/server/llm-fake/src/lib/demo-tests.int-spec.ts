@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ScenarioPlayer } from './scenario-player';
+import { estimateTokens, ScenarioPlayer } from './scenario-player';
 import { loadScenarios } from './scenarios';
 import { SHIPPED_SCENARIOS } from './testing';
 
@@ -23,7 +23,12 @@ interface WrittenFile {
 async function scriptedFiles(spec: string): Promise<{ scenario: string; files: WrittenFile[] }> {
   const player = new ScenarioPlayer(await loadScenarios(SHIPPED_SCENARIOS));
   const text = `You are a coding agent of AutoCoder\nFeature to implement (id ${FEATURE_ID}, attempt 1):\n${spec}`;
-  const decision = player.decide({ text, turn: 0, firstUserText: text, inputChars: text.length });
+  const decision = player.decide({
+    text,
+    turn: 0,
+    firstUserText: text,
+    inputTokens: estimateTokens(text.length),
+  });
   if (decision.answer.kind !== 'reply') throw new Error(`no reply: ${decision.answer.kind}`);
   const files = decision.answer.blocks.flatMap((b) =>
     b.type === 'tool_use' && b.name === 'write_file'

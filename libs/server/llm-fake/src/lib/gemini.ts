@@ -4,12 +4,8 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Exchange, Outcome } from './adapter';
 import { isRecord, sendJson, splitText, startEventStream } from './http';
-import {
-  estimateTokens,
-  type ConversationView,
-  type ReplyBlock,
-  type Usage,
-} from './scenario-player';
+import { prefixMarks, type PrefixMark } from './prompt-cache';
+import { type ConversationView, type ReplyBlock, type Usage } from './scenario-player';
 import type { FailureStatus, StopReason } from './scenarios';
 
 export const GEMINI_PATH =
@@ -77,7 +73,16 @@ function partsText(parts: readonly Record<string, unknown>[]): string {
     .join('\n');
 }
 
-function view(request: GenerateRequest): ConversationView {
+/** Implicit caching sees the system instruction and tools as one piece, then each content. */
+function marks(request: GenerateRequest): PrefixMark[] {
+  const head = JSON.stringify([request.systemInstruction ?? null, request.tools ?? null]);
+  return prefixMarks([
+    { text: head, breakpoint: false },
+    ...request.contents.map((c) => ({ text: JSON.stringify(c), breakpoint: false })),
+  ]);
+}
+
+function view(request: GenerateRequest, prefix: readonly PrefixMark[]): ConversationView {
   const si = request.systemInstruction;
   const system = si === undefined ? '' : typeof si === 'string' ? si : partsText(si.parts);
   // A content without a role is a user turn.
@@ -86,11 +91,7 @@ function view(request: GenerateRequest): ConversationView {
     text: [system, ...request.contents.map((c) => partsText(c.parts))].join('\n'),
     turn: request.contents.filter((c) => c.role === 'model').length,
     firstUserText: firstUser ? partsText(firstUser.parts) || JSON.stringify(firstUser.parts) : '',
-    inputChars: JSON.stringify({
-      systemInstruction: si,
-      contents: request.contents,
-      tools: request.tools,
-    }).length,
+    inputTokens: prefix.at(-1)?.tokens ?? 0,
   };
 }
 
@@ -104,11 +105,13 @@ function finishReason(stop: StopReason): string {
   return stop === 'max_tokens' ? 'MAX_TOKENS' : 'STOP';
 }
 
-function usageMetadata(usage: Usage): Record<string, number> {
+/** promptTokenCount includes the cached tokens, as Gemini reports it. */
+function usageMetadata(usage: Usage, cachedTokens: number): Record<string, number> {
   return {
     promptTokenCount: usage.inputTokens,
     candidatesTokenCount: usage.outputTokens,
     totalTokenCount: usage.inputTokens + usage.outputTokens,
+    ...(cachedTokens > 0 ? { cachedContentTokenCount: cachedTokens } : {}),
   };
 }
 
@@ -143,9 +146,10 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
     );
     return outcome(400);
   }
-  const conversation = view(parsed.data);
+  const prefix = marks(parsed.data);
+  const conversation = view(parsed.data, prefix);
   if (method === 'countTokens') {
-    sendJson(ex.res, 200, { totalTokens: estimateTokens(conversation.inputChars) });
+    sendJson(ex.res, 200, { totalTokens: conversation.inputTokens });
     return outcome(200);
   }
 
@@ -180,6 +184,7 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
   }
 
   const responseId = `fake_${name ?? 'none'}_${turn}`;
+  const cached = answer.usage.scriptedInput ? 0 : ex.cache.implicit(prefix);
   const final = {
     candidates: [
       {
@@ -188,7 +193,7 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
         index: 0,
       },
     ],
-    usageMetadata: usageMetadata(answer.usage),
+    usageMetadata: usageMetadata(answer.usage, cached),
     modelVersion: model,
     responseId,
   };
@@ -212,7 +217,7 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
         },
       ],
       usageMetadata: last
-        ? usageMetadata(answer.usage)
+        ? usageMetadata(answer.usage, cached)
         : { promptTokenCount: answer.usage.inputTokens },
       modelVersion: model,
       responseId,

@@ -147,16 +147,22 @@ describe('llmFakeOptionsFromEnv', () => {
       port: 4010,
       host: '127.0.0.1',
       scenariosDir: resolve('/repo', 'apps/llm-fake/scenarios'),
+      cacheTtlMs: 300_000,
     });
   });
 
-  it('reads LLM_FAKE_PORT, LLM_FAKE_HOST and LLM_FAKE_SCENARIOS', () => {
+  it('reads LLM_FAKE_PORT, LLM_FAKE_HOST, LLM_FAKE_SCENARIOS and LLM_FAKE_CACHE_TTL_MS', () => {
     expect(
       llmFakeOptionsFromEnv(
-        { LLM_FAKE_PORT: '0', LLM_FAKE_HOST: '0.0.0.0', LLM_FAKE_SCENARIOS: '/s' },
+        {
+          LLM_FAKE_PORT: '0',
+          LLM_FAKE_HOST: '0.0.0.0',
+          LLM_FAKE_SCENARIOS: '/s',
+          LLM_FAKE_CACHE_TTL_MS: '1000',
+        },
         '/repo',
       ),
-    ).toEqual({ port: 0, host: '0.0.0.0', scenariosDir: '/s' });
+    ).toEqual({ port: 0, host: '0.0.0.0', scenariosDir: '/s', cacheTtlMs: 1000 });
   });
 
   it('refuses a bad port', () => {

@@ -12,6 +12,7 @@ import { handleCountTokens, handleMessages, sendAnthropicError } from './anthrop
 import { GEMINI_PATH, handleGemini, sendGeminiError } from './gemini';
 import { readJsonBody, sendJson } from './http';
 import { handleOllama, sendOllamaError } from './ollama';
+import { PromptCache } from './prompt-cache';
 import { ScenarioPlayer } from './scenario-player';
 import { loadScenarios } from './scenarios';
 
@@ -22,6 +23,10 @@ export interface LlmFakeOptions {
   host?: string;
   /** Folder of scenario files (*.json). */
   scenariosDir: string;
+  /** Lifetime of a cached prompt prefix (Anthropic's default: 5 minutes). Shorter in tests. */
+  cacheTtlMs?: number;
+  /** Shorter prefixes are never cached. Default 1024 tokens (Anthropic Sonnet and Opus). */
+  cacheMinTokens?: number;
 }
 
 export interface RecordedRequest {
@@ -48,7 +53,7 @@ export interface LlmFakeServer {
   /** Base URL for the SDKs, e.g. http://127.0.0.1:4010 (no trailing slash). */
   url: string;
   close(): Promise<void>;
-  /** Clears failure counters and the request log. */
+  /** Clears failure counters, cached prompt prefixes and the request log. */
   reset(): void;
   requests(): RecordedRequest[];
   /** Names of the loaded scenarios. */
@@ -91,6 +96,7 @@ function providerOf(pathname: string): Provider | 'unknown' {
 export async function startLlmFake(options: LlmFakeOptions): Promise<LlmFakeServer> {
   const scenarios = await loadScenarios(options.scenariosDir);
   const player = new ScenarioPlayer(scenarios);
+  const cache = new PromptCache({ ttlMs: options.cacheTtlMs, minTokens: options.cacheMinTokens });
   let log: RecordedRequest[] = [];
   let seq = 0;
   let requestCounter = 0;
@@ -112,6 +118,7 @@ export async function startLlmFake(options: LlmFakeOptions): Promise<LlmFakeServ
 
   const reset = (): void => {
     player.reset();
+    cache.clear();
     log = [];
     seq = 0;
   };
@@ -156,16 +163,24 @@ export async function startLlmFake(options: LlmFakeOptions): Promise<LlmFakeServ
     if (!parsed.ok) {
       outcome = fail(400, parsed.message);
     } else if (provider === 'ollama') {
-      outcome = handleOllama({ req, res, url, body, player, requestId });
+      outcome = handleOllama({ req, res, url, body, player, cache, requestId });
     } else if (req.method !== 'POST') {
       outcome = fail(404, `${req.method} ${pathname} is not served by llm-fake`);
     } else if (pathname === '/v1/messages') {
-      outcome = handleMessages({ req, res, url, body, player, requestId } satisfies Exchange);
+      outcome = handleMessages({
+        req,
+        res,
+        url,
+        body,
+        player,
+        cache,
+        requestId,
+      } satisfies Exchange);
     } else if (pathname === '/v1/messages/count_tokens') {
-      outcome = handleCountTokens({ req, res, url, body, player, requestId });
+      outcome = handleCountTokens({ req, res, url, body, player, cache, requestId });
     } else if (gemini?.[2] && gemini[3]) {
       outcome = handleGemini(
-        { req, res, url, body, player, requestId },
+        { req, res, url, body, player, cache, requestId },
         decodeURIComponent(gemini[2]),
         gemini[3],
       );

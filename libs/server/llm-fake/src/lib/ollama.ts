@@ -4,7 +4,12 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Exchange, Outcome } from './adapter';
 import { isRecord, sendJson, splitText } from './http';
-import type { ConversationView, ReplyBlock, Usage } from './scenario-player';
+import {
+  estimateTokens,
+  type ConversationView,
+  type ReplyBlock,
+  type Usage,
+} from './scenario-player';
 import type { FailureStatus, StopReason } from './scenarios';
 
 /** What GET /api/tags lists; the chat endpoint answers any model name. */
@@ -57,7 +62,9 @@ function view(request: ChatRequest): ConversationView {
     text: request.messages.map((m) => m.content).join('\n'),
     turn: request.messages.filter((m) => m.role === 'assistant').length,
     firstUserText: firstUser?.content ?? '',
-    inputChars: JSON.stringify({ messages: request.messages, tools: request.tools }).length,
+    inputTokens: estimateTokens(
+      JSON.stringify({ messages: request.messages, tools: request.tools }).length,
+    ),
   };
 }
 

@@ -11,8 +11,8 @@ export interface ConversationView {
   turn: number;
   /** Text of the first user message; identifies the conversation for failure counting. */
   firstUserText: string;
-  /** Size of the prompt, for the default input-token estimate. */
-  inputChars: number;
+  /** Estimated prompt tokens: the default input usage. */
+  inputTokens: number;
 }
 
 export type ReplyBlock =
@@ -22,6 +22,8 @@ export type ReplyBlock =
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** The scenario set inputTokens: reported as fresh input as it is, without cache accounting. */
+  scriptedInput: boolean;
 }
 
 export type Answer =
@@ -136,7 +138,8 @@ export class ScenarioPlayer {
       delayMs,
       chunkDelayMs,
       usage: {
-        inputTokens: usage?.inputTokens ?? estimateTokens(view.inputChars),
+        inputTokens: usage?.inputTokens ?? view.inputTokens,
+        scriptedInput: usage?.inputTokens !== undefined,
         outputTokens: usage?.outputTokens ?? Math.max(1, estimateTokens(outChars)),
       },
     };

@@ -4,7 +4,7 @@ import {
 } from '@autocoder/shared-contracts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScenarioPlayer, type ConversationView } from './scenario-player';
+import { estimateTokens, ScenarioPlayer, type ConversationView } from './scenario-player';
 import { loadScenarios, parseScenario, ScenarioLoadError, type Scenario } from './scenarios';
 import { SHIPPED_SCENARIOS, scenarioDir } from './testing';
 
@@ -52,7 +52,7 @@ const view = (text: string, turn = 0): ConversationView => ({
   text,
   turn,
   firstUserText: text,
-  inputChars: text.length,
+  inputTokens: estimateTokens(text.length),
 });
 
 describe('shipped scenarios', () => {

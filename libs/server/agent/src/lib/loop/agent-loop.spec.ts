@@ -12,6 +12,7 @@ import { AgentLoopOptions, LoopTool, runAgentLoop, TurnTiming } from './agent-lo
 class ScriptedProvider implements LlmProvider {
   readonly name = 'demo' as const;
   readonly requests: ChatMessage[][] = [];
+  readonly anchors: (number | undefined)[] = [];
   constructor(
     private readonly turns: (ContentBlock[] | ((req: ModelRequest) => ContentBlock[]))[],
   ) {}
@@ -20,6 +21,7 @@ class ScriptedProvider implements LlmProvider {
   }
   async complete(req: ModelRequest): Promise<ModelResponse> {
     this.requests.push(structuredClone(req.messages));
+    this.anchors.push(req.cacheAnchor);
     const next = this.turns[Math.min(this.requests.length - 1, this.turns.length - 1)];
     const content = typeof next === 'function' ? next(req) : next;
     return {
@@ -232,6 +234,27 @@ describe('runAgentLoop', () => {
     expect(events.some((e) => e.type === 'context.compacted')).toBe(true);
     // Recent results stay whole.
     expect(last.at(-1)?.content[0]).toMatchObject({ content: 'y'.repeat(1000) });
+    // In steps of at least a quarter of the mark (here: every other turn at most, as the three
+    // latest results alone pass the low-water mark); from the turn after a cut, the end of the
+    // cut is the cache anchor (the turn of the cut still reads up to the previous one).
+    const cuts = events.filter((e) => e.type === 'context.compacted').length;
+    expect(cuts).toBeLessThanOrEqual(4);
+    const first = provider.anchors.findIndex((a) => a !== undefined);
+    expect(first).toBeGreaterThan(0);
+    const cutAt = first - 1;
+    expect(provider.requests[cutAt - 1]?.[2]?.content[0]).toMatchObject({
+      content: 'y'.repeat(1000),
+    });
+    expect(provider.requests[cutAt]?.[2]?.content[0]).toMatchObject({
+      content: expect.stringMatching(/^\[older tool output removed/),
+    });
+    const anchor = provider.anchors[first] ?? 0;
+    expect(provider.requests[first]?.[anchor]?.content[0]).toMatchObject({
+      content: expect.stringMatching(/^\[older tool output removed/),
+    });
+    expect(provider.requests[first]?.[anchor + 2]?.content[0]).toMatchObject({
+      content: 'y'.repeat(1000),
+    });
   });
 
   it('reports each turn’s model, tool and total time once per turn', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../providers/llm-provider';
 import { costOf, TokenUsage } from '../providers/model-catalogue';
 import { cap } from '../tools/file-tools';
+import { compactionPolicy, compactTranscript } from './compaction-policy';
 
 export type LoopEnd =
   | { reason: 'completed'; text: string }
@@ -50,7 +51,10 @@ export interface AgentLoopOptions {
   sharedBudget?: () => Promise<{ spentUsd: number; limitUsd: number } | null>;
   /** Checked after each turn's tool calls: true ends the loop as completed (e.g. a verdict). */
   done?: () => boolean;
-  /** Older turns are replaced by a short note when the transcript grows past this many characters. */
+  /**
+   * High-water mark of the transcript in characters: past it, older tool output is replaced by a
+   * short note, in one step down to half of it (see compaction-policy.ts).
+   */
   compactAtChars?: number;
   onUsage(usage: TokenUsage & { costUsd: number }): Promise<void>;
   onEvent(
@@ -79,6 +83,8 @@ export interface LoopResult {
 export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: o.prompt }] }];
   const byName = new Map(o.tools.map((t) => [t.spec.name, t]));
+  const compaction = compactionPolicy(o.compactAtChars ?? 400_000);
+  let cacheAnchor: number | undefined;
   let spentUsd = 0;
   let warned = false;
   let sharedWarned = false;
@@ -91,7 +97,17 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
 
   /** One turn: the model's answer and the tools it calls; how the loop ends, or undefined. */
   const takeTurn = async (turn: number): Promise<LoopResult | undefined> => {
-    compact(messages, o);
+    const compacted = compactTranscript(messages, compaction);
+    // This turn still reads up to the end of the last cut; the new one is marked from the next.
+    const anchor = cacheAnchor;
+    if (compacted) {
+      messages.splice(0, messages.length, ...compacted.messages);
+      cacheAnchor = compacted.lastEdited;
+      const { cutChars } = compacted;
+      await o.onEvent('context.compacted', `removed ${cutChars} characters of older tool output`, {
+        cut: cutChars,
+      });
+    }
     let response: ModelResponse;
     const modelStarted = now();
     try {
@@ -99,6 +115,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         model: o.model,
         system: o.system,
         messages,
+        cacheAnchor: anchor,
         tools: o.tools.map((t) => t.spec),
         maxTokens: o.maxTokens ?? 8192,
         signal: o.signal,
@@ -228,48 +245,4 @@ function hash(value: unknown): string {
   return createHash('sha1')
     .update(JSON.stringify(value) ?? '')
     .digest('hex');
-}
-
-function size(messages: readonly ChatMessage[]): number {
-  return messages.reduce(
-    (n, m) =>
-      n +
-      m.content.reduce(
-        (k, b) =>
-          k +
-          (b.type === 'text'
-            ? b.text.length
-            : b.type === 'tool_result'
-              ? b.content.length
-              : JSON.stringify(b.input).length),
-        0,
-      ),
-    0,
-  );
-}
-
-/**
- * Near the context window, old tool results are replaced by a note (the model keeps its own
- * reasoning and the call structure, which tool_result ids must match).
- */
-function compact(messages: ChatMessage[], o: AgentLoopOptions): void {
-  const limit = o.compactAtChars ?? 400_000;
-  if (size(messages) <= limit) return;
-  let cut = 0;
-  // Keep the first prompt and the last 6 messages intact.
-  for (let i = 1; i < messages.length - 6 && size(messages) > limit * 0.6; i++) {
-    messages[i] = {
-      role: messages[i].role,
-      content: messages[i].content.map((b) => {
-        if (b.type !== 'tool_result' || b.content.length <= 200) return b;
-        cut += b.content.length;
-        return {
-          ...b,
-          content: `[older tool output removed to save context: ${b.content.length} characters]`,
-        };
-      }),
-    };
-  }
-  if (cut > 0)
-    void o.onEvent('context.compacted', `removed ${cut} characters of older tool output`, { cut });
 }

@@ -9,11 +9,24 @@ import {
 } from './llm-provider';
 import { classifyAnthropicError } from './provider-errors';
 
-/** Claude through @anthropic-ai/sdk (also the demo provider, pointed at llm-fake). */
+const EPHEMERAL = { cache_control: { type: 'ephemeral' as const } };
+
+/**
+ * Claude through @anthropic-ai/sdk (also the demo provider, pointed at llm-fake).
+ *
+ * Prompt caching: the prompt is tools, system, then messages, and the provider caches prefixes
+ * ending at a cache_control breakpoint. Up to Anthropic's four breakpoints every turn: the system
+ * prompt (tools and system, shared by every session of a role), the request's cache anchor (the
+ * end of compacted history, which the next compaction leaves alone), the previous message of the
+ * last one's role (where the previous turn wrote, so this turn reads all of it) and the last
+ * message (written for the next turn). Reads cost 0.1× the input price, writes 1.25×;
+ * `cache: false` sends none.
+ */
 export class AnthropicProvider implements LlmProvider {
   constructor(
     private readonly client: Anthropic,
     readonly name: ProviderName = 'anthropic',
+    private readonly options: { cache?: boolean } = {},
   ) {}
 
   supportsTools(): boolean {
@@ -21,20 +34,20 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
+    const cache = this.options.cache ?? true;
+    const last = request.messages.length - 1;
+    let previous = last - 1;
+    while (previous >= 0 && request.messages[previous]?.role !== request.messages[last]?.role)
+      previous--;
     try {
       const stream = this.client.messages.stream(
         {
           model: request.model,
           max_tokens: request.maxTokens,
-          // The system prompt is the same for every turn of a role: let the provider cache it.
           ...(request.system
             ? {
                 system: [
-                  {
-                    type: 'text' as const,
-                    text: request.system,
-                    cache_control: { type: 'ephemeral' as const },
-                  },
+                  { type: 'text' as const, text: request.system, ...(cache ? EPHEMERAL : {}) },
                 ],
               }
             : {}),
@@ -47,7 +60,12 @@ export class AnthropicProvider implements LlmProvider {
                 })),
               }
             : {}),
-          messages: request.messages.map(toAnthropicMessage),
+          messages: request.messages.map((m, i) =>
+            toAnthropicMessage(
+              m,
+              cache && (i === last || i === previous || i === request.cacheAnchor),
+            ),
+          ),
         },
         { signal: request.signal },
       );
@@ -69,21 +87,33 @@ export class AnthropicProvider implements LlmProvider {
   }
 }
 
-function toAnthropicMessage(message: ModelRequest['messages'][number]): Anthropic.MessageParam {
+/** `breakpoint` puts a cache breakpoint on the message's last block. */
+function toAnthropicMessage(
+  message: ModelRequest['messages'][number],
+  breakpoint: boolean,
+): Anthropic.MessageParam {
   return {
     role: message.role,
-    content: message.content.map((block): Anthropic.ContentBlockParam => {
+    content: message.content.map((block, i): Anthropic.ContentBlockParam => {
+      const marker = breakpoint && i === message.content.length - 1 ? EPHEMERAL : {};
       switch (block.type) {
         case 'text':
-          return { type: 'text', text: block.text };
+          return { type: 'text', text: block.text, ...marker };
         case 'tool_use':
-          return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+          return {
+            type: 'tool_use',
+            id: block.id,
+            name: block.name,
+            input: block.input,
+            ...marker,
+          };
         case 'tool_result':
           return {
             type: 'tool_result',
             tool_use_id: block.toolUseId,
             content: block.content,
             is_error: block.isError,
+            ...marker,
           };
       }
     }),

@@ -76,10 +76,12 @@ export class GeminiProvider implements LlmProvider {
         }
         finish = candidate?.finishReason ?? finish;
         if (chunk.usageMetadata) {
+          // promptTokenCount includes the implicitly cached tokens, which are billed at the read price.
+          const cached = chunk.usageMetadata.cachedContentTokenCount ?? 0;
           usage = {
-            inputTokens: chunk.usageMetadata.promptTokenCount ?? 0,
+            inputTokens: (chunk.usageMetadata.promptTokenCount ?? 0) - cached,
             outputTokens: chunk.usageMetadata.candidatesTokenCount ?? 0,
-            cacheReadTokens: chunk.usageMetadata.cachedContentTokenCount ?? 0,
+            cacheReadTokens: cached,
             cacheWriteTokens: 0,
           };
         }

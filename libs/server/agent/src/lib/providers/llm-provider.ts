@@ -25,6 +25,11 @@ export interface ModelRequest {
   model: string;
   system?: string;
   messages: ChatMessage[];
+  /**
+   * A message that later turns will not change (the end of compacted history): providers that
+   * cache explicitly put a breakpoint there, so a later compaction still reads up to it.
+   */
+  cacheAnchor?: number;
   tools?: ToolSpec[];
   maxTokens: number;
   /** Aborts the stream (a stop from the user, a shutdown). */

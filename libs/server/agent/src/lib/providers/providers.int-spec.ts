@@ -62,6 +62,43 @@ const READ_FILE: ToolSpec = {
 };
 
 const user = (text: string): ChatMessage => ({ role: 'user', content: [{ type: 'text', text }] });
+/** Long enough to be cached (over 1024 tokens). */
+const SYSTEM = `You are a coding agent. ${'Read before you write. '.repeat(250)}`;
+
+/** A tool round trip: the first answer's call, answered. */
+function toolTurn(first: { content: ChatMessage['content'] }, output: string): ChatMessage[] {
+  const call = first.content.find((b) => b.type === 'tool_use');
+  return [
+    { role: 'assistant', content: first.content },
+    {
+      role: 'user',
+      content: [
+        {
+          type: 'tool_result',
+          toolUseId: call?.type === 'tool_use' ? call.id : '',
+          content: output,
+        },
+      ],
+    },
+  ];
+}
+
+const total = (u: { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }) =>
+  u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+
+/** Where a sent Anthropic request carries cache_control, as "system", "tools" or a message index. */
+function breakpointsOf(body: unknown): string[] {
+  const b = body as {
+    system?: { cache_control?: unknown }[];
+    tools?: { cache_control?: unknown }[];
+    messages: { content: { cache_control?: unknown }[] }[];
+  };
+  return [
+    ...(b.system ?? []).filter((x) => x.cache_control).map(() => 'system'),
+    ...(b.tools ?? []).filter((x) => x.cache_control).map(() => 'tools'),
+    ...b.messages.flatMap((m, i) => m.content.filter((x) => x.cache_control).map(() => String(i))),
+  ];
+}
 
 describe('provider adapters against llm-fake', () => {
   let fake: LlmFakeServer;
@@ -152,6 +189,67 @@ describe('provider adapters against llm-fake', () => {
       });
     });
 
+    it('caches the system prompt and the conversation: each turn reads the previous prompt', async () => {
+      fake.reset();
+      const ask = (messages: ChatMessage[]) =>
+        claude.complete({
+          model: 'm',
+          maxTokens: 100,
+          system: SYSTEM,
+          messages,
+          tools: [READ_FILE],
+        });
+      const first = await ask([user('[scenario:tools] go')]);
+      expect(first.usage).toMatchObject({ inputTokens: 0, cacheReadTokens: 0 });
+      expect(first.usage.cacheWriteTokens).toBeGreaterThan(1024);
+      const second = await ask([
+        user('[scenario:tools] go'),
+        ...toolTurn(first, 'hi '.repeat(500)),
+      ]);
+      expect(second.usage).toMatchObject({
+        inputTokens: 0,
+        cacheReadTokens: total(first.usage),
+        cacheWriteTokens: total(second.usage) - total(first.usage),
+      });
+      // With a cache anchor (the end of compacted history) too: Anthropic's limit of four.
+      const history = [user('[scenario:tools] go'), ...toolTurn(first, 'hi '.repeat(500))];
+      await claude.complete({
+        model: 'm',
+        maxTokens: 100,
+        system: SYSTEM,
+        messages: [...history, { role: 'assistant', content: second.content }, user('more')],
+        cacheAnchor: 1,
+        tools: [READ_FILE],
+      });
+      const [one, two, three] = fake.requests().map((r) => breakpointsOf(r.body));
+      expect(one).toEqual(['system', '0']);
+      // The previous user message (where the last turn wrote) and the last one: 3 of 4 allowed.
+      expect(two).toEqual(['system', '0', '2']);
+      expect(three).toEqual(['system', '1', '2', '4']);
+    });
+
+    it('sends no breakpoints with caching off, and is billed all input', async () => {
+      fake.reset();
+      const plain = new AnthropicProvider(
+        new Anthropic({ apiKey: 'test', baseURL: fake.url, maxRetries: 0 }),
+        'anthropic',
+        { cache: false },
+      );
+      const ask = (messages: ChatMessage[]) =>
+        plain.complete({
+          model: 'm',
+          maxTokens: 100,
+          system: SYSTEM,
+          messages,
+          tools: [READ_FILE],
+        });
+      const first = await ask([user('[scenario:tools] go')]);
+      const second = await ask([user('[scenario:tools] go'), ...toolTurn(first, 'hi')]);
+      expect(second.usage).toMatchObject({ cacheReadTokens: 0, cacheWriteTokens: 0 });
+      expect(second.usage.inputTokens).toBeGreaterThan(first.usage.inputTokens);
+      expect(fake.requests().flatMap((r) => breakpointsOf(r.body))).toEqual([]);
+    });
+
     it('classifies 429 with its retry-after, and 500 as retryable', async () => {
       await expect(
         claude.complete({ model: 'm', maxTokens: 10, messages: [user('[scenario:limited]')] }),
@@ -217,6 +315,25 @@ describe('provider adapters against llm-fake', () => {
         name: 'read_file',
         input: { path: 'a.txt' },
       });
+    });
+
+    it('reports implicitly cached tokens as cache reads, apart from the fresh input', async () => {
+      fake.reset();
+      const pro = gemini(['gemini-2.5-pro']);
+      const ask = (messages: ChatMessage[]) =>
+        pro.complete({
+          model: 'gemini-2.5-pro',
+          maxTokens: 100,
+          system: SYSTEM,
+          messages,
+          tools: [READ_FILE],
+        });
+      const first = await ask([user('[scenario:tools] go')]);
+      expect(first.usage.cacheReadTokens).toBe(0);
+      const second = await ask([user('[scenario:tools] go'), ...toolTurn(first, 'hi')]);
+      expect(second.usage.cacheReadTokens).toBe(first.usage.inputTokens);
+      expect(second.usage.inputTokens).toBeGreaterThan(0);
+      expect(second.usage.inputTokens).toBeLessThan(first.usage.inputTokens);
     });
 
     it('classifies 429 as rate limited', async () => {
