@@ -8,12 +8,9 @@ import {
 import { ChatProviders } from '@autocoder/server-chat';
 import { GoogleGenAI } from '@google/genai';
 import { SessionProviders } from '@autocoder/server-engine';
-import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { Provider } from '@nestjs/common';
+import { AppConfig } from '@autocoder/server-config';
 
 /** The tool-capable provider of agent sessions: Claude, or the same SDK against llm-fake in demo mode. */
-export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
-
 export function createSessionProvider(config: AppConfig): LlmProvider {
   return new AnthropicProvider(
     createAnthropicClient({
@@ -27,7 +24,7 @@ export function createSessionProvider(config: AppConfig): LlmProvider {
 }
 
 /**
- * Providers of coding and testing sessions: the default (Claude or the demo) and, for projects
+ * Providers of initializer, coding and testing sessions: the default (Claude or the demo) and, for projects
  * that choose them, Ollama at OLLAMA_HOST (a model of its own per project, or OLLAMA_MODEL) and
  * Gemini where configured. Gemini is chat-only, so a session that asks for it runs on the default
  * and records a provider.fallback event saying why.
@@ -77,9 +74,3 @@ export function createChatProviders(config: AppConfig): ChatProviders {
     ...(gemini ? { gemini: { provider: gemini, model: config.GEMINI_MODEL } } : {}),
   };
 }
-
-export const llmProviderProvider: Provider = {
-  provide: LLM_PROVIDER,
-  inject: [APP_CONFIG],
-  useFactory: createSessionProvider,
-};

@@ -11,7 +11,7 @@ import { AgentSessionProcessor, configureAgentSessionWorker } from './agent-sess
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { ChatProcessor, configureChatWorker } from './chat.processor';
 import { configureControlWorker, ControlProcessor } from './control.processor';
-import { createChatProviders, createSessionProviders, llmProviderProvider } from './llm.provider';
+import { createChatProviders, createSessionProviders } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
 
@@ -42,7 +42,6 @@ export class RunnerModule {
       ],
       controllers: [HealthController],
       providers: [
-        llmProviderProvider,
         InitializerHandler,
         CodingSessionHandler,
         TestingSessionHandler,

@@ -2,7 +2,7 @@ export * from './lib/providers/model-catalogue';
 export * from './lib/providers/provider-errors';
 export * from './lib/providers/anthropic-client';
 export * from './lib/initializer/initializer.prompt';
-export * from './lib/initializer/initializer-session';
+export * from './lib/initializer/create-features.tool';
 export * from './lib/providers/llm-provider';
 export * from './lib/providers/anthropic.provider';
 export * from './lib/providers/gemini.provider';

@@ -12,6 +12,7 @@ export * from './lib/run-workspace.service';
 export * from './lib/repository/repository-browser.service';
 export * from './lib/repository/merge-message';
 export * from './lib/coding-session.service';
+export * from './lib/initializer-session.service';
 export * from './lib/testing-session.service';
 export * from './lib/schedules/clock';
 export * from './lib/schedules/schedule-window';

@@ -49,7 +49,7 @@ export class CodingSessionService extends SessionBase {
   }
 
   async run(job: CodingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
-    const started = await this.begin(job.runId, ctx);
+    const started = await this.begin(job, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
     const { run, project, choice } = started;
     const result = await this.work(run, project, choice, ctx);

@@ -5,6 +5,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveSessions } from './active-sessions';
 import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
+import { InitializerSessionService } from './initializer-session.service';
 import { Dispatcher } from './dispatcher.service';
 import { FeatureDetailService } from './feature-detail.service';
 import { ProviderListService } from './providers/provider-list.service';
@@ -73,6 +74,7 @@ export class EngineSessionsModule {
       providers: [
         { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProviders },
         ActiveSessions,
+        InitializerSessionService,
         CodingSessionService,
         TestingSessionService,
       ],
@@ -80,6 +82,7 @@ export class EngineSessionsModule {
         EngineModule,
         SESSION_PROVIDER,
         ActiveSessions,
+        InitializerSessionService,
         CodingSessionService,
         TestingSessionService,
       ],

@@ -117,15 +117,17 @@ export abstract class SessionBase {
 
   /** Loads the run; a missing, finished or no longer wanted run answers why it is skipped. */
   protected async begin(
-    runId: string,
+    job: { runId: string; requestId?: string },
     ctx: SessionRunContext,
   ): Promise<StartedSession | { skipped: string }> {
-    const run = await this.journal.find(runId);
-    if (!run) return { skipped: `run ${runId} no longer exists` };
+    const run = await this.journal.find(job.runId);
+    if (!run) return { skipped: `run ${job.runId} no longer exists` };
     if (FINISHED_RUN_STATUSES.includes(run.status)) return { skipped: `run is ${run.status}` };
     const project = await this.prisma.project.findUnique({ where: { id: run.projectId } });
     if (!project) return { skipped: `project ${run.projectId} no longer exists` };
-    if (project.status !== 'running') {
+    // The initializer runs while the project is initializing; coding and testing while it runs.
+    const wanted: ProjectStatus = run.role === 'initializer' ? 'initializing' : 'running';
+    if (project.status !== wanted) {
       await this.journal.finish(run, 'cancelled', `project is ${project.status}`);
       return { skipped: `project is ${project.status}` };
     }
@@ -146,6 +148,7 @@ export abstract class SessionBase {
     await this.journal.event(run, 'run.started', `attempt ${ctx.attempt} on ${ctx.runnerId}`, {
       attempt: ctx.attempt,
       runner: ctx.runnerId,
+      requestId: job.requestId,
       role: run.role,
       provider: choice.provider.name,
       model: choice.model,
@@ -214,7 +217,7 @@ export abstract class SessionBase {
   }
 
   /** The loop's callbacks: every model call into UsageRecord (per feature), events into the log. */
-  protected accounting(run: Run, featureId: string, choice: ProviderChoice) {
+  protected accounting(run: Run, featureId: string | undefined, choice: ProviderChoice) {
     return {
       onUsage: (usage: TokenUsage & { costUsd: number }) =>
         this.journal.usage(

@@ -32,7 +32,7 @@ export class TestingSessionService extends SessionBase {
   }
 
   async run(job: TestingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
-    const started = await this.begin(job.runId, ctx);
+    const started = await this.begin(job, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
     const result = await this.work(started.run, started.project, started.choice, ctx);
     // Only after the run ended, as in coding sessions: the runner dispatches after a failure.

@@ -58,7 +58,13 @@ export interface AgentLoopOptions {
   compactAtChars?: number;
   onUsage(usage: TokenUsage & { costUsd: number }): Promise<void>;
   onEvent(
-    type: 'model.response' | 'tool.call' | 'tool.result' | 'budget.warning' | 'context.compacted',
+    type:
+      | 'model.request'
+      | 'model.response'
+      | 'tool.call'
+      | 'tool.result'
+      | 'budget.warning'
+      | 'context.compacted',
     message: string,
     data?: unknown,
   ): Promise<void>;
@@ -109,6 +115,8 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       });
     }
     let response: ModelResponse;
+    // Before the call: a request that fails (a 429, a 500) still shows in the run's log.
+    await o.onEvent('model.request', `turn ${turn}: asking ${o.model}`, { turn });
     const modelStarted = now();
     try {
       response = await o.provider.complete({
