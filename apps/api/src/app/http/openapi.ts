@@ -1,19 +1,21 @@
 import { ApiErrorBodySchema } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type {
-  OperationObject,
-  ResponseObject,
-  ResponsesObject,
-  SchemaObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type OperationObject,
+  type ResponseObject,
+  type ResponsesObject,
+  type SchemaObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { z } from 'zod';
 import { RETURNS_EXTENSION, ReturnsMark, schemaId } from './operation.decorator';
 
-/** Names of the security schemes; @Allow refers to them (ApiBearerAuth(), ApiCookieAuth()). */
-export const BEARER_SCHEME = 'bearer';
-export const COOKIE_SCHEME = 'cookie';
+/** The security schemes' names: @Allow refers to them (ApiBearerAuth('bearer'), ApiCookieAuth('cookie')). */
+const BEARER_SCHEME = 'bearer';
+const COOKIE_SCHEME = 'cookie';
 
 const errorRef = { $ref: `#/components/schemas/${schemaId(ApiErrorBodySchema)}` };
 
@@ -112,10 +114,13 @@ function viewSchemas(): Record<string, SchemaObject> {
     },
   });
   return Object.fromEntries(
-    Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [
-      id,
-      schema as SchemaObject,
-    ]),
+    Object.entries(schemas).map(([id, schema]) => {
+      // JSON Schema's own keys: in the document, the component's name says what it is.
+      const rest: Record<string, unknown> = { ...schema };
+      delete rest['$schema'];
+      delete rest['$id'];
+      return [id, rest as SchemaObject];
+    }),
   );
 }
 
@@ -161,14 +166,14 @@ function setSuccess(responses: ResponsesObject, returns: ReturnsMark | undefined
     responses[status] = { ...existing, description };
     return;
   }
-  const ref = returns.kind === 'json' ? { $ref: `#/components/schemas/${returns.schema}` } : null;
-  const schema = ref
-    ? returns.kind === 'json' && returns.array
-      ? { type: 'array' as const, items: ref }
-      : ref
-    : returns.kind === 'binary'
-      ? { type: 'string' as const, contentMediaType: 'application/octet-stream' }
-      : { type: 'string' as const };
+  const schema =
+    returns.kind === 'json'
+      ? returns.array
+        ? { type: 'array' as const, items: { $ref: `#/components/schemas/${returns.schema}` } }
+        : { $ref: `#/components/schemas/${returns.schema}` }
+      : returns.kind === 'binary'
+        ? { type: 'string' as const, contentMediaType: 'application/octet-stream' }
+        : { type: 'string' as const };
   const mediaTypes = returns.kind === 'json' ? ['application/json'] : returns.produces;
   responses[status] = {
     description,
