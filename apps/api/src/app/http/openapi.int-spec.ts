@@ -3,7 +3,7 @@
 // warnings, and usable: openapi-typescript generates types from it, and calls written against
 // those types compile, agree with the contracts' view types and refuse wrong paths and bodies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../../../..');
@@ -108,6 +108,7 @@ describe('OpenAPI document (make lint exports and lints it)', () => {
   let doc: string;
 
   beforeAll(() => {
+    mkdirSync(join(root, 'tmp'), { recursive: true });
     dir = mkdtempSync(join(root, 'tmp', 'openapi-spec-'));
     doc = join(dir, 'openapi.json');
     execFileSync('node', ['-r', '@swc-node/register', 'apps/api/src/export-openapi.ts', doc], {
