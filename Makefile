@@ -58,7 +58,7 @@ lint: install ## ESLint with Nx module boundaries, on every project; Redocly on 
 .PHONY: lint-openapi
 lint-openapi: ## The api's OpenAPI document, exported without a server, under Redocly's recommended rules
 	SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/api/src/export-openapi.ts tmp/openapi/openapi.json
-	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint api
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint tmp/openapi/openapi.json
 
 format: ## Prettier, in place
 	npx prettier --write .
