@@ -51,8 +51,14 @@ build: install ## Build api, runner, llm-fake and the console into dist/
 seed: ## Create the demo project through the running api (idempotent)
 	node tools/dev/seed-demo.mjs
 
-lint: install ## ESLint with Nx module boundaries, on every project
+lint: install ## ESLint with Nx module boundaries, on every project; Redocly on the api's OpenAPI document
 	npx nx run-many -t lint --parallel=2 --outputStyle=static
+	$(MAKE) --no-print-directory lint-openapi
+
+.PHONY: lint-openapi
+lint-openapi: ## The api's OpenAPI document, exported without a server, under Redocly's recommended rules
+	SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register apps/api/src/export-openapi.ts tmp/openapi/openapi.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint tmp/openapi/openapi.json
 
 format: ## Prettier, in place
 	npx prettier --write .

@@ -20,6 +20,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import { TerminusModule } from '@nestjs/terminus';
+import { ApiTags } from '@nestjs/swagger';
 import { AgentsController } from './agents/agents.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
@@ -28,6 +29,7 @@ import { EventsController } from './events/events.controller';
 import { FleetController } from './fleet/fleet.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
+import { Operation } from './http/operation.decorator';
 import { ApiValidationPipe } from './http/validation';
 import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
@@ -42,6 +44,12 @@ import { ApiTokensController } from './tokens/api-tokens.controller';
 // /metrics comes from @willsoto/nestjs-prometheus's controller: open to scrapers (Traefik does not
 // route it from outside; see docs/security.md).
 Public()(PrometheusController);
+ApiTags('observability')(PrometheusController);
+Operation('Prometheus metrics', { returns: 'text' })(
+  PrometheusController.prototype,
+  'index',
+  Object.getOwnPropertyDescriptor(PrometheusController.prototype, 'index') ?? {},
+);
 
 @Module({})
 export class ApiModule {

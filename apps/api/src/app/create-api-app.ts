@@ -5,14 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
-import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { ApiModule } from './api.module';
 import { responseCompression } from './http/compression';
+import { openApiDocument } from './http/openapi';
 import { applySecurityHeaders, cspNonce } from './http/security-headers';
 
 export const API_PREFIX = 'api/v1';
@@ -49,15 +49,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     ],
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('AutoCoder API')
-      .setDescription('Projects, feature backlogs, dependencies and agent runs.')
-      .setVersion('1')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), {
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
 

@@ -1,6 +1,6 @@
 export * from './lib/domain';
 export * from './lib/queue';
 export * from './lib/events';
-export * from './lib/api-error';
 export * from './lib/schemas';
 export * from './lib/views';
+export * from './lib/view-schemas';

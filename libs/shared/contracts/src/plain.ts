@@ -4,6 +4,5 @@
 export * from './lib/domain';
 export * from './lib/queue';
 export * from './lib/events';
-export * from './lib/api-error';
 export * from './lib/views';
 export * from './lib/human-input-answers';

@@ -15,11 +15,15 @@ import {
   userLabel,
   UsersService,
 } from '@autocoder/server-auth';
-import { AuthMeView, SignOutView } from '@autocoder/shared-contracts';
+import {
+  AuthMeView,
+  AuthMeViewSchema,
+  SignOutView,
+  SignOutViewSchema,
+} from '@autocoder/shared-contracts';
 import {
   Controller,
   Get,
-  HttpCode,
   Inject,
   Logger,
   Post,
@@ -30,6 +34,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Operation } from '../http/operation.decorator';
 
 /** Only same-site paths: "/board/x" yes, "//evil.example" and "https://…" no (open redirect). */
 export function safeReturnTo(value: unknown): string {
@@ -149,6 +154,7 @@ export class AuthController {
 
   /** Who is signed in; also hands the console its CSRF token (XSRF-TOKEN cookie). */
   @Get('me')
+  @Operation('Who is signed in', { returns: AuthMeViewSchema })
   // Every caller may ask who it is, a project-scoped API token included.
   @Allow('viewer', { projectScopeByHandler: true })
   me(
@@ -171,7 +177,7 @@ export class AuthController {
    * provider's session too.
    */
   @Post('logout')
-  @HttpCode(200)
+  @Operation('Sign out of the console', { returns: SignOutViewSchema, status: 200 })
   @Allow('viewer')
   @Audit({ action: 'auth.logout', target: 'session' })
   async logout(

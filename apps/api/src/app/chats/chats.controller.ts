@@ -7,14 +7,20 @@ import {
 } from '@autocoder/server-chat';
 import {
   ChatStopView,
+  ChatStopViewSchema,
   ConversationDetailView,
+  ConversationDetailViewSchema,
+  ConversationPageSchema,
   ConversationSearchView,
+  ConversationSearchViewSchema,
   ConversationView,
+  ConversationViewSchema,
   MessageView,
+  MessageViewSchema,
   Page,
 } from '@autocoder/shared-contracts';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +34,7 @@ import {
 } from '../http/dto';
 import { RequestId } from '../http/request-id.decorator';
 import { ParseIdPipe } from '../http/validation';
+import { Operation } from '../http/operation.decorator';
 
 /**
  * Chats with a project. A runner writes the replies: follow them on
@@ -43,6 +50,7 @@ export class ChatsController {
   ) {}
 
   @Post()
+  @Operation('Start a conversation', { returns: ConversationViewSchema })
   @Allow('admin')
   @Audit({ action: 'conversation.create', target: 'conversation' })
   create(
@@ -54,6 +62,7 @@ export class ChatsController {
 
   /** Most recently active first. */
   @Get()
+  @Operation("List a project's conversations", { returns: ConversationPageSchema })
   @Allow('viewer')
   list(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -67,6 +76,7 @@ export class ChatsController {
    * Declared before `:conversationId` so "search" is not taken for an id.
    */
   @Get('search')
+  @Operation("Search a project's messages", { returns: ConversationSearchViewSchema })
   @Allow('viewer')
   search(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -77,8 +87,11 @@ export class ChatsController {
 
   /** One conversation as a Markdown or JSON download, streamed however long it is. */
   @Get(':conversationId/export')
+  @Operation('Download a conversation as Markdown or JSON', {
+    returns: 'text',
+    produces: ['text/markdown', 'application/json'],
+  })
   @Allow('viewer')
-  @ApiProduces('text/markdown', 'application/json')
   async export(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('conversationId', ParseIdPipe) conversationId: string,
@@ -94,6 +107,9 @@ export class ChatsController {
 
   /** The conversation with its newest messages (`offset` pages back in time), oldest first. */
   @Get(':conversationId')
+  @Operation('Get a conversation with its newest messages', {
+    returns: ConversationDetailViewSchema,
+  })
   @Allow('viewer')
   get(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -108,9 +124,9 @@ export class ChatsController {
    * the previous message is still being answered.
    */
   @Post(':conversationId/messages')
+  @Operation('Post a message and have it answered', { returns: MessageViewSchema, status: 202 })
   @Allow('admin')
   @Audit({ action: 'conversation.message', target: 'conversation', idParam: 'conversationId' })
-  @HttpCode(202)
   post(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('conversationId', ParseIdPipe) conversationId: string,
@@ -126,9 +142,9 @@ export class ChatsController {
    * reply is being written.
    */
   @Post(':conversationId/stop')
+  @Operation('Stop the reply being written', { returns: ChatStopViewSchema, status: 202 })
   @Allow('admin')
   @Audit({ action: 'conversation.stop', target: 'conversation', idParam: 'conversationId' })
-  @HttpCode(202)
   stop(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('conversationId', ParseIdPipe) conversationId: string,
@@ -142,9 +158,9 @@ export class ChatsController {
    * is being written or when there is nothing to ask.
    */
   @Post(':conversationId/retry')
+  @Operation("Ask the last person's message again", { returns: MessageViewSchema, status: 202 })
   @Allow('admin')
   @Audit({ action: 'conversation.retry', target: 'conversation', idParam: 'conversationId' })
-  @HttpCode(202)
   retry(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('conversationId', ParseIdPipe) conversationId: string,

@@ -6,6 +6,7 @@ import { filter, interval, map, merge, Observable } from 'rxjs';
 import { LiveEventsQueryDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
 import { ProjectExistsGuard } from './project-exists.guard';
+import { Operation } from '../http/operation.decorator';
 
 /** How often an idle stream sends a comment, so proxies keep it open. */
 const KEEPALIVE_MS = 15_000;
@@ -22,6 +23,10 @@ export class EventsController {
    * chat.error).
    */
   @Sse()
+  @Operation("Follow a project's live events (server-sent events)", {
+    returns: 'text',
+    produces: ['text/event-stream'],
+  })
   @Allow('viewer')
   @UseGuards(ProjectExistsGuard)
   stream(

@@ -4,6 +4,7 @@ import { RedisHealthIndicator } from '@autocoder/server-queue';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Operation } from '../http/operation.decorator';
 
 /** Open to anyone: probes carry no credentials. */
 @ApiTags('health')
@@ -18,6 +19,7 @@ export class HealthController {
 
   /** The process is alive (no dependencies checked: a restart would not fix them). */
   @Get('live')
+  @Operation('Liveness probe')
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -25,6 +27,7 @@ export class HealthController {
 
   /** Postgres and Redis answer; 503 with the failing part otherwise. */
   @Get('ready')
+  @Operation('Readiness probe (Postgres, Redis, runners)')
   @HealthCheck()
   ready() {
     return this.health.check([

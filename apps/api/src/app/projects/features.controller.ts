@@ -7,13 +7,20 @@ import {
   HumanInputService,
 } from '@autocoder/server-backlog';
 import { AgentControlService, FeatureDetailService } from '@autocoder/server-engine';
-import { FeatureDetailView, FeatureView, GraphView } from '@autocoder/shared-contracts';
+import {
+  BoardViewSchema,
+  FeatureDetailView,
+  FeatureDetailViewSchema,
+  FeatureView,
+  FeatureViewSchema,
+  GraphView,
+  GraphViewSchema,
+} from '@autocoder/shared-contracts';
 import {
   Body,
   Controller,
   Delete,
   Get,
-  HttpCode,
   Param,
   Patch,
   Post,
@@ -23,7 +30,7 @@ import {
   Res,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   AddDependencyDto,
@@ -36,6 +43,7 @@ import {
 import { RequestId } from '../http/request-id.decorator';
 import { ParseIdPipe } from '../http/validation';
 import { FeatureChangesInterceptor } from './feature-changes.interceptor';
+import { Operation } from '../http/operation.decorator';
 
 @ApiTags('features')
 @Controller('projects/:projectId')
@@ -55,9 +63,12 @@ export class FeaturesController {
    * that stopped to wait for it (project waiting) start again by themselves.
    */
   @Post('features/:featureId/human-input')
+  @Operation('Answer the question an agent left on a feature', {
+    returns: FeatureViewSchema,
+    status: 200,
+  })
   @Allow('admin')
   @Audit({ action: 'feature.answer_input', target: 'feature', idParam: 'featureId' })
-  @HttpCode(200)
   async answerHumanInput(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -75,9 +86,9 @@ export class FeaturesController {
    * running agents take it up at once, waiting ones start again.
    */
   @Post('features/:featureId/retry')
+  @Operation('Send a feature back to the agents', { returns: FeatureViewSchema, status: 200 })
   @Allow('admin')
   @Audit({ action: 'feature.retry', target: 'feature', idParam: 'featureId' })
-  @HttpCode(200)
   async retry(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -100,8 +111,8 @@ export class FeaturesController {
    * console polling an unchanged board gets 304) and gzipped once, not per request.
    */
   @Get('board')
+  @Operation("Get a project's Kanban board", { returns: BoardViewSchema })
   @Allow('viewer')
-  @ApiProduces('application/json')
   async board(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: BoardQueryDto,
@@ -129,12 +140,14 @@ export class FeaturesController {
   }
 
   @Get('graph')
+  @Operation("Get a project's dependency graph", { returns: GraphViewSchema })
   @Allow('viewer')
   graph(@Param('projectId', ParseIdPipe) projectId: string): Promise<GraphView> {
     return this.dependencies.graph(projectId);
   }
 
   @Post('features')
+  @Operation('Create a feature', { returns: FeatureViewSchema })
   @Allow('admin')
   @Audit({ action: 'feature.create', target: 'feature' })
   create(
@@ -146,6 +159,9 @@ export class FeaturesController {
 
   /** The feature with its dependencies, dependents, runs, the run that passed it and its cost. */
   @Get('features/:featureId')
+  @Operation('Get a feature with its dependencies, runs and spend', {
+    returns: FeatureDetailViewSchema,
+  })
   @Allow('viewer')
   get(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -155,6 +171,7 @@ export class FeaturesController {
   }
 
   @Patch('features/:featureId')
+  @Operation('Update a feature', { returns: FeatureViewSchema })
   @Allow('admin')
   @Audit({ action: 'feature.update', target: 'feature', idParam: 'featureId' })
   update(
@@ -166,9 +183,9 @@ export class FeaturesController {
   }
 
   @Delete('features/:featureId')
+  @Operation('Delete a feature', { status: 204 })
   @Allow('admin')
   @Audit({ action: 'feature.delete', target: 'feature', idParam: 'featureId' })
-  @HttpCode(204)
   async remove(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -178,9 +195,9 @@ export class FeaturesController {
 
   /** Moves the feature to the end of the queue. */
   @Post('features/:featureId/skip')
+  @Operation('Move a feature to the end of the queue', { returns: FeatureViewSchema, status: 200 })
   @Allow('admin')
   @Audit({ action: 'feature.skip', target: 'feature', idParam: 'featureId' })
-  @HttpCode(200)
   skip(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -189,6 +206,7 @@ export class FeaturesController {
   }
 
   @Put('features/:featureId/dependencies')
+  @Operation("Replace a feature's dependencies", { returns: FeatureViewSchema })
   @Allow('admin')
   @Audit({ action: 'feature.set_dependencies', target: 'feature', idParam: 'featureId' })
   async replaceDependencies(
@@ -201,9 +219,9 @@ export class FeaturesController {
   }
 
   @Post('features/:featureId/dependencies')
+  @Operation('Add a dependency to a feature', { returns: FeatureViewSchema, status: 200 })
   @Allow('admin')
   @Audit({ action: 'feature.add_dependency', target: 'feature', idParam: 'featureId' })
-  @HttpCode(200)
   async addDependency(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('featureId', ParseIdPipe) featureId: string,
@@ -214,6 +232,7 @@ export class FeaturesController {
   }
 
   @Delete('features/:featureId/dependencies/:dependsOnId')
+  @Operation('Remove a dependency from a feature', { returns: FeatureViewSchema })
   @Allow('admin')
   @Audit({ action: 'feature.remove_dependency', target: 'feature', idParam: 'featureId' })
   async removeDependency(

@@ -5,11 +5,16 @@ import { ProjectTimelineService } from '@autocoder/server-engine';
 import {
   Page,
   ProjectDeletePreviewView,
+  ProjectDeletePreviewViewSchema,
+  ProjectPageSchema,
   ProjectStatsView,
+  ProjectStatsViewSchema,
   ProjectTimelineView,
+  ProjectTimelineViewSchema,
   ProjectView,
+  ProjectViewSchema,
 } from '@autocoder/shared-contracts';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   CreateProjectDto,
@@ -19,6 +24,7 @@ import {
 } from '../http/dto';
 import { RequestId } from '../http/request-id.decorator';
 import { ParseIdPipe } from '../http/validation';
+import { Operation } from '../http/operation.decorator';
 
 @ApiTags('projects')
 @Controller('projects')
@@ -30,6 +36,7 @@ export class ProjectsController {
   ) {}
 
   @Get()
+  @Operation('List projects', { returns: ProjectPageSchema })
   @Allow('viewer')
   list(@Query() query: ListProjectsQueryDto): Promise<Page<ProjectView>> {
     return this.projects.list(query);
@@ -37,6 +44,7 @@ export class ProjectsController {
 
   /** Creates a project; with `start: true` its initializer run is enqueued at once. */
   @Post()
+  @Operation('Create a project', { returns: ProjectViewSchema })
   @Allow('admin')
   @Audit({ action: 'project.create', target: 'project' })
   async create(
@@ -53,12 +61,14 @@ export class ProjectsController {
   }
 
   @Get(':projectId')
+  @Operation('Get a project', { returns: ProjectViewSchema })
   @Allow('viewer')
   get(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectView> {
     return this.projects.get(id);
   }
 
   @Patch(':projectId')
+  @Operation('Update a project', { returns: ProjectViewSchema })
   @Allow('admin')
   @Audit({ action: 'project.update', target: 'project', idParam: 'projectId' })
   update(
@@ -70,20 +80,22 @@ export class ProjectsController {
 
   /** What a delete would remove (features, runs, conversations, schedules), to confirm it. */
   @Get(':projectId/delete-preview')
+  @Operation('Preview what deleting a project removes', { returns: ProjectDeletePreviewViewSchema })
   @Allow('viewer')
   deletePreview(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectDeletePreviewView> {
     return this.projects.deletePreview(id);
   }
 
   @Delete(':projectId')
+  @Operation('Delete a project', { status: 204 })
   @Allow('admin')
   @Audit({ action: 'project.delete', target: 'project', idParam: 'projectId' })
-  @HttpCode(204)
   async remove(@Param('projectId', ParseIdPipe) id: string): Promise<void> {
     await this.projects.remove(id);
   }
 
   @Get(':projectId/stats')
+  @Operation("Get a project's statistics", { returns: ProjectStatsViewSchema })
   @Allow('viewer')
   stats(@Param('projectId', ParseIdPipe) id: string): Promise<ProjectStatsView> {
     return this.runs.stats(id);
@@ -91,6 +103,7 @@ export class ProjectsController {
 
   /** Per UTC day: passing and total features, sessions, spend by kind; time per feature. */
   @Get(':projectId/stats/timeline')
+  @Operation("Get a project's daily history", { returns: ProjectTimelineViewSchema })
   @Allow('viewer')
   statsTimeline(
     @Param('projectId', ParseIdPipe) id: string,

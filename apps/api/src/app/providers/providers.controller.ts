@@ -1,9 +1,10 @@
 import { Audit } from '@autocoder/server-audit';
 import { Allow } from '@autocoder/server-auth';
 import { ProviderListService } from '@autocoder/server-engine';
-import { ProviderListView } from '@autocoder/shared-contracts';
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ProviderListView, ProviderListViewSchema } from '@autocoder/shared-contracts';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../http/operation.decorator';
 
 /**
  * The providers and models this deployment can call (configured keys, the Ollama host's pulled
@@ -16,6 +17,7 @@ export class ProvidersController {
 
   /** Cached in Redis for PROVIDERS_CACHE_TTL_SECONDS (`checkedAt` says when it was built). */
   @Get()
+  @Operation('List the model providers and models', { returns: ProviderListViewSchema })
   @Allow('viewer')
   list(): Promise<ProviderListView> {
     return this.providers.list();
@@ -26,9 +28,12 @@ export class ProvidersController {
    * decided by environment variables, which nothing edits at runtime, so this is its invalidation.
    */
   @Post('refresh')
+  @Operation('Rebuild the list of providers and models', {
+    returns: ProviderListViewSchema,
+    status: 200,
+  })
   @Allow('admin')
   @Audit({ action: 'providers.refresh', target: 'providers' })
-  @HttpCode(200)
   refresh(): Promise<ProviderListView> {
     return this.providers.refresh();
   }

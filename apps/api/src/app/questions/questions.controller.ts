@@ -1,8 +1,9 @@
 import { Allow } from '@autocoder/server-auth';
 import { HumanInputService } from '@autocoder/server-backlog';
-import { PendingQuestionsView } from '@autocoder/shared-contracts';
+import { PendingQuestionsView, PendingQuestionsViewSchema } from '@autocoder/shared-contracts';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../http/operation.decorator';
 
 /** What agents wait on people for, across every project (the console's "needs you" counter). */
 @ApiTags('questions')
@@ -12,6 +13,7 @@ export class QuestionsController {
 
   /** How many questions wait, and the oldest 50 with their project, feature and prompt. */
   @Get()
+  @Operation('List the questions agents are waiting on', { returns: PendingQuestionsViewSchema })
   @Allow('viewer')
   pending(): Promise<PendingQuestionsView> {
     return this.humanInput.pending();

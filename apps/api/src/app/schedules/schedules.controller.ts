@@ -1,11 +1,13 @@
 import { Audit } from '@autocoder/server-audit';
 import { Allow } from '@autocoder/server-auth';
 import { ScheduleService } from '@autocoder/server-engine';
-import { ScheduleView } from '@autocoder/shared-contracts';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ScheduleView, ScheduleViewSchema } from '@autocoder/shared-contracts';
+import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CreateScheduleDto, UpdateScheduleDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
+import { Operation } from '../http/operation.decorator';
+import { z } from 'zod';
 
 /**
  * Weekly windows in which a project's agents run: a runner starts them at a window's start and
@@ -19,6 +21,7 @@ export class SchedulesController {
 
   /** 400 with a reason per field (time, zone, days, a window longer than the gap to the next). */
   @Post()
+  @Operation('Create a schedule', { returns: ScheduleViewSchema })
   @Allow('admin')
   @Audit({ action: 'schedule.create', target: 'schedule' })
   create(
@@ -30,12 +33,14 @@ export class SchedulesController {
 
   /** Oldest first, each with its next start, the window holding now and what it last did. */
   @Get()
+  @Operation("List a project's schedules", { returns: z.array(ScheduleViewSchema) })
   @Allow('viewer')
   list(@Param('projectId', ParseIdPipe) projectId: string): Promise<ScheduleView[]> {
     return this.schedules.list(projectId);
   }
 
   @Get(':scheduleId')
+  @Operation('Get a schedule', { returns: ScheduleViewSchema })
   @Allow('viewer')
   get(
     @Param('projectId', ParseIdPipe) projectId: string,
@@ -49,6 +54,7 @@ export class SchedulesController {
    * started running (stop them through the agents routes).
    */
   @Patch(':scheduleId')
+  @Operation('Update a schedule', { returns: ScheduleViewSchema })
   @Allow('admin')
   @Audit({ action: 'schedule.update', target: 'schedule', idParam: 'scheduleId' })
   update(
@@ -61,9 +67,9 @@ export class SchedulesController {
 
   /** Like disabling: agents it started keep running. */
   @Delete(':scheduleId')
+  @Operation('Delete a schedule', { status: 204 })
   @Allow('admin')
   @Audit({ action: 'schedule.delete', target: 'schedule', idParam: 'scheduleId' })
-  @HttpCode(204)
   async remove(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Param('scheduleId', ParseIdPipe) scheduleId: string,

@@ -1,10 +1,17 @@
 import { Audit } from '@autocoder/server-audit';
 import { Allow, ApiTokensService, CurrentPrincipal, Principal } from '@autocoder/server-auth';
-import { ApiTokenView, CreatedApiTokenView } from '@autocoder/shared-contracts';
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiTokenView,
+  ApiTokenViewSchema,
+  CreatedApiTokenView,
+  CreatedApiTokenViewSchema,
+} from '@autocoder/shared-contracts';
+import { Body, Controller, Delete, Get, Header, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CreateApiTokenDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
+import { Operation } from '../http/operation.decorator';
+import { z } from 'zod';
 
 /**
  * Personal API tokens of the signed-in person (for scripts and /mcp): shown once, stored hashed,
@@ -17,6 +24,7 @@ export class ApiTokensController {
 
   /** Creates a token; the answer holds it, and it is never shown again. */
   @Post()
+  @Operation('Create an API token', { returns: CreatedApiTokenViewSchema })
   @Allow('admin')
   @Audit({ action: 'api_token.create', target: 'api_token' })
   @Header('Cache-Control', 'no-store')
@@ -29,6 +37,7 @@ export class ApiTokensController {
 
   /** The tokens, newest first, without the tokens themselves. */
   @Get()
+  @Operation('List API tokens', { returns: z.array(ApiTokenViewSchema) })
   @Allow('viewer')
   async list(@CurrentPrincipal() who: Principal): Promise<ApiTokenView[]> {
     return this.tokens.list(who.userId);
@@ -36,9 +45,9 @@ export class ApiTokensController {
 
   /** Revokes a token at once; it stays listed with revokedAt. */
   @Delete(':tokenId')
+  @Operation('Revoke an API token', { status: 204 })
   @Allow('admin')
   @Audit({ action: 'api_token.revoke', target: 'api_token', idParam: 'tokenId' })
-  @HttpCode(204)
   async revoke(
     @Param('tokenId', ParseIdPipe) tokenId: string,
     @CurrentPrincipal() who: Principal,

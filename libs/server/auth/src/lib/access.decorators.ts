@@ -5,12 +5,7 @@ import {
   ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiForbiddenResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiExtension } from '@nestjs/swagger';
 import { AuthenticatedRequest, Principal } from './principal';
 
 export const ACCESS_METADATA = 'autocoder:access';
@@ -36,10 +31,10 @@ export function Allow(
 ): ClassDecorator & MethodDecorator {
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, { role, ...options } satisfies Access),
-    ApiBearerAuth(),
-    ApiCookieAuth(),
-    ApiUnauthorizedResponse({ description: 'Not signed in, or the token is invalid.' }),
-    ApiForbiddenResponse({ description: `Needs the ${role} role.` }),
+    // Either credential will do; the api's document defines both schemes and the 401/403 answers.
+    ApiBearerAuth('bearer'),
+    ApiCookieAuth('cookie'),
+    ApiExtension('x-required-role', role),
   );
 }
 

@@ -80,3 +80,28 @@ export type ModelRole = (typeof MODEL_ROLES)[number];
 
 /** Longest message a person may post to a chat. */
 export const MAX_CHAT_MESSAGE_CHARS = 20_000;
+
+/**
+ * What a project's agents are doing, in one word, for the console's header (derived on the
+ * server by `projectActivity`, so every screen says the same):
+ * - empty: no backlog yet; initializing: the initializer writes it;
+ * - ready: a backlog and no agents running; running: sessions in flight;
+ * - paused: running sessions finish, no new ones start;
+ * - waiting: the agents stopped because what is left waits for a person's answer;
+ * - budget: the budget is spent (raise it to go on); done: every feature passes.
+ */
+export const PROJECT_ACTIVITY_STATES = [
+  'empty',
+  'initializing',
+  'ready',
+  'running',
+  'paused',
+  'waiting',
+  'budget',
+  'done',
+] as const;
+export type ProjectActivityState = (typeof PROJECT_ACTIVITY_STATES)[number];
+
+/** What a repository browser entry is. */
+export const REPOSITORY_ENTRY_TYPES = ['dir', 'file', 'symlink', 'submodule'] as const;
+export type RepositoryEntryType = (typeof REPOSITORY_ENTRY_TYPES)[number];

@@ -1,13 +1,10 @@
 import type { FeatureStatus, GraphView } from '@autocoder/shared-contracts/plain';
 
-/** A feature as the graph draws it; `index` is its position in `GraphModel.nodes`. */
-export interface GraphNode {
+type GraphViewNode = GraphView['nodes'][number];
+
+/** A feature as the api's graph sends it; `index` is its position in `GraphModel.nodes`. */
+export interface GraphNode extends GraphViewNode {
   index: number;
-  id: string;
-  name: string;
-  category: string;
-  status: FeatureStatus;
-  priority: number;
 }
 
 /** An edge by node index: `from` depends on `to` (so `to` must pass first). */
