@@ -6,10 +6,8 @@ import {
   ChatMessage,
   ContentBlock,
   costOf,
-  FatalProviderError,
+  decideOnFailure,
   ModelResponse,
-  ProviderRateLimitedError,
-  RetryableProviderError,
   textOf,
   ToolSpec,
   toolUsesOf,
@@ -383,33 +381,33 @@ export class ChatTurnRunner {
     ctx: ChatTurnContext,
   ): Promise<never> {
     const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof ProviderRateLimitedError) {
+    // A shutting-down runner's turn is retried like any other failure (its stream was cut).
+    const decision = decideOnFailure(err, { ...ctx, shuttingDown: false });
+    if (decision.action === 'wait') {
       const data: ChatErrorData = {
         messageId: replyTo,
         retrying: true,
-        retryAfterMs: err.retryAfterMs,
+        retryAfterMs: decision.retryAfterMs,
       };
       await this.publish(
         conversation,
         'chat.error',
         'warn',
-        `${message}; trying again in ${Math.ceil(err.retryAfterMs / 1000)} s`,
+        `${message}; trying again in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
         data,
       );
-      await ctx.rateLimit(err.retryAfterMs);
+      await ctx.rateLimit(decision.retryAfterMs);
       throw Worker.RateLimitError();
     }
-    const final = err instanceof FatalProviderError || ctx.attempt >= ctx.maxAttempts;
-    if (!final) {
+    if (decision.action !== 'give_up') {
       const data: ChatErrorData = { messageId: replyTo, retrying: true };
       await this.publish(conversation, 'chat.error', 'warn', `${message}; trying again`, data);
       throw err;
     }
     // Said by the platform, never put in the model's mouth.
-    const reason =
-      err instanceof FatalProviderError || err instanceof RetryableProviderError
-        ? message
-        : 'an internal error on the runner (its log has the details)';
+    const reason = decision.fromProvider
+      ? message
+      : 'an internal error on the runner (its log has the details)';
     const latest = await this.prisma.message.findFirst({
       where: { conversationId: conversation.id },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

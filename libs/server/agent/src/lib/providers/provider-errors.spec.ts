@@ -1,5 +1,11 @@
 import { costOf } from './model-catalogue';
-import { retryAfterMs } from './provider-errors';
+import {
+  decideOnFailure,
+  FatalProviderError,
+  ProviderRateLimitedError,
+  retryAfterMs,
+  RetryableProviderError,
+} from './provider-errors';
 
 describe('retryAfterMs', () => {
   it('reads seconds', () => {
@@ -30,5 +36,37 @@ describe('costOf', () => {
         cacheWriteTokens: 0,
       }),
     ).toBe(4.5);
+  });
+});
+
+describe('decideOnFailure', () => {
+  const job = { attempt: 1, maxAttempts: 3, shuttingDown: false };
+  it('gives the job back while the runner shuts down, whatever failed', () => {
+    expect(decideOnFailure(new FatalProviderError('x'), { ...job, shuttingDown: true })).toEqual({
+      action: 'release',
+    });
+  });
+  it('waits out a rate limit without spending an attempt, even on the last one', () => {
+    expect(
+      decideOnFailure(new ProviderRateLimitedError('429', 1500), { ...job, attempt: 3 }),
+    ).toEqual({ action: 'wait', retryAfterMs: 1500 });
+  });
+  it('gives up at once on a refusal, and on the last attempt of anything else', () => {
+    expect(decideOnFailure(new FatalProviderError('bad key'), job)).toEqual({
+      action: 'give_up',
+      fromProvider: true,
+    });
+    expect(decideOnFailure(new RetryableProviderError('500'), { ...job, attempt: 3 })).toEqual({
+      action: 'give_up',
+      fromProvider: true,
+    });
+    expect(decideOnFailure(new Error('bug'), { ...job, attempt: 3 })).toEqual({
+      action: 'give_up',
+      fromProvider: false,
+    });
+  });
+  it('retries a transient failure before the last attempt', () => {
+    expect(decideOnFailure(new RetryableProviderError('500'), job)).toEqual({ action: 'retry' });
+    expect(decideOnFailure(new Error('socket hang up'), job)).toEqual({ action: 'retry' });
   });
 });

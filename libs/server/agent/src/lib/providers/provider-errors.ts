@@ -62,3 +62,27 @@ export function classifyAnthropicError(err: unknown): Error {
   }
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/**
+ * What to do with a model call that failed, for every caller (agent sessions and chat turns):
+ * give the job back to the queue when the runner is shutting down, wait out a rate limit without
+ * spending an attempt, give up on a refusal or the last attempt, retry with backoff otherwise.
+ */
+export type FailureDecision =
+  | { action: 'release' }
+  | { action: 'wait'; retryAfterMs: number }
+  | { action: 'give_up'; fromProvider: boolean }
+  | { action: 'retry' };
+
+export function decideOnFailure(
+  err: unknown,
+  job: { attempt: number; maxAttempts: number; shuttingDown: boolean },
+): FailureDecision {
+  if (job.shuttingDown) return { action: 'release' };
+  if (err instanceof ProviderRateLimitedError)
+    return { action: 'wait', retryAfterMs: err.retryAfterMs };
+  if (err instanceof FatalProviderError) return { action: 'give_up', fromProvider: true };
+  if (job.attempt >= job.maxAttempts)
+    return { action: 'give_up', fromProvider: err instanceof RetryableProviderError };
+  return { action: 'retry' };
+}
