@@ -1,4 +1,9 @@
-import { ApiErrorBody, ApiErrorIssue } from '@autocoder/shared-contracts';
+import {
+  ApiErrorBody,
+  ApiErrorIssue,
+  DOMAIN_ERROR_STATUS,
+  DomainError,
+} from '@autocoder/shared-contracts';
 import {
   ArgumentsHost,
   Catch,
@@ -38,6 +43,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, requestId: string | undefined): ApiErrorBody {
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_ERROR_STATUS[exception.kind];
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: exception.message,
+        requestId,
+        ...(exception.issues ? { issues: exception.issues } : {}),
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
