@@ -292,12 +292,7 @@ export class FeatureToolsService {
     ctx: FeatureToolContext,
   ): Promise<unknown> {
     const parsed = TOOLS[name].input.safeParse(raw);
-    if (!parsed.success) {
-      const reasons = parsed.error.issues.map(
-        (i) => `${i.path.join('.') || '(input)'}: ${i.message}`,
-      );
-      throw invalid(`Invalid input: ${reasons.join('; ')}`, []);
-    }
+    if (!parsed.success) throw invalid(invalidInputText(parsed.error), []);
     const handler: Handlers[N] = this.handlers[name];
     return handler(parsed.data, ctx);
   }
@@ -460,6 +455,12 @@ const VERDICT_ANSWERS: Record<FeatureVerdict['kind'], string> = {
   handed_back: 'Recorded. End your turn now.',
   needs_input: 'The feature now waits for a person. End your turn now.',
 };
+
+/** A model's invalid tool input, told back to it field by field. */
+export function invalidInputText(error: z.ZodError): string {
+  const reasons = error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+  return `Invalid input: ${reasons.join('; ')}`;
+}
 
 /**
  * The one adapter from errors to tool answers: a domain refusal (not found, conflict, invalid)

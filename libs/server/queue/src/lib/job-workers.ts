@@ -38,9 +38,10 @@ export interface JobWorkersOptions {
   name: string;
   active: readonly QueueName[];
   queues: { readonly [Q in QueueName]: QueueWorkerSettings };
-  /** How often readiness is asked again until it holds. */
-  readinessPollMs?: number;
 }
+
+/** How often readiness is asked again until it holds. */
+const READINESS_POLL_MS = 1000;
 
 export interface JobContext {
   job: Job;
@@ -158,10 +159,7 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
     if (this.state !== 'paused') return;
     if (!ready) {
       if (!this.poll) this.logger.warn('not ready (database or Redis down); workers wait');
-      this.poll = setTimeout(
-        () => void this.startWhenReady(),
-        this.options.readinessPollMs ?? 1000,
-      );
+      this.poll = setTimeout(() => void this.startWhenReady(), READINESS_POLL_MS);
       return;
     }
     this.state = 'running';
