@@ -131,6 +131,7 @@ describe('runner queue wiring (integration)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(workers.isRunning(QueueName.Control)).toBe(false);
     expect(await queue.getCompletedCount()).toBe(0);
+    expect(workers.describe()).toEqual({ state: 'paused', queues: ['control'] });
 
     readiness.isReady = true;
     await waitUntil(

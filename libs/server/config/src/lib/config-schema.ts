@@ -258,7 +258,7 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.default(60000),
     doc: {
       description:
-        'BullMQ lock duration; a job whose runner stops renewing it is retried elsewhere.',
+        "BullMQ lock duration of every queue's worker (renewed every third of it); a job whose runner stops renewing it is retried elsewhere.",
       usedBy: ['runner'],
     },
   },

@@ -171,6 +171,11 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
     }
   }
 
+  /** For /health: whether the workers wait for readiness, and what they consume. */
+  describe(): { state: 'paused' | 'running' | 'closed'; queues: readonly QueueName[] } {
+    return { state: this.state, queues: this.options.active };
+  }
+
   worker(queue: QueueName): Worker | undefined {
     return this.workers.get(queue);
   }
