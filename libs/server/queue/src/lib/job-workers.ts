@@ -78,7 +78,7 @@ export interface FoundHandler {
 }
 
 /** Every job name needs exactly one handler; returns them by name or throws saying what is wrong. */
-export function oneHandlerPerJob(found: readonly FoundHandler[]): Map<JobName, FoundHandler> {
+export function oneHandlerPerJob(found: readonly FoundHandler[]): Map<string, FoundHandler> {
   const problems = Object.values(JobName).flatMap((name) => {
     const mine = found.filter((h) => h.name === name);
     if (mine.length === 1) return [];
@@ -103,7 +103,7 @@ export function oneHandlerPerJob(found: readonly FoundHandler[]): Map<JobName, F
 export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobWorkers.name);
   private readonly workers = new Map<QueueName, Worker>();
-  private handlers = new Map<JobName, FoundHandler>();
+  private handlers = new Map<string, FoundHandler>();
   private poll?: NodeJS.Timeout;
   private state: 'paused' | 'running' | 'closed' = 'paused';
 
@@ -198,7 +198,7 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   private async process(queue: QueueName, job: Job, token: string | undefined): Promise<unknown> {
     const worker = this.workers.get(queue);
-    const handler = this.handlers.get(job.name as JobName);
+    const handler = this.handlers.get(job.name);
     if (!worker || !handler || JOB_QUEUE[handler.name] !== queue) {
       throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
     }
