@@ -5,7 +5,7 @@ import { loadConfig } from '@autocoder/server-config';
 import { Prisma, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { JobQueueService } from '@autocoder/server-queue';
+import { JobQueueService, JobWorkers } from '@autocoder/server-queue';
 import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-testing';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentSessionProcessor } from './agent-session.processor';
 import { ChatProcessor } from './chat.processor';
 import { RunnerModule } from './runner.module';
 
@@ -86,7 +85,7 @@ describe('chat processor (integration)', () => {
     );
 
   it('consumes the chat queue and answers through Gemini, which the demo runner offers', async () => {
-    expect(app.get(ChatProcessor).worker.isRunning()).toBe(true);
+    expect(app.get(JobWorkers).isRunning(QueueName.Chat)).toBe(true);
     const { conversation } = await ask('assistant', 'gemini', '[scenario:chat-gemini] Anything?');
     const reply = await replyOf(conversation.id);
     expect(reply.content).toMatch(/^From the snapshot I was given/);
@@ -126,13 +125,13 @@ describe('chat processor (integration)', () => {
   });
 
   it('leaves the agent-session queue alone when ACTIVE_QUEUES does not name it', () => {
-    expect(app.get(ChatProcessor).worker.isRunning()).toBe(true);
-    expect(app.get(AgentSessionProcessor).worker.isRunning()).toBe(false);
+    expect(app.get(JobWorkers).isRunning(QueueName.Chat)).toBe(true);
+    expect(app.get(JobWorkers).isRunning(QueueName.AgentSession)).toBe(false);
   });
 
   it('takes no more turns once drained for shutdown', async () => {
     await app.get(ChatProcessor).drain();
-    expect(app.get(ChatProcessor).worker.isRunning()).toBe(false);
+    expect(app.get(JobWorkers).isRunning(QueueName.Chat)).toBe(false);
     const { conversation, message } = await ask('assistant', null, '[scenario:chat-gemini] Late?');
     await new Promise((r) => setTimeout(r, 500));
     const job = await app.get(JobQueueService).queue(QueueName.Chat).getJob(message.id);

@@ -6,7 +6,7 @@ import { loadConfig } from '@autocoder/server-config';
 import { PrismaClient, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-engine';
-import { JobQueueService } from '@autocoder/server-queue';
+import { JobQueueService, JobWorkers } from '@autocoder/server-queue';
 import { waitFor, waitUntil } from '@autocoder/server-testing';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
@@ -16,7 +16,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ControlProcessor } from './control.processor';
 import { RunnerModule } from './runner.module';
 
 class FixedClock implements Clock {
@@ -74,7 +73,7 @@ describe('control processor: schedules (integration)', () => {
   });
 
   afterAll(async () => {
-    await app?.get(ControlProcessor).worker.close();
+    await app?.get(JobWorkers).close(QueueName.Control);
     const queues = app?.get(JobQueueService);
     await queues?.queue(QueueName.AgentSession).obliterate({ force: true });
     await queues?.queue(QueueName.Control).obliterate({ force: true });
@@ -104,7 +103,7 @@ describe('control processor: schedules (integration)', () => {
   }
 
   it('syncs the schedulers of existing schedules at start', async () => {
-    expect(app.get(ControlProcessor).worker.isRunning()).toBe(true);
+    expect(app.get(JobWorkers).isRunning(QueueName.Control)).toBe(true);
     const keys = (await controlQueue().getJobSchedulers(0, -1)).map((s) => s.key);
     expect(keys).toEqual(
       expect.arrayContaining(['control-tick', startSchedulerId(preexisting.id)]),

@@ -1,18 +1,12 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { Dispatcher, ScheduleService } from '@autocoder/server-engine';
-import { JobName, JobPayloads, QueueName } from '@autocoder/shared-contracts';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnJob } from '@autocoder/server-queue';
+import { JobName, ScheduleEdgeJob, QueueName } from '@autocoder/shared-contracts';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { activeQueues } from './active-queues';
-import { runnerIdOf } from './runner-id';
+import { Queue } from 'bullmq';
 
 const TICK_SCHEDULER_ID = 'control-tick';
-
-/** Names the control worker after the runner (read by BullMQ when it constructs the worker). */
-export function configureControlWorker(config: AppConfig): void {
-  Processor(QueueName.Control, { autorun: false, name: runnerIdOf(config) })(ControlProcessor);
-}
 
 /**
  * The control queue: one BullMQ job scheduler emits a tick every CONTROL_TICK_MS for the whole
@@ -22,9 +16,8 @@ export function configureControlWorker(config: AppConfig): void {
  * window a delayed job for its end (schedule-edge jobs); every runner re-syncs those schedulers
  * with Postgres at start.
  */
-@Processor(QueueName.Control, { autorun: false })
 @Injectable()
-export class ControlProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ControlProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger(ControlProcessor.name);
 
   constructor(
@@ -32,12 +25,10 @@ export class ControlProcessor extends WorkerHost implements OnApplicationBootstr
     @InjectQueue(QueueName.Control) private readonly queue: Queue,
     private readonly dispatcher: Dispatcher,
     private readonly schedules: ScheduleService,
-  ) {
-    super();
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!activeQueues(this.config).includes(QueueName.Control)) return;
+    if (!this.config.ACTIVE_QUEUES.includes(QueueName.Control)) return;
     await this.queue.upsertJobScheduler(
       TICK_SCHEDULER_ID,
       { every: this.config.CONTROL_TICK_MS },
@@ -54,24 +45,17 @@ export class ControlProcessor extends WorkerHost implements OnApplicationBootstr
       // Not fatal: the control tick still starts and stops every window, a tick late.
       this.logger.warn(`schedule edges not synced: ${String(err)}`);
     }
-    const worker: Worker = this.worker;
-    worker.concurrency = 1;
-    void worker
-      .run()
-      .catch((err: unknown) => this.logger.error(`control worker stopped: ${String(err)}`));
   }
 
-  async process(job: Job): Promise<unknown> {
-    switch (job.name) {
-      case JobName.ControlTick: {
-        const tick = await this.dispatcher.tick();
-        const schedules = await this.schedules.reconcileAll();
-        return { ...tick, schedules };
-      }
-      case JobName.ScheduleEdge:
-        return this.schedules.onEdge(job.data as JobPayloads[JobName.ScheduleEdge]);
-      default:
-        throw new UnrecoverableError(`unknown job ${job.name}`);
-    }
+  @OnJob(JobName.ControlTick)
+  async tick(): Promise<unknown> {
+    const tick = await this.dispatcher.tick();
+    const schedules = await this.schedules.reconcileAll();
+    return { ...tick, schedules };
+  }
+
+  @OnJob(JobName.ScheduleEdge)
+  scheduleEdge(data: ScheduleEdgeJob): Promise<unknown> {
+    return this.schedules.onEdge(data);
   }
 }

@@ -1,5 +1,5 @@
 import { DatabaseHealthIndicator } from '@autocoder/server-db';
-import { RedisHealthIndicator } from '@autocoder/server-queue';
+import { JobWorkers, RedisHealthIndicator } from '@autocoder/server-queue';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { AgentSessionProcessor } from './agent-session.processor';
@@ -11,16 +11,20 @@ export class HealthController {
     private readonly db: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly sessions: AgentSessionProcessor,
+    private readonly workers: JobWorkers,
   ) {}
 
-  /** Ready when Postgres and Redis answer; also shows what this runner is doing. */
+  /** Ready when Postgres and Redis answer; also shows what this runner consumes and is doing. */
   @Get()
   @HealthCheck()
   check() {
     return this.health.check([
       () => this.db.check(),
       () => this.redis.check(),
-      async () => ({ sessions: { status: 'up' as const, ...this.sessions.describe() } }),
+      async () => ({
+        sessions: { status: 'up' as const, ...this.sessions.describe() },
+        workers: { status: 'up' as const, ...this.workers.describe() },
+      }),
     ]);
   }
 }

@@ -3,24 +3,29 @@ import { ChatTurnsModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
-import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import {
+  JOB_WORKERS_OPTIONS,
+  JobWorkers,
+  QueueModule,
+  RedisHealthIndicator,
+  WORKER_READINESS,
+} from '@autocoder/server-queue';
 import { EngineSessionsModule } from '@autocoder/server-engine';
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AgentSessionProcessor, configureAgentSessionWorker } from './agent-session.processor';
+import { AgentSessionProcessor } from './agent-session.processor';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
-import { ChatProcessor, configureChatWorker } from './chat.processor';
-import { configureControlWorker, ControlProcessor } from './control.processor';
+import { ChatProcessor } from './chat.processor';
+import { ControlProcessor } from './control.processor';
 import { createChatProviders, createSessionProviders } from './llm.provider';
 import { HealthController } from './health.controller';
 import { InitializerHandler } from './initializer.handler';
+import { RunnerReadiness, runnerWorkersOptions } from './runner-workers';
 
 @Module({})
 export class RunnerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    configureAgentSessionWorker(config);
-    configureChatWorker(config);
-    configureControlWorker(config);
     return {
       module: RunnerModule,
       imports: [
@@ -28,6 +33,7 @@ export class RunnerModule {
         LoggingModule.forRoot({ service: 'runner', level: config.LOG_LEVEL }),
         MetricsModule,
         TerminusModule,
+        DiscoveryModule,
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         QueueModule.forRoot({
           role: 'worker',
@@ -50,6 +56,10 @@ export class RunnerModule {
         ChatProcessor,
         DatabaseHealthIndicator,
         RedisHealthIndicator,
+        { provide: JOB_WORKERS_OPTIONS, useValue: runnerWorkersOptions(config) },
+        RunnerReadiness,
+        { provide: WORKER_READINESS, useExisting: RunnerReadiness },
+        JobWorkers,
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './lib/queue.module';
 export * from './lib/redis.health';
 export * from './lib/live-events';
 export * from './lib/session-signals';
+export * from './lib/job-workers';

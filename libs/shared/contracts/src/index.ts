@@ -1,4 +1,5 @@
 export * from './lib/domain';
+export * from './lib/domain-error';
 export * from './lib/queue';
 export * from './lib/events';
 export * from './lib/schemas';

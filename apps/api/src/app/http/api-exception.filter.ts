@@ -1,5 +1,9 @@
-import { IllegalTransitionError } from '@autocoder/server-backlog';
-import { ApiErrorBody, ApiErrorIssue } from '@autocoder/shared-contracts';
+import {
+  ApiErrorBody,
+  ApiErrorIssue,
+  DOMAIN_ERROR_STATUS,
+  DomainError,
+} from '@autocoder/shared-contracts';
 import {
   ArgumentsHost,
   Catch,
@@ -39,6 +43,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, requestId: string | undefined): ApiErrorBody {
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_ERROR_STATUS[exception.kind];
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: exception.message,
+        requestId,
+        ...(exception.issues ? { issues: exception.issues } : {}),
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -57,16 +71,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message,
         requestId,
         ...(issues ? { issues } : {}),
-      };
-    }
-    if (exception instanceof IllegalTransitionError) {
-      // A run or project not in a state the request applies to (a race lost to another writer).
-      const status = exception.from === null ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
-      return {
-        statusCode: status,
-        error: STATUS_CODES[status] ?? 'Error',
-        message: exception.message,
-        requestId,
       };
     }
     const workspace = workspaceErrorStatus(exception);

@@ -5,6 +5,7 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
+import { DOMAIN_ERROR_STATUS, DomainError } from '@autocoder/shared-contracts';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -80,7 +81,12 @@ export class AuditInterceptor implements NestInterceptor {
     try {
       result = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (err) {
-      const status = err instanceof HttpException ? err.getStatus() : 500;
+      const status =
+        err instanceof DomainError
+          ? DOMAIN_ERROR_STATUS[err.kind]
+          : err instanceof HttpException
+            ? err.getStatus()
+            : 500;
       await this.audit.record({
         ...base,
         targetId: targetId ?? null,
@@ -130,6 +136,7 @@ function traceIdOf(req: Request): string | null {
 }
 
 function reasonOf(err: unknown): string {
+  if (err instanceof DomainError) return err.message;
   if (err instanceof HttpException) {
     const body = err.getResponse();
     if (typeof body === 'string') return body;

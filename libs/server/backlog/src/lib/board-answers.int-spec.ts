@@ -5,7 +5,7 @@ import type { BoardQuery, BoardView } from '@autocoder/shared-contracts';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { QueueModule } from '@autocoder/server-queue';
-import { INestApplicationContext, NotFoundException } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -152,7 +152,7 @@ describe('board answers kept until the features change (integration)', () => {
       .create({ name: `e-${randomBytes(3).toString('hex')}`, spec: 's' });
     await boards.board(empty.id, FIRST_PAGE);
     await prisma.project.delete({ where: { id: empty.id } });
-    await expect(boards.board(empty.id, FIRST_PAGE)).rejects.toBeInstanceOf(NotFoundException);
+    await expect(boards.board(empty.id, FIRST_PAGE)).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('sees a write whose transaction was open when the answer was kept, once it commits', async () => {

@@ -1,18 +1,17 @@
-import { ApiErrorIssue } from '@autocoder/shared-contracts';
-import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { ApiErrorIssue, DomainError } from '@autocoder/shared-contracts';
 
-/** 404 naming what was looked for. */
-export function notFound(kind: string, id: string): NotFoundException {
-  return new NotFoundException(`${kind} ${id} not found`);
+/** Not found, naming what was looked for. */
+export function notFound(kind: string, id: string): DomainError {
+  return new DomainError('not_found', `${kind} ${id} not found`);
 }
 
-/** 400 with field-level reasons, in the api's error shape. */
-export function invalid(message: string, issues: ApiErrorIssue[]): BadRequestException {
-  return new BadRequestException({ message, issues });
+/** Invalid input, with field-level reasons in the api's error shape. */
+export function invalid(message: string, issues: ApiErrorIssue[]): DomainError {
+  return new DomainError('invalid', message, issues);
 }
 
-export function conflict(message: string, issues?: ApiErrorIssue[]): ConflictException {
-  return new ConflictException(issues ? { message, issues } : { message });
+export function conflict(message: string, issues?: ApiErrorIssue[]): DomainError {
+  return new DomainError('conflict', message, issues);
 }
 
 /** Prisma's unique-constraint violation. */

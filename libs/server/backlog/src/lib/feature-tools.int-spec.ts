@@ -1,12 +1,12 @@
 // The agents' feature tools against the real Postgres (own database) and Redis (own prefix).
-import { DbModule } from '@autocoder/server-db';
+import { DbModule, FeatureClaimsRepository } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { QueueModule } from '@autocoder/server-queue';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { BacklogWriterModule } from './backlog.module';
-import { FeatureToolsService, featureToolSpecs } from './feature-tools.service';
+import { FeatureToolsService, featureToolSpecs, FeatureVerdict } from './feature-tools.service';
 import { FeaturesService } from './features.service';
 import { ProjectsService } from './projects.service';
 
@@ -56,6 +56,7 @@ describe('feature tools (integration)', () => {
       'feature_get',
       'feature_summary',
       'feature_graph',
+      'feature_confirm_passing',
       'feature_mark_failing',
     ]);
     expect(
@@ -163,40 +164,39 @@ describe('feature tools (integration)', () => {
     ]);
 
     const claimed = parse<{ id: string; status: string }>(
-      (await tools.run('coding', 'feature_claim', {}, ctx())).content,
+      (await tools.run('mcp', 'feature_claim', {}, ctx())).content,
     );
     expect(claimed).toMatchObject({ id: base.id, status: 'in_progress' });
     // Nothing else is ready until base passes.
-    expect((await tools.run('coding', 'feature_claim', {}, ctx())).content).toMatch(
+    expect((await tools.run('mcp', 'feature_claim', {}, ctx())).content).toMatch(
       /^No feature is ready/,
     );
     // Another session cannot finish what this one holds.
     const stranger = await tools.run(
-      'coding',
+      'mcp',
       'feature_mark_passing',
       { id: base.id },
       { ...ctx(), owner: 'runner-2/session-b' },
     );
     expect(stranger).toEqual({
       isError: true,
-      content: `feature ${base.id} is not claimed by this session`,
+      content: `feature ${base.id} is not claimed by you`,
     });
-    expect(await tools.run('coding', 'feature_mark_passing', { id: base.id }, ctx())).toEqual({
+    expect(await tools.run('mcp', 'feature_mark_passing', { id: base.id }, ctx())).toEqual({
       content: `Feature ${base.id} is now passing.`,
     });
 
     const next = parse<{ id: string }>(
-      (await tools.run('coding', 'feature_claim', {}, ctx())).content,
+      (await tools.run('mcp', 'feature_claim', {}, ctx())).content,
     );
     expect(next.id).toBe(top.id);
-    await tools.run(
-      'coding',
-      'feature_mark_failing',
-      { id: top.id, reason: 'step 1 fails' },
-      ctx(),
-    );
+    await tools.run('mcp', 'feature_mark_failing', { id: top.id, reason: 'step 1 fails' }, ctx());
+    // Handing back needs a reason too, and only the holder may.
+    expect(
+      await tools.run('mcp', 'feature_clear_in_progress', { id: top.id, reason: 'x' }, ctx()),
+    ).toEqual({ isError: true, content: `feature ${top.id} is not claimed by you` });
     const stats = parse<{ counts: Record<string, number> }>(
-      (await tools.run('coding', 'feature_stats', {}, ctx())).content,
+      (await tools.run('mcp', 'feature_stats', {}, ctx())).content,
     );
     expect(stats.counts).toMatchObject({ passing: 1, failing: 1 });
   });
@@ -252,5 +252,73 @@ describe('feature tools (integration)', () => {
       ctx(),
     );
     expect(parse<{ status: string }>(out.content).status).toBe('needs_input');
+  });
+
+  it('records a session’s verdict on its own feature, once, and leaves settling to the platform', async () => {
+    const feature = await app
+      .get(FeaturesService)
+      .create(projectId, { category: 'c', name: 'mine', description: 'd', steps: [] });
+    const other = await app
+      .get(FeaturesService)
+      .create(projectId, { category: 'c', name: 'other', description: 'd', steps: [] });
+    const [held] = await app.get(FeatureClaimsRepository).claim({
+      projectId,
+      owner: 'run-1:1',
+      leaseMs: 60_000,
+    });
+    expect(held?.id).toBeDefined();
+    const own = held?.id === feature.id ? feature : other;
+    const notOwn = own === feature ? other : feature;
+    let verdict: FeatureVerdict | undefined;
+    const session = {
+      projectId,
+      owner: 'run-1:1',
+      leaseMs: 60_000,
+      session: {
+        featureId: own.id,
+        decided: () => verdict,
+        record: (v: FeatureVerdict) => (verdict = v),
+      },
+    };
+    expect(await tools.run('coding', 'feature_mark_passing', { id: notOwn.id }, session)).toEqual({
+      isError: true,
+      content: `This session works on feature ${own.id} only; ${notOwn.id} is not yours.`,
+    });
+    expect(
+      (await tools.run('coding', 'feature_clear_in_progress', { id: own.id }, session)).content,
+    ).toMatch(/^Invalid input: reason/);
+    expect(
+      (await tools.run('coding', 'feature_mark_passing', { id: own.id }, session)).content,
+    ).toMatch(/^Recorded\. The platform takes it from here/);
+    expect(verdict).toEqual({ kind: 'passing' });
+    // Recorded, not applied: the platform verifies and merges before the feature passes.
+    expect((await app.get(FeaturesService).get(projectId, own.id)).status).toBe('in_progress');
+    expect(
+      await tools.run('coding', 'feature_mark_failing', { id: own.id, reason: 'no' }, session),
+    ).toEqual({ isError: true, content: 'Already decided: passing. Stop here.' });
+    expect(verdict).toEqual({ kind: 'passing' });
+  });
+
+  it('parks a session’s feature when it asks a person, as its verdict', async () => {
+    const feature = await app
+      .get(FeaturesService)
+      .create(projectId, { category: 'c', name: 'ask', description: 'd', steps: [] });
+    let verdict: FeatureVerdict | undefined;
+    const out = await tools.run(
+      'coding',
+      'ask_user',
+      { id: feature.id, question: 'Which currency?' },
+      {
+        ...ctx(),
+        session: {
+          featureId: feature.id,
+          decided: () => verdict,
+          record: (v) => (verdict = v),
+        },
+      },
+    );
+    expect(out).toEqual({ content: 'The feature now waits for a person. End your turn now.' });
+    expect(verdict).toEqual({ kind: 'needs_input' });
+    expect((await app.get(FeaturesService).get(projectId, feature.id)).status).toBe('needs_input');
   });
 });

@@ -4,27 +4,49 @@
 import {
   CreateFeatureSchema,
   CreateFeaturesToolInputSchema,
+  DomainError,
   HumanInputRequestSchema,
   UserRole,
   UuidSchema,
 } from '@autocoder/shared-contracts';
-import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
-import { HttpException, Injectable } from '@nestjs/common';
+import { FeatureClaimsRepository, PrismaService, ReleaseFeatureInput } from '@autocoder/server-db';
+import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { BacklogWriter } from './backlog-writer.service';
 import { DependenciesService } from './dependencies.service';
+import { conflict, invalid } from './errors';
 import { FeaturesService } from './features.service';
 import { HumanInputService } from './human-input.service';
 import { ProjectsService } from './projects.service';
 
+/** What a session settles itself: the platform verifies and merges before a feature passes. */
+export type FeatureVerdict =
+  | { kind: 'passing' }
+  | { kind: 'failing'; reason: string }
+  | { kind: 'handed_back'; reason: string }
+  | { kind: 'needs_input' };
+
+/** An agent session's hold on its one feature; its decisions are recorded, not applied. */
+export interface SessionVerdicts {
+  featureId: string;
+  decided(): FeatureVerdict | undefined;
+  record(verdict: FeatureVerdict): void;
+}
+
 export interface FeatureToolContext {
   projectId: string;
   /**
-   * Lease holder: a session's "<runId>:<attempt>", or "mcp:<tokenId>" for an external agent
-   * over MCP (no run; its claims are held by the token).
+   * Lease holder: a session's "<runId>:<attempt>", "mcp:<tokenId>" for an external agent over MCP
+   * (no run; its claims are held by the token), "chat:<conversationId>" for a chat.
    */
   owner: string;
   leaseMs: number;
+  /**
+   * Set for an agent session. The verdict tools then record the session's decision on its own
+   * feature and the platform acts on it after the loop (verify and merge before passing);
+   * without a session the caller's claim is released at once.
+   */
+  session?: SessionVerdicts;
 }
 
 export interface FeatureToolOutcome {
@@ -33,9 +55,10 @@ export interface FeatureToolOutcome {
 }
 
 const id = z.strictObject({ id: UuidSchema });
+const reasoned = z.strictObject({ id: UuidSchema, reason: z.string().trim().min(1).max(4000) });
 const page = z.strictObject({ limit: z.int().min(1).max(100).default(20) });
 
-const TOOLS = {
+const CATALOGUE = {
   feature_stats: {
     input: z.strictObject({}),
     description: 'Counts of features by status and overall progress.',
@@ -56,16 +79,22 @@ const TOOLS = {
   },
   feature_mark_passing: {
     input: id,
-    description: 'Mark a feature you claimed as passing, once its steps verify.',
+    description:
+      'Mark the feature you hold as passing once every verification step holds. In an agent session the platform then verifies and merges your work, and stops the session.',
+  },
+  feature_confirm_passing: {
+    input: id,
+    description: 'Confirm that the feature you hold still passes every verification step.',
   },
   feature_mark_failing: {
-    input: z.strictObject({ id: UuidSchema, reason: z.string().trim().min(1).max(2000) }),
-    description: 'Mark a feature as failing, with the reason.',
+    input: reasoned,
+    description:
+      'Give up on the feature you hold, with a precise reason (it counts as an attempt; a regression found by a testing session goes to a coding agent).',
   },
   feature_skip: { input: id, description: 'Move a feature to the end of the queue.' },
   feature_clear_in_progress: {
-    input: id,
-    description: 'Hand a feature you claimed back to the backlog unfinished.',
+    input: reasoned,
+    description: 'Hand the feature you hold back to the backlog unfinished, with the reason.',
   },
   feature_create: { input: CreateFeatureSchema, description: 'Add one feature to the backlog.' },
   feature_set_dependencies: {
@@ -100,7 +129,23 @@ const TOOLS = {
   },
 } as const;
 
-export type FeatureToolName = keyof typeof TOOLS;
+export type FeatureToolName = keyof typeof CATALOGUE;
+type InputOf<N extends FeatureToolName> = z.output<(typeof CATALOGUE)[N]['input']>;
+/** The catalogue seen per tool, so a tool name (even a generic one) parses to its own input. */
+const TOOLS: {
+  readonly [N in FeatureToolName]: { input: z.ZodType<InputOf<N>>; description: string };
+} = CATALOGUE;
+const FEATURE_TOOL_NAMES = Object.keys(TOOLS) as FeatureToolName[];
+
+/** Tools that decide the caller's feature: progress in a session's loop. */
+export const VERDICT_FEATURE_TOOLS: readonly FeatureToolName[] = [
+  'feature_mark_passing',
+  'feature_confirm_passing',
+  'feature_mark_failing',
+  'feature_clear_in_progress',
+  'feature_request_human_input',
+  'ask_user',
+];
 /**
  * Session roles, the chats that work on a backlog (assistant, expand), and external agents over
  * MCP (mcp: admin tokens, mcp_viewer: viewer tokens; see MCP_ROLE_BY_TOKEN_ROLE).
@@ -135,26 +180,27 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_add_dependency',
     'feature_remove_dependency',
   ],
+  // A coding session works on the one feature the platform claimed for it.
   coding: [
     'feature_stats',
     'feature_get',
+    'feature_summary',
     'feature_ready',
     'feature_blocked',
     'feature_graph',
-    'feature_claim',
     'feature_mark_passing',
     'feature_mark_failing',
-    'feature_skip',
     'feature_clear_in_progress',
     'feature_request_human_input',
-    'feature_summary',
     'ask_user',
   ],
+  // A testing session re-checks one passing feature the platform leased to it.
   testing: [
     'feature_stats',
     'feature_get',
     'feature_summary',
     'feature_graph',
+    'feature_confirm_passing',
     'feature_mark_failing',
   ],
   // Chats read the backlog; the assistant adds or skips a feature when asked. They never claim,
@@ -171,8 +217,9 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
   // The expander reads here and proposes through its own chat tool (propose_features): a
   // person accepts the proposal before anything is added.
   expand: ['feature_stats', 'feature_get', 'feature_ready', 'feature_blocked', 'feature_graph'],
-  // External agents over /mcp: an admin token gets every tool, a viewer token reads only.
-  mcp: Object.keys(TOOLS) as FeatureToolName[],
+  // External agents over /mcp: an admin token gets every tool but the testing session's own,
+  // a viewer token reads only.
+  mcp: FEATURE_TOOL_NAMES.filter((t) => t !== 'feature_confirm_passing'),
   mcp_viewer: READ_ONLY_FEATURE_TOOLS,
 };
 
@@ -189,7 +236,7 @@ export function featureToolInputSchema(name: FeatureToolName): z.ZodType {
 
 export function featureToolSpecs(
   role: AgentRole,
-): { name: string; description: string; inputSchema: Record<string, unknown> }[] {
+): { name: FeatureToolName; description: string; inputSchema: Record<string, unknown> }[] {
   return FEATURE_TOOLS_BY_ROLE[role].map((name) => ({
     name,
     description: TOOLS[name].description,
@@ -200,6 +247,15 @@ export function featureToolSpecs(
   }));
 }
 
+type Handlers = {
+  readonly [N in FeatureToolName]: (input: InputOf<N>, ctx: FeatureToolContext) => Promise<unknown>;
+};
+
+/**
+ * Runs the feature tools for every caller: agent sessions, external agents over MCP and chats.
+ * One handler per tool (a tool without one does not compile); the caller's context decides only
+ * who holds a claim and whether a session records its verdict for the platform to act on.
+ */
 @Injectable()
 export class FeatureToolsService {
   constructor(
@@ -218,164 +274,199 @@ export class FeatureToolsService {
     rawInput: unknown,
     ctx: FeatureToolContext,
   ): Promise<FeatureToolOutcome> {
-    if (!(FEATURE_TOOLS_BY_ROLE[role] as readonly string[]).includes(name)) {
+    const tool = FEATURE_TOOLS_BY_ROLE[role].find((t) => t === name);
+    if (!tool) {
       return { isError: true, content: `Tool ${name} is not available to the ${role} agent.` };
     }
-    const tool = name as FeatureToolName;
-    const parsed = TOOLS[tool].input.safeParse(rawInput ?? {});
-    if (!parsed.success) {
-      const reasons = parsed.error.issues.map(
-        (i) => `${i.path.join('.') || '(input)'}: ${i.message}`,
-      );
-      return { isError: true, content: `Invalid input: ${reasons.join('; ')}` };
-    }
     try {
-      const result = await this.execute(tool, parsed.data, ctx);
+      const result = await this.invoke(tool, rawInput ?? {}, ctx);
       return { content: typeof result === 'string' ? result : JSON.stringify(result, null, 1) };
     } catch (err) {
-      // Domain refusals (404, 409, 400) are the model's to fix; anything else is ours.
-      if (err instanceof HttpException) {
-        const body = err.getResponse();
-        const message =
-          typeof body === 'object' && body !== null && 'message' in body
-            ? String((body as { message: unknown }).message)
-            : err.message;
-        return { isError: true, content: message };
-      }
-      throw err;
+      return toolError(err);
     }
   }
 
-  private async execute(
-    tool: FeatureToolName,
-    input: unknown,
+  private invoke<N extends FeatureToolName>(
+    name: N,
+    raw: unknown,
     ctx: FeatureToolContext,
   ): Promise<unknown> {
-    const { projectId } = ctx;
-    switch (tool) {
-      case 'feature_stats': {
-        const p = await this.projects.get(projectId);
-        return { counts: p.counts, total: p.total, progress: p.progress };
-      }
-      case 'feature_get':
-        return this.features.get(projectId, (input as { id: string }).id);
-      case 'feature_ready':
-        return this.prisma.feature.findMany({
-          where: { projectId, status: 'pending', unmetDependencyCount: 0 },
-          orderBy: [{ blockedDependentCount: 'desc' }, { priority: 'asc' }, { id: 'asc' }],
-          take: (input as { limit: number }).limit,
-          select: { id: true, name: true, category: true, priority: true, attempts: true },
-        });
-      case 'feature_blocked': {
-        const rows = await this.prisma.feature.findMany({
-          where: { projectId, status: 'pending', unmetDependencyCount: { gt: 0 } },
-          orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-          take: (input as { limit: number }).limit,
-          select: {
-            id: true,
-            name: true,
-            dependsOn: {
-              where: { dependsOn: { status: { not: 'passing' } } },
-              select: { dependsOn: { select: { id: true, name: true, status: true } } },
-            },
-          },
-        });
-        return rows.map((r) => ({
-          id: r.id,
-          name: r.name,
-          waitingFor: r.dependsOn.map((d) => d.dependsOn),
-        }));
-      }
-      case 'feature_graph':
-        return this.dependencies.graph(projectId);
-      case 'feature_claim': {
-        const [claimed] = await this.claims.claim({
-          projectId,
-          owner: ctx.owner,
-          leaseMs: ctx.leaseMs,
-        });
-        if (!claimed)
-          return 'No feature is ready: everything pending waits for dependencies, or the backlog is done.';
-        return this.features.get(projectId, claimed.id);
-      }
-      case 'feature_mark_passing':
-      case 'feature_clear_in_progress': {
-        const { id: featureId } = input as { id: string };
-        await this.features.require(projectId, featureId);
-        const ok = await this.claims.release(featureId, ctx.owner, {
-          status: tool === 'feature_mark_passing' ? 'passing' : 'pending',
-        });
-        if (!ok)
-          throw new HttpException(
-            { message: `feature ${featureId} is not claimed by this session` },
-            409,
-          );
-        return `Feature ${featureId} is now ${tool === 'feature_mark_passing' ? 'passing' : 'back in the backlog'}.`;
-      }
-      case 'feature_mark_failing': {
-        const { id: featureId, reason } = input as { id: string; reason: string };
-        await this.features.require(projectId, featureId);
-        const owned = await this.claims.release(featureId, ctx.owner, {
-          status: 'failing',
-          error: reason,
-        });
-        // A testing agent reports a regression on a passing feature it does not hold.
-        if (!owned)
-          await this.prisma.feature.update({
-            where: { id: featureId },
-            data: { status: 'failing', lastError: reason, leaseOwner: null, leaseExpiresAt: null },
-          });
-        return `Feature ${featureId} is now failing: ${reason}`;
-      }
-      case 'feature_skip':
-        return this.features.skip(projectId, (input as { id: string }).id);
-      case 'feature_create':
-        return this.features.create(projectId, input as z.infer<typeof CreateFeatureSchema>);
-      case 'feature_set_dependencies': {
-        const { id: featureId, dependsOn } = input as { id: string; dependsOn: string[] };
-        await this.dependencies.replace(projectId, featureId, dependsOn);
-        return this.features.get(projectId, featureId);
-      }
-      case 'feature_request_human_input': {
-        const { id: featureId, request } = input as { id: string; request: unknown };
-        return this.humanInput.request(projectId, featureId, request);
-      }
-      case 'ask_user': {
-        const { id: featureId, question } = input as { id: string; question: string };
-        return this.humanInput.request(projectId, featureId, {
-          prompt: question,
-          fields: [{ name: 'answer', label: 'Answer', kind: 'textarea' }],
-        });
-      }
-      case 'feature_summary': {
-        const f = await this.features.get(projectId, (input as { id: string }).id);
-        const waitingFor = await this.prisma.feature.findMany({
-          where: { id: { in: f.dependsOn }, status: { not: 'passing' } },
-          select: { id: true, name: true, status: true },
-        });
-        return { id: f.id, name: f.name, status: f.status, attempts: f.attempts, waitingFor };
-      }
-      case 'feature_create_bulk': {
-        const result = await this.writer.append(projectId, input);
-        if (!result.ok) {
-          throw new HttpException(
-            {
-              message: result.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-            },
-            400,
-          );
-        }
-        return { created: result.created, dependencies: result.dependencies, ids: result.ids };
-      }
-      case 'feature_add_dependency':
-      case 'feature_remove_dependency': {
-        const { id: featureId, dependsOnId } = input as { id: string; dependsOnId: string };
-        const dependsOn =
-          tool === 'feature_add_dependency'
-            ? await this.dependencies.add(projectId, featureId, dependsOnId)
-            : await this.dependencies.remove(projectId, featureId, dependsOnId);
-        return { id: featureId, dependsOn };
-      }
-    }
+    const parsed = TOOLS[name].input.safeParse(raw);
+    if (!parsed.success) throw invalid(invalidInputText(parsed.error), []);
+    const handler: Handlers[N] = this.handlers[name];
+    return handler(parsed.data, ctx);
   }
+
+  private readonly handlers: Handlers = {
+    feature_stats: async (_, { projectId }) => {
+      const p = await this.projects.get(projectId);
+      return { counts: p.counts, total: p.total, progress: p.progress };
+    },
+    feature_get: ({ id }, { projectId }) => this.features.get(projectId, id),
+    feature_ready: ({ limit }, { projectId }) =>
+      this.prisma.feature.findMany({
+        where: { projectId, status: 'pending', unmetDependencyCount: 0 },
+        orderBy: [{ blockedDependentCount: 'desc' }, { priority: 'asc' }, { id: 'asc' }],
+        take: limit,
+        select: { id: true, name: true, category: true, priority: true, attempts: true },
+      }),
+    feature_blocked: async ({ limit }, { projectId }) => {
+      const rows = await this.prisma.feature.findMany({
+        where: { projectId, status: 'pending', unmetDependencyCount: { gt: 0 } },
+        orderBy: [{ priority: 'asc' }, { id: 'asc' }],
+        take: limit,
+        select: {
+          id: true,
+          name: true,
+          dependsOn: {
+            where: { dependsOn: { status: { not: 'passing' } } },
+            select: { dependsOn: { select: { id: true, name: true, status: true } } },
+          },
+        },
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        waitingFor: r.dependsOn.map((d) => d.dependsOn),
+      }));
+    },
+    feature_graph: (_, { projectId }) => this.dependencies.graph(projectId),
+    feature_claim: async (_, { projectId, owner, leaseMs }) => {
+      const [claimed] = await this.claims.claim({ projectId, owner, leaseMs });
+      if (!claimed)
+        return 'No feature is ready: everything pending waits for dependencies, or the backlog is done.';
+      return this.features.get(projectId, claimed.id);
+    },
+    feature_mark_passing: ({ id }, ctx) => this.decide(id, { kind: 'passing' }, ctx),
+    feature_confirm_passing: ({ id }, ctx) => this.decide(id, { kind: 'passing' }, ctx),
+    feature_mark_failing: ({ id, reason }, ctx) =>
+      this.decide(id, { kind: 'failing', reason }, ctx),
+    feature_clear_in_progress: ({ id, reason }, ctx) =>
+      this.decide(id, { kind: 'handed_back', reason }, ctx),
+    feature_skip: ({ id }, { projectId }) => this.features.skip(projectId, id),
+    feature_create: (input, { projectId }) => this.features.create(projectId, input),
+    feature_set_dependencies: async ({ id, dependsOn }, { projectId }) => {
+      await this.dependencies.replace(projectId, id, dependsOn);
+      return this.features.get(projectId, id);
+    },
+    feature_request_human_input: ({ id, request }, ctx) => this.askPerson(id, request, ctx),
+    ask_user: ({ id, question }, ctx) =>
+      this.askPerson(
+        id,
+        { prompt: question, fields: [{ name: 'answer', label: 'Answer', kind: 'textarea' }] },
+        ctx,
+      ),
+    feature_summary: async ({ id }, { projectId }) => {
+      const f = await this.features.get(projectId, id);
+      const waitingFor = await this.prisma.feature.findMany({
+        where: { id: { in: f.dependsOn }, status: { not: 'passing' } },
+        select: { id: true, name: true, status: true },
+      });
+      return { id: f.id, name: f.name, status: f.status, attempts: f.attempts, waitingFor };
+    },
+    feature_create_bulk: async (input, { projectId }) => {
+      const result = await this.writer.append(projectId, input);
+      if (!result.ok) {
+        const reasons = result.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+        throw invalid(reasons, result.issues);
+      }
+      return { created: result.created, dependencies: result.dependencies, ids: result.ids };
+    },
+    feature_add_dependency: async ({ id, dependsOnId }, { projectId }) => ({
+      id,
+      dependsOn: await this.dependencies.add(projectId, id, dependsOnId),
+    }),
+    feature_remove_dependency: async ({ id, dependsOnId }, { projectId }) => ({
+      id,
+      dependsOn: await this.dependencies.remove(projectId, id, dependsOnId),
+    }),
+  };
+
+  /**
+   * The one behaviour of the verdict tools: only the holder of a feature decides it. A session
+   * (holding its one feature) records the verdict, and the platform verifies, merges and
+   * releases after the loop; any other holder's claim is released now.
+   */
+  private async decide(
+    featureId: string,
+    verdict: Decision,
+    ctx: FeatureToolContext,
+  ): Promise<string> {
+    if (ctx.session) return recordVerdict(ctx.session, featureId, verdict);
+    await this.features.require(ctx.projectId, featureId);
+    const released = await this.claims.release(featureId, ctx.owner, releaseOf(verdict));
+    if (!released) throw conflict(`feature ${featureId} is not claimed by you`);
+    return verdict.kind === 'passing'
+      ? `Feature ${featureId} is now passing.`
+      : verdict.kind === 'failing'
+        ? `Feature ${featureId} is now failing: ${verdict.reason}`
+        : `Feature ${featureId} is back in the backlog.`;
+  }
+
+  /** Asking a person parks the feature; for a session that is its verdict. */
+  private async askPerson(
+    featureId: string,
+    request: unknown,
+    ctx: FeatureToolContext,
+  ): Promise<unknown> {
+    if (!ctx.session) return this.humanInput.request(ctx.projectId, featureId, request);
+    ownFeature(ctx.session, featureId);
+    await this.humanInput.request(ctx.projectId, featureId, request);
+    return recordVerdict(ctx.session, featureId, { kind: 'needs_input' });
+  }
+}
+
+type Decision = Exclude<FeatureVerdict, { kind: 'needs_input' }>;
+
+function releaseOf(verdict: Decision): ReleaseFeatureInput {
+  switch (verdict.kind) {
+    case 'passing':
+      return { status: 'passing' };
+    case 'failing':
+      return { status: 'failing', error: verdict.reason };
+    case 'handed_back':
+      return { status: 'pending', error: `handed back: ${verdict.reason}` };
+  }
+}
+
+function ownFeature(session: SessionVerdicts, featureId: string): void {
+  if (featureId !== session.featureId) {
+    throw conflict(
+      `This session works on feature ${session.featureId} only; ${featureId} is not yours.`,
+    );
+  }
+  const already = session.decided();
+  if (already) throw conflict(`Already decided: ${already.kind}. Stop here.`);
+}
+
+function recordVerdict(
+  session: SessionVerdicts,
+  featureId: string,
+  verdict: FeatureVerdict,
+): string {
+  ownFeature(session, featureId);
+  session.record(verdict);
+  return VERDICT_ANSWERS[verdict.kind];
+}
+
+const VERDICT_ANSWERS: Record<FeatureVerdict['kind'], string> = {
+  passing: 'Recorded. The platform takes it from here; end your turn now with a one-line summary.',
+  failing: 'Recorded. End your turn now.',
+  handed_back: 'Recorded. End your turn now.',
+  needs_input: 'The feature now waits for a person. End your turn now.',
+};
+
+/** A model's invalid tool input, told back to it field by field. */
+export function invalidInputText(error: z.ZodError): string {
+  const reasons = error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+  return `Invalid input: ${reasons.join('; ')}`;
+}
+
+/**
+ * The one adapter from errors to tool answers: a domain refusal (not found, conflict, invalid)
+ * is the model's to fix; anything else is a failure on our side and is thrown.
+ */
+function toolError(err: unknown): FeatureToolOutcome {
+  if (err instanceof DomainError) return { isError: true, content: err.message };
+  throw err;
 }

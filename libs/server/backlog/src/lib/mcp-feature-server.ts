@@ -14,7 +14,6 @@ import {
   AgentRole,
   FeatureToolContext,
   featureToolInputSchema,
-  FeatureToolName,
   featureToolSpecs,
   FeatureToolsService,
   MCP_ROLE_BY_TOKEN_ROLE,
@@ -107,12 +106,11 @@ export class McpFeatureServers {
       owner: mcpLeaseOwner(caller.tokenId),
       leaseMs: MCP_LEASE_MS,
     };
-    for (const spec of featureToolSpecs(role)) {
-      const name = spec.name as FeatureToolName;
+    for (const { name, description } of featureToolSpecs(role)) {
       server.registerTool(
         name,
         {
-          description: spec.description,
+          description,
           inputSchema: featureToolInputSchema(name),
           annotations: { readOnlyHint: READ_ONLY_FEATURE_TOOLS.includes(name) },
         },

@@ -4,7 +4,7 @@
 // proposal and adds it with one click. The spec writer has one tool, write_spec. No chat gets
 // file, bash or status-changing tools.
 import type { ToolSpec } from '@autocoder/server-agent';
-import { featureToolSpecs, FeatureToolsService } from '@autocoder/server-backlog';
+import { featureToolSpecs, FeatureToolsService, invalidInputText } from '@autocoder/server-backlog';
 import type { PrismaService } from '@autocoder/server-db';
 import {
   ConversationKind,
@@ -44,12 +44,7 @@ export const PROPOSE_FEATURES_TOOL: ToolSpec = {
   }) as Record<string, unknown>,
 };
 
-const invalid = (error: z.ZodError): { content: string; isError: true } => ({
-  isError: true,
-  content: `Invalid input: ${error.issues
-    .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
-    .join('; ')}`,
-});
+const invalid = (error: z.ZodError) => ({ isError: true, content: invalidInputText(error) });
 
 /** Chats never claim a feature; the lease settings of the feature tools do not apply to them. */
 const NO_LEASE_MS = 60_000;

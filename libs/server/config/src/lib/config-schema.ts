@@ -1,6 +1,7 @@
 // Every environment variable the services read, with a description and a sensitivity flag.
 // docs/configuration.md is generated from these definitions (`make docs-config`) and a test
 // checks it is current.
+import { QueueName } from '@autocoder/shared-contracts';
 import { z } from 'zod';
 
 export interface VariableDoc {
@@ -219,8 +220,25 @@ export const ENV_DEFINITIONS = {
     doc: { description: 'Chat turns one runner process answers at once.', usedBy: ['runner'] },
   },
   ACTIVE_QUEUES: {
-    schema: z.string().default('agent-session,control,chat'),
-    doc: { description: 'Comma-separated queues this runner consumes.', usedBy: ['runner'] },
+    schema: z
+      .string()
+      .default(Object.values(QueueName).join(','))
+      .transform((list) => [...new Set(list.split(',').map((q) => q.trim()))].filter(Boolean))
+      .pipe(
+        z
+          .array(
+            z.enum(QueueName, {
+              error: (i) =>
+                `unknown queue "${String(i.input)}"; the queues are ${Object.values(QueueName).join(', ')}`,
+            }),
+          )
+          .min(1, 'name at least one queue'),
+      ),
+    doc: {
+      description:
+        'Comma-separated queues this runner consumes (agent-session, control, chat); only these get workers. An unknown name stops the runner at start.',
+      usedBy: ['runner'],
+    },
   },
   JOB_ATTEMPTS: {
     schema: positiveInt.max(20).default(3),
@@ -240,7 +258,7 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.default(60000),
     doc: {
       description:
-        'BullMQ lock duration; a job whose runner stops renewing it is retried elsewhere.',
+        "BullMQ lock duration of every queue's worker (renewed every third of it); a job whose runner stops renewing it is retried elsewhere.",
       usedBy: ['runner'],
     },
   },

@@ -28,6 +28,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads ACTIVE_QUEUES as a list of queue names and refuses an unknown one', () => {
+    expect(loadConfig(base).ACTIVE_QUEUES).toEqual(['agent-session', 'control', 'chat']);
+    expect(loadConfig({ ...base, ACTIVE_QUEUES: ' chat, control,chat ' }).ACTIVE_QUEUES).toEqual([
+      'chat',
+      'control',
+    ]);
+    expect(() => loadConfig({ ...base, ACTIVE_QUEUES: 'chat,agent-sessions' })).toThrow(
+      'ACTIVE_QUEUES: unknown queue "agent-sessions"; the queues are agent-session, control, chat',
+    );
+    expect(() => loadConfig({ ...base, ACTIVE_QUEUES: ',' })).toThrow(
+      /ACTIVE_QUEUES: name at least one queue/,
+    );
+  });
+
   it('reads a secret from <NAME>_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'key'), 'sk-from-file\n');

@@ -6,8 +6,8 @@ import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { JobQueueService, QueueModule } from '@autocoder/server-queue';
-import { JobName, QueueName } from '@autocoder/shared-contracts';
-import { HttpException, INestApplicationContext } from '@nestjs/common';
+import { DOMAIN_ERROR_STATUS, DomainError, JobName, QueueName } from '@autocoder/shared-contracts';
+import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { AgentControlService } from './agent-control.service';
@@ -213,7 +213,7 @@ describe('dispatcher and agent control (integration)', () => {
         await control.start(p.id, {});
         return undefined;
       } catch (err) {
-        return err instanceof HttpException ? err.getStatus() : -1;
+        return err instanceof DomainError ? DOMAIN_ERROR_STATUS[err.kind] : -1;
       }
     };
     const started = await control.start(p.id, { concurrency: 2, testingAgents: 0 });

@@ -1,4 +1,4 @@
-import { FeatureToolsService } from '@autocoder/server-backlog';
+import { FeatureToolContext, FeatureToolsService } from '@autocoder/server-backlog';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +6,17 @@ import { DEFAULT_PROMPTS, renderTemplate, templatesFor } from './prompts';
 import { buildSessionTools, Verdict } from './session-tools';
 
 const FEATURE = '0b6c3c2e-8f4f-4a3e-9a57-2a2f1f7f6c11';
-const OTHER = '1b6c3c2e-8f4f-4a3e-9a57-2a2f1f7f6c11';
 
 describe('session tools', () => {
   let dir: string;
   let verdict: Verdict | undefined;
   const calls: string[] = [];
   // A unit test may fake a collaborator: the backlog service answers read tools.
+  const contexts: FeatureToolContext[] = [];
   const featureTools = {
-    run: async (_role: string, name: string) => {
+    run: async (_role: string, name: string, _input: unknown, ctx: FeatureToolContext) => {
       calls.push(name);
+      contexts.push(ctx);
       return { content: `${name} ok` };
     },
   } as unknown as FeatureToolsService;
@@ -43,6 +44,7 @@ describe('session tools', () => {
     dir = mkdtempSync(join(tmpdir(), 'session-tools-'));
     verdict = undefined;
     calls.length = 0;
+    contexts.length = 0;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,29 +71,18 @@ describe('session tools', () => {
     expect((await write.run({ path: '../escape.js', content: 'x' }, signal)).isError).toBe(true);
   });
 
-  it('records one verdict, only on the session’s own feature', async () => {
+  it('hands the role’s feature tools the session, whose verdict tools count as progress', async () => {
     const pass = byName('coding', 'feature_mark_passing');
-    const other = await pass.run({ id: OTHER }, signal);
-    expect(other).toMatchObject({ isError: true, content: expect.stringContaining('not yours') });
-    expect(verdict).toBeUndefined();
-    expect((await pass.run({ id: FEATURE }, signal)).isError).toBeFalsy();
-    expect(verdict).toEqual({ kind: 'passing' });
-    const fail = byName('coding', 'feature_mark_failing');
-    expect(await fail.run({ id: FEATURE, reason: 'no' }, signal)).toMatchObject({ isError: true });
-    expect(verdict).toEqual({ kind: 'passing' });
-  });
-
-  it('a testing session reports a regression with its reason', async () => {
-    const fail = byName('testing', 'feature_mark_failing');
-    expect((await fail.run({ id: FEATURE }, signal)).isError).toBe(true); // reason required
-    await fail.run({ id: FEATURE, reason: 'the list no longer renders' }, signal);
-    expect(verdict).toEqual({ kind: 'failing', reason: 'the list no longer renders' });
-  });
-
-  it('answers read tools through the backlog service', async () => {
-    const out = await byName('coding', 'feature_stats').run({}, signal);
-    expect(out.content).toBe('feature_stats ok');
-    expect(calls).toEqual(['feature_stats']);
+    expect(pass.makesProgress).toBe(true);
+    expect(byName('coding', 'feature_stats').makesProgress).toBe(false);
+    expect((await pass.run({ id: FEATURE }, signal)).content).toBe('feature_mark_passing ok');
+    expect(calls).toEqual(['feature_mark_passing']);
+    expect(contexts[0]).toMatchObject({ projectId: 'p', owner: 'run:1', leaseMs: 60_000 });
+    // The session's hold on its feature: decisions are recorded for the platform.
+    contexts[0]?.session?.record({ kind: 'failing', reason: 'no' });
+    expect(verdict).toEqual({ kind: 'failing', reason: 'no' });
+    expect(contexts[0]?.session?.featureId).toBe(FEATURE);
+    expect(contexts[0]?.session?.decided()).toEqual({ kind: 'failing', reason: 'no' });
   });
 });
 

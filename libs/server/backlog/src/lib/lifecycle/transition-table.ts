@@ -1,3 +1,5 @@
+import { DomainError } from '@autocoder/shared-contracts';
+
 // A state machine as data, the way schedule-policy.ts keeps its decisions pure: each event names
 // the states it may leave and the one it enters. The lifecycle services turn an entry into one
 // compare-and-set statement, so two writers racing cannot make a jump the table forbids.
@@ -21,8 +23,11 @@ export function nextState<S extends string, E extends string>(
   return t.from.includes(from) ? t.to : null;
 }
 
-/** A refused transition: the record is missing (`from` null) or not in a state the event leaves. */
-export class IllegalTransitionError extends Error {
+/**
+ * A refused transition: the record is missing (`from` null: not found) or not in a state the
+ * event leaves (a conflict, usually a race lost to another writer).
+ */
+export class IllegalTransitionError extends DomainError {
   override name = 'IllegalTransitionError';
 
   constructor(
@@ -32,6 +37,7 @@ export class IllegalTransitionError extends Error {
     readonly from: string | null,
   ) {
     super(
+      from === null ? 'not_found' : 'conflict',
       from === null
         ? `${entity} ${id} not found`
         : `${entity} ${id} is ${from}; "${event}" does not apply`,

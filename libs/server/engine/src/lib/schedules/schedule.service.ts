@@ -16,14 +16,9 @@ import {
   ScheduleSchema,
   ScheduleView,
   UpdateScheduleInput,
+  DomainError,
 } from '@autocoder/shared-contracts';
-import {
-  HttpException,
-  Inject,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { AgentControlService } from '../agent-control.service';
 import { Clock, CLOCK } from './clock';
 import {
@@ -669,5 +664,5 @@ function edgeData(window: ScheduleWindow, outcome: string, detail?: string): Sch
 }
 
 function isConflict(err: unknown): boolean {
-  return err instanceof HttpException && err.getStatus() === 409;
+  return err instanceof DomainError && err.kind === 'conflict';
 }
