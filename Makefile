@@ -51,8 +51,9 @@ build: install ## Build api, runner, llm-fake and the console into dist/
 seed: ## Create the demo project through the running api (idempotent)
 	node tools/dev/seed-demo.mjs
 
-lint: install ## ESLint with Nx module boundaries, on every project
+lint: install ## ESLint with Nx module boundaries on every project, then unused/unlisted dependencies (knip)
 	npx nx run-many -t lint --parallel=2 --outputStyle=static
+	npx knip --no-progress --no-config-hints --tsConfig tsconfig.base.json
 
 format: ## Prettier, in place
 	npx prettier --write .
