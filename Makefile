@@ -51,8 +51,9 @@ build: install ## Build api, runner, llm-fake and the console into dist/
 seed: ## Create the demo project through the running api (idempotent)
 	node tools/dev/seed-demo.mjs
 
-lint: install ## ESLint with Nx module boundaries, on every project; Redocly on the api's OpenAPI document
+lint: install ## ESLint with Nx module boundaries on every project, unused/unlisted dependencies (knip), Redocly on the api's OpenAPI document
 	npx nx run-many -t lint --parallel=2 --outputStyle=static
+	npx knip --no-progress --no-config-hints --tsConfig tsconfig.base.json
 	$(MAKE) --no-print-directory lint-openapi
 
 .PHONY: lint-openapi

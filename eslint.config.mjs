@@ -9,12 +9,112 @@ const TEST_FILES = [
   '**/*.e2e-spec.ts',
   '**/test-setup.ts',
   '**/jest.config.{ts,cts}',
+  // Test helpers and fixtures beside the code (e.g. apps/api/src/testing/test-api.ts).
+  '**/src/testing/**',
+  '**/src/lib/testing/**',
   // Matches while the e2e projects lint with this root config (they have none of their own).
   'apps/*-e2e/**/*.ts',
 ];
 
 // Libraries of every type. A library never imports an app or an e2e project.
-const LIB_TYPES = ['type:contracts', 'type:feature', 'type:data-access', 'type:util', 'type:ui'];
+const LIB_TYPES = [
+  'type:contracts',
+  'type:feature',
+  'type:data-access',
+  'type:util',
+  'type:ui',
+  'type:testing',
+];
+
+/**
+ * Layers by type (docs/architecture.md, "Nx projects, tags and allowed dependencies"). Server:
+ * contracts < util < data-access < feature (the domain libs, acyclic among themselves) < app.
+ * Console: contracts < data-access, ui < feature < app, and one feature never imports another
+ * (the app composes them). `type:testing` (test helpers and fake servers) only in test code:
+ * `withTesting` is the variant for TEST_FILES.
+ */
+function layerConstraints(withTesting) {
+  const testing = withTesting ? ['type:testing'] : [];
+  return [
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+    {
+      allSourceTags: ['scope:server', 'type:util'],
+      onlyDependOnLibsWithTags: ['type:util', 'type:contracts', ...testing],
+    },
+    {
+      allSourceTags: ['scope:server', 'type:data-access'],
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', ...testing],
+    },
+    {
+      allSourceTags: ['scope:server', 'type:feature'],
+      onlyDependOnLibsWithTags: [
+        'type:feature',
+        'type:data-access',
+        'type:util',
+        'type:contracts',
+        ...testing,
+      ],
+    },
+    // Test helpers and fakes build on util and contracts (and each other), never on domain code.
+    {
+      sourceTag: 'type:testing',
+      onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:contracts'],
+    },
+    {
+      allSourceTags: ['scope:admin', 'type:feature'],
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:ui', 'type:util', 'type:contracts'],
+    },
+    {
+      allSourceTags: ['scope:admin', 'type:data-access'],
+      onlyDependOnLibsWithTags: ['type:util', 'type:contracts'],
+    },
+    {
+      allSourceTags: ['scope:admin', 'type:ui'],
+      onlyDependOnLibsWithTags: ['type:ui', 'type:util', 'type:contracts'],
+    },
+  ];
+}
+
+function moduleBoundaries(withTesting) {
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: true,
+      allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+      // Every matching constraint applies: a project tagged scope:server and type:app must
+      // satisfy both the scope:server and the type:app rule.
+      depConstraints: [
+        // Scopes: shared code stays framework-free; the console never reaches into server
+        // code and the server never into console code.
+        { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+        {
+          sourceTag: 'scope:server',
+          onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'],
+        },
+        { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:shared'] },
+
+        ...layerConstraints(withTesting),
+
+        // Apps depend on libraries as their scope allows, never on another app.
+        { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
+
+        // End-to-end suites drive the apps over HTTP and queues; they may import server and
+        // shared libraries (helpers, contracts) but no app code.
+        {
+          sourceTag: 'type:e2e',
+          onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'],
+          notDependOnLibsWithTags: ['type:app', 'type:e2e'],
+        },
+
+        // Libraries never import apps or e2e projects.
+        ...LIB_TYPES.map((sourceTag) => ({
+          sourceTag,
+          notDependOnLibsWithTags: ['type:app', 'type:e2e'],
+        })),
+      ],
+    },
+  ];
+}
 
 export default [
   ...nx.configs['flat/base'],
@@ -45,44 +145,11 @@ export default [
       '**/*.mjs',
     ],
     rules: {
-      '@nx/enforce-module-boundaries': [
+      '@nx/enforce-module-boundaries': moduleBoundaries(false),
+      // The db lib's test entry (test databases) is for tests only, like type:testing libs.
+      'no-restricted-imports': [
         'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-          // Every matching constraint applies: a project tagged scope:server and type:app must
-          // satisfy both the scope:server and the type:app rule.
-          depConstraints: [
-            // Scopes: shared code stays framework-free; the console never reaches into server
-            // code and the server never into console code.
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            {
-              sourceTag: 'scope:server',
-              onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'],
-            },
-            { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:shared'] },
-
-            // Contracts (DTO schemas, queue/job names, payloads, events) depend on nothing of ours.
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-
-            // Apps depend on libraries as their scope allows, never on another app.
-            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
-
-            // End-to-end suites drive the apps over HTTP and queues; they may import server and
-            // shared libraries (helpers, contracts) but no app code.
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['scope:server', 'scope:shared'],
-              notDependOnLibsWithTags: ['type:app', 'type:e2e'],
-            },
-
-            // Libraries never import apps or e2e projects.
-            ...LIB_TYPES.map((sourceTag) => ({
-              sourceTag,
-              notDependOnLibsWithTags: ['type:app', 'type:e2e'],
-            })),
-          ],
-        },
+        { paths: [{ name: '@autocoder/server-db/testing', message: 'Test helpers: tests only.' }] },
       ],
     },
   },
@@ -96,6 +163,8 @@ export default [
     files: TEST_FILES,
     rules: {
       '@typescript-eslint/no-explicit-any': 'warn',
+      '@nx/enforce-module-boundaries': moduleBoundaries(true),
+      'no-restricted-imports': 'off',
     },
   },
   {

@@ -10,7 +10,12 @@ export const appRoutes: Route[] = [
   // A project's pages (the tabs of ProjectNav), each its own lazy lib.
   {
     path: 'projects/:id/graph',
-    loadChildren: () => import('@autocoder/admin-feature-graph').then((m) => m.graphRoutes),
+    // The graph opens the board's feature panel over itself.
+    loadChildren: () =>
+      Promise.all([
+        import('@autocoder/admin-feature-graph'),
+        import('@autocoder/admin-feature-board'),
+      ]).then(([graph, board]) => graph.graphRoutes([board.featurePanelRoute])),
   },
   {
     path: 'projects/:id/chat',

@@ -3,6 +3,3 @@ export { ProjectBoard, LIVE_POLL_MS, IDLE_POLL_MS } from './lib/project-board/pr
 export { KanbanBoard, COLUMN_TITLES } from './lib/kanban-board/kanban-board';
 export { RunsPanel } from './lib/runs-panel/runs-panel';
 export { RunLog } from './lib/run-log/run-log';
-// The feature panel, for pages that open it over themselves (the dependency graph).
-export { FeaturePanel } from './lib/feature-panel/feature-panel';
-export { projectIdResolver } from './lib/panel-route/panel-route';

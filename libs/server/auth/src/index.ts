@@ -3,7 +3,7 @@ export * from './lib/auth.module';
 export * from './lib/auth.tokens';
 export * from './lib/auth-settings';
 export * from './lib/auth.guard';
-export * from './lib/authenticator.service';
+export * from './lib/auth-errors';
 export * from './lib/access.decorators';
 export * from './lib/principal';
 export * from './lib/secret-box';

@@ -1,8 +1,13 @@
 // AUTH_MODE=oidc with Redis unreachable: console sessions answer 503 with a reason (never a bare
 // 500, never a hang); API tokens keep working (Postgres), the rate limits pause.
 import { freePort } from '@autocoder/server-testing';
-import { sign } from 'cookie-signature';
+import { createHmac } from 'node:crypto';
 import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
+
+/** A cookie value signed as express-session signs its id (cookie-signature's format). */
+function sign(value: string, secret: string): string {
+  return `${value}.${createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, '')}`;
+}
 
 describe('sign-in state with Redis unreachable', () => {
   let api: TestApi;

@@ -1,45 +1,49 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  Logger,
-} from '@nestjs/common';
+import { ExecutionContext, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard as PassportAuthGuard, IAuthModuleOptions } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { Access, ACCESS_METADATA } from './access.decorators';
-import { Authenticator, NotSignedIn, TooManyFailures } from './authenticator.service';
+import { NotSignedIn, TooManyFailures } from './auth-errors';
 import { CONSOLE_SESSION } from './auth.tokens';
-import { AuthenticatedRequest, roleAllows } from './principal';
+import { AuthenticatedRequest, Principal, roleAllows } from './principal';
 import { ConsoleSession } from './session/console-session';
+import { RefusedCredentials } from './strategies/refused-credentials.service';
+import { STRATEGIES } from './strategies/registered-strategy';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The api's global guard. Every route declares its access (@Allow(role) or @Public()); one that
- * declares nothing is refused, so a forgotten decorator fails closed. Then: who is calling (401
- * when nobody), a CSRF token on cookie-authenticated changes (403), the role (403), and a
- * project-scoped API token only on its own project's routes (403).
+ * declares nothing is refused, so a forgotten decorator fails closed. Then: who is calling, by
+ * the passport strategies in order (an API token, an IdP access token, the console session, the
+ * local admin of AUTH_MODE=none; 401 when none applies, 429 after too many refusals from one
+ * IP), a CSRF token on cookie-authenticated changes (403), the role (403), and a project-scoped
+ * API token only on its own project's routes (403).
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard extends PassportAuthGuard([
+  STRATEGIES.apiToken,
+  STRATEGIES.bearerJwt,
+  STRATEGIES.consoleSession,
+  STRATEGIES.local,
+]) {
   private readonly logger = new Logger(AuthGuard.name);
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
+    private readonly refused: RefusedCredentials,
     @Inject(CONSOLE_SESSION) private readonly session: ConsoleSession | null,
-  ) {}
+  ) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, [
       context.getHandler(),
       context.getClass(),
     ]);
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const res = context.switchToHttp().getResponse<Response>();
     if (!access) {
       this.logger.error(
         { route: `${context.getClass().name}.${context.getHandler().name}` },
@@ -49,18 +53,7 @@ export class AuthGuard implements CanActivate {
     }
     if ('public' in access) return true;
 
-    try {
-      req.principal = await this.authenticator.authenticate(req);
-    } catch (err) {
-      if (err instanceof NotSignedIn && !res.headersSent) {
-        res.setHeader('WWW-Authenticate', err.challenge);
-      }
-      if (err instanceof TooManyFailures && !res.headersSent) {
-        res.setHeader('Retry-After', String(err.retryAfter));
-      }
-      throw err;
-    }
-    const principal = req.principal;
+    const principal = await this.authenticate(context, req);
     if (principal.kind === 'session' && !SAFE_METHODS.has(req.method)) {
       if (!this.session?.validCsrf(req)) {
         throw new ForbiddenException({
@@ -83,6 +76,48 @@ export class AuthGuard implements CanActivate {
       }
     }
     return true;
+  }
+
+  /** The principal goes to `req.principal`, no passport session. */
+  override getAuthenticateOptions(): IAuthModuleOptions {
+    return { property: 'principal', session: false };
+  }
+
+  /** No strategy recognised a credential: 401 with what to do. */
+  override handleRequest<TUser = Principal>(err: unknown, principal: TUser | false): TUser {
+    if (err) throw err;
+    if (!principal) {
+      throw new NotSignedIn(
+        'Sign in (GET /api/v1/auth/login) or send "Authorization: Bearer <access token or API token>".',
+      );
+    }
+    return principal;
+  }
+
+  /** Runs the strategies; a 401 counts against the caller's IP (429 past the limit). */
+  private async authenticate(
+    context: ExecutionContext,
+    req: Request & AuthenticatedRequest,
+  ): Promise<Principal> {
+    const res = context.switchToHttp().getResponse<Response>();
+    try {
+      try {
+        await super.canActivate(context);
+      } catch (err) {
+        if (err instanceof NotSignedIn) await this.refused.count(req);
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof NotSignedIn && !res.headersSent) {
+        res.setHeader('WWW-Authenticate', err.challenge);
+      }
+      if (err instanceof TooManyFailures && !res.headersSent) {
+        res.setHeader('Retry-After', String(err.retryAfter));
+      }
+      throw err;
+    }
+    if (!req.principal) throw new Error('the strategies set no principal');
+    return req.principal;
   }
 }
 

@@ -23,7 +23,11 @@ import {
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { authFailureLimit } from './rate-limit/auth-failure-limit';
 import { FailOpenThrottlerStorage } from './rate-limit/fail-open-storage';
-import { Authenticator } from './authenticator.service';
+import { ApiTokenStrategy } from './strategies/api-token.strategy';
+import { BearerJwtStrategy } from './strategies/bearer-jwt.strategy';
+import { ConsoleSessionStrategy } from './strategies/console-session.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
+import { RefusedCredentials } from './strategies/refused-credentials.service';
 import { OidcClient } from './oidc/oidc-client.service';
 import { SecretBox } from './secret-box';
 import { consoleSession, ConsoleSession } from './session/console-session';
@@ -110,7 +114,11 @@ export class AuthModule {
         ApiTokensService,
         OidcClient,
         UsersService,
-        Authenticator,
+        RefusedCredentials,
+        ApiTokenStrategy,
+        BearerJwtStrategy,
+        ConsoleSessionStrategy,
+        LocalStrategy,
         AuthGuard,
       ],
       exports: [
@@ -121,7 +129,6 @@ export class AuthModule {
         ApiTokensService,
         OidcClient,
         UsersService,
-        Authenticator,
         AuthGuard,
         ApiThrottlerGuard,
       ],

@@ -45,7 +45,7 @@ import {
   switchMap,
 } from 'rxjs';
 import { DependencyEditor } from '../dependency-editor/dependency-editor';
-import { DiffView } from '../diff-view/diff-view';
+import { DiffView } from '@autocoder/admin-ui-code';
 import { formatDuration, runDurationMs } from '../format/duration';
 import { closePanel, panelHost } from '../panel-route/panel-route';
 import { SidePanel } from '../side-panel/side-panel';

@@ -14,8 +14,7 @@ import { type ApiError, AutocoderApi, toApiError } from '@autocoder/admin-data-a
 import { ErrorPanel, LoadingIndicator, StatusBadge } from '@autocoder/admin-ui';
 import type { RepositoryMergeView } from '@autocoder/shared-contracts';
 import type { Subscription } from 'rxjs';
-import { DiffView } from '../diff-view/diff-view';
-import { shortSha } from '../format/bytes';
+import { DiffView, shortSha } from '@autocoder/admin-ui-code';
 
 /** Merges read per page ("Show more" reads the next). */
 export const HISTORY_PAGE_SIZE = 20;

@@ -19,8 +19,7 @@ import type {
 } from '@autocoder/shared-contracts';
 import type { Subscription } from 'rxjs';
 import { FileTree } from '../file-tree/file-tree';
-import { FileView } from '../file-view/file-view';
-import { formatBytes, shortSha } from '../format/bytes';
+import { FileView, formatBytes, shortSha } from '@autocoder/admin-ui-code';
 import { MergeHistory } from '../merge-history/merge-history';
 
 export type CodeView = 'files' | 'history';

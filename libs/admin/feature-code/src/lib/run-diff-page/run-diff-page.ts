@@ -13,7 +13,7 @@ import { type ApiError, AutocoderApi, toApiError } from '@autocoder/admin-data-a
 import { ErrorPanel, LoadingIndicator, ProjectNav, StatusBadge } from '@autocoder/admin-ui';
 import type { ProjectView, RunView } from '@autocoder/shared-contracts';
 import { forkJoin, type Subscription } from 'rxjs';
-import { DiffView } from '../diff-view/diff-view';
+import { DiffView } from '@autocoder/admin-ui-code';
 
 /**
  * What one run changed (`/projects/:id/code/runs/:runId`): for a merged run, what its merge

@@ -160,17 +160,15 @@ describe('GraphPage', () => {
   });
 
   it("shows the api's reason and request id when the graph cannot be read", async () => {
-    http
-      .expectOne(GRAPH_URL)
-      .flush(
-        {
-          statusCode: 404,
-          error: 'Not Found',
-          message: 'project p1 not found',
-          requestId: 'req-9',
-        },
-        { status: 404, statusText: 'Not Found' },
-      );
+    http.expectOne(GRAPH_URL).flush(
+      {
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'project p1 not found',
+        requestId: 'req-9',
+      },
+      { status: 404, statusText: 'Not Found' },
+    );
     await fixture.whenStable();
     expect(el.textContent).toContain('Could not load the dependency graph');
     expect(el.textContent).toContain('project p1 not found');

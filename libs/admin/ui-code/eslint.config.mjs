@@ -1,0 +1,2 @@
+// Shared Angular lint rules (tools/eslint/angular-project.mjs).
+export { default } from '../../../tools/eslint/angular-project.mjs';
