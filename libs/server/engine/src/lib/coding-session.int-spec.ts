@@ -1,87 +1,30 @@
 // Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
 // at llm-fake: a question to a person and the next session using the answer; a verification that
 // fails keeps main as it was and hands the feature back with the output.
-import { AnthropicProvider, createAnthropicClient, OllamaProvider } from '@autocoder/server-agent';
 import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-backlog';
-import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
-import { DbModule, PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { REPO_ROOT } from '@autocoder/server-testing';
-import { QueueModule } from '@autocoder/server-queue';
+import { PrismaService } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AgentControlService } from './agent-control.service';
 import { CodingSessionService } from './coding-session.service';
-import { EngineSessionsModule } from './engine.module';
 import { PROJECT_REPOSITORY } from './tokens';
+import { SessionTestApp, startSessionTestApp } from './testing/session-test-app';
 
 describe('coding sessions (integration)', () => {
-  let db: TestDatabase;
-  let fake: LlmFakeServer;
+  let t: SessionTestApp;
   let app: INestApplicationContext;
   let prisma: PrismaService;
   let sessions: CodingSessionService;
-  let workspace: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await startLlmFake({
-      port: 0,
-      scenariosDir: join(REPO_ROOT, 'apps/llm-fake/scenarios'),
-    });
-    workspace = mkdtempSync(join(tmpdir(), 'coding-int-'));
-    const prefix = `coding-${randomBytes(3).toString('hex')}`;
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: prefix,
-      WORKSPACE_ROOT: workspace,
-      LLM_PROVIDER: 'demo',
-      LLM_FAKE_URL: fake.url,
-      LOG_LEVEL: 'silent',
-    });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        DbModule.forRoot({ databaseUrl: db.url }),
-        QueueModule.forRoot({
-          role: 'worker',
-          redisUrl: config.REDIS_URL,
-          prefix,
-          attempts: 1,
-          backoffMs: 1000,
-        }),
-        EngineSessionsModule.forRoot((c: AppConfig) => ({
-          default: {
-            provider: new AnthropicProvider(
-              createAnthropicClient({ provider: 'demo', fakeUrl: c.LLM_FAKE_URL }),
-              'demo',
-            ),
-            model: c.ANTHROPIC_MODEL,
-          },
-          others: {
-            ollama: { provider: new OllamaProvider({ host: c.LLM_FAKE_URL }), model: 'llama3.1' },
-          },
-        })),
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    prisma = app.get(PrismaService);
+    t = await startSessionTestApp('coding');
+    ({ app, prisma } = t);
     sessions = app.get(CodingSessionService);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await fake?.close();
-    await db?.drop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => t?.close());
 
   const ctx = () => ({
     attempt: 1,

@@ -1,83 +1,28 @@
 // Initializer sessions in-process, as a session role beside coding and testing: the shared agent
 // loop on the project's chosen provider, with its budget, against the real Postgres, Redis and the
 // real Claude and Ollama clients pointed at llm-fake.
-import { AnthropicProvider, createAnthropicClient, OllamaProvider } from '@autocoder/server-agent';
 import { ProjectsService } from '@autocoder/server-backlog';
-import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
-import { DbModule, PrismaService } from '@autocoder/server-db';
-import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { REPO_ROOT } from '@autocoder/server-testing';
-import { QueueModule } from '@autocoder/server-queue';
+import { PrismaService } from '@autocoder/server-db';
+import type { LlmFakeServer } from '@autocoder/server-llm-fake';
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EngineSessionsModule } from './engine.module';
 import { InitializerSessionService } from './initializer-session.service';
+import { SessionTestApp, startSessionTestApp } from './testing/session-test-app';
 
 describe('initializer sessions (integration)', () => {
-  let db: TestDatabase;
-  let fake: LlmFakeServer;
+  let t: SessionTestApp;
   let app: INestApplicationContext;
   let prisma: PrismaService;
+  let fake: LlmFakeServer;
   let sessions: InitializerSessionService;
-  let workspace: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await startLlmFake({
-      port: 0,
-      scenariosDir: join(REPO_ROOT, 'apps/llm-fake/scenarios'),
-    });
-    workspace = mkdtempSync(join(tmpdir(), 'initializer-int-'));
-    const prefix = `init-${randomBytes(3).toString('hex')}`;
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: prefix,
-      WORKSPACE_ROOT: workspace,
-      LLM_PROVIDER: 'demo',
-      LLM_FAKE_URL: fake.url,
-      LOG_LEVEL: 'silent',
-    });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        DbModule.forRoot({ databaseUrl: db.url }),
-        QueueModule.forRoot({
-          role: 'worker',
-          redisUrl: config.REDIS_URL,
-          prefix,
-          attempts: 1,
-          backoffMs: 1000,
-        }),
-        EngineSessionsModule.forRoot((c: AppConfig) => ({
-          default: {
-            provider: new AnthropicProvider(
-              createAnthropicClient({ provider: 'demo', fakeUrl: c.LLM_FAKE_URL }),
-              'demo',
-            ),
-            model: c.ANTHROPIC_MODEL,
-          },
-          others: {
-            ollama: { provider: new OllamaProvider({ host: c.LLM_FAKE_URL }), model: 'llama3.1' },
-          },
-        })),
-      ],
-    }).compile();
-    app = await moduleRef.init();
-    prisma = app.get(PrismaService);
+    t = await startSessionTestApp('initializer');
+    ({ app, prisma, fake } = t);
     sessions = app.get(InitializerSessionService);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await fake?.close();
-    await db?.drop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-  });
+  afterAll(() => t?.close());
 
   const ctx = () => ({
     attempt: 1,
