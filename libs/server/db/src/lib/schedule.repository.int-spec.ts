@@ -18,6 +18,9 @@ const rule = (over: Partial<ScheduleRule> = {}): ScheduleRule => ({
   ...over,
 });
 
+/** The step beside a change when there is nothing to do but commit. */
+const nothing = (): Promise<void> => Promise.resolve();
+
 describe('ScheduleRepository against Postgres', () => {
   let db: TestDatabase;
   let prisma: PrismaService;
@@ -68,20 +71,20 @@ describe('ScheduleRepository against Postgres', () => {
     // Nothing of the three failed changes stayed.
     expect(await schedules.listOf(projectId)).toEqual([created]);
 
-    const changed = await schedules.update(created.id, rule({ enabled: false }), async () => {});
+    const changed = await schedules.update(created.id, rule({ enabled: false }), nothing);
     expect(changed?.enabled).toBe(false);
-    await schedules.delete(created.id, async () => {});
+    await schedules.delete(created.id, nothing);
     expect(await schedules.findById(created.id)).toBeNull();
     // Missing: update answers null, delete changes nothing.
-    expect(await schedules.update(created.id, rule(), async () => {})).toBeNull();
-    await expect(schedules.delete(created.id, async () => {})).resolves.toBeUndefined();
+    expect(await schedules.update(created.id, rule(), nothing)).toBeNull();
+    await expect(schedules.delete(created.id, nothing)).resolves.toBeUndefined();
   });
 
   it('lists a project’s schedules oldest first, finds one only in its project, filters enabled', async () => {
     const [a, b] = [await project(), await project()];
-    const first = await schedules.create(a, rule(), async () => {});
-    const off = await schedules.create(a, rule({ enabled: false }), async () => {});
-    const other = await schedules.create(b, rule(), async () => {});
+    const first = await schedules.create(a, rule(), nothing);
+    const off = await schedules.create(a, rule({ enabled: false }), nothing);
+    const other = await schedules.create(b, rule(), nothing);
     expect((await schedules.listOf(a)).map((s) => s.id)).toEqual([first.id, off.id]);
     expect(await schedules.findInProject(a, other.id)).toBeNull();
     expect((await schedules.findInProject(b, other.id))?.id).toBe(other.id);

@@ -251,43 +251,31 @@ export class ScheduleReconciler {
   }
 
   private async carryOut(projectId: string, plan: Plan, at: Date): Promise<void> {
-    const data = (outcome: string, detail?: string) => edgeData(plan.window, outcome, detail);
     switch (plan.kind) {
       case 'start':
         return this.start(projectId, plan, at);
       case 'adopted':
-        await this.state.announce(
+        await this.edge(
           projectId,
-          'schedule.edge',
+          plan.window,
           'info',
           `window until ${plan.window.end.toISOString()}: the running agents stop when it ends`,
-          data('adopted'),
+          'adopted',
         );
         return this.state.enqueueEnd(projectId, plan.window);
       case 'crashed':
-        return this.state.announce(
+        return this.edge(
           projectId,
-          'schedule.edge',
+          plan.window,
           'warn',
           `the agents stopped inside their window (${plan.detail}); restarting at ${plan.retryAt.toISOString()}`,
-          data('crashed', plan.detail),
+          'crashed',
+          plan.detail,
         );
       case 'finished':
-        return this.state.announce(
-          projectId,
-          'schedule.edge',
-          'info',
-          plan.detail,
-          data('finished'),
-        );
+        return this.edge(projectId, plan.window, 'info', plan.detail, 'finished');
       case 'ended':
-        return this.state.announce(
-          projectId,
-          'schedule.edge',
-          'info',
-          'window ended',
-          data('ended'),
-        );
+        return this.edge(projectId, plan.window, 'info', 'window ended', 'ended');
       case 'stop':
         try {
           await this.control.stop(projectId, 'schedule');
@@ -299,13 +287,7 @@ export class ScheduleReconciler {
           }
         }
         await this.settle(projectId, plan.window, 'stopping', { owned: false, outcome: 'stopped' });
-        return this.state.announce(
-          projectId,
-          'schedule.edge',
-          'info',
-          'window ended: agents stopped',
-          data('stopped'),
-        );
+        return this.edge(projectId, plan.window, 'info', 'window ended: agents stopped', 'stopped');
     }
   }
 
@@ -314,7 +296,6 @@ export class ScheduleReconciler {
     plan: Extract<Plan, { kind: 'start' }>,
     at: Date,
   ): Promise<void> {
-    const data = (outcome: string, detail?: string) => edgeData(plan.window, outcome, detail);
     const until = plan.window.end.toISOString();
     try {
       await this.control.start(projectId, {}, undefined, 'schedule');
@@ -334,12 +315,13 @@ export class ScheduleReconciler {
           outcome: 'refused',
           detail: message,
         });
-        await this.state.announce(
+        await this.edge(
           projectId,
-          'schedule.edge',
+          plan.window,
           'warn',
           `the schedule could not start the agents: ${message}`,
-          data('refused', message),
+          'refused',
+          message,
         );
         return;
       }
@@ -351,12 +333,13 @@ export class ScheduleReconciler {
         detail: `start failed: ${message}`,
         retryAt: retryAt.toISOString(),
       });
-      await this.state.announce(
+      await this.edge(
         projectId,
-        'schedule.edge',
+        plan.window,
         'warn',
         `the schedule could not start the agents (${message}); trying again at ${retryAt.toISOString()}`,
-        data('crashed', message),
+        'crashed',
+        message,
       );
       return;
     }
@@ -364,16 +347,34 @@ export class ScheduleReconciler {
       outcome: 'started',
       detail: plan.restarts > 0 ? `restart ${plan.restarts} after a crash` : null,
     });
-    await this.state.announce(
+    await this.edge(
       projectId,
-      'schedule.edge',
+      plan.window,
       'info',
       plan.restarts > 0
         ? `agents restarted by the schedule (restart ${plan.restarts}) until ${until}`
         : `agents started by the schedule until ${until}`,
-      data('started'),
+      'started',
     );
     await this.state.enqueueEnd(projectId, plan.window);
+  }
+
+  /** Tells the project's live feed what a window edge did. */
+  private edge(
+    projectId: string,
+    window: ScheduleWindow,
+    level: 'info' | 'warn',
+    message: string,
+    outcome: string,
+    detail?: string,
+  ): Promise<void> {
+    const data: ScheduleEventData = {
+      scheduleId: window.scheduleId,
+      window: windowJson(window),
+      outcome,
+      ...(detail ? { detail } : {}),
+    };
+    return this.state.announce(projectId, 'schedule.edge', level, message, data);
   }
 
   /** Records an action's result, if the state still describes that action (under the lock). */
@@ -400,15 +401,6 @@ export class ScheduleReconciler {
       });
     });
   }
-}
-
-function edgeData(window: ScheduleWindow, outcome: string, detail?: string): ScheduleEventData {
-  return {
-    scheduleId: window.scheduleId,
-    window: windowJson(window),
-    outcome,
-    ...(detail ? { detail } : {}),
-  };
 }
 
 function isConflict(err: unknown): boolean {
