@@ -5,7 +5,7 @@
 // reads the same page with nothing to change. Screenshots at 1440 and 390 px, light and dark.
 // Needs `npx nx run-many -t build -p api admin` first, Postgres, Redis and Chromium.
 import { ApiTokensService } from '@autocoder/server-auth';
-import { PrismaService } from '@autocoder/server-db';
+import { ApiTokenRepository, PrismaService, UserRepository } from '@autocoder/server-db';
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { type LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
 import { REPO_ROOT } from '@autocoder/server-testing';
@@ -29,7 +29,7 @@ const SHOTS = join(REPO_ROOT, 'tmp', 'screenshots', 'models-settings');
 async function makeTokens(databaseUrl: string): Promise<{ admin: string; viewer: string }> {
   const prisma = new PrismaService({ databaseUrl, maxConnections: 1 });
   try {
-    const tokens = new ApiTokensService(prisma);
+    const tokens = new ApiTokensService(new ApiTokenRepository(prisma), new UserRepository(prisma));
     const make = async (role: 'admin' | 'viewer') => {
       const user = await prisma.user.create({
         data: { issuer: 'urn:e2e', subject: role, role, name: `E2E ${role}` },

@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { Dispatcher, ScheduleService } from '@autocoder/server-engine';
+import { Dispatcher, ScheduleJobSchedulers, ScheduleReconciler } from '@autocoder/server-engine';
 import { OnJob } from '@autocoder/server-queue';
 import { JobName, ScheduleEdgeJob, QueueName } from '@autocoder/shared-contracts';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -24,7 +24,8 @@ export class ControlProcessor implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue(QueueName.Control) private readonly queue: Queue,
     private readonly dispatcher: Dispatcher,
-    private readonly schedules: ScheduleService,
+    private readonly jobSchedulers: ScheduleJobSchedulers,
+    private readonly schedules: ScheduleReconciler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,7 +40,7 @@ export class ControlProcessor implements OnApplicationBootstrap {
       },
     );
     try {
-      const synced = await this.schedules.syncAll();
+      const synced = await this.jobSchedulers.syncAll();
       if (synced.upserted + synced.removed > 0) this.logger.log(synced, 'schedule edges synced');
     } catch (err) {
       // Not fatal: the control tick still starts and stops every window, a tick late.

@@ -10,3 +10,9 @@ export * from './lib/database.health';
 export * from './lib/feature-claims.repository';
 export * from './lib/feature-board.repository';
 export * from './lib/board-change-log';
+
+// Schedules, auth and audit repositories.
+export * from './lib/schedule.repository';
+export * from './lib/api-token.repository';
+export * from './lib/user.repository';
+export * from './lib/audit-event.repository';

@@ -19,5 +19,7 @@ export * from './lib/schedules/schedule-window';
 export * from './lib/schedules/schedule-policy';
 export * from './lib/schedules/schedule-state.service';
 export * from './lib/schedules/schedule.service';
+export * from './lib/schedules/schedule-job-schedulers.service';
+export * from './lib/schedules/schedule-reconciler.service';
 export * from './lib/engine.module';
 export * from './lib/providers/provider-list.service';

@@ -1,33 +1,5 @@
-import { PrismaService } from '@autocoder/server-db';
+import { AuditEventRepository } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
-
-type Loader = (prisma: PrismaService, id: string) => Promise<unknown>;
-
-/** How to read the before/after state of each audited target type. */
-const LOADERS: Record<string, Loader> = {
-  project: (p, id) => p.project.findUnique({ where: { id } }),
-  feature: (p, id) =>
-    p.feature.findUnique({
-      where: { id },
-      include: { dependsOn: { select: { dependsOnId: true } } },
-    }),
-  run: (p, id) => p.run.findUnique({ where: { id } }),
-  conversation: (p, id) => p.conversation.findUnique({ where: { id } }),
-  schedule: (p, id) => p.schedule.findUnique({ where: { id } }),
-  api_token: (p, id) =>
-    p.apiToken.findUnique({
-      where: { id },
-      select: {
-        id: true,
-        name: true,
-        prefix: true,
-        role: true,
-        projectId: true,
-        expiresAt: true,
-        revokedAt: true,
-      },
-    }),
-};
 
 /** Keys whose values never enter the audit trail. */
 const SECRET_KEY = /token|secret|password|authorization|cookie|apikey|api_key/i;
@@ -38,16 +10,15 @@ const MAX_STRING = 2000;
 
 @Injectable()
 export class AuditSnapshots {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly events: AuditEventRepository) {}
 
   has(target: string): boolean {
-    return target in LOADERS;
+    return this.events.hasTarget(target);
   }
 
   async load(target: string, id: string | undefined): Promise<unknown> {
-    const loader = LOADERS[target];
-    if (!loader || !id || !/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    return redact(await loader(this.prisma, id));
+    if (!this.has(target) || !id || !/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    return redact(await this.events.loadTarget(target, id));
   }
 }
 

@@ -1,4 +1,4 @@
-import { AuditEvent, Prisma, PrismaService } from '@autocoder/server-db';
+import { AuditEvent, AuditEventRepository } from '@autocoder/server-db';
 import {
   AUDIT_EXPORT_MAX_ROWS,
   AuditEventView,
@@ -8,8 +8,6 @@ import {
 } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-
-type Filters = Omit<AuditQuery, 'limit' | 'offset'>;
 
 const CSV_COLUMNS: (keyof AuditEventView)[] = [
   'id',
@@ -34,19 +32,10 @@ const EXPORT_BATCH = 1000;
 /** Reading the audit trail: filtered pages for the console, streamed exports for auditors. */
 @Injectable()
 export class AuditTrailService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly events: AuditEventRepository) {}
 
   async list(query: AuditQuery): Promise<Page<AuditEventView>> {
-    const where = whereOf(query);
-    const [rows, total] = await Promise.all([
-      this.prisma.auditEvent.findMany({
-        where,
-        orderBy: { id: 'desc' },
-        take: query.limit,
-        skip: query.offset,
-      }),
-      this.prisma.auditEvent.count({ where }),
-    ]);
+    const { rows, total } = await this.events.page(query, query.limit, query.offset);
     return { items: rows.map(auditView), total, limit: query.limit, offset: query.offset };
   }
 
@@ -55,16 +44,15 @@ export class AuditTrailService {
    * or JSON lines, in chunks; at most AUDIT_EXPORT_MAX_ROWS.
    */
   async *export(query: AuditExportQuery): AsyncGenerator<string> {
-    const where = whereOf(query);
     if (query.format === 'csv') yield stringify([CSV_COLUMNS]);
     let cursor: bigint | undefined;
     let sent = 0;
     while (sent < AUDIT_EXPORT_MAX_ROWS) {
-      const rows = await this.prisma.auditEvent.findMany({
-        where: cursor === undefined ? where : { AND: [where, { id: { lt: cursor } }] },
-        orderBy: { id: 'desc' },
-        take: Math.min(EXPORT_BATCH, AUDIT_EXPORT_MAX_ROWS - sent),
-      });
+      const rows = await this.events.batch(
+        query,
+        cursor,
+        Math.min(EXPORT_BATCH, AUDIT_EXPORT_MAX_ROWS - sent),
+      );
       if (rows.length === 0) return;
       const views = rows.map(auditView);
       yield query.format === 'csv'
@@ -81,23 +69,6 @@ export class AuditTrailService {
       cursor = rows[rows.length - 1]?.id;
     }
   }
-}
-
-function whereOf(q: Filters): Prisma.AuditEventWhereInput {
-  const and: Prisma.AuditEventWhereInput[] = [];
-  if (q.actor) {
-    and.push({
-      OR: [{ actorId: q.actor }, { actorLabel: { contains: q.actor, mode: 'insensitive' } }],
-    });
-  }
-  if (q.action) {
-    and.push(q.action.endsWith('.') ? { action: { startsWith: q.action } } : { action: q.action });
-  }
-  if (q.targetType) and.push({ targetType: q.targetType });
-  if (q.projectId) and.push({ projectId: q.projectId });
-  if (q.from) and.push({ at: { gte: new Date(q.from) } });
-  if (q.to) and.push({ at: { lt: new Date(q.to) } });
-  return and.length > 0 ? { AND: and } : {};
 }
 
 export function auditView(e: AuditEvent): AuditEventView {

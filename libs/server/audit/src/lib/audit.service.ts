@@ -1,30 +1,15 @@
-import { Prisma, PrismaService } from '@autocoder/server-db';
+import { AuditEventRepository, NewAuditEvent } from '@autocoder/server-db';
 import { Injectable, Logger } from '@nestjs/common';
 
 /** One entry of the audit trail (AuditEvent, append-only in the database). */
-export interface AuditEntry {
-  actorType: 'user' | 'token' | 'agent' | 'system';
-  actorId?: string | null;
-  actorLabel?: string | null;
-  role?: string | null;
-  ip?: string | null;
-  requestId?: string | null;
-  traceId?: string | null;
-  /** What happened, `<target>.<verb>` (project.create, auth.login_failed, …). */
-  action: string;
-  targetType: string;
-  targetId?: string | null;
-  projectId?: string | null;
-  before?: unknown;
-  after?: unknown;
-}
+export type AuditEntry = NewAuditEvent;
 
 /** Writes the audit trail. */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly events: AuditEventRepository) {}
 
   /**
    * Appends one entry. A failed write is logged and thrown: callers recording a change decide
@@ -33,31 +18,10 @@ export class AuditService {
    */
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await this.prisma.auditEvent.create({
-        data: {
-          actorType: entry.actorType,
-          actorId: entry.actorId ?? null,
-          actorLabel: entry.actorLabel ?? null,
-          role: entry.role ?? null,
-          ip: entry.ip ?? null,
-          requestId: entry.requestId ?? null,
-          traceId: entry.traceId ?? null,
-          action: entry.action,
-          targetType: entry.targetType,
-          targetId: entry.targetId ?? null,
-          projectId: entry.projectId ?? null,
-          before: toJson(entry.before),
-          after: toJson(entry.after),
-        },
-      });
+      await this.events.append(entry);
     } catch (err) {
       this.logger.error({ action: entry.action, err: String(err) }, 'audit write failed');
       throw err;
     }
   }
-}
-
-function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  if (value === undefined || value === null) return Prisma.DbNull;
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }

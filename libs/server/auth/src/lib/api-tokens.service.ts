@@ -7,7 +7,7 @@ import {
   CreatedApiTokenView,
   UserRole,
 } from '@autocoder/shared-contracts';
-import { ApiToken, PrismaService, User } from '@autocoder/server-db';
+import { ApiToken, ApiTokenRepository, User, UserRepository } from '@autocoder/server-db';
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -42,88 +42,52 @@ export interface ApiTokenPrincipal {
 
 @Injectable()
 export class ApiTokensService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly tokens: ApiTokenRepository,
+    private readonly users: UserRepository,
+  ) {}
 
   /** The local user (see LOCAL_USER), created on first call. */
-  async localUser(): Promise<User> {
-    const where = {
-      issuer_subject: { issuer: LOCAL_USER.issuer, subject: LOCAL_USER.subject },
-    };
-    try {
-      return await this.prisma.user.upsert({
-        where,
-        create: {
-          issuer: LOCAL_USER.issuer,
-          subject: LOCAL_USER.subject,
-          name: LOCAL_USER.name,
-          role: LOCAL_USER.role,
-        },
-        update: {},
-      });
-    } catch (err) {
-      // Two first requests at once: the other one inserted it.
-      if (isUniqueViolation(err)) return this.prisma.user.findUniqueOrThrow({ where });
-      throw err;
-    }
+  localUser(): Promise<User> {
+    return this.users.ensure(LOCAL_USER.issuer, LOCAL_USER.subject, {
+      name: LOCAL_USER.name,
+      role: LOCAL_USER.role,
+    });
   }
 
   /** Creates a token for `userId`; the answer holds the token, which is never shown again. */
   async create(userId: string, input: CreateApiTokenInput): Promise<CreatedApiTokenView> {
-    const user = await this.prisma.user.findUnique({ where: { id: userId } });
+    const user = await this.users.findById(userId);
     if (!user) throw new NotFoundException(`user ${userId} not found`);
     if (input.role === 'admin' && user.role !== 'admin') {
       throw new ForbiddenException({ message: 'a viewer cannot create an admin token' });
     }
-    if (input.projectId) {
-      const project = await this.prisma.project.findUnique({
-        where: { id: input.projectId },
-        select: { id: true },
-      });
-      if (!project) throw new NotFoundException(`project ${input.projectId} not found`);
-    }
     const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    try {
-      const row = await this.prisma.apiToken.create({
-        data: {
-          userId,
-          name: input.name,
-          tokenHash: hashToken(token),
-          prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
-          role: input.role,
-          projectId: input.projectId ?? null,
-          expiresAt: input.expiresInDays
-            ? new Date(Date.now() + input.expiresInDays * DAY_MS)
-            : null,
-        },
-      });
-      return { ...apiTokenView(row), token };
-    } catch (err) {
-      // The project was deleted between the check and the insert.
-      if (isForeignKeyViolation(err))
-        throw new NotFoundException(`project ${input.projectId} not found`);
-      throw err;
-    }
+    const row = await this.tokens.create({
+      userId,
+      name: input.name,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
+      role: input.role,
+      projectId: input.projectId ?? null,
+      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+    });
+    // No such project: its foreign key refused the token.
+    if (!row) throw new NotFoundException(`project ${input.projectId} not found`);
+    return { ...apiTokenView(row), token };
   }
 
   /** The user's tokens, newest first, revoked and expired ones included (marked as such). */
   async list(userId: string): Promise<ApiTokenView[]> {
-    const rows = await this.prisma.apiToken.findMany({
-      where: { userId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-    });
-    return rows.map(apiTokenView);
+    return (await this.tokens.listOf(userId)).map(apiTokenView);
   }
 
   /** Revokes one of the user's tokens (again: no change); 404 when the user has no such token. */
   async revoke(userId: string, tokenId: string): Promise<ApiTokenView> {
-    const row = await this.prisma.apiToken.findFirst({ where: { id: tokenId, userId } });
+    const row = await this.tokens.findOfUser(userId, tokenId);
     if (!row) throw new NotFoundException(`api token ${tokenId} not found`);
     if (row.revokedAt) return apiTokenView(row);
-    const revoked = await this.prisma.apiToken.update({
-      where: { id: tokenId },
-      data: { revokedAt: new Date() },
-    });
-    return apiTokenView(revoked);
+    return apiTokenView(await this.tokens.revoke(tokenId, new Date()));
   }
 
   /**
@@ -137,13 +101,11 @@ export class ApiTokensService {
    */
   async authenticate(rawToken: string): Promise<ApiTokenPrincipal | null> {
     if (typeof rawToken !== 'string' || !TOKEN_PATTERN.test(rawToken)) return null;
-    const row = await this.prisma.apiToken.findUnique({
-      where: { tokenHash: hashToken(rawToken) },
-      include: { user: { select: { role: true } } },
-    });
+    const row = await this.tokens.findByHash(hashToken(rawToken));
     const now = new Date();
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-    await this.touch(row.id, now);
+    // lastUsedAt at most once a minute per token, not on every request.
+    await this.tokens.touch(row.id, now, LAST_USED_RESOLUTION_MS);
     return {
       tokenId: row.id,
       userId: row.userId,
@@ -151,20 +113,6 @@ export class ApiTokensService {
       role: row.user.role === 'admin' ? row.role : 'viewer',
       projectId: row.projectId,
     };
-  }
-
-  /** Sets lastUsedAt unless it was set within the last minute (one conditional UPDATE). */
-  private async touch(tokenId: string, now: Date): Promise<void> {
-    await this.prisma.apiToken.updateMany({
-      where: {
-        id: tokenId,
-        OR: [
-          { lastUsedAt: null },
-          { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } },
-        ],
-      },
-      data: { lastUsedAt: now },
-    });
   }
 }
 
@@ -185,12 +133,4 @@ function apiTokenView(row: ApiToken): ApiTokenView {
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-}
-
-function isForeignKeyViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2003';
 }

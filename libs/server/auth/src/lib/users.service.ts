@@ -1,4 +1,4 @@
-import { PrismaService, User } from '@autocoder/server-db';
+import { User, UserRepository } from '@autocoder/server-db';
 import { UserRole } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 
@@ -10,7 +10,7 @@ const REFRESH_MS = 5 * 60_000;
 export class UsersService {
   private readonly recent = new Map<string, { user: User; at: number }>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly users: UserRepository) {}
 
   /**
    * The person's row, created or updated with their current name, e-mail and role. `login`
@@ -41,11 +41,7 @@ export class UsersService {
       role,
       ...(login ? { lastLoginAt: new Date() } : {}),
     };
-    const user = await this.prisma.user.upsert({
-      where: { issuer_subject: { issuer, subject } },
-      create: { issuer, subject, ...profile },
-      update: profile,
-    });
+    const user = await this.users.upsert(issuer, subject, profile);
     this.recent.set(key, { user, at: Date.now() });
     if (this.recent.size > 10_000) this.recent.clear();
     return user;

@@ -4,6 +4,11 @@ import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { PrismaService } from './prisma.service';
+// Schedules, auth and audit repositories.
+import { ApiTokenRepository } from './api-token.repository';
+import { AuditEventRepository } from './audit-event.repository';
+import { ScheduleRepository } from './schedule.repository';
+import { UserRepository } from './user.repository';
 
 /** Provides PrismaService to the whole application; import once, in the root module. */
 @Global()
@@ -18,8 +23,23 @@ export class DbModule {
         FeatureClaimsRepository,
         FeatureBoardRepository,
         BoardChangeLog,
+        // Schedules, auth and audit repositories.
+        ScheduleRepository,
+        ApiTokenRepository,
+        UserRepository,
+        AuditEventRepository,
       ],
-      exports: [PrismaService, FeatureClaimsRepository, FeatureBoardRepository, BoardChangeLog],
+      exports: [
+        PrismaService,
+        FeatureClaimsRepository,
+        FeatureBoardRepository,
+        BoardChangeLog,
+        // Schedules, auth and audit repositories.
+        ScheduleRepository,
+        ApiTokenRepository,
+        UserRepository,
+        AuditEventRepository,
+      ],
     };
   }
 }

@@ -11,6 +11,8 @@ import { FeatureDetailService } from './feature-detail.service';
 import { ProviderListService } from './providers/provider-list.service';
 import { RunWorkspaceService } from './run-workspace.service';
 import { CLOCK, systemClock } from './schedules/clock';
+import { ScheduleJobSchedulers } from './schedules/schedule-job-schedulers.service';
+import { ScheduleReconciler } from './schedules/schedule-reconciler.service';
 import { ScheduleStateService } from './schedules/schedule-state.service';
 import { ScheduleService } from './schedules/schedule.service';
 import { SessionProviders } from './session-base';
@@ -44,6 +46,8 @@ const repositoryProvider = {
     { provide: CLOCK, useValue: systemClock },
     ScheduleStateService,
     ScheduleService,
+    ScheduleJobSchedulers,
+    ScheduleReconciler,
     ProviderListService,
   ],
   exports: [
@@ -59,6 +63,8 @@ const repositoryProvider = {
     CLOCK,
     ScheduleStateService,
     ScheduleService,
+    ScheduleJobSchedulers,
+    ScheduleReconciler,
     ProviderListService,
   ],
 })

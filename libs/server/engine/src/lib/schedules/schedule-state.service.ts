@@ -1,4 +1,4 @@
-import { Prisma, PrismaService, Schedule } from '@autocoder/server-db';
+import { ScheduleRepository, ScheduleStore } from '@autocoder/server-db';
 import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
 import { JobName, ScheduleEventData, ScheduleEventType } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -6,20 +6,10 @@ import { Clock, CLOCK } from './clock';
 import { ScheduleOverride, ScheduleState } from './schedule-policy';
 import { activeWindowOf, nextStartOf, TimeWindow } from './schedule-window';
 
-export const SCHEDULE_STATE_KEY = 'schedule.state';
-export const SCHEDULE_OVERRIDE_KEY = 'schedule.override';
-
-/** The Setting scope of a project. */
-export function projectScope(projectId: string): string {
-  return `project:${projectId}`;
-}
-
 export interface ProjectScheduleSettings {
   state: ScheduleState | null;
   override: ScheduleOverride | null;
 }
-
-type Db = Prisma.TransactionClient | PrismaService;
 
 /** A window of one of the project's schedules. */
 export type ScheduleWindow = TimeWindow & { scheduleId: string };
@@ -27,86 +17,69 @@ export type ScheduleWindow = TimeWindow & { scheduleId: string };
 /**
  * What the schedules did to each project and a person's override of them, kept in Setting (scope
  * `project:<id>`), and the per-project lock every change of them is made under. Shared by the
- * ScheduleService (window edges, the control tick) and AgentControlService (a person's start or
- * stop records an override).
+ * ScheduleReconciler (window edges, the control tick), ScheduleService (a schedule disabled or
+ * deleted) and AgentControlService (a person's start or stop records an override).
  */
 @Injectable()
 export class ScheduleStateService {
   private readonly logger = new Logger(ScheduleStateService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly schedules: ScheduleRepository,
     private readonly queue: JobQueueService,
     private readonly live: LiveEvents,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * Runs `fn` in a transaction holding the project's schedule lock (a transaction-scoped
-   * advisory lock, as the dispatcher's): edges, ticks and people acting on one project from any
-   * api or runner replica take turns, and the second sees what the first wrote.
+   * Runs `fn` holding the project's schedule lock: edges, ticks and people acting on one project
+   * from any api or runner replica take turns, and the second sees what the first wrote.
    */
-  withLock<T>(projectId: string, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`schedule:${projectId}`}, 0))`;
-      return fn(tx);
-    });
+  withLock<T>(projectId: string, fn: (store: ScheduleStore) => Promise<T>): Promise<T> {
+    return this.schedules.withProjectLock(projectId, fn);
   }
 
-  async load(db: Db, projectIds: string[]): Promise<Map<string, ProjectScheduleSettings>> {
-    const rows = await db.setting.findMany({
-      where: {
-        scope: { in: projectIds.map(projectScope) },
-        key: { in: [SCHEDULE_STATE_KEY, SCHEDULE_OVERRIDE_KEY] },
-      },
-    });
-    const out = new Map<string, ProjectScheduleSettings>(
-      projectIds.map((id) => [id, { state: null, override: null }]),
+  /** State and override per project, read through `store` (the lock's) or outside any lock. */
+  async load(
+    projectIds: string[],
+    store: ScheduleStore = this.schedules,
+  ): Promise<Map<string, ProjectScheduleSettings>> {
+    const stored = await store.settings(projectIds);
+    // The JSON was written by saveState/saveOverride below, in these shapes.
+    return new Map(
+      [...stored].map(([id, s]) => [
+        id,
+        {
+          state: s.state as unknown as ScheduleState | null,
+          override: s.override as unknown as ScheduleOverride | null,
+        },
+      ]),
     );
-    for (const row of rows) {
-      const entry = out.get(row.scope.slice('project:'.length));
-      if (!entry) continue;
-      if (row.key === SCHEDULE_STATE_KEY) entry.state = row.value as unknown as ScheduleState;
-      else entry.override = row.value as unknown as ScheduleOverride;
-    }
-    return out;
   }
 
-  /** Projects whose agents the schedules are in charge of (to stop them after a window). */
-  async ownedProjectIds(): Promise<string[]> {
-    const rows = await this.prisma.setting.findMany({
-      where: { key: SCHEDULE_STATE_KEY, value: { path: ['owned'], equals: true } },
-      select: { scope: true },
+  /** The project's state, under the lock of `store`. */
+  async stateOf(store: ScheduleStore, projectId: string): Promise<ScheduleState | null> {
+    return (await this.load([projectId], store)).get(projectId)?.state ?? null;
+  }
+
+  /** queuedAt of the project's newest run, as state.runsAfter holds it. */
+  async newestRunAt(store: ScheduleStore, projectId: string): Promise<string | null> {
+    return (await store.newestRunAt(projectId))?.toISOString() ?? null;
+  }
+
+  /** A disabled or deleted schedule no longer stops agents it started: they are left running. */
+  async release(projectId: string, scheduleId: string, why: string): Promise<void> {
+    await this.withLock(projectId, async (store) => {
+      const state = await this.stateOf(store, projectId);
+      if (state?.scheduleId !== scheduleId || !state.owned) return;
+      await store.saveState(projectId, {
+        ...state,
+        owned: false,
+        outcome: 'released',
+        detail: why,
+        at: this.clock.now().toISOString(),
+      } satisfies ScheduleState);
     });
-    return rows.map((r) => r.scope.slice('project:'.length));
-  }
-
-  async saveState(tx: Db, projectId: string, state: ScheduleState): Promise<void> {
-    await this.put(tx, projectId, SCHEDULE_STATE_KEY, state);
-  }
-
-  async saveOverride(tx: Db, projectId: string, override: ScheduleOverride | null): Promise<void> {
-    if (override) await this.put(tx, projectId, SCHEDULE_OVERRIDE_KEY, override);
-    else {
-      await tx.setting.deleteMany({
-        where: { scope: projectScope(projectId), key: SCHEDULE_OVERRIDE_KEY },
-      });
-    }
-  }
-
-  /** Enabled schedules of a project. */
-  enabledSchedules(db: Db, projectId: string): Promise<Schedule[]> {
-    return db.schedule.findMany({ where: { projectId, enabled: true } });
-  }
-
-  /** queuedAt of the project's newest run (Postgres time), or null. */
-  async newestRunAt(db: Db, projectId: string): Promise<string | null> {
-    const run = await db.run.findFirst({
-      where: { projectId },
-      orderBy: { queuedAt: 'desc' },
-      select: { queuedAt: true },
-    });
-    return run?.queuedAt.toISOString() ?? null;
   }
 
   /**
@@ -122,35 +95,35 @@ export class ScheduleStateService {
     action: 'start' | 'stop',
   ): Promise<ScheduleOverride | null> {
     const now = this.clock.now();
-    const result = await this.withLock(projectId, async (tx) => {
-      const schedules = await this.enabledSchedules(tx, projectId);
-      const { state } = (await this.load(tx, [projectId])).get(projectId) ?? { state: null };
+    const result = await this.withLock(projectId, async (store) => {
+      const schedules = await store.enabled(projectId);
+      const state = await this.stateOf(store, projectId);
       const window = activeWindowOf(schedules, now);
       let override: ScheduleOverride | null = null;
       if (window) {
         override = { action, at: now.toISOString(), until: window.end.toISOString() };
         const same =
           state?.scheduleId === window.rule.id && state.windowStart === window.start.toISOString();
-        await this.saveState(tx, projectId, {
+        await store.saveState(projectId, {
           scheduleId: window.rule.id,
           windowStart: window.start.toISOString(),
           windowEnd: window.end.toISOString(),
           owned: action === 'start',
           outcome: action === 'start' ? 'manual_start' : 'manual_stop',
           detail: null,
-          runsAfter: action === 'start' ? await this.newestRunAt(tx, projectId) : null,
+          runsAfter: action === 'start' ? await this.newestRunAt(store, projectId) : null,
           restarts: same ? state.restarts : 0,
           retryAt: null,
           at: now.toISOString(),
-        });
+        } satisfies ScheduleState);
       } else {
         const next = action === 'start' ? nextStartOf(schedules, now) : null;
         if (next) override = { action, at: now.toISOString(), until: next.toISOString() };
         if (state?.owned) {
-          await this.saveState(tx, projectId, { ...state, owned: false, at: now.toISOString() });
+          await store.saveState(projectId, { ...state, owned: false, at: now.toISOString() });
         }
       }
-      await this.saveOverride(tx, projectId, override);
+      await store.saveOverride(projectId, override);
       return {
         override,
         window: window
@@ -216,15 +189,6 @@ export class ScheduleStateService {
       message,
       data,
       at: this.clock.now().toISOString(),
-    });
-  }
-
-  private async put(tx: Db, projectId: string, key: string, value: object): Promise<void> {
-    const json = value as unknown as Prisma.InputJsonValue;
-    await tx.setting.upsert({
-      where: { scope_key: { scope: projectScope(projectId), key } },
-      create: { scope: projectScope(projectId), key, value: json },
-      update: { value: json },
     });
   }
 }

@@ -21,7 +21,9 @@ import { EngineModule } from '../engine.module';
 import { Clock, CLOCK } from './clock';
 import { ScheduleState } from './schedule-policy';
 import { ScheduleStateService } from './schedule-state.service';
-import { ScheduleService, startSchedulerId } from './schedule.service';
+import { ScheduleJobSchedulers, startSchedulerId } from './schedule-job-schedulers.service';
+import { ScheduleReconciler } from './schedule-reconciler.service';
+import { ScheduleService } from './schedule.service';
 import { nextStart } from './schedule-window';
 
 class FixedClock implements Clock {
@@ -42,6 +44,8 @@ describe('schedules (integration)', () => {
   let app: INestApplicationContext;
   let prisma: PrismaService;
   let schedules: ScheduleService;
+  let reconciler: ScheduleReconciler;
+  let jobSchedulers: ScheduleJobSchedulers;
   let control: AgentControlService;
   let stateStore: ScheduleStateService;
   let control_q: Queue;
@@ -71,6 +75,8 @@ describe('schedules (integration)', () => {
     app = await moduleRef.init();
     prisma = app.get(PrismaService);
     schedules = app.get(ScheduleService);
+    reconciler = app.get(ScheduleReconciler);
+    jobSchedulers = app.get(ScheduleJobSchedulers);
     control = app.get(AgentControlService);
     stateStore = app.get(ScheduleStateService);
     control_q = app.get(JobQueueService).queue(QueueName.Control);
@@ -118,7 +124,7 @@ describe('schedules (integration)', () => {
   const status = async (projectId: string) =>
     (await prisma.project.findUniqueOrThrow({ where: { id: projectId } })).status;
   const stateOf = async (projectId: string): Promise<ScheduleState | null> =>
-    (await stateStore.load(prisma, [projectId])).get(projectId)?.state ?? null;
+    (await stateStore.load([projectId])).get(projectId)?.state ?? null;
   const inflight = (projectId: string) =>
     prisma.run.count({ where: { projectId, status: { in: ['queued', 'running'] } } });
   /** What the dispatcher leaves after sessions failed until nothing was claimable. */
@@ -183,7 +189,7 @@ describe('schedules (integration)', () => {
       { pattern: '0 9 * * 1', tz: 'UTC' },
       { name: JobName.ScheduleEdge, data: { edge: 'start', scheduleId: 'gone' } },
     );
-    const synced = await schedules.syncAll();
+    const synced = await jobSchedulers.syncAll();
     expect(synced.removed).toBe(1);
     expect(await scheduler(startSchedulerId(s.id))).toBeDefined();
     await schedules.remove(projectId, s.id);
@@ -197,9 +203,9 @@ describe('schedules (integration)', () => {
     // Several replicas at once (edge twice, a tick): one start.
     const start = jest.spyOn(control, 'start');
     const results = await Promise.all([
-      schedules.onEdge(startEdge(s.id)),
-      schedules.onEdge(startEdge(s.id)),
-      schedules.reconcileAll(),
+      reconciler.onEdge(startEdge(s.id)),
+      reconciler.onEdge(startEdge(s.id)),
+      reconciler.reconcileAll(),
     ]);
     const claims =
       results.slice(0, 2).filter((r) => 'step' in r && r.step === 'claim').length +
@@ -233,7 +239,7 @@ describe('schedules (integration)', () => {
 
     // Again inside the window: nothing to do.
     clock.set('2025-03-03T09:30:00Z');
-    expect(await schedules.onEdge(startEdge(s.id))).toEqual({ step: 'none' });
+    expect(await reconciler.onEdge(startEdge(s.id))).toEqual({ step: 'none' });
     expect((await schedules.list(projectId))[0]).toMatchObject({
       activeWindow: { start: '2025-03-03T09:00:00.000Z', end: '2025-03-03T10:00:00.000Z' },
       nextStart: '2025-03-10T09:00:00.000Z',
@@ -242,12 +248,12 @@ describe('schedules (integration)', () => {
 
     // The end edge, run a moment early: judged at the window's end.
     clock.set('2025-03-03T09:59:59.900Z');
-    expect(await schedules.onEdge(end?.data as ScheduleEdgeJob)).toEqual({ step: 'stop' });
+    expect(await reconciler.onEdge(end?.data as ScheduleEdgeJob)).toEqual({ step: 'stop' });
     expect(await status(projectId)).toBe('ready');
     expect(await inflight(projectId)).toBe(0);
     expect(await stateOf(projectId)).toMatchObject({ owned: false, outcome: 'stopped' });
     clock.set('2025-03-03T10:05:00Z');
-    expect(await schedules.reconcileProject(projectId)).toBe('none');
+    expect(await reconciler.reconcileProject(projectId)).toBe('none');
     await schedules.remove(projectId, s.id);
   });
 
@@ -255,7 +261,7 @@ describe('schedules (integration)', () => {
     const projectId = await project();
     const s = await schedules.create(projectId, monday());
     clock.set('2025-03-03T09:01:00Z');
-    await schedules.onEdge(startEdge(s.id));
+    await reconciler.onEdge(startEdge(s.id));
     expect(await status(projectId)).toBe('running');
 
     clock.set('2025-03-03T09:10:00Z');
@@ -268,15 +274,15 @@ describe('schedules (integration)', () => {
     });
     for (const t of ['2025-03-03T09:11:00Z', '2025-03-03T09:59:00Z', '2025-03-03T10:00:00Z']) {
       clock.set(t);
-      expect(await schedules.reconcileAll()).toMatchObject({ acted: 0 });
-      expect(await schedules.onEdge(startEdge(s.id))).toEqual({ step: 'none' });
+      expect(await reconciler.reconcileAll()).toMatchObject({ acted: 0 });
+      expect(await reconciler.onEdge(startEdge(s.id))).toEqual({ step: 'none' });
       expect(await status(projectId)).toBe('ready');
     }
     expect((await schedules.list(projectId))[0].override).toBeNull();
 
     // The next window starts them again.
     clock.set('2025-03-10T09:00:00Z');
-    expect(await schedules.onEdge(startEdge(s.id))).toEqual({ step: 'claim' });
+    expect(await reconciler.onEdge(startEdge(s.id))).toEqual({ step: 'claim' });
     expect(await status(projectId)).toBe('running');
     await control.stop(projectId);
     await schedules.remove(projectId, s.id);
@@ -290,15 +296,15 @@ describe('schedules (integration)', () => {
     const [view] = await schedules.list(projectId);
     expect(view.override).toMatchObject({ action: 'start', until: '2025-03-10T09:00:00.000Z' });
     clock.set('2025-03-05T11:00:00Z');
-    expect(await schedules.reconcileProject(projectId)).toBe('none');
+    expect(await reconciler.reconcileProject(projectId)).toBe('none');
     expect(await status(projectId)).toBe('running');
 
     // At the next window the schedule adopts the running agents, and stops them at its end.
     clock.set('2025-03-10T09:00:00Z');
-    expect(await schedules.onEdge(startEdge(s.id))).toEqual({ step: 'claim' });
+    expect(await reconciler.onEdge(startEdge(s.id))).toEqual({ step: 'claim' });
     expect(await stateOf(projectId)).toMatchObject({ owned: true, outcome: 'adopted' });
     clock.set('2025-03-10T10:00:00Z');
-    expect(await schedules.reconcileAll()).toMatchObject({ acted: 1 });
+    expect(await reconciler.reconcileAll()).toMatchObject({ acted: 1 });
     expect(await status(projectId)).toBe('ready');
     await schedules.remove(projectId, s.id);
   });
@@ -307,12 +313,12 @@ describe('schedules (integration)', () => {
     const projectId = await project();
     const s = await schedules.create(projectId, monday({ durationMinutes: 120 }));
     clock.set('2025-03-03T09:00:00Z');
-    await schedules.onEdge(startEdge(s.id));
+    await reconciler.onEdge(startEdge(s.id));
     expect(await status(projectId)).toBe('running');
 
     await crash(projectId);
     clock.set('2025-03-03T09:01:00Z');
-    expect(await schedules.reconcileProject(projectId)).toBe('check');
+    expect(await reconciler.reconcileProject(projectId)).toBe('check');
     expect(await stateOf(projectId)).toMatchObject({
       outcome: 'crashed',
       detail: expect.stringMatching(/failed: boom/),
@@ -320,26 +326,26 @@ describe('schedules (integration)', () => {
       restarts: 0,
     });
     clock.set('2025-03-03T09:01:29Z');
-    expect(await schedules.reconcileAll()).toMatchObject({ acted: 0 });
+    expect(await reconciler.reconcileAll()).toMatchObject({ acted: 0 });
     expect(await status(projectId)).toBe('ready');
     clock.set('2025-03-03T09:01:30Z');
-    expect(await schedules.reconcileAll()).toMatchObject({ acted: 1 });
+    expect(await reconciler.reconcileAll()).toMatchObject({ acted: 1 });
     expect(await status(projectId)).toBe('running');
     expect(await stateOf(projectId)).toMatchObject({ outcome: 'started', restarts: 1 });
 
     // Crashing again: 60 s.
     await crash(projectId);
     clock.set('2025-03-03T09:02:00Z');
-    await schedules.reconcileAll();
+    await reconciler.reconcileAll();
     expect(await stateOf(projectId)).toMatchObject({
       outcome: 'crashed',
       retryAt: '2025-03-03T09:03:00.000Z',
     });
     clock.set('2025-03-03T09:02:59Z');
-    await schedules.reconcileAll();
+    await reconciler.reconcileAll();
     expect(await status(projectId)).toBe('ready');
     clock.set('2025-03-03T09:03:00Z');
-    await schedules.reconcileAll();
+    await reconciler.reconcileAll();
     expect(await status(projectId)).toBe('running');
     expect(await stateOf(projectId)).toMatchObject({ restarts: 2 });
 
@@ -350,10 +356,10 @@ describe('schedules (integration)', () => {
     });
     await prisma.project.update({ where: { id: projectId }, data: { status: 'ready' } });
     clock.set('2025-03-03T09:10:00Z');
-    await schedules.reconcileAll();
+    await reconciler.reconcileAll();
     expect(await stateOf(projectId)).toMatchObject({ owned: false, outcome: 'finished' });
     clock.set('2025-03-03T09:30:00Z');
-    expect(await schedules.reconcileAll()).toMatchObject({ acted: 0 });
+    expect(await reconciler.reconcileAll()).toMatchObject({ acted: 0 });
     expect(await status(projectId)).toBe('ready');
     await schedules.remove(projectId, s.id);
   });
@@ -363,14 +369,14 @@ describe('schedules (integration)', () => {
     await prisma.feature.updateMany({ where: { projectId }, data: { status: 'passing' } });
     const s = await schedules.create(projectId, monday());
     clock.set('2025-03-03T09:00:00Z');
-    expect(await schedules.onEdge(startEdge(s.id))).toEqual({ step: 'claim' });
+    expect(await reconciler.onEdge(startEdge(s.id))).toEqual({ step: 'claim' });
     expect(await stateOf(projectId)).toMatchObject({
       owned: false,
       outcome: 'refused',
       detail: expect.stringMatching(/no pending features/),
     });
     clock.set('2025-03-03T09:20:00Z');
-    expect(await schedules.reconcileAll()).toMatchObject({ acted: 0 });
+    expect(await reconciler.reconcileAll()).toMatchObject({ acted: 0 });
     expect(await status(projectId)).toBe('idle');
     await schedules.remove(projectId, s.id);
   });
@@ -386,13 +392,13 @@ describe('schedules (integration)', () => {
     // Inside a window the next stop is its end, before the next start (a week later).
     expect(s.nextStop).toBe('2025-03-03T10:00:00.000Z');
     expect(s.nextStart).toBe('2025-03-10T09:00:00.000Z');
-    await schedules.reconcileAll();
+    await reconciler.reconcileAll();
     expect(await status(projectId)).toBe('running');
     // Disabling it hands the agents back: the end of the window no longer stops them.
     await schedules.update(projectId, s.id, { enabled: false });
     expect(await stateOf(projectId)).toMatchObject({ owned: false, outcome: 'released' });
     clock.set('2025-03-03T10:30:00Z');
-    await schedules.reconcileAll();
+    await reconciler.reconcileAll();
     expect(await status(projectId)).toBe('running');
     await control.stop(projectId);
     await schedules.remove(projectId, s.id);
