@@ -10,3 +10,6 @@ export * from './lib/database.health';
 export * from './lib/feature-claims.repository';
 export * from './lib/feature-board.repository';
 export * from './lib/board-change-log';
+
+// The chat aggregate: conversations, their messages and usage.
+export * from './lib/conversation.repository';

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BoardChangeLog } from './board-change-log';
+import { ConversationRepository } from './conversation.repository';
 import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
@@ -18,8 +19,15 @@ export class DbModule {
         FeatureClaimsRepository,
         FeatureBoardRepository,
         BoardChangeLog,
+        ConversationRepository,
       ],
-      exports: [PrismaService, FeatureClaimsRepository, FeatureBoardRepository, BoardChangeLog],
+      exports: [
+        PrismaService,
+        FeatureClaimsRepository,
+        FeatureBoardRepository,
+        BoardChangeLog,
+        ConversationRepository,
+      ],
     };
   }
 }
