@@ -16,3 +16,5 @@ export * from './lib/schedule.repository';
 export * from './lib/api-token.repository';
 export * from './lib/user.repository';
 export * from './lib/audit-event.repository';
+// The chat aggregate: conversations, their messages and usage.
+export * from './lib/conversation.repository';

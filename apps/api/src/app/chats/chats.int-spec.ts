@@ -2,7 +2,7 @@
 // ChatTurnRunner behind a BullMQ worker on the chat queue) against the real Postgres (a fresh
 // database), Redis (a unique queue prefix) and llm-fake with the real Anthropic and Gemini SDKs.
 import { AnthropicProvider, createAnthropicClient, GeminiProvider } from '@autocoder/server-agent';
-import { ChatTurnRunner, ChatTurnsModule } from '@autocoder/server-chat';
+import { ChatTurnRunner, ChatTurnsModule, MAX_CHAT_ROUNDS } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
@@ -571,6 +571,33 @@ describe('chats (integration)', () => {
     );
     const done = await api.get(JobQueueService).queue(QueueName.Chat).getJob(asked.id);
     expect(done?.attemptsMade).toBeLessThanOrEqual(1);
+  });
+
+  it('tool_limit: a reply still calling tools after the last round ends with a notice, each round stored', async () => {
+    const project = await newProject('limit');
+    const chat = await newConversation(project.id, { kind: 'assistant' });
+    await post(chat, '[scenario:chat-tool-limit] Count them, again and again.');
+    const notice = await waitFor('the tool_limit notice', async () =>
+      (await messagesOf(chat)).find((m) => m.notice === 'tool_limit'),
+    );
+    expect(notice.content).toBe(
+      `Stopped after ${MAX_CHAT_ROUNDS} rounds of tool calls; send another message to continue.`,
+    );
+    const messages = await messagesOf(chat);
+    const round = ['assistant', 'tool'];
+    expect(messages.map((m) => m.role)).toEqual([
+      'user',
+      ...Array.from({ length: MAX_CHAT_ROUNDS }, () => round).flat(),
+      'system',
+    ]);
+    // The same call every round is not "stuck" in a chat: the round limit ends it.
+    expect(new Set(messages.flatMap((m) => m.toolCalls ?? []).map((c) => c.id)).size).toBe(
+      MAX_CHAT_ROUNDS,
+    );
+    expect(await prisma.usageRecord.count({ where: { conversationId: chat.id } })).toBe(
+      MAX_CHAT_ROUNDS,
+    );
+    await post(chat, 'Enough, thanks.');
   });
 
   it('a provider that keeps failing ends in a system message and chat.error, never an assistant message', async () => {

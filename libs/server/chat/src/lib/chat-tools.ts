@@ -3,7 +3,7 @@
 // or skip one when asked. The expander only proposes (propose_features): a person reviews the
 // proposal and adds it with one click. The spec writer has one tool, write_spec. No chat gets
 // file, bash or status-changing tools.
-import type { ToolSpec } from '@autocoder/server-agent';
+import type { LoopTool, ToolSpec } from '@autocoder/server-agent';
 import { featureToolSpecs, FeatureToolsService, invalidInputText } from '@autocoder/server-backlog';
 import type { PrismaService } from '@autocoder/server-db';
 import {
@@ -12,12 +12,6 @@ import {
   ProposeFeaturesInputSchema,
 } from '@autocoder/shared-contracts';
 import { z } from 'zod';
-
-export interface ChatTool {
-  spec: ToolSpec;
-  /** Answers the model's mistakes as error outcomes; throws only for the platform's failures. */
-  run(input: unknown): Promise<{ content: string; isError?: boolean }>;
-}
 
 export const WriteSpecInputSchema = z.strictObject({ spec: CreateProjectSchema.shape.spec });
 
@@ -57,7 +51,7 @@ export function chatTools(
     featureTools: FeatureToolsService;
     prisma: PrismaService;
   },
-): ChatTool[] {
+): LoopTool[] {
   if (kind === 'spec') {
     return [
       {
@@ -76,7 +70,7 @@ export function chatTools(
       },
     ];
   }
-  const featureTools: ChatTool[] = featureToolSpecs(kind).map((spec) => ({
+  const featureTools: LoopTool[] = featureToolSpecs(kind).map((spec) => ({
     spec,
     run: (input) =>
       deps.featureTools.run(kind, spec.name, input, {

@@ -1,19 +1,18 @@
-// One chat turn on a runner: the model answers the conversation up to a person's message,
-// streaming its text live, calling the kind's tools, with every message stored and every model
-// call recorded as usage. A retried turn continues from what was stored.
-import {
-  cap,
-  ChatMessage,
-  ContentBlock,
-  costOf,
-  decideOnFailure,
-  ModelResponse,
-  textOf,
-  ToolSpec,
-  toolUsesOf,
-} from '@autocoder/server-agent';
+// One chat turn on a runner: the model answers the conversation up to a person's message, on the
+// agent loop every session runs (runAgentLoop), its text streamed live, calling the kind's tools,
+// with every message stored and every model call recorded as usage. A retried turn continues from
+// what was stored.
+import { decideOnFailure, runAgentLoop, textOf, toolUsesOf } from '@autocoder/server-agent';
 import { FeatureToolsService, ProjectsService } from '@autocoder/server-backlog';
-import { Conversation, Message, Prisma, PrismaService, Project } from '@autocoder/server-db';
+import {
+  Conversation,
+  ConversationRepository,
+  Message,
+  NewMessage,
+  Prisma,
+  PrismaService,
+  Project,
+} from '@autocoder/server-db';
 import { LiveEvents } from '@autocoder/server-queue';
 import {
   ChatDeltaData,
@@ -28,24 +27,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { BacklogSnapshot, chatSystemPrompt } from './chat-prompts';
-import {
-  CHAT_MODEL_PROVIDERS,
-  ChatProviderChoice,
-  ChatProviders,
-  chooseChatProvider,
-} from './chat-providers';
+import { CHAT_MODEL_PROVIDERS, ChatProviders, chooseChatProvider } from './chat-providers';
 import { ChatStops, stoppedByPerson } from './chat-stops';
 import { chatTools } from './chat-tools';
 import { messageView } from './chat-views';
 import { DeltaBatcher } from './delta-batcher';
-import {
-  buildHistory,
-  endsTurn,
-  noticeOf,
-  StoredNotice,
-  StoredToolResult,
-  toolCallsOf,
-} from './history';
+import { buildHistory, endsTurn, noticeOf, StoredNotice, StoredToolResult } from './history';
 
 /** Model calls one turn may make (each but the last answering tool calls). */
 export const MAX_CHAT_ROUNDS = 8;
@@ -84,11 +71,19 @@ export type ChatTurnResult =
 
 type Loaded = Conversation & { project: Project };
 
+/** The reply being streamed: its id names the deltas and then the stored message. */
+interface Streaming {
+  id: string;
+  text: string;
+  deltas: DeltaBatcher;
+}
+
 @Injectable()
 export class ChatTurnRunner {
   private readonly logger = new Logger(ChatTurnRunner.name);
 
   constructor(
+    private readonly conversations: ConversationRepository,
     private readonly prisma: PrismaService,
     private readonly projects: ProjectsService,
     private readonly featureTools: FeatureToolsService,
@@ -104,33 +99,23 @@ export class ChatTurnRunner {
    * (after a system message saying why and a chat.error event).
    */
   async run(job: ChatTurnJob, ctx: ChatTurnContext): Promise<ChatTurnResult> {
-    const conversation = await this.prisma.conversation.findUnique({
-      where: { id: job.conversationId },
-      include: { project: true },
-    });
+    const conversation = await this.conversations.findWithProject(job.conversationId);
     if (!conversation || conversation.projectId !== job.projectId)
       return { outcome: 'skipped', reason: `conversation ${job.conversationId} no longer exists` };
-    const messages = await this.messagesOf(conversation.id);
+    const messages = await this.conversations.messages(conversation.id);
     const at = messages.findIndex((m) => m.id === job.messageId);
     if (at < 0) return { outcome: 'skipped', reason: `message ${job.messageId} no longer exists` };
     if (messages.slice(at + 1).some((m) => endsTurn(m)))
       return { outcome: 'skipped', reason: `message ${job.messageId} is already answered` };
 
-    const log = {
-      conversationId: conversation.id,
-      messageId: job.messageId,
-      requestId: job.requestId,
-      attempt: ctx.attempt,
-    };
     // A person's stop aborts this controller (and so the model's stream) wherever it runs.
     const stop = await this.stops.open(job.messageId, ctx.signal);
     try {
-      return await this.converse(conversation, messages, job.messageId, {
-        ...ctx,
-        signal: stop.signal,
-      });
+      return await this.converse(conversation, messages, job.messageId, stop.signal);
     } catch (err) {
-      this.logger.warn({ ...log, err: String(err) }, 'chat turn attempt failed');
+      const { conversationId, messageId, requestId } = job;
+      const log = { conversationId, messageId, requestId, attempt: ctx.attempt, err: String(err) };
+      this.logger.warn(log, 'chat turn attempt failed');
       return this.settleFailure(err, conversation, job.messageId, ctx);
     } finally {
       this.stops.close(job.messageId, stop);
@@ -141,235 +126,137 @@ export class ChatTurnRunner {
     conversation: Loaded,
     messages: Message[],
     replyTo: string,
-    ctx: ChatTurnContext,
+    signal: AbortSignal,
   ): Promise<ChatTurnResult> {
     const choice = chooseChatProvider(this.providers, conversation);
-    const clock = clockAfter(messages[messages.length - 1]?.createdAt);
+    const { model } = choice;
     const provider = choice.provider.name;
-    const model = choice.model;
-
-    if (
-      choice.fallback &&
-      !messages.some((m) => noticeOf(m)?.notice === 'fallback' && noticeOf(m)?.replyTo === replyTo)
-    ) {
-      await this.store(
-        conversation,
-        {
-          role: 'system',
-          content: `${choice.fallback.reason}; this reply comes from ${provider} ${model}.`,
-          toolCalls: { notice: 'fallback', replyTo } satisfies StoredNotice,
-        },
-        clock(),
-        { provider, model, fallback: choice.fallback },
-      );
-    }
-
-    const tools = choice.noTools
-      ? []
-      : chatTools(conversation.kind, {
-          projectId: conversation.projectId,
-          conversationId: conversation.id,
-          featureTools: this.featureTools,
-          prisma: this.prisma,
-        });
-    const byName = new Map(tools.map((t) => [t.spec.name, t]));
-    const system = chatSystemPrompt(conversation.kind, conversation.project, {
-      noTools: choice.noTools,
-      snapshot: choice.noTools ? await this.snapshot(conversation.projectId) : undefined,
-    });
-    const history: ChatMessage[] = buildHistory(messages);
-    const usedIds = new Set(messages.flatMap((m) => toolCallsOf(m).map((c) => c.id)));
+    const noTools = choice.noTools ? { noTools: true } : {};
     const meta = {
       provider,
       model,
-      ...(choice.noTools ? { noTools: true } : {}),
-      ...(choice.fallback ? { fallback: choice.fallback } : {}),
+      ...noTools,
+      ...(choice.fallback && { fallback: choice.fallback }),
     };
     // Who wrote each assistant message, stored with it (the console's badge after a reload).
     const author = { provider, model, fallbackFrom: choice.fallback?.from ?? null };
-
-    for (let round = 1; round <= MAX_CHAT_ROUNDS; round++) {
-      const messageId = randomUUID();
-      const streamed = { text: '' };
-      let response: ModelResponse;
-      try {
-        if (stoppedByPerson(ctx.signal)) throw ctx.signal?.reason;
-        response = await this.complete(conversation, choice, messageId, streamed, {
-          system,
-          history,
-          tools: tools.map((t) => t.spec),
-          signal: ctx.signal,
-        });
-      } catch (err) {
-        if (!stoppedByPerson(ctx.signal)) throw err;
-        // What had streamed stays, marked stopped; it ends the turn (no tool calls).
-        await this.store(
-          conversation,
-          {
-            id: messageId,
-            role: 'assistant',
-            content: streamed.text,
-            ...author,
-            stopped: true,
-          },
-          clock(),
-          meta,
-        );
-        return {
-          outcome: 'stopped',
-          messageId,
-          rounds: round,
-          provider,
-          model,
-          fallback: !!choice.fallback,
-        };
-      }
-      await this.recordUsage(conversation, choice, response);
-
-      const calls = toolUsesOf(response.content).map((call) => {
-        // Ids must be unique in the conversation (Gemini numbers its calls from 0 every time).
-        const id = usedIds.has(call.id) ? `${call.id}_${messageId.slice(0, 8)}` : call.id;
-        usedIds.add(id);
-        return { ...call, id };
-      });
-      const text = textOf(response.content);
-      await this.store(
+    const notice = (content: string, kind: StoredNotice['notice'], extra = {}) =>
+      this.store(
         conversation,
-        {
-          id: messageId,
-          role: 'assistant',
-          content: text,
-          toolCalls: calls.length
-            ? (calls.map(({ id, name, input }) => ({ id, name, input })) as Prisma.InputJsonValue)
-            : undefined,
-          ...author,
-        },
-        clock(),
-        meta,
+        { role: 'system', content, toolCalls: { notice: kind, replyTo } },
+        extra,
       );
-      if (calls.length === 0)
-        return {
-          outcome: 'answered',
-          messageId,
-          rounds: round,
-          provider,
-          model,
-          fallback: !!choice.fallback,
-        };
 
-      const results: ContentBlock[] = [];
-      for (const call of calls) {
-        const tool = byName.get(call.name);
-        const outcome = tool
-          ? await tool.run(call.input)
-          : { content: `Unknown tool ${call.name}.`, isError: true };
-        const content = cap(outcome.content, MAX_TOOL_RESULT_CHARS);
-        const isError = outcome.isError ?? false;
-        const toolData: ChatToolData = {
-          messageId,
-          toolUseId: call.id,
-          name: call.name,
-          input: call.input,
-          isError,
-        };
-        await this.publish(
-          conversation,
-          'chat.tool',
-          isError ? 'warn' : 'info',
-          call.name,
-          toolData,
-        );
-        await this.store(
-          conversation,
-          {
-            role: 'tool',
-            content,
-            toolCalls: { toolUseId: call.id, name: call.name, isError } satisfies StoredToolResult,
-          },
-          clock(),
-        );
-        results.push({
-          type: 'tool_result',
-          toolUseId: call.id,
-          content,
-          ...(isError ? { isError } : {}),
-        });
-      }
-      history.push(
-        {
-          role: 'assistant',
-          content: [
-            ...(text ? [{ type: 'text' as const, text }] : []),
-            ...calls.map((c) => ({
-              type: 'tool_use' as const,
-              id: c.id,
-              name: c.name,
-              input: c.input,
-            })),
-          ],
-        },
-        { role: 'user', content: results },
-      );
-      if (round === MAX_CHAT_ROUNDS) {
-        await this.store(
-          conversation,
-          {
-            role: 'system',
-            content: `Stopped after ${MAX_CHAT_ROUNDS} rounds of tool calls; send another message to continue.`,
-            toolCalls: { notice: 'tool_limit', replyTo } satisfies StoredNotice,
-          },
-          clock(),
-        );
-        return {
-          outcome: 'tool_limit',
-          messageId,
-          rounds: round,
-          provider,
-          model,
-          fallback: !!choice.fallback,
-        };
-      }
+    const fallbackNoted = messages.some(
+      (m) => noticeOf(m)?.notice === 'fallback' && noticeOf(m)?.replyTo === replyTo,
+    );
+    if (choice.fallback && !fallbackNoted) {
+      const { reason } = choice.fallback;
+      await notice(`${reason}; this reply comes from ${provider} ${model}.`, 'fallback', meta);
     }
-    throw new Error('unreachable: the round loop always returns');
-  }
 
-  /** One model call, its text published in batches as it streams. */
-  private async complete(
-    conversation: Loaded,
-    choice: ChatProviderChoice,
-    messageId: string,
-    streamed: { text: string },
-    request: {
-      system: string;
-      history: ChatMessage[];
-      tools: ToolSpec[];
-      signal?: AbortSignal;
-    },
-  ): Promise<ModelResponse> {
-    const deltas = new DeltaBatcher((text, seq) => {
-      const data: ChatDeltaData = {
-        messageId,
-        seq,
-        text,
-        ...(choice.noTools ? { noTools: true } : {}),
-      };
-      return this.publish(conversation, 'chat.delta', 'info', text, data);
-    }, CHAT_DELTA_INTERVAL_MS);
+    let streaming: Streaming | undefined;
+    const stream = (): Streaming => {
+      if (streaming) return streaming;
+      const id = randomUUID();
+      const deltas = new DeltaBatcher((text, seq) => {
+        const data: ChatDeltaData = { messageId: id, seq, text, ...noTools };
+        return this.publish(conversation, 'chat.delta', 'info', text, data);
+      }, CHAT_DELTA_INTERVAL_MS);
+      return (streaming = { id, text: '', deltas });
+    };
+    const endStream = async (): Promise<Streaming> => {
+      const ended = stream();
+      streaming = undefined;
+      await ended.deltas.close();
+      return ended;
+    };
+    let lastId = '';
+    const assistant = async (message: Omit<NewMessage, 'role'>) => {
+      lastId = (await this.store(conversation, { role: 'assistant', ...message, ...author }, meta))
+        .id;
+    };
+
     try {
-      return await choice.provider.complete({
-        model: choice.model,
-        system: request.system,
-        messages: request.history,
-        tools: request.tools,
+      const loop = await runAgentLoop({
+        provider: choice.provider,
+        model,
+        system: chatSystemPrompt(conversation.kind, conversation.project, {
+          noTools: choice.noTools,
+          snapshot: choice.noTools ? await this.snapshot(conversation.projectId) : undefined,
+        }),
+        messages: buildHistory(messages),
+        tools: choice.noTools
+          ? []
+          : chatTools(conversation.kind, {
+              projectId: conversation.projectId,
+              conversationId: conversation.id,
+              featureTools: this.featureTools,
+              prisma: this.prisma,
+            }),
+        signal,
+        maxTurns: MAX_CHAT_ROUNDS,
         maxTokens: MAX_REPLY_TOKENS[conversation.kind],
-        signal: request.signal,
+        maxToolOutputChars: MAX_TOOL_RESULT_CHARS,
+        // A few rounds that a person watches (and can stop): no stuck checks, no compaction.
+        maxRepeatedCalls: Infinity,
+        maxTurnsWithoutProgress: Infinity,
+        compactAtChars: Infinity,
         onText: (delta) => {
-          streamed.text += delta;
-          deltas.push(delta);
+          stream().text += delta;
+          stream().deltas.push(delta);
+        },
+        onUsage: (usage) =>
+          this.conversations.recordUsage(conversation, { provider, model, ...usage }),
+        onResponse: async (response) => {
+          const { id } = await endStream();
+          const calls = toolUsesOf(response.content).map(({ id, name, input }) => ({
+            id,
+            name,
+            input,
+          }));
+          const toolCalls = calls.length ? (calls as Prisma.InputJsonValue) : undefined;
+          await assistant({ id, content: textOf(response.content), toolCalls });
+        },
+        onToolResult: async ({ call, content, isError }) => {
+          const data: ChatToolData = {
+            messageId: lastId,
+            toolUseId: call.id,
+            name: call.name,
+            input: call.input,
+            isError,
+          };
+          await this.publish(conversation, 'chat.tool', isError ? 'warn' : 'info', call.name, data);
+          const result: StoredToolResult = { toolUseId: call.id, name: call.name, isError };
+          await this.store(conversation, { role: 'tool', content, toolCalls: { ...result } });
         },
       });
+      const result = (outcome: 'answered' | 'tool_limit' | 'stopped'): ChatTurnResult => {
+        const rounds = Math.max(loop.turns, 1);
+        return { outcome, messageId: lastId, rounds, provider, model, fallback: !!choice.fallback };
+      };
+      switch (loop.end.reason) {
+        case 'completed':
+          return result('answered');
+        case 'max_turns':
+          await notice(
+            `Stopped after ${MAX_CHAT_ROUNDS} rounds of tool calls; send another message to continue.`,
+            'tool_limit',
+          );
+          return result('tool_limit');
+        case 'cancelled': {
+          // A shutdown: the job is tried again, from what was stored.
+          if (!stoppedByPerson(signal)) throw signal.reason ?? new Error('chat turn cancelled');
+          // What had streamed stays, marked stopped; it ends the turn.
+          const { id, text } = await endStream();
+          await assistant({ id, content: text, stopped: true });
+          return result('stopped');
+        }
+        default:
+          throw new Error(`chat turn ended by ${loop.end.reason}, which chats never ask for`);
+      }
     } finally {
-      await deltas.close();
+      await streaming?.deltas.close();
     }
   }
 
@@ -408,82 +295,29 @@ export class ChatTurnRunner {
     const reason = decision.fromProvider
       ? message
       : 'an internal error on the runner (its log has the details)';
-    const latest = await this.prisma.message.findFirst({
-      where: { conversationId: conversation.id },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      select: { createdAt: true },
+    const notice: StoredNotice = { notice: 'failure', replyTo };
+    await this.store(conversation, {
+      role: 'system',
+      content: `No reply: ${reason}.`,
+      toolCalls: { ...notice },
     });
-    await this.store(
-      conversation,
-      {
-        role: 'system',
-        content: `No reply: ${reason}.`,
-        toolCalls: { notice: 'failure', replyTo } satisfies StoredNotice,
-      },
-      clockAfter(latest?.createdAt)(),
-    );
     const data: ChatErrorData = { messageId: replyTo, retrying: false };
     await this.publish(conversation, 'chat.error', 'error', `No reply: ${reason}`, data);
     throw new UnrecoverableError(message);
   }
 
-  private async recordUsage(
-    conversation: Loaded,
-    choice: ChatProviderChoice,
-    response: ModelResponse,
-  ): Promise<void> {
-    const u = response.usage;
-    await this.prisma.usageRecord.create({
-      data: {
-        projectId: conversation.projectId,
-        conversationId: conversation.id,
-        kind: 'chat',
-        provider: choice.provider.name,
-        model: choice.model,
-        inputTokens: u.inputTokens,
-        outputTokens: u.outputTokens,
-        cacheReadTokens: u.cacheReadTokens,
-        cacheWriteTokens: u.cacheWriteTokens,
-        costUsd: costOf(choice.model, u),
-      },
-    });
-  }
-
-  /** Stores a message (and touches the conversation), then announces it. */
+  /** Stores a message after the conversation's others, then announces it. */
   private async store(
     conversation: Loaded,
-    data: {
-      id?: string;
-      role: Message['role'];
-      content: string;
-      toolCalls?: Prisma.InputJsonValue;
-      provider?: string;
-      model?: string;
-      fallbackFrom?: string | null;
-      stopped?: boolean;
-    },
-    createdAt: Date,
+    message: NewMessage,
     extra: Omit<ChatMessageData, 'message'> = {},
   ): Promise<Message> {
-    const [message] = await this.prisma.$transaction([
-      this.prisma.message.create({
-        data: { ...data, conversationId: conversation.id, createdAt },
-      }),
-      this.prisma.conversation.update({
-        where: { id: conversation.id },
-        data: { updatedAt: new Date() },
-      }),
-    ]);
-    const view = messageView(message);
-    const eventData: ChatMessageData = { message: view, ...extra };
-    await this.publish(
-      conversation,
-      'chat.message',
-      message.role === 'system' ? 'warn' : 'info',
-      view.content.slice(0, 200),
-      eventData,
-    );
-    return message;
+    const stored = await this.conversations.append(conversation.id, message);
+    const view = messageView(stored);
+    const data: ChatMessageData = { message: view, ...extra };
+    const level = stored.role === 'system' ? 'warn' : 'info';
+    await this.publish(conversation, 'chat.message', level, view.content.slice(0, 200), data);
+    return stored;
   }
 
   private publish(
@@ -504,31 +338,10 @@ export class ChatTurnRunner {
     });
   }
 
-  private messagesOf(conversationId: string): Promise<Message[]> {
-    return this.prisma.message.findMany({
-      where: { conversationId },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-  }
-
   /** The backlog in brief, for a model without tools. */
   private async snapshot(projectId: string): Promise<BacklogSnapshot> {
     const project = await this.projects.get(projectId);
-    const next = await this.prisma.feature.findMany({
-      where: { projectId, status: { in: ['pending', 'in_progress', 'failing', 'needs_input'] } },
-      orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-      take: 20,
-      select: { name: true, status: true },
-    });
+    const next = await this.conversations.openFeatures(projectId, 20);
     return { counts: project.counts, total: project.total, progress: project.progress, next };
   }
-}
-
-/** Strictly increasing timestamps after `last`, so stored order is the order of events. */
-function clockAfter(last: Date | undefined): () => Date {
-  let t = last?.getTime() ?? 0;
-  return () => {
-    t = Math.max(Date.now(), t + 1);
-    return new Date(t);
-  };
 }

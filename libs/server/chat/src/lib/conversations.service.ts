@@ -1,5 +1,11 @@
 import { conflict, notFound, ProjectsService } from '@autocoder/server-backlog';
-import { Conversation, Message, Prisma, PrismaService } from '@autocoder/server-db';
+import {
+  Conversation,
+  ConversationRepository,
+  Message,
+  Prisma,
+  PrismaService,
+} from '@autocoder/server-db';
 import { JobQueueService, LiveEvents, withTimeout } from '@autocoder/server-queue';
 import {
   ChatMessageData,
@@ -53,6 +59,7 @@ export class ConversationsService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly conversations: ConversationRepository,
     private readonly projects: ProjectsService,
     private readonly queue: JobQueueService,
     private readonly live: LiveEvents,
@@ -252,20 +259,11 @@ export class ConversationsService {
 
   /** The platform's note that a queued reply was stopped before it started (ends the turn). */
   private async noteStopped(projectId: string, conversationId: string, replyTo: string) {
-    const [message] = await this.prisma.$transaction([
-      this.prisma.message.create({
-        data: {
-          conversationId,
-          role: 'system',
-          content: 'Stopped before the reply started.',
-          toolCalls: { notice: 'stopped', replyTo } satisfies StoredNotice,
-        },
-      }),
-      this.prisma.conversation.update({
-        where: { id: conversationId },
-        data: { updatedAt: new Date() },
-      }),
-    ]);
+    const message = await this.conversations.append(conversationId, {
+      role: 'system',
+      content: 'Stopped before the reply started.',
+      toolCalls: { notice: 'stopped', replyTo } satisfies StoredNotice,
+    });
     const view = messageView(message);
     const data: ChatMessageData = { message: view };
     await this.live.publish({

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BoardChangeLog } from './board-change-log';
+import { ConversationRepository } from './conversation.repository';
 import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
@@ -28,6 +29,7 @@ export class DbModule {
         ApiTokenRepository,
         UserRepository,
         AuditEventRepository,
+        ConversationRepository,
       ],
       exports: [
         PrismaService,
@@ -39,6 +41,7 @@ export class DbModule {
         ApiTokenRepository,
         UserRepository,
         AuditEventRepository,
+        ConversationRepository,
       ],
     };
   }

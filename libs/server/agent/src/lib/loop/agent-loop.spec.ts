@@ -24,6 +24,7 @@ class ScriptedProvider implements LlmProvider {
     this.anchors.push(req.cacheAnchor);
     const next = this.turns[Math.min(this.requests.length - 1, this.turns.length - 1)];
     const content = typeof next === 'function' ? next(req) : next;
+    for (const b of content) if (b.type === 'text') req.onText?.(b.text);
     return {
       content,
       stopReason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
@@ -54,7 +55,11 @@ function tool(name: string, content = 'ok', makesProgress = true): LoopTool & { 
   };
 }
 
-function options(provider: LlmProvider, tools: LoopTool[], extra: Partial<AgentLoopOptions> = {}) {
+function options(
+  provider: LlmProvider,
+  tools: LoopTool[],
+  extra: Partial<Omit<AgentLoopOptions, 'prompt' | 'messages'>> = {},
+) {
   const events: { type: string; message: string }[] = [];
   const usage: number[] = [];
   const o: AgentLoopOptions = {
@@ -212,6 +217,70 @@ describe('runAgentLoop', () => {
     const result = await runAgentLoop(options(provider, [slow], { signal: abort.signal }).o);
     expect(result.end).toEqual({ reason: 'cancelled' });
     expect(provider.requests).toHaveLength(1);
+  });
+
+  it('continues a transcript, streaming text and handing over each response and tool result', async () => {
+    const seen: string[] = [];
+    const provider = new ScriptedProvider([
+      [text('looking'), call('read_file', { p: 1 }, 'r1')],
+      [text('it says ok')],
+    ]);
+    const transcript: ChatMessage[] = [
+      { role: 'user', content: [text('hi')] },
+      { role: 'assistant', content: [text('hello')] },
+      { role: 'user', content: [text('read it')] },
+    ];
+    const result = await runAgentLoop({
+      ...options(provider, [tool('read_file', 'x'.repeat(30))], { maxToolOutputChars: 10 }).o,
+      prompt: undefined,
+      messages: transcript,
+      onText: (delta) => void seen.push(`text ${delta}`),
+      onResponse: async (r) => void seen.push(`response ${r.stopReason}`),
+      onToolResult: async (r) => void seen.push(`result ${r.call.id} ${r.content} ${r.isError}`),
+    });
+    expect(result.end).toEqual({ reason: 'completed', text: 'it says ok' });
+    expect(provider.requests[0]).toEqual(transcript);
+    expect(transcript).toHaveLength(3);
+    expect(seen).toEqual([
+      'text looking',
+      'response tool_use',
+      `result r1 ${'x'.repeat(10)}\n… [cut 20 characters] false`,
+      'text it says ok',
+      'response end_turn',
+    ]);
+  });
+
+  it('keeps the result of a tool cancelled while it ran, and runs no later call', async () => {
+    const abort = new AbortController();
+    const stopping: LoopTool = {
+      spec: { name: 'feature_stats', description: '', inputSchema: {} },
+      run: async () => {
+        abort.abort();
+        return { content: 'stats' };
+      },
+    };
+    const later = tool('read_file');
+    const results: string[] = [];
+    const provider = new ScriptedProvider([
+      [call('feature_stats', {}, 's1'), call('read_file', {})],
+    ]);
+    const result = await runAgentLoop(
+      options(provider, [stopping, later], {
+        signal: abort.signal,
+        onToolResult: async (r) => void results.push(`${r.call.id} ${r.content}`),
+      }).o,
+    );
+    expect(result.end).toEqual({ reason: 'cancelled' });
+    expect(results).toEqual(['s1 stats']);
+    expect(later.calls).toEqual([]);
+  });
+
+  it('never calls the same repeated call stuck when repeats are unbounded', async () => {
+    const provider = new ScriptedProvider([[call('read_file', { p: 1 })]]);
+    const result = await runAgentLoop(
+      options(provider, [tool('read_file')], { maxRepeatedCalls: Infinity, maxTurns: 6 }).o,
+    );
+    expect(result.end).toEqual({ reason: 'max_turns' });
   });
 
   it('replaces old tool output when the transcript outgrows the limit', async () => {

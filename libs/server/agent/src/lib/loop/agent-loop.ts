@@ -1,5 +1,6 @@
 // The agent loop every session role runs: ask the model, run the tools it calls, feed the results
 // back, until it stops, a limit is hit, the budget runs out, it is stuck, or it is cancelled.
+// Chats run it too, through the streaming and persistence hooks, with budgets and stuck checks off.
 import { createHash } from 'node:crypto';
 import {
   ChatMessage,
@@ -29,11 +30,21 @@ export interface LoopTool {
   makesProgress?: boolean;
 }
 
-export interface AgentLoopOptions {
+/** A tool call the model made and what the loop answered it with (capped, as the model sees it). */
+export interface ToolCallResult {
+  call: { id: string; name: string; input: unknown };
+  content: string;
+  isError: boolean;
+}
+
+export type AgentLoopOptions = LoopSettings &
+  /** The task, or a transcript to continue (ending with a user turn). */
+  ({ prompt: string; messages?: never } | { messages: readonly ChatMessage[]; prompt?: never });
+
+interface LoopSettings {
   provider: LlmProvider;
   model: string;
   system: string;
-  prompt: string;
   tools: readonly LoopTool[];
   signal: AbortSignal;
   maxTurns: number;
@@ -43,7 +54,7 @@ export interface AgentLoopOptions {
   /** Dollars this loop may spend; `warnAtShare` of it triggers a warning event once. */
   budgetUsd?: number;
   warnAtShare?: number;
-  /** The same call (tool + input) this many times in a row means stuck. */
+  /** The same call (tool + input) this many times in a row means stuck (Infinity: never). */
   maxRepeatedCalls?: number;
   /** This many turns in a row without a progress-making call means stuck. */
   maxTurnsWithoutProgress?: number;
@@ -56,8 +67,14 @@ export interface AgentLoopOptions {
    * short note, in one step down to half of it (see compaction-policy.ts).
    */
   compactAtChars?: number;
+  /** Text as it streams from the model, for live output. */
+  onText?: (delta: string) => void;
+  /** Each model response, once its usage is recorded and before its tools run (persistence). */
+  onResponse?: (response: ModelResponse) => Promise<void>;
+  /** Each tool call's result, before the next call runs. */
+  onToolResult?: (result: ToolCallResult) => Promise<void>;
   onUsage(usage: TokenUsage & { costUsd: number }): Promise<void>;
-  onEvent(
+  onEvent?(
     type:
       | 'model.request'
       | 'model.response'
@@ -87,7 +104,9 @@ export interface LoopResult {
 }
 
 export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
-  const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: o.prompt }] }];
+  const messages: ChatMessage[] = o.messages
+    ? [...o.messages]
+    : [{ role: 'user', content: [{ type: 'text', text: o.prompt }] }];
   const byName = new Map(o.tools.map((t) => [t.spec.name, t]));
   const compaction = compactionPolicy(o.compactAtChars ?? 400_000);
   let cacheAnchor: number | undefined;
@@ -110,13 +129,17 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       messages.splice(0, messages.length, ...compacted.messages);
       cacheAnchor = compacted.lastEdited;
       const { cutChars } = compacted;
-      await o.onEvent('context.compacted', `removed ${cutChars} characters of older tool output`, {
-        cut: cutChars,
-      });
+      await o.onEvent?.(
+        'context.compacted',
+        `removed ${cutChars} characters of older tool output`,
+        {
+          cut: cutChars,
+        },
+      );
     }
     let response: ModelResponse;
     // Before the call: a request that fails (a 429, a 500) still shows in the run's log.
-    await o.onEvent('model.request', `turn ${turn}: asking ${o.model}`, { turn });
+    await o.onEvent?.('model.request', `turn ${turn}: asking ${o.model}`, { turn });
     const modelStarted = now();
     try {
       response = await o.provider.complete({
@@ -127,6 +150,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         tools: o.tools.map((t) => t.spec),
         maxTokens: o.maxTokens ?? 8192,
         signal: o.signal,
+        onText: o.onText,
       });
     } catch (err) {
       if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
@@ -136,7 +160,8 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     const cost = costOf(o.model, response.usage);
     spentUsd += cost;
     await o.onUsage({ ...response.usage, costUsd: cost });
-    await o.onEvent(
+    await o.onResponse?.(response);
+    await o.onEvent?.(
       'model.response',
       textOf(response.content).slice(0, 2000) || `(${response.stopReason})`,
       { turn, stopReason: response.stopReason },
@@ -158,7 +183,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     }
     if (shared && !sharedWarned && shared.spentUsd >= shared.limitUsd * (o.warnAtShare ?? 0.8)) {
       sharedWarned = true;
-      await o.onEvent(
+      await o.onEvent?.(
         'budget.warning',
         `project spent $${shared.spentUsd.toFixed(4)} of $${shared.limitUsd}`,
         { ...shared, shared: true },
@@ -173,7 +198,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         };
       if (!warned && spentUsd >= o.budgetUsd * (o.warnAtShare ?? 0.8)) {
         warned = true;
-        await o.onEvent('budget.warning', `spent $${spentUsd.toFixed(4)} of $${o.budgetUsd}`, {
+        await o.onEvent?.('budget.warning', `spent $${spentUsd.toFixed(4)} of $${o.budgetUsd}`, {
           spentUsd,
           limitUsd: o.budgetUsd,
         });
@@ -205,23 +230,27 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         };
       }
       const tool = byName.get(call.name);
-      await o.onEvent('tool.call', call.name, { input: call.input });
+      await o.onEvent?.('tool.call', call.name, { input: call.input });
       const toolStarted = now();
       const outcome = tool
         ? await tool.run(call.input, o.signal)
         : { content: `Unknown tool ${call.name}.`, isError: true };
       toolMs += now() - toolStarted;
+      const content = cap(outcome.content, o.maxToolOutputChars ?? 20_000);
+      const isError = outcome.isError ?? false;
+      // The call ran: its result is kept even when the loop was cancelled meanwhile.
+      await o.onToolResult?.({ call, content, isError });
       if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
-      if (tool?.makesProgress && !outcome.isError) progressed = true;
-      await o.onEvent('tool.result', `${call.name}${outcome.isError ? ' failed' : ''}`, {
-        isError: outcome.isError ?? false,
+      if (tool?.makesProgress && !isError) progressed = true;
+      await o.onEvent?.('tool.result', `${call.name}${isError ? ' failed' : ''}`, {
+        isError,
         chars: outcome.content.length,
       });
       results.push({
         type: 'tool_result',
         toolUseId: call.id,
-        content: cap(outcome.content, o.maxToolOutputChars ?? 20_000),
-        isError: outcome.isError,
+        content,
+        ...(isError ? { isError } : {}),
       });
     }
     messages.push({ role: 'user', content: results });

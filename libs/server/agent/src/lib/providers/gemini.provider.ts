@@ -88,10 +88,11 @@ export class GeminiProvider implements LlmProvider {
       }
       const content: ContentBlock[] = [];
       if (text) content.push({ type: 'text', text });
+      const used = new Set(names.keys());
       calls.forEach((call, i) =>
         content.push({
           type: 'tool_use',
-          id: call.id ?? `gemini_call_${i}`,
+          id: uniqueId(call.id ?? `gemini_call_${i}`, used),
           name: call.name ?? '',
           input: call.args ?? {},
         }),
@@ -109,6 +110,14 @@ export class GeminiProvider implements LlmProvider {
       throw classifyGeminiError(err);
     }
   }
+}
+
+/** Gemini numbers its calls from 0 in every response, but a transcript needs each id once. */
+function uniqueId(id: string, used: Set<string>): string {
+  let unique = id;
+  for (let n = 2; used.has(unique); n++) unique = `${id}_${n}`;
+  used.add(unique);
+  return unique;
 }
 
 function toGeminiContent(

@@ -38,6 +38,15 @@ const scenarios = {
       { content: [{ type: 'text', text: 'The file says hi.' }] },
     ],
   },
+  'tools-twice.json': {
+    name: 'tools-twice',
+    match: '[scenario:tools-twice]',
+    turns: [
+      { content: [{ type: 'tool_use', name: 'read_file', input: { path: 'a.txt' } }] },
+      { content: [{ type: 'tool_use', name: 'read_file', input: { path: 'b.txt' } }] },
+      { content: [{ type: 'text', text: 'Both read.' }] },
+    ],
+  },
   'limited.json': {
     name: 'limited',
     match: '[scenario:limited]',
@@ -315,6 +324,19 @@ describe('provider adapters against llm-fake', () => {
         name: 'read_file',
         input: { path: 'a.txt' },
       });
+    });
+
+    it('gives each call an id not yet in the transcript (Gemini numbers them from 0 each time)', async () => {
+      const pro = gemini(['gemini-2.5-pro']);
+      const ask = (messages: ChatMessage[]) =>
+        pro.complete({ model: 'gemini-2.5-pro', maxTokens: 100, messages, tools: [READ_FILE] });
+      const start = [user('[scenario:tools-twice] go')];
+      const first = await ask(start);
+      const second = await ask([...start, ...toolTurn(first, 'a')]);
+      const idOf = (content: ChatMessage['content']) =>
+        content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));
+      expect(idOf(first.content)).toEqual(['gemini_call_0']);
+      expect(idOf(second.content)).toEqual(['gemini_call_0_2']);
     });
 
     it('reports implicitly cached tokens as cache reads, apart from the fresh input', async () => {
