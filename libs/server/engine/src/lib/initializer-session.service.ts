@@ -14,6 +14,7 @@ import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
 import { InitializerSessionJob } from '@autocoder/shared-contracts';
 import { Inject, Injectable } from '@nestjs/common';
+import { SessionReleasedError } from './active-sessions';
 import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { SESSION_PROVIDER } from './tokens';
 
@@ -73,7 +74,13 @@ export class InitializerSessionService extends SessionBase {
           : Number(project.budgetWarnShare),
       ...this.accounting(run, undefined, choice),
     });
-    if (result.end.reason === 'cancelled') throw ctx.signal.reason ?? new Error('cancelled');
+    if (result.end.reason === 'cancelled') {
+      // Only a shutting-down runner cancels an initializer: the run goes back to the queue.
+      const why = `released: ${String(ctx.signal.reason ?? 'cancelled')}`;
+      await this.journal.event(run, 'run.retrying', why, undefined, 'warn');
+      await this.journal.markWaiting(run.id, why);
+      throw new SessionReleasedError(why);
+    }
     const ended = SessionBase.endStatus(result);
     // Out of budget or stuck before the backlog was written: the run ends so, the project idles.
     // Out of turns without one is the same failure as stopping without one (below).
