@@ -10,3 +10,9 @@ export * from './lib/database.health';
 export * from './lib/feature-claims.repository';
 export * from './lib/feature-board.repository';
 export * from './lib/board-change-log';
+// Repositories of the project, feature, run and usage aggregates, and their transactions.
+export * from './lib/transactions';
+export * from './lib/project.repository';
+export * from './lib/feature.repository';
+export * from './lib/run.repository';
+export * from './lib/usage.repository';

@@ -3,7 +3,21 @@ import { BoardChangeLog } from './board-change-log';
 import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
+import { FeaturesRepository } from './feature.repository';
 import { PrismaService } from './prisma.service';
+import { ProjectsRepository } from './project.repository';
+import { RunsRepository } from './run.repository';
+import { Transactions } from './transactions';
+import { UsageRepository } from './usage.repository';
+
+/** The aggregates' repositories (project, feature, run, usage) and their transactions. */
+const AGGREGATES = [
+  Transactions,
+  ProjectsRepository,
+  FeaturesRepository,
+  RunsRepository,
+  UsageRepository,
+];
 
 /** Provides PrismaService to the whole application; import once, in the root module. */
 @Global()
@@ -18,8 +32,15 @@ export class DbModule {
         FeatureClaimsRepository,
         FeatureBoardRepository,
         BoardChangeLog,
+        ...AGGREGATES,
       ],
-      exports: [PrismaService, FeatureClaimsRepository, FeatureBoardRepository, BoardChangeLog],
+      exports: [
+        PrismaService,
+        FeatureClaimsRepository,
+        FeatureBoardRepository,
+        BoardChangeLog,
+        ...AGGREGATES,
+      ],
     };
   }
 }
