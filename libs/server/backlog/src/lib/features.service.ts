@@ -110,7 +110,9 @@ export class FeaturesService {
       ...(input.status && input.status !== 'in_progress'
         ? { leaseOwner: null, leaseExpiresAt: null }
         : {}),
-      ...(input.status === 'passing' && current.status !== 'passing' ? { passedAt: new Date() } : {}),
+      ...(input.status === 'passing' && current.status !== 'passing'
+        ? { passedAt: new Date() }
+        : {}),
     });
     return this.get(projectId, featureId);
   }

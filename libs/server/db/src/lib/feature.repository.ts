@@ -72,7 +72,11 @@ export class FeaturesRepository {
   }
 
   /** Features of a project, in any of `statuses` when given. */
-  count(projectId: string, statuses?: readonly FeatureStatus[], db: Db = this.prisma): Promise<number> {
+  count(
+    projectId: string,
+    statuses?: readonly FeatureStatus[],
+    db: Db = this.prisma,
+  ): Promise<number> {
     return db.feature.count({
       where: { projectId, ...(statuses ? { status: { in: [...statuses] } } : {}) },
     });
@@ -81,7 +85,12 @@ export class FeaturesRepository {
   /** Pending features whose dependencies pass, with attempts left: what claims can take. */
   countReady(projectId: string, maxAttempts: number, db: Db = this.prisma): Promise<number> {
     return db.feature.count({
-      where: { projectId, status: 'pending', unmetDependencyCount: 0, attempts: { lt: maxAttempts } },
+      where: {
+        projectId,
+        status: 'pending',
+        unmetDependencyCount: 0,
+        attempts: { lt: maxAttempts },
+      },
     });
   }
 
@@ -147,7 +156,11 @@ export class FeaturesRepository {
         },
       },
     });
-    return rows.map((r) => ({ id: r.id, name: r.name, waitingFor: r.dependsOn.map((d) => d.dependsOn) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      waitingFor: r.dependsOn.map((d) => d.dependsOn),
+    }));
   }
 
   /** Questions agents wait on across every project: how many, and the oldest `limit`. */

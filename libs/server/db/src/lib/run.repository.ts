@@ -56,10 +56,7 @@ export class RunsRepository {
     return run?.status ?? null;
   }
 
-  create(
-    data: Prisma.RunUncheckedCreateInput,
-    db: Db = this.prisma,
-  ): Promise<RunWithFeatures> {
+  create(data: Prisma.RunUncheckedCreateInput, db: Db = this.prisma): Promise<RunWithFeatures> {
     return db.run.create({ data, include: RUN_FEATURES_INCLUDE });
   }
 
@@ -204,7 +201,12 @@ export class RunsRepository {
       },
       _count: { _all: true },
     });
-    return groups.map((g) => ({ ...g, count: g._count._all }));
+    return groups.map((g) => ({
+      projectId: g.projectId,
+      role: g.role,
+      status: g.status,
+      count: g._count._all,
+    }));
   }
 
   /** Coding and testing runs in flight without an update since `before` (at most `take`). */
@@ -249,9 +251,10 @@ export class RunsRepository {
 
   /** Sessions started in each of the last 24 hours (SESSIONS_PER_HOUR_SQL). */
   async sessionsPerHour(): Promise<{ hour: string; sessions: number }[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ hour: string; sessions: number }[]>(
-      SESSIONS_PER_HOUR_SQL,
-    );
+    const rows =
+      await this.prisma.$queryRawUnsafe<{ hour: string; sessions: number }[]>(
+        SESSIONS_PER_HOUR_SQL,
+      );
     return rows.map((h) => ({ hour: h.hour, sessions: Number(h.sessions) }));
   }
 

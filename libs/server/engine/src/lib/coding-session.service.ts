@@ -9,13 +9,7 @@ import {
   stepsOf,
 } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import {
-  Feature,
-  FeatureClaimsRepository,
-  
-  Project,
-  Run,
-} from '@autocoder/server-db';
+import { Feature, FeatureClaimsRepository, Project, Run } from '@autocoder/server-db';
 import { ProjectRepository, Worktree } from '@autocoder/server-workspace';
 import { CodingSessionJob, HumanInputRequest } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';

@@ -115,7 +115,10 @@ export class Dispatcher {
           this.runRows.create({ projectId, role: 'coding', requestId, startedById: startedBy }, tx),
         ),
         ...Array.from({ length: testing }, () =>
-          this.runRows.create({ projectId, role: 'testing', requestId, startedById: startedBy }, tx),
+          this.runRows.create(
+            { projectId, role: 'testing', requestId, startedById: startedBy },
+            tx,
+          ),
         ),
       ]);
       return { coding, testing, finished, finalStatus, runs };

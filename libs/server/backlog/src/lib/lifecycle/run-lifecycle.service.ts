@@ -16,12 +16,7 @@ export class RunLifecycleService {
   constructor(private readonly runs: RunsRepository) {}
 
   /** Moves one run; IllegalTransitionError when it is missing or not in a state the event leaves. */
-  async apply(
-    runId: string,
-    event: RunEvent,
-    fields: RunFields = {},
-    db?: Db,
-  ): Promise<Run> {
+  async apply(runId: string, event: RunEvent, fields: RunFields = {}, db?: Db): Promise<Run> {
     const [run] = await this.applyMany({ id: runId }, event, fields, db);
     if (run) return run;
     throw new IllegalTransitionError('run', runId, event, await this.runs.statusOf(runId, db));
