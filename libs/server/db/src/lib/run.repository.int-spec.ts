@@ -11,7 +11,6 @@ describe('RunsRepository against Postgres', () => {
   let runs: RunsRepository;
   let close: () => Promise<void>;
   let projectId: string;
-  let featureId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -23,11 +22,6 @@ describe('RunsRepository against Postgres', () => {
     runs = module.get(RunsRepository);
     close = () => module.close();
     projectId = (await prisma.project.create({ data: { name: 'runs', spec: '-' } })).id;
-    featureId = (
-      await prisma.feature.create({
-        data: { projectId, priority: 1, category: 'c', name: 'login', description: '-', steps: [] },
-      })
-    ).id;
   });
 
   afterAll(async () => {
