@@ -18,3 +18,9 @@ export * from './lib/user.repository';
 export * from './lib/audit-event.repository';
 // The chat aggregate: conversations, their messages and usage.
 export * from './lib/conversation.repository';
+// Repositories of the project, feature, run and usage aggregates, and their transactions.
+export * from './lib/transactions';
+export * from './lib/project.repository';
+export * from './lib/feature.repository';
+export * from './lib/run.repository';
+export * from './lib/usage.repository';

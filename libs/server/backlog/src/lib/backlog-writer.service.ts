@@ -3,7 +3,12 @@ import {
   CreateFeaturesToolInput,
   CreateFeaturesToolInputSchema,
 } from '@autocoder/shared-contracts';
-import { PrismaService } from '@autocoder/server-db';
+import {
+  FeaturesRepository,
+  ProjectsRepository,
+  RunsRepository,
+  Transactions,
+} from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { checkBacklogDependencies } from './dependency-rules';
 
@@ -24,7 +29,12 @@ export type BacklogWriteResult =
  */
 @Injectable()
 export class BacklogWriter {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly projects: ProjectsRepository,
+    private readonly features: FeaturesRepository,
+    private readonly runs: RunsRepository,
+  ) {}
 
   validate(
     raw: unknown,
@@ -47,13 +57,13 @@ export class BacklogWriter {
     const checked = this.validate(raw);
     if (!checked.ok) return checked;
     const { features } = checked.input;
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
+    return this.transactions.run(async (tx) => {
+      await this.projects.lock(tx, projectId);
       // A retried session whose first attempt already committed the backlog must not double it.
-      const already = await tx.runFeature.count({ where: { runId } });
+      const already = await this.runs.featureCount(runId, tx);
       if (already > 0)
         return { ok: true as const, created: already, dependencies: 0, alreadyWritten: true };
-      const existing = await tx.feature.count({ where: { projectId } });
+      const existing = await this.features.count(projectId, undefined, tx);
       if (existing > 0) {
         return {
           ok: false as const,
@@ -62,33 +72,9 @@ export class BacklogWriter {
           ],
         };
       }
-      const rows = await tx.feature.createManyAndReturn({
-        data: features.map((f, i) => ({
-          projectId,
-          priority: i + 1,
-          category: f.category,
-          name: f.name,
-          description: f.description,
-          steps: f.steps,
-        })),
-        select: { id: true, priority: true },
-      });
-      const idByIndex = new Map(rows.map((r) => [r.priority - 1, r.id]));
-      const deps = features.flatMap((f, i) =>
-        f.dependsOn.map((d) => ({
-          projectId,
-          featureId: idByIndex.get(i) as string,
-          dependsOnId: idByIndex.get(d) as string,
-        })),
-      );
-      if (deps.length > 0) await tx.featureDependency.createMany({ data: deps });
-      await tx.runFeature.createMany({ data: rows.map((r) => ({ runId, featureId: r.id })) });
-      return {
-        ok: true as const,
-        created: rows.length,
-        dependencies: deps.length,
-        alreadyWritten: false,
-      };
+      const { ids, dependencies } = await this.features.createBacklog(projectId, 0, features, tx);
+      await this.runs.addFeatures(runId, ids, tx);
+      return { ok: true as const, created: ids.length, dependencies, alreadyWritten: false };
     });
   }
 
@@ -100,37 +86,16 @@ export class BacklogWriter {
     const checked = this.validate(raw);
     if (!checked.ok) return checked;
     const { features } = checked.input;
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
-      const last = await tx.feature.aggregate({ where: { projectId }, _max: { priority: true } });
-      const base = last._max.priority ?? 0;
-      const rows = await tx.feature.createManyAndReturn({
-        data: features.map((f, i) => ({
-          projectId,
-          priority: base + i + 1,
-          category: f.category,
-          name: f.name,
-          description: f.description,
-          steps: f.steps,
-        })),
-        select: { id: true, priority: true },
-      });
-      const idByIndex = new Map(rows.map((r) => [r.priority - base - 1, r.id]));
-      const deps = features.flatMap((f, i) =>
-        f.dependsOn.map((d) => ({
-          projectId,
-          featureId: idByIndex.get(i) as string,
-          dependsOnId: idByIndex.get(d) as string,
-        })),
+    return this.transactions.run(async (tx) => {
+      await this.projects.lock(tx, projectId);
+      const base = (await this.features.nextPriority(projectId, tx)) - 1;
+      const { ids, dependencies } = await this.features.createBacklog(
+        projectId,
+        base,
+        features,
+        tx,
       );
-      if (deps.length > 0) await tx.featureDependency.createMany({ data: deps });
-      return {
-        ok: true as const,
-        created: rows.length,
-        dependencies: deps.length,
-        alreadyWritten: false,
-        ids: rows.sort((a, b) => a.priority - b.priority).map((r) => r.id),
-      };
+      return { ok: true as const, created: ids.length, dependencies, alreadyWritten: false, ids };
     });
   }
 }

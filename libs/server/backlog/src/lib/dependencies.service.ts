@@ -1,22 +1,22 @@
 import { GraphView, MAX_DEPENDENCIES_PER_FEATURE } from '@autocoder/shared-contracts';
-import { Prisma, PrismaService } from '@autocoder/server-db';
+import { Db, FeaturesRepository, ProjectsRepository, Transactions } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { cycleIfReplaced, DependencyEdge } from './dependency-rules';
 import { conflict, invalid, notFound } from './errors';
 import { ProjectsService } from './projects.service';
 
-type Tx = Prisma.TransactionClient;
-
 /** Adds, removes and replaces dependencies, refusing unknown ids, self-references and cycles. */
 @Injectable()
 export class DependenciesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+    private readonly features: FeaturesRepository,
+    private readonly projectRows: ProjectsRepository,
     private readonly projects: ProjectsService,
   ) {}
 
   async add(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await this.lockProject(tx, projectId);
       const current = await this.currentOf(tx, projectId, featureId);
       if (current.includes(dependsOnId)) return current;
@@ -25,7 +25,7 @@ export class DependenciesService {
   }
 
   async remove(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await this.lockProject(tx, projectId);
       const current = await this.currentOf(tx, projectId, featureId);
       if (!current.includes(dependsOnId)) {
@@ -41,7 +41,7 @@ export class DependenciesService {
   }
 
   async replace(projectId: string, featureId: string, dependsOn: string[]): Promise<string[]> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       await this.lockProject(tx, projectId);
       await this.currentOf(tx, projectId, featureId);
       return this.replaceIn(tx, projectId, featureId, dependsOn);
@@ -50,17 +50,7 @@ export class DependenciesService {
 
   async graph(projectId: string): Promise<GraphView> {
     await this.projects.require(projectId);
-    const [nodes, edges] = await Promise.all([
-      this.prisma.feature.findMany({
-        where: { projectId },
-        select: { id: true, name: true, category: true, status: true, priority: true },
-        orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-      }),
-      this.prisma.featureDependency.findMany({
-        where: { projectId },
-        select: { featureId: true, dependsOnId: true },
-      }),
-    ]);
+    const { nodes, edges } = await this.features.graph(projectId);
     return { nodes, edges: edges.map((e) => ({ from: e.featureId, to: e.dependsOnId })) };
   }
 
@@ -68,15 +58,13 @@ export class DependenciesService {
    * Serialises dependency changes of one project, so two concurrent edits cannot each pass the
    * cycle check and together close a cycle.
    */
-  async lockProject(tx: Tx, projectId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
-    if (rows.length === 0) throw notFound('project', projectId);
+  async lockProject(tx: Db, projectId: string): Promise<void> {
+    if (!(await this.projectRows.lock(tx, projectId))) throw notFound('project', projectId);
   }
 
   /** Sets exactly these dependencies inside a transaction that holds the project lock. */
   async replaceIn(
-    tx: Tx,
+    tx: Db,
     projectId: string,
     featureId: string,
     dependsOn: string[],
@@ -95,11 +83,7 @@ export class DependenciesService {
         { path: 'dependsOn', message: `${featureId} is the feature itself` },
       ]);
     }
-    const found = await tx.feature.findMany({
-      where: { projectId, id: { in: wanted } },
-      select: { id: true },
-    });
-    const known = new Set(found.map((f) => f.id));
+    const known = await this.features.existing(projectId, wanted, tx);
     const missing = wanted.filter((id) => !known.has(id));
     if (missing.length > 0) {
       throw invalid(
@@ -110,10 +94,7 @@ export class DependenciesService {
         })),
       );
     }
-    const edges = await tx.featureDependency.findMany({
-      where: { projectId },
-      select: { featureId: true, dependsOnId: true },
-    });
+    const edges = await this.features.edges(projectId, tx);
     const cycle = cycleIfReplaced(
       edges.map((e): DependencyEdge => [e.featureId, e.dependsOnId]),
       featureId,
@@ -121,10 +102,7 @@ export class DependenciesService {
     );
     if (cycle) {
       // The ids for programs (the agents' tools act on ids), the names for people.
-      const named = await tx.feature.findMany({
-        where: { id: { in: cycle } },
-        select: { id: true, name: true },
-      });
+      const named = await this.features.refs(cycle, {}, tx);
       const names = new Map(named.map((f) => [f.id, f.name]));
       const walk = startingAt(cycle, featureId)
         .map((id) => JSON.stringify(names.get(id) ?? id))
@@ -133,27 +111,14 @@ export class DependenciesService {
         { path: 'dependsOn', message: `cycle ${walk}` },
       ]);
     }
-    await tx.featureDependency.deleteMany({ where: { featureId } });
-    if (wanted.length > 0) {
-      await tx.featureDependency.createMany({
-        data: wanted.map((dependsOnId) => ({ projectId, featureId, dependsOnId })),
-      });
-    }
+    await this.features.setDependencies(projectId, featureId, wanted, tx);
     return wanted;
   }
 
-  private async currentOf(tx: Tx, projectId: string, featureId: string): Promise<string[]> {
-    const feature = await tx.feature.findFirst({
-      where: { id: featureId, projectId },
-      select: { id: true },
-    });
-    if (!feature) throw notFound('feature', featureId);
-    const rows = await tx.featureDependency.findMany({
-      where: { featureId },
-      select: { dependsOnId: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    return rows.map((r) => r.dependsOnId);
+  private async currentOf(tx: Db, projectId: string, featureId: string): Promise<string[]> {
+    const known = await this.features.existing(projectId, [featureId], tx);
+    if (!known.has(featureId)) throw notFound('feature', featureId);
+    return this.features.dependsOnIds(featureId, tx);
   }
 }
 

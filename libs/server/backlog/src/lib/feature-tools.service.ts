@@ -9,7 +9,11 @@ import {
   UserRole,
   UuidSchema,
 } from '@autocoder/shared-contracts';
-import { FeatureClaimsRepository, PrismaService, ReleaseFeatureInput } from '@autocoder/server-db';
+import {
+  FeatureClaimsRepository,
+  FeaturesRepository,
+  ReleaseFeatureInput,
+} from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { BacklogWriter } from './backlog-writer.service';
@@ -259,7 +263,7 @@ type Handlers = {
 @Injectable()
 export class FeatureToolsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly rows: FeaturesRepository,
     private readonly projects: ProjectsService,
     private readonly features: FeaturesService,
     private readonly dependencies: DependenciesService,
@@ -303,33 +307,8 @@ export class FeatureToolsService {
       return { counts: p.counts, total: p.total, progress: p.progress };
     },
     feature_get: ({ id }, { projectId }) => this.features.get(projectId, id),
-    feature_ready: ({ limit }, { projectId }) =>
-      this.prisma.feature.findMany({
-        where: { projectId, status: 'pending', unmetDependencyCount: 0 },
-        orderBy: [{ blockedDependentCount: 'desc' }, { priority: 'asc' }, { id: 'asc' }],
-        take: limit,
-        select: { id: true, name: true, category: true, priority: true, attempts: true },
-      }),
-    feature_blocked: async ({ limit }, { projectId }) => {
-      const rows = await this.prisma.feature.findMany({
-        where: { projectId, status: 'pending', unmetDependencyCount: { gt: 0 } },
-        orderBy: [{ priority: 'asc' }, { id: 'asc' }],
-        take: limit,
-        select: {
-          id: true,
-          name: true,
-          dependsOn: {
-            where: { dependsOn: { status: { not: 'passing' } } },
-            select: { dependsOn: { select: { id: true, name: true, status: true } } },
-          },
-        },
-      });
-      return rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        waitingFor: r.dependsOn.map((d) => d.dependsOn),
-      }));
-    },
+    feature_ready: ({ limit }, { projectId }) => this.rows.ready(projectId, limit),
+    feature_blocked: ({ limit }, { projectId }) => this.rows.blocked(projectId, limit),
     feature_graph: (_, { projectId }) => this.dependencies.graph(projectId),
     feature_claim: async (_, { projectId, owner, leaseMs }) => {
       const [claimed] = await this.claims.claim({ projectId, owner, leaseMs });
@@ -358,10 +337,7 @@ export class FeatureToolsService {
       ),
     feature_summary: async ({ id }, { projectId }) => {
       const f = await this.features.get(projectId, id);
-      const waitingFor = await this.prisma.feature.findMany({
-        where: { id: { in: f.dependsOn }, status: { not: 'passing' } },
-        select: { id: true, name: true, status: true },
-      });
+      const waitingFor = await this.rows.refs(f.dependsOn, { notPassing: true });
       return { id: f.id, name: f.name, status: f.status, attempts: f.attempts, waitingFor };
     },
     feature_create_bulk: async (input, { projectId }) => {

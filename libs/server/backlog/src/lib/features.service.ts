@@ -7,14 +7,17 @@ import {
   FeatureView,
   UpdateFeatureInput,
 } from '@autocoder/shared-contracts';
-import { Feature, FeatureBoardRepository, Prisma, PrismaService } from '@autocoder/server-db';
+import {
+  Feature,
+  FeatureBoardRepository,
+  FeaturesRepository,
+  Transactions,
+} from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { DependenciesService } from './dependencies.service';
 import { conflict, notFound } from './errors';
 import { ProjectsService } from './projects.service';
 import { featureView } from './views';
-
-type Tx = Prisma.TransactionClient;
 
 /** Statuses from which a person may send a feature back to the agents with fresh attempts. */
 const RETRYABLE: readonly FeatureStatus[] = ['failing', 'pending'];
@@ -36,7 +39,8 @@ function notRetryable(featureId: string, feature: Feature): string {
 @Injectable()
 export class FeaturesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+    private readonly rows: FeaturesRepository,
     private readonly projects: ProjectsService,
     private readonly dependencies: DependenciesService,
     private readonly boards: FeatureBoardRepository,
@@ -73,18 +77,19 @@ export class FeaturesService {
 
   async create(projectId: string, input: CreateFeatureInput): Promise<FeatureView> {
     await this.projects.require(projectId);
-    const feature = await this.prisma.$transaction(async (tx) => {
+    const feature = await this.transactions.run(async (tx) => {
       await this.dependencies.lockProject(tx, projectId);
-      const created = await tx.feature.create({
-        data: {
+      const created = await this.rows.create(
+        {
           projectId,
           category: input.category,
           name: input.name,
           description: input.description,
           steps: input.steps,
-          priority: input.priority ?? (await this.nextPriority(tx, projectId)),
+          priority: input.priority ?? (await this.rows.nextPriority(projectId, tx)),
         },
-      });
+        tx,
+      );
       if (input.dependsOn && input.dependsOn.length > 0) {
         await this.dependencies.replaceIn(tx, projectId, created.id, input.dependsOn);
       }
@@ -99,42 +104,40 @@ export class FeaturesService {
     input: UpdateFeatureInput,
   ): Promise<FeatureView> {
     const current = await this.require(projectId, featureId);
-    await this.prisma.feature.update({
-      where: { id: featureId },
-      data: {
-        ...input,
-        // Leaving in_progress by hand ends any lease on it.
-        ...(input.status && input.status !== 'in_progress'
-          ? { leaseOwner: null, leaseExpiresAt: null }
-          : {}),
-        ...(input.status === 'passing' && current.status !== 'passing'
-          ? { passedAt: new Date() }
-          : {}),
-      },
+    await this.rows.update(featureId, {
+      ...input,
+      // Leaving in_progress by hand ends any lease on it.
+      ...(input.status && input.status !== 'in_progress'
+        ? { leaseOwner: null, leaseExpiresAt: null }
+        : {}),
+      ...(input.status === 'passing' && current.status !== 'passing'
+        ? { passedAt: new Date() }
+        : {}),
     });
     return this.get(projectId, featureId);
   }
 
   async remove(projectId: string, featureId: string): Promise<void> {
     await this.require(projectId, featureId);
-    await this.prisma.feature.delete({ where: { id: featureId } });
+    await this.rows.delete(featureId);
   }
 
   /** Moves a feature to the end of the queue (and back to pending if it was in progress). */
   async skip(projectId: string, featureId: string): Promise<FeatureView> {
     await this.require(projectId, featureId);
-    await this.prisma.$transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await this.dependencies.lockProject(tx, projectId);
-      const current = await tx.feature.findUniqueOrThrow({ where: { id: featureId } });
-      await tx.feature.update({
-        where: { id: featureId },
-        data: {
-          priority: await this.nextPriority(tx, projectId),
+      const current = await this.rows.get(featureId, tx);
+      await this.rows.update(
+        featureId,
+        {
+          priority: await this.rows.nextPriority(projectId, tx),
           ...(current.status === 'in_progress'
             ? { status: 'pending', leaseOwner: null, leaseExpiresAt: null }
             : {}),
         },
-      });
+        tx,
+      );
     });
     return this.get(projectId, featureId);
   }
@@ -146,19 +149,20 @@ export class FeaturesService {
    */
   async retry(projectId: string, featureId: string): Promise<FeatureView> {
     await this.require(projectId, featureId);
-    const { count } = await this.prisma.feature.updateMany({
-      // Only from the states read as retryable: a session claiming it meanwhile wins.
-      where: { id: featureId, status: { in: [...RETRYABLE] } },
-      data: { status: 'pending', attempts: 0, lastError: null },
+    // Only from the states read as retryable: a session claiming it meanwhile wins.
+    const retried = await this.rows.updateIf(featureId, RETRYABLE, {
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
     });
-    if (count === 0) {
+    if (!retried) {
       throw conflict(notRetryable(featureId, await this.require(projectId, featureId)));
     }
     return this.get(projectId, featureId);
   }
 
   async require(projectId: string, featureId: string): Promise<Feature> {
-    const feature = await this.prisma.feature.findFirst({ where: { id: featureId, projectId } });
+    const feature = await this.rows.findInProject(projectId, featureId);
     if (!feature) {
       await this.projects.require(projectId);
       throw notFound('feature', featureId);
@@ -166,19 +170,10 @@ export class FeaturesService {
     return feature;
   }
 
-  private async nextPriority(tx: Tx, projectId: string): Promise<number> {
-    const max = await tx.feature.aggregate({ where: { projectId }, _max: { priority: true } });
-    return (max._max.priority ?? 0) + 1;
-  }
-
   /** Views with dependency ids and the blocked flag, in two queries for the whole page. */
   private async views(rows: Feature[]): Promise<FeatureView[]> {
     if (rows.length === 0) return [];
-    const edges = await this.prisma.featureDependency.findMany({
-      where: { featureId: { in: rows.map((r) => r.id) } },
-      select: { featureId: true, dependsOn: { select: { id: true, status: true } } },
-      orderBy: { createdAt: 'asc' },
-    });
+    const edges = await this.rows.dependencyRefs(rows.map((r) => r.id));
     const byFeature = new Map<string, { id: string; status: FeatureStatus }[]>();
     for (const e of edges) {
       const list = byFeature.get(e.featureId) ?? [];

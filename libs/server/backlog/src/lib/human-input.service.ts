@@ -6,7 +6,7 @@ import {
   humanInputAnswerIssues,
   PendingQuestionsView,
 } from '@autocoder/shared-contracts';
-import { Prisma, PrismaService } from '@autocoder/server-db';
+import { FeaturesRepository, Prisma } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { conflict, invalid } from './errors';
 import { FeaturesService } from './features.service';
@@ -21,7 +21,7 @@ const PENDING_QUESTIONS_SHOWN = 50;
 @Injectable()
 export class HumanInputService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly rows: FeaturesRepository,
     private readonly features: FeaturesService,
   ) {}
 
@@ -37,38 +37,19 @@ export class HumanInputService {
       );
     }
     await this.features.require(projectId, featureId);
-    await this.prisma.feature.update({
-      where: { id: featureId },
-      data: {
-        status: 'needs_input',
-        humanInputRequest: parsed.data as Prisma.InputJsonValue,
-        humanInputResponse: Prisma.JsonNull,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-      },
+    await this.rows.update(featureId, {
+      status: 'needs_input',
+      humanInputRequest: parsed.data as Prisma.InputJsonValue,
+      humanInputResponse: Prisma.JsonNull,
+      leaseOwner: null,
+      leaseExpiresAt: null,
     });
     return this.features.get(projectId, featureId);
   }
 
   /** Questions agents wait on across every project: how many, and the oldest first. */
   async pending(): Promise<PendingQuestionsView> {
-    const where = { status: 'needs_input' } as const;
-    const [total, rows] = await Promise.all([
-      this.prisma.feature.count({ where }),
-      this.prisma.feature.findMany({
-        where,
-        // needs_input is entered by the request, so its last update is when the agent asked.
-        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-        take: PENDING_QUESTIONS_SHOWN,
-        select: {
-          id: true,
-          name: true,
-          updatedAt: true,
-          humanInputRequest: true,
-          project: { select: { id: true, name: true } },
-        },
-      }),
-    ]);
+    const { total, rows } = await this.rows.pendingQuestions(PENDING_QUESTIONS_SHOWN);
     return {
       total,
       items: rows.map((r) => {
@@ -104,14 +85,16 @@ export class HumanInputService {
         issues.map((i) => ({ ...i, path: `body.${i.path}` })),
       );
     // Only the state we read may change: a concurrent answer or agent update wins, this one 409s.
-    const updated = await this.prisma.feature.updateMany({
-      where: { id: featureId, status: 'needs_input', updatedAt: feature.updatedAt },
-      data: {
+    const answered = await this.rows.updateIf(
+      featureId,
+      ['needs_input'],
+      {
         status: 'pending',
         humanInputResponse: { values: input.values, answeredAt: new Date().toISOString() },
       },
-    });
-    if (updated.count === 0)
+      feature.updatedAt,
+    );
+    if (!answered)
       throw conflict(`feature ${featureId} changed while answering; reload and try again`);
     return this.features.get(projectId, featureId);
   }

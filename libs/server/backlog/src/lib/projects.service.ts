@@ -7,7 +7,14 @@ import {
   StatusCounts,
   UpdateProjectInput,
 } from '@autocoder/shared-contracts';
-import { Prisma, PrismaService, Project } from '@autocoder/server-db';
+import {
+  FeaturesRepository,
+  Prisma,
+  Project,
+  ProjectsRepository,
+  RunsRepository,
+  UsageRepository,
+} from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { conflict, isRecordMissing, isUniqueViolation, notFound } from './errors';
 import { emptyCounts, NO_FIGURES, ProjectFigures, projectView } from './views';
@@ -19,22 +26,25 @@ export function startOfUtcDay(at: Date = new Date()): Date {
 
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly projects: ProjectsRepository,
+    private readonly features: FeaturesRepository,
+    private readonly runs: RunsRepository,
+    private readonly usage: UsageRepository,
+  ) {}
 
   /** `userId`: who creates it (their runs are attributed to them until someone starts the agents). */
   async create(input: CreateProjectInput, userId?: string): Promise<ProjectView> {
     try {
-      const project = await this.prisma.project.create({
-        data: {
-          name: input.name,
-          spec: input.spec,
-          concurrency: input.concurrency,
-          verifyCommand: input.verifyCommand,
-          budgetUsd: input.budgetUsd,
-          budgetWarnShare: input.budgetWarnShare,
-          settings: (input.agents ?? {}) as Prisma.InputJsonValue,
-          createdById: userId ?? null,
-        },
+      const project = await this.projects.create({
+        name: input.name,
+        spec: input.spec,
+        concurrency: input.concurrency,
+        verifyCommand: input.verifyCommand,
+        budgetUsd: input.budgetUsd,
+        budgetWarnShare: input.budgetWarnShare,
+        settings: (input.agents ?? {}) as Prisma.InputJsonValue,
+        createdById: userId ?? null,
       });
       return projectView(project, emptyCounts());
     } catch (err) {
@@ -44,18 +54,7 @@ export class ProjectsService {
   }
 
   async list(query: ListProjectsQuery): Promise<Page<ProjectView>> {
-    const where: Prisma.ProjectWhereInput = query.q
-      ? { name: { contains: query.q, mode: 'insensitive' } }
-      : {};
-    const [rows, total] = await Promise.all([
-      this.prisma.project.findMany({
-        where,
-        orderBy: { createdAt: 'desc' },
-        skip: query.offset,
-        take: query.limit,
-      }),
-      this.prisma.project.count({ where }),
-    ]);
+    const { rows, total } = await this.projects.page(query.q, query.offset, query.limit);
     const ids = rows.map((r) => r.id);
     const [counts, figures] = await Promise.all([this.countsFor(ids), this.figuresFor(ids)]);
     return {
@@ -77,10 +76,10 @@ export class ProjectsService {
   async update(id: string, input: UpdateProjectInput): Promise<ProjectView> {
     try {
       const { agents, ...fields } = input;
-      await this.prisma.project.update({
-        where: { id },
-        data: agents ? { ...fields, settings: agents as Prisma.InputJsonValue } : fields,
-      });
+      await this.projects.update(
+        id,
+        agents ? { ...fields, settings: agents as Prisma.InputJsonValue } : fields,
+      );
     } catch (err) {
       if (isRecordMissing(err)) throw notFound('project', id);
       if (isUniqueViolation(err)) throw conflict(`a project named "${input.name}" already exists`);
@@ -92,37 +91,23 @@ export class ProjectsService {
   /** What deleting the project would remove, for the console's confirmation. */
   async deletePreview(id: string): Promise<ProjectDeletePreviewView> {
     const project = await this.require(id);
-    const where = { projectId: id };
-    const [features, runs, conversations, schedules, activeRuns] = await Promise.all([
-      this.prisma.feature.count({ where }),
-      this.prisma.run.count({ where }),
-      this.prisma.conversation.count({ where }),
-      this.prisma.schedule.count({ where }),
-      this.prisma.run.count({ where: { ...where, status: { in: ['queued', 'running'] } } }),
+    const [contents, activeRuns] = await Promise.all([
+      this.projects.contents(id),
+      this.runs.countInFlight(id),
     ]);
-    return {
-      projectId: id,
-      name: project.name,
-      features,
-      runs,
-      conversations,
-      schedules,
-      activeRuns,
-    };
+    return { projectId: id, name: project.name, ...contents, activeRuns };
   }
 
   async remove(id: string): Promise<void> {
     await this.require(id);
-    const active = await this.prisma.run.count({
-      where: { projectId: id, status: { in: ['queued', 'running'] } },
-    });
+    const active = await this.runs.countInFlight(id);
     if (active > 0)
       throw conflict(`project ${id} has ${active} queued or running run(s); stop them first`);
-    await this.prisma.project.delete({ where: { id } });
+    await this.projects.delete(id);
   }
 
   async require(id: string): Promise<Project> {
-    const project = await this.prisma.project.findUnique({ where: { id } });
+    const project = await this.projects.find(id);
     if (!project) throw notFound('project', id);
     return project;
   }
@@ -139,30 +124,17 @@ export class ProjectsService {
       if (!f) result.set(id, (f = { ...NO_FIGURES }));
       return f;
     };
-    const where = { projectId: { in: projectIds } };
     const [spent, spentToday, sessions] = await Promise.all([
-      this.prisma.usageRecord.groupBy({ by: ['projectId'], where, _sum: { costUsd: true } }),
-      this.prisma.usageRecord.groupBy({
-        by: ['projectId'],
-        where: { ...where, createdAt: { gte: startOfUtcDay() } },
-        _sum: { costUsd: true },
-      }),
-      this.prisma.run.groupBy({
-        by: ['projectId', 'role'],
-        where: {
-          ...where,
-          role: { in: ['coding', 'testing'] },
-          status: { in: ['queued', 'running'] },
-        },
-        _count: { _all: true },
-      }),
+      this.usage.spentPerProject(projectIds),
+      this.usage.spentPerProject(projectIds, startOfUtcDay()),
+      this.runs.sessionsInFlight(projectIds),
     ]);
-    for (const g of spent) figures(g.projectId).spentUsd = Number(g._sum.costUsd ?? 0);
-    for (const g of spentToday) figures(g.projectId).spentTodayUsd = Number(g._sum.costUsd ?? 0);
+    for (const [id, usd] of spent) figures(id).spentUsd = usd;
+    for (const [id, usd] of spentToday) figures(id).spentTodayUsd = usd;
     for (const g of sessions) {
       const f = figures(g.projectId);
-      if (g.role === 'coding') f.codingSessions = g._count._all;
-      else f.testingSessions = g._count._all;
+      if (g.role === 'coding') f.codingSessions += g.count;
+      else f.testingSessions += g.count;
     }
     return result;
   }
@@ -170,14 +142,9 @@ export class ProjectsService {
   async countsFor(projectIds: string[]): Promise<Map<string, StatusCounts>> {
     const result = new Map<string, StatusCounts>();
     if (projectIds.length === 0) return result;
-    const groups = await this.prisma.feature.groupBy({
-      by: ['projectId', 'status'],
-      where: { projectId: { in: projectIds } },
-      _count: { _all: true },
-    });
-    for (const g of groups) {
+    for (const g of await this.features.countByStatus(projectIds)) {
       const counts = result.get(g.projectId) ?? emptyCounts();
-      counts[g.status] = g._count._all;
+      counts[g.status] = g.count;
       result.set(g.projectId, counts);
     }
     return result;

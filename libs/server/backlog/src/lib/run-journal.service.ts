@@ -1,5 +1,11 @@
 import { RunEventType, RunStatus } from '@autocoder/shared-contracts';
-import { Prisma, PrismaService, Run } from '@autocoder/server-db';
+import {
+  Run,
+  RunsRepository,
+  Transactions,
+  UsageEntry,
+  UsageRepository,
+} from '@autocoder/server-db';
 import { LiveEvents } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
 import {
@@ -10,16 +16,6 @@ import {
   RunLifecycleService,
 } from './lifecycle';
 
-export interface UsageEntry {
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-}
-
 /**
  * What the runner writes about a run while it works on it: durably in Postgres, and live to the
  * console through Redis.
@@ -27,7 +23,9 @@ export interface UsageEntry {
 @Injectable()
 export class RunJournal {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+    private readonly rows: RunsRepository,
+    private readonly usageRecords: UsageRepository,
     private readonly live: LiveEvents,
     private readonly runs: RunLifecycleService,
     private readonly projects: ProjectLifecycleService,
@@ -49,7 +47,7 @@ export class RunJournal {
   }
 
   find(runId: string): Promise<Run | null> {
-    return this.prisma.run.findUnique({ where: { id: runId } });
+    return this.rows.find(runId);
   }
 
   async markRunning(
@@ -77,16 +75,7 @@ export class RunJournal {
     data?: unknown,
     level = 'info',
   ): Promise<void> {
-    const event = await this.prisma.runEvent.create({
-      data: {
-        runId: run.id,
-        type,
-        level,
-        message,
-        data: data === undefined ? Prisma.JsonNull : (data as Prisma.InputJsonValue),
-      },
-      select: { createdAt: true },
-    });
+    const createdAt = await this.rows.addEvent(run.id, { type, level, message, data });
     // Not awaited: live events are best effort (publish logs its own failures) and one Redis
     // connection keeps them in order; the session's turn need not wait for Redis.
     void this.live.publish({
@@ -96,7 +85,7 @@ export class RunJournal {
       level,
       message,
       data,
-      at: event.createdAt.toISOString(),
+      at: createdAt.toISOString(),
     });
   }
 
@@ -112,28 +101,7 @@ export class RunJournal {
         : run.role === 'testing'
           ? 'regression'
           : 'new_work';
-    // One statement, one round trip: it runs after every model call, so its cost is part of
-    // every agent turn (bench/agent-turn.mjs). The CTE's insert and the update commit together.
-    await this.prisma.$executeRaw`
-      WITH recorded AS (
-        INSERT INTO "UsageRecord" (
-          "id", "projectId", "runId", "featureId", "kind", "provider", "model",
-          "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "costUsd"
-        ) VALUES (
-          gen_random_uuid(), ${run.projectId}::uuid, ${run.id}::uuid, ${featureId ?? null}::uuid,
-          ${kind}::"UsageKind", ${entry.provider}, ${entry.model},
-          ${entry.inputTokens}, ${entry.outputTokens}, ${entry.cacheReadTokens},
-          ${entry.cacheWriteTokens}, ${entry.costUsd}::numeric
-        )
-      )
-      UPDATE "Run"
-         SET "tokensIn" = "tokensIn" + ${entry.inputTokens},
-             "tokensOut" = "tokensOut" + ${entry.outputTokens},
-             "cacheReadTokens" = "cacheReadTokens" + ${entry.cacheReadTokens},
-             "cacheWriteTokens" = "cacheWriteTokens" + ${entry.cacheWriteTokens},
-             "costUsd" = "costUsd" + ${entry.costUsd}::numeric,
-             "updatedAt" = now()
-       WHERE "id" = ${run.id}::uuid`;
+    await this.usageRecords.record(run, kind, entry, featureId);
   }
 
   /** Back to the queue: waiting for a retry or for a rate-limit window to pass. */
@@ -149,7 +117,7 @@ export class RunJournal {
     error: string | null,
     projectEvent?: Extract<ProjectEvent, 'initialized' | 'initialize_failed'>,
   ): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await this.runs.apply(run.id, FINISH_EVENT[status], { error }, tx);
       if (projectEvent) await this.projects.apply(run.projectId, projectEvent, {}, tx);
     });

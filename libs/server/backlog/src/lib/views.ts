@@ -10,7 +10,7 @@ import {
   RunView,
   StatusCounts,
 } from '@autocoder/shared-contracts';
-import type { Feature, Prisma, Project, Run, RunEvent } from '@autocoder/server-db';
+import type { Feature, Project, RunEvent, RunWithFeatures } from '@autocoder/server-db';
 import { projectActivity } from './project-activity';
 
 export function emptyCounts(): StatusCounts {
@@ -117,16 +117,6 @@ export function heldByOf(leaseOwner: string | null): { runId: string } | null {
   const match = leaseOwner === null ? null : SESSION_LEASE_OWNER.exec(leaseOwner);
   return match ? { runId: match[1].toLowerCase() } : null;
 }
-
-/** The run features a run view names; include it with RUN_FEATURES_INCLUDE. */
-export type RunWithFeatures = Run & {
-  features: { feature: { id: string; name: string; status: FeatureStatus } }[];
-};
-
-/** Prisma `include` giving a run's features for runView, in one query with the runs. */
-export const RUN_FEATURES_INCLUDE = {
-  features: { select: { feature: { select: { id: true, name: true, status: true } } } },
-} satisfies Prisma.RunInclude;
 
 export function runView(run: RunWithFeatures): RunView {
   return {

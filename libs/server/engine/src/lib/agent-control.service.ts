@@ -6,7 +6,7 @@ import {
   ProjectsService,
   RunLifecycleService,
 } from '@autocoder/server-backlog';
-import { Prisma, PrismaService } from '@autocoder/server-db';
+import { FeaturesRepository, Prisma, UsageRepository } from '@autocoder/server-db';
 import { JobQueueService, LiveEvents, SessionSignals } from '@autocoder/server-queue';
 import {
   ProjectStatus,
@@ -17,7 +17,6 @@ import {
 import { Injectable } from '@nestjs/common';
 import { Dispatcher } from './dispatcher.service';
 import { ScheduleStateService } from './schedules/schedule-state.service';
-import { projectSpentUsd } from './spend.service';
 
 /** Who starts or stops the agents: a person (the agents API) or a project's schedule. */
 export type ControlSource = 'manual' | 'schedule';
@@ -31,7 +30,8 @@ export type ControlSource = 'manual' | 'schedule';
 @Injectable()
 export class AgentControlService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly features: FeaturesRepository,
+    private readonly usage: UsageRepository,
     private readonly projects: ProjectsService,
     private readonly dispatcher: Dispatcher,
     private readonly queue: JobQueueService,
@@ -54,13 +54,9 @@ export class AgentControlService {
       throw conflict('the initializer is still writing the backlog; start the agents after it');
     }
     if (project.status === 'running') throw conflict('the agents are already running');
-    const pending = await this.prisma.feature.count({
-      where: { projectId, status: { in: ['pending', 'in_progress'] } },
-    });
+    const pending = await this.features.count(projectId, ['pending', 'in_progress']);
     if (pending === 0) {
-      const questions = await this.prisma.feature.count({
-        where: { projectId, status: 'needs_input' },
-      });
+      const questions = await this.features.count(projectId, ['needs_input']);
       throw conflict(
         questions > 0
           ? `no pending features: answer the ${questions} waiting question(s) and the agents go on`
@@ -68,7 +64,7 @@ export class AgentControlService {
       );
     }
     if (project.budgetUsd !== null) {
-      if ((await projectSpentUsd(this.prisma, projectId)).gte(project.budgetUsd)) {
+      if ((await this.usage.spentUsd(projectId)).gte(project.budgetUsd)) {
         throw conflict(
           `the project's budget of $${project.budgetUsd.toString()} is spent; raise budgetUsd to go on`,
         );

@@ -9,13 +9,7 @@ import {
   stepsOf,
 } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import {
-  Feature,
-  FeatureClaimsRepository,
-  PrismaService,
-  Project,
-  Run,
-} from '@autocoder/server-db';
+import { Feature, FeatureClaimsRepository, Project, Run } from '@autocoder/server-db';
 import { ProjectRepository, Worktree } from '@autocoder/server-workspace';
 import { CodingSessionJob, HumanInputRequest } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -34,7 +28,6 @@ export class CodingSessionService extends SessionBase {
   private readonly logger = new Logger(CodingSessionService.name);
 
   constructor(
-    prisma: PrismaService,
     journal: RunJournal,
     claims: FeatureClaimsRepository,
     @Inject(SESSION_PROVIDER) providers: SessionProviders,
@@ -45,7 +38,7 @@ export class CodingSessionService extends SessionBase {
     @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
     private readonly lifecycle: ProjectLifecycleService,
   ) {
-    super(prisma, journal, claims, providers, config);
+    super(journal, claims, providers, config);
   }
 
   async run(job: CodingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
@@ -88,11 +81,7 @@ export class CodingSessionService extends SessionBase {
       await this.journal.finish(run, 'succeeded', null);
       return { outcome: 'finished', status: 'succeeded', detail: 'no feature was ready' };
     }
-    const feature = await this.prisma.feature.findUniqueOrThrow({ where: { id: claimed.id } });
-    await this.prisma.runFeature.createMany({
-      data: [{ runId: run.id, featureId: feature.id }],
-      skipDuplicates: true,
-    });
+    const feature = await this.attach(run, claimed.id);
     await this.journal.event(run, 'feature.claimed', feature.name, {
       featureId: feature.id,
       attempt: feature.attempts,

@@ -1,10 +1,16 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { ProjectLifecycleService, RunLifecycleService } from '@autocoder/server-backlog';
-import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
+import {
+  FeatureClaimsRepository,
+  FeaturesRepository,
+  ProjectsRepository,
+  RunsRepository,
+  Transactions,
+  UsageRepository,
+} from '@autocoder/server-db';
 import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { projectSpentUsd } from './spend.service';
 
 export interface DispatchOutcome {
   coding: number;
@@ -13,7 +19,6 @@ export interface DispatchOutcome {
   finished: boolean;
 }
 
-const IN_FLIGHT = ['queued', 'running'] as const;
 /** A run this long without an update is checked against its job. */
 const LOST_RUN_QUIET_MS = 30_000;
 const NOTHING: DispatchOutcome = { coding: 0, testing: 0, finished: false };
@@ -40,7 +45,11 @@ export class Dispatcher {
   private readonly logger = new Logger(Dispatcher.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: Transactions,
+    private readonly projectRows: ProjectsRepository,
+    private readonly features: FeaturesRepository,
+    private readonly runRows: RunsRepository,
+    private readonly usage: UsageRepository,
     private readonly claims: FeatureClaimsRepository,
     private readonly queue: JobQueueService,
     private readonly live: LiveEvents,
@@ -52,14 +61,14 @@ export class Dispatcher {
   async dispatch(projectId: string, requestId?: string): Promise<DispatchOutcome> {
     // Outside the lock: idempotent single statements.
     const exhausted = await this.claims.markExhausted(projectId, this.config.FEATURE_MAX_ATTEMPTS);
-    const decision = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`dispatch:${projectId}`}, 0))`;
-      const project = await tx.project.findUnique({ where: { id: projectId } });
+    const decision = await this.transactions.run(async (tx) => {
+      await this.projectRows.lockDispatch(tx, projectId);
+      const project = await this.projectRows.find(projectId, tx);
       if (!project || project.status !== 'running') return { ...NOTHING, runs: [] };
 
       if (
         project.budgetUsd !== null &&
-        (await projectSpentUsd(tx, projectId)).gte(project.budgetUsd)
+        (await this.usage.spentUsd(projectId, tx)).gte(project.budgetUsd)
       ) {
         // Not moved: a stop got there first, and there is nothing to announce.
         const stopped = await this.projects.tryApply(projectId, 'budget_spent', {}, tx);
@@ -68,25 +77,14 @@ export class Dispatcher {
       }
 
       const [inflight, ready, passing] = await Promise.all([
-        tx.run.groupBy({
-          by: ['role', 'status'],
-          where: { projectId, role: { in: ['coding', 'testing'] }, status: { in: [...IN_FLIGHT] } },
-          _count: { _all: true },
-        }),
-        tx.feature.count({
-          where: {
-            projectId,
-            status: 'pending',
-            unmetDependencyCount: 0,
-            attempts: { lt: this.config.FEATURE_MAX_ATTEMPTS },
-          },
-        }),
-        tx.feature.count({ where: { projectId, status: 'passing' } }),
+        this.runRows.sessionsInFlight([projectId], tx),
+        this.features.countReady(projectId, this.config.FEATURE_MAX_ATTEMPTS, tx),
+        this.features.count(projectId, ['passing'], tx),
       ]);
       const count = (role: string, status?: string) =>
         inflight
           .filter((g) => g.role === role && (status === undefined || g.status === status))
-          .reduce((n, g) => n + g._count._all, 0);
+          .reduce((n, g) => n + g.count, 0);
       const codingInFlight = count('coding');
       // Queued coding runs have not claimed yet: each will take one of the ready features.
       const unclaimedReady = ready - count('coding', 'queued');
@@ -98,7 +96,7 @@ export class Dispatcher {
       const finished = !workRemains && ready === 0;
       // Stopped only by questions: waiting, so that an answer starts the agents again by itself.
       const finalStatus = finished
-        ? (await tx.feature.count({ where: { projectId, status: 'needs_input' } })) > 0
+        ? (await this.features.count(projectId, ['needs_input'], tx)) > 0
           ? 'waiting'
           : 'ready'
         : null;
@@ -114,16 +112,13 @@ export class Dispatcher {
       const startedBy = project.agentsStartedById ?? project.createdById;
       const runs = await Promise.all([
         ...Array.from({ length: coding }, () =>
-          tx.run.create({
-            data: { projectId, role: 'coding', requestId, startedById: startedBy },
-            select: { id: true, role: true },
-          }),
+          this.runRows.create({ projectId, role: 'coding', requestId, startedById: startedBy }, tx),
         ),
         ...Array.from({ length: testing }, () =>
-          tx.run.create({
-            data: { projectId, role: 'testing', requestId, startedById: startedBy },
-            select: { id: true, role: true },
-          }),
+          this.runRows.create(
+            { projectId, role: 'testing', requestId, startedById: startedBy },
+            tx,
+          ),
         ),
       ]);
       return { coding, testing, finished, finalStatus, runs };
@@ -148,12 +143,8 @@ export class Dispatcher {
     if ('stopped' in decision && decision.stopped) {
       await this.announce(projectId, `agents stopped: ${decision.stopped}`, { status: 'idle' });
     } else if (decision.finished && 'finalStatus' in decision) {
-      const counts = await this.prisma.feature.groupBy({
-        by: ['status'],
-        where: { projectId },
-        _count: { _all: true },
-      });
-      const summary = Object.fromEntries(counts.map((c) => [c.status, c._count._all]));
+      const counts = await this.features.countByStatus([projectId]);
+      const summary = Object.fromEntries(counts.map((c) => [c.status, c.count]));
       this.logger.log({ projectId, summary, status: decision.finalStatus }, 'project run finished');
       const questions = summary['needs_input'] ?? 0;
       await this.announce(
@@ -186,21 +177,13 @@ export class Dispatcher {
    */
   private async failLostRuns(): Promise<number> {
     const quiet = new Date(Date.now() - LOST_RUN_QUIET_MS);
-    const runs = await this.prisma.run.findMany({
-      where: {
-        role: { in: ['coding', 'testing'] },
-        status: { in: [...IN_FLIGHT] },
-        updatedAt: { lt: quiet },
-      },
-      select: { id: true },
-      take: 500,
-    });
+    const runs = await this.runRows.quietSessionIds(quiet, 500);
     const queue = this.queue.queue(QueueName.AgentSession);
     let lost = 0;
-    for (const run of runs) {
-      const state = await queue.getJobState(run.id);
+    for (const runId of runs) {
+      const state = await queue.getJobState(runId);
       if (state !== 'failed' && state !== 'completed' && state !== 'unknown') continue;
-      const failed = await this.runs.applyMany({ id: run.id }, 'fail', {
+      const failed = await this.runs.applyMany({ id: runId }, 'fail', {
         error: `its job is ${state}`,
       });
       lost += failed.length;
@@ -210,11 +193,8 @@ export class Dispatcher {
 
   /** Every running project, e.g. from the control tick. */
   async dispatchAll(): Promise<number> {
-    const projects = await this.prisma.project.findMany({
-      where: { status: 'running' },
-      select: { id: true },
-    });
-    for (const p of projects) await this.dispatch(p.id);
+    const projects = await this.projectRows.idsWithStatus('running');
+    for (const id of projects) await this.dispatch(id);
     return projects.length;
   }
 

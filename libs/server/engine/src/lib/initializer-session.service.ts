@@ -11,7 +11,7 @@ import {
 } from '@autocoder/server-agent';
 import { BacklogWriter, RunJournal } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { FeatureClaimsRepository, PrismaService } from '@autocoder/server-db';
+import { FeatureClaimsRepository } from '@autocoder/server-db';
 import { InitializerSessionJob } from '@autocoder/shared-contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { SessionReleasedError } from './active-sessions';
@@ -24,14 +24,13 @@ const INITIALIZER_MAX_TURNS = 6;
 @Injectable()
 export class InitializerSessionService extends SessionBase {
   constructor(
-    prisma: PrismaService,
     journal: RunJournal,
     claims: FeatureClaimsRepository,
     @Inject(SESSION_PROVIDER) providers: SessionProviders,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly backlog: BacklogWriter,
   ) {
-    super(prisma, journal, claims, providers, config);
+    super(journal, claims, providers, config);
   }
 
   /**

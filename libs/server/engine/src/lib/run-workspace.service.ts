@@ -1,5 +1,5 @@
 import { notFound, ProjectsService } from '@autocoder/server-backlog';
-import { PrismaService } from '@autocoder/server-db';
+import { RunsRepository } from '@autocoder/server-db';
 import { ProjectRepository, WorkspaceError } from '@autocoder/server-workspace';
 import { Inject, Injectable } from '@nestjs/common';
 import { PROJECT_REPOSITORY } from './tokens';
@@ -13,7 +13,7 @@ interface MergedData {
 @Injectable()
 export class RunWorkspaceService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly runs: RunsRepository,
     private readonly projects: ProjectsService,
     @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
   ) {}
@@ -23,12 +23,9 @@ export class RunWorkspaceService {
    * its session branch holds over main. Empty when the run changed nothing.
    */
   async diff(runId: string): Promise<string> {
-    const run = await this.prisma.run.findUnique({ where: { id: runId } });
+    const run = await this.runs.find(runId);
     if (!run) throw notFound('run', runId);
-    const merged = await this.prisma.runEvent.findFirst({
-      where: { runId, type: 'workspace.merged' },
-      orderBy: { id: 'desc' },
-    });
+    const merged = await this.runs.lastMerge(runId);
     const data = (merged?.data ?? {}) as MergedData;
     try {
       if (typeof data.commit === 'string' && typeof data.previousMain === 'string') {

@@ -19,7 +19,17 @@ import {
   RunJournal,
 } from '@autocoder/server-backlog';
 import { AppConfig } from '@autocoder/server-config';
-import { FeatureClaimsRepository, PrismaService, Project, Run } from '@autocoder/server-db';
+import {
+  Feature,
+  FeatureClaimsRepository,
+  FeaturesRepository,
+  Project,
+  ProjectsRepository,
+  Run,
+  RunsRepository,
+  UsageRepository,
+} from '@autocoder/server-db';
+import { Inject } from '@nestjs/common';
 import {
   FINISHED_RUN_STATUSES,
   ProjectStatus,
@@ -27,7 +37,6 @@ import {
   RunRole,
   RunStatus,
 } from '@autocoder/shared-contracts';
-import { projectSpentUsd } from './spend.service';
 import { LeaseLostError, SessionStopError } from './active-sessions';
 import { renderTemplate, SessionRole, templatesFor } from './prompts';
 import { buildSessionTools, Verdict } from './session-tools';
@@ -107,8 +116,13 @@ export function chooseSessionProvider(
 }
 
 export abstract class SessionBase {
+  // Property injection (Nest's way for a base class): the roles' constructors need not pass these.
+  @Inject(ProjectsRepository) private readonly projectRows!: ProjectsRepository;
+  @Inject(FeaturesRepository) private readonly featureRows!: FeaturesRepository;
+  @Inject(RunsRepository) private readonly runRows!: RunsRepository;
+  @Inject(UsageRepository) private readonly usage!: UsageRepository;
+
   constructor(
-    protected readonly prisma: PrismaService,
     protected readonly journal: RunJournal,
     protected readonly claims: FeatureClaimsRepository,
     protected readonly providers: SessionProviders,
@@ -123,7 +137,7 @@ export abstract class SessionBase {
     const run = await this.journal.find(job.runId);
     if (!run) return { skipped: `run ${job.runId} no longer exists` };
     if (FINISHED_RUN_STATUSES.includes(run.status)) return { skipped: `run is ${run.status}` };
-    const project = await this.prisma.project.findUnique({ where: { id: run.projectId } });
+    const project = await this.projectRows.find(run.projectId);
     if (!project) return { skipped: `project ${run.projectId} no longer exists` };
     // The initializer runs while the project is initializing; coding and testing while it runs.
     const wanted: ProjectStatus = run.role === 'initializer' ? 'initializing' : 'running';
@@ -181,19 +195,26 @@ export abstract class SessionBase {
       if (busy || session.signal.aborted) return;
       busy = true;
       void (async () => {
-        const [held, project] = await Promise.all([
+        const [held, status] = await Promise.all([
           this.claims.heartbeat([featureId], owner, this.config.LEASE_MS),
-          this.prisma.project.findUnique({ where: { id: projectId }, select: { status: true } }),
+          this.projectRows.statusOf(projectId),
         ]);
         if (held.length === 0) session.abort(new LeaseLostError(`lease on ${featureId} lost`));
-        else if (!project || !SESSIONS_CONTINUE_IN.has(project.status))
-          session.abort(new SessionStopError(`project is ${project?.status ?? 'deleted'}`));
+        else if (!status || !SESSIONS_CONTINUE_IN.has(status))
+          session.abort(new SessionStopError(`project is ${status ?? 'deleted'}`));
       })()
         .catch(() => undefined)
         .finally(() => (busy = false));
     }, every);
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  /** The feature the session claimed, linked to its run. */
+  protected async attach(run: Run, featureId: string): Promise<Feature> {
+    const feature = await this.featureRows.get(featureId);
+    await this.runRows.addFeatures(run.id, [feature.id]);
+    return feature;
   }
 
   /**
@@ -210,7 +231,7 @@ export abstract class SessionBase {
     return {
       budgetUsd: this.config.SESSION_BUDGET_USD,
       sharedBudget: async () => ({
-        spentUsd: (await projectSpentUsd(this.prisma, project.id)).toNumber(),
+        spentUsd: (await this.usage.spentUsd(project.id)).toNumber(),
         limitUsd: limit.toNumber(),
       }),
     };

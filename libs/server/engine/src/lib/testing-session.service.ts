@@ -4,7 +4,7 @@
 import { ProviderChoice } from '@autocoder/server-agent';
 import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { FeatureClaimsRepository, PrismaService, Project, Run } from '@autocoder/server-db';
+import { FeatureClaimsRepository, Project, Run } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { TestingSessionJob } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -18,7 +18,6 @@ export class TestingSessionService extends SessionBase {
   private readonly logger = new Logger(TestingSessionService.name);
 
   constructor(
-    prisma: PrismaService,
     journal: RunJournal,
     claims: FeatureClaimsRepository,
     @Inject(SESSION_PROVIDER) providers: SessionProviders,
@@ -28,7 +27,7 @@ export class TestingSessionService extends SessionBase {
     private readonly sessions: ActiveSessions,
     @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
   ) {
-    super(prisma, journal, claims, providers, config);
+    super(journal, claims, providers, config);
   }
 
   async run(job: TestingSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
@@ -56,11 +55,7 @@ export class TestingSessionService extends SessionBase {
       await this.journal.finish(run, 'succeeded', null);
       return { outcome: 'finished', status: 'succeeded', detail: 'no passing feature to check' };
     }
-    const feature = await this.prisma.feature.findUniqueOrThrow({ where: { id: claimed.id } });
-    await this.prisma.runFeature.createMany({
-      data: [{ runId: run.id, featureId: feature.id }],
-      skipDuplicates: true,
-    });
+    const feature = await this.attach(run, claimed.id);
     await this.journal.event(run, 'feature.claimed', `regression check: ${feature.name}`, {
       featureId: feature.id,
     });

@@ -1,4 +1,4 @@
-import { PrismaService } from '@autocoder/server-db';
+import { RunsRepository } from '@autocoder/server-db';
 import { SpendService } from '@autocoder/server-engine';
 import { JobQueueService, withTimeout } from '@autocoder/server-queue';
 import {
@@ -9,7 +9,6 @@ import {
   QueueName,
 } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
-import { SESSIONS_PER_HOUR_SQL } from './fleet.sql';
 
 /** How long the fleet page waits for Redis before answering 503. */
 const REDIS_TIMEOUT_MS = 2000;
@@ -38,7 +37,7 @@ const startOfUtcDay = (at: Date): Date =>
 @Injectable()
 export class FleetService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly runs: RunsRepository,
     private readonly queue: JobQueueService,
     private readonly spend: SpendService,
   ) {}
@@ -46,16 +45,9 @@ export class FleetService {
   async fleet(now = new Date()): Promise<FleetView> {
     const [redis, running, queuedSessions, perHour, spendToday, spendMonth] = await Promise.all([
       withTimeout(this.queues(), REDIS_TIMEOUT_MS),
-      this.prisma.run.findMany({
-        where: { status: 'running' },
-        include: {
-          project: { select: { name: true } },
-          features: { include: { feature: { select: { id: true, name: true, status: true } } } },
-        },
-        orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
-      }),
-      this.prisma.run.count({ where: { status: 'queued' } }),
-      this.prisma.$queryRawUnsafe<{ hour: string; sessions: number }[]>(SESSIONS_PER_HOUR_SQL),
+      this.runs.running(),
+      this.runs.countQueued(),
+      this.runs.sessionsPerHour(),
       this.spend.acrossProjects(startOfUtcDay(now)),
       this.spend.acrossProjects(startOfUtcMonth(now)),
     ]);
@@ -95,7 +87,7 @@ export class FleetService {
       unnamedWorkers: redis.unnamed,
       queuedSessions,
       queues: redis.counts,
-      sessionsPerHour: perHour.map((h) => ({ hour: h.hour, sessions: Number(h.sessions) })),
+      sessionsPerHour: perHour,
       spendToday,
       spendMonth,
     };

@@ -1,9 +1,8 @@
-import { Prisma, PrismaService, Project } from '@autocoder/server-db';
+import { Db, Prisma, Project, ProjectsRepository } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { PROJECT_TRANSITIONS, ProjectEvent } from './project-transitions';
 import { IllegalTransitionError } from './transition-table';
 
-type Db = Prisma.TransactionClient | PrismaService;
 /** What a transition may record beside the status (who started the agents, their settings). */
 export type ProjectFields = Omit<Prisma.ProjectUncheckedUpdateManyInput, 'status'>;
 
@@ -14,22 +13,19 @@ export type ProjectFields = Omit<Prisma.ProjectUncheckedUpdateManyInput, 'status
  */
 @Injectable()
 export class ProjectLifecycleService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly projects: ProjectsRepository) {}
 
   /** IllegalTransitionError when the project is missing or not in a state the event leaves. */
   async apply(
     projectId: string,
     event: ProjectEvent,
     fields: ProjectFields = {},
-    db: Db = this.prisma,
+    db?: Db,
   ): Promise<Project> {
     const [project] = await this.move(projectId, event, fields, db);
     if (project) return project;
-    const found = await db.project.findUnique({
-      where: { id: projectId },
-      select: { status: true },
-    });
-    throw new IllegalTransitionError('project', projectId, event, found?.status ?? null);
+    const status = await this.projects.statusOf(projectId, db);
+    throw new IllegalTransitionError('project', projectId, event, status);
   }
 
   /** The same where losing a race is fine (someone else moved it first): whether it moved. */
@@ -37,7 +33,7 @@ export class ProjectLifecycleService {
     projectId: string,
     event: ProjectEvent,
     fields: ProjectFields = {},
-    db: Db = this.prisma,
+    db?: Db,
   ): Promise<boolean> {
     return (await this.move(projectId, event, fields, db)).length > 0;
   }
@@ -46,12 +42,9 @@ export class ProjectLifecycleService {
     projectId: string,
     event: ProjectEvent,
     fields: ProjectFields,
-    db: Db,
+    db?: Db,
   ): Promise<Project[]> {
     const { from, to } = PROJECT_TRANSITIONS[event];
-    return db.project.updateManyAndReturn({
-      where: { id: projectId, status: { in: [...from] } },
-      data: { ...fields, status: to },
-    });
+    return this.projects.move(projectId, from, { ...fields, status: to }, db);
   }
 }

@@ -1,9 +1,8 @@
-import { Prisma, PrismaService, Run } from '@autocoder/server-db';
+import { Db, Prisma, Run, RunsRepository } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { FINISH_EVENT, RUN_TRANSITIONS, RunEvent } from './run-transitions';
 import { IllegalTransitionError } from './transition-table';
 
-type Db = Prisma.TransactionClient | PrismaService;
 /** What a transition may record beside the status (the status itself comes from the table). */
 export type RunFields = Omit<Prisma.RunUncheckedUpdateManyInput, 'status'>;
 
@@ -14,19 +13,13 @@ export type RunFields = Omit<Prisma.RunUncheckedUpdateManyInput, 'status'>;
  */
 @Injectable()
 export class RunLifecycleService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly runs: RunsRepository) {}
 
   /** Moves one run; IllegalTransitionError when it is missing or not in a state the event leaves. */
-  async apply(
-    runId: string,
-    event: RunEvent,
-    fields: RunFields = {},
-    db: Db = this.prisma,
-  ): Promise<Run> {
+  async apply(runId: string, event: RunEvent, fields: RunFields = {}, db?: Db): Promise<Run> {
     const [run] = await this.applyMany({ id: runId }, event, fields, db);
     if (run) return run;
-    const found = await db.run.findUnique({ where: { id: runId }, select: { status: true } });
-    throw new IllegalTransitionError('run', runId, event, found?.status ?? null);
+    throw new IllegalTransitionError('run', runId, event, await this.runs.statusOf(runId, db));
   }
 
   /**
@@ -37,12 +30,10 @@ export class RunLifecycleService {
     where: Prisma.RunWhereInput,
     event: RunEvent,
     fields: RunFields = {},
-    db: Db = this.prisma,
+    db?: Db,
   ): Promise<Run[]> {
     const { from, to } = RUN_TRANSITIONS[event];
-    return db.run.updateManyAndReturn({
-      where: { AND: [where, { status: { in: [...from] } }] },
-      data: { ...fields, status: to, ...(to in FINISH_EVENT ? { finishedAt: new Date() } : {}) },
-    });
+    const finished = to in FINISH_EVENT ? { finishedAt: new Date() } : {};
+    return this.runs.move(where, from, { ...fields, status: to, ...finished }, db);
   }
 }

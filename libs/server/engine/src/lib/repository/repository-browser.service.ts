@@ -1,5 +1,5 @@
 import { ProjectsService } from '@autocoder/server-backlog';
-import { PrismaService } from '@autocoder/server-db';
+import { FeaturesRepository, RunsRepository } from '@autocoder/server-db';
 import {
   ProjectRepository,
   RepositoryBrowser,
@@ -31,7 +31,8 @@ export class RepositoryBrowserService {
   private readonly browser: RepositoryBrowser;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly runs: RunsRepository,
+    private readonly features: FeaturesRepository,
     private readonly projects: ProjectsService,
     @Inject(PROJECT_REPOSITORY) repos: ProjectRepository,
   ) {
@@ -69,23 +70,14 @@ export class RepositoryBrowserService {
   ): Promise<RepositoryMergeView[]> {
     const parts = merges.map((m) => parseMergeMessage(m.message));
     const runIds = [...new Set(parts.flatMap((p) => (p.runId ? [p.runId] : [])))];
-    const runs = runIds.length
-      ? await this.prisma.run.findMany({
-          where: { projectId, id: { in: runIds } },
-          select: { id: true, features: { select: { featureId: true }, take: 1 } },
-        })
-      : [];
-    const runById = new Map(runs.map((r) => [r.id, r]));
+    const runById = runIds.length
+      ? await this.runs.firstFeatures(projectId, runIds)
+      : new Map<string, string | undefined>();
     const featureIdOf = parts.map(
-      (p) => p.featureId ?? (p.runId ? runById.get(p.runId)?.features[0]?.featureId : undefined),
+      (p) => p.featureId ?? (p.runId ? runById.get(p.runId) : undefined),
     );
     const featureIds = [...new Set(featureIdOf.filter((id): id is string => !!id))];
-    const features = featureIds.length
-      ? await this.prisma.feature.findMany({
-          where: { projectId, id: { in: featureIds } },
-          select: { id: true, name: true, status: true },
-        })
-      : [];
+    const features = featureIds.length ? await this.features.refs(featureIds, { projectId }) : [];
     const featureById = new Map<string, FeatureRefView>(features.map((f) => [f.id, f]));
     return merges.map((merge, i) => ({
       ...merge,

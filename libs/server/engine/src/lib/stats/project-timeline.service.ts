@@ -1,25 +1,8 @@
 import { ProjectsService, startOfUtcDay } from '@autocoder/server-backlog';
-import { PrismaService } from '@autocoder/server-db';
-import {
-  CategoryProgressView,
-  FeatureTimeView,
-  ProjectDayView,
-  ProjectTimelineView,
-} from '@autocoder/shared-contracts';
+import { ProjectsRepository } from '@autocoder/server-db';
+import { ProjectDayView, ProjectTimelineView } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { SpendService } from '../spend.service';
-import {
-  CATEGORY_PROGRESS_SQL,
-  DAILY_PROGRESS_SQL,
-  FEATURE_TIMES_SQL,
-} from './project-timeline.sql';
-
-interface DayRow {
-  day: string;
-  total: number;
-  passing: number;
-  sessions: number;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +14,7 @@ export const PASSING_SOURCE =
 @Injectable()
 export class ProjectTimelineService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly rows: ProjectsRepository,
     private readonly projects: ProjectsService,
     private readonly spend: SpendService,
   ) {}
@@ -39,11 +22,9 @@ export class ProjectTimelineService {
   async timeline(projectId: string, days: number): Promise<ProjectTimelineView> {
     await this.projects.require(projectId);
     const first = new Date(startOfUtcDay().getTime() - (days - 1) * DAY_MS);
-    const [dayRows, costs, featureTimes, categories] = await Promise.all([
-      this.prisma.$queryRawUnsafe<DayRow[]>(DAILY_PROGRESS_SQL, projectId, days),
+    const [[dayRows, featureTimes, categories], costs] = await Promise.all([
+      this.rows.timeline(projectId, days),
       this.spend.perDay(projectId, first),
-      this.prisma.$queryRawUnsafe<FeatureTimeView[]>(FEATURE_TIMES_SQL, projectId),
-      this.prisma.$queryRawUnsafe<CategoryProgressView[]>(CATEGORY_PROGRESS_SQL, projectId),
     ]);
     const daily: ProjectDayView[] = dayRows.map((row) => {
       const total = Number(row.total);

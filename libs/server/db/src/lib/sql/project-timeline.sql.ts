@@ -1,4 +1,4 @@
-// SQL of ProjectTimelineService, kept as text so review reads it as SQL. Positional parameters
+// SQL of ProjectsRepository's timeline, kept as text so review reads it as SQL. Positional parameters
 // only. Days are UTC days: Prisma stores DateTime as UTC in `timestamp(3)` columns, so "today"
 // is `date_trunc('day', now() AT TIME ZONE 'UTC')`.
 
