@@ -5,10 +5,11 @@ import {
   ApiTokenView,
   CreateApiTokenInput,
   CreatedApiTokenView,
+  DomainError,
   UserRole,
 } from '@autocoder/shared-contracts';
 import { ApiToken, PrismaService, User } from '@autocoder/server-db';
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 
 export const API_TOKEN_PREFIX = 'acp_';
@@ -70,16 +71,16 @@ export class ApiTokensService {
   /** Creates a token for `userId`; the answer holds the token, which is never shown again. */
   async create(userId: string, input: CreateApiTokenInput): Promise<CreatedApiTokenView> {
     const user = await this.prisma.user.findUnique({ where: { id: userId } });
-    if (!user) throw new NotFoundException(`user ${userId} not found`);
+    if (!user) throw new DomainError('not_found', `user ${userId} not found`);
     if (input.role === 'admin' && user.role !== 'admin') {
-      throw new ForbiddenException({ message: 'a viewer cannot create an admin token' });
+      throw new DomainError('forbidden', 'a viewer cannot create an admin token');
     }
     if (input.projectId) {
       const project = await this.prisma.project.findUnique({
         where: { id: input.projectId },
         select: { id: true },
       });
-      if (!project) throw new NotFoundException(`project ${input.projectId} not found`);
+      if (!project) throw new DomainError('not_found', `project ${input.projectId} not found`);
     }
     const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     try {
@@ -100,7 +101,7 @@ export class ApiTokensService {
     } catch (err) {
       // The project was deleted between the check and the insert.
       if (isForeignKeyViolation(err))
-        throw new NotFoundException(`project ${input.projectId} not found`);
+        throw new DomainError('not_found', `project ${input.projectId} not found`);
       throw err;
     }
   }
@@ -117,7 +118,7 @@ export class ApiTokensService {
   /** Revokes one of the user's tokens (again: no change); 404 when the user has no such token. */
   async revoke(userId: string, tokenId: string): Promise<ApiTokenView> {
     const row = await this.prisma.apiToken.findFirst({ where: { id: tokenId, userId } });
-    if (!row) throw new NotFoundException(`api token ${tokenId} not found`);
+    if (!row) throw new DomainError('not_found', `api token ${tokenId} not found`);
     if (row.revokedAt) return apiTokenView(row);
     const revoked = await this.prisma.apiToken.update({
       where: { id: tokenId },

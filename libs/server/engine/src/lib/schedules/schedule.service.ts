@@ -5,6 +5,7 @@ import {
   jobOptionsFor,
   QUEUE_SETTINGS,
   QueueSettings,
+  queueUnavailable,
   withTimeout,
 } from '@autocoder/server-queue';
 import {
@@ -18,7 +19,7 @@ import {
   UpdateScheduleInput,
   DomainError,
 } from '@autocoder/shared-contracts';
-import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AgentControlService } from '../agent-control.service';
 import { Clock, CLOCK } from './clock';
 import {
@@ -606,9 +607,7 @@ export class ScheduleService {
     try {
       return await withTimeout(op, REDIS_TIMEOUT_MS);
     } catch (err) {
-      throw new ServiceUnavailableException(
-        `The job queue is unavailable (${err instanceof Error ? err.message : String(err)}); the schedule was not changed, try again shortly.`,
-      );
+      throw queueUnavailable(err, 'the schedule was not changed, try again shortly');
     }
   }
 
