@@ -41,7 +41,6 @@ const importing = (names: string[], from = '@nestjs/common') =>
 
 /** Every HTTP exception class Nest exports, by Nest's own account. */
 function nestHttpExceptions(): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const common = require('@nestjs/common') as Record<string, unknown>;
   const base = common['HttpException'] as abstract new (...args: never[]) => unknown;
   return Object.entries(common)
