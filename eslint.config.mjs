@@ -1,5 +1,9 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier/flat';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
 
 // Test sources: unit specs beside the code, integration/e2e specs, jest set-up files and the
 // e2e projects. They may use `any` for fixtures; production code may not.
@@ -116,6 +120,66 @@ function moduleBoundaries(withTesting) {
   ];
 }
 
+const TEST_HELPERS_ONLY_IN_TESTS = {
+  name: '@autocoder/server-db/testing',
+  message: 'Test helpers: tests only.',
+};
+
+// Domain code throws DomainError (@autocoder/shared-contracts); the api's exception filter maps
+// its kind to a status code and the feature tools to a tool error. Nest's HTTP exceptions (every
+// HttpException class of @nestjs/common, tested against Nest's own list) and HttpStatus belong to
+// the HTTP edge: apps, the audit interceptor, and auth's guards and strategies.
+const HTTP_ONLY = [
+  'HttpException',
+  'HttpStatus',
+  'BadGatewayException',
+  'BadRequestException',
+  'ConflictException',
+  'ForbiddenException',
+  'GatewayTimeoutException',
+  'GoneException',
+  'HttpVersionNotSupportedException',
+  'ImATeapotException',
+  'InternalServerErrorException',
+  'MethodNotAllowedException',
+  'MisdirectedException',
+  'NotAcceptableException',
+  'NotFoundException',
+  'NotImplementedException',
+  'PayloadTooLargeException',
+  'PreconditionFailedException',
+  'RequestTimeoutException',
+  'ServiceUnavailableException',
+  'UnauthorizedException',
+  'UnprocessableEntityException',
+  'UnsupportedMediaTypeException',
+];
+const THROW_DOMAIN_ERRORS =
+  'Domain code throws DomainError (not_found, conflict, invalid, forbidden, too_large, unavailable); the HTTP edge maps it.';
+const DOMAIN_LIBS = [
+  'agent',
+  'auth',
+  'backlog',
+  'chat',
+  'db',
+  'engine',
+  'fleet',
+  'queue',
+  'workspace',
+];
+// auth's HTTP edge: the guard, its strategies and the errors they answer with.
+const AUTH_EDGE = ['auth.guard.ts', 'auth-errors.ts', 'strategies', 'rate-limit', 'session'].map(
+  (p) => join(ROOT, 'libs/server/auth/src/lib', p),
+);
+/**
+ * By absolute path, because a lib's own config (what `nx lint` uses, run from the lib) spreads
+ * this one and would read a glob relative to the lib.
+ */
+function inDomainLib(filePath) {
+  const under = (dir) => filePath === dir || filePath.startsWith(dir + sep);
+  return DOMAIN_LIBS.some((lib) => under(join(ROOT, 'libs/server', lib))) && !AUTH_EDGE.some(under);
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -147,9 +211,26 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries(false),
       // The db lib's test entry (test databases) is for tests only, like type:testing libs.
+      'no-restricted-imports': ['error', { paths: [TEST_HELPERS_ONLY_IN_TESTS] }],
+    },
+  },
+  {
+    files: [inDomainLib],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@autocoder/server-db/testing', message: 'Test helpers: tests only.' }] },
+        {
+          paths: [
+            TEST_HELPERS_ONLY_IN_TESTS,
+            { name: '@nestjs/common', importNames: HTTP_ONLY, message: THROW_DOMAIN_ERRORS },
+          ],
+          patterns: [
+            {
+              group: ['@nestjs/common/exceptions', '@nestjs/common/exceptions/*'],
+              message: THROW_DOMAIN_ERRORS,
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,5 +1,6 @@
 // AUTH_MODE=oidc with Redis unreachable: console sessions answer 503 with a reason (never a bare
-// 500, never a hang); API tokens keep working (Postgres), the rate limits pause.
+// 500, never a hang); API tokens keep working (Postgres), the rate limits pause; a request that
+// must enqueue answers 503 with Retry-After (the queue's DomainError `unavailable`).
 import { freePort } from '@autocoder/server-testing';
 import { createHmac } from 'node:crypto';
 import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
@@ -42,5 +43,32 @@ describe('sign-in state with Redis unreachable', () => {
       headers: { authorization: `Bearer ${viewer}` },
     });
     expect(res.status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After when a request must enqueue, and marks the run failed', async () => {
+    const { admin } = await tokensFor(api);
+    const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const created = await fetch(`${api.base}/api/v1/projects`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Queued', spec: 'x', start: false }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const started = await fetch(`${api.base}/api/v1/projects/${id}/runs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ role: 'initializer' }),
+    });
+    expect(started.status).toBe(503);
+    expect(Number(started.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await started.json()).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/^The job queue is unavailable \(.+\); try again shortly\.$/),
+    });
+    const run = await api.prisma.run.findFirstOrThrow({ where: { projectId: id } });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/job queue is unavailable/);
   });
 });

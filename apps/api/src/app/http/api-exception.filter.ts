@@ -14,7 +14,6 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { workspaceErrorStatus } from './workspace-errors';
 
 /**
  * Every error leaves the api in one JSON shape. Unexpected errors are logged with the request id
@@ -39,7 +38,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
     // A route's @Header (text/x-diff for diffs) is already set; express's json() keeps it.
-    if (!res.headersSent) res.status(body.statusCode).type('application/json').json(body);
+    if (res.headersSent) return;
+    const retryAfter = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    res.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown, requestId: string | undefined): ApiErrorBody {
@@ -71,15 +74,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message,
         requestId,
         ...(issues ? { issues } : {}),
-      };
-    }
-    const workspace = workspaceErrorStatus(exception);
-    if (workspace) {
-      return {
-        statusCode: workspace.status,
-        error: STATUS_CODES[workspace.status] ?? 'Error',
-        message: workspace.message,
-        requestId,
       };
     }
     if (isBodyParserError(exception)) {

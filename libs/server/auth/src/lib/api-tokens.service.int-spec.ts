@@ -137,7 +137,7 @@ describe('ApiTokensService (integration)', () => {
         role: 'viewer',
         projectId: '00000000-0000-4000-8000-000000000000',
       }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('never grants more than the user has', async () => {
@@ -145,7 +145,7 @@ describe('ApiTokensService (integration)', () => {
       data: { issuer: 'https://idp.example', subject: 'v', role: 'viewer' },
     });
     await expect(tokens.create(viewer.id, { name: 'x', role: 'admin' })).rejects.toMatchObject({
-      status: 403,
+      kind: 'forbidden',
     });
     // A token made while the user was admin acts as a viewer once the user is demoted.
     const promoted = await prisma.user.update({
@@ -162,7 +162,7 @@ describe('ApiTokensService (integration)', () => {
     const other = await prisma.user.create({
       data: { issuer: 'https://idp.example', subject: 'other', role: 'admin' },
     });
-    await expect(tokens.revoke(other.id, mine.id)).rejects.toMatchObject({ status: 404 });
+    await expect(tokens.revoke(other.id, mine.id)).rejects.toMatchObject({ kind: 'not_found' });
     expect(await tokens.authenticate(mine.token)).not.toBeNull();
   });
 });

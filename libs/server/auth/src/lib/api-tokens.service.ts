@@ -5,10 +5,11 @@ import {
   ApiTokenView,
   CreateApiTokenInput,
   CreatedApiTokenView,
+  DomainError,
   UserRole,
 } from '@autocoder/shared-contracts';
 import { ApiToken, ApiTokenRepository, User, UserRepository } from '@autocoder/server-db';
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 
 export const API_TOKEN_PREFIX = 'acp_';
@@ -58,9 +59,9 @@ export class ApiTokensService {
   /** Creates a token for `userId`; the answer holds the token, which is never shown again. */
   async create(userId: string, input: CreateApiTokenInput): Promise<CreatedApiTokenView> {
     const user = await this.users.findById(userId);
-    if (!user) throw new NotFoundException(`user ${userId} not found`);
+    if (!user) throw new DomainError('not_found', `user ${userId} not found`);
     if (input.role === 'admin' && user.role !== 'admin') {
-      throw new ForbiddenException({ message: 'a viewer cannot create an admin token' });
+      throw new DomainError('forbidden', 'a viewer cannot create an admin token');
     }
     const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const row = await this.tokens.create({
@@ -73,7 +74,7 @@ export class ApiTokensService {
       expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
     });
     // No such project: its foreign key refused the token.
-    if (!row) throw new NotFoundException(`project ${input.projectId} not found`);
+    if (!row) throw new DomainError('not_found', `project ${input.projectId} not found`);
     return { ...apiTokenView(row), token };
   }
 
@@ -85,7 +86,7 @@ export class ApiTokensService {
   /** Revokes one of the user's tokens (again: no change); 404 when the user has no such token. */
   async revoke(userId: string, tokenId: string): Promise<ApiTokenView> {
     const row = await this.tokens.findOfUser(userId, tokenId);
-    if (!row) throw new NotFoundException(`api token ${tokenId} not found`);
+    if (!row) throw new DomainError('not_found', `api token ${tokenId} not found`);
     if (row.revokedAt) return apiTokenView(row);
     return apiTokenView(await this.tokens.revoke(tokenId, new Date()));
   }

@@ -7,11 +7,16 @@ export function notFound(kind: string, id: string): DomainError {
 
 /** Invalid input, with field-level reasons in the api's error shape. */
 export function invalid(message: string, issues: ApiErrorIssue[]): DomainError {
-  return new DomainError('invalid', message, issues);
+  return new DomainError('invalid', message, { issues });
 }
 
 export function conflict(message: string, issues?: ApiErrorIssue[]): DomainError {
-  return new DomainError('conflict', message, issues);
+  return new DomainError('conflict', message, { issues });
+}
+
+/** Allowed to others, not to this caller (a token scoped to another project). */
+export function forbidden(message: string): DomainError {
+  return new DomainError('forbidden', message);
 }
 
 /** Prisma's unique-constraint violation. */

@@ -439,10 +439,13 @@ export function invalidInputText(error: z.ZodError): string {
 }
 
 /**
- * The one adapter from errors to tool answers: a domain refusal (not found, conflict, invalid)
- * is the model's to fix; anything else is a failure on our side and is thrown.
+ * The one adapter from errors to tool answers: a domain refusal (not found, conflict, invalid…)
+ * is the model's to fix; a dependency that is down (`unavailable`) and anything else is a
+ * failure on our side and is thrown, for the session's failure policy or MCP's generic answer.
  */
 function toolError(err: unknown): FeatureToolOutcome {
-  if (err instanceof DomainError) return { isError: true, content: err.message };
+  if (err instanceof DomainError && err.kind !== 'unavailable') {
+    return { isError: true, content: err.message };
+  }
   throw err;
 }

@@ -4,12 +4,12 @@
 // held by the token ("mcp:<tokenId>"), so a claim in one request and "mark passing" in the next
 // work on whichever replica they land.
 import { UserRole, UuidSchema } from '@autocoder/shared-contracts';
-import { ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { invalid } from './errors';
+import { forbidden, invalid } from './errors';
 import {
   AgentRole,
   FeatureToolContext,
@@ -74,9 +74,9 @@ export class McpFeatureServers {
       throw invalid('The project id must be a UUID.', [{ path, message: 'must be a UUID' }]);
     }
     if (caller.projectId && requested && requested !== caller.projectId) {
-      throw new ForbiddenException({
-        message: `This token is limited to project ${caller.projectId}; it cannot use project ${requested}.`,
-      });
+      throw forbidden(
+        `This token is limited to project ${caller.projectId}; it cannot use project ${requested}.`,
+      );
     }
     const projectId = requested ?? caller.projectId;
     if (!projectId) {

@@ -1,6 +1,6 @@
 import { RunsRepository } from '@autocoder/server-db';
 import { SpendService } from '@autocoder/server-engine';
-import { JobQueueService, withTimeout } from '@autocoder/server-queue';
+import { JobQueueService, queueUnavailable, withTimeout } from '@autocoder/server-queue';
 import {
   FleetQueueView,
   FleetRunnerView,
@@ -44,7 +44,9 @@ export class FleetService {
 
   async fleet(now = new Date()): Promise<FleetView> {
     const [redis, running, queuedSessions, perHour, spendToday, spendMonth] = await Promise.all([
-      withTimeout(this.queues(), REDIS_TIMEOUT_MS),
+      withTimeout(this.queues(), REDIS_TIMEOUT_MS).catch((err: unknown) => {
+        throw queueUnavailable(err, 'the fleet cannot be shown, try again shortly');
+      }),
       this.runs.running(),
       this.runs.countQueued(),
       this.runs.sessionsPerHour(),

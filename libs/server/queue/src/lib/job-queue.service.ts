@@ -1,6 +1,6 @@
-import { AnyJob, JOB_QUEUE, QueueName } from '@autocoder/shared-contracts';
+import { AnyJob, DomainError, JOB_QUEUE, QueueName } from '@autocoder/shared-contracts';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -13,8 +13,10 @@ export interface QueueSettings extends RetryPolicy {
   prefix: string;
 }
 
-/** How long enqueue waits for Redis before answering 503. */
+/** How long enqueue waits for Redis before giving up (the api answers 503). */
 const ENQUEUE_TIMEOUT_MS = 3000;
+/** Retry-After of a refused enqueue: the Redis client reconnects within a few seconds. */
+const QUEUE_RETRY_AFTER_SECONDS = 5;
 
 /** The one typed way to put work on a queue. */
 @Injectable()
@@ -28,16 +30,17 @@ export class JobQueueService {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
-  /** `delay` (ms) holds the job back, e.g. a schedule's end edge until its window ends. */
+  /**
+   * `delay` (ms) holds the job back, e.g. a schedule's end edge until its window ends. Redis
+   * down or slow: a DomainError `unavailable`, whoever asked (a request, the dispatcher).
+   */
   async enqueue(job: AnyJob, extra: Pick<JobsOptions, 'delay'> = {}): Promise<Job> {
     const queue = this.queue(JOB_QUEUE[job.name]);
     const options = { ...jobOptionsFor(job.name, job.data, this.settings), ...extra };
     try {
       return await withTimeout(queue.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS);
     } catch (err) {
-      throw new ServiceUnavailableException(
-        `The job queue is unavailable (${err instanceof Error ? err.message : String(err)}); try again shortly.`,
-      );
+      throw queueUnavailable(err, 'try again shortly');
     }
   }
 
@@ -66,6 +69,14 @@ export class JobQueueService {
     );
     return Object.fromEntries(entries) as Record<QueueName, number>;
   }
+}
+
+/** The job queue (Redis) did not take a change; `advice` ends the message. */
+export function queueUnavailable(cause: unknown, advice: string): DomainError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new DomainError('unavailable', `The job queue is unavailable (${reason}); ${advice}.`, {
+    retryAfterSeconds: QUEUE_RETRY_AFTER_SECONDS,
+  });
 }
 
 /** Rejects when `promise` has not settled within `ms` (Redis calls wait for a connection). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { QUEUE_SETTINGS, QueueSettings, withTimeout } from './job-queue.service';
+import { QUEUE_SETTINGS, QueueSettings, queueUnavailable, withTimeout } from './job-queue.service';
 import { redisOptions } from './redis-connection';
 
 /**
@@ -39,10 +39,15 @@ export class SessionSignals implements OnModuleDestroy {
 
   /**
    * Sets a flag that outlives the pub/sub message, for a receiver that was not listening yet (a
-   * job taken a moment after the signal went out). Expires after `ttlMs`.
+   * job taken a moment after the signal went out). Expires after `ttlMs`. Redis down: a
+   * DomainError `unavailable` (the api answers 503), since nothing was signalled.
    */
   async raiseFlag(name: string, ttlMs: number): Promise<void> {
-    await withTimeout(this.producer().set(this.flagKey(name), '1', 'PX', ttlMs), 1000);
+    try {
+      await withTimeout(this.producer().set(this.flagKey(name), '1', 'PX', ttlMs), 1000);
+    } catch (err) {
+      throw queueUnavailable(err, 'nothing was signalled, try again shortly');
+    }
   }
 
   /** Whether `raiseFlag(name)` was called and has not expired; false when Redis cannot say. */

@@ -1,7 +1,24 @@
 import type { ApiErrorIssue } from './views';
 
-/** Why the domain refused a request, whoever asked: a person over HTTP or an agent's tool. */
-export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid';
+/**
+ * Why the domain refused a request, whoever asked: a person over HTTP or an agent's tool.
+ * `unavailable`: a dependency (Redis, the job queue, a lock) is down or busy; asking again later
+ * may succeed, which is why it is not a failure on our side (500).
+ */
+export type DomainErrorKind =
+  | 'not_found'
+  | 'conflict'
+  | 'invalid'
+  | 'forbidden'
+  | 'too_large'
+  | 'unavailable';
+
+export interface DomainErrorDetails {
+  /** Field-level reasons, in the api's error shape. */
+  issues?: ApiErrorIssue[];
+  /** For `unavailable`: when asking again makes sense (the api's Retry-After). */
+  retryAfterSeconds?: number;
+}
 
 /**
  * Thrown by domain code for a refusal the caller can act on. The HTTP edge maps the kind to a
@@ -10,13 +27,17 @@ export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid';
  */
 export class DomainError extends Error {
   override name = 'DomainError';
+  readonly issues?: ApiErrorIssue[];
+  readonly retryAfterSeconds?: number;
 
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
-    readonly issues?: ApiErrorIssue[],
+    details: DomainErrorDetails = {},
   ) {
     super(message);
+    if (details.issues) this.issues = details.issues;
+    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 
@@ -25,4 +46,8 @@ export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   invalid: 400,
+  forbidden: 403,
+  /** Output over a limit (a diff too large to return): the request was fine, the answer is not. */
+  too_large: 422,
+  unavailable: 503,
 } as const satisfies Record<DomainErrorKind, number>;

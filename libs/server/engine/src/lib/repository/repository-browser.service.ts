@@ -16,15 +16,17 @@ import type {
   RepositoryTreeQuery,
   RepositoryTreeView,
 } from '@autocoder/shared-contracts';
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DomainError } from '@autocoder/shared-contracts';
+import { Inject, Injectable } from '@nestjs/common';
 import { PROJECT_REPOSITORY } from '../tokens';
 import { parseMergeMessage } from './merge-message';
+import { fromWorkspaceError } from './workspace-errors';
 
 /**
  * main of a project for people (the console's Code page): its tree and files, the merges that
  * built it with the features they were for, and each merge's diff. Bad paths and refs are
- * WorkspaceErrors (INVALID_PATH, INVALID_REF → 400; PATH_NOT_FOUND, REF_NOT_FOUND → 404), which
- * the api maps at its edge.
+ * refused as DomainErrors (INVALID_PATH, INVALID_REF: invalid; PATH_NOT_FOUND, REF_NOT_FOUND:
+ * not found; see workspace-errors.ts).
  */
 @Injectable()
 export class RepositoryBrowserService {
@@ -94,11 +96,12 @@ export class RepositoryBrowserService {
       return await work();
     } catch (err) {
       if (err instanceof WorkspaceError && err.code === 'NOT_A_REPOSITORY') {
-        throw new NotFoundException(
+        throw new DomainError(
+          'not_found',
           `project ${projectId} has no repository yet: the first coding session creates it`,
         );
       }
-      throw err;
+      throw fromWorkspaceError(err);
     }
   }
 }

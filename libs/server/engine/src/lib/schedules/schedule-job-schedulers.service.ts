@@ -5,9 +5,10 @@ import {
   QUEUE_SETTINGS,
   QueueSettings,
   withTimeout,
+  queueUnavailable,
 } from '@autocoder/server-queue';
 import { JobName, QueueName, ScheduleEdgeJob } from '@autocoder/shared-contracts';
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { startPattern } from './schedule-window';
 
 /** Id of the BullMQ job scheduler that fires a schedule's start edge. */
@@ -88,9 +89,7 @@ export class ScheduleJobSchedulers {
     try {
       return await withTimeout(op, REDIS_TIMEOUT_MS);
     } catch (err) {
-      throw new ServiceUnavailableException(
-        `The job queue is unavailable (${err instanceof Error ? err.message : String(err)}); the schedule was not changed, try again shortly.`,
-      );
+      throw queueUnavailable(err, 'the schedule was not changed, try again shortly');
     }
   }
 }
