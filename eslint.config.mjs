@@ -215,7 +215,8 @@ export default [
     },
   },
   {
-    files: [inDomainLib],
+    // A function alone would also match README.md and project.json: TypeScript files only.
+    files: [['**/*.ts', inDomainLib]],
     rules: {
       'no-restricted-imports': [
         'error',
