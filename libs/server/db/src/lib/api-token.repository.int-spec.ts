@@ -1,30 +1,22 @@
 // ApiTokenRepository against the real Postgres (own database): a token to a missing project is
 // refused by its foreign key, lookups by owner and hash, and lastUsedAt written at most once per
 // resolution.
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { ApiTokenRepository, NewApiToken } from './api-token.repository';
-import { DbModule } from './db.module';
 import { PrismaService } from './prisma.service';
 
 describe('ApiTokenRepository against Postgres', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let tokens: ApiTokenRepository;
-  let close: () => Promise<void>;
   let admin: string;
   let viewer: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    tokens = module.get(ApiTokenRepository);
-    close = () => module.close();
+    t = await startDbTestModule();
+    prisma = t.get(PrismaService);
+    tokens = t.get(ApiTokenRepository);
     const user = (role: 'admin' | 'viewer') =>
       prisma.user.create({ data: { issuer: 'urn:test', subject: randomUUID(), role } });
     admin = (await user('admin')).id;
@@ -32,8 +24,7 @@ describe('ApiTokenRepository against Postgres', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   const token = (over: Partial<NewApiToken> = {}): NewApiToken => ({

@@ -1,28 +1,20 @@
 // AuditEventRepository against the real Postgres (own database): entries as written (JSON,
 // nulls), the filters of the trail, keyset batches for exports, and the snapshots of targets.
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { AuditEventRepository, NewAuditEvent } from './audit-event.repository';
-import { DbModule } from './db.module';
 import { PrismaService } from './prisma.service';
 
 describe('AuditEventRepository against Postgres', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let events: AuditEventRepository;
-  let close: () => Promise<void>;
   const projectId = randomUUID();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    events = module.get(AuditEventRepository);
-    close = () => module.close();
+    t = await startDbTestModule();
+    prisma = t.get(PrismaService);
+    events = t.get(AuditEventRepository);
     const entry = (over: Partial<NewAuditEvent>): NewAuditEvent => ({
       actorType: 'user',
       action: 'project.update',
@@ -39,8 +31,7 @@ describe('AuditEventRepository against Postgres', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   const actions = (rows: { action: string }[]) => rows.map((r) => r.action);

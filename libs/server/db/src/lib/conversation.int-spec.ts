@@ -1,31 +1,22 @@
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { FeatureStatus } from '../generated/prisma/client';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { ConversationRepository } from './conversation.repository';
-import { DbModule } from './db.module';
 import { PrismaService } from './prisma.service';
 
 describe('ConversationRepository against Postgres', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let conversations: ConversationRepository;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    conversations = module.get(ConversationRepository);
-    close = () => module.close();
+    t = await startDbTestModule();
+    prisma = t.get(PrismaService);
+    conversations = t.get(ConversationRepository);
   }, 60_000);
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   const seed = async () => {

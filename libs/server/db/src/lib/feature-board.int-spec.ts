@@ -1,8 +1,6 @@
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { FeatureStatus } from '../generated/prisma/client';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { containsPattern, FeatureBoardRepository } from './feature-board.repository';
 import { PrismaService } from './prisma.service';
 
@@ -10,22 +8,16 @@ const ALL: FeatureStatus[] = ['pending', 'in_progress', 'needs_input', 'passing'
 
 describe('FeatureBoardRepository against Postgres', () => {
   jest.setTimeout(60_000);
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let boards: FeatureBoardRepository;
-  let close: () => Promise<void>;
   let projectId: string;
   let ids: string[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 4 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    boards = module.get(FeatureBoardRepository);
-    close = () => module.close();
+    t = await startDbTestModule(4);
+    prisma = t.get(PrismaService);
+    boards = t.get(FeatureBoardRepository);
 
     // 30 features over the columns; priorities out of insertion order, two sharing one.
     const project = await prisma.project.create({ data: { name: 'board', spec: '-' } });
@@ -68,8 +60,7 @@ describe('FeatureBoardRepository against Postgres', () => {
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   /** What the board must show, computed the slow way from every row. */

@@ -1,9 +1,7 @@
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FeatureStatus } from '../generated/prisma/client';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { ClaimedFeature, FeatureClaimsRepository } from './feature-claims.repository';
 import { PrismaService } from './prisma.service';
 
@@ -18,27 +16,18 @@ interface SeedFeature {
 const LEASE_MS = 60_000;
 
 describe('FeatureClaimsRepository against Postgres', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let claims: FeatureClaimsRepository;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      // 32 connections: the concurrency test runs 32 claimers at once.
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 32 })],
-      providers: [FeatureClaimsRepository],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    claims = module.get(FeatureClaimsRepository);
-    close = () => module.close();
+    t = await startDbTestModule(32);
+    prisma = t.get(PrismaService);
+    claims = t.get(FeatureClaimsRepository);
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   /** Creates a project with the features and dependency rows; returns its id and key → id. */

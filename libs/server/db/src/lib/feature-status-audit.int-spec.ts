@@ -1,29 +1,20 @@
 // Every feature status change is audited by the database (migration feature_status_audit),
 // attributed from the lease: a session's run and the user who started it, an MCP token, or the
 // api/control tick.
-import { Test } from '@nestjs/testing';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { PrismaService } from './prisma.service';
 
 describe('feature status changes in the audit trail', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    close = () => module.close();
+    t = await startDbTestModule();
+    prisma = t.get(PrismaService);
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   const setup = async () => {

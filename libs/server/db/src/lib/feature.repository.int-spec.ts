@@ -1,6 +1,4 @@
-import { Test } from '@nestjs/testing';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { FeaturesRepository } from './feature.repository';
 import { PrismaService } from './prisma.service';
 import { Transactions } from './transactions';
@@ -15,27 +13,20 @@ const entry = (name: string, dependsOn: number[] = []) => ({
 
 describe('FeaturesRepository against Postgres', () => {
   jest.setTimeout(60_000);
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let features: FeaturesRepository;
   let transactions: Transactions;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 4 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    features = module.get(FeaturesRepository);
-    transactions = module.get(Transactions);
-    close = () => module.close();
+    t = await startDbTestModule(4);
+    prisma = t.get(PrismaService);
+    features = t.get(FeaturesRepository);
+    transactions = t.get(Transactions);
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   const newProject = async (name: string) =>

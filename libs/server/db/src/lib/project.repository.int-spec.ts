@@ -1,6 +1,4 @@
-import { Test } from '@nestjs/testing';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { PrismaService } from './prisma.service';
 import { ProjectsRepository } from './project.repository';
 import { Db, Transactions } from './transactions';
@@ -10,27 +8,20 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ProjectsRepository against Postgres', () => {
   jest.setTimeout(60_000);
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let projects: ProjectsRepository;
   let transactions: Transactions;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 4 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    projects = module.get(ProjectsRepository);
-    transactions = module.get(Transactions);
-    close = () => module.close();
+    t = await startDbTestModule(4);
+    prisma = t.get(PrismaService);
+    projects = t.get(ProjectsRepository);
+    transactions = t.get(Transactions);
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   it('lock is false for a missing project', async () => {

@@ -1,32 +1,23 @@
-import { Test } from '@nestjs/testing';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { PrismaService } from './prisma.service';
 import { RunsRepository } from './run.repository';
 
 describe('RunsRepository against Postgres', () => {
   jest.setTimeout(60_000);
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let runs: RunsRepository;
-  let close: () => Promise<void>;
   let projectId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 4 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    runs = module.get(RunsRepository);
-    close = () => module.close();
+    t = await startDbTestModule(4);
+    prisma = t.get(PrismaService);
+    runs = t.get(RunsRepository);
     projectId = (await prisma.project.create({ data: { name: 'runs', spec: '-' } })).id;
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   it('sessionProgress counts turns and gives the newest tool call without file contents', async () => {

@@ -1,11 +1,9 @@
 // ScheduleRepository against the real Postgres (own database): schedule changes commit only with
 // the caller's step, the per-project lock makes lockers take turns, and the reads the reconciler
 // judges by (settings, owned projects, project status, runs).
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { PrismaService } from './prisma.service';
 import { ScheduleRepository, ScheduleRule } from './schedule.repository';
 
@@ -22,25 +20,18 @@ const rule = (over: Partial<ScheduleRule> = {}): ScheduleRule => ({
 const nothing = (): Promise<void> => Promise.resolve();
 
 describe('ScheduleRepository against Postgres', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let schedules: ScheduleRepository;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 8 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    schedules = module.get(ScheduleRepository);
-    close = () => module.close();
+    t = await startDbTestModule(8);
+    prisma = t.get(PrismaService);
+    schedules = t.get(ScheduleRepository);
   }, 60_000);
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   const project = async (): Promise<string> =>

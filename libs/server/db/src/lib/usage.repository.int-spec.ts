@@ -1,6 +1,4 @@
-import { Test } from '@nestjs/testing';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { PrismaService } from './prisma.service';
 import { UsageEntry, UsageRepository } from './usage.repository';
 
@@ -16,25 +14,18 @@ const call = (costUsd: number, inputTokens = 100): UsageEntry => ({
 
 describe('UsageRepository against Postgres', () => {
   jest.setTimeout(60_000);
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let usage: UsageRepository;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 4 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    usage = module.get(UsageRepository);
-    close = () => module.close();
+    t = await startDbTestModule(4);
+    prisma = t.get(PrismaService);
+    usage = t.get(UsageRepository);
   });
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   it('records each call and adds it to the run, exactly, in one statement', async () => {

@@ -1,32 +1,23 @@
 // UserRepository against the real Postgres (own database): one row per issuer and subject, a
 // profile written over it on upsert, left alone by ensure, also when asked concurrently.
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from '../testing/test-database';
-import { DbModule } from './db.module';
+import { DbTestModule, startDbTestModule } from '../testing/db-test-module';
 import { PrismaService } from './prisma.service';
 import { UserRepository } from './user.repository';
 
 describe('UserRepository against Postgres', () => {
-  let db: TestDatabase;
+  let t: DbTestModule;
   let prisma: PrismaService;
   let users: UserRepository;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const module = await Test.createTestingModule({
-      imports: [DbModule.forRoot({ databaseUrl: db.url, maxConnections: 8 })],
-    }).compile();
-    await module.init();
-    prisma = module.get(PrismaService);
-    users = module.get(UserRepository);
-    close = () => module.close();
+    t = await startDbTestModule(8);
+    prisma = t.get(PrismaService);
+    users = t.get(UserRepository);
   }, 60_000);
 
   afterAll(async () => {
-    await close?.();
-    await db?.drop();
+    await t?.close();
   });
 
   it('upserts the profile of one person per issuer and subject', async () => {
