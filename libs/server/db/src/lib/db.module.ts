@@ -16,49 +16,33 @@ import { RunsRepository } from './run.repository';
 import { Transactions } from './transactions';
 import { UsageRepository } from './usage.repository';
 
-/** The aggregates' repositories (project, feature, run, usage) and their transactions. */
-const AGGREGATES = [
+/** Prisma, one repository per aggregate, and the transactions that span them. */
+const PROVIDED = [
+  PrismaService,
   Transactions,
   ProjectsRepository,
   FeaturesRepository,
+  FeatureClaimsRepository,
+  FeatureBoardRepository,
+  BoardChangeLog,
   RunsRepository,
   UsageRepository,
+  ConversationRepository,
+  ScheduleRepository,
+  ApiTokenRepository,
+  UserRepository,
+  AuditEventRepository,
 ];
 
-/** Provides PrismaService to the whole application; import once, in the root module. */
+/** Provides PrismaService and the repositories to the whole application; import once, in the root module. */
 @Global()
 @Module({})
 export class DbModule {
   static forRoot(options: DbModuleOptions): DynamicModule {
     return {
       module: DbModule,
-      providers: [
-        { provide: DB_MODULE_OPTIONS, useValue: options },
-        PrismaService,
-        FeatureClaimsRepository,
-        FeatureBoardRepository,
-        BoardChangeLog,
-        // Schedules, auth and audit repositories.
-        ScheduleRepository,
-        ApiTokenRepository,
-        UserRepository,
-        AuditEventRepository,
-        ConversationRepository,
-        ...AGGREGATES,
-      ],
-      exports: [
-        PrismaService,
-        FeatureClaimsRepository,
-        FeatureBoardRepository,
-        BoardChangeLog,
-        // Schedules, auth and audit repositories.
-        ScheduleRepository,
-        ApiTokenRepository,
-        UserRepository,
-        AuditEventRepository,
-        ConversationRepository,
-        ...AGGREGATES,
-      ],
+      providers: [{ provide: DB_MODULE_OPTIONS, useValue: options }, ...PROVIDED],
+      exports: PROVIDED,
     };
   }
 }
