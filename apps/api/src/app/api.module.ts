@@ -14,6 +14,7 @@ import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { EngineModule } from '@autocoder/server-engine';
 import { FleetModule } from '@autocoder/server-fleet';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -69,6 +70,7 @@ export class ApiModule {
           attempts: config.JOB_ATTEMPTS,
           backoffMs: config.JOB_BACKOFF_MS,
         }),
+        LiveEventsModule,
         BacklogModule,
         EngineModule,
         FleetModule,

@@ -9,6 +9,7 @@ import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { Dispatcher, EngineSessionsModule, SessionReleasedError } from '@autocoder/server-engine';
 import { QueueModule } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { RunStatus } from '@autocoder/shared-contracts';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -65,6 +66,7 @@ describe('coding session handler: how a session ends (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
+        LiveEventsModule,
         EngineSessionsModule.forRoot(() => ({
           default: { provider: model, model: 'claude-sonnet-4-5' },
           others: {},

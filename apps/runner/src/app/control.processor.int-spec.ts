@@ -7,7 +7,7 @@ import { PrismaClient, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-engine';
 import { JobQueueService, JobWorkers } from '@autocoder/server-queue';
-import { waitFor, waitUntil } from '@autocoder/server-testing';
+import { waitFor, waitUntil } from '@autocoder/server-test-support';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';

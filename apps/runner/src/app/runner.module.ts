@@ -10,6 +10,7 @@ import {
   RedisHealthIndicator,
   WORKER_READINESS,
 } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { EngineSessionsModule } from '@autocoder/server-engine';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -42,6 +43,7 @@ export class RunnerModule {
           attempts: config.JOB_ATTEMPTS,
           backoffMs: config.JOB_BACKOFF_MS,
         }),
+        LiveEventsModule,
         BacklogWriterModule,
         EngineSessionsModule.forRoot(createSessionProviders),
         ChatTurnsModule.forRoot(createChatProviders),

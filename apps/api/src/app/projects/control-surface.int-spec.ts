@@ -6,8 +6,9 @@
 import { HumanInputService } from '@autocoder/server-backlog';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
-import { waitFor } from '@autocoder/server-testing';
+import { JobQueueService } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
+import { waitFor } from '@autocoder/server-test-support';
 import {
   FeatureDetailView,
   FeatureView,

@@ -5,6 +5,7 @@ import type { BoardQuery, BoardView } from '@autocoder/shared-contracts';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { QueueModule } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +43,7 @@ describe('board answers kept until the features change (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
+        LiveEventsModule,
         BacklogModule,
       ],
     }).compile();

@@ -2,6 +2,7 @@
 import { DbModule, FeatureClaimsRepository } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { QueueModule } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ describe('feature tools (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
+        LiveEventsModule,
         BacklogWriterModule,
       ],
     }).compile();

@@ -6,7 +6,7 @@ import {
   UsageEntry,
   UsageRepository,
 } from '@autocoder/server-db';
-import { LiveEvents } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import { Injectable } from '@nestjs/common';
 import {
   FINISH_EVENT,

@@ -13,7 +13,7 @@ import {
   PrismaService,
   Project,
 } from '@autocoder/server-db';
-import { LiveEvents } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import {
   ChatDeltaData,
   ChatErrorData,

@@ -6,7 +6,8 @@ import {
   Prisma,
   PrismaService,
 } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents, withTimeout } from '@autocoder/server-queue';
+import { JobQueueService, withTimeout } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import {
   ChatMessageData,
   ChatStopView,

@@ -1,4 +1,4 @@
-import { SessionSignals } from '@autocoder/server-queue';
+import { SessionSignals } from '@autocoder/server-live-events';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 
 /** Why a session's own controller aborted it (a shutdown comes through the runner's signal). */

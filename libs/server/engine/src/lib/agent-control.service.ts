@@ -7,7 +7,8 @@ import {
   RunLifecycleService,
 } from '@autocoder/server-backlog';
 import { FeaturesRepository, Prisma, UsageRepository } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents, SessionSignals } from '@autocoder/server-queue';
+import { JobQueueService } from '@autocoder/server-queue';
+import { LiveEvents, SessionSignals } from '@autocoder/server-live-events';
 import {
   ProjectStatus,
   ProjectView,

@@ -6,6 +6,7 @@ import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { JobQueueService, QueueModule } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { DOMAIN_ERROR_STATUS, DomainError, JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -41,6 +42,7 @@ describe('dispatcher and agent control (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
+        LiveEventsModule,
         EngineModule,
       ],
     }).compile();

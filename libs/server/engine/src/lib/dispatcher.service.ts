@@ -8,7 +8,8 @@ import {
   Transactions,
   UsageRepository,
 } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
+import { JobQueueService } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 

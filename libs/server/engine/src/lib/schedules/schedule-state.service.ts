@@ -1,5 +1,6 @@
 import { ScheduleRepository, ScheduleStore } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
+import { JobQueueService } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import { JobName, ScheduleEventData, ScheduleEventType } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK } from './clock';

@@ -6,6 +6,7 @@ import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { JobQueueService, QueueModule } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import {
   CreateScheduleInput,
   JobName,
@@ -66,6 +67,7 @@ describe('schedules (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
+        LiveEventsModule,
         EngineModule,
       ],
     })

@@ -7,7 +7,8 @@ import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
 import { QueueModule } from '@autocoder/server-queue';
-import { REPO_ROOT } from '@autocoder/server-testing';
+import { LiveEventsModule } from '@autocoder/server-live-events';
+import { REPO_ROOT } from '@autocoder/server-test-support';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -52,6 +53,7 @@ export async function startSessionTestApp(name: string): Promise<SessionTestApp>
         attempts: 1,
         backoffMs: 1000,
       }),
+      LiveEventsModule,
       EngineSessionsModule.forRoot((c: AppConfig) => ({
         default: {
           provider: new AnthropicProvider(

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** The repository root, found from this file (libs/server/testing/src/lib). */
+/** The repository root, found from this file (libs/server/test-support/src/lib). */
 export const REPO_ROOT = resolve(__dirname, '../../../../..');
 
 /** A built app (dist/apps/<name>/main.js) running as its own process, as in production. */

@@ -1,11 +1,10 @@
 import { LiveEvent } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { QUEUE_SETTINGS, QueueSettings, redisOptions, withTimeout } from '@autocoder/server-queue';
 import { Observable } from 'rxjs';
-import { QUEUE_SETTINGS, QueueSettings, withTimeout } from './job-queue.service';
 
 const PUBLISH_TIMEOUT_MS = 500;
-import { redisOptions } from './redis-connection';
 
 /**
  * Live events over Redis pub/sub: runners publish, every api replica relays to its SSE clients.

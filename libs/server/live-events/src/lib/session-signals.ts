@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { QUEUE_SETTINGS, QueueSettings, queueUnavailable, withTimeout } from './job-queue.service';
-import { redisOptions } from './redis-connection';
+import {
+  QUEUE_SETTINGS,
+  QueueSettings,
+  queueUnavailable,
+  redisOptions,
+  withTimeout,
+} from '@autocoder/server-queue';
 
 /**
  * A request to the runners: stop a project's sessions, or stop the chat turn answering a
