@@ -161,10 +161,15 @@ const DOMAIN_LIBS = [
   'auth',
   'backlog',
   'chat',
+  'code',
   'db',
-  'engine',
   'fleet',
+  'live-events',
+  'models',
+  'orchestration',
   'queue',
+  'schedules',
+  'sessions',
   'workspace',
 ];
 // auth's HTTP edge: the guard, its strategies and the errors they answer with.

@@ -71,7 +71,7 @@ describe('no HTTP exceptions in domain libs', () => {
     const [queue, engineDeep, auth, authGuard, api, audit, spec, injectable] = lintAll('.', [
       { path: 'libs/server/queue/src/lib/probe.ts', code: importing(names) },
       {
-        path: 'libs/server/engine/src/lib/probe.ts',
+        path: 'libs/server/orchestration/src/lib/probe.ts',
         code: importing(['NotFoundException'], '@nestjs/common/exceptions/not-found.exception'),
       },
       {

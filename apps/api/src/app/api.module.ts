@@ -15,7 +15,8 @@ import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
-import { EngineModule } from '@autocoder/server-engine';
+import { OrchestrationModule } from '@autocoder/server-orchestration';
+import { CodeModule } from '@autocoder/server-code';
 import { FleetModule } from '@autocoder/server-fleet';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
@@ -72,7 +73,8 @@ export class ApiModule {
         }),
         LiveEventsModule,
         BacklogModule,
-        EngineModule,
+        OrchestrationModule,
+        CodeModule,
         FleetModule,
         ChatModule,
         AuditModule,

@@ -7,7 +7,8 @@ import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
 import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { Dispatcher, EngineSessionsModule, SessionReleasedError } from '@autocoder/server-engine';
+import { Dispatcher } from '@autocoder/server-orchestration';
+import { SessionsModule, SessionReleasedError } from '@autocoder/server-sessions';
 import { QueueModule } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
 import { RunStatus } from '@autocoder/shared-contracts';
@@ -67,7 +68,7 @@ describe('coding session handler: how a session ends (integration)', () => {
           backoffMs: 1000,
         }),
         LiveEventsModule,
-        EngineSessionsModule.forRoot(() => ({
+        SessionsModule.forRoot(() => ({
           default: { provider: model, model: 'claude-sonnet-4-5' },
           others: {},
         })),

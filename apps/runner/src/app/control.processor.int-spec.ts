@@ -5,7 +5,7 @@ import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
 import { loadConfig } from '@autocoder/server-config';
 import { PrismaClient, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-engine';
+import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-schedules';
 import { JobQueueService, JobWorkers } from '@autocoder/server-queue';
 import { waitFor, waitUntil } from '@autocoder/server-test-support';
 import { JobName, QueueName } from '@autocoder/shared-contracts';

@@ -11,7 +11,7 @@ import {
   WORKER_READINESS,
 } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
-import { EngineSessionsModule } from '@autocoder/server-engine';
+import { SessionsModule } from '@autocoder/server-sessions';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -45,7 +45,7 @@ export class RunnerModule {
         }),
         LiveEventsModule,
         BacklogWriterModule,
-        EngineSessionsModule.forRoot(createSessionProviders),
+        SessionsModule.forRoot(createSessionProviders),
         ChatTurnsModule.forRoot(createChatProviders),
       ],
       controllers: [HealthController],

@@ -6,7 +6,7 @@ import {
   FeaturesService,
   HumanInputService,
 } from '@autocoder/server-backlog';
-import { AgentControlService, FeatureDetailService } from '@autocoder/server-engine';
+import { AgentControlService, FeatureDetailService } from '@autocoder/server-orchestration';
 import {
   BoardViewSchema,
   FeatureDetailView,

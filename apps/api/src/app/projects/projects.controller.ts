@@ -1,7 +1,7 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
 import { ProjectsService, RunsService } from '@autocoder/server-backlog';
-import { ProjectTimelineService } from '@autocoder/server-engine';
+import { ProjectTimelineService } from '@autocoder/server-orchestration';
 import {
   Page,
   ProjectDeletePreviewView,
