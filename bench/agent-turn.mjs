@@ -174,9 +174,9 @@ async function run() {
   const { ConfigModule, loadConfig } = lib('@autocoder/server-config');
   const { DbModule, PrismaService } = lib('@autocoder/server-db');
   const { QueueModule } = lib('@autocoder/server-queue');
-  const { FeaturesService, FeatureToolsService, ProjectsService, RunJournal } = lib(
-    '@autocoder/server-backlog',
-  );
+  const { FeaturesService, ProjectsService } = lib('@autocoder/server-projects');
+  const { RunJournal } = lib('@autocoder/server-runs');
+  const { FeatureToolsService } = lib('@autocoder/server-feature-tools');
   const { runAgentLoop } = lib('@autocoder/server-agent');
   const { LiveEventsModule } = lib('@autocoder/server-live-events');
   const { AgentControlService } = lib('@autocoder/server-orchestration');

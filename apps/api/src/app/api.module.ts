@@ -8,7 +8,8 @@ import {
   rateLimitOptions,
 } from '@autocoder/server-auth';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
-import { BacklogModule, McpFeatureModule } from '@autocoder/server-backlog';
+import { RunsModule } from '@autocoder/server-runs';
+import { McpFeatureModule } from '@autocoder/server-feature-tools';
 import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
@@ -72,7 +73,7 @@ export class ApiModule {
           backoffMs: config.JOB_BACKOFF_MS,
         }),
         LiveEventsModule,
-        BacklogModule,
+        RunsModule,
         OrchestrationModule,
         CodeModule,
         FleetModule,

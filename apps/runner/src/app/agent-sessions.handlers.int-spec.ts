@@ -3,7 +3,7 @@
 // dispatches exactly once; a retry and a release leave the run queued without dispatching; a
 // release reaches the processor as the engine's one SessionReleasedError.
 import { FatalProviderError, LlmProvider, ModelRequest } from '@autocoder/server-agent';
-import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, ProjectsService } from '@autocoder/server-projects';
 import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';

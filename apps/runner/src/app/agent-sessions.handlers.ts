@@ -1,4 +1,4 @@
-import { RunJournal } from '@autocoder/server-backlog';
+import { RunJournal } from '@autocoder/server-runs';
 import {
   CodingSessionService,
   SessionResult,

@@ -1,4 +1,4 @@
-import { RunJournal } from '@autocoder/server-backlog';
+import { RunJournal } from '@autocoder/server-runs';
 import { InitializerSessionService, SessionResult } from '@autocoder/server-sessions';
 import { InitializerSessionJob, JobName } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';

@@ -1,4 +1,4 @@
-import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { FeatureToolsModule } from '@autocoder/server-feature-tools';
 import { ChatTurnsModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
@@ -44,7 +44,7 @@ export class RunnerModule {
           backoffMs: config.JOB_BACKOFF_MS,
         }),
         LiveEventsModule,
-        BacklogWriterModule,
+        FeatureToolsModule,
         SessionsModule.forRoot(createSessionProviders),
         ChatTurnsModule.forRoot(createChatProviders),
       ],

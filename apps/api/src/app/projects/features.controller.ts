@@ -5,7 +5,7 @@ import {
   DependenciesService,
   FeaturesService,
   HumanInputService,
-} from '@autocoder/server-backlog';
+} from '@autocoder/server-projects';
 import { AgentControlService, FeatureDetailService } from '@autocoder/server-orchestration';
 import {
   BoardViewSchema,

@@ -1,6 +1,7 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { ProjectsService, RunsService } from '@autocoder/server-backlog';
+import { ProjectsService } from '@autocoder/server-projects';
+import { RunsService } from '@autocoder/server-runs';
 import { ProjectTimelineService } from '@autocoder/server-orchestration';
 import {
   Page,

@@ -1,4 +1,4 @@
-import { conflict, notFound, ProjectsService } from '@autocoder/server-backlog';
+import { conflict, notFound, ProjectsService } from '@autocoder/server-projects';
 import {
   Conversation,
   ConversationRepository,

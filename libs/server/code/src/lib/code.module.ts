@@ -1,4 +1,4 @@
-import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { RunsModule } from '@autocoder/server-runs';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { Module } from '@nestjs/common';
@@ -14,7 +14,7 @@ const repositoryProvider = {
 
 /** The projects' git repositories and the console's view of them (tree, files, diffs, archive). */
 @Module({
-  imports: [BacklogWriterModule],
+  imports: [RunsModule],
   providers: [repositoryProvider, RunWorkspaceService, RepositoryBrowserService],
   exports: [PROJECT_REPOSITORY, RunWorkspaceService, RepositoryBrowserService],
 })

@@ -1,4 +1,4 @@
-import { ProjectsService } from '@autocoder/server-backlog';
+import { ProjectsService } from '@autocoder/server-projects';
 import { FeaturesRepository, RunsRepository } from '@autocoder/server-db';
 import {
   ProjectRepository,

@@ -1,4 +1,4 @@
-import { notFound, ProjectsService } from '@autocoder/server-backlog';
+import { notFound, ProjectsService } from '@autocoder/server-projects';
 import { RunsRepository } from '@autocoder/server-db';
 import { ProjectRepository, WorkspaceError } from '@autocoder/server-workspace';
 import { Inject, Injectable } from '@nestjs/common';

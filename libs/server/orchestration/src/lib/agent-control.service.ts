@@ -1,11 +1,10 @@
+import { conflict, ProjectsService } from '@autocoder/server-projects';
 import {
-  conflict,
   PROJECT_TRANSITIONS,
   ProjectEvent,
   ProjectLifecycleService,
-  ProjectsService,
   RunLifecycleService,
-} from '@autocoder/server-backlog';
+} from '@autocoder/server-runs';
 import { FeaturesRepository, Prisma, UsageRepository } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
 import { LiveEvents, SessionSignals } from '@autocoder/server-live-events';

@@ -1,7 +1,7 @@
 // The dispatcher and agent control against the real Postgres (own database) and Redis (own queue
 // prefix): concurrency under concurrent callers, readiness, the end of a run, exhausted features,
 // lost runs, and start/pause/resume/stop.
-import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-projects';
 import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';

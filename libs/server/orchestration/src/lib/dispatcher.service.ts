@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { ProjectLifecycleService, RunLifecycleService } from '@autocoder/server-backlog';
+import { ProjectLifecycleService, RunLifecycleService } from '@autocoder/server-runs';
 import {
   FeatureClaimsRepository,
   FeaturesRepository,

@@ -1,4 +1,4 @@
-import { FeaturesService, runView } from '@autocoder/server-backlog';
+import { FeaturesService, runView } from '@autocoder/server-projects';
 import { FeaturesRepository, RunsRepository } from '@autocoder/server-db';
 import { FeatureDetailView, FeatureRefView } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';

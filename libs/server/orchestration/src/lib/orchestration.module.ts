@@ -1,4 +1,4 @@
-import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { RunsModule } from '@autocoder/server-runs';
 import { SchedulesModule } from '@autocoder/server-schedules';
 import { Module } from '@nestjs/common';
 import { AgentControlService } from './agent-control.service';
@@ -14,7 +14,7 @@ import { SpendService } from './spend.service';
  * timeline, feature detail and the provider list; for the api and the runner.
  */
 @Module({
-  imports: [BacklogWriterModule, SchedulesModule],
+  imports: [RunsModule, SchedulesModule],
   providers: [
     Dispatcher,
     AgentControlService,
@@ -25,7 +25,7 @@ import { SpendService } from './spend.service';
     ProviderListService,
   ],
   exports: [
-    BacklogWriterModule,
+    RunsModule,
     SchedulesModule,
     Dispatcher,
     AgentControlService,

@@ -1,4 +1,4 @@
-import { ProjectsService, startOfUtcDay } from '@autocoder/server-backlog';
+import { ProjectsService, startOfUtcDay } from '@autocoder/server-projects';
 import { ProjectsRepository } from '@autocoder/server-db';
 import { ProjectDayView, ProjectTimelineView } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';

@@ -1,7 +1,7 @@
 // Schedules against the real Postgres (own database) and Redis (own queue prefix), with the
 // engine's clock fixed: job schedulers in Redis, window edges starting and stopping the agents,
 // a person's override, restarts after a crash with backoff, refusals, and the control tick.
-import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, ProjectsService } from '@autocoder/server-projects';
 import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';

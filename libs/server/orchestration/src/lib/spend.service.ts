@@ -1,4 +1,4 @@
-import { ProjectsService, startOfUtcDay } from '@autocoder/server-backlog';
+import { ProjectsService, startOfUtcDay } from '@autocoder/server-projects';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { FeaturesRepository, SpendRow, UsageRepository, UsageScope } from '@autocoder/server-db';
 import { FeatureSpendView, ProjectSpendView, SpendSplit } from '@autocoder/shared-contracts';

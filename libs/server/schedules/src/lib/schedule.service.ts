@@ -1,4 +1,4 @@
-import { invalid, notFound, ProjectsService } from '@autocoder/server-backlog';
+import { invalid, notFound, ProjectsService } from '@autocoder/server-projects';
 import { Schedule, ScheduleRepository, ScheduleRule } from '@autocoder/server-db';
 import {
   CreateScheduleInput,

@@ -1,4 +1,4 @@
-import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { RunsModule } from '@autocoder/server-runs';
 import { Module } from '@nestjs/common';
 import { CLOCK, systemClock } from './clock';
 import { ScheduleJobSchedulers } from './schedule-job-schedulers.service';
@@ -7,7 +7,7 @@ import { ScheduleService } from './schedule.service';
 
 /** Schedules: state, CRUD and views, and the BullMQ job schedulers at window edges. */
 @Module({
-  imports: [BacklogWriterModule],
+  imports: [RunsModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ScheduleStateService,

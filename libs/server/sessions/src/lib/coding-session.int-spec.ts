@@ -1,7 +1,7 @@
 // Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
 // at llm-fake: a question to a person and the next session using the answer; a verification that
 // fails keeps main as it was and hands the feature back with the output.
-import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-projects';
 import { PrismaService } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { INestApplicationContext } from '@nestjs/common';

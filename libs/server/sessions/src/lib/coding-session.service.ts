@@ -2,12 +2,9 @@
 // agent says it passes, commit, verify the merge with main and merge under the project lock; only
 // then does the feature pass. Anything else hands the feature back to the backlog.
 import { ProviderChoice } from '@autocoder/server-agent';
-import {
-  FeatureToolsService,
-  ProjectLifecycleService,
-  RunJournal,
-  stepsOf,
-} from '@autocoder/server-backlog';
+import { FeatureToolsService } from '@autocoder/server-feature-tools';
+import { ProjectLifecycleService, RunJournal } from '@autocoder/server-runs';
+import { stepsOf } from '@autocoder/server-projects';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { Feature, FeatureClaimsRepository, Project, Run } from '@autocoder/server-db';
 import { ProjectRepository, Worktree } from '@autocoder/server-workspace';

@@ -1,7 +1,7 @@
 // Initializer sessions in-process, as a session role beside coding and testing: the shared agent
 // loop on the project's chosen provider, with its budget, against the real Postgres, Redis and the
 // real Claude and Ollama clients pointed at llm-fake.
-import { ProjectsService } from '@autocoder/server-backlog';
+import { ProjectsService } from '@autocoder/server-projects';
 import { PrismaService } from '@autocoder/server-db';
 import type { LlmFakeServer } from '@autocoder/server-llm-fake';
 import { INestApplicationContext } from '@nestjs/common';

@@ -9,7 +9,8 @@ import {
   runAgentLoop,
   writtenBacklog,
 } from '@autocoder/server-agent';
-import { BacklogWriter, RunJournal } from '@autocoder/server-backlog';
+import { BacklogWriter } from '@autocoder/server-projects';
+import { RunJournal } from '@autocoder/server-runs';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository } from '@autocoder/server-db';
 import { InitializerSessionJob } from '@autocoder/shared-contracts';

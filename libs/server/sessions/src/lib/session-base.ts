@@ -11,12 +11,9 @@ import {
   TurnTiming,
 } from '@autocoder/server-agent';
 import { modelInfo, TokenUsage } from '@autocoder/server-models';
-import {
-  agentSettingsOf,
-  FeatureToolsService,
-  FinalRunStatus,
-  RunJournal,
-} from '@autocoder/server-backlog';
+import { agentSettingsOf } from '@autocoder/server-projects';
+import { FeatureToolsService } from '@autocoder/server-feature-tools';
+import { FinalRunStatus, RunJournal } from '@autocoder/server-runs';
 import { AppConfig } from '@autocoder/server-config';
 import {
   Feature,

@@ -1,4 +1,4 @@
-import { FeatureToolContext, FeatureToolsService } from '@autocoder/server-backlog';
+import { FeatureToolContext, FeatureToolsService } from '@autocoder/server-feature-tools';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -17,7 +17,7 @@ import {
   FeatureVerdict,
   SessionVerdicts,
   VERDICT_FEATURE_TOOLS,
-} from '@autocoder/server-backlog';
+} from '@autocoder/server-feature-tools';
 
 export type Verdict = FeatureVerdict;
 

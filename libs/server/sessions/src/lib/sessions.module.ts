@@ -1,5 +1,6 @@
 import { CodeModule } from '@autocoder/server-code';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { FeatureToolsModule } from '@autocoder/server-feature-tools';
 import { OrchestrationModule } from '@autocoder/server-orchestration';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveSessions } from './active-sessions';
@@ -15,7 +16,7 @@ export class SessionsModule {
   static forRoot(createProviders: (config: AppConfig) => SessionProviders): DynamicModule {
     return {
       module: SessionsModule,
-      imports: [OrchestrationModule, CodeModule],
+      imports: [OrchestrationModule, CodeModule, FeatureToolsModule],
       providers: [
         { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProviders },
         ActiveSessions,
@@ -26,6 +27,7 @@ export class SessionsModule {
       exports: [
         OrchestrationModule,
         CodeModule,
+        FeatureToolsModule,
         SESSION_PROVIDER,
         ActiveSessions,
         InitializerSessionService,

@@ -2,7 +2,9 @@
 // checkout of main, and either confirm it or send it back to the backlog as a regression. Its
 // model calls are accounted as regression spend.
 import { ProviderChoice } from '@autocoder/server-agent';
-import { FeatureToolsService, RunJournal, stepsOf } from '@autocoder/server-backlog';
+import { FeatureToolsService } from '@autocoder/server-feature-tools';
+import { RunJournal } from '@autocoder/server-runs';
+import { stepsOf } from '@autocoder/server-projects';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { FeatureClaimsRepository, Project, Run } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';

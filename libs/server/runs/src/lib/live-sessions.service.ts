@@ -1,9 +1,8 @@
 import { SessionView } from '@autocoder/shared-contracts';
 import { RunsRepository } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
-import { ProjectsService } from './projects.service';
+import { ProjectsService, runView } from '@autocoder/server-projects';
 import { toolCallSummary } from './tool-call-summary';
-import { runView } from './views';
 
 /** The sessions of a project queued or running now, as the live sessions panel shows them. */
 @Injectable()

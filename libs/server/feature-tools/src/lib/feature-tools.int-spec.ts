@@ -6,10 +6,9 @@ import { LiveEventsModule } from '@autocoder/server-live-events';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { BacklogWriterModule } from './backlog.module';
+import { FeatureToolsModule } from './feature-tools.module';
 import { FeatureToolsService, featureToolSpecs, FeatureVerdict } from './feature-tools.service';
-import { FeaturesService } from './features.service';
-import { ProjectsService } from './projects.service';
+import { FeaturesService, ProjectsService } from '@autocoder/server-projects';
 
 describe('feature tools (integration)', () => {
   let db: TestDatabase;
@@ -31,7 +30,7 @@ describe('feature tools (integration)', () => {
           backoffMs: 1000,
         }),
         LiveEventsModule,
-        BacklogWriterModule,
+        FeatureToolsModule,
       ],
     }).compile();
     app = await moduleRef.init();

@@ -16,12 +16,15 @@ import {
 } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { BacklogWriter } from './backlog-writer.service';
-import { DependenciesService } from './dependencies.service';
-import { conflict, invalid } from './errors';
-import { FeaturesService } from './features.service';
-import { HumanInputService } from './human-input.service';
-import { ProjectsService } from './projects.service';
+import {
+  BacklogWriter,
+  DependenciesService,
+  conflict,
+  invalid,
+  FeaturesService,
+  HumanInputService,
+  ProjectsService,
+} from '@autocoder/server-projects';
 
 /** What a session settles itself: the platform verifies and merges before a feature passes. */
 export type FeatureVerdict =

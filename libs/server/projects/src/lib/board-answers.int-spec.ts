@@ -11,7 +11,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { gunzipSync } from 'node:zlib';
-import { BacklogModule } from './backlog.module';
+import { ProjectsModule } from './projects.module';
 import { BOARD_ANSWER_MAX_AGE_MS, BoardAnswers } from './board-answers.service';
 import { FeaturesService } from './features.service';
 import { ProjectsService } from './projects.service';
@@ -44,7 +44,7 @@ describe('board answers kept until the features change (integration)', () => {
           backoffMs: 1000,
         }),
         LiveEventsModule,
-        BacklogModule,
+        ProjectsModule,
       ],
     }).compile();
     app = await moduleRef.init();

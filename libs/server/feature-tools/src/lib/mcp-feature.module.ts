@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BacklogWriterModule } from './backlog.module';
+import { FeatureToolsModule } from './feature-tools.module';
 import { McpFeatureServers } from './mcp-feature-server';
 
 /** The feature tools over MCP, for the api's /mcp route. Needs DbModule and QueueModule. */
 @Module({
-  imports: [BacklogWriterModule],
+  imports: [FeatureToolsModule],
   providers: [McpFeatureServers],
   exports: [McpFeatureServers],
 })

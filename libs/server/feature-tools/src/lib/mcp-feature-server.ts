@@ -9,7 +9,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { forbidden, invalid } from './errors';
+import { forbidden, invalid, ProjectsService } from '@autocoder/server-projects';
 import {
   AgentRole,
   FeatureToolContext,
@@ -19,7 +19,6 @@ import {
   MCP_ROLE_BY_TOKEN_ROLE,
   READ_ONLY_FEATURE_TOOLS,
 } from './feature-tools.service';
-import { ProjectsService } from './projects.service';
 
 /** Header naming the project of a request (or the `projectId` query parameter). */
 export const MCP_PROJECT_HEADER = 'x-autocoder-project';

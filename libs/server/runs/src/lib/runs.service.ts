@@ -18,10 +18,16 @@ import {
 } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
 import { Injectable } from '@nestjs/common';
-import { conflict, notFound } from './errors';
+import {
+  conflict,
+  notFound,
+  ProjectsService,
+  emptyCounts,
+  progressOf,
+  runEventView,
+  runView,
+} from '@autocoder/server-projects';
 import { ProjectLifecycleService, RunLifecycleService } from './lifecycle';
-import { ProjectsService } from './projects.service';
-import { emptyCounts, progressOf, runEventView, runView } from './views';
 
 /** Most events returned with a run; the log of a long session is paged by id. */
 const MAX_EVENTS = 500;
