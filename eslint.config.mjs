@@ -159,12 +159,19 @@ const THROW_DOMAIN_ERRORS =
 const DOMAIN_LIBS = [
   'agent',
   'auth',
-  'backlog',
   'chat',
+  'code',
   'db',
-  'engine',
+  'feature-tools',
   'fleet',
+  'live-events',
+  'models',
+  'orchestration',
+  'projects',
   'queue',
+  'runs',
+  'schedules',
+  'sessions',
   'workspace',
 ];
 // auth's HTTP edge: the guard, its strategies and the errors they answer with.

@@ -174,17 +174,16 @@ async function run() {
   const { ConfigModule, loadConfig } = lib('@autocoder/server-config');
   const { DbModule, PrismaService } = lib('@autocoder/server-db');
   const { QueueModule } = lib('@autocoder/server-queue');
-  const { FeaturesService, FeatureToolsService, ProjectsService, RunJournal } = lib(
-    '@autocoder/server-backlog',
-  );
+  const { FeaturesService, ProjectsService } = lib('@autocoder/server-projects');
+  const { RunJournal } = lib('@autocoder/server-runs');
+  const { FeatureToolsService } = lib('@autocoder/server-feature-tools');
   const { runAgentLoop } = lib('@autocoder/server-agent');
-  const {
-    AgentControlService,
-    buildSessionTools,
-    CodingSessionService,
-    EngineSessionsModule,
-    PROJECT_REPOSITORY,
-  } = lib('@autocoder/server-engine');
+  const { LiveEventsModule } = lib('@autocoder/server-live-events');
+  const { AgentControlService } = lib('@autocoder/server-orchestration');
+  const { PROJECT_REPOSITORY } = lib('@autocoder/server-code');
+  const { buildSessionTools, CodingSessionService, SessionsModule } = lib(
+    '@autocoder/server-sessions',
+  );
 
   const model = new InstantModel();
   const config = loadConfig({
@@ -209,7 +208,8 @@ async function run() {
         attempts: 1,
         backoffMs: 1000,
       }),
-      EngineSessionsModule.forRoot((c) => ({
+      LiveEventsModule,
+      SessionsModule.forRoot((c) => ({
         default: { provider: model, model: c.ANTHROPIC_MODEL },
         others: {},
       })),

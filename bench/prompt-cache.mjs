@@ -11,7 +11,7 @@
 // @anthropic-ai/sdk, the real file tools on a scratch worktree, against llm-fake on loopback, which
 // bills prompts as Anthropic does (prefix hashes at cache_control breakpoints, 5-minute TTL, 1024
 // tokens minimum; libs/server/llm-fake/src/lib/prompt-cache.ts). The sessions use the coding
-// role's real system prompt and task template (libs/server/engine/src/lib/prompts.ts) with a
+// role's real system prompt and task template (libs/server/sessions/src/lib/prompts.ts) with a
 // ~2,000-token specification, and the coding role's file tools. A scripted model (a scenario
 // written to a scratch folder) lists, globs, reads eight modules of 3–9 kB, greps, writes and edits
 // six files of its feature, and on the last turn marks the feature passing.
@@ -61,7 +61,7 @@ const {
 } = lib('@autocoder/server-agent');
 const { anthropicPrefixMarks, startLlmFake } = lib('@autocoder/server-llm-fake');
 const { DEFAULT_PROMPTS, renderTemplate } = require(
-  resolve(root, 'libs/server/engine/src/lib/prompts.ts'),
+  resolve(root, 'libs/server/sessions/src/lib/prompts.ts'),
 );
 
 const featureId = (i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;

@@ -1,7 +1,7 @@
 // Signs in at the dev IdP's own form the way a browser does (authorization code with PKCE,
 // redirects followed by hand) and returns the access token: how `make dev` seeds the demo
 // project through the REST API as the admin. The TypeScript twin for tests is oidcLogin in
-// libs/server/testing (the dev scripts run without a build step, so they cannot import it).
+// libs/server/test-support (the dev scripts run without a build step, so they cannot import it).
 import { createHash, randomBytes } from 'node:crypto';
 
 export async function devAccessToken({

@@ -71,7 +71,7 @@ describe('no HTTP exceptions in domain libs', () => {
     const [queue, engineDeep, auth, authGuard, api, audit, spec, injectable] = lintAll('.', [
       { path: 'libs/server/queue/src/lib/probe.ts', code: importing(names) },
       {
-        path: 'libs/server/engine/src/lib/probe.ts',
+        path: 'libs/server/orchestration/src/lib/probe.ts',
         code: importing(['NotFoundException'], '@nestjs/common/exceptions/not-found.exception'),
       },
       {
@@ -81,8 +81,8 @@ describe('no HTTP exceptions in domain libs', () => {
       { path: 'libs/server/auth/src/lib/auth.guard.ts', code: importing(['ForbiddenException']) },
       { path: 'apps/api/src/app/probe.ts', code: importing(['NotFoundException', 'HttpStatus']) },
       { path: 'libs/server/audit/src/lib/probe.ts', code: importing(['HttpException']) },
-      { path: 'libs/server/backlog/src/lib/probe.spec.ts', code: importing(['HttpException']) },
-      { path: 'libs/server/backlog/src/lib/probe.ts', code: importing(['Injectable', 'Logger']) },
+      { path: 'libs/server/projects/src/lib/probe.spec.ts', code: importing(['HttpException']) },
+      { path: 'libs/server/projects/src/lib/probe.ts', code: importing(['Injectable', 'Logger']) },
     ]);
     expect(queue).toEqual(names.map(refused));
     expect(engineDeep).toEqual([

@@ -51,8 +51,8 @@ const CASES: [string, string][] = [
   ['libs/admin/data-access-api/src/lib/probe.ts', '@autocoder/admin-ui'],
   ['libs/server/config/src/lib/probe.ts', '@autocoder/server-db'],
   ['libs/server/workspace/src/lib/probe.ts', '@autocoder/server-audit'],
-  ['libs/server/audit/src/lib/probe.ts', '@autocoder/server-testing'],
-  ['libs/server/audit/src/lib/probe.spec.ts', '@autocoder/server-testing'],
+  ['libs/server/audit/src/lib/probe.ts', '@autocoder/server-test-support'],
+  ['libs/server/audit/src/lib/probe.spec.ts', '@autocoder/server-test-support'],
   ['libs/admin/feature-stats/src/lib/probe.ts', '@autocoder/admin-ui'],
   ['libs/server/audit/src/lib/probe.ts', '@autocoder/server-db'],
 ];
@@ -109,7 +109,7 @@ describe('module boundaries', () => {
   });
 
   it('lets test helpers into tests only', async () => {
-    const helper = importing('@autocoder/server-testing');
+    const helper = importing('@autocoder/server-test-support');
     expect(await boundaryErrors('libs/server/audit/src/lib/probe.ts', helper)).toEqual([
       expect.stringContaining('"type:feature" can only depend on'),
     ]);

@@ -4,7 +4,7 @@
 // trail and signs out (at the IdP too); a viewer finds the create, start, token and audit controls
 // absent and the api refusing them.
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
-import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
 // download. Screenshots: tmp/screenshots/chat/ (1440 and 390 px, light and dark).
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { type LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import type { GraphView } from '@autocoder/shared-contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -6,8 +6,8 @@
 // Screenshots go to tmp/screenshots/code/ (outside the repository).
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { PrismaService } from '@autocoder/server-db';
-import { mergeMessage } from '@autocoder/server-engine';
-import { REPO_ROOT } from '@autocoder/server-testing';
+import { mergeMessage } from '@autocoder/server-code';
+import { REPO_ROOT } from '@autocoder/server-test-support';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { promises as fs, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,7 +7,7 @@
 // Screenshots of each step go to tmp/e2e/flow-*.png (outside the repository).
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { type LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
 // api and console (`npx nx run-many -t build -p api admin` first), Postgres, Redis and Chromium.
 import { PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
-import { REPO_ROOT } from '@autocoder/server-testing';
+import { REPO_ROOT } from '@autocoder/server-test-support';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';

@@ -1,7 +1,7 @@
 // Schedules and backlog editing in a real browser against the real api (seeded Postgres, built
 // api and console). Needs `npx nx run-many -t build -p api admin` first, Postgres, Redis and
 // Chromium.
-import { REPO_ROOT } from '@autocoder/server-testing';
+import { REPO_ROOT } from '@autocoder/server-test-support';
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -8,7 +8,7 @@ import { ApiTokensService } from '@autocoder/server-auth';
 import { ApiTokenRepository, PrismaService, UserRepository } from '@autocoder/server-db';
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { type LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { REPO_ROOT } from '@autocoder/server-testing';
+import { REPO_ROOT } from '@autocoder/server-test-support';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
 // over every test merged so far) → every feature passing, main holding every merge.
 import { PrismaService } from '@autocoder/server-db';
 import type { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
-import { waitFor } from '@autocoder/server-testing';
+import { waitFor } from '@autocoder/server-test-support';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
 // the backlog ends consistent: no feature passed twice, no lease left behind, nothing lost.
 import { PrismaService } from '@autocoder/server-db';
 import type { ProjectSpendView, ProjectView } from '@autocoder/shared-contracts';
-import { ServiceProcess, waitFor, waitUntil } from '@autocoder/server-testing';
+import { ServiceProcess, waitFor, waitUntil } from '@autocoder/server-test-support';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient } from './support/api-client';

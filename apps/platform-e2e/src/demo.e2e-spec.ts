@@ -4,7 +4,7 @@
 // tests on main. "Passing" on the demo board therefore means verified.
 import { PrismaService } from '@autocoder/server-db';
 import type { ProjectView } from '@autocoder/shared-contracts';
-import { REPO_ROOT, waitFor } from '@autocoder/server-testing';
+import { REPO_ROOT, waitFor } from '@autocoder/server-test-support';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

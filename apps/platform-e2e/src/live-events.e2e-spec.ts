@@ -1,6 +1,6 @@
 // The console's live feed: runners publish on Redis, the api relays server-sent events.
-import { LiveEvents } from '@autocoder/server-queue';
-import { waitFor } from '@autocoder/server-testing';
+import { LiveEvents } from '@autocoder/server-live-events';
+import { waitFor } from '@autocoder/server-test-support';
 import { Redis } from 'ioredis';
 import { ApiClient } from './support/api-client';
 import { startStack, Stack } from './support/stack';

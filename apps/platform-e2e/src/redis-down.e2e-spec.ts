@@ -1,6 +1,6 @@
 // With Redis unreachable the api stays up, says so on /health/ready and answers 503 to enqueue.
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { ApiClient } from './support/api-client';
 
 describe('api with Redis unreachable', () => {

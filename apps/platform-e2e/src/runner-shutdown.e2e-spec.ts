@@ -1,6 +1,6 @@
 // SIGTERM on a runner: it stops taking jobs, lets a running session finish within the grace
 // period, or releases it to another runner (without spending an attempt) when the period ends.
-import { waitFor } from '@autocoder/server-testing';
+import { waitFor } from '@autocoder/server-test-support';
 import { ApiClient } from './support/api-client';
 import { startStack, Stack } from './support/stack';
 

@@ -1,4 +1,4 @@
-import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { randomBytes } from 'node:crypto';
 import { CONSOLE_DIR } from './paths';
 

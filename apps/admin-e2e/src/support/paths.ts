@@ -1,4 +1,4 @@
-import { REPO_ROOT } from '@autocoder/server-testing';
+import { REPO_ROOT } from '@autocoder/server-test-support';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,6 +1,6 @@
 // The REST API in-process against the real Postgres (a fresh database) and Redis (a unique
 // queue prefix): every route, its validation and its error answers.
-import { HumanInputService } from '@autocoder/server-backlog';
+import { HumanInputService } from '@autocoder/server-projects';
 import { loadConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';

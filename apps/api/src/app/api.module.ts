@@ -8,13 +8,16 @@ import {
   rateLimitOptions,
 } from '@autocoder/server-auth';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
-import { BacklogModule, McpFeatureModule } from '@autocoder/server-backlog';
+import { RunsModule } from '@autocoder/server-runs';
+import { McpFeatureModule } from '@autocoder/server-feature-tools';
 import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
-import { EngineModule } from '@autocoder/server-engine';
+import { LiveEventsModule } from '@autocoder/server-live-events';
+import { OrchestrationModule } from '@autocoder/server-orchestration';
+import { CodeModule } from '@autocoder/server-code';
 import { FleetModule } from '@autocoder/server-fleet';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
@@ -69,8 +72,10 @@ export class ApiModule {
           attempts: config.JOB_ATTEMPTS,
           backoffMs: config.JOB_BACKOFF_MS,
         }),
-        BacklogModule,
-        EngineModule,
+        LiveEventsModule,
+        RunsModule,
+        OrchestrationModule,
+        CodeModule,
         FleetModule,
         ChatModule,
         AuditModule,

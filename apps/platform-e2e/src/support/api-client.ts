@@ -6,7 +6,7 @@ import type {
   RunView,
 } from '@autocoder/shared-contracts';
 import { FINISHED_RUN_STATUSES } from '@autocoder/shared-contracts';
-import { waitFor } from '@autocoder/server-testing';
+import { waitFor } from '@autocoder/server-test-support';
 
 export interface ApiResponse<T> {
   status: number;

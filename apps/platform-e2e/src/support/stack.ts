@@ -1,6 +1,6 @@
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { startLlmFake, LlmFakeServer } from '@autocoder/server-llm-fake';
-import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,7 @@ import { DelayedError } from 'bullmq';
 import { runnerIdOf } from './runner-id';
 import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
 import { InitializerHandler } from './initializer.handler';
-import { SessionReleasedError } from '@autocoder/server-engine';
+import { SessionReleasedError } from '@autocoder/server-sessions';
 import { SessionHandler } from './session-handler';
 
 /**

@@ -3,12 +3,14 @@
 // dispatches exactly once; a retry and a release leave the run queued without dispatching; a
 // release reaches the processor as the engine's one SessionReleasedError.
 import { FatalProviderError, LlmProvider, ModelRequest } from '@autocoder/server-agent';
-import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, ProjectsService } from '@autocoder/server-projects';
 import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { Dispatcher, EngineSessionsModule, SessionReleasedError } from '@autocoder/server-engine';
+import { Dispatcher } from '@autocoder/server-orchestration';
+import { SessionsModule, SessionReleasedError } from '@autocoder/server-sessions';
 import { QueueModule } from '@autocoder/server-queue';
+import { LiveEventsModule } from '@autocoder/server-live-events';
 import { RunStatus } from '@autocoder/shared-contracts';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -65,7 +67,8 @@ describe('coding session handler: how a session ends (integration)', () => {
           attempts: 1,
           backoffMs: 1000,
         }),
-        EngineSessionsModule.forRoot(() => ({
+        LiveEventsModule,
+        SessionsModule.forRoot(() => ({
           default: { provider: model, model: 'claude-sonnet-4-5' },
           others: {},
         })),

@@ -1,10 +1,10 @@
-import { RunJournal } from '@autocoder/server-backlog';
+import { RunJournal } from '@autocoder/server-runs';
 import {
   CodingSessionService,
-  Dispatcher,
   SessionResult,
   TestingSessionService,
-} from '@autocoder/server-engine';
+} from '@autocoder/server-sessions';
+import { Dispatcher } from '@autocoder/server-orchestration';
 import { CodingSessionJob, JobName, TestingSessionJob } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { settleSessionFailure } from './session-failure';

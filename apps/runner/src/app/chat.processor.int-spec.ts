@@ -6,7 +6,7 @@ import { Prisma, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
 import { JobQueueService, JobWorkers } from '@autocoder/server-queue';
-import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-testing';
+import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-test-support';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';

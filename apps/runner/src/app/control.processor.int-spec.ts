@@ -1,13 +1,13 @@
 // The runner module in-process with ACTIVE_QUEUES=control, against the real Postgres and Redis,
 // with the engine's clock fixed: schedule schedulers synced at start, schedule-edge jobs taken
 // from the control queue, and the control tick reconciling schedules.
-import { FeaturesService, ProjectsService } from '@autocoder/server-backlog';
+import { FeaturesService, ProjectsService } from '@autocoder/server-projects';
 import { loadConfig } from '@autocoder/server-config';
 import { PrismaClient, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-engine';
+import { Clock, CLOCK, ScheduleService, startSchedulerId } from '@autocoder/server-schedules';
 import { JobQueueService, JobWorkers } from '@autocoder/server-queue';
-import { waitFor, waitUntil } from '@autocoder/server-testing';
+import { waitFor, waitUntil } from '@autocoder/server-test-support';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';

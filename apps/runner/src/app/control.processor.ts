@@ -1,5 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { Dispatcher, ScheduleJobSchedulers, ScheduleReconciler } from '@autocoder/server-engine';
+import { Dispatcher, ScheduleReconciler } from '@autocoder/server-orchestration';
+import { ScheduleJobSchedulers } from '@autocoder/server-schedules';
 import { OnJob } from '@autocoder/server-queue';
 import { JobName, ScheduleEdgeJob, QueueName } from '@autocoder/shared-contracts';
 import { InjectQueue } from '@nestjs/bullmq';

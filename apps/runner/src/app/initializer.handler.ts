@@ -1,5 +1,5 @@
-import { RunJournal } from '@autocoder/server-backlog';
-import { InitializerSessionService, SessionResult } from '@autocoder/server-engine';
+import { RunJournal } from '@autocoder/server-runs';
+import { InitializerSessionService, SessionResult } from '@autocoder/server-sessions';
 import { InitializerSessionJob, JobName } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { settleSessionFailure } from './session-failure';

@@ -7,7 +7,7 @@ import {
 } from '@autocoder/server-agent';
 import { ChatProviders } from '@autocoder/server-chat';
 import { GoogleGenAI } from '@google/genai';
-import { SessionProviders } from '@autocoder/server-engine';
+import { SessionProviders } from '@autocoder/server-sessions';
 import { AppConfig } from '@autocoder/server-config';
 
 /** The tool-capable provider of agent sessions: Claude, or the same SDK against llm-fake in demo mode. */

@@ -12,7 +12,7 @@ import {
   WORKER_READINESS,
   WorkerReadiness,
 } from '@autocoder/server-queue';
-import { waitUntil } from '@autocoder/server-testing';
+import { waitUntil } from '@autocoder/server-test-support';
 import { JobName, QueueName } from '@autocoder/shared-contracts';
 import { INestApplication, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';

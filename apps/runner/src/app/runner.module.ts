@@ -1,4 +1,4 @@
-import { BacklogWriterModule } from '@autocoder/server-backlog';
+import { FeatureToolsModule } from '@autocoder/server-feature-tools';
 import { ChatTurnsModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
@@ -10,7 +10,8 @@ import {
   RedisHealthIndicator,
   WORKER_READINESS,
 } from '@autocoder/server-queue';
-import { EngineSessionsModule } from '@autocoder/server-engine';
+import { LiveEventsModule } from '@autocoder/server-live-events';
+import { SessionsModule } from '@autocoder/server-sessions';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -42,8 +43,9 @@ export class RunnerModule {
           attempts: config.JOB_ATTEMPTS,
           backoffMs: config.JOB_BACKOFF_MS,
         }),
-        BacklogWriterModule,
-        EngineSessionsModule.forRoot(createSessionProviders),
+        LiveEventsModule,
+        FeatureToolsModule,
+        SessionsModule.forRoot(createSessionProviders),
         ChatTurnsModule.forRoot(createChatProviders),
       ],
       controllers: [HealthController],

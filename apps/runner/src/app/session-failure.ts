@@ -1,7 +1,7 @@
 import { decideOnFailure } from '@autocoder/server-agent';
-import { IllegalTransitionError, RunJournal } from '@autocoder/server-backlog';
+import { IllegalTransitionError, RunJournal } from '@autocoder/server-runs';
 import type { Run } from '@autocoder/server-db';
-import { SessionReleasedError } from '@autocoder/server-engine';
+import { SessionReleasedError } from '@autocoder/server-sessions';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { SessionContext } from './session-handler';
 

@@ -1,4 +1,3 @@
-export * from './lib/providers/model-catalogue';
 export * from './lib/providers/provider-errors';
 export * from './lib/providers/anthropic-client';
 export * from './lib/initializer/initializer.prompt';
@@ -12,4 +11,3 @@ export * from './lib/tools/file-tools';
 export * from './lib/tools/bash-allowlist';
 export * from './lib/tools/bash-tool';
 export * from './lib/loop/agent-loop';
-export * from './lib/providers/deployment-providers';

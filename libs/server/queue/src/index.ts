@@ -3,6 +3,4 @@ export * from './lib/redis-connection';
 export * from './lib/job-queue.service';
 export * from './lib/queue.module';
 export * from './lib/redis.health';
-export * from './lib/live-events';
-export * from './lib/session-signals';
 export * from './lib/job-workers';

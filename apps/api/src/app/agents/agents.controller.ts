@@ -1,6 +1,7 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { AgentControlService, RunWorkspaceService, SpendService } from '@autocoder/server-engine';
+import { AgentControlService, SpendService } from '@autocoder/server-orchestration';
+import { RunWorkspaceService } from '@autocoder/server-code';
 import {
   ProjectSpendView,
   ProjectSpendViewSchema,

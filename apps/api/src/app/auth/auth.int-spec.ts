@@ -10,7 +10,7 @@ import {
   oidcLogin,
   ServiceProcess,
   waitForHttp,
-} from '@autocoder/server-testing';
+} from '@autocoder/server-test-support';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { createApiApp } from '../create-api-app';

@@ -1,7 +1,7 @@
 // AUTH_MODE=oidc with Redis unreachable: console sessions answer 503 with a reason (never a bare
 // 500, never a hang); API tokens keep working (Postgres), the rate limits pause; a request that
 // must enqueue answers 503 with Retry-After (the queue's DomainError `unavailable`).
-import { freePort } from '@autocoder/server-testing';
+import { freePort } from '@autocoder/server-test-support';
 import { createHmac } from 'node:crypto';
 import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 

@@ -7,8 +7,9 @@ import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { JobQueueService, LiveEvents, QueueModule, redisOptions } from '@autocoder/server-queue';
-import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-testing';
+import { JobQueueService, QueueModule, redisOptions } from '@autocoder/server-queue';
+import { LiveEvents, LiveEventsModule } from '@autocoder/server-live-events';
+import { REPO_ROOT, waitFor, waitUntil } from '@autocoder/server-test-support';
 import {
   ChatDeltaData,
   ChatErrorData,
@@ -98,6 +99,7 @@ describe('chats (integration)', () => {
           attempts: config.JOB_ATTEMPTS,
           backoffMs: config.JOB_BACKOFF_MS,
         }),
+        LiveEventsModule,
         ChatTurnsModule.forRoot((c: AppConfig) => ({
           default: {
             provider: new AnthropicProvider(

@@ -1,5 +1,5 @@
 import { Allow } from '@autocoder/server-auth';
-import { LiveEvents } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import { Controller, MessageEvent, Param, Query, Sse, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { filter, interval, map, merge, Observable } from 'rxjs';

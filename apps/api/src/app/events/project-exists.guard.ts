@@ -1,4 +1,4 @@
-import { ProjectsService } from '@autocoder/server-backlog';
+import { ProjectsService } from '@autocoder/server-projects';
 import { BadRequestException, CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 

@@ -4,7 +4,7 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
-import { waitUntil } from '@autocoder/server-testing';
+import { waitUntil } from '@autocoder/server-test-support';
 import { FleetView, QueueName } from '@autocoder/shared-contracts';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';

@@ -1,6 +1,6 @@
 import { Audit } from '@autocoder/server-audit';
 import { Allow, CurrentPrincipal, Principal, Public } from '@autocoder/server-auth';
-import { MCP_PROJECT_HEADER, McpFeatureServers } from '@autocoder/server-backlog';
+import { MCP_PROJECT_HEADER, McpFeatureServers } from '@autocoder/server-feature-tools';
 import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';

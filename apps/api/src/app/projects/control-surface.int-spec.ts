@@ -3,11 +3,12 @@
 // its live sessions, the questions waiting across projects, a feature's detail, retry, runs by
 // role and feature, an answer that wakes waiting agents, feature.changed live events, and the
 // 400s, 403s, 404s and 409s around them. People are API-token users (admin and viewer).
-import { HumanInputService } from '@autocoder/server-backlog';
+import { HumanInputService } from '@autocoder/server-projects';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { PrismaService } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents } from '@autocoder/server-queue';
-import { waitFor } from '@autocoder/server-testing';
+import { JobQueueService } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
+import { waitFor } from '@autocoder/server-test-support';
 import {
   FeatureDetailView,
   FeatureView,

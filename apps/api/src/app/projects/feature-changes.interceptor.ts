@@ -1,5 +1,5 @@
 import { AUDIT_METADATA, AuditSpec } from '@autocoder/server-audit';
-import { LiveEvents } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';

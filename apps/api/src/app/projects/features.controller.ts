@@ -5,8 +5,8 @@ import {
   DependenciesService,
   FeaturesService,
   HumanInputService,
-} from '@autocoder/server-backlog';
-import { AgentControlService, FeatureDetailService } from '@autocoder/server-engine';
+} from '@autocoder/server-projects';
+import { AgentControlService, FeatureDetailService } from '@autocoder/server-orchestration';
 import {
   BoardViewSchema,
   FeatureDetailView,

@@ -1,7 +1,8 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { ProjectsService, RunsService } from '@autocoder/server-backlog';
-import { ProjectTimelineService } from '@autocoder/server-engine';
+import { ProjectsService } from '@autocoder/server-projects';
+import { RunsService } from '@autocoder/server-runs';
+import { ProjectTimelineService } from '@autocoder/server-orchestration';
 import {
   Page,
   ProjectDeletePreviewView,

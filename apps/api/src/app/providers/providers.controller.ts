@@ -1,6 +1,6 @@
 import { Audit } from '@autocoder/server-audit';
 import { Allow } from '@autocoder/server-auth';
-import { ProviderListService } from '@autocoder/server-engine';
+import { ProviderListService } from '@autocoder/server-orchestration';
 import { ProviderListView, ProviderListViewSchema } from '@autocoder/shared-contracts';
 import { Controller, Get, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';

@@ -3,7 +3,7 @@
 // asking Ollama, that POST /providers/refresh (admin, audited) invalidates it, and that an Ollama
 // host that does not answer is reported as unavailable with its reason.
 import { LlmFakeServer, startLlmFake } from '@autocoder/server-llm-fake';
-import { REPO_ROOT, waitUntil } from '@autocoder/server-testing';
+import { REPO_ROOT, waitUntil } from '@autocoder/server-test-support';
 import type {
   ProjectDeletePreviewView,
   ProjectView,

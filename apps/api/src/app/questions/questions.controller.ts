@@ -1,5 +1,5 @@
 import { Allow } from '@autocoder/server-auth';
-import { HumanInputService } from '@autocoder/server-backlog';
+import { HumanInputService } from '@autocoder/server-projects';
 import { PendingQuestionsView, PendingQuestionsViewSchema } from '@autocoder/shared-contracts';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';

@@ -1,5 +1,5 @@
 import { Allow } from '@autocoder/server-auth';
-import { RepositoryBrowserService } from '@autocoder/server-engine';
+import { RepositoryBrowserService } from '@autocoder/server-code';
 import {
   RepositoryFileView,
   RepositoryFileViewSchema,

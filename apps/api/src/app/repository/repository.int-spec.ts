@@ -2,7 +2,7 @@
 // the way coding sessions build it (session worktree, commit, merge into main with the merge
 // message the sessions write), read back as the console reads it; hostile paths and refs are
 // answered 400/404, never 500.
-import { mergeMessage } from '@autocoder/server-engine';
+import { mergeMessage } from '@autocoder/server-code';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import type {
   ProjectView,

@@ -1,6 +1,6 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { LiveSessionsService, RunsService } from '@autocoder/server-backlog';
+import { LiveSessionsService, RunsService } from '@autocoder/server-runs';
 import {
   Page,
   RunDetailView,

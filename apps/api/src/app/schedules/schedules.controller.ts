@@ -1,6 +1,6 @@
 import { Audit } from '@autocoder/server-audit';
 import { Allow } from '@autocoder/server-auth';
-import { ScheduleService } from '@autocoder/server-engine';
+import { ScheduleService } from '@autocoder/server-schedules';
 import { ScheduleView, ScheduleViewSchema } from '@autocoder/shared-contracts';
 import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';

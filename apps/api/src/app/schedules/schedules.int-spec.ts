@@ -1,7 +1,7 @@
 // Schedules over HTTP, in-process against the real Postgres (a fresh database) and Redis (a
 // unique queue prefix): CRUD, the job scheduler each enabled schedule keeps in Redis, 400s with
 // a reason per field, 404s, and a person's start/stop showing as an override.
-import { localTime, startSchedulerId } from '@autocoder/server-engine';
+import { localTime, startSchedulerId } from '@autocoder/server-schedules';
 import { JobQueueService } from '@autocoder/server-queue';
 import { ApiErrorBody, ProjectView, QueueName, ScheduleView } from '@autocoder/shared-contracts';
 import { NestExpressApplication } from '@nestjs/platform-express';

@@ -1,7 +1,7 @@
 // A person's stop of a chat reply, from the api to whichever runner is answering: a Redis flag
 // (for a runner that takes the job a moment later, or after a stall) and a pub/sub signal (to
 // abort a streaming reply at once). The turn keeps what had streamed, marked stopped.
-import { SessionSignals } from '@autocoder/server-queue';
+import { SessionSignals } from '@autocoder/server-live-events';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 
 /** The reason a turn's signal is aborted with when a person stopped it. */

@@ -4,7 +4,11 @@
 // proposal and adds it with one click. The spec writer has one tool, write_spec. No chat gets
 // file, bash or status-changing tools.
 import type { LoopTool, ToolSpec } from '@autocoder/server-agent';
-import { featureToolSpecs, FeatureToolsService, invalidInputText } from '@autocoder/server-backlog';
+import {
+  featureToolSpecs,
+  FeatureToolsService,
+  invalidInputText,
+} from '@autocoder/server-feature-tools';
 import type { PrismaService } from '@autocoder/server-db';
 import {
   ConversationKind,

@@ -3,7 +3,8 @@
 // with every message stored and every model call recorded as usage. A retried turn continues from
 // what was stored.
 import { decideOnFailure, runAgentLoop, textOf, toolUsesOf } from '@autocoder/server-agent';
-import { FeatureToolsService, ProjectsService } from '@autocoder/server-backlog';
+import { FeatureToolsService } from '@autocoder/server-feature-tools';
+import { ProjectsService } from '@autocoder/server-projects';
 import {
   Conversation,
   ConversationRepository,
@@ -13,7 +14,7 @@ import {
   PrismaService,
   Project,
 } from '@autocoder/server-db';
-import { LiveEvents } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import {
   ChatDeltaData,
   ChatErrorData,

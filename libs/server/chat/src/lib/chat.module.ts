@@ -1,4 +1,5 @@
-import { BacklogModule, BacklogWriterModule } from '@autocoder/server-backlog';
+import { RunsModule } from '@autocoder/server-runs';
+import { FeatureToolsModule } from '@autocoder/server-feature-tools';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CHAT_MODEL_PROVIDERS, ChatProviders } from './chat-providers';
@@ -13,7 +14,7 @@ import { ConversationsService } from './conversations.service';
  * DbModule and QueueModule.
  */
 @Module({
-  imports: [BacklogModule],
+  imports: [RunsModule],
   providers: [
     ConversationsService,
     ConversationSearchService,
@@ -30,7 +31,7 @@ export class ChatTurnsModule {
   static forRoot(createProviders: (config: AppConfig) => ChatProviders): DynamicModule {
     return {
       module: ChatTurnsModule,
-      imports: [BacklogWriterModule],
+      imports: [FeatureToolsModule],
       providers: [
         { provide: CHAT_MODEL_PROVIDERS, inject: [APP_CONFIG], useFactory: createProviders },
         ChatStops,

@@ -1,4 +1,4 @@
-import { ProjectsService } from '@autocoder/server-backlog';
+import { ProjectsService } from '@autocoder/server-projects';
 import { Prisma, PrismaService } from '@autocoder/server-db';
 import {
   CONVERSATION_SEARCH_WINDOW,

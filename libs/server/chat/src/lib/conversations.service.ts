@@ -1,4 +1,4 @@
-import { conflict, notFound, ProjectsService } from '@autocoder/server-backlog';
+import { conflict, notFound, ProjectsService } from '@autocoder/server-projects';
 import {
   Conversation,
   ConversationRepository,
@@ -6,7 +6,8 @@ import {
   Prisma,
   PrismaService,
 } from '@autocoder/server-db';
-import { JobQueueService, LiveEvents, withTimeout } from '@autocoder/server-queue';
+import { JobQueueService, withTimeout } from '@autocoder/server-queue';
+import { LiveEvents } from '@autocoder/server-live-events';
 import {
   ChatMessageData,
   ChatStopView,

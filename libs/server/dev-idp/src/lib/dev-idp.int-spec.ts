@@ -1,6 +1,6 @@
 // The built dev-idp (dist/apps/dev-idp) as its own process, signed in to through its own form:
 // what make dev, the api tests and the browser tests rely on.
-import { freePort, oidcLogin, ServiceProcess, waitForHttp } from '@autocoder/server-testing';
+import { freePort, oidcLogin, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { createPublicKey, JsonWebKey, verify } from 'node:crypto';
 import {
   DEV_IDP_ADMIN_GROUP,

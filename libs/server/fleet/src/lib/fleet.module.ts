@@ -1,10 +1,10 @@
-import { EngineModule } from '@autocoder/server-engine';
+import { OrchestrationModule } from '@autocoder/server-orchestration';
 import { Module } from '@nestjs/common';
 import { FleetService } from './fleet.service';
 
 /** The fleet page's figures, for the api (Postgres, the job queues and the spend records). */
 @Module({
-  imports: [EngineModule],
+  imports: [OrchestrationModule],
   providers: [FleetService],
   exports: [FleetService],
 })

@@ -1,5 +1,5 @@
 import { RunsRepository } from '@autocoder/server-db';
-import { SpendService } from '@autocoder/server-engine';
+import { SpendService } from '@autocoder/server-orchestration';
 import { JobQueueService, queueUnavailable, withTimeout } from '@autocoder/server-queue';
 import {
   FleetQueueView,

@@ -2,8 +2,6 @@ import { QueueName } from '@autocoder/shared-contracts';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { JobQueueService, QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
-import { LiveEvents } from './live-events';
-import { SessionSignals } from './session-signals';
 import { redisOptions } from './redis-connection';
 
 /**
@@ -23,13 +21,8 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [
-        { provide: QUEUE_SETTINGS, useValue: settings },
-        JobQueueService,
-        LiveEvents,
-        SessionSignals,
-      ],
-      exports: [BullModule, JobQueueService, QUEUE_SETTINGS, LiveEvents, SessionSignals],
+      providers: [{ provide: QUEUE_SETTINGS, useValue: settings }, JobQueueService],
+      exports: [BullModule, JobQueueService, QUEUE_SETTINGS],
     };
   }
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { waitUntil } from '@autocoder/server-testing';
+import { waitUntil } from '@autocoder/server-test-support';
 import { runVerification } from './verification';
 
 function pgrep(pattern: string): Promise<string> {

@@ -11,7 +11,7 @@ import {
   toolUsesOf,
   ToolSpec,
 } from '../providers/llm-provider';
-import { costOf, TokenUsage } from '../providers/model-catalogue';
+import { costOf, TokenUsage } from '@autocoder/server-models';
 import { cap } from '../tools/file-tools';
 import { compactionPolicy, compactTranscript } from './compaction-policy';
 

@@ -1,6 +1,6 @@
 // One interface over every model provider: a turn in, blocks out, with usage and a stop reason.
 // Sessions and chats speak only this; the SDK specifics live in the adapters beside it.
-import { TokenUsage } from './model-catalogue';
+import { TokenUsage } from '@autocoder/server-models';
 
 export type ContentBlock =
   | { type: 'text'; text: string }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnthropicProvider } from './anthropic.provider';
 import { ChatMessage, ToolSpec } from './llm-provider';
-import { costOf, modelInfo } from './model-catalogue';
+import { costOf, modelInfo } from '@autocoder/server-models';
 import { OllamaProvider } from './ollama.provider';
 import {
   FatalProviderError,

@@ -8,7 +8,7 @@ import {
   textOf,
   toolUsesOf,
 } from './llm-provider';
-import { catalogueEntry, TokenUsage } from './model-catalogue';
+import { catalogueEntry, TokenUsage } from '@autocoder/server-models';
 import {
   FatalProviderError,
   ProviderRateLimitedError,

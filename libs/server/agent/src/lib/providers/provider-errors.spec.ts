@@ -1,4 +1,4 @@
-import { costOf } from './model-catalogue';
+import { costOf } from '@autocoder/server-models';
 import {
   decideOnFailure,
   FatalProviderError,

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'server-code',
+  preset: '../../../tools/jest/server-preset.js',
+  coverageDirectory: '../../../coverage/libs/server/code',
+};

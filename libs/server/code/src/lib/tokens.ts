@@ -1,0 +1,2 @@
+/** The ProjectRepository over WORKSPACE_ROOT. */
+export const PROJECT_REPOSITORY = Symbol('PROJECT_REPOSITORY');

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'server-live-events',
+  preset: '../../../tools/jest/server-preset.js',
+  coverageDirectory: '../../../coverage/libs/server/live-events',
+};

@@ -1,0 +1,3 @@
+export * from './lib/live-events';
+export * from './lib/session-signals';
+export * from './lib/live-events.module';

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'server-models',
+  preset: '../../../tools/jest/server-preset.js',
+  coverageDirectory: '../../../coverage/libs/server/models',
+};

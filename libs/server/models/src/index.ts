@@ -1,0 +1,2 @@
+export * from './lib/model-catalogue';
+export * from './lib/deployment-providers';

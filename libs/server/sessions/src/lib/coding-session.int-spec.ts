@@ -1,0 +1,206 @@
+// Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
+// at llm-fake: a question to a person and the next session using the answer; a verification that
+// fails keeps main as it was and hands the feature back with the output.
+import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-projects';
+import { PrismaService } from '@autocoder/server-db';
+import { ProjectRepository } from '@autocoder/server-workspace';
+import { INestApplicationContext } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { AgentControlService } from '@autocoder/server-orchestration';
+import { CodingSessionService } from './coding-session.service';
+import { PROJECT_REPOSITORY } from '@autocoder/server-code';
+import { SessionTestApp, startSessionTestApp } from './testing/session-test-app';
+
+describe('coding sessions (integration)', () => {
+  let t: SessionTestApp;
+  let app: INestApplicationContext;
+  let prisma: PrismaService;
+  let sessions: CodingSessionService;
+
+  beforeAll(async () => {
+    t = await startSessionTestApp('coding');
+    ({ app, prisma } = t);
+    sessions = app.get(CodingSessionService);
+  });
+
+  afterAll(() => t?.close());
+
+  const ctx = () => ({
+    attempt: 1,
+    maxAttempts: 1,
+    runnerId: 'test-runner',
+    signal: new AbortController().signal,
+  });
+
+  async function runningProject(
+    spec: string,
+    verifyCommand?: string,
+    agents?: { provider?: 'ollama' | 'gemini'; model?: string },
+  ) {
+    const p = await app.get(ProjectsService).create({
+      name: `p-${randomBytes(4).toString('hex')}`,
+      spec,
+      verifyCommand,
+      agents,
+    });
+    const f = await app.get(FeaturesService).create(p.id, {
+      category: 'storage',
+      name: 'Store todos',
+      description: 'Keep todos somewhere.',
+      steps: ['Add a todo and find it again'],
+    });
+    await prisma.project.update({ where: { id: p.id }, data: { status: 'running' } });
+    return { projectId: p.id, featureId: f.id };
+  }
+
+  const session = async (projectId: string) => {
+    const run = await prisma.run.create({ data: { projectId, role: 'coding' } });
+    return { run, result: await sessions.run({ runId: run.id, projectId }, ctx()) };
+  };
+
+  const mainFile = (projectId: string, file: string): string =>
+    execFileSync(
+      'git',
+      [
+        `--git-dir=${app.get<ProjectRepository>(PROJECT_REPOSITORY).repoPath(projectId)}`,
+        'show',
+        `main:${file}`,
+      ],
+      { encoding: 'utf8' },
+    );
+
+  it('asks a person, and the next session builds on the answer', async () => {
+    const { projectId, featureId } = await runningProject('[scenario:coding-ask] Todos.');
+    const first = await session(projectId);
+    expect(first.result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
+    const waiting = await prisma.feature.findUniqueOrThrow({ where: { id: featureId } });
+    expect(waiting).toMatchObject({ status: 'needs_input', leaseOwner: null });
+    expect(waiting.humanInputRequest).toMatchObject({ prompt: 'Where should todos be stored?' });
+
+    // Nothing else was ready, so the agents stopped to wait for the answer; the answer puts the
+    // feature back and wakes them (as the api does after answering): running again, with a
+    // coding session dispatched, and nobody pressed start.
+    const project = () => prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect((await project()).status).toBe('waiting');
+    expect((await app.get(ProjectsService).get(projectId)).activity).toMatchObject({
+      state: 'waiting',
+      questions: 1,
+      summary: 'Waiting for your answer to 1 question',
+    });
+    await app
+      .get(HumanInputService)
+      .answer(projectId, featureId, { values: { storage: 'sqlite' } });
+    expect(await app.get(AgentControlService).wake(projectId, 'a question was answered')).toBe(
+      'running',
+    );
+    expect((await project()).status).toBe('running');
+    const dispatched = await prisma.run.findFirstOrThrow({
+      where: { projectId, role: 'coding', status: 'queued' },
+    });
+    const second = {
+      run: dispatched,
+      result: await sessions.run({ runId: dispatched.id, projectId }, ctx()),
+    };
+    expect(second.result).toMatchObject({ outcome: 'finished', status: 'succeeded', featureId });
+    // Everything passes: the run ended and nothing waits any more.
+    expect((await project()).status).toBe('ready');
+    expect(await prisma.feature.findUniqueOrThrow({ where: { id: featureId } })).toMatchObject({
+      status: 'passing',
+      leaseOwner: null,
+    });
+    expect(mainFile(projectId, `features/${featureId}.js`)).toContain("storage: 'sqlite'");
+    // Per-feature usage was recorded as new work.
+    const usage = await prisma.usageRecord.findMany({ where: { runId: second.run.id } });
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage.every((u) => u.featureId === featureId && u.kind === 'new_work')).toBe(true);
+  }, 120_000);
+
+  it('a failing verification leaves main alone and hands the feature back with the output', async () => {
+    const { projectId, featureId } = await runningProject(
+      'A project whose checks fail.',
+      'echo "3 tests failed" && exit 3',
+    );
+    const repos = app.get<ProjectRepository>(PROJECT_REPOSITORY);
+    await repos.ensure(projectId);
+    const mainBefore = await repos.mainCommit(projectId);
+    const { run, result } = await session(projectId);
+    expect(result).toMatchObject({ outcome: 'finished', status: 'failed', featureId });
+    expect(await repos.mainCommit(projectId)).toBe(mainBefore);
+    const feature = await prisma.feature.findUniqueOrThrow({ where: { id: featureId } });
+    expect(feature).toMatchObject({ status: 'pending', attempts: 1, leaseOwner: null });
+    expect(feature.lastError).toMatch(/^verification failed: .*3 tests failed/s);
+    const events = await prisma.runEvent.findMany({ where: { runId: run.id } });
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['feature.claimed', 'workspace.committed', 'workspace.verification']),
+    );
+  });
+
+  it('the demo’s verification: the scripted test passes `node --test` on main, and a wrong module never passes', async () => {
+    const repos = app.get<ProjectRepository>(PROJECT_REPOSITORY);
+    const good = await runningProject('A todo list app.', 'node --test');
+    const done = await session(good.projectId);
+    expect(done.result).toMatchObject({ status: 'succeeded', featureId: good.featureId });
+    expect(await prisma.feature.findUniqueOrThrow({ where: { id: good.featureId } })).toMatchObject(
+      { status: 'passing' },
+    );
+    expect(mainFile(good.projectId, `test/${good.featureId}.test.js`)).toContain(
+      'adds, completes and filters todos',
+    );
+    // Every turn after the first reads the previous prompt from cache; the run keeps the totals.
+    const usage = await prisma.usageRecord.findMany({ where: { runId: done.run.id } });
+    const sum = (key: 'cacheReadTokens' | 'cacheWriteTokens') =>
+      usage.reduce((n, u) => n + u[key], 0);
+    expect(usage.slice(1).every((u) => u.cacheReadTokens > u.inputTokens)).toBe(true);
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: done.run.id } })).toMatchObject({
+      cacheReadTokens: sum('cacheReadTokens'),
+      cacheWriteTokens: sum('cacheWriteTokens'),
+    });
+    expect(sum('cacheWriteTokens')).toBeGreaterThan(0);
+
+    // The agent claims passing over a module with a bug; the same test, run by the project's
+    // verification command on the merge, refuses it.
+    const bad = await runningProject('[scenario:coding-broken] A todo list app.', 'node --test');
+    await repos.ensure(bad.projectId);
+    const mainBefore = await repos.mainCommit(bad.projectId);
+    const { run, result } = await session(bad.projectId);
+    expect(result).toMatchObject({ status: 'failed', featureId: bad.featureId });
+    expect(await repos.mainCommit(bad.projectId)).toBe(mainBefore);
+    const feature = await prisma.feature.findUniqueOrThrow({ where: { id: bad.featureId } });
+    expect(feature).toMatchObject({ status: 'pending', leaseOwner: null });
+    expect(feature.lastError).toMatch(/^verification failed: .*# fail 1/s);
+    const events = await prisma.runEvent.findMany({ where: { runId: run.id } });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['workspace.verification']));
+    expect(events.map((e) => e.type)).not.toContain('feature.passing');
+  }, 120_000);
+
+  it('runs on the project’s provider (Ollama), and falls back to Claude for a chat-only model', async () => {
+    const local = await runningProject('A local build.', undefined, {
+      provider: 'ollama',
+      model: 'llama3.1:8b',
+    });
+    const { run, result } = await session(local.projectId);
+    expect(result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      provider: 'ollama',
+      model: 'llama3.1:8b',
+    });
+    const usage = await prisma.usageRecord.findMany({ where: { runId: run.id } });
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage.every((u) => u.provider === 'ollama' && Number(u.costUsd) === 0)).toBe(true);
+
+    const chatOnly = await runningProject('A chat-only model.', undefined, {
+      provider: 'ollama',
+      model: 'gemma3',
+    });
+    const fallback = await session(chatOnly.projectId);
+    expect(fallback.result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
+    const events = await prisma.runEvent.findMany({ where: { runId: fallback.run.id } });
+    expect(events.find((e) => e.type === 'provider.fallback')?.message).toMatch(
+      /gemma3 is chat-only; tools need demo/,
+    );
+    expect(await prisma.run.findUniqueOrThrow({ where: { id: fallback.run.id } })).toMatchObject({
+      provider: 'demo',
+    });
+  });
+});

@@ -1,0 +1,350 @@
+// What coding and testing sessions share: loading and starting the run, the lease heartbeat
+// (which also notices a stopped project), the loop's accounting into the run journal, and the
+// budget left for the session.
+import {
+  LlmProvider,
+  LoopResult,
+  ProviderChoice,
+  ProviderName,
+  runAgentLoop,
+  selectProvider,
+  TurnTiming,
+} from '@autocoder/server-agent';
+import { modelInfo, TokenUsage } from '@autocoder/server-models';
+import { agentSettingsOf } from '@autocoder/server-projects';
+import { FeatureToolsService } from '@autocoder/server-feature-tools';
+import { FinalRunStatus, RunJournal } from '@autocoder/server-runs';
+import { AppConfig } from '@autocoder/server-config';
+import {
+  Feature,
+  FeatureClaimsRepository,
+  FeaturesRepository,
+  Project,
+  ProjectsRepository,
+  Run,
+  RunsRepository,
+  UsageRepository,
+} from '@autocoder/server-db';
+import { Inject } from '@nestjs/common';
+import {
+  FINISHED_RUN_STATUSES,
+  ProjectStatus,
+  RunEventType,
+  RunRole,
+  RunStatus,
+} from '@autocoder/shared-contracts';
+import { LeaseLostError, SessionStopError } from './active-sessions';
+import { renderTemplate, SessionRole, templatesFor } from './prompts';
+import { buildSessionTools, Verdict } from './session-tools';
+
+/**
+ * Project statuses in which a session already under way carries on: paused and waiting (for a
+ * person's answer) start no new sessions but let the running ones finish their work.
+ */
+const SESSIONS_CONTINUE_IN: ReadonlySet<ProjectStatus> = new Set(['running', 'paused', 'waiting']);
+
+/** What the runner passes to a session. */
+export interface SessionRunContext {
+  attempt: number;
+  maxAttempts: number;
+  runnerId: string;
+  /** Aborted when the runner shuts down past its grace period. */
+  signal: AbortSignal;
+  /** Where each agent turn's time went (bench/agent-turn.mjs); the runner passes none. */
+  onTurnTiming?: (timing: TurnTiming) => void;
+}
+
+/** A session given back unfinished (the runner is shutting down) throws SessionReleasedError. */
+export type SessionResult =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'finished'; status: RunStatus; featureId?: string; detail?: string };
+
+export interface StartedSession {
+  run: Run;
+  project: Project;
+  /** The provider and model this session talks to. */
+  choice: ProviderChoice;
+}
+
+/** The providers sessions may use; the runner builds them from its configuration. */
+export interface SessionProviders {
+  /** Tool-capable default: Claude, or the demo (the same SDK against llm-fake). */
+  default: { provider: LlmProvider; model: string };
+  /** Others a project may choose (`agents.provider`), each with its default model. */
+  others: Partial<Record<ProviderName, { provider: LlmProvider; model: string }>>;
+}
+
+/**
+ * The project's provider and model when it chose one and it can call tools; else the default,
+ * with the reason recorded as a fallback. Testing sessions use `settings.testing` when it names a
+ * provider.
+ */
+export function chooseSessionProvider(
+  providers: SessionProviders,
+  projectSettings: {
+    provider?: string;
+    model?: string;
+    testing?: { provider?: string; model?: string };
+  },
+  role: RunRole = 'coding',
+): ProviderChoice {
+  const settings =
+    role === 'testing' && projectSettings.testing?.provider
+      ? projectSettings.testing
+      : projectSettings;
+  const wanted = settings.provider as ProviderName | undefined;
+  if (!wanted) return providers.default;
+  const configured = providers.others[wanted];
+  if (!configured) {
+    if (providers.default.provider.name === wanted) {
+      return { ...providers.default, model: settings.model ?? providers.default.model };
+    }
+    return {
+      ...providers.default,
+      fallback: { from: wanted, reason: `${wanted} is not configured on this runner` },
+    };
+  }
+  return selectProvider(
+    { provider: configured.provider, model: settings.model ?? configured.model },
+    true,
+    providers.default,
+  );
+}
+
+export abstract class SessionBase {
+  // Property injection (Nest's way for a base class): the roles' constructors need not pass these.
+  @Inject(ProjectsRepository) private readonly projectRows!: ProjectsRepository;
+  @Inject(FeaturesRepository) private readonly featureRows!: FeaturesRepository;
+  @Inject(RunsRepository) private readonly runRows!: RunsRepository;
+  @Inject(UsageRepository) private readonly usage!: UsageRepository;
+
+  constructor(
+    protected readonly journal: RunJournal,
+    protected readonly claims: FeatureClaimsRepository,
+    protected readonly providers: SessionProviders,
+    protected readonly config: AppConfig,
+  ) {}
+
+  /** Loads the run; a missing, finished or no longer wanted run answers why it is skipped. */
+  protected async begin(
+    job: { runId: string; requestId?: string },
+    ctx: SessionRunContext,
+  ): Promise<StartedSession | { skipped: string }> {
+    const run = await this.journal.find(job.runId);
+    if (!run) return { skipped: `run ${job.runId} no longer exists` };
+    if (FINISHED_RUN_STATUSES.includes(run.status)) return { skipped: `run is ${run.status}` };
+    const project = await this.projectRows.find(run.projectId);
+    if (!project) return { skipped: `project ${run.projectId} no longer exists` };
+    // The initializer runs while the project is initializing; coding and testing while it runs.
+    const wanted: ProjectStatus = run.role === 'initializer' ? 'initializing' : 'running';
+    if (project.status !== wanted) {
+      await this.journal.finish(run, 'cancelled', `project is ${project.status}`);
+      return { skipped: `project is ${project.status}` };
+    }
+    const choice = chooseSessionProvider(
+      this.providers,
+      agentSettingsOf(project.settings),
+      run.role,
+    );
+    // Refused (IllegalTransitionError) when a stop or the tick ended the run since it was loaded;
+    // the runner then fails the job without retrying.
+    await this.journal.markRunning(
+      run.id,
+      ctx.attempt,
+      ctx.runnerId,
+      choice.provider.name,
+      choice.model,
+    );
+    await this.journal.event(run, 'run.started', `attempt ${ctx.attempt} on ${ctx.runnerId}`, {
+      attempt: ctx.attempt,
+      runner: ctx.runnerId,
+      requestId: job.requestId,
+      role: run.role,
+      provider: choice.provider.name,
+      model: choice.model,
+    });
+    if (choice.fallback) {
+      await this.journal.event(
+        run,
+        'provider.fallback',
+        `${choice.fallback.reason}; using ${choice.provider.name} ${choice.model}`,
+        choice.fallback,
+        'warn',
+      );
+    }
+    return { run, project, choice };
+  }
+
+  /**
+   * Extends the lease every third of its length (at most every 5 s) and checks the project is
+   * still running; aborts the session when the lease is lost or the project was stopped.
+   */
+  protected heartbeat(
+    projectId: string,
+    featureId: string,
+    owner: string,
+    session: AbortController,
+  ): () => void {
+    const every = Math.min(5000, Math.floor(this.config.LEASE_MS / 3));
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || session.signal.aborted) return;
+      busy = true;
+      void (async () => {
+        const [held, status] = await Promise.all([
+          this.claims.heartbeat([featureId], owner, this.config.LEASE_MS),
+          this.projectRows.statusOf(projectId),
+        ]);
+        if (held.length === 0) session.abort(new LeaseLostError(`lease on ${featureId} lost`));
+        else if (!status || !SESSIONS_CONTINUE_IN.has(status))
+          session.abort(new SessionStopError(`project is ${status ?? 'deleted'}`));
+      })()
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** The feature the session claimed, linked to its run. */
+  protected async attach(run: Run, featureId: string): Promise<Feature> {
+    const feature = await this.featureRows.get(featureId);
+    await this.runRows.addFeatures(run.id, [feature.id]);
+    return feature;
+  }
+
+  /**
+   * The session's own budget, and the project's, which concurrent sessions share: checked against
+   * the project's recorded spend after every call, so together they overshoot by at most one call
+   * each.
+   */
+  protected budgets(project: Project): {
+    budgetUsd: number;
+    sharedBudget?: () => Promise<{ spentUsd: number; limitUsd: number } | null>;
+  } {
+    const limit = project.budgetUsd;
+    if (limit === null) return { budgetUsd: this.config.SESSION_BUDGET_USD };
+    return {
+      budgetUsd: this.config.SESSION_BUDGET_USD,
+      sharedBudget: async () => ({
+        spentUsd: (await this.usage.spentUsd(project.id)).toNumber(),
+        limitUsd: limit.toNumber(),
+      }),
+    };
+  }
+
+  /** The loop's callbacks: every model call into UsageRecord (per feature), events into the log. */
+  protected accounting(run: Run, featureId: string | undefined, choice: ProviderChoice) {
+    return {
+      onUsage: (usage: TokenUsage & { costUsd: number }) =>
+        this.journal.usage(
+          run,
+          {
+            provider: choice.provider.name,
+            model: choice.model,
+            inputTokens: usage.inputTokens,
+            outputTokens: usage.outputTokens,
+            cacheReadTokens: usage.cacheReadTokens ?? 0,
+            cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+            costUsd: usage.costUsd,
+          },
+          featureId,
+        ),
+      onEvent: (type: RunEventType, message: string, data?: unknown) =>
+        this.journal.event(run, type, message, data),
+    };
+  }
+
+  /**
+   * Older tool output is compacted near the model's context window: at about 70 % of it, counting
+   * roughly 3 characters per token (code and JSON run denser than prose's 4).
+   */
+  protected static compactAtChars(model: string): number {
+    return Math.floor(modelInfo(model).contextWindow * 3 * 0.7);
+  }
+
+  /**
+   * The agent loop of a session on its feature: the role's prompts (project overrides first),
+   * tools bound to the worktree and feature, budgets, accounting; ends early on a verdict.
+   */
+  protected async runSessionLoop(args: {
+    role: SessionRole;
+    run: Run;
+    project: Project;
+    featureId: string;
+    worktree: string;
+    owner: string;
+    signal: AbortSignal;
+    values: Readonly<Record<string, string | number>>;
+    featureTools: FeatureToolsService;
+    choice: ProviderChoice;
+    onTurnTiming?: (timing: TurnTiming) => void;
+  }): Promise<{ result: LoopResult; verdict: Verdict | undefined }> {
+    let verdict: Verdict | undefined;
+    const settings = this.agentSettings(args.project);
+    const templates = templatesFor(args.role, settings);
+    const result = await runAgentLoop({
+      provider: args.choice.provider,
+      model: args.choice.model,
+      system: renderTemplate(templates.system, args.values),
+      prompt: renderTemplate(templates.task, args.values),
+      tools: buildSessionTools({
+        role: args.role,
+        worktree: args.worktree,
+        projectId: args.project.id,
+        featureId: args.featureId,
+        featureTools: args.featureTools,
+        owner: args.owner,
+        leaseMs: this.config.LEASE_MS,
+        extraAllowedCommands: settings.allowedCommands,
+        onVerdict: (v) => (verdict = v),
+        verdict: () => verdict,
+      }),
+      signal: args.signal,
+      maxTurns: this.config.SESSION_MAX_TURNS,
+      compactAtChars: SessionBase.compactAtChars(args.choice.model),
+      ...this.budgets(args.project),
+      warnAtShare:
+        args.project.budgetWarnShare === null
+          ? this.config.BUDGET_WARN_SHARE
+          : Number(args.project.budgetWarnShare),
+      done: () => verdict !== undefined,
+      ...this.accounting(args.run, args.featureId, args.choice),
+      onTurnTiming: args.onTurnTiming,
+    });
+    return { result, verdict };
+  }
+
+  protected agentSettings(project: Project) {
+    return agentSettingsOf(project.settings);
+  }
+
+  /** A loop end other than completion, as the run's final status and reason. */
+  protected static endStatus(result: LoopResult): {
+    status: FinalRunStatus;
+    detail: string;
+    event: RunEventType;
+    projectBudget?: boolean;
+  } | null {
+    const end = result.end;
+    switch (end.reason) {
+      case 'budget_exceeded':
+        return {
+          status: 'budget_exceeded',
+          detail: `${end.shared ? 'project budget: ' : 'session budget: '}spent $${end.spentUsd.toFixed(4)} of $${end.limitUsd.toFixed(4)}`,
+          event: 'run.budget_exceeded',
+          projectBudget: end.shared === true,
+        };
+      case 'stuck':
+        return { status: 'stuck', detail: end.detail, event: 'run.stuck' };
+      case 'max_turns':
+        return {
+          status: 'failed',
+          detail: `no verdict after ${result.turns} turns`,
+          event: 'run.failed',
+        };
+      default:
+        return null;
+    }
+  }
+}
