@@ -1,4 +1,4 @@
-import { ChatTurnRunner } from '@autocoder/server-chat';
+import { ChatTurnRunner } from '@autocoder/server-chat-turns';
 import { JobContext, JobWorkers, OnJob } from '@autocoder/server-queue';
 import { ChatTurnJob, JobName, QueueName } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';

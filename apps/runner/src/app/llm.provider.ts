@@ -5,7 +5,7 @@ import {
   LlmProvider,
   OllamaProvider,
 } from '@autocoder/server-agent';
-import { ChatProviders } from '@autocoder/server-chat';
+import { ChatProviders } from '@autocoder/server-chat-turns';
 import { GoogleGenAI } from '@google/genai';
 import { SessionProviders } from '@autocoder/server-sessions';
 import { AppConfig } from '@autocoder/server-config';

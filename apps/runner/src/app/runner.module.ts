@@ -1,5 +1,5 @@
 import { FeatureToolsModule } from '@autocoder/server-feature-tools';
-import { ChatTurnsModule } from '@autocoder/server-chat';
+import { ChatTurnsModule } from '@autocoder/server-chat-turns';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';

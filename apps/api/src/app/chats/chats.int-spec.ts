@@ -2,7 +2,7 @@
 // ChatTurnRunner behind a BullMQ worker on the chat queue) against the real Postgres (a fresh
 // database), Redis (a unique queue prefix) and llm-fake with the real Anthropic and Gemini SDKs.
 import { AnthropicProvider, createAnthropicClient, GeminiProvider } from '@autocoder/server-agent';
-import { ChatTurnRunner, ChatTurnsModule, MAX_CHAT_ROUNDS } from '@autocoder/server-chat';
+import { ChatTurnRunner, ChatTurnsModule, MAX_CHAT_ROUNDS } from '@autocoder/server-chat-turns';
 import { AppConfig, ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';

@@ -27,13 +27,20 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import {
+  ChatStops,
+  endsTurn,
+  messageView,
+  noticeOf,
+  stoppedByPerson,
+  StoredNotice,
+  StoredToolResult,
+} from '@autocoder/server-chat';
 import { BacklogSnapshot, chatSystemPrompt } from './chat-prompts';
 import { CHAT_MODEL_PROVIDERS, ChatProviders, chooseChatProvider } from './chat-providers';
-import { ChatStops, stoppedByPerson } from './chat-stops';
 import { chatTools } from './chat-tools';
-import { messageView } from './chat-views';
 import { DeltaBatcher } from './delta-batcher';
-import { buildHistory, endsTurn, noticeOf, StoredNotice, StoredToolResult } from './history';
+import { buildHistory } from './model-history';
 
 /** Model calls one turn may make (each but the last answering tool calls). */
 export const MAX_CHAT_ROUNDS = 8;
