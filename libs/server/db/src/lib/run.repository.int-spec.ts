@@ -98,7 +98,14 @@ describe('RunsRepository against Postgres', () => {
 
   it('counts sessions in flight per role and status, and sums a project', async () => {
     const project = (await prisma.project.create({ data: { name: 'in flight', spec: '-' } })).id;
-    await runs.create({ projectId: project, role: 'coding', status: 'running', tokensIn: 10 });
+    await runs.create({
+      projectId: project,
+      role: 'coding',
+      status: 'running',
+      tokensIn: 10,
+      cacheReadTokens: 900,
+      cacheWriteTokens: 90,
+    });
     await runs.create({ projectId: project, role: 'coding', status: 'queued', costUsd: 0.25 });
     await runs.create({ projectId: project, role: 'testing', status: 'queued' });
     await runs.create({ projectId: project, role: 'initializer', status: 'running' });
@@ -114,7 +121,8 @@ describe('RunsRepository against Postgres', () => {
     expect(await runs.countInFlight(project)).toBe(4);
     expect((await runs.initializerInFlight(project))?.role).toBe('initializer');
     const totals = await runs.totals(project);
-    expect(totals).toMatchObject({ tokensIn: 10, tokensOut: 0, costUsd: 0.25 });
+    // Prompt tokens count fresh input and the cache's reads and writes together.
+    expect(totals).toMatchObject({ tokensIn: 1000, tokensOut: 0, costUsd: 0.25 });
     expect(totals.byStatus).toEqual(
       expect.arrayContaining([
         { status: 'running', count: 2 },

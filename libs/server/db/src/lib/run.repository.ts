@@ -160,14 +160,22 @@ export class RunsRepository {
       this.prisma.run.groupBy({ by: ['status'], where: { projectId }, _count: { _all: true } }),
       this.prisma.run.aggregate({
         where: { projectId },
-        _sum: { tokensIn: true, tokensOut: true, costUsd: true },
+        _sum: {
+          tokensIn: true,
+          cacheReadTokens: true,
+          cacheWriteTokens: true,
+          tokensOut: true,
+          costUsd: true,
+        },
       }),
     ]);
+    const sum = totals._sum;
     return {
       byStatus: byStatus.map((g) => ({ status: g.status, count: g._count._all })),
-      tokensIn: totals._sum.tokensIn ?? 0,
-      tokensOut: totals._sum.tokensOut ?? 0,
-      costUsd: Number(totals._sum.costUsd ?? 0),
+      // Every prompt token, fresh or through the cache (see runView).
+      tokensIn: (sum.tokensIn ?? 0) + (sum.cacheReadTokens ?? 0) + (sum.cacheWriteTokens ?? 0),
+      tokensOut: sum.tokensOut ?? 0,
+      costUsd: Number(sum.costUsd ?? 0),
     };
   }
 

@@ -131,7 +131,9 @@ export function runView(run: RunWithFeatures): RunView {
     runnerId: run.runnerId,
     provider: run.provider,
     model: run.model,
-    tokensIn: run.tokensIn,
+    // Every prompt token: with a cache breakpoint on every turn the fresh part alone is often 0.
+    tokensIn: run.tokensIn + run.cacheReadTokens + run.cacheWriteTokens,
+    tokensInCached: run.cacheReadTokens,
     tokensOut: run.tokensOut,
     costUsd: Number(run.costUsd),
     error: run.error,

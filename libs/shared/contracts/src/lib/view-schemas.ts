@@ -164,7 +164,10 @@ export const RunViewSchema = z
     runnerId: z.string().nullable(),
     provider: z.string().nullable(),
     model: z.string().nullable(),
+    /** Prompt tokens, fresh and through the prompt cache together. */
     tokensIn: z.int(),
+    /** Of `tokensIn`, those read from the prompt cache (billed at a tenth of the input price). */
+    tokensInCached: z.int(),
     tokensOut: z.int(),
     costUsd: z.number(),
     error: z.string().nullable(),

@@ -26,6 +26,7 @@ function featureRun(id: string, extra: Partial<RunView> = {}): RunView {
     features: [{ id: 'f1', name: 'Login form', status: 'failing' }],
     runnerId: 'host:1',
     tokensIn: 100,
+    tokensInCached: 0,
     tokensOut: 20,
     costUsd: 0.25,
     queuedAt: AT,

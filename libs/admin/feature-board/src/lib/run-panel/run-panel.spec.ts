@@ -84,10 +84,18 @@ describe('RunPanel', () => {
     expect(summary).toContain('running');
     expect(summary).toContain('$0.0123');
     expect(summary).toContain('1,200 / 300');
+    expect(el.querySelector('[data-testid=run-tokens]')?.textContent).not.toContain('cache');
     expect(summary).toContain('runner-a:42');
     const link = el.querySelector('[data-testid=run-features] a');
     expect(link?.getAttribute('href')).toBe('/projects/p1/features/f1');
     expect(el.querySelector('[data-testid=run-duration]')?.textContent).toMatch(/\d+ (s|min|h)/);
+  });
+
+  it('says how many prompt tokens came from the prompt cache', async () => {
+    await flushRun(runDetail([stored(1)], { tokensIn: 12_000, tokensInCached: 11_000 }));
+    expect(el.querySelector('[data-testid=run-tokens]')?.textContent).toMatch(
+      /12,000 \/ 300\s+\(11,000 in from the prompt cache\)/,
+    );
   });
 
   it("appends the run's live events as they arrive, and only its own", async () => {

@@ -132,6 +132,7 @@ export function run(status: RunView['status'], extra: Partial<RunView> = {}): Ru
     provider: 'demo',
     model: 'demo-1',
     tokensIn: 1200,
+    tokensInCached: 0,
     tokensOut: 340,
     costUsd: 0.0123,
     error: null,
