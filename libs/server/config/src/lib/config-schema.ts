@@ -26,7 +26,12 @@ export const ENV_DEFINITIONS = {
   },
   DATABASE_URL: {
     schema: z.url({ protocol: /^postgres(ql)?$/ }),
-    doc: { description: 'Postgres connection string.', sensitive: true, usedBy: ['api', 'runner'] },
+    doc: {
+      description:
+        'Postgres connection string of api and runner: a login role in the autocoder_app group (created by the migrations), never the owner of the tables nor a superuser.',
+      sensitive: true,
+      usedBy: ['api', 'runner'],
+    },
   },
   REDIS_URL: {
     schema: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
