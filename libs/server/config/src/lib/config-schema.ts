@@ -155,6 +155,30 @@ export const ENV_DEFINITIONS = {
       usedBy: ['api'],
     },
   },
+  API_TOKEN_DEFAULT_TTL_DAYS: {
+    schema: positiveInt.max(3650).default(90),
+    doc: {
+      description:
+        'Lifetime of a personal API token created without expiresInDays (every token expires).',
+      usedBy: ['api'],
+    },
+  },
+  API_TOKEN_MAX_TTL_DAYS: {
+    schema: positiveInt.max(3650).default(365),
+    doc: {
+      description:
+        'Longest lifetime a personal API token may be given; tokens stored without an expiry expire this long after creation.',
+      usedBy: ['api'],
+    },
+  },
+  API_TOKEN_OWNER_INACTIVE_DAYS: {
+    schema: z.coerce.number().int().min(0).max(3650).default(30),
+    doc: {
+      description:
+        "A person's API tokens are refused once the identity provider has not vouched for them (sign-in, session refresh, bearer token) for this many days; signing in again revives them under the current role. 0 turns the check off.",
+      usedBy: ['api'],
+    },
+  },
   CORS_ORIGINS: {
     schema: z.string().default(''),
     doc: {
