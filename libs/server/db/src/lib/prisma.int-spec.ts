@@ -123,15 +123,21 @@ describe('PrismaService against a migrated database', () => {
       data: { actorType: 'system', action: 'project.create', targetType: 'project' },
     });
 
+    // The app's role has no right to change or remove events (app-role.int-spec.ts) ...
     await expect(
       prisma.auditEvent.update({ where: { id: event.id }, data: { action: 'edited' } }),
-    ).rejects.toThrow(/AuditEvent is append-only: UPDATE is not allowed/);
+    ).rejects.toThrow(/permission denied for table AuditEvent/);
     await expect(prisma.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(
+      /permission denied for table AuditEvent/,
+    );
+    await expect(prisma.$executeRaw`TRUNCATE "AuditEvent"`).rejects.toThrow(/permission denied/);
+    // ... and the triggers refuse even the owner.
+    await expect(asOwner(`UPDATE "AuditEvent" SET action = 'edited'`)).rejects.toThrow(
+      /AuditEvent is append-only: UPDATE is not allowed/,
+    );
+    await expect(asOwner(`DELETE FROM "AuditEvent"`)).rejects.toThrow(
       /AuditEvent is append-only: DELETE is not allowed/,
     );
-    await expect(prisma.$executeRaw`DELETE FROM "AuditEvent"`).rejects.toThrow(/append-only/);
-    // The app's role may not TRUNCATE at all (app-role.int-spec.ts); the trigger stops the owner.
-    await expect(prisma.$executeRaw`TRUNCATE "AuditEvent"`).rejects.toThrow(/permission denied/);
     await expect(asOwner(`TRUNCATE "AuditEvent"`)).rejects.toThrow(
       /AuditEvent is append-only: TRUNCATE is not allowed/,
     );
