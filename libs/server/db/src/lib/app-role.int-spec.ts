@@ -4,6 +4,7 @@
 // application's DML, on tables of later migrations too.
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
+import { PrismaService } from './prisma.service';
 
 describe('the application role', () => {
   let db: TestDatabase;
@@ -117,5 +118,18 @@ describe('the application role', () => {
     await app.query(`INSERT INTO "LaterTable" (note) VALUES ('x')`);
     expect((await app.query(`SELECT note FROM "LaterTable"`)).rows).toEqual([{ note: 'x' }]);
     expect(await attempt(`TRUNCATE "LaterTable"`)).toMatch(/permission denied/);
+  });
+
+  it('is what the services report as safe at start; the owner gets a warning', async () => {
+    const check = async (databaseUrl: string) => {
+      const prisma = new PrismaService({ databaseUrl });
+      try {
+        return await prisma.roleProblem();
+      } finally {
+        await prisma.$disconnect();
+      }
+    };
+    expect(await check(db.url)).toBeNull();
+    expect(await check(db.adminUrl)).toMatch(/superuser|owner/);
   });
 });

@@ -203,5 +203,20 @@ describe('createTestDatabase', () => {
     expect(new Set(databases.map((db) => db.name)).size).toBe(3);
 
     await Promise.all(databases.map((db) => db.drop()));
+    // Each copy had a login role of its own (roles are cluster-wide); drop() removes it too.
+    const server = new Client({
+      connectionString:
+        process.env['TEST_DATABASE_ADMIN_URL'] || 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
+    await server.connect();
+    try {
+      const { rows } = await server.query(
+        'SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])',
+        [databases.map((db) => db.appRole)],
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await server.end();
+    }
   });
 });
