@@ -52,7 +52,10 @@ export async function ensureAppLogin(ownerUrl, appUrl) {
   try {
     const { rows } = await client.query(
       `SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
-              EXISTS (SELECT FROM pg_class c WHERE c.relowner = r.oid) AS owns
+              -- owns a table itself or through a role it is a member of (the owner's, say)
+              EXISTS (SELECT FROM pg_class c
+                       WHERE c.relnamespace = 'public'::regnamespace
+                         AND pg_has_role(r.oid, c.relowner, 'USAGE')) AS owns
          FROM pg_roles r WHERE r.rolname = $1`,
       [user],
     );
@@ -67,7 +70,7 @@ export async function ensureAppLogin(ownerUrl, appUrl) {
       )
         throw new Error(
           `role "${user}" of DATABASE_URL is a superuser, may create roles or databases, bypasses ` +
-            'row security or owns tables: give api and runner a role of their own (RUNBOOK.md)',
+            'row security or owns tables (also through a role it is a member of): give api and runner a role of their own (RUNBOOK.md)',
         );
       await client.query(`ALTER ROLE ${role} WITH LOGIN INHERIT PASSWORD ${secret}`);
     } else {
