@@ -4,9 +4,11 @@ SHELL := /bin/bash
 export NX_DAEMON ?= false
 export NX_NO_CLOUD ?= true
 
-DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/autocoder
+# Migrations run as the owner of the tables; api and runner connect as a role of their own that
+# owns nothing (DATABASE_URL; by default autocoder_app_dev, see tools/dev/dev-database.mjs).
+MIGRATION_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/autocoder
 REDIS_URL ?= redis://127.0.0.1:6379
-export DATABASE_URL REDIS_URL
+export MIGRATION_DATABASE_URL REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,admin
 
@@ -38,8 +40,8 @@ services: ## Make sure Postgres and Redis are reachable (start or install them w
 test-tools: ## Install Chromium and docker-compose from the distribution when missing
 	bash tools/dev/ensure-test-tools.sh
 
-migrate: install ## Apply prisma/migrations to DATABASE_URL (creates the database if needed)
-	node tools/prisma/migrate.mjs deploy
+migrate: install ## Apply prisma/migrations as MIGRATION_DATABASE_URL (creates the database if needed) and set up the app's role of DATABASE_URL
+	DATABASE_URL="$${DATABASE_URL:-$$(node tools/dev/dev-database.mjs app-url)}" node tools/prisma/migrate.mjs deploy
 
 migration: install ## Create a migration from schema changes: make migration NAME=add_x
 	@test -n "$(NAME)" || (echo "usage: make migration NAME=some_change" && exit 1)

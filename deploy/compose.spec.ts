@@ -175,6 +175,7 @@ describe('docker-compose.yml', () => {
       [
         'anthropic_api_key',
         'database_url',
+        'migration_database_url',
         'oidc_client_secret',
         'postgres_password',
         'session_secret',
@@ -200,7 +201,12 @@ describe('docker-compose.yml', () => {
     expect(api['SESSION_SECRET_FILE']).toBe('/run/secrets/session_secret');
     expect(api['OIDC_CLIENT_SECRET_FILE']).toBe('/run/secrets/oidc_client_secret');
     expect(secretNames(compose.services['dev-idp'])).toEqual(['oidc_client_secret']);
+    // Only the migrate job has the owner's URL; api and runner connect as a role owning nothing.
+    expect(secretNames(compose.services['migrate']).sort()).toEqual(
+      ['database_url', 'migration_database_url'].sort(),
+    );
     for (const app of ['api', 'runner']) {
+      expect(secretNames(compose.services[app])).not.toContain('migration_database_url');
       expect(secretNames(compose.services[app])).toContain('database_url');
       expect(envToMap(compose.services[app].environment)['DATABASE_URL_FILE']).toBe(
         '/run/secrets/database_url',

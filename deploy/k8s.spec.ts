@@ -105,6 +105,11 @@ describe('deploy/k8s kustomize base', () => {
     const c = container('Job', 'autocoder-migrate');
     expect(c.image).toBe('autocoder/api');
     expect(c.command).toEqual(['node', 'tools/prisma/migrate.mjs', 'deploy']);
+    // As the owner; the only workload with the owner's URL.
+    const names = (x: Container) => (x.env ?? []).map((e) => e.name);
+    expect(names(c)).toEqual(expect.arrayContaining(['MIGRATION_DATABASE_URL', 'DATABASE_URL']));
+    for (const app of ['api', 'runner'])
+      expect(names(container('Deployment', app))).not.toContain('MIGRATION_DATABASE_URL');
   });
 
   it('keeps only non-secret, known variables in the ConfigMap', () => {

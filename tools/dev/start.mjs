@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { devAccessToken } from './dev-login.mjs';
+import { devAppUrl } from './dev-database.mjs';
 import { seedDemo } from './seed-demo.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,7 +22,8 @@ const clientSecret = process.env.OIDC_CLIENT_SECRET ?? randomBytes(24).toString(
 const callbacks = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
 const env = {
   ...process.env,
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/autocoder',
+  // api and runner connect as the app's role (created by `make migrate`), not as the owner.
+  DATABASE_URL: process.env.DATABASE_URL ?? devAppUrl(),
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   API_PORT: String(apiPort),
   LLM_FAKE_PORT: String(fakePort),
@@ -39,6 +41,9 @@ const env = {
   DEV_IDP_REDIRECT_URIS: callbacks.map((c) => `${c}/api/v1/auth/callback`).join(','),
   DEV_IDP_POST_LOGOUT_REDIRECT_URIS: callbacks.map((c) => `${c}/`).join(','),
 };
+
+// The owner's URL is for migrations only: api and runner never see it.
+delete env.MIGRATION_DATABASE_URL;
 
 const children = [];
 function start(name, color) {

@@ -14,6 +14,7 @@ import { ChatModule } from '@autocoder/server-chat';
 import { AppConfig, ConfigModule } from '@autocoder/server-config';
 import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
+import type { DestinationStream } from 'pino';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
 import { OrchestrationModule } from '@autocoder/server-orchestration';
@@ -54,14 +55,24 @@ Operation('Prometheus metrics', { returns: 'text' })(
   Object.getOwnPropertyDescriptor(PrometheusController.prototype, 'index') ?? {},
 );
 
+/** What in-process tests may change besides the configuration. */
+export interface ApiAppOptions {
+  /** Where the log lines go (default stdout). */
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: ApiAppOptions = {}): DynamicModule {
     return {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'api', level: config.LOG_LEVEL }),
+        LoggingModule.forRoot({
+          service: 'api',
+          level: config.LOG_LEVEL,
+          destination: options.logDestination,
+        }),
         MetricsModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),

@@ -1,4 +1,4 @@
-import { CONSOLE_SESSION, ConsoleSession } from '@autocoder/server-auth';
+import { CONSOLE_SESSION, ConsoleSession, refuseQueryCredentials } from '@autocoder/server-auth';
 import { AppConfig } from '@autocoder/server-config';
 import { requestIdFor } from '@autocoder/server-observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,7 +10,7 @@ import express from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
-import { ApiModule } from './api.module';
+import { ApiAppOptions, ApiModule } from './api.module';
 import { responseCompression } from './http/compression';
 import { openApiDocument } from './http/openapi';
 import { applySecurityHeaders, cspNonce } from './http/security-headers';
@@ -20,8 +20,11 @@ export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
 
 /** Builds the api (also used by in-process tests); the caller listens. */
-export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+export async function createApiApp(
+  config: AppConfig,
+  options: ApiAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), {
     bufferLogs: true,
     bodyParser: false,
   });
@@ -31,6 +34,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     req.id = requestIdFor(req, res);
     next();
   });
+  // ?access_token= and the like: 400 before a session, a guard or a route reads the request.
+  app.use(refuseQueryCredentials);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use(responseCompression());
   // Console sessions (AUTH_MODE=oidc): cookie and session before any route reads them.

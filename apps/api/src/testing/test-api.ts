@@ -6,6 +6,7 @@ import { PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
+import { ApiAppOptions } from '../app/api.module';
 import { createApiApp } from '../app/create-api-app';
 
 export interface TestApi {
@@ -30,11 +31,13 @@ export const OIDC_WITHOUT_IDP = {
 export async function startTestApi(
   env: Record<string, string>,
   shared?: { db: TestDatabase; prefix: string },
+  options?: ApiAppOptions,
 ): Promise<TestApi & { db: TestDatabase; prefix: string }> {
   const db = shared?.db ?? (await createTestDatabase());
   const prefix = shared?.prefix ?? `it-${randomBytes(4).toString('hex')}`;
   const app = await createApiApp(
     loadConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...env }),
+    options,
   );
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

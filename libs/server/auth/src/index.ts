@@ -14,3 +14,4 @@ export * from './lib/session/console-session';
 export * from './lib/rate-limit/api-throttler.guard';
 export * from './lib/rate-limit/rate-limits';
 export * from './lib/rate-limit/auth-failure-limit';
+export * from './lib/query-credentials';

@@ -92,7 +92,7 @@ describe('api tokens (integration)', () => {
       [{ name: 'x', role: 'owner' }, 'body.role'],
       [{ name: 'x', projectId: 'p1' }, 'body.projectId'],
       [{ name: 'x', expiresInDays: 0 }, 'body.expiresInDays'],
-      [{ name: 'x', expiresInDays: 366 }, 'body.expiresInDays'],
+      [{ name: 'x', expiresInDays: 3651 }, 'body.expiresInDays'],
       [{ name: 'x', expiresInDays: 1.5 }, 'body.expiresInDays'],
       [{ name: 'x', token: 'acp_mine' }, 'body.token'],
     ];

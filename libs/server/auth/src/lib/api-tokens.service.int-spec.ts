@@ -4,7 +4,10 @@ import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHash } from 'node:crypto';
-import { ApiTokensService, LOCAL_USER } from './api-tokens.service';
+import { ApiTokenRepository, UserRepository } from '@autocoder/server-db';
+import { ApiTokenPolicy, ApiTokensService, LOCAL_USER } from './api-tokens.service';
+
+const DAY_MS = 24 * 3600_000;
 
 describe('ApiTokensService (integration)', () => {
   let db: TestDatabase;
@@ -46,7 +49,8 @@ describe('ApiTokensService (integration)', () => {
     expect(created.token).toMatch(/^acp_[A-Za-z0-9_-]{43}$/);
     expect(created.prefix).toBe(created.token.slice(0, 8));
     expect(created).toMatchObject({ name: 'laptop', role: 'admin', projectId: null });
-    expect(created.expiresAt).toBeNull();
+    // Every token expires: 90 days unless asked otherwise (DEFAULT_API_TOKEN_POLICY).
+    expect(Date.parse(created.expiresAt ?? '') - Date.now()).toBeGreaterThan(89 * DAY_MS);
 
     const row = await prisma.apiToken.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.tokenHash).toBe(createHash('sha256').update(created.token).digest('hex'));
@@ -83,7 +87,7 @@ describe('ApiTokensService (integration)', () => {
       prefix: created.prefix,
       role: 'viewer',
       projectId: null,
-      expiresAt: null,
+      expiresAt: created.expiresAt,
       revokedAt: null,
       lastUsedAt: null,
       createdAt: created.createdAt,
@@ -164,5 +168,121 @@ describe('ApiTokensService (integration)', () => {
     });
     await expect(tokens.revoke(other.id, mine.id)).rejects.toMatchObject({ kind: 'not_found' });
     expect(await tokens.authenticate(mine.token)).not.toBeNull();
+  });
+});
+
+describe('ApiTokensService lifetimes (integration)', () => {
+  const policy: ApiTokenPolicy = { defaultTtlDays: 7, maxTtlDays: 30, ownerInactiveDays: 14 };
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let tokens: ApiTokensService;
+  let prisma: PrismaService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const moduleRef = await Test.createTestingModule({
+      imports: [DbModule.forRoot({ databaseUrl: db.url })],
+      providers: [
+        {
+          provide: ApiTokensService,
+          inject: [ApiTokenRepository, UserRepository],
+          useFactory: (t: ApiTokenRepository, u: UserRepository) =>
+            new ApiTokensService(t, u, policy),
+        },
+      ],
+    }).compile();
+    app = await moduleRef.init();
+    tokens = app.get(ApiTokensService);
+    prisma = app.get(PrismaService);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const person = (role: 'admin' | 'viewer', lastLoginAt: Date | null) =>
+    prisma.user.create({
+      data: {
+        issuer: 'https://idp.example',
+        subject: `p-${Math.random().toString(36).slice(2)}`,
+        role,
+        lastLoginAt,
+      },
+    });
+
+  it('gives a token the default lifetime, and at most the longest one', async () => {
+    const owner = await person('admin', new Date());
+    const plain = await tokens.create(owner.id, { name: 'default', role: 'admin' });
+    const lifetime = Date.parse(plain.expiresAt ?? '') - Date.now();
+    expect(lifetime).toBeGreaterThan(7 * DAY_MS - 60_000);
+    expect(lifetime).toBeLessThanOrEqual(7 * DAY_MS);
+
+    const longest = await tokens.create(owner.id, {
+      name: 'max',
+      role: 'admin',
+      expiresInDays: 30,
+    });
+    expect(Date.parse(longest.expiresAt ?? '') - Date.now()).toBeGreaterThan(29 * DAY_MS);
+    await expect(
+      tokens.create(owner.id, { name: 'too long', role: 'admin', expiresInDays: 31 }),
+    ).rejects.toMatchObject({
+      kind: 'invalid',
+      issues: [{ path: 'body.expiresInDays', message: expect.stringContaining('30 days') }],
+    });
+  });
+
+  it('expires tokens stored without an expiry after the longest lifetime', async () => {
+    const owner = await person('admin', new Date());
+    const legacy = await tokens.create(owner.id, { name: 'legacy', role: 'admin' });
+    await prisma.apiToken.update({
+      where: { id: legacy.id },
+      data: { expiresAt: null, createdAt: new Date(Date.now() - 29 * DAY_MS) },
+    });
+    expect(await tokens.authenticate(legacy.token)).not.toBeNull();
+    await prisma.apiToken.update({
+      where: { id: legacy.id },
+      data: { createdAt: new Date(Date.now() - 31 * DAY_MS) },
+    });
+    expect(await tokens.authenticate(legacy.token)).toBeNull();
+  });
+
+  it('refuses the tokens of someone the IdP has not vouched for lately, until they sign in', async () => {
+    // An admin at their last sign-in, then removed as admin at the IdP without signing in again.
+    const owner = await person('admin', new Date());
+    const created = await tokens.create(owner.id, { name: 'ci', role: 'admin', expiresInDays: 30 });
+    expect(await tokens.authenticate(created.token)).toMatchObject({ role: 'admin' });
+
+    await prisma.user.update({
+      where: { id: owner.id },
+      data: { lastLoginAt: new Date(Date.now() - 15 * DAY_MS) },
+    });
+    expect(await tokens.authenticate(created.token)).toBeNull();
+
+    // Signing in again revives the token, under the role the IdP gives now.
+    await prisma.user.update({
+      where: { id: owner.id },
+      data: { lastLoginAt: new Date(), role: 'viewer' },
+    });
+    expect(await tokens.authenticate(created.token)).toMatchObject({ role: 'viewer' });
+  });
+
+  it('counts from the creation of someone who never signed in; the local user is exempt', async () => {
+    const never = await person('viewer', null);
+    const token = await tokens.create(never.id, { name: 'never', role: 'viewer' });
+    expect(await tokens.authenticate(token.token)).not.toBeNull();
+    await prisma.user.update({
+      where: { id: never.id },
+      data: { createdAt: new Date(Date.now() - 15 * DAY_MS) },
+    });
+    expect(await tokens.authenticate(token.token)).toBeNull();
+
+    const local = await tokens.localUser();
+    await prisma.user.update({
+      where: { id: local.id },
+      data: { createdAt: new Date(Date.now() - 365 * DAY_MS) },
+    });
+    const localToken = await tokens.create(local.id, { name: 'mcp', role: 'admin' });
+    expect(await tokens.authenticate(localToken.token)).toMatchObject({ role: 'admin' });
   });
 });

@@ -9,8 +9,9 @@ import {
   UserRole,
 } from '@autocoder/shared-contracts';
 import { ApiToken, ApiTokenRepository, User, UserRepository } from '@autocoder/server-db';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { API_TOKEN_POLICY } from './auth.tokens';
 
 export const API_TOKEN_PREFIX = 'acp_';
 /** `acp_` and the base64url text of 32 bytes (43 characters, no padding). */
@@ -32,6 +33,27 @@ export const LOCAL_USER = {
   role: 'admin',
 } as const;
 
+/**
+ * How long tokens live (API_TOKEN_* in the configuration). A token's role is capped by the role
+ * its owner had when the identity provider last vouched for them, so a token must not outlive
+ * that confirmation by much: every token expires, and none works once its owner has not been
+ * seen by the IdP for `ownerInactiveDays`.
+ */
+export interface ApiTokenPolicy {
+  /** Lifetime of a token created without expiresInDays. */
+  defaultTtlDays: number;
+  /** Longest lifetime one may ask for; also the lifetime of tokens stored without an expiry. */
+  maxTtlDays: number;
+  /** Refused once the owner's last sign-in (else creation) is older; 0 turns the check off. */
+  ownerInactiveDays: number;
+}
+
+export const DEFAULT_API_TOKEN_POLICY: ApiTokenPolicy = {
+  defaultTtlDays: 90,
+  maxTtlDays: 365,
+  ownerInactiveDays: 30,
+};
+
 /** Who a valid token speaks for. */
 export interface ApiTokenPrincipal {
   tokenId: string;
@@ -43,10 +65,15 @@ export interface ApiTokenPrincipal {
 
 @Injectable()
 export class ApiTokensService {
+  private readonly policy: ApiTokenPolicy;
+
   constructor(
     private readonly tokens: ApiTokenRepository,
     private readonly users: UserRepository,
-  ) {}
+    @Optional() @Inject(API_TOKEN_POLICY) policy?: ApiTokenPolicy,
+  ) {
+    this.policy = policy ?? DEFAULT_API_TOKEN_POLICY;
+  }
 
   /** The local user (see LOCAL_USER), created on first call. */
   localUser(): Promise<User> {
@@ -63,6 +90,13 @@ export class ApiTokensService {
     if (input.role === 'admin' && user.role !== 'admin') {
       throw new DomainError('forbidden', 'a viewer cannot create an admin token');
     }
+    const days = input.expiresInDays ?? this.policy.defaultTtlDays;
+    if (days > this.policy.maxTtlDays) {
+      const message = `at most ${this.policy.maxTtlDays} days (API_TOKEN_MAX_TTL_DAYS)`;
+      throw new DomainError('invalid', `expiresInDays ${days} is too long: ${message}`, {
+        issues: [{ path: 'body.expiresInDays', message }],
+      });
+    }
     const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const row = await this.tokens.create({
       userId,
@@ -71,7 +105,7 @@ export class ApiTokensService {
       prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
       role: input.role,
       projectId: input.projectId ?? null,
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+      expiresAt: new Date(Date.now() + days * DAY_MS),
     });
     // No such project: its foreign key refused the token.
     if (!row) throw new DomainError('not_found', `project ${input.projectId} not found`);
@@ -92,8 +126,10 @@ export class ApiTokensService {
   }
 
   /**
-   * The principal of a presented token, or null when it is malformed, unknown, revoked or
-   * expired (one answer for all, so a caller learns nothing about tokens it does not hold).
+   * The principal of a presented token, or null when it is malformed, unknown, revoked,
+   * expired, or its owner has not signed in for `ownerInactiveDays` (one answer for all, so a
+   * caller learns nothing about tokens it does not hold). Signing in again revives the tokens,
+   * under the role the IdP gives then.
    *
    * No constant-time comparison is needed: the token is never compared with a secret. It is
    * hashed and the hash looked up through a unique index; how long that lookup takes depends on
@@ -104,7 +140,8 @@ export class ApiTokensService {
     if (typeof rawToken !== 'string' || !TOKEN_PATTERN.test(rawToken)) return null;
     const row = await this.tokens.findByHash(hashToken(rawToken));
     const now = new Date();
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+    if (!row || row.revokedAt || this.expiresAt(row) <= now) return null;
+    if (this.ownerInactive(row.user, now)) return null;
     // lastUsedAt at most once a minute per token, not on every request.
     await this.tokens.touch(row.id, now, LAST_USED_RESOLUTION_MS);
     return {
@@ -114,6 +151,25 @@ export class ApiTokensService {
       role: row.user.role === 'admin' ? row.role : 'viewer',
       projectId: row.projectId,
     };
+  }
+
+  /** Tokens stored without an expiry (before every token had one) live the longest lifetime. */
+  private expiresAt(row: { expiresAt: Date | null; createdAt: Date }): Date {
+    return row.expiresAt ?? new Date(row.createdAt.getTime() + this.policy.maxTtlDays * DAY_MS);
+  }
+
+  /**
+   * The owner was last vouched for by the IdP (sign-in, session refresh, bearer token) longer
+   * ago than the window; never signed in counts from the user's creation. The local user of
+   * AUTH_MODE=none has no IdP to sign in at and is exempt.
+   */
+  private ownerInactive(
+    user: { issuer: string; createdAt: Date; lastLoginAt: Date | null },
+    now: Date,
+  ): boolean {
+    if (this.policy.ownerInactiveDays <= 0 || user.issuer === LOCAL_USER.issuer) return false;
+    const seen = user.lastLoginAt ?? user.createdAt;
+    return now.getTime() - seen.getTime() > this.policy.ownerInactiveDays * DAY_MS;
   }
 }
 

@@ -9,11 +9,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { ApiTokensService } from './api-tokens.service';
+import { ApiTokenPolicy, ApiTokensService } from './api-tokens.service';
 import { AuthGuard } from './auth.guard';
 import { ApiThrottlerGuard } from './rate-limit/api-throttler.guard';
 import { AuthSettings, authSettings } from './auth-settings';
 import {
+  API_TOKEN_POLICY,
   AUTH_FAILURE_LIMIT,
   AUTH_SETTINGS,
   CONSOLE_SESSION,
@@ -32,6 +33,18 @@ import { OidcClient } from './oidc/oidc-client.service';
 import { SecretBox } from './secret-box';
 import { consoleSession, ConsoleSession } from './session/console-session';
 import { UsersService } from './users.service';
+
+function apiTokenPolicy(config: AppConfig): ApiTokenPolicy {
+  if (config.API_TOKEN_DEFAULT_TTL_DAYS > config.API_TOKEN_MAX_TTL_DAYS)
+    throw new Error(
+      `API_TOKEN_DEFAULT_TTL_DAYS (${config.API_TOKEN_DEFAULT_TTL_DAYS}) is above API_TOKEN_MAX_TTL_DAYS (${config.API_TOKEN_MAX_TTL_DAYS})`,
+    );
+  return {
+    defaultTtlDays: config.API_TOKEN_DEFAULT_TTL_DAYS,
+    maxTtlDays: config.API_TOKEN_MAX_TTL_DAYS,
+    ownerInactiveDays: config.API_TOKEN_OWNER_INACTIVE_DAYS,
+  };
+}
 
 /** Redis of console sessions and rate-limit counters, closed with the app. */
 const AUTH_REDIS = Symbol('AUTH_REDIS');
@@ -79,6 +92,7 @@ export class AuthModule {
       global: true,
       providers: [
         { provide: AUTH_SETTINGS, useValue: settings },
+        { provide: API_TOKEN_POLICY, useValue: apiTokenPolicy(config) },
         {
           provide: AUTH_REDIS,
           useFactory: () => {

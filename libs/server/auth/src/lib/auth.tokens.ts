@@ -12,3 +12,6 @@ export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 /** How many refused credentials an IP may send per minute (AuthFailureLimit). */
 export const AUTH_FAILURE_LIMIT = Symbol('AUTH_FAILURE_LIMIT');
+
+/** Lifetimes of personal API tokens (ApiTokenPolicy), from the configuration. */
+export const API_TOKEN_POLICY = Symbol('API_TOKEN_POLICY');

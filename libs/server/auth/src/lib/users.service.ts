@@ -13,9 +13,10 @@ export class UsersService {
   constructor(private readonly users: UserRepository) {}
 
   /**
-   * The person's row, created or updated with their current name, e-mail and role. `login`
-   * stamps lastLoginAt (console sign-ins); bearer requests reuse a recent row instead of writing
-   * on every request.
+   * The person's row, created or updated with their current name, e-mail and role, and
+   * lastLoginAt: when the IdP last vouched for them (sign-in, session refresh, bearer token),
+   * which keeps their API tokens alive (API_TOKEN_OWNER_INACTIVE_DAYS). Outside `login`, a
+   * recent row is reused instead of writing on every request.
    */
   async fromClaims(
     issuer: string,
@@ -39,7 +40,7 @@ export class UsersService {
             ? claims['preferred_username']
             : null,
       role,
-      ...(login ? { lastLoginAt: new Date() } : {}),
+      lastLoginAt: new Date(),
     };
     const user = await this.users.upsert(issuer, subject, profile);
     this.recent.set(key, { user, at: Date.now() });

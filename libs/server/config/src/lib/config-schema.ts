@@ -26,7 +26,12 @@ export const ENV_DEFINITIONS = {
   },
   DATABASE_URL: {
     schema: z.url({ protocol: /^postgres(ql)?$/ }),
-    doc: { description: 'Postgres connection string.', sensitive: true, usedBy: ['api', 'runner'] },
+    doc: {
+      description:
+        'Postgres connection string of api and runner: a login role in the autocoder_app group (created by the migrations), never the owner of the tables nor a superuser.',
+      sensitive: true,
+      usedBy: ['api', 'runner'],
+    },
   },
   REDIS_URL: {
     schema: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
@@ -147,6 +152,30 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.max(7 * 24 * 60).default(480),
     doc: {
       description: 'A console session ends after this long without a request.',
+      usedBy: ['api'],
+    },
+  },
+  API_TOKEN_DEFAULT_TTL_DAYS: {
+    schema: positiveInt.max(3650).default(90),
+    doc: {
+      description:
+        'Lifetime of a personal API token created without expiresInDays (every token expires).',
+      usedBy: ['api'],
+    },
+  },
+  API_TOKEN_MAX_TTL_DAYS: {
+    schema: positiveInt.max(3650).default(365),
+    doc: {
+      description:
+        'Longest lifetime a personal API token may be given; tokens stored without an expiry expire this long after creation.',
+      usedBy: ['api'],
+    },
+  },
+  API_TOKEN_OWNER_INACTIVE_DAYS: {
+    schema: z.coerce.number().int().min(0).max(3650).default(30),
+    doc: {
+      description:
+        "A person's API tokens are refused once the identity provider has not vouched for them (sign-in, session refresh, bearer token) for this many days; signing in again revives them under the current role. 0 turns the check off.",
       usedBy: ['api'],
     },
   },

@@ -32,5 +32,11 @@ export function renderConfigurationDoc(): string {
     '`apps/llm-fake/scenarios`) and `LLM_FAKE_CACHE_TTL_MS` (lifetime of a cached prompt prefix,',
     'default `300000`); it validates them itself because it needs no database.',
     '',
+    'The migrations (`tools/prisma/migrate.mjs deploy`, the compose `migrate` service, the k8s',
+    'migrate Job) read `MIGRATION_DATABASE_URL`, the owner of the tables, besides `DATABASE_URL`:',
+    'they create the login role of `DATABASE_URL` (or set its password) in the `autocoder_app` group,',
+    'which owns nothing and may only add and read audit events. api and runner never see the',
+    'owner\'s URL. With `DATABASE_URL` alone, migrations run as that role (RUNBOOK.md, "Database roles").',
+    '',
   ].join('\n');
 }

@@ -13,8 +13,10 @@ export interface NewApiToken {
   expiresAt: Date | null;
 }
 
-/** A token found by its hash, with its user's current role. */
-export type ApiTokenWithUserRole = ApiToken & { user: { role: UserRole } };
+/** A token found by its hash, with its user's current role and when the IdP last vouched for them. */
+export type ApiTokenWithUserRole = ApiToken & {
+  user: { role: UserRole; issuer: string; createdAt: Date; lastLoginAt: Date | null };
+};
 
 /** Personal API tokens (stored as hashes). */
 @Injectable()
@@ -52,7 +54,9 @@ export class ApiTokenRepository {
   findByHash(tokenHash: string): Promise<ApiTokenWithUserRole | null> {
     return this.prisma.apiToken.findUnique({
       where: { tokenHash },
-      include: { user: { select: { role: true } } },
+      include: {
+        user: { select: { role: true, issuer: true, createdAt: true, lastLoginAt: true } },
+      },
     });
   }
 

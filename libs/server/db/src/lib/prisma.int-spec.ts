@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { FeatureStatus } from '../generated/prisma/client';
 import { createTestDatabase, TestDatabase } from '../testing/test-database';
 import { DbModule } from './db.module';
@@ -35,12 +36,22 @@ describe('PrismaService against a migrated database', () => {
     await db?.drop();
   });
 
+  /** A query as the owner: the migration history and TRUNCATE are beyond the app's role. */
+  async function asOwner<T>(sql: string): Promise<T[]> {
+    const owner = new Client({ connectionString: db.adminUrl });
+    await owner.connect();
+    try {
+      return (await owner.query(sql)).rows as T[];
+    } finally {
+      await owner.end();
+    }
+  }
+
   it('starts with the migrations recorded in _prisma_migrations', async () => {
-    const rows = await prisma.$queryRaw<
-      { migration_name: string; finished: boolean; rolled_back: boolean }[]
-    >`
-      SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
-      FROM _prisma_migrations ORDER BY migration_name`;
+    const rows = await asOwner<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
+      `SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
+       FROM _prisma_migrations ORDER BY migration_name`,
+    );
     expect(rows.map((row) => row.migration_name)).toContainEqual(
       expect.stringMatching(/^\d{14}_init$/),
     );
@@ -112,14 +123,22 @@ describe('PrismaService against a migrated database', () => {
       data: { actorType: 'system', action: 'project.create', targetType: 'project' },
     });
 
+    // The app's role has no right to change or remove events (app-role.int-spec.ts) ...
     await expect(
       prisma.auditEvent.update({ where: { id: event.id }, data: { action: 'edited' } }),
-    ).rejects.toThrow(/AuditEvent is append-only: UPDATE is not allowed/);
+    ).rejects.toThrow(/permission denied for table AuditEvent/);
     await expect(prisma.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(
+      /permission denied for table AuditEvent/,
+    );
+    await expect(prisma.$executeRaw`TRUNCATE "AuditEvent"`).rejects.toThrow(/permission denied/);
+    // ... and the triggers refuse even the owner.
+    await expect(asOwner(`UPDATE "AuditEvent" SET action = 'edited'`)).rejects.toThrow(
+      /AuditEvent is append-only: UPDATE is not allowed/,
+    );
+    await expect(asOwner(`DELETE FROM "AuditEvent"`)).rejects.toThrow(
       /AuditEvent is append-only: DELETE is not allowed/,
     );
-    await expect(prisma.$executeRaw`DELETE FROM "AuditEvent"`).rejects.toThrow(/append-only/);
-    await expect(prisma.$executeRaw`TRUNCATE "AuditEvent"`).rejects.toThrow(
+    await expect(asOwner(`TRUNCATE "AuditEvent"`)).rejects.toThrow(
       /AuditEvent is append-only: TRUNCATE is not allowed/,
     );
 
@@ -154,13 +173,13 @@ describe('PrismaService against a migrated database', () => {
       [join(repoRoot, 'tools', 'prisma', 'migrate.mjs'), 'deploy'],
       {
         cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: db.url },
+        env: { ...process.env, DATABASE_URL: db.adminUrl },
       },
     );
     expect(stdout).toContain('No pending migrations to apply');
-    const [{ count }] = await prisma.$queryRaw<
-      { count: bigint }[]
-    >`SELECT count(*) AS count FROM _prisma_migrations`;
+    const [{ count }] = await asOwner<{ count: string }>(
+      `SELECT count(*) AS count FROM _prisma_migrations`,
+    );
     // One row per migration folder: nothing applied twice.
     const folders = readdirSync(join(repoRoot, 'prisma', 'migrations'), {
       withFileTypes: true,
@@ -184,5 +203,20 @@ describe('createTestDatabase', () => {
     expect(new Set(databases.map((db) => db.name)).size).toBe(3);
 
     await Promise.all(databases.map((db) => db.drop()));
+    // Each copy had a login role of its own (roles are cluster-wide); drop() removes it too.
+    const server = new Client({
+      connectionString:
+        process.env['TEST_DATABASE_ADMIN_URL'] || 'postgresql://postgres@127.0.0.1:5432/postgres',
+    });
+    await server.connect();
+    try {
+      const { rows } = await server.query(
+        'SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])',
+        [databases.map((db) => db.appRole)],
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await server.end();
+    }
   });
 });

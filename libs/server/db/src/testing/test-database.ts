@@ -7,10 +7,17 @@ import { Client } from 'pg';
 
 /** A throwaway database with every migration applied. */
 export interface TestDatabase {
-  /** Connection string of the database. */
+  /**
+   * Connection string for the apps: a login role of this database only, member of the
+   * autocoder_app group (what api and runner connect as in production: no superuser, no owner).
+   */
   url: string;
+  /** The same database as the server's admin (the owner): for setup the apps may not do. */
+  adminUrl: string;
   name: string;
-  /** Drops the database, closing any connection still open on it. */
+  /** Login role of `url`. */
+  appRole: string;
+  /** Drops the database and its login role, closing any connection still open on it. */
   drop(): Promise<void>;
 }
 
@@ -29,16 +36,26 @@ const run = promisify(execFile);
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env['TEST_DATABASE_ADMIN_URL'] || DEFAULT_ADMIN_URL;
   const name = `autocoder_test_${randomBytes(6).toString('hex')}`;
+  // Roles are cluster-wide: one per database, so parallel suites never share or race on one.
+  const appRole = `${name}_app`;
+  const password = randomBytes(18).toString('base64url');
   await withClient(adminUrl, async (admin) => {
     const template = await ensureTemplate(admin, adminUrl);
     await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+    // The group and its grants come with the template (migration app_role).
+    await admin.query(
+      `CREATE ROLE ${quoteIdent(appRole)} LOGIN PASSWORD '${password}' IN ROLE autocoder_app`,
+    );
   });
   return {
-    url: withDatabase(adminUrl, name),
+    url: withCredentials(withDatabase(adminUrl, name), appRole, password),
+    adminUrl: withDatabase(adminUrl, name),
     name,
+    appRole,
     drop: () =>
       withClient(adminUrl, async (admin) => {
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(appRole)}`);
       }),
   };
 }
@@ -136,6 +153,13 @@ async function withClient<T>(
 function withDatabase(connectionString: string, database: string): string {
   const url = new URL(connectionString);
   url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+function withCredentials(connectionString: string, user: string, password: string): string {
+  const url = new URL(connectionString);
+  url.username = encodeURIComponent(user);
+  url.password = encodeURIComponent(password);
   return url.toString();
 }
 

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACTED_PATHS } from './redaction';
+import { REDACTED_PATHS, redactQuery, redactQueryObject } from './redaction';
 
 /** One JSON log line written by pino with the services' redaction. */
 function logged(obj: Record<string, unknown>): string {
@@ -61,5 +61,23 @@ describe('log redaction', () => {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain('[redacted]');
+  });
+});
+
+describe('query string redaction', () => {
+  it('replaces the values of credential parameters by name, without case, keeping the rest', () => {
+    expect(
+      redactQuery('/api/v1/auth/callback?code=abc&State=xyz&iss=http%3A%2F%2Fidp&access_token'),
+    ).toBe(
+      '/api/v1/auth/callback?code=[redacted]&State=[redacted]&iss=http%3A%2F%2Fidp&access_token=[redacted]',
+    );
+    expect(redactQuery('/x?api%5Fkey=k1&limit=5#frag')).toBe(
+      '/x?api%5Fkey=[redacted]&limit=5#frag',
+    );
+    expect(redactQuery('/plain/path')).toBe('/plain/path');
+    expect(redactQueryObject({ token: 't', limit: '5' })).toEqual({
+      token: '[redacted]',
+      limit: '5',
+    });
   });
 });

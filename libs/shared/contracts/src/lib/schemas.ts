@@ -491,8 +491,11 @@ export const CreateApiTokenSchema = z.strictObject({
   role: z.enum(USER_ROLES).default('viewer'),
   /** Restricts the token to one project; without it the caller names the project per request. */
   projectId: UuidSchema.optional(),
-  /** Without it the token does not expire (revoke it when no longer needed). */
-  expiresInDays: z.int().min(1).max(365).optional(),
+  /**
+   * Without it the token lives API_TOKEN_DEFAULT_TTL_DAYS (90 by default); at most
+   * API_TOKEN_MAX_TTL_DAYS. It also stops while its owner has not signed in for a while.
+   */
+  expiresInDays: z.int().min(1).max(3650).optional(),
 });
 export type CreateApiTokenInput = z.infer<typeof CreateApiTokenSchema>;
 

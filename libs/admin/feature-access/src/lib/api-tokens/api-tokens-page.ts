@@ -105,7 +105,9 @@ import { firstValueFrom } from 'rxjs';
             </select>
           </div>
           <div class="field">
-            <label for="token-expiry">Expires after (days, empty: never)</label>
+            <label for="token-expiry"
+              >Expires after (days, empty: the default, 90 unless configured)</label
+            >
             <input
               id="token-expiry"
               type="number"

@@ -24,9 +24,13 @@ export class ApiTokenStrategy extends CredentialStrategy(STRATEGIES.apiToken) {
     if (!token?.startsWith(API_TOKEN_PREFIX)) return null;
     const found = await this.tokens.authenticate(token);
     if (!found) {
-      await this.refused.record(req, 'api_token', 'the API token is unknown, revoked or expired');
+      await this.refused.record(
+        req,
+        'api_token',
+        'the API token is unknown, revoked or expired, or its owner has not signed in lately',
+      );
       throw new NotSignedIn(
-        'The API token is unknown, revoked or expired.',
+        'The API token is unknown, revoked or expired, or its owner has not signed in lately (sign in to the console to revive it).',
         'Bearer realm="autocoder", error="invalid_token"',
       );
     }
