@@ -28,7 +28,6 @@ export class SessionsModule {
         OrchestrationModule,
         CodeModule,
         FeatureToolsModule,
-        SESSION_PROVIDER,
         ActiveSessions,
         InitializerSessionService,
         CodingSessionService,
