@@ -50,8 +50,8 @@ export class FleetService {
       this.runs.running(),
       this.runs.countQueued(),
       this.runs.sessionsPerHour(),
-      this.spend.acrossProjects(startOfUtcDay(now)),
-      this.spend.acrossProjects(startOfUtcMonth(now)),
+      this.spend.of({ since: startOfUtcDay(now) }),
+      this.spend.of({ since: startOfUtcMonth(now) }),
     ]);
 
     const runners = new Map<string, FleetRunnerView>();
