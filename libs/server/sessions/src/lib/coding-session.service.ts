@@ -47,8 +47,7 @@ export class CodingSessionService extends FeatureSession {
       maxAttempts: this.config.FEATURE_MAX_ATTEMPTS,
     });
     if (!claimed) {
-      await this.journal.finish(run, 'succeeded', null);
-      return { outcome: 'finished', status: 'succeeded', detail: 'no feature was ready' };
+      return this.finished(run, 'succeeded', null, { detail: 'no feature was ready' });
     }
     const feature = await this.attach(run, claimed.id);
     await this.journal.event(run, 'feature.claimed', feature.name, {
@@ -80,8 +79,10 @@ export class CodingSessionService extends FeatureSession {
           await release('pending', `${ended.status}: ${why}`, ended.projectBudget === true);
           await this.journal.event(run, ended.event, why, undefined, 'warn');
           if (ended.projectBudget) await this.lifecycle.tryApply(project.id, 'budget_spent');
-          await this.journal.finish(run, ended.status, why);
-          return { outcome: 'finished', status: ended.status, featureId: feature.id, detail: why };
+          return await this.finished(run, ended.status, why, {
+            featureId: feature.id,
+            detail: why,
+          });
         }
         return await this.conclude(run, project, feature, worktree, verdict, owner);
       } catch (err) {
@@ -110,8 +111,8 @@ export class CodingSessionService extends FeatureSession {
     ): Promise<SessionResult> => {
       await this.claims.release(feature.id, owner, { status, error });
       await this.journal.event(run, 'feature.released', error, { featureId: feature.id }, 'warn');
-      await this.journal.finish(run, runStatus, runStatus === 'failed' ? error : null);
-      return { outcome: 'finished', status: runStatus, featureId: feature.id, detail: error };
+      const recorded = runStatus === 'failed' ? error : null;
+      return this.finished(run, runStatus, recorded, { featureId: feature.id, detail: error });
     };
 
     if (!verdict) {
@@ -126,21 +127,17 @@ export class CodingSessionService extends FeatureSession {
       return finishFeature('pending', `handed back: ${verdict.reason}`, 'succeeded');
     }
     if (verdict.kind === 'needs_input') {
-      await this.journal.finish(run, 'succeeded', null);
-      return {
-        outcome: 'finished',
-        status: 'succeeded',
+      return this.finished(run, 'succeeded', null, {
         featureId: feature.id,
         detail: 'needs input',
-      };
+      });
     }
 
     // Still ours? A session whose lease went to another (its job stalled and was redelivered)
     // must not merge what the other is now doing.
     const held = await this.claims.heartbeat([feature.id], owner, this.config.LEASE_MS);
     if (held.length === 0) {
-      await this.journal.finish(run, 'failed', 'lease lost before the merge');
-      return { outcome: 'finished', status: 'failed', featureId: feature.id };
+      return this.finished(run, 'failed', 'lease lost before the merge', { featureId: feature.id });
     }
     const commit = await this.repos.commitAll(
       worktree,
@@ -160,14 +157,11 @@ export class CodingSessionService extends FeatureSession {
     switch (merge.status) {
       case 'merged':
       case 'up_to_date': {
-        const data =
-          merge.status === 'merged'
-            ? {
-                commit: merge.commit,
-                previousMain: merge.previousMain,
-                baseCommit: worktree.baseCommit,
-              }
-            : { commit: merge.commit, baseCommit: worktree.baseCommit };
+        const data = {
+          commit: merge.commit,
+          ...(merge.status === 'merged' ? { previousMain: merge.previousMain } : {}),
+          baseCommit: worktree.baseCommit,
+        };
         await this.journal.event(
           run,
           'workspace.merged',
@@ -185,16 +179,11 @@ export class CodingSessionService extends FeatureSession {
             undefined,
             'warn',
           );
-          await this.journal.finish(
-            run,
-            'failed',
-            'lease lost before the feature was marked passing',
-          );
-          return { outcome: 'finished', status: 'failed', featureId: feature.id };
+          const why = 'lease lost before the feature was marked passing';
+          return this.finished(run, 'failed', why, { featureId: feature.id });
         }
         await this.journal.event(run, 'feature.passing', feature.name, { featureId: feature.id });
-        await this.journal.finish(run, 'succeeded', null);
-        return { outcome: 'finished', status: 'succeeded', featureId: feature.id };
+        return this.finished(run, 'succeeded', null, { featureId: feature.id });
       }
       case 'conflict':
         await this.journal.event(run, 'workspace.conflict', merge.files.join(', '), merge, 'warn');

@@ -66,8 +66,8 @@ export class InitializerSessionService extends SessionBase {
     // Out of turns without one is the same failure as stopping without one (below).
     if (ended && result.end.reason !== 'max_turns' && !outcome.written) {
       await this.journal.event(run, ended.event, ended.detail, undefined, 'warn');
-      await this.journal.finish(run, ended.status, ended.detail, 'initialize_failed');
-      return { outcome: 'finished', status: ended.status, detail: ended.detail };
+      const { status, detail } = ended;
+      return this.finished(run, status, detail, { detail }, 'initialize_failed');
     }
     const written = writtenBacklog(outcome);
     await this.journal.event(run, 'run.succeeded', `backlog of ${written.created} features ready`, {
@@ -75,7 +75,6 @@ export class InitializerSessionService extends SessionBase {
       dependencies: written.dependencies,
       turns: result.turns,
     });
-    await this.journal.finish(run, 'succeeded', null, 'initialized');
-    return { outcome: 'finished', status: 'succeeded' };
+    return this.finished(run, 'succeeded', null, {}, 'initialized');
   }
 }

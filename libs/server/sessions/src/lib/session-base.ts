@@ -299,6 +299,18 @@ export abstract class SessionBase {
     }
   }
 
+  /** Ends the run with `status` (`error` its recorded reason) and tells the runner so. */
+  protected async finished(
+    run: Run,
+    status: FinalRunStatus,
+    error: string | null,
+    result: { featureId?: string; detail?: string } = {},
+    projectEvent?: 'initialized' | 'initialize_failed',
+  ): Promise<SessionResult> {
+    await this.journal.finish(run, status, error, projectEvent);
+    return { outcome: 'finished', status, ...result };
+  }
+
   /**
    * A session cancelled by its loop: stopped (the project stopped), or released by a runner that
    * shuts down, its run queued again.
@@ -306,8 +318,7 @@ export abstract class SessionBase {
   protected async cancelled(run: Run, reason: unknown): Promise<SessionResult> {
     if (reason instanceof SessionStopError) {
       await this.journal.event(run, 'run.cancelled', reason.message, undefined, 'warn');
-      await this.journal.finish(run, 'cancelled', reason.message);
-      return { outcome: 'finished', status: 'cancelled', detail: reason.message };
+      return this.finished(run, 'cancelled', reason.message, { detail: reason.message });
     }
     const why = `released: ${errorText(reason ?? 'cancelled')}`;
     await this.journal.event(run, 'run.retrying', why, undefined, 'warn');

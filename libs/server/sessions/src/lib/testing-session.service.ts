@@ -21,8 +21,7 @@ export class TestingSessionService extends FeatureSession {
       leaseMs: this.config.LEASE_MS,
     });
     if (!claimed) {
-      await this.journal.finish(run, 'succeeded', null);
-      return { outcome: 'finished', status: 'succeeded', detail: 'no passing feature to check' };
+      return this.finished(run, 'succeeded', null, { detail: 'no passing feature to check' });
     }
     const feature = await this.attach(run, claimed.id);
     await this.journal.event(run, 'feature.claimed', `regression check: ${feature.name}`, {
@@ -48,8 +47,7 @@ export class TestingSessionService extends FeatureSession {
         if (ended) {
           await this.claims.releaseRegression(feature.id, owner, null);
           await this.journal.event(run, ended.event, ended.detail, undefined, 'warn');
-          await this.journal.finish(run, ended.status, ended.detail);
-          return { outcome: 'finished', status: ended.status, featureId: feature.id };
+          return await this.finished(run, ended.status, ended.detail, { featureId: feature.id });
         }
         const regression = verdict?.kind === 'failing' ? verdict.reason : null;
         await this.claims.releaseRegression(feature.id, owner, regression);
@@ -60,16 +58,9 @@ export class TestingSessionService extends FeatureSession {
           { featureId: feature.id, regression: regression !== null },
           regression ? 'warn' : 'info',
         );
-        await this.journal.finish(
-          run,
-          verdict ? 'succeeded' : 'failed',
-          verdict ? null : 'the session ended without a verdict',
-        );
-        return {
-          outcome: 'finished',
-          status: verdict ? 'succeeded' : 'failed',
-          featureId: feature.id,
-        };
+        const status = verdict ? 'succeeded' : 'failed';
+        const why = verdict ? null : 'the session ended without a verdict';
+        return await this.finished(run, status, why, { featureId: feature.id });
       } catch (err) {
         await this.claims.releaseRegression(feature.id, owner, null).catch(() => false);
         throw err;
