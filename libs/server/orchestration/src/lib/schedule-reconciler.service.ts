@@ -10,6 +10,7 @@ import {
   nextStep,
   overrideHolds,
   restartDelayMs,
+  sameWindow,
   ScheduleSnapshot,
   ScheduleState,
   ScheduleStep,
@@ -381,14 +382,7 @@ export class ScheduleReconciler {
   ): Promise<void> {
     await this.state.withLock(projectId, async (store) => {
       const state = await this.state.stateOf(store, projectId);
-      if (
-        !state ||
-        state.outcome !== expected ||
-        state.scheduleId !== window.scheduleId ||
-        state.windowStart !== window.start.toISOString()
-      ) {
-        return;
-      }
+      if (!sameWindow(state, window) || state.outcome !== expected) return;
       await store.saveState(projectId, {
         ...state,
         ...change,

@@ -4,7 +4,7 @@ import { LiveEvents } from '@autocoder/server-live-events';
 import { JobName, ScheduleEventData, ScheduleEventType } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK } from './clock';
-import { ScheduleOverride, ScheduleState } from './schedule-policy';
+import { sameWindow, ScheduleOverride, ScheduleState } from './schedule-policy';
 import { activeWindowOf, nextStartOf, TimeWindow } from './schedule-window';
 
 export interface ProjectScheduleSettings {
@@ -116,9 +116,6 @@ export class ScheduleStateService {
       let override: ScheduleOverride | null = null;
       if (window) {
         override = { action, at: now.toISOString(), until: window.end.toISOString() };
-        const same =
-          state?.scheduleId === window.scheduleId &&
-          state.windowStart === window.start.toISOString();
         await store.saveState(projectId, {
           scheduleId: window.scheduleId,
           windowStart: window.start.toISOString(),
@@ -127,7 +124,7 @@ export class ScheduleStateService {
           outcome: action === 'start' ? 'manual_start' : 'manual_stop',
           detail: null,
           runsAfter: action === 'start' ? await this.newestRunAt(store, projectId) : null,
-          restarts: same ? state.restarts : 0,
+          restarts: sameWindow(state, window) ? state.restarts : 0,
           retryAt: null,
           at: now.toISOString(),
         } satisfies ScheduleState);
