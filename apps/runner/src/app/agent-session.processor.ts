@@ -4,10 +4,9 @@ import { JobName, JobPayloads, QueueName } from '@autocoder/shared-contracts';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError } from 'bullmq';
 import { runnerIdOf } from './runner-id';
-import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
-import { InitializerHandler } from './initializer.handler';
+import { SessionHandlers } from './agent-sessions.handlers';
 import { SessionReleasedError } from '@autocoder/server-sessions';
-import { SessionHandler } from './session-handler';
+import { SessionContext } from './session-handler';
 
 /**
  * Handles the agent-session queue's jobs (its worker is built by JobWorkers). On SIGTERM it stops
@@ -24,37 +23,34 @@ export class AgentSessionProcessor implements BeforeApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly workers: JobWorkers,
-    private readonly initializer: InitializerHandler,
-    private readonly coding: CodingSessionHandler,
-    private readonly testing: TestingSessionHandler,
+    private readonly handlers: SessionHandlers,
   ) {
     this.runnerId = runnerIdOf(config);
   }
 
   @OnJob(JobName.InitializerSession)
   initializerSession(data: JobPayloads[JobName.InitializerSession], ctx: JobContext) {
-    return this.run(this.initializer, data, ctx);
+    return this.run(ctx, (c) => this.handlers.initializerSession(data, c));
   }
 
   @OnJob(JobName.CodingSession)
   codingSession(data: JobPayloads[JobName.CodingSession], ctx: JobContext) {
-    return this.run(this.coding, data, ctx);
+    return this.run(ctx, (c) => this.handlers.codingSession(data, c));
   }
 
   @OnJob(JobName.TestingSession)
   testingSession(data: JobPayloads[JobName.TestingSession], ctx: JobContext) {
-    return this.run(this.testing, data, ctx);
+    return this.run(ctx, (c) => this.handlers.testingSession(data, c));
   }
 
-  private async run<N extends JobName>(
-    handler: SessionHandler<N>,
-    data: JobPayloads[N],
+  private async run(
     { job, token, attempt, maxAttempts, rateLimit }: JobContext,
+    handle: (ctx: SessionContext) => Promise<unknown>,
   ): Promise<unknown> {
     const abort = new AbortController();
     this.active.set(job.id ?? '', abort);
     try {
-      return await handler.handle(data, {
+      return await handle({
         attempt,
         maxAttempts,
         runnerId: this.runnerId,

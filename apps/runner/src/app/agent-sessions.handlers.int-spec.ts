@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodingSessionHandler } from './agent-sessions.handlers';
+import { SessionHandlers } from './agent-sessions.handlers';
 import { SessionContext } from './session-handler';
 
 /** A model whose every call does what the test under way sets. */
@@ -38,7 +38,7 @@ describe('coding session handler: how a session ends (integration)', () => {
   let db: TestDatabase;
   let app: INestApplicationContext;
   let prisma: PrismaService;
-  let handler: CodingSessionHandler;
+  let handler: SessionHandlers;
   let workspace: string;
   const model = new ScriptedProvider();
   /** The run's status each time the dispatcher was called. */
@@ -73,11 +73,11 @@ describe('coding session handler: how a session ends (integration)', () => {
           others: {},
         })),
       ],
-      providers: [CodingSessionHandler],
+      providers: [SessionHandlers],
     }).compile();
     app = await moduleRef.init();
     prisma = app.get(PrismaService);
-    handler = app.get(CodingSessionHandler);
+    handler = app.get(SessionHandlers);
     const dispatcher = app.get(Dispatcher);
     const dispatch = dispatcher.dispatch.bind(dispatcher);
     jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (projectId, requestId) => {
@@ -125,7 +125,9 @@ describe('coding session handler: how a session ends (integration)', () => {
   it('a final failure marks the run failed, then dispatches once', async () => {
     model.onCall = () => Promise.reject(new FatalProviderError('the key was revoked'));
     const job = await queuedRun();
-    await expect(handler.handle(job, context(1, 3))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(handler.codingSession(job, context(1, 3))).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
     expect(await statusOf(job.runId)).toBe('failed');
     // Before: once from the session (its run still running) and again after marking it failed.
     expect(dispatched).toEqual(['failed']);
@@ -134,7 +136,7 @@ describe('coding session handler: how a session ends (integration)', () => {
   it('a failure with attempts left requeues the run without dispatching', async () => {
     model.onCall = () => Promise.reject(new Error('connection reset'));
     const job = await queuedRun();
-    await expect(handler.handle(job, context(1, 3))).rejects.toThrow('connection reset');
+    await expect(handler.codingSession(job, context(1, 3))).rejects.toThrow('connection reset');
     expect(await statusOf(job.runId)).toBe('queued');
     expect(dispatched).toEqual([]);
   });
@@ -146,7 +148,7 @@ describe('coding session handler: how a session ends (integration)', () => {
       return Promise.reject(new Error('aborted'));
     };
     const job = await queuedRun();
-    await expect(handler.handle(job, context(1, 3, abort))).rejects.toBeInstanceOf(
+    await expect(handler.codingSession(job, context(1, 3, abort))).rejects.toBeInstanceOf(
       SessionReleasedError,
     );
     expect(await statusOf(job.runId)).toBe('queued');

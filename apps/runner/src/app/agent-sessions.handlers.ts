@@ -1,59 +1,66 @@
 import { RunJournal } from '@autocoder/server-runs';
 import {
   CodingSessionService,
+  InitializerSessionService,
   SessionResult,
   TestingSessionService,
 } from '@autocoder/server-sessions';
 import { Dispatcher } from '@autocoder/server-orchestration';
-import { CodingSessionJob, JobName, TestingSessionJob } from '@autocoder/shared-contracts';
+import {
+  CodingSessionJob,
+  InitializerSessionJob,
+  TestingSessionJob,
+} from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { settleSessionFailure } from './session-failure';
-import { SessionContext, SessionHandler } from './session-handler';
+import { SessionContext } from './session-handler';
 
 /**
- * Runs a session; a failure is settled (retried, requeued or failed) and only a final failure
- * dispatches, once the run is marked failed: a session that ends normally dispatched itself.
+ * Runs the sessions of each role; a failure is settled (retried, requeued or failed). A coding
+ * or testing session's final failure dispatches once the run is marked failed (one that ends
+ * normally dispatched itself); an initializer's sends the project back to idle so a person can
+ * change the spec and start again.
  */
-async function runSession(
-  run: () => Promise<SessionResult>,
-  data: { runId: string; projectId: string },
-  ctx: SessionContext,
-  journal: RunJournal,
-  dispatcher: Dispatcher,
-): Promise<SessionResult> {
-  const ref = { id: data.runId, projectId: data.projectId };
-  try {
-    return await run();
-  } catch (err) {
-    return settleSessionFailure(err, ctx, journal, ref, async (message) => {
-      await journal.finish(ref, 'failed', message);
-      await dispatcher.dispatch(data.projectId).catch(() => undefined);
-    });
-  }
-}
-
 @Injectable()
-export class CodingSessionHandler implements SessionHandler<JobName.CodingSession> {
+export class SessionHandlers {
   constructor(
-    private readonly sessions: CodingSessionService,
+    private readonly initializer: InitializerSessionService,
+    private readonly coding: CodingSessionService,
+    private readonly testing: TestingSessionService,
     private readonly journal: RunJournal,
     private readonly dispatcher: Dispatcher,
   ) {}
 
-  handle(data: CodingSessionJob, ctx: SessionContext): Promise<SessionResult> {
-    return runSession(() => this.sessions.run(data, ctx), data, ctx, this.journal, this.dispatcher);
+  initializerSession(data: InitializerSessionJob, ctx: SessionContext): Promise<SessionResult> {
+    return this.settled(this.initializer.run(data, ctx), data, ctx, (ref, message) =>
+      this.journal.finish(ref, 'failed', message, 'initialize_failed'),
+    );
   }
-}
 
-@Injectable()
-export class TestingSessionHandler implements SessionHandler<JobName.TestingSession> {
-  constructor(
-    private readonly sessions: TestingSessionService,
-    private readonly journal: RunJournal,
-    private readonly dispatcher: Dispatcher,
-  ) {}
+  codingSession(data: CodingSessionJob, ctx: SessionContext): Promise<SessionResult> {
+    return this.settled(this.coding.run(data, ctx), data, ctx);
+  }
 
-  handle(data: TestingSessionJob, ctx: SessionContext): Promise<SessionResult> {
-    return runSession(() => this.sessions.run(data, ctx), data, ctx, this.journal, this.dispatcher);
+  testingSession(data: TestingSessionJob, ctx: SessionContext): Promise<SessionResult> {
+    return this.settled(this.testing.run(data, ctx), data, ctx);
+  }
+
+  private async settled(
+    session: Promise<SessionResult>,
+    data: { runId: string; projectId: string },
+    ctx: SessionContext,
+    onFinalFailure = async (ref: { id: string; projectId: string }, message: string) => {
+      await this.journal.finish(ref, 'failed', message);
+      await this.dispatcher.dispatch(ref.projectId).catch(() => undefined);
+    },
+  ): Promise<SessionResult> {
+    const ref = { id: data.runId, projectId: data.projectId };
+    try {
+      return await session;
+    } catch (err) {
+      return settleSessionFailure(err, ctx, this.journal, ref, (message) =>
+        onFinalFailure(ref, message),
+      );
+    }
   }
 }

@@ -2,26 +2,12 @@ import {
   AnthropicProvider,
   createAnthropicClient,
   GeminiProvider,
-  LlmProvider,
   OllamaProvider,
 } from '@autocoder/server-agent';
 import { ChatProviders } from '@autocoder/server-chat-turns';
 import { GoogleGenAI } from '@google/genai';
 import { SessionProviders } from '@autocoder/server-sessions';
 import { AppConfig } from '@autocoder/server-config';
-
-/** The tool-capable provider of agent sessions: Claude, or the same SDK against llm-fake in demo mode. */
-export function createSessionProvider(config: AppConfig): LlmProvider {
-  return new AnthropicProvider(
-    createAnthropicClient({
-      provider: config.LLM_PROVIDER,
-      apiKey: config.ANTHROPIC_API_KEY,
-      baseUrl: config.ANTHROPIC_BASE_URL,
-      fakeUrl: config.LLM_FAKE_URL,
-    }),
-    config.LLM_PROVIDER,
-  );
-}
 
 /**
  * Providers of initializer, coding and testing sessions: the default (Claude or the demo) and, for projects
@@ -32,7 +18,19 @@ export function createSessionProvider(config: AppConfig): LlmProvider {
 export function createSessionProviders(config: AppConfig): SessionProviders {
   const gemini = createGeminiProvider(config);
   return {
-    default: { provider: createSessionProvider(config), model: config.ANTHROPIC_MODEL },
+    // The tool-capable default: Claude, or the same SDK against llm-fake in demo mode.
+    default: {
+      provider: new AnthropicProvider(
+        createAnthropicClient({
+          provider: config.LLM_PROVIDER,
+          apiKey: config.ANTHROPIC_API_KEY,
+          baseUrl: config.ANTHROPIC_BASE_URL,
+          fakeUrl: config.LLM_FAKE_URL,
+        }),
+        config.LLM_PROVIDER,
+      ),
+      model: config.ANTHROPIC_MODEL,
+    },
     others: {
       ollama: {
         provider: new OllamaProvider({ host: config.OLLAMA_HOST }),
@@ -47,7 +45,7 @@ export function createSessionProviders(config: AppConfig): SessionProviders {
  * Gemini, for chats that ask for it: with GEMINI_API_KEY, or in demo mode against llm-fake (which
  * speaks Gemini's wire format). Chat-only: kinds that need tools fall back to the default.
  */
-export function createGeminiProvider(config: AppConfig): GeminiProvider | undefined {
+function createGeminiProvider(config: AppConfig): GeminiProvider | undefined {
   const demo = config.LLM_PROVIDER === 'demo';
   if (!config.GEMINI_API_KEY && !demo) return undefined;
   const baseUrl = config.GEMINI_BASE_URL ?? (demo ? config.LLM_FAKE_URL : undefined);
@@ -68,9 +66,6 @@ export function createGeminiProvider(config: AppConfig): GeminiProvider | undefi
 
 /** Providers of chats: the sessions' default (tool-capable) and Gemini where configured. */
 export function createChatProviders(config: AppConfig): ChatProviders {
-  const gemini = createGeminiProvider(config);
-  return {
-    default: { provider: createSessionProvider(config), model: config.ANTHROPIC_MODEL },
-    ...(gemini ? { gemini: { provider: gemini, model: config.GEMINI_MODEL } } : {}),
-  };
+  const { default: fallback, others } = createSessionProviders(config);
+  return { default: fallback, ...(others.gemini ? { gemini: others.gemini } : {}) };
 }

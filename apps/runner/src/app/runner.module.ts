@@ -16,12 +16,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AgentSessionProcessor } from './agent-session.processor';
-import { CodingSessionHandler, TestingSessionHandler } from './agent-sessions.handlers';
+import { SessionHandlers } from './agent-sessions.handlers';
 import { ChatProcessor } from './chat.processor';
 import { ControlProcessor } from './control.processor';
 import { createChatProviders, createSessionProviders } from './llm.provider';
 import { HealthController } from './health.controller';
-import { InitializerHandler } from './initializer.handler';
 import { RunnerReadiness, runnerWorkersOptions } from './runner-workers';
 
 @Module({})
@@ -50,9 +49,7 @@ export class RunnerModule {
       ],
       controllers: [HealthController],
       providers: [
-        InitializerHandler,
-        CodingSessionHandler,
-        TestingSessionHandler,
+        SessionHandlers,
         AgentSessionProcessor,
         ControlProcessor,
         ChatProcessor,

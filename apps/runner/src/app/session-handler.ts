@@ -1,5 +1,3 @@
-import { JobName, JobPayloads } from '@autocoder/shared-contracts';
-
 export interface SessionContext {
   /** 1-based attempt of this job. */
   attempt: number;
@@ -9,8 +7,4 @@ export interface SessionContext {
   signal: AbortSignal;
   /** Pauses the whole queue, on every runner, for this long. */
   rateLimit(ms: number): Promise<void>;
-}
-
-export interface SessionHandler<N extends JobName> {
-  handle(data: JobPayloads[N], context: SessionContext): Promise<unknown>;
 }

@@ -1,8 +1,7 @@
 import { ProjectsService } from '@autocoder/server-projects';
-import { BadRequestException, CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ParseIdPipe } from '../http/validation';
 
 /**
  * An event stream answers its status before the handler runs (headers go out with the first
@@ -14,10 +13,8 @@ export class ProjectExistsGuard implements CanActivate {
   constructor(private readonly projects: ProjectsService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const id = context.switchToHttp().getRequest<Request>().params['projectId'];
-    if (typeof id !== 'string' || !UUID.test(id)) {
-      throw new BadRequestException({ message: 'projectId must be a UUID' });
-    }
+    const { projectId } = context.switchToHttp().getRequest<Request>().params;
+    const id = new ParseIdPipe().transform(String(projectId), { type: 'param', data: 'projectId' });
     await this.projects.require(id);
     return true;
   }

@@ -1,4 +1,5 @@
 import { RunsRepository } from '@autocoder/server-db';
+import { startOfUtcDay } from '@autocoder/server-projects';
 import { SpendService } from '@autocoder/server-orchestration';
 import { JobQueueService, queueUnavailable, withTimeout } from '@autocoder/server-queue';
 import {
@@ -26,8 +27,6 @@ export function workerName(client: WorkerClient): string | null {
 
 const startOfUtcMonth = (at: Date): Date =>
   new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-const startOfUtcDay = (at: Date): Date =>
-  new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 
 /**
  * The whole installation at a glance: runners and what they run, queue depths, sessions per hour
@@ -50,8 +49,8 @@ export class FleetService {
       this.runs.running(),
       this.runs.countQueued(),
       this.runs.sessionsPerHour(),
-      this.spend.acrossProjects(startOfUtcDay(now)),
-      this.spend.acrossProjects(startOfUtcMonth(now)),
+      this.spend.of({ since: startOfUtcDay(now) }),
+      this.spend.of({ since: startOfUtcMonth(now) }),
     ]);
 
     const runners = new Map<string, FleetRunnerView>();

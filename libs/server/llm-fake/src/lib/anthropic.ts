@@ -2,8 +2,16 @@
 // POST /v1/messages/count_tokens.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Exchange, Outcome } from './adapter';
-import { isRecord, sendJson, splitEvenly, splitText, startEventStream } from './http';
+import { decide, retryAfterHeader, type Exchange, type Outcome } from './adapter';
+import {
+  bodyModel,
+  isRecord,
+  issueText,
+  sendJson,
+  splitEvenly,
+  splitText,
+  startEventStream,
+} from './http';
 import { prefixMarks, type PrefixMark, type PromptPiece } from './prompt-cache';
 import {
   conversationKey,
@@ -142,9 +150,7 @@ function parse<T extends z.ZodType>(ex: Exchange, schema: T): z.output<T> | unde
   }
   const parsed = schema.safeParse(ex.body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    sendAnthropicError(ex.res, 400, `${where}${issue?.message ?? 'invalid request'}`, ex.requestId);
+    sendAnthropicError(ex.res, 400, issueText(parsed.error), ex.requestId);
     return undefined;
   }
   return parsed.data;
@@ -152,7 +158,7 @@ function parse<T extends z.ZodType>(ex: Exchange, schema: T): z.output<T> | unde
 
 export function handleCountTokens(ex: Exchange): Outcome {
   const request = parse(ex, CountTokensSchema);
-  const model = isRecord(ex.body) && typeof ex.body['model'] === 'string' ? ex.body['model'] : null;
+  const model = bodyModel(ex.body);
   if (!request)
     return { status: ex.res.statusCode, scenario: null, turn: null, model, stream: false };
   sendJson(
@@ -184,44 +190,22 @@ function wireUsage(usage: BilledUsage, outputTokens = usage.outputTokens): Recor
 
 export function handleMessages(ex: Exchange): Outcome {
   const request = parse(ex, MessagesSchema);
-  const model = isRecord(ex.body) && typeof ex.body['model'] === 'string' ? ex.body['model'] : null;
+  const model = bodyModel(ex.body);
   const stream = isRecord(ex.body) && ex.body['stream'] === true;
   if (!request) return { status: ex.res.statusCode, scenario: null, turn: null, model, stream };
 
   const marks = prefixMarks(pieces(request));
   const conversation = view(request, marks);
-  const { scenario, turn, answer } = ex.player.decide(conversation);
-  const outcome = (status: number): Outcome => ({
-    status,
-    scenario: scenario?.name ?? null,
-    turn,
-    model: request.model,
-    stream,
+  const decided = decide(ex, conversation, {
+    send: (status, message, retryAfter) =>
+      sendAnthropicError(ex.res, status, message, ex.requestId, retryAfterHeader(retryAfter)),
+    defaults: DEFAULT_MESSAGES,
   });
+  const outcome: Outcome = { ...decided, model: request.model, stream };
+  const answer = decided.reply;
+  if (!answer) return outcome;
 
-  if (answer.kind === 'unmatched') {
-    sendAnthropicError(
-      ex.res,
-      400,
-      'llm-fake: no scenario marker in the request and no default scenario',
-      ex.requestId,
-    );
-    return outcome(400);
-  }
-  if (answer.kind === 'failure') {
-    const headers: Record<string, string> =
-      answer.retryAfter === undefined ? {} : { 'retry-after': String(answer.retryAfter) };
-    sendAnthropicError(
-      ex.res,
-      answer.status,
-      answer.message ?? DEFAULT_MESSAGES[answer.status] ?? 'error',
-      ex.requestId,
-      headers,
-    );
-    return outcome(answer.status);
-  }
-
-  const id = `msg_${scenario?.name ?? 'none'}_${turn}_${conversationKey(conversation.firstUserText)}`;
+  const id = `msg_${decided.scenario ?? 'none'}_${decided.turn}_${conversationKey(conversation.firstUserText)}`;
   // Only an answered request reads or writes the cache, as with the real API.
   const cache = answer.usage.scriptedInput
     ? { readTokens: 0, writeTokens: 0 }
@@ -255,7 +239,7 @@ export function handleMessages(ex: Exchange): Outcome {
   } else {
     sendJson(ex.res, 200, message, { 'request-id': ex.requestId });
   }
-  return outcome(200);
+  return outcome;
 }
 
 function writeStream(

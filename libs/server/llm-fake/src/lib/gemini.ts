@@ -2,11 +2,11 @@
 // countTokens, as @google/genai calls them: POST /{version}/models/{model}:{method}.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Exchange, Outcome } from './adapter';
+import { decide, retryAfterHeader, type Exchange, type Outcome } from './adapter';
 import { isRecord, sendJson, splitText, startEventStream } from './http';
 import { prefixMarks, type PrefixMark } from './prompt-cache';
 import { type ConversationView, type ReplyBlock, type Usage } from './scenario-player';
-import type { FailureStatus, StopReason } from './scenarios';
+import type { StopReason } from './scenarios';
 
 export const GEMINI_PATH =
   /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
@@ -41,11 +41,6 @@ export function sendGeminiError(
   const error: Record<string, unknown> = { code, message, status: STATUS_NAMES[code] ?? 'UNKNOWN' };
   if (extra.details) error['details'] = extra.details;
   sendJson(res, code, { error }, extra.headers);
-}
-
-/** Gemini has no 529: overload is a 503 UNAVAILABLE there. */
-function geminiStatus(status: FailureStatus): number {
-  return status === 529 ? 503 : status;
 }
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -153,35 +148,25 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
     return outcome(200);
   }
 
-  const { scenario, turn, answer } = ex.player.decide(conversation);
-  const name = scenario?.name ?? null;
-  if (answer.kind === 'unmatched') {
-    sendGeminiError(
-      ex.res,
-      400,
-      'llm-fake: no scenario marker in the request and no default scenario',
-    );
-    return outcome(400, name, turn);
-  }
-  if (answer.kind === 'failure') {
-    const code = geminiStatus(answer.status);
-    const details =
-      answer.retryAfter === undefined
-        ? undefined
-        : [
-            {
-              '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-              retryDelay: `${answer.retryAfter}s`,
-            },
-          ];
-    const headers: Record<string, string> =
-      answer.retryAfter === undefined ? {} : { 'retry-after': String(answer.retryAfter) };
-    sendGeminiError(ex.res, code, answer.message ?? DEFAULT_MESSAGES[code] ?? 'error', {
-      details,
-      headers,
-    });
-    return outcome(code, name, turn);
-  }
+  const decided = decide(ex, conversation, {
+    send: (code, message, retryAfter) =>
+      sendGeminiError(ex.res, code, message, {
+        details:
+          retryAfter === undefined
+            ? undefined
+            : [
+                {
+                  '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+                  retryDelay: `${retryAfter}s`,
+                },
+              ],
+        headers: retryAfterHeader(retryAfter),
+      }),
+    defaults: DEFAULT_MESSAGES,
+    overloadedAs: 503,
+  });
+  const { scenario: name, turn, reply: answer } = decided;
+  if (!answer) return outcome(decided.status, name, turn);
 
   const responseId = `fake_${name ?? 'none'}_${turn}`;
   const cached = answer.usage.scriptedInput ? 0 : ex.cache.implicit(prefix);

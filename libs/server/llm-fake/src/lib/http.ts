@@ -1,5 +1,6 @@
 // Small node:http helpers shared by the provider adapters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 
 /** Bigger than any prompt a test sends, small enough that a runaway client cannot exhaust memory. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -75,4 +76,16 @@ export function splitEvenly(text: string, size: number): string[] {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `model` field of a request body, if it has one. */
+export function bodyModel(body: unknown): string | null {
+  return isRecord(body) && typeof body['model'] === 'string' ? body['model'] : null;
+}
+
+/** A refused request body's first problem, as `path: message`. */
+export function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue?.message ?? 'invalid request'}`;
 }

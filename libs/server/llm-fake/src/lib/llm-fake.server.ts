@@ -160,30 +160,19 @@ export async function startLlmFake(options: LlmFakeOptions): Promise<LlmFakeServ
 
     let outcome: Outcome;
     const gemini = GEMINI_PATH.exec(pathname);
+    const ex: Exchange = { req, res, url, body, player, cache, requestId };
     if (!parsed.ok) {
       outcome = fail(400, parsed.message);
     } else if (provider === 'ollama') {
-      outcome = handleOllama({ req, res, url, body, player, cache, requestId });
+      outcome = handleOllama(ex);
     } else if (req.method !== 'POST') {
       outcome = fail(404, `${req.method} ${pathname} is not served by llm-fake`);
     } else if (pathname === '/v1/messages') {
-      outcome = handleMessages({
-        req,
-        res,
-        url,
-        body,
-        player,
-        cache,
-        requestId,
-      } satisfies Exchange);
+      outcome = handleMessages(ex);
     } else if (pathname === '/v1/messages/count_tokens') {
-      outcome = handleCountTokens({ req, res, url, body, player, cache, requestId });
+      outcome = handleCountTokens(ex);
     } else if (gemini?.[2] && gemini[3]) {
-      outcome = handleGemini(
-        { req, res, url, body, player, cache, requestId },
-        decodeURIComponent(gemini[2]),
-        gemini[3],
-      );
+      outcome = handleGemini(ex, decodeURIComponent(gemini[2]), gemini[3]);
     } else {
       outcome = fail(404, `${req.method} ${pathname} is not served by llm-fake`);
     }

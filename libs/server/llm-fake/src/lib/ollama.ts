@@ -2,15 +2,15 @@
 // `stream: true` or no `stream`, else one JSON object), GET /api/tags and GET /api/version.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Exchange, Outcome } from './adapter';
-import { isRecord, sendJson, splitText } from './http';
+import { decide, retryAfterHeader, type Exchange, type Outcome } from './adapter';
+import { bodyModel, isRecord, issueText, sendJson, splitText } from './http';
 import {
   estimateTokens,
   type ConversationView,
   type ReplyBlock,
   type Usage,
 } from './scenario-player';
-import type { FailureStatus, StopReason } from './scenarios';
+import type { StopReason } from './scenarios';
 
 /** What GET /api/tags lists; the chat endpoint answers any model name. */
 export const OLLAMA_FAKE_MODELS = ['llama3.1:latest', 'qwen2.5-coder:latest'] as const;
@@ -49,11 +49,6 @@ export function sendOllamaError(
   headers: Record<string, string> = {},
 ): void {
   sendJson(res, status, { error: message }, headers);
-}
-
-/** Ollama has no 529: a full queue is a 503 there. */
-function ollamaStatus(status: FailureStatus): number {
-  return status === 529 ? 503 : status;
 }
 
 function view(request: ChatRequest): ConversationView {
@@ -95,7 +90,7 @@ function doneFields(stop: StopReason, usage: Usage): Record<string, unknown> {
 export function handleOllama(ex: Exchange): Outcome {
   const { pathname } = ex.url;
   const method = ex.req.method ?? 'GET';
-  const model = isRecord(ex.body) && typeof ex.body['model'] === 'string' ? ex.body['model'] : null;
+  const model = bodyModel(ex.body);
   const nothing: Outcome = { status: 200, scenario: null, turn: null, model, stream: false };
 
   if (method === 'GET' && pathname === '/api/version') {
@@ -123,36 +118,19 @@ export function handleOllama(ex: Exchange): Outcome {
   const parsed = ChatSchema.safeParse(ex.body);
   const stream = isRecord(ex.body) && ex.body['stream'] !== false;
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    sendOllamaError(ex.res, 400, `${where}${issue?.message ?? 'invalid request'}`);
+    sendOllamaError(ex.res, 400, issueText(parsed.error));
     return { ...nothing, status: 400, stream };
   }
   const request = parsed.data;
-  const { scenario, turn, answer } = ex.player.decide(view(request));
-  const outcome = (status: number): Outcome => ({
-    status,
-    scenario: scenario?.name ?? null,
-    turn,
-    model: request.model,
-    stream: request.stream,
+  const decided = decide(ex, view(request), {
+    send: (status, message, retryAfter) =>
+      sendOllamaError(ex.res, status, message, retryAfterHeader(retryAfter)),
+    defaults: DEFAULT_MESSAGES,
+    overloadedAs: 503,
   });
-
-  if (answer.kind === 'unmatched') {
-    sendOllamaError(
-      ex.res,
-      400,
-      'llm-fake: no scenario marker in the request and no default scenario',
-    );
-    return outcome(400);
-  }
-  if (answer.kind === 'failure') {
-    const status = ollamaStatus(answer.status);
-    const headers: Record<string, string> =
-      answer.retryAfter === undefined ? {} : { 'retry-after': String(answer.retryAfter) };
-    sendOllamaError(ex.res, status, answer.message ?? DEFAULT_MESSAGES[status] ?? 'error', headers);
-    return outcome(status);
-  }
+  const outcome: Outcome = { ...decided, model: request.model, stream: request.stream };
+  const answer = decided.reply;
+  if (!answer) return outcome;
 
   const base = { model: request.model, created_at: new Date().toISOString() };
   const calls = toolCallsOf(answer.blocks);
@@ -167,7 +145,7 @@ export function handleOllama(ex: Exchange): Outcome {
       },
       ...doneFields(answer.stopReason, answer.usage),
     });
-    return outcome(200);
+    return outcome;
   }
 
   // Text in several partial messages, each tool call whole in its own, then the done line.
@@ -201,5 +179,5 @@ export function handleOllama(ex: Exchange): Outcome {
   } else {
     write();
   }
-  return outcome(200);
+  return outcome;
 }

@@ -1,7 +1,7 @@
 // Decides the answer to one request, independent of the provider's wire format. Stateless per
 // conversation (the turn comes from the request) except for the failure counters.
 import { createHash } from 'node:crypto';
-import type { FailureStatus, Scenario, ScenarioSet, StopReason } from './scenarios';
+import type { FailureStatus, Scenario, ScenarioSet, ScenarioTurn, StopReason } from './scenarios';
 
 /** What a provider adapter extracts from a request. */
 export interface ConversationView {
@@ -105,28 +105,16 @@ export class ScenarioPlayer {
     );
     const stopReason =
       script.stopReason ?? (blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
-    return {
-      scenario,
-      turn,
-      answer: this.reply(
-        blocks,
-        stopReason,
-        view,
-        script.usage,
-        script.delayMs,
-        script.chunkDelayMs,
-      ),
-    };
+    return { scenario, turn, answer: this.reply(blocks, stopReason, view, script) };
   }
 
   private reply(
     blocks: ReplyBlock[],
     stopReason: StopReason,
     view: ConversationView,
-    usage?: { inputTokens?: number; outputTokens?: number },
-    delayMs = 0,
-    chunkDelayMs = 0,
+    script: Partial<Pick<ScenarioTurn, 'usage' | 'delayMs' | 'chunkDelayMs'>> = {},
   ): Answer {
+    const { usage, delayMs = 0, chunkDelayMs = 0 } = script;
     const outChars = blocks.reduce(
       (sum, b) => sum + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length),
       0,

@@ -7,7 +7,7 @@ import {
 } from '@autocoder/server-runs';
 import { FeaturesRepository, Prisma, UsageRepository } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
-import { LiveEvents, SessionSignals } from '@autocoder/server-live-events';
+import { SessionSignals } from '@autocoder/server-live-events';
 import {
   ProjectStatus,
   ProjectView,
@@ -36,7 +36,6 @@ export class AgentControlService {
     private readonly dispatcher: Dispatcher,
     private readonly queue: JobQueueService,
     private readonly signals: SessionSignals,
-    private readonly live: LiveEvents,
     private readonly schedules: ScheduleStateService,
     private readonly lifecycle: ProjectLifecycleService,
     private readonly runs: RunLifecycleService,
@@ -163,15 +162,8 @@ export class AgentControlService {
     await Promise.all(cancelled.map((r) => q.remove(r.id).catch(() => 0)));
   }
 
-  private async announce(projectId: string, message: string, status: string): Promise<void> {
-    await this.live.publish({
-      projectId,
-      type: 'project.status',
-      level: 'info',
-      message,
-      data: { status },
-      at: new Date().toISOString(),
-    });
+  private announce(projectId: string, message: string, status: string): Promise<void> {
+    return this.dispatcher.announce(projectId, message, { status });
   }
 }
 

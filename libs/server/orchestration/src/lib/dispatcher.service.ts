@@ -111,17 +111,15 @@ export class Dispatcher {
       }
       // Runs belong to whoever started the agents (the project's creator before anyone did).
       const startedBy = project.agentsStartedById ?? project.createdById;
-      const runs = await Promise.all([
-        ...Array.from({ length: coding }, () =>
-          this.runRows.create({ projectId, role: 'coding', requestId, startedById: startedBy }, tx),
+      const roles = [
+        ...Array<'coding'>(coding).fill('coding'),
+        ...Array<'testing'>(testing).fill('testing'),
+      ];
+      const runs = await Promise.all(
+        roles.map((role) =>
+          this.runRows.create({ projectId, role, requestId, startedById: startedBy }, tx),
         ),
-        ...Array.from({ length: testing }, () =>
-          this.runRows.create(
-            { projectId, role: 'testing', requestId, startedById: startedBy },
-            tx,
-          ),
-        ),
-      ]);
+      );
       return { coding, testing, finished, finalStatus, runs };
     });
 
@@ -199,7 +197,8 @@ export class Dispatcher {
     return projects.length;
   }
 
-  private async announce(projectId: string, message: string, data: unknown): Promise<void> {
+  /** A project.status message on the project's live feed. */
+  async announce(projectId: string, message: string, data: unknown): Promise<void> {
     await this.live.publish({
       projectId,
       type: 'project.status',

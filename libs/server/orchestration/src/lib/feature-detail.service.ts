@@ -27,7 +27,7 @@ export class FeatureDetailService {
       this.featureRows.neighbours(featureId),
       this.runRows.forFeature(projectId, featureId, RUNS_SHOWN),
       this.runRows.mergedFor(projectId, featureId),
-      this.spend.forFeature(projectId, featureId),
+      this.spend.of({ projectId, featureId }),
     ]);
     return {
       ...view,

@@ -9,31 +9,23 @@ import { ProviderListService } from './provider-list.service';
 import { ScheduleReconciler } from './schedule-reconciler.service';
 import { SpendService } from './spend.service';
 
+const SERVICES = [
+  Dispatcher,
+  AgentControlService,
+  SpendService,
+  ProjectTimelineService,
+  FeatureDetailService,
+  ScheduleReconciler,
+  ProviderListService,
+];
+
 /**
  * Deciding which sessions run: dispatching, agent control, the schedule reconciler, spend, the
  * timeline, feature detail and the provider list; for the api and the runner.
  */
 @Module({
   imports: [RunsModule, SchedulesModule],
-  providers: [
-    Dispatcher,
-    AgentControlService,
-    SpendService,
-    ProjectTimelineService,
-    FeatureDetailService,
-    ScheduleReconciler,
-    ProviderListService,
-  ],
-  exports: [
-    RunsModule,
-    SchedulesModule,
-    Dispatcher,
-    AgentControlService,
-    SpendService,
-    ProjectTimelineService,
-    FeatureDetailService,
-    ScheduleReconciler,
-    ProviderListService,
-  ],
+  providers: SERVICES,
+  exports: [RunsModule, SchedulesModule, ...SERVICES],
 })
 export class OrchestrationModule {}

@@ -1,4 +1,4 @@
-import { Schedule, ScheduleRepository, ScheduleStore } from '@autocoder/server-db';
+import { ScheduleRepository, ScheduleStore } from '@autocoder/server-db';
 import { DomainError, ScheduleEdgeJob, ScheduleEventData } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AgentControlService } from './agent-control.service';
@@ -10,13 +10,15 @@ import {
   nextStep,
   overrideHolds,
   restartDelayMs,
+  sameWindow,
   ScheduleSnapshot,
   ScheduleState,
   ScheduleStep,
   ScheduleStateService,
   ScheduleWindow,
   windowJson,
-  activeWindowOf,
+  NO_SETTINGS,
+  scheduleWindowOf,
 } from '@autocoder/server-schedules';
 
 /** What reconciling a project decided under its lock, carried out after it. */
@@ -104,11 +106,11 @@ export class ScheduleReconciler {
       const snapshot = projectStatus && {
         at,
         status: projectStatus,
-        window: windowOf(
+        window: scheduleWindowOf(
           schedules.filter((s) => s.projectId === id),
           at,
         ),
-        ...(settings.get(id) ?? { state: null, override: null }),
+        ...(settings.get(id) ?? NO_SETTINGS),
       };
       if (snapshot && nextStep(snapshot) === 'none') continue;
       try {
@@ -130,24 +132,15 @@ export class ScheduleReconciler {
 
   private async decide(store: ScheduleStore, projectId: string, at: Date): Promise<Plan | null> {
     const status = await store.projectStatus(projectId);
-    const { state, override } = (await this.state.load([projectId], store)).get(projectId) ?? {
-      state: null,
-      override: null,
-    };
+    const { state, override } = await this.state.settingsOf(store, projectId);
     if (!status) {
       // The project is gone (its schedules went with it): forget what was kept for it.
       await store.forgetProject(projectId);
       return null;
     }
     if (override && !overrideHolds(override, at)) await store.saveOverride(projectId, null);
-    const window = windowOf(await store.enabled(projectId), at);
-    const snapshot: ScheduleSnapshot = {
-      at,
-      status,
-      window,
-      state,
-      override,
-    };
+    const window = scheduleWindowOf(await store.enabled(projectId), at);
+    const snapshot: ScheduleSnapshot = { at, status, window, state, override };
     const step = nextStep(snapshot);
     const now = at.toISOString();
     const save = (next: ScheduleState) => store.saveState(projectId, next);
@@ -389,14 +382,7 @@ export class ScheduleReconciler {
   ): Promise<void> {
     await this.state.withLock(projectId, async (store) => {
       const state = await this.state.stateOf(store, projectId);
-      if (
-        !state ||
-        state.outcome !== expected ||
-        state.scheduleId !== window.scheduleId ||
-        state.windowStart !== window.start.toISOString()
-      ) {
-        return;
-      }
+      if (!sameWindow(state, window) || state.outcome !== expected) return;
       await store.saveState(projectId, {
         ...state,
         ...change,
@@ -408,9 +394,4 @@ export class ScheduleReconciler {
 
 function isConflict(err: unknown): boolean {
   return err instanceof DomainError && err.kind === 'conflict';
-}
-
-function windowOf(schedules: Schedule[], at: Date): ScheduleWindow | null {
-  const w = activeWindowOf(schedules, at);
-  return w ? { scheduleId: w.rule.id, start: w.start, end: w.end } : null;
 }

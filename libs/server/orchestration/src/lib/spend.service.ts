@@ -35,6 +35,23 @@ function rounded(split: SpendSplit): SpendSplit {
   };
 }
 
+/** Rows summed into one rounded split per key; rows without a key are left out. */
+function splitsBy<R extends SpendRow>(
+  rows: readonly R[],
+  keyOf: (row: R) => string | null,
+): Map<string, SpendSplit> {
+  const splits = new Map<string, SpendSplit>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key === null) continue;
+    const split = splits.get(key) ?? emptySplit();
+    add(split, row);
+    splits.set(key, split);
+  }
+  for (const [key, split] of splits) splits.set(key, rounded(split));
+  return splits;
+}
+
 /** What a project's model calls cost, per feature, split into new work and regression checks. */
 @Injectable()
 export class SpendService {
@@ -45,19 +62,11 @@ export class SpendService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** One feature's spend (UsageRecord.featureId), split by kind. */
-  async forFeature(projectId: string, featureId: string): Promise<SpendSplit> {
-    return this.splitWhere({ projectId, featureId });
-  }
-
-  /** A project's spend since `since`, split by kind. */
-  async since(projectId: string, since: Date): Promise<SpendSplit> {
-    return this.splitWhere({ projectId, since });
-  }
-
-  /** Every project's spend since `since` (the fleet page), split by kind. */
-  async acrossProjects(since: Date): Promise<SpendSplit> {
-    return this.splitWhere({ since });
+  /** Spend in a scope (a project, a feature, since a time, or every project), split by kind. */
+  async of(scope: UsageScope): Promise<SpendSplit> {
+    const split = emptySplit();
+    for (const row of await this.usage.perKind(scope)) add(split, row);
+    return rounded(split);
   }
 
   /**
@@ -65,46 +74,25 @@ export class SpendService {
    * to split; days without spend are absent.
    */
   async perDay(projectId: string, since: Date): Promise<Map<string, SpendSplit>> {
-    const rows = await this.usage.perDay(projectId, since);
-    const days = new Map<string, SpendSplit>();
-    for (const row of rows) {
-      let split = days.get(row.day);
-      if (!split) days.set(row.day, (split = emptySplit()));
-      add(split, row);
-    }
-    for (const [day, split] of days) days.set(day, rounded(split));
-    return days;
-  }
-
-  private async splitWhere(scope: UsageScope): Promise<SpendSplit> {
-    const split = emptySplit();
-    for (const row of await this.usage.perKind(scope)) add(split, row);
-    return rounded(split);
+    return splitsBy(await this.usage.perDay(projectId, since), (row) => row.day);
   }
 
   async forProject(projectId: string): Promise<ProjectSpendView> {
     const project = await this.projects.require(projectId);
     const [rows, today] = await Promise.all([
       this.usage.perFeatureAndKind(projectId),
-      this.since(projectId, startOfUtcDay()),
+      this.of({ projectId, since: startOfUtcDay() }),
     ]);
     const total = emptySplit();
-    const perFeature = new Map<string, SpendSplit>();
-    for (const row of rows) {
-      add(total, row);
-      if (row.featureId) {
-        let split = perFeature.get(row.featureId);
-        if (!split) perFeature.set(row.featureId, (split = emptySplit()));
-        add(split, row);
-      }
-    }
+    for (const row of rows) add(total, row);
+    const perFeature = splitsBy(rows, (row) => row.featureId);
     const features = await this.features.refs([...perFeature.keys()]);
     const views: FeatureSpendView[] = features
       .map((f) => ({
         featureId: f.id,
         name: f.name,
         status: f.status,
-        ...rounded(perFeature.get(f.id) ?? emptySplit()),
+        ...(perFeature.get(f.id) ?? emptySplit()),
       }))
       .sort((a, b) => b.totalUsd - a.totalUsd);
     return {

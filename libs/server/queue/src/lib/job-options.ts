@@ -18,32 +18,33 @@ export function jobOptionsFor<N extends JobName>(
   return JOB_OPTIONS[name](data, retry);
 }
 
+const DAY_S = 24 * 3600;
+
+/** Completed jobs kept a day, failed ones a week. */
+const RETENTION = {
+  removeOnComplete: { age: DAY_S, count: 5000 },
+  removeOnFail: { age: 7 * DAY_S, count: 5000 },
+};
+
+/** A session's job: the run's id, platform retries only with jittered exponential backoff. */
+const sessionJob = (data: { runId: string }, retry: RetryPolicy): JobsOptions => ({
+  jobId: data.runId,
+  attempts: retry.attempts,
+  backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
+});
+
 /** Complete by type: a new JobName without options does not compile. */
 const JOB_OPTIONS: {
   readonly [N in JobName]: (data: JobPayloads[N], retry: RetryPolicy) => JobsOptions;
 } = {
   [JobName.InitializerSession]: (data, retry) => ({
-    jobId: data.runId,
-    attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
-    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+    ...sessionJob(data, retry),
+    removeOnComplete: { age: 7 * DAY_S, count: 1000 },
     removeOnFail: false,
   }),
   // Platform retries only (5xx, a dead runner); a feature's own attempts are counted in Postgres.
-  [JobName.CodingSession]: (data, retry) => ({
-    jobId: data.runId,
-    attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
-    removeOnComplete: { age: 24 * 3600, count: 5000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
-  }),
-  [JobName.TestingSession]: (data, retry) => ({
-    jobId: data.runId,
-    attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
-    removeOnComplete: { age: 24 * 3600, count: 5000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
-  }),
+  [JobName.CodingSession]: (data, retry) => ({ ...sessionJob(data, retry), ...RETENTION }),
+  [JobName.TestingSession]: (data, retry) => ({ ...sessionJob(data, retry), ...RETENTION }),
   // Ticks repeat (a job scheduler); a lost one is replaced by the next.
   [JobName.ControlTick]: () => ({
     attempts: 1,
@@ -56,8 +57,7 @@ const JOB_OPTIONS: {
     jobId: data.messageId,
     attempts: 2,
     backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-    removeOnComplete: { age: 24 * 3600, count: 5000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+    ...RETENTION,
   }),
   // Start edges repeat (a job scheduler per schedule; no job id of ours). An end edge's id names
   // its window, and completed ones are kept longer than a window lasts (7 days), so the same end
@@ -69,7 +69,7 @@ const JOB_OPTIONS: {
       : {}),
     attempts: 2,
     backoff: { type: 'fixed', delay: 5000 },
-    removeOnComplete: { age: 8 * 24 * 3600, count: 1000 },
-    removeOnFail: { age: 8 * 24 * 3600, count: 1000 },
+    removeOnComplete: { age: 8 * DAY_S, count: 1000 },
+    removeOnFail: { age: 8 * DAY_S, count: 1000 },
   }),
 };

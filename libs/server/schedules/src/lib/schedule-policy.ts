@@ -2,15 +2,8 @@
 // window holding now, what the schedules did last, a person's override), so the control tick can
 // skip projects with nothing to do without taking their lock, and the same decision is taken
 // again under the lock before anything is done.
+import type { ProjectStatus } from '@autocoder/shared-contracts';
 import type { TimeWindow } from './schedule-window';
-
-export type ProjectStatusName =
-  | 'idle'
-  | 'initializing'
-  | 'ready'
-  | 'running'
-  | 'paused'
-  | 'waiting';
 
 /** See ScheduleActionView in the contracts. */
 export type ScheduleOutcome =
@@ -62,7 +55,7 @@ export interface ScheduleOverride {
 
 export interface ScheduleSnapshot {
   at: Date;
-  status: ProjectStatusName;
+  status: ProjectStatus;
   /** The window holding `at` among the project's enabled schedules (the longest), or null. */
   window: (TimeWindow & { scheduleId: string }) | null;
   state: ScheduleState | null;
@@ -98,7 +91,7 @@ export function restartDelayMs(restartsSoFar: number): number {
  * The agents are started: running, paused, or waiting for a person's answer (which resumes them
  * by itself, so a window's end must still stop them).
  */
-export function isActive(status: ProjectStatusName): boolean {
+export function isActive(status: ProjectStatus): boolean {
   return status === 'running' || status === 'paused' || status === 'waiting';
 }
 

@@ -1,10 +1,10 @@
-import { ScheduleRepository, ScheduleStore } from '@autocoder/server-db';
+import { Schedule, ScheduleRepository, ScheduleStore } from '@autocoder/server-db';
 import { JobQueueService } from '@autocoder/server-queue';
 import { LiveEvents } from '@autocoder/server-live-events';
 import { JobName, ScheduleEventData, ScheduleEventType } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CLOCK } from './clock';
-import { ScheduleOverride, ScheduleState } from './schedule-policy';
+import { sameWindow, ScheduleOverride, ScheduleState } from './schedule-policy';
 import { activeWindowOf, nextStartOf, TimeWindow } from './schedule-window';
 
 export interface ProjectScheduleSettings {
@@ -12,8 +12,16 @@ export interface ProjectScheduleSettings {
   override: ScheduleOverride | null;
 }
 
+export const NO_SETTINGS: ProjectScheduleSettings = { state: null, override: null };
+
 /** A window of one of the project's schedules. */
 export type ScheduleWindow = TimeWindow & { scheduleId: string };
+
+/** The window of `schedules` that holds `at`, if one does. */
+export function scheduleWindowOf(schedules: readonly Schedule[], at: Date): ScheduleWindow | null {
+  const w = activeWindowOf(schedules, at);
+  return w ? { scheduleId: w.rule.id, start: w.start, end: w.end } : null;
+}
 
 /**
  * What the schedules did to each project and a person's override of them, kept in Setting (scope
@@ -58,9 +66,14 @@ export class ScheduleStateService {
     );
   }
 
+  /** The project's state and override, under the lock of `store`. */
+  async settingsOf(store: ScheduleStore, projectId: string): Promise<ProjectScheduleSettings> {
+    return (await this.load([projectId], store)).get(projectId) ?? NO_SETTINGS;
+  }
+
   /** The project's state, under the lock of `store`. */
   async stateOf(store: ScheduleStore, projectId: string): Promise<ScheduleState | null> {
-    return (await this.load([projectId], store)).get(projectId)?.state ?? null;
+    return (await this.settingsOf(store, projectId)).state;
   }
 
   /** queuedAt of the project's newest run, as state.runsAfter holds it. */
@@ -99,21 +112,19 @@ export class ScheduleStateService {
     const result = await this.withLock(projectId, async (store) => {
       const schedules = await store.enabled(projectId);
       const state = await this.stateOf(store, projectId);
-      const window = activeWindowOf(schedules, now);
+      const window = scheduleWindowOf(schedules, now);
       let override: ScheduleOverride | null = null;
       if (window) {
         override = { action, at: now.toISOString(), until: window.end.toISOString() };
-        const same =
-          state?.scheduleId === window.rule.id && state.windowStart === window.start.toISOString();
         await store.saveState(projectId, {
-          scheduleId: window.rule.id,
+          scheduleId: window.scheduleId,
           windowStart: window.start.toISOString(),
           windowEnd: window.end.toISOString(),
           owned: action === 'start',
           outcome: action === 'start' ? 'manual_start' : 'manual_stop',
           detail: null,
           runsAfter: action === 'start' ? await this.newestRunAt(store, projectId) : null,
-          restarts: same ? state.restarts : 0,
+          restarts: sameWindow(state, window) ? state.restarts : 0,
           retryAt: null,
           at: now.toISOString(),
         } satisfies ScheduleState);
@@ -125,12 +136,7 @@ export class ScheduleStateService {
         }
       }
       await store.saveOverride(projectId, override);
-      return {
-        override,
-        window: window
-          ? { scheduleId: window.rule.id, start: window.start, end: window.end }
-          : null,
-      };
+      return { override, window };
     });
     if (result.override) {
       await this.announce(

@@ -10,28 +10,17 @@ import {
   writtenBacklog,
 } from '@autocoder/server-agent';
 import { BacklogWriter } from '@autocoder/server-projects';
-import { RunJournal } from '@autocoder/server-runs';
-import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { FeatureClaimsRepository } from '@autocoder/server-db';
 import { InitializerSessionJob } from '@autocoder/shared-contracts';
-import { Inject, Injectable } from '@nestjs/common';
-import { SessionReleasedError } from './active-sessions';
-import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
-import { SESSION_PROVIDER } from './tokens';
+import { Injectable } from '@nestjs/common';
+import { SessionBase, SessionResult, SessionRunContext } from './session-base';
 
 /** Turns the initializer may take: write, correct a refused backlog a few times, summarise. */
 const INITIALIZER_MAX_TURNS = 6;
 
 @Injectable()
 export class InitializerSessionService extends SessionBase {
-  constructor(
-    journal: RunJournal,
-    claims: FeatureClaimsRepository,
-    @Inject(SESSION_PROVIDER) providers: SessionProviders,
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly backlog: BacklogWriter,
-  ) {
-    super(journal, claims, providers, config);
+  constructor(private readonly backlog: BacklogWriter) {
+    super();
   }
 
   /**
@@ -68,26 +57,17 @@ export class InitializerSessionService extends SessionBase {
       // A whole backlog is one tool call: room for a few hundred features.
       maxTokens: 16_000,
       ...this.budgets(project),
-      warnAtShare:
-        project.budgetWarnShare === null
-          ? this.config.BUDGET_WARN_SHARE
-          : Number(project.budgetWarnShare),
       ...this.accounting(run, undefined, choice),
     });
-    if (result.end.reason === 'cancelled') {
-      // Only a shutting-down runner cancels an initializer: the run goes back to the queue.
-      const why = `released: ${String(ctx.signal.reason ?? 'cancelled')}`;
-      await this.journal.event(run, 'run.retrying', why, undefined, 'warn');
-      await this.journal.markWaiting(run.id, why);
-      throw new SessionReleasedError(why);
-    }
+    // Only a shutting-down runner cancels an initializer: the run goes back to the queue.
+    if (result.end.reason === 'cancelled') return this.cancelled(run, ctx.signal.reason);
     const ended = SessionBase.endStatus(result);
     // Out of budget or stuck before the backlog was written: the run ends so, the project idles.
     // Out of turns without one is the same failure as stopping without one (below).
     if (ended && result.end.reason !== 'max_turns' && !outcome.written) {
       await this.journal.event(run, ended.event, ended.detail, undefined, 'warn');
-      await this.journal.finish(run, ended.status, ended.detail, 'initialize_failed');
-      return { outcome: 'finished', status: ended.status, detail: ended.detail };
+      const { status, detail } = ended;
+      return this.finished(run, status, detail, { detail }, 'initialize_failed');
     }
     const written = writtenBacklog(outcome);
     await this.journal.event(run, 'run.succeeded', `backlog of ${written.created} features ready`, {
@@ -95,7 +75,6 @@ export class InitializerSessionService extends SessionBase {
       dependencies: written.dependencies,
       turns: result.turns,
     });
-    await this.journal.finish(run, 'succeeded', null, 'initialized');
-    return { outcome: 'finished', status: 'succeeded' };
+    return this.finished(run, 'succeeded', null, {}, 'initialized');
   }
 }

@@ -11,10 +11,13 @@ import {
   TurnTiming,
 } from '@autocoder/server-agent';
 import { modelInfo, TokenUsage } from '@autocoder/server-models';
-import { agentSettingsOf } from '@autocoder/server-projects';
+import { agentSettingsOf, stepsOf } from '@autocoder/server-projects';
 import { FeatureToolsService } from '@autocoder/server-feature-tools';
 import { FinalRunStatus, RunJournal } from '@autocoder/server-runs';
-import { AppConfig } from '@autocoder/server-config';
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { PROJECT_REPOSITORY } from '@autocoder/server-code';
+import { Dispatcher } from '@autocoder/server-orchestration';
+import { ProjectRepository, Worktree } from '@autocoder/server-workspace';
 import {
   Feature,
   FeatureClaimsRepository,
@@ -25,17 +28,25 @@ import {
   RunsRepository,
   UsageRepository,
 } from '@autocoder/server-db';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
+  CodingSessionJob,
   FINISHED_RUN_STATUSES,
   ProjectStatus,
   RunEventType,
   RunRole,
   RunStatus,
+  TestingSessionJob,
 } from '@autocoder/shared-contracts';
-import { LeaseLostError, SessionStopError } from './active-sessions';
+import {
+  ActiveSessions,
+  LeaseLostError,
+  SessionReleasedError,
+  SessionStopError,
+} from './active-sessions';
 import { renderTemplate, SessionRole, templatesFor } from './prompts';
 import { buildSessionTools, Verdict } from './session-tools';
+import { SESSION_PROVIDER } from './tokens';
 
 /**
  * Project statuses in which a session already under way carries on: paused and waiting (for a
@@ -112,18 +123,15 @@ export function chooseSessionProvider(
 }
 
 export abstract class SessionBase {
-  // Property injection (Nest's way for a base class): the roles' constructors need not pass these.
+  // Property injection (Nest's way for a base class): the roles need no constructor to pass these.
+  @Inject(RunJournal) protected readonly journal!: RunJournal;
+  @Inject(FeatureClaimsRepository) protected readonly claims!: FeatureClaimsRepository;
+  @Inject(SESSION_PROVIDER) private readonly providers!: SessionProviders;
+  @Inject(APP_CONFIG) protected readonly config!: AppConfig;
   @Inject(ProjectsRepository) private readonly projectRows!: ProjectsRepository;
   @Inject(FeaturesRepository) private readonly featureRows!: FeaturesRepository;
   @Inject(RunsRepository) private readonly runRows!: RunsRepository;
   @Inject(UsageRepository) private readonly usage!: UsageRepository;
-
-  constructor(
-    protected readonly journal: RunJournal,
-    protected readonly claims: FeatureClaimsRepository,
-    protected readonly providers: SessionProviders,
-    protected readonly config: AppConfig,
-  ) {}
 
   /** Loads the run; a missing, finished or no longer wanted run answers why it is skipped. */
   protected async begin(
@@ -221,15 +229,22 @@ export abstract class SessionBase {
   protected budgets(project: Project): {
     budgetUsd: number;
     sharedBudget?: () => Promise<{ spentUsd: number; limitUsd: number } | null>;
+    warnAtShare: number;
   } {
     const limit = project.budgetUsd;
-    if (limit === null) return { budgetUsd: this.config.SESSION_BUDGET_USD };
     return {
       budgetUsd: this.config.SESSION_BUDGET_USD,
-      sharedBudget: async () => ({
-        spentUsd: (await this.usage.spentUsd(project.id)).toNumber(),
-        limitUsd: limit.toNumber(),
-      }),
+      sharedBudget:
+        limit === null
+          ? undefined
+          : async () => ({
+              spentUsd: (await this.usage.spentUsd(project.id)).toNumber(),
+              limitUsd: limit.toNumber(),
+            }),
+      warnAtShare:
+        project.budgetWarnShare === null
+          ? this.config.BUDGET_WARN_SHARE
+          : Number(project.budgetWarnShare),
     };
   }
 
@@ -253,70 +268,6 @@ export abstract class SessionBase {
       onEvent: (type: RunEventType, message: string, data?: unknown) =>
         this.journal.event(run, type, message, data),
     };
-  }
-
-  /**
-   * Older tool output is compacted near the model's context window: at about 70 % of it, counting
-   * roughly 3 characters per token (code and JSON run denser than prose's 4).
-   */
-  protected static compactAtChars(model: string): number {
-    return Math.floor(modelInfo(model).contextWindow * 3 * 0.7);
-  }
-
-  /**
-   * The agent loop of a session on its feature: the role's prompts (project overrides first),
-   * tools bound to the worktree and feature, budgets, accounting; ends early on a verdict.
-   */
-  protected async runSessionLoop(args: {
-    role: SessionRole;
-    run: Run;
-    project: Project;
-    featureId: string;
-    worktree: string;
-    owner: string;
-    signal: AbortSignal;
-    values: Readonly<Record<string, string | number>>;
-    featureTools: FeatureToolsService;
-    choice: ProviderChoice;
-    onTurnTiming?: (timing: TurnTiming) => void;
-  }): Promise<{ result: LoopResult; verdict: Verdict | undefined }> {
-    let verdict: Verdict | undefined;
-    const settings = this.agentSettings(args.project);
-    const templates = templatesFor(args.role, settings);
-    const result = await runAgentLoop({
-      provider: args.choice.provider,
-      model: args.choice.model,
-      system: renderTemplate(templates.system, args.values),
-      prompt: renderTemplate(templates.task, args.values),
-      tools: buildSessionTools({
-        role: args.role,
-        worktree: args.worktree,
-        projectId: args.project.id,
-        featureId: args.featureId,
-        featureTools: args.featureTools,
-        owner: args.owner,
-        leaseMs: this.config.LEASE_MS,
-        extraAllowedCommands: settings.allowedCommands,
-        onVerdict: (v) => (verdict = v),
-        verdict: () => verdict,
-      }),
-      signal: args.signal,
-      maxTurns: this.config.SESSION_MAX_TURNS,
-      compactAtChars: SessionBase.compactAtChars(args.choice.model),
-      ...this.budgets(args.project),
-      warnAtShare:
-        args.project.budgetWarnShare === null
-          ? this.config.BUDGET_WARN_SHARE
-          : Number(args.project.budgetWarnShare),
-      done: () => verdict !== undefined,
-      ...this.accounting(args.run, args.featureId, args.choice),
-      onTurnTiming: args.onTurnTiming,
-    });
-    return { result, verdict };
-  }
-
-  protected agentSettings(project: Project) {
-    return agentSettingsOf(project.settings);
   }
 
   /** A loop end other than completion, as the run's final status and reason. */
@@ -347,4 +298,149 @@ export abstract class SessionBase {
         return null;
     }
   }
+
+  /** Ends the run with `status` (`error` its recorded reason) and tells the runner so. */
+  protected async finished(
+    run: Run,
+    status: FinalRunStatus,
+    error: string | null,
+    result: { featureId?: string; detail?: string } = {},
+    projectEvent?: 'initialized' | 'initialize_failed',
+  ): Promise<SessionResult> {
+    await this.journal.finish(run, status, error, projectEvent);
+    return { outcome: 'finished', status, ...result };
+  }
+
+  /**
+   * A session cancelled by its loop: stopped (the project stopped), or released by a runner that
+   * shuts down, its run queued again.
+   */
+  protected async cancelled(run: Run, reason: unknown): Promise<SessionResult> {
+    if (reason instanceof SessionStopError) {
+      await this.journal.event(run, 'run.cancelled', reason.message, undefined, 'warn');
+      return this.finished(run, 'cancelled', reason.message, { detail: reason.message });
+    }
+    const why = `released: ${errorText(reason ?? 'cancelled')}`;
+    await this.journal.event(run, 'run.retrying', why, undefined, 'warn');
+    await this.journal.markWaiting(run.id, why);
+    throw new SessionReleasedError(why);
+  }
+}
+
+/**
+ * What coding and testing sessions share: a session on one claimed feature, in a worktree of its
+ * own, with a heartbeat on the lease; the agent loop with the role's prompts and tools; a dispatch
+ * once the run ended.
+ */
+export abstract class FeatureSession extends SessionBase {
+  @Inject(FeatureToolsService) private readonly featureTools!: FeatureToolsService;
+  @Inject(Dispatcher) private readonly dispatcher!: Dispatcher;
+  @Inject(ActiveSessions) private readonly sessions!: ActiveSessions;
+  @Inject(PROJECT_REPOSITORY) protected readonly repos!: ProjectRepository;
+  protected readonly logger = new Logger(this.constructor.name);
+
+  async run(job: CodingSessionJob | TestingSessionJob, ctx: SessionRunContext) {
+    const started = await this.begin(job, ctx);
+    if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped } as const;
+    const result = await this.work(started, ctx);
+    // Only after the run ended: a session that throws is settled by the runner, which dispatches
+    // once it has marked the run failed (or leaves it queued for a retry).
+    await this.dispatcher.dispatch(started.project.id, job.requestId).catch((err: unknown) => {
+      this.logger.warn(`dispatch after session failed (the tick retries): ${String(err)}`);
+    });
+    return result;
+  }
+
+  protected abstract work(started: StartedSession, ctx: SessionRunContext): Promise<SessionResult>;
+
+  /**
+   * Opens the session on its claimed feature (a stop or a lost lease aborts it) and runs `body`;
+   * then stops the heartbeat and throws the session's worktree away.
+   */
+  protected async onFeature<T>(
+    run: Run,
+    featureId: string,
+    owner: string,
+    ctx: SessionRunContext,
+    body: (session: AbortController) => Promise<T>,
+  ): Promise<T> {
+    const session = await this.sessions.open(run.projectId, ctx.signal);
+    const stopHeartbeat = this.heartbeat(run.projectId, featureId, owner, session);
+    try {
+      return await body(session);
+    } finally {
+      stopHeartbeat();
+      this.sessions.close(run.projectId, session);
+      await this.repos.discardWorktree(run.projectId, run.id).catch((err: unknown) => {
+        this.logger.warn(`worktree of run ${run.id} not discarded: ${errorText(err)}`);
+      });
+    }
+  }
+
+  /**
+   * The agent loop of a session on its feature, in a fresh worktree: the role's prompts (project
+   * overrides first), tools bound to the worktree and feature, budgets, accounting; ends early on
+   * a verdict.
+   */
+  protected async runSessionLoop(
+    role: SessionRole,
+    { run, project, choice }: StartedSession,
+    feature: Feature,
+    owner: string,
+    signal: AbortSignal,
+    ctx: SessionRunContext,
+    values: Readonly<Record<string, string | number>>,
+  ): Promise<{ result: LoopResult; verdict: Verdict | undefined; worktree: Worktree }> {
+    await this.repos.ensure(project.id);
+    const worktree = await this.repos.createWorktree(project.id, run.id);
+    let verdict: Verdict | undefined;
+    const settings = agentSettingsOf(project.settings);
+    const templates = templatesFor(role, settings);
+    const allValues = { ...featureValues(project, feature), ...values };
+    const result = await runAgentLoop({
+      provider: choice.provider,
+      model: choice.model,
+      system: renderTemplate(templates.system, allValues),
+      prompt: renderTemplate(templates.task, allValues),
+      tools: buildSessionTools({
+        role,
+        worktree: worktree.path,
+        projectId: project.id,
+        featureId: feature.id,
+        featureTools: this.featureTools,
+        owner,
+        leaseMs: this.config.LEASE_MS,
+        extraAllowedCommands: settings.allowedCommands,
+        onVerdict: (v) => (verdict = v),
+        verdict: () => verdict,
+      }),
+      signal,
+      maxTurns: this.config.SESSION_MAX_TURNS,
+      // Older tool output is compacted at about 70 % of the model's context window, counting
+      // roughly 3 characters per token (code and JSON run denser than prose's 4).
+      compactAtChars: Math.floor(modelInfo(choice.model).contextWindow * 3 * 0.7),
+      ...this.budgets(project),
+      done: () => verdict !== undefined,
+      ...this.accounting(run, feature.id, choice),
+      onTurnTiming: ctx.onTurnTiming,
+    });
+    return { result, verdict, worktree };
+  }
+}
+
+/** The prompt placeholders both roles fill. */
+function featureValues(project: Project, feature: Feature): Record<string, string | number> {
+  return {
+    projectName: project.name,
+    featureId: feature.id,
+    featureName: feature.name,
+    featureDescription: feature.description,
+    featureSteps: stepsOf(feature.steps)
+      .map((s, i) => `${i + 1}. ${s}`)
+      .join('\n'),
+  };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

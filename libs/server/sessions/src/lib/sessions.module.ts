@@ -10,6 +10,13 @@ import { SessionProviders } from './session-base';
 import { TestingSessionService } from './testing-session.service';
 import { SESSION_PROVIDER } from './tokens';
 
+const SESSIONS = [
+  ActiveSessions,
+  InitializerSessionService,
+  CodingSessionService,
+  TestingSessionService,
+];
+
 /** The sessions themselves, for the runner, with the model providers of its configuration. */
 @Module({})
 export class SessionsModule {
@@ -19,21 +26,9 @@ export class SessionsModule {
       imports: [OrchestrationModule, CodeModule, FeatureToolsModule],
       providers: [
         { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProviders },
-        ActiveSessions,
-        InitializerSessionService,
-        CodingSessionService,
-        TestingSessionService,
+        ...SESSIONS,
       ],
-      exports: [
-        OrchestrationModule,
-        CodeModule,
-        FeatureToolsModule,
-        SESSION_PROVIDER,
-        ActiveSessions,
-        InitializerSessionService,
-        CodingSessionService,
-        TestingSessionService,
-      ],
+      exports: [OrchestrationModule, CodeModule, FeatureToolsModule, ...SESSIONS],
     };
   }
 }

@@ -121,7 +121,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   let toolMs = 0;
 
   /** One turn: the model's answer and the tools it calls; how the loop ends, or undefined. */
-  const takeTurn = async (turn: number): Promise<LoopResult | undefined> => {
+  const takeTurn = async (turn: number): Promise<LoopEnd | undefined> => {
     const compacted = compactTranscript(messages, compaction);
     // This turn still reads up to the end of the last cut; the new one is marked from the next.
     const anchor = cacheAnchor;
@@ -129,13 +129,8 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       messages.splice(0, messages.length, ...compacted.messages);
       cacheAnchor = compacted.lastEdited;
       const { cutChars } = compacted;
-      await o.onEvent?.(
-        'context.compacted',
-        `removed ${cutChars} characters of older tool output`,
-        {
-          cut: cutChars,
-        },
-      );
+      const message = `removed ${cutChars} characters of older tool output`;
+      await o.onEvent?.('context.compacted', message, { cut: cutChars });
     }
     let response: ModelResponse;
     // Before the call: a request that fails (a 429, a 500) still shows in the run's log.
@@ -153,7 +148,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
         onText: o.onText,
       });
     } catch (err) {
-      if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
+      if (o.signal.aborted) return { reason: 'cancelled' };
       throw err;
     }
     modelMs = now() - modelStarted;
@@ -170,16 +165,8 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
 
     const shared = await o.sharedBudget?.();
     if (shared && shared.spentUsd >= shared.limitUsd) {
-      return {
-        end: {
-          reason: 'budget_exceeded',
-          spentUsd: shared.spentUsd,
-          limitUsd: shared.limitUsd,
-          shared: true,
-        },
-        turns: turn,
-        spentUsd,
-      };
+      const { spentUsd: spent, limitUsd } = shared;
+      return { reason: 'budget_exceeded', spentUsd: spent, limitUsd, shared: true };
     }
     if (shared && !sharedWarned && shared.spentUsd >= shared.limitUsd * (o.warnAtShare ?? 0.8)) {
       sharedWarned = true;
@@ -191,11 +178,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     }
     if (o.budgetUsd !== undefined) {
       if (spentUsd >= o.budgetUsd)
-        return {
-          end: { reason: 'budget_exceeded', spentUsd, limitUsd: o.budgetUsd },
-          turns: turn,
-          spentUsd,
-        };
+        return { reason: 'budget_exceeded', spentUsd, limitUsd: o.budgetUsd };
       if (!warned && spentUsd >= o.budgetUsd * (o.warnAtShare ?? 0.8)) {
         warned = true;
         await o.onEvent?.('budget.warning', `spent $${spentUsd.toFixed(4)} of $${o.budgetUsd}`, {
@@ -206,12 +189,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     }
 
     const calls = toolUsesOf(response.content);
-    if (calls.length === 0)
-      return {
-        end: { reason: 'completed', text: textOf(response.content) },
-        turns: turn,
-        spentUsd,
-      };
+    if (calls.length === 0) return { reason: 'completed', text: textOf(response.content) };
 
     let progressed = false;
     const results: ContentBlock[] = [];
@@ -220,14 +198,8 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       repeats = key === lastCall ? repeats + 1 : 1;
       lastCall = key;
       if (repeats >= (o.maxRepeatedCalls ?? 4)) {
-        return {
-          end: {
-            reason: 'stuck',
-            detail: `${call.name} called ${repeats} times in a row with the same input`,
-          },
-          turns: turn,
-          spentUsd,
-        };
+        const detail = `${call.name} called ${repeats} times in a row with the same input`;
+        return { reason: 'stuck', detail };
       }
       const tool = byName.get(call.name);
       await o.onEvent?.('tool.call', call.name, { input: call.input });
@@ -240,7 +212,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       const isError = outcome.isError ?? false;
       // The call ran: its result is kept even when the loop was cancelled meanwhile.
       await o.onToolResult?.({ call, content, isError });
-      if (o.signal.aborted) return { end: { reason: 'cancelled' }, turns: turn, spentUsd };
+      if (o.signal.aborted) return { reason: 'cancelled' };
       if (tool?.makesProgress && !isError) progressed = true;
       await o.onEvent?.('tool.result', `${call.name}${isError ? ' failed' : ''}`, {
         isError,
@@ -254,14 +226,10 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       });
     }
     messages.push({ role: 'user', content: results });
-    if (o.done?.()) return { end: { reason: 'completed', text: '' }, turns: turn, spentUsd };
+    if (o.done?.()) return { reason: 'completed', text: '' };
     idleTurns = progressed ? 0 : idleTurns + 1;
     if (idleTurns >= (o.maxTurnsWithoutProgress ?? 15)) {
-      return {
-        end: { reason: 'stuck', detail: `${idleTurns} turns without changing a file or a feature` },
-        turns: turn,
-        spentUsd,
-      };
+      return { reason: 'stuck', detail: `${idleTurns} turns without changing a file or a feature` };
     }
     return undefined;
   };
@@ -273,7 +241,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     const started = now();
     const end = await takeTurn(turn);
     o.onTurnTiming?.({ turn, modelMs, toolMs, totalMs: now() - started });
-    if (end) return end;
+    if (end) return { end, turns: turn, spentUsd };
   }
   return { end: { reason: 'max_turns' }, turns: o.maxTurns, spentUsd };
 }
