@@ -12,11 +12,7 @@ import type { Duplex } from 'node:stream';
  * `host` allows that host on any port, `host:port` on that port only, `*.example.org` any
  * subdomain; `[::1]:8080` for IPv6. Matching is case-insensitive.
  */
-export function isHostAllowed(
-  allowed: readonly string[],
-  hostname: string,
-  port: number,
-): boolean {
+export function isHostAllowed(allowed: readonly string[], hostname: string, port: number): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   return allowed.some((entry) => {
     const e = entry.trim().toLowerCase();
@@ -131,7 +127,13 @@ export class FilteringProxy {
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
     const upstream = http.request(
-      { host: url.hostname, port, method: req.method, path: `${url.pathname}${url.search}`, headers },
+      {
+        host: url.hostname,
+        port,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -158,7 +158,9 @@ export class Sandbox {
       options.onLog?.(`sandbox: ${chunk.toString('utf8').trim()}`);
     });
     child.stdin?.on('error', () => undefined);
-    child.once('error', (err) => failReady(new SandboxError(`bwrap did not start: ${err.message}`)));
+    child.once('error', (err) =>
+      failReady(new SandboxError(`bwrap did not start: ${err.message}`)),
+    );
     child.once('exit', (code, signal) => {
       const why = `sandbox ended (bwrap ${signal ?? `exit ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`;
       failReady(new SandboxError(why));
@@ -260,7 +262,8 @@ export class Sandbox {
 
   private onEnded(why: string): void {
     this.ended = why;
-    for (const p of this.pending.values()) p.resolve({ exitCode: null, timedOut: false, error: why });
+    for (const p of this.pending.values())
+      p.resolve({ exitCode: null, timedOut: false, error: why });
     this.pending.clear();
   }
 

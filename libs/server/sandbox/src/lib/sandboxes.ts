@@ -134,7 +134,8 @@ export class Sandboxes {
         await sandbox.close();
       }
     } catch (err) {
-      const reason = err instanceof SandboxError || err instanceof Error ? err.message : String(err);
+      const reason =
+        err instanceof SandboxError || err instanceof Error ? err.message : String(err);
       return { state: 'unavailable', reason };
     }
     return { state: 'ready', allowedHosts, registry: this.registryUrl };
