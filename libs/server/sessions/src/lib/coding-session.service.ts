@@ -7,7 +7,7 @@ import { ProjectLifecycleService, RunJournal } from '@autocoder/server-runs';
 import { stepsOf } from '@autocoder/server-projects';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import { Feature, FeatureClaimsRepository, Project, Run } from '@autocoder/server-db';
-import { ProjectRepository, Worktree } from '@autocoder/server-workspace';
+import { ProjectRepository, runVerification, Worktree } from '@autocoder/server-workspace';
 import { CodingSessionJob, HumanInputRequest } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActiveSessions, SessionReleasedError, SessionStopError } from './active-sessions';
@@ -15,6 +15,7 @@ import { Dispatcher } from '@autocoder/server-orchestration';
 import { SessionBase, SessionProviders, SessionResult, SessionRunContext } from './session-base';
 import { Verdict } from './session-tools';
 import { PROJECT_REPOSITORY, mergeMessage } from '@autocoder/server-code';
+import { openSandboxedRunner } from './session-sandbox';
 import { SESSION_PROVIDER } from './tokens';
 
 /** Output of a failed verification kept as the feature's last error. */
@@ -201,6 +202,16 @@ export class CodingSessionService extends SessionBase {
       verifyCommand: project.verifyCommand,
       timeoutMs: this.config.VERIFY_TIMEOUT_MS,
       message: mergeMessage(feature, run),
+      // Verification runs sandboxed too, in a sandbox of its own around the merged tree.
+      runner: async (integration) => {
+        const opened = await openSandboxedRunner(
+          this.sandboxes,
+          this.config,
+          project.id,
+          integration,
+        );
+        return { run: opened.run ?? runVerification, close: opened.close };
+      },
     });
     switch (merge.status) {
       case 'merged':

@@ -35,6 +35,8 @@ import {
 } from '@autocoder/shared-contracts';
 import { LeaseLostError, SessionStopError } from './active-sessions';
 import { renderTemplate, SessionRole, templatesFor } from './prompts';
+import { Sandboxes } from '@autocoder/server-sandbox';
+import { openSandboxedRunner } from './session-sandbox';
 import { buildSessionTools, Verdict } from './session-tools';
 
 /**
@@ -117,6 +119,7 @@ export abstract class SessionBase {
   @Inject(FeaturesRepository) private readonly featureRows!: FeaturesRepository;
   @Inject(RunsRepository) private readonly runRows!: RunsRepository;
   @Inject(UsageRepository) private readonly usage!: UsageRepository;
+  @Inject(Sandboxes) protected readonly sandboxes!: Sandboxes;
 
   constructor(
     protected readonly journal: RunJournal,
@@ -283,6 +286,20 @@ export abstract class SessionBase {
     let verdict: Verdict | undefined;
     const settings = this.agentSettings(args.project);
     const templates = templatesFor(args.role, settings);
+    // One sandbox for the whole loop: a server one command starts is there for the next; all of
+    // it ends with the session.
+    const sandbox = await openSandboxedRunner(
+      this.sandboxes,
+      this.config,
+      args.project.id,
+      args.worktree,
+      // What the proxy refused goes into the run's log: an operator sees what the agent tried.
+      (message) => {
+        if (message.startsWith('sandbox proxy refused')) {
+          void this.journal.event(args.run, 'tool.rejected', message, undefined, 'warn');
+        }
+      },
+    );
     const result = await runAgentLoop({
       provider: args.choice.provider,
       model: args.choice.model,
@@ -297,6 +314,7 @@ export abstract class SessionBase {
         owner: args.owner,
         leaseMs: this.config.LEASE_MS,
         extraAllowedCommands: settings.allowedCommands,
+        sandbox: sandbox.run,
         onVerdict: (v) => (verdict = v),
         verdict: () => verdict,
       }),
@@ -311,7 +329,7 @@ export abstract class SessionBase {
       done: () => verdict !== undefined,
       ...this.accounting(args.run, args.featureId, args.choice),
       onTurnTiming: args.onTurnTiming,
-    });
+    }).finally(() => sandbox.close());
     return { result, verdict };
   }
 

@@ -6,7 +6,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveSessions } from './active-sessions';
 import { CodingSessionService } from './coding-session.service';
 import { InitializerSessionService } from './initializer-session.service';
+import { Sandboxes } from '@autocoder/server-sandbox';
 import { SessionProviders } from './session-base';
+import { sandboxesFromConfig } from './session-sandbox';
 import { TestingSessionService } from './testing-session.service';
 import { SESSION_PROVIDER } from './tokens';
 
@@ -19,6 +21,7 @@ export class SessionsModule {
       imports: [OrchestrationModule, CodeModule, FeatureToolsModule],
       providers: [
         { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProviders },
+        { provide: Sandboxes, inject: [APP_CONFIG], useFactory: sandboxesFromConfig },
         ActiveSessions,
         InitializerSessionService,
         CodingSessionService,
@@ -29,6 +32,7 @@ export class SessionsModule {
         CodeModule,
         FeatureToolsModule,
         SESSION_PROVIDER,
+        Sandboxes,
         ActiveSessions,
         InitializerSessionService,
         CodingSessionService,
