@@ -332,14 +332,16 @@ export const ENV_DEFINITIONS = {
       .transform((list) =>
         list === undefined
           ? undefined
-          : list
-              .split(',')
-              .map((h) => h.trim())
-              .filter(Boolean),
+          : list.trim() === 'none'
+            ? []
+            : list
+                .split(',')
+                .map((h) => h.trim())
+                .filter(Boolean),
       ),
     doc: {
       description:
-        "Comma-separated hosts a sandbox's proxy lets through (`host`, `host:port`, `*.domain`); empty allows none. Default: the host of the npm registry the runner's npm is configured with (`npm config get registry`).",
+        "Comma-separated hosts a sandbox's proxy lets through (`host`, `host:port`, `*.domain`); `none` allows none. Default (unset): the host of the npm registry the runner's npm is configured with (`npm config get registry`).",
       usedBy: ['runner'],
     },
   },
