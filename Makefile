@@ -114,6 +114,10 @@ bench-board-api: install services ## Board API p99 at 200 req/s on 10,000 featur
 bench-prompt-cache: install ## Billed input cost per passing feature: prompt caching on vs off vs the optimum (offline, llm-fake, ~10 s)
 	node bench/prompt-cache.mjs
 
+.PHONY: bench-sandbox
+bench-sandbox: install test-tools ## Cost per command of the OS sandbox (bwrap) vs the same command unsandboxed, p50/p95 over 200 runs (~1 min)
+	node bench/sandbox-overhead.mjs
+
 .PHONY: bench-chat-search
 bench-chat-search: install services ## Conversation search p95 over 100,000 messages vs an empty route (scratch database, ~4 min)
 	npx nx build api --outputStyle=static
