@@ -5,7 +5,7 @@
 // and a per-session /tmp writable, /root, /home, /run and the workspace root's other projects
 // absent, an environment built from an allowlist, and rlimits on memory, CPU time and processes.
 import { ChildProcess, spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FilteringProxy } from './filtering-proxy';
@@ -313,7 +313,8 @@ export function bwrapArgs(options: SandboxOptions, tmp: string, control: string)
     tmp,
     '/tmp',
   ];
-  for (const dir of options.hidden ?? []) args.push('--tmpfs', dir);
+  // A directory that does not exist (yet) has nothing to hide, and bwrap could not mount on it.
+  for (const dir of options.hidden ?? []) if (existsSync(dir)) args.push('--tmpfs', dir);
   for (const file of options.hiddenFiles ?? []) args.push('--ro-bind-try', '/dev/null', file);
   for (const dir of options.readOnly ?? []) args.push('--ro-bind', dir, dir);
   for (const dir of options.writable) args.push('--bind', dir, dir);

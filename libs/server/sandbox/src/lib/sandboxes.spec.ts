@@ -1,5 +1,8 @@
 import { isHostAllowed } from './filtering-proxy';
-import { registryHost, secretFilesOf } from './sandboxes';
+import { bwrapArgs } from './sandbox';
+import { Sandboxes, SandboxUnavailableError, registryHost, secretFilesOf } from './sandboxes';
+
+const limits = { memoryMb: 2048, cpuSeconds: 60, maxProcesses: 256 };
 
 describe('sandbox policy helpers', () => {
   it('matches hosts, ports and subdomain patterns', () => {
@@ -30,5 +33,36 @@ describe('sandbox policy helpers', () => {
         DATABASE_URL: 'postgresql://x',
       }),
     ).toEqual(['/run/secrets/database_url']);
+  });
+
+  it('refuses sessions when no sandbox can be made, and runs none with SANDBOX=off', async () => {
+    const missing = new Sandboxes({ mode: 'auto', limits, bwrapPath: '/nonexistent/bwrap' });
+    await expect(missing.probe()).resolves.toMatchObject({ state: 'unavailable' });
+    await expect(missing.open({ writable: ['/tmp'] })).rejects.toThrow(SandboxUnavailableError);
+    await expect(missing.open({ writable: ['/tmp'] })).rejects.toThrow(/SANDBOX=off/);
+    const off = new Sandboxes({ mode: 'off', limits, bwrapPath: '/nonexistent/bwrap' });
+    await expect(off.probe()).resolves.toEqual({ state: 'off' });
+    await expect(off.open({ writable: ['/tmp'] })).resolves.toBeNull();
+  });
+
+  it('hides only directories that exist, then binds the session’s own parts over them', () => {
+    const args = bwrapArgs(
+      {
+        writable: ['/srv/ws/p1/worktrees/r1'],
+        readOnly: ['/srv/ws/p1/repo'],
+        hidden: ['/nonexistent/workspaces', '/etc'],
+        hiddenFiles: ['/run/secrets/database_url'],
+        allowedHosts: [],
+        limits,
+      },
+      '/tmp/s/tmp',
+      '/tmp/s/control',
+    ).join(' ');
+    expect(args).not.toContain('/nonexistent/workspaces');
+    expect(args).toMatch(
+      /--tmpfs \/etc .*--ro-bind-try \/dev\/null \/run\/secrets\/database_url .*--ro-bind \/srv\/ws\/p1\/repo .*--bind \/srv\/ws\/p1\/worktrees\/r1/,
+    );
+    expect(args).toContain('--unshare-all --die-with-parent');
+    expect(args).toContain('--clearenv');
   });
 });
