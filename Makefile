@@ -10,12 +10,12 @@ export DATABASE_URL REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,admin
 
-.PHONY: help dev test install services test-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
+.PHONY: help dev test install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-dev: install services migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
+dev: install services sandbox-tools migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
 	node tools/dev/start.mjs
 
 test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
@@ -35,8 +35,11 @@ node_modules/.install-stamp: package-lock.json package.json
 services: ## Make sure Postgres and Redis are reachable (start or install them where possible)
 	bash tools/dev/ensure-services.sh
 
-test-tools: ## Install Chromium and docker-compose from the distribution when missing
+test-tools: ## Install Chromium, docker-compose and bubblewrap from the distribution when missing
 	bash tools/dev/ensure-test-tools.sh
+
+sandbox-tools: ## Install bubblewrap (the OS sandbox of agents' commands) when missing
+	bash tools/dev/ensure-test-tools.sh sandbox
 
 migrate: install ## Apply prisma/migrations to DATABASE_URL (creates the database if needed)
 	node tools/prisma/migrate.mjs deploy

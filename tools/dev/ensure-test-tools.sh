@@ -7,12 +7,15 @@ set -euo pipefail
 say() { printf '[test-tools] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 
+# `ensure-test-tools.sh sandbox` (make dev): only what the runner itself needs.
 missing=()
-[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
-command -v docker-compose >/dev/null || missing+=(docker-compose)
+if [ "${1:-}" != sandbox ]; then
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+fi
 command -v bwrap >/dev/null || missing+=(bubblewrap)
 command -v prlimit >/dev/null || missing+=(util-linux)
-[ ${#missing[@]} -eq 0 ] && { say "chromium, docker-compose and bubblewrap present"; exit 0; }
+[ ${#missing[@]} -eq 0 ] && { say "all present"; exit 0; }
 
 if command -v apt-get >/dev/null; then
   say "installing ${missing[*]} from the distribution's packages"
