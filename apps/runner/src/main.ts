@@ -37,6 +37,9 @@ async function bootstrap(): Promise<void> {
     logger.warn(
       "SANDBOX=off: AGENT AND VERIFICATION COMMANDS RUN UNSANDBOXED, AS THE RUNNER'S USER, WITH ITS NETWORK AND ITS VIEW OF /proc",
     );
+  } else if (config.SANDBOX === 'bwrap') {
+    // Asked for explicitly: a runner that cannot sandbox does not run at all.
+    throw new Error(`SANDBOX=bwrap but no OS sandbox can be made here: ${sandbox.reason}`);
   } else {
     logger.error(
       { reason: sandbox.reason },

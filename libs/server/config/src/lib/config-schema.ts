@@ -321,7 +321,7 @@ export const ENV_DEFINITIONS = {
     schema: z.enum(['auto', 'bwrap', 'off']).default('auto'),
     doc: {
       description:
-        "OS sandbox of agents' and verification commands (bubblewrap: own PID and network namespaces, read-only machine, proxy to allowed hosts). `auto` and `bwrap` probe it at start and refuse coding sessions when it cannot be made; `off` runs commands unsandboxed (logged loudly at start; for machines where no sandbox is possible).",
+        "OS sandbox of agents' and verification commands (bubblewrap: own PID and network namespaces, read-only machine, proxy to allowed hosts). Probed at start: when it cannot be made, `auto` logs so loudly and refuses coding and testing sessions, `bwrap` stops the runner; `off` runs commands unsandboxed (logged loudly at start; for machines where no sandbox is possible).",
       usedBy: ['runner'],
     },
   },
