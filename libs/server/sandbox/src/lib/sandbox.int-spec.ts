@@ -230,6 +230,26 @@ describe('Sandbox (bubblewrap)', () => {
     expect(logs.some((l) => l.includes(`127.0.0.3:${refused.port}`))).toBe(true);
   });
 
+  it('stops a process at its CPU-time limit', async () => {
+    const tight = await Sandbox.open({
+      writable: [worktree],
+      allowedHosts: [],
+      limits: { memoryMb: 1536, cpuSeconds: 1, maxProcesses: 512 },
+    });
+    try {
+      const started = Date.now();
+      const r = await tight.run(worktree, `node -e "for (;;) {}"`, { timeoutMs: 60_000 });
+      expect(r.timedOut).toBe(false);
+      expect(r.ok).toBe(false);
+      // Killed by a signal (SIGXCPU at the soft limit, SIGKILL at the hard one): the shell reports
+      // 128 + the signal, or the shell itself was the process and has no exit code.
+      expect(r.exitCode === null || r.exitCode > 128).toBe(true);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('ends every process of the session when it closes', async () => {
     const marker = `3001.${process.pid}2`;
     const second = await Sandbox.open({
