@@ -12,12 +12,12 @@ export MIGRATION_DATABASE_URL REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,admin
 
-.PHONY: help dev test install services test-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
+.PHONY: help dev test install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-dev: install services migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
+dev: install services sandbox-tools migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
 	node tools/dev/start.mjs
 
 test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
@@ -37,8 +37,11 @@ node_modules/.install-stamp: package-lock.json package.json
 services: ## Make sure Postgres and Redis are reachable (start or install them where possible)
 	bash tools/dev/ensure-services.sh
 
-test-tools: ## Install Chromium and docker-compose from the distribution when missing
+test-tools: ## Install Chromium, docker-compose and bubblewrap from the distribution when missing
 	bash tools/dev/ensure-test-tools.sh
+
+sandbox-tools: ## Install bubblewrap (the OS sandbox of agents' commands) when missing
+	bash tools/dev/ensure-test-tools.sh sandbox
 
 migrate: install ## Apply prisma/migrations as MIGRATION_DATABASE_URL (creates the database if needed) and set up the app's role of DATABASE_URL
 	DATABASE_URL="$${DATABASE_URL:-$$(node tools/dev/dev-database.mjs app-url)}" node tools/prisma/migrate.mjs deploy
@@ -115,6 +118,10 @@ bench-board-api: install services ## Board API p99 at 200 req/s on 10,000 featur
 .PHONY: bench-prompt-cache
 bench-prompt-cache: install ## Billed input cost per passing feature: prompt caching on vs off vs the optimum (offline, llm-fake, ~10 s)
 	node bench/prompt-cache.mjs
+
+.PHONY: bench-sandbox
+bench-sandbox: install test-tools ## Cost per command of the OS sandbox (bwrap) vs the same command unsandboxed, p50/p95 over 200 runs (~1 min)
+	node bench/sandbox-overhead.mjs
 
 .PHONY: bench-chat-search
 bench-chat-search: install services ## Conversation search p95 over 100,000 messages vs an empty route (scratch database, ~4 min)

@@ -25,6 +25,10 @@ interface ComposeService {
   ports?: unknown[];
   volumes?: (string | { source?: string; target?: string })[];
   networks?: Record<string, unknown> | string[];
+  security_opt?: string[];
+  cap_drop?: string[];
+  cap_add?: string[];
+  privileged?: boolean;
 }
 
 interface ComposeFile {
@@ -110,6 +114,23 @@ describe('docker-compose.yml', () => {
 
   it('runs two runner replicas', () => {
     expect(compose.services['runner'].deploy?.replicas).toBe(2);
+  });
+
+  it('lets the runner make sandboxes without privileges: only the filters bwrap needs relaxed', () => {
+    const runner = compose.services['runner'];
+    expect(runner.privileged).toBeFalsy();
+    expect(runner.cap_add).toBeUndefined();
+    expect(runner.cap_drop).toEqual(['ALL']);
+    expect(runner.security_opt).toEqual(
+      expect.arrayContaining(['no-new-privileges:true', 'seccomp:unconfined']),
+    );
+    // Only the runner: the api and the others keep Docker's default profiles.
+    for (const [name, service] of services.filter(([n]) => n !== 'runner')) {
+      expect({
+        name,
+        opts: service.security_opt?.filter((o) => o.includes('unconfined')) ?? [],
+      }).toEqual({ name, opts: [] });
+    }
   });
 
   it('runs Redis with the append-only file', () => {

@@ -35,6 +35,13 @@ describe('deploy/docker/node-app.Dockerfile', () => {
     expect(text).toContain('apps/llm-fake/scenarios');
   });
 
+  it("installs bubblewrap in the runner's image, for the sandbox of agents' commands", () => {
+    const runtime = text.slice(text.indexOf('AS runtime'));
+    expect(runtime).toMatch(
+      /if \[ "\$\{APP\}" = "runner" \]; then apt-get install[^;]* bubblewrap;/,
+    );
+  });
+
   it('copies only context files that exist', () => {
     for (const source of contextSources(text)) {
       expect({ source, exists: existsSync(repoPath(source)) }).toEqual({ source, exists: true });

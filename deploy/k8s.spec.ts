@@ -20,12 +20,23 @@ interface Container {
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
-  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean };
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    privileged?: boolean;
+    capabilities?: { add?: string[]; drop?: string[] };
+    procMount?: string;
+  };
 }
 interface PodSpec {
   containers: Container[];
   restartPolicy?: string;
+  hostUsers?: boolean;
   securityContext?: { runAsNonRoot?: boolean };
+}
+interface NetworkPolicyRule {
+  to?: { ipBlock?: { cidr: string; except?: string[] } }[];
+  ports?: { port: number; protocol: string }[];
 }
 interface Manifest {
   apiVersion: string;
@@ -36,6 +47,9 @@ interface Manifest {
     template?: { spec: PodSpec };
     selector?: Record<string, unknown>;
     ports?: { port: number; targetPort: string | number }[];
+    podSelector?: { matchLabels: Record<string, string> };
+    policyTypes?: string[];
+    egress?: NetworkPolicyRule[];
   };
   data?: Record<string, string>;
 }
@@ -167,6 +181,37 @@ describe('deploy/k8s kustomize base', () => {
           allowPrivilegeEscalation: false,
           readOnlyRootFilesystem: true,
         });
+      }
+    }
+  });
+
+  it('runs the runner so that it can make sandboxes without being privileged', () => {
+    const pod = find('Deployment', 'runner').spec?.template?.spec as PodSpec;
+    expect(pod.hostUsers).toBe(false);
+    const c = container('Deployment', 'runner');
+    expect(c.securityContext).toMatchObject({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      procMount: 'Unmasked',
+    });
+    expect(c.securityContext?.capabilities?.add).toBeUndefined();
+  });
+
+  it('keeps runners to DNS, Postgres, Redis and HTTPS outside private ranges and metadata', () => {
+    const policy = find('NetworkPolicy', 'runner');
+    expect(policy.spec?.podSelector?.matchLabels).toEqual({ 'app.kubernetes.io/name': 'runner' });
+    expect(policy.spec?.policyTypes).toEqual(expect.arrayContaining(['Egress']));
+    const ports = (policy.spec?.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+    expect([...new Set(ports)].sort((a, b) => a - b)).toEqual([53, 443, 5432, 6379]);
+    for (const rule of policy.spec?.egress ?? []) {
+      for (const to of rule.to ?? []) {
+        if (to.ipBlock?.cidr === '0.0.0.0/0') {
+          expect(to.ipBlock.except).toEqual(
+            expect.arrayContaining(['169.254.0.0/16', '10.0.0.0/8']),
+          );
+          expect(rule.ports?.map((p) => p.port)).toEqual([443]);
+        }
       }
     }
   });

@@ -1,5 +1,6 @@
 import { describeConfig, loadConfig } from '@autocoder/server-config';
 import { closeOnSignals } from '@autocoder/server-observability';
+import { Sandboxes } from '@autocoder/server-sandbox';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AgentSessionProcessor } from './app/agent-session.processor';
@@ -25,6 +26,26 @@ async function bootstrap(): Promise<void> {
   });
   await app.listen(config.RUNNER_HEALTH_PORT, config.RUNNER_HEALTH_HOST);
   logger.log({ config: describeConfig(config), url: await app.getUrl() }, 'runner started');
+  // Said at start and loudly: whether agents' commands will run in an OS sandbox.
+  const sandbox = await app.get(Sandboxes).probe();
+  if (sandbox.state === 'ready') {
+    logger.log(
+      { sandbox: 'bwrap', allowedHosts: sandbox.allowedHosts },
+      'agent commands run sandboxed',
+    );
+  } else if (sandbox.state === 'off') {
+    logger.warn(
+      "SANDBOX=off: AGENT AND VERIFICATION COMMANDS RUN UNSANDBOXED, AS THE RUNNER'S USER, WITH ITS NETWORK AND ITS VIEW OF /proc",
+    );
+  } else if (config.SANDBOX === 'bwrap') {
+    // Asked for explicitly: a runner that cannot sandbox does not run at all.
+    throw new Error(`SANDBOX=bwrap but no OS sandbox can be made here: ${sandbox.reason}`);
+  } else {
+    logger.error(
+      { reason: sandbox.reason },
+      'NO OS SANDBOX CAN BE MADE HERE: CODING AND TESTING SESSIONS WILL BE REFUSED. Install bubblewrap and allow user namespaces (docs/security.md), or set SANDBOX=off explicitly.',
+    );
+  }
 }
 
 bootstrap().catch((err: unknown) => {

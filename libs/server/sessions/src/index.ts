@@ -3,6 +3,7 @@ export * from './lib/prompts';
 export * from './lib/active-sessions';
 export * from './lib/session-base';
 export * from './lib/session-tools';
+export * from './lib/session-sandbox';
 export * from './lib/coding-session.service';
 export * from './lib/initializer-session.service';
 export * from './lib/testing-session.service';

@@ -2,7 +2,12 @@ export { WorkspaceError, GitCommandError, type WorkspaceErrorCode } from './lib/
 export { assertSafeId, isSafeId } from './lib/ids';
 export { resolveInside } from './lib/resolve-inside';
 export { fileLock, type FileLockOptions, type ProjectLock } from './lib/file-lock';
-export { runVerification, type VerifyOptions, type VerifyResult } from './lib/verification';
+export {
+  runVerification,
+  type CommandRunner,
+  type VerifyOptions,
+  type VerifyResult,
+} from './lib/verification';
 export {
   ProjectRepository,
   type MergeOptions,

@@ -346,6 +346,57 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.default(600000),
     doc: { description: "Time limit of a project's verification command.", usedBy: ['runner'] },
   },
+  SANDBOX: {
+    schema: z.enum(['auto', 'bwrap', 'off']).default('auto'),
+    doc: {
+      description:
+        "OS sandbox of agents' and verification commands (bubblewrap: own PID and network namespaces, read-only machine, proxy to allowed hosts). Probed at start: when it cannot be made, `auto` logs so loudly and refuses coding and testing sessions, `bwrap` stops the runner; `off` runs commands unsandboxed (logged loudly at start; for machines where no sandbox is possible).",
+      usedBy: ['runner'],
+    },
+  },
+  SANDBOX_ALLOWED_HOSTS: {
+    schema: z
+      .string()
+      .optional()
+      .transform((list) =>
+        list === undefined
+          ? undefined
+          : list.trim() === 'none'
+            ? []
+            : list
+                .split(',')
+                .map((h) => h.trim())
+                .filter(Boolean),
+      ),
+    doc: {
+      description:
+        "Comma-separated hosts a sandbox's proxy lets through (`host`, `host:port`, `*.domain`); `none` allows none. Default (unset): the host of the npm registry the runner's npm is configured with (`npm config get registry`).",
+      usedBy: ['runner'],
+    },
+  },
+  SANDBOX_MEMORY_MB: {
+    schema: positiveInt.min(1024).default(4096),
+    doc: {
+      description:
+        'Address space of each process in a sandbox (RLIMIT_AS), MiB. Node reserves about 1 GiB at start.',
+      usedBy: ['runner'],
+    },
+  },
+  SANDBOX_CPU_SECONDS: {
+    schema: positiveInt.default(600),
+    doc: {
+      description: 'CPU time of each process in a sandbox (RLIMIT_CPU), seconds.',
+      usedBy: ['runner'],
+    },
+  },
+  SANDBOX_MAX_PROCESSES: {
+    schema: positiveInt.min(32).default(1024),
+    doc: {
+      description:
+        "Processes and threads of a sandbox's user (RLIMIT_NPROC, counted per user namespace; not enforced for root).",
+      usedBy: ['runner'],
+    },
+  },
   CONTROL_TICK_MS: {
     schema: positiveInt.min(200).default(5000),
     doc: {

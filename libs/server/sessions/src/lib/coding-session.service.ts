@@ -3,7 +3,7 @@
 // then does the feature pass. Anything else hands the feature back to the backlog.
 import { ProjectLifecycleService } from '@autocoder/server-runs';
 import { Feature, Project, Run } from '@autocoder/server-db';
-import { Worktree } from '@autocoder/server-workspace';
+import { runVerification, Worktree } from '@autocoder/server-workspace';
 import { HumanInputRequest } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { SessionReleasedError } from './active-sessions';
@@ -15,6 +15,7 @@ import {
   SessionRunContext,
   StartedSession,
 } from './session-base';
+import { openSandboxedRunner } from './session-sandbox';
 import { Verdict } from './session-tools';
 import { mergeMessage } from '@autocoder/server-code';
 
@@ -153,6 +154,16 @@ export class CodingSessionService extends FeatureSession {
       verifyCommand: project.verifyCommand,
       timeoutMs: this.config.VERIFY_TIMEOUT_MS,
       message: mergeMessage(feature, run),
+      // Verification runs sandboxed too, in a sandbox of its own around the merged tree.
+      runner: async (integration) => {
+        const opened = await openSandboxedRunner(
+          this.sandboxes,
+          this.config,
+          project.id,
+          integration,
+        );
+        return { run: opened.run ?? runVerification, close: opened.close };
+      },
     });
     switch (merge.status) {
       case 'merged':

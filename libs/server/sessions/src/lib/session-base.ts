@@ -45,6 +45,8 @@ import {
   SessionStopError,
 } from './active-sessions';
 import { renderTemplate, SessionRole, templatesFor } from './prompts';
+import { Sandboxes } from '@autocoder/server-sandbox';
+import { openSandboxedRunner } from './session-sandbox';
 import { buildSessionTools, Verdict } from './session-tools';
 import { SESSION_PROVIDER } from './tokens';
 
@@ -337,6 +339,7 @@ export abstract class FeatureSession extends SessionBase {
   @Inject(Dispatcher) private readonly dispatcher!: Dispatcher;
   @Inject(ActiveSessions) private readonly sessions!: ActiveSessions;
   @Inject(PROJECT_REPOSITORY) protected readonly repos!: ProjectRepository;
+  @Inject(Sandboxes) protected readonly sandboxes!: Sandboxes;
   protected readonly logger = new Logger(this.constructor.name);
 
   async run(job: CodingSessionJob | TestingSessionJob, ctx: SessionRunContext) {
@@ -397,6 +400,20 @@ export abstract class FeatureSession extends SessionBase {
     const settings = agentSettingsOf(project.settings);
     const templates = templatesFor(role, settings);
     const allValues = { ...featureValues(project, feature), ...values };
+    // One sandbox for the whole loop: a server one command starts is there for the next; all of
+    // it ends with the session.
+    const sandbox = await openSandboxedRunner(
+      this.sandboxes,
+      this.config,
+      project.id,
+      worktree.path,
+      // What the proxy refused goes into the run's log: an operator sees what the agent tried.
+      (message) => {
+        if (message.startsWith('sandbox proxy refused')) {
+          void this.journal.event(run, 'tool.rejected', message, undefined, 'warn');
+        }
+      },
+    );
     const result = await runAgentLoop({
       provider: choice.provider,
       model: choice.model,
@@ -411,6 +428,7 @@ export abstract class FeatureSession extends SessionBase {
         owner,
         leaseMs: this.config.LEASE_MS,
         extraAllowedCommands: settings.allowedCommands,
+        sandbox: sandbox.run,
         onVerdict: (v) => (verdict = v),
         verdict: () => verdict,
       }),
@@ -423,7 +441,7 @@ export abstract class FeatureSession extends SessionBase {
       done: () => verdict !== undefined,
       ...this.accounting(run, feature.id, choice),
       onTurnTiming: ctx.onTurnTiming,
-    });
+    }).finally(() => sandbox.close());
     return { result, verdict, worktree };
   }
 }

@@ -19,6 +19,8 @@ import {
   VERDICT_FEATURE_TOOLS,
 } from '@autocoder/server-feature-tools';
 
+import type { CommandRunner } from '@autocoder/server-workspace';
+
 export type Verdict = FeatureVerdict;
 
 export interface SessionToolsOptions {
@@ -32,6 +34,8 @@ export interface SessionToolsOptions {
   leaseMs: number;
   extraAllowedCommands?: readonly string[];
   bashTimeoutMs?: number;
+  /** The session's OS sandbox; undefined with SANDBOX=off. */
+  sandbox?: CommandRunner;
   /** Set once by a verdict tool; later verdict calls are refused. */
   onVerdict(verdict: Verdict): void;
   verdict(): Verdict | undefined;
@@ -58,6 +62,7 @@ export function buildSessionTools(o: SessionToolsOptions): LoopTool[] {
         worktree: o.worktree,
         extraAllowed: o.extraAllowedCommands,
         timeoutMs: o.bashTimeoutMs,
+        sandbox: o.sandbox,
       }),
   };
 

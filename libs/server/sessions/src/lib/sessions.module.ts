@@ -6,7 +6,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ActiveSessions } from './active-sessions';
 import { CodingSessionService } from './coding-session.service';
 import { InitializerSessionService } from './initializer-session.service';
+import { Sandboxes } from '@autocoder/server-sandbox';
 import { SessionProviders } from './session-base';
+import { sandboxesFromConfig } from './session-sandbox';
 import { TestingSessionService } from './testing-session.service';
 import { SESSION_PROVIDER } from './tokens';
 
@@ -26,9 +28,10 @@ export class SessionsModule {
       imports: [OrchestrationModule, CodeModule, FeatureToolsModule],
       providers: [
         { provide: SESSION_PROVIDER, inject: [APP_CONFIG], useFactory: createProviders },
+        { provide: Sandboxes, inject: [APP_CONFIG], useFactory: sandboxesFromConfig },
         ...SESSIONS,
       ],
-      exports: [OrchestrationModule, CodeModule, FeatureToolsModule, ...SESSIONS],
+      exports: [OrchestrationModule, CodeModule, FeatureToolsModule, Sandboxes, ...SESSIONS],
     };
   }
 }

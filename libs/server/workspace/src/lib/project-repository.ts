@@ -7,7 +7,12 @@ import { errnoCode, GitCommandError, WorkspaceError } from './errors';
 import { fileLock, type ProjectLock } from './file-lock';
 import { git, gitArgs, gitEnv, gitTry } from './git';
 import { assertSafeId, assertSafeRevision } from './ids';
-import { runVerification, type VerifyOptions, type VerifyResult } from './verification';
+import {
+  runVerification,
+  type CommandRunner,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification';
 
 /** A session's checkout: its own directory and branch `session/<sessionId>`, forked from main. */
 export interface Worktree {
@@ -37,6 +42,11 @@ export interface MergeOptions {
   lock?: ProjectLock;
   /** Merge commit message; default `Merge session/<sessionId>`. */
   message?: string;
+  /**
+   * Runs the verification command (a sandbox opened for the integration worktree, which exists
+   * only once the merge is made, hence the factory); default runVerification.
+   */
+  runner?: (integrationPath: string) => Promise<{ run: CommandRunner; close(): Promise<void> }>;
 }
 
 export type MergeResult =
@@ -355,10 +365,15 @@ export class ProjectRepository {
       const merged = await git(integration, ['rev-parse', 'HEAD']);
 
       if (opts.verifyCommand) {
-        const verification = await runVerification(integration, opts.verifyCommand, {
-          timeoutMs: opts.timeoutMs ?? 10 * 60_000,
-          env: opts.env,
-        });
+        const runner = opts.runner
+          ? await opts.runner(integration)
+          : { run: runVerification, close: async () => undefined };
+        const verification = await runner
+          .run(integration, opts.verifyCommand, {
+            timeoutMs: opts.timeoutMs ?? 10 * 60_000,
+            env: opts.env,
+          })
+          .finally(() => runner.close());
         if (!verification.ok) {
           return { status: 'verification_failed', output: verification.output, verification };
         }

@@ -25,6 +25,16 @@ export interface VerifyResult {
   durationMs: number;
 }
 
+/**
+ * Runs a command in a directory: runVerification itself, or a session's OS sandbox
+ * (@autocoder/server-sandbox) with the same contract.
+ */
+export type CommandRunner = (
+  cwd: string,
+  command: string,
+  opts: VerifyOptions,
+) => Promise<VerifyResult>;
+
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 // After the shell exits, how long stray holders of its pipes may keep them open.
 const PIPE_DRAIN_MS = 2_000;

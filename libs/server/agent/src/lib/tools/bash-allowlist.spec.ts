@@ -8,6 +8,8 @@ import {
   BASH_ALLOWLIST_CORPUS,
   CORPUS_EXTRA_ALLOWED,
   CORPUS_WORKTREE,
+  SANDBOXED_CHANGES,
+  SANDBOXED_CORPUS,
 } from './bash-allowlist.corpus';
 import { parseBash } from './bash-parser';
 
@@ -167,5 +169,36 @@ describe('cost', () => {
       Number(process.hrtime.bigint() - start) / 1e6 / (rounds * BASH_ALLOWLIST_CORPUS.length);
     // Generous bound for a shared CI core; the measured figure is far lower.
     expect(perCommandMs).toBeLessThan(1);
+  });
+});
+
+describe('bash allowlist in a sandbox', () => {
+  const sandboxed: BashPolicy = { ...policy, extraAllowed: [], sandboxed: true };
+
+  it('keeps every corpus verdict but the script ones, and holds the sandbox corpus', () => {
+    const mismatches: string[] = [];
+    const expectations = [
+      ...BASH_ALLOWLIST_CORPUS.filter((e) => !CORPUS_EXTRA_ALLOWED.includes(e.command)).map(
+        (e) => ({ ...e, allowed: SANDBOXED_CHANGES.includes(e.command) ? true : e.allowed }),
+      ),
+      ...SANDBOXED_CORPUS,
+    ];
+    for (const entry of expectations) {
+      const verdict = checkBashCommand(entry.command, sandboxed);
+      if (verdict.ok !== entry.allowed) {
+        mismatches.push(
+          `${JSON.stringify(entry.command)}: expected ${entry.allowed ? 'allowed' : 'refused'}, got ${verdict.ok ? 'allowed' : verdict.reason}`,
+        );
+      } else if (!verdict.ok && entry.reason && !verdict.reason.includes(entry.reason)) {
+        mismatches.push(`${JSON.stringify(entry.command)}: reason ${verdict.reason}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('runs worktree scripts only when sandboxed', () => {
+    expect(reasonOf('./setup.sh', { ...policy, extraAllowed: [] })).toContain('not allowed');
+    expect(commandsOf('./setup.sh', sandboxed)).toEqual(['./setup.sh']);
+    expect(commandsOf('bash tools/setup.sh', sandboxed)).toEqual(['bash', 'tools/setup.sh']);
   });
 });

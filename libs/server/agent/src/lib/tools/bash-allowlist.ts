@@ -20,12 +20,18 @@
  *   [::1] only, no proxies/--resolve/config files, outputs inside the worktree. find: no
  *   -exec/-ok/-delete/-fprint. sed: no -f, no e/w/r commands or s///e, s///w flags. git: no
  *   program-running config (only a short allowlist of keys for -c and git config writes), no
- *   --upload-pack/--exec/ext:: transports, no difftool/mergetool/filter-branch/worktree.
+ *   --upload-pack/--exec/ext:: transports, no push, difftool/mergetool/filter-branch/worktree.
  *   npm/pnpm: no global installs, config writes or publishing.
  * - Assignments (prefix, bare, env, export, for-loop variables) to PATH, LD_*, NODE_OPTIONS,
  *   BASH_ENV, ENV, IFS, HOME, GIT_*, npm_config_* and similar names are refused.
  * - `bash -c`/`sh -c` strings are parsed again (sh strings as POSIX sh); shells reading stdin or
  *   a script file are refused. `xargs` may only run programs without argument rules.
+ *
+ * - With `sandboxed: true` (the command runs in the session's OS sandbox, @autocoder/server-sandbox)
+ *   any script inside the worktree and outside .git may run (`./init.sh`, `bash scripts/x.sh`):
+ *   the script could only do what node already can, and the sandbox bounds that. Everything else
+ *   above still holds, because it is still harmful inside a sandbox (the worktree is writable
+ *   there) or keeps the agent honest (curl to loopback only, no git transports that run programs).
  *
  * Not a sandbox: node, npm scripts and npx packages run arbitrary code by design.
  */
@@ -45,6 +51,8 @@ export interface BashPolicy {
   worktree: string;
   /** Per-project additions: program names, or script paths containing '/' (e.g. './init.sh'). */
   extraAllowed?: readonly string[];
+  /** The command runs in an OS sandbox: scripts inside the worktree may run without a listing. */
+  sandboxed?: boolean;
 }
 
 export type BashVerdict = { ok: true; commands: string[] } | { ok: false; reason: string };
@@ -273,6 +281,11 @@ function hasOpt(scanned: Scanned, ...names: string[]): boolean {
 
 // ------------------------------------------------------------------ the checker
 
+/** A script path without anything the shell would expand (it is taken literally). */
+function isPlainPath(text: string): boolean {
+  return /^[\w./@+-]+$/.test(text) && !text.startsWith('-') && !text.startsWith('~');
+}
+
 type Rule = (c: Checker, prog: string, args: Word[], env: Env) => Flow | void;
 
 class Checker {
@@ -459,9 +472,19 @@ class Checker {
     refuse(`program path '${text}' is not allowed`);
   }
 
-  /** A script path listed in extraAllowed, from every possible cwd. */
+  /**
+   * A script path listed in extraAllowed, from every possible cwd; in a sandbox, any file inside
+   * the worktree and outside its .git (hooks live there).
+   */
   isListedScript(text: string, env: Env): boolean {
-    return env.cwds.every((cwd) => this.scripts.has(path.resolve(cwd, text)));
+    const resolved = env.cwds.map((cwd) => path.resolve(cwd, text));
+    if (resolved.every((abs) => this.scripts.has(abs))) return true;
+    if (!this.policy.sandboxed || !isPlainPath(text)) return false;
+    const git = path.join(this.worktree, '.git');
+    return resolved.every(
+      (abs) =>
+        this.inside(abs) && abs !== this.worktree && abs !== git && !abs.startsWith(git + '/'),
+    );
   }
 
   isAllowedName(name: string): boolean {
@@ -948,9 +971,11 @@ const curlRule: Rule = (c, prog, args, env) => {
 
 // ---- git
 
+// push and request-pull: the platform merges into main itself, and a push to a URL would carry the
+// project's code out (the sandbox's proxy refuses most hosts, not every allowed one).
 const GIT_REFUSED_SUBCOMMANDS = new Set(
   words(`
-  difftool mergetool filter-branch filter-repo send-email daemon instaweb web--browse
+  push request-pull difftool mergetool filter-branch filter-repo send-email daemon instaweb web--browse
   upload-pack receive-pack shell credential credential-store credential-cache http-backend
   archimport cvsimport cvsserver svn p4 quiltimport remote-ext remote-fd worktree
   fsmonitor--daemon

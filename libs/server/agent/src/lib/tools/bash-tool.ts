@@ -1,6 +1,7 @@
-// The agents' bash tool: the allowlist decides, then the command runs in the worktree with bash,
-// in its own process group (killed whole on timeout), with no secret of the runner in its env.
-import { runVerification } from '@autocoder/server-workspace';
+// The agents' bash tool: the allowlist decides, then the command runs in the worktree with bash:
+// in the session's OS sandbox when it has one (`run`), else in its own process group (killed
+// whole on timeout); either way with an environment that holds no secret of the runner.
+import { type CommandRunner, runVerification } from '@autocoder/server-workspace';
 import { z } from 'zod';
 import { ToolSpec } from '../providers/llm-provider';
 import { checkBashCommand, DEFAULT_ALLOWED_COMMANDS } from './bash-allowlist';
@@ -14,6 +15,12 @@ export interface BashToolOptions {
   maxOutputChars?: number;
   /** Variables the project wants its commands to see (never provider keys or database URLs). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * The session's sandbox (@autocoder/server-sandbox). With it, scripts in the worktree may run
+   * and background processes outlive the command (a dev server for the next one); without it,
+   * runVerification, which kills what a command leaves behind.
+   */
+  sandbox?: CommandRunner;
 }
 
 const InputSchema = z.strictObject({
@@ -24,7 +31,7 @@ const InputSchema = z.strictObject({
 export const BASH_TOOL_SPEC: ToolSpec = {
   name: 'bash',
   description:
-    'Run a shell command in the worktree. Only allowlisted programs run; paths must stay inside the worktree; background processes are stopped when the command ends.',
+    'Run a shell command in the worktree. Only allowlisted programs run; paths must stay inside the worktree. The network reaches only the package registry (through a proxy) and servers you start yourself on localhost; a server started in the background (`npm run dev > dev.log 2>&1 &`) keeps running for later commands.',
   inputSchema: z.toJSONSchema(InputSchema, { target: 'draft-7', io: 'input' }) as Record<
     string,
     unknown
@@ -49,16 +56,18 @@ export async function runBashTool(
     allowed,
     worktree: options.worktree,
     extraAllowed: options.extraAllowed,
+    sandboxed: options.sandbox !== undefined,
   });
   if (!verdict.ok) return { isError: true, content: `Refused: ${verdict.reason}` };
-  const result = await runVerification(options.worktree, command, {
+  const run = options.sandbox ?? runVerification;
+  const result = await run(options.worktree, command, {
     timeoutMs: timeout_ms ?? options.timeoutMs ?? 120_000,
     env: options.env,
     shell: '/bin/bash',
     maxOutputBytes: 256 * 1024,
   });
   const status = result.timedOut
-    ? `timed out after ${result.durationMs} ms (process group killed)`
+    ? `timed out after ${result.durationMs} ms (its processes were killed)`
     : `exit code ${result.exitCode}`;
   return {
     isError: !result.ok,

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'server-sandbox',
+  preset: '../../../tools/jest/server-preset.js',
+  coverageDirectory: '../../../coverage/libs/server/sandbox',
+};
