@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileLock, type ProjectLock } from './file-lock';
 import { ProjectRepository, type Worktree } from './project-repository';
+import { runVerification } from './verification';
 
 function run(cmd: string, args: string[], cwd = '/'): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -179,7 +180,7 @@ describe('ProjectRepository (real git)', () => {
       const check = path.join(root, p, 'check');
       await repoGit(p, ['worktree', 'add', '--detach', check, 'main']);
       expect(
-        await repos.verify({ path: check }, 'test -f a.txt && test -f b.txt', {
+        await runVerification(check, 'test -f a.txt && test -f b.txt', {
           timeoutMs: 30_000,
         }),
       ).toMatchObject({

@@ -232,15 +232,6 @@ export class ProjectRepository {
     return git(worktree.path, ['rev-parse', 'HEAD']);
   }
 
-  /** Runs the project's verification command in the worktree (scrubbed env, process group). */
-  verify(
-    worktree: Pick<Worktree, 'path'>,
-    command: string,
-    opts: VerifyOptions,
-  ): Promise<VerifyResult> {
-    return runVerification(worktree.path, command, opts);
-  }
-
   /**
    * Merges the session branch into main under the project lock: merge in a detached integration
    * worktree at main, verify there, then move main by compare-and-swap. main changes only in that
