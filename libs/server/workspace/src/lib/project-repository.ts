@@ -10,7 +10,6 @@ import { assertSafeId, assertSafeRevision } from './ids';
 import {
   runVerification,
   type CommandRunner,
-  type VerifyOptions,
   type VerifyResult,
 } from './verification';
 
