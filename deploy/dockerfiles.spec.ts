@@ -35,6 +35,11 @@ describe('deploy/docker/node-app.Dockerfile', () => {
     expect(text).toContain('apps/llm-fake/scenarios');
   });
 
+  it('installs git in the runtime image (repositories live in git for the runner and the api)', () => {
+    const runtime = text.slice(text.indexOf('AS runtime'));
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends [^\n]*\bgit\b/);
+  });
+
   it("installs bubblewrap in the runner's image, for the sandbox of agents' commands", () => {
     const runtime = text.slice(text.indexOf('AS runtime'));
     expect(runtime).toMatch(

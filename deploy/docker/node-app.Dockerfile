@@ -58,12 +58,13 @@ ARG APP
 ENV NODE_ENV=production \
     APP=${APP} \
     NPM_CONFIG_UPDATE_NOTIFIER=false
-# tini reaps zombies and forwards signals (the runner spawns child processes). The runner also
+# tini reaps zombies and forwards signals (the runner spawns child processes); git is how the
+# runner keeps project repositories and the api reads them (diffs, browser, archives). The runner also
 # gets bubblewrap, the OS sandbox of agents' and verification commands (libs/server/sandbox;
 # prlimit comes with util-linux, which the base image has); it needs user namespaces at run time
 # (docs/security.md, "Running the sandbox").
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tini \
+    && apt-get install -y --no-install-recommends tini git \
     && if [ "${APP}" = "runner" ]; then apt-get install -y --no-install-recommends bubblewrap; fi \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
