@@ -8,6 +8,7 @@ import { ConfigModule, loadConfig } from '@autocoder/server-config';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { Dispatcher } from '@autocoder/server-orchestration';
+import { Sandboxes } from '@autocoder/server-sandbox';
 import { SessionsModule, SessionReleasedError } from '@autocoder/server-sessions';
 import { QueueModule } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
@@ -45,9 +46,8 @@ describe('coding session handler: how a session ends (integration)', () => {
   let dispatched: RunStatus[];
   let runId: string;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    workspace = mkdtempSync(join(tmpdir(), 'runner-sessions-'));
+  /** The runner's sessions and handlers over the test database; `sandboxes` replaces its own. */
+  async function startRunner(sandboxes?: Sandboxes): Promise<INestApplicationContext> {
     const prefix = `runner-sessions-${randomBytes(3).toString('hex')}`;
     const config = loadConfig({
       DATABASE_URL: db.url,
@@ -56,7 +56,7 @@ describe('coding session handler: how a session ends (integration)', () => {
       LLM_PROVIDER: 'demo',
       LOG_LEVEL: 'silent',
     });
-    const moduleRef = await Test.createTestingModule({
+    const builder = Test.createTestingModule({
       imports: [
         ConfigModule.forRoot(config),
         DbModule.forRoot({ databaseUrl: db.url }),
@@ -74,8 +74,15 @@ describe('coding session handler: how a session ends (integration)', () => {
         })),
       ],
       providers: [SessionHandlers],
-    }).compile();
-    app = await moduleRef.init();
+    });
+    if (sandboxes) builder.overrideProvider(Sandboxes).useValue(sandboxes);
+    return (await builder.compile()).init();
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    workspace = mkdtempSync(join(tmpdir(), 'runner-sessions-'));
+    app = await startRunner();
     prisma = app.get(PrismaService);
     handler = app.get(SessionHandlers);
     const dispatcher = app.get(Dispatcher);
@@ -153,5 +160,34 @@ describe('coding session handler: how a session ends (integration)', () => {
     );
     expect(await statusOf(job.runId)).toBe('queued');
     expect(dispatched).toEqual([]);
+  });
+  it('a runner without an OS sandbox fails the run with the reason and pauses the project', async () => {
+    const noSandbox = await startRunner(
+      new Sandboxes({
+        mode: 'auto',
+        bwrapPath: join(workspace, 'no-such-bwrap'),
+        limits: { memoryMb: 4096, cpuSeconds: 600, maxProcesses: 256 },
+      }),
+    );
+    try {
+      model.onCall = () => Promise.reject(new Error('the model must not be asked'));
+      const job = await queuedRun();
+      await expect(
+        noSandbox.get(SessionHandlers).codingSession(job, context(1, 3)),
+      ).rejects.toBeInstanceOf(UnrecoverableError);
+      const run = await prisma.run.findUniqueOrThrow({ where: { id: job.runId } });
+      expect(run).toMatchObject({ status: 'failed' });
+      expect(run.error).toMatch(/no OS sandbox for agent commands/);
+      const project = await prisma.project.findUniqueOrThrow({ where: { id: job.projectId } });
+      // Paused, not dispatching the next feature into the same failure.
+      expect(project.status).toBe('paused');
+      expect(dispatched).toEqual([]);
+      const feature = await prisma.feature.findFirstOrThrow({
+        where: { projectId: job.projectId },
+      });
+      expect(feature).toMatchObject({ status: 'pending', leaseOwner: null });
+    } finally {
+      await noSandbox.close();
+    }
   });
 });

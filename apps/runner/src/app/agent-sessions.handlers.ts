@@ -1,4 +1,5 @@
-import { RunJournal } from '@autocoder/server-runs';
+import { ProjectLifecycleService, RunJournal } from '@autocoder/server-runs';
+import { SandboxUnavailableError } from '@autocoder/server-sandbox';
 import {
   CodingSessionService,
   InitializerSessionService,
@@ -12,6 +13,7 @@ import {
   TestingSessionJob,
 } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import { settleSessionFailure } from './session-failure';
 import { SessionContext } from './session-handler';
 
@@ -19,7 +21,7 @@ import { SessionContext } from './session-handler';
  * Runs the sessions of each role; a failure is settled (retried, requeued or failed). A coding
  * or testing session's final failure dispatches once the run is marked failed (one that ends
  * normally dispatched itself); an initializer's sends the project back to idle so a person can
- * change the spec and start again.
+ * change the spec and start again. A runner that cannot make an OS sandbox pauses the project.
  */
 @Injectable()
 export class SessionHandlers {
@@ -29,6 +31,7 @@ export class SessionHandlers {
     private readonly testing: TestingSessionService,
     private readonly journal: RunJournal,
     private readonly dispatcher: Dispatcher,
+    private readonly projects: ProjectLifecycleService,
   ) {}
 
   initializerSession(data: InitializerSessionJob, ctx: SessionContext): Promise<SessionResult> {
@@ -58,6 +61,14 @@ export class SessionHandlers {
     try {
       return await session;
     } catch (err) {
+      if (err instanceof SandboxUnavailableError) {
+        // Every retry, and every session a dispatch would start next, fails the same way on this
+        // runner: the run fails with the reason and the project's agents pause until a person
+        // fixes the runner (or sets SANDBOX=off) and resumes them.
+        await this.journal.finish(ref, 'failed', err.message);
+        await this.projects.tryApply(ref.projectId, 'pause');
+        throw new UnrecoverableError(err.message);
+      }
       return settleSessionFailure(err, ctx, this.journal, ref, (message) =>
         onFinalFailure(ref, message),
       );
