@@ -194,10 +194,10 @@ export const ENV_DEFINITIONS = {
     },
   },
   SSE_MAX_STREAMS_PER_CLIENT: {
-    schema: positiveInt.default(8),
+    schema: positiveInt.default(16),
     doc: {
       description:
-        'Event streams (server-sent events) one user or API token may hold open on one api replica; one more answers 429 until a stream closes.',
+        'Event streams (server-sent events) one user or API token may hold open on one api replica; one more answers 429 until a stream closes. A console tab holds one or two (project, chat).',
       usedBy: ['api'],
     },
   },
