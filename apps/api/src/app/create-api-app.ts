@@ -35,8 +35,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     next();
   });
   app.useBodyParser('json', { limit: BODY_LIMIT });
-  // Before authentication and the audit trail: NUL never reaches Postgres (400, not 500).
-  app.use(refuseControlCharacters());
   app.use(responseCompression());
   // Console sessions (AUTH_MODE=oidc): cookie and session before any route reads them.
   const session = app.get<ConsoleSession | null>(CONSOLE_SESSION);
@@ -46,6 +44,9 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   // the audit trail.
   app.set('trust proxy', config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false);
   applySecurityHeaders(app, config);
+  // Before authentication, the audit trail and any route: NUL never reaches Postgres (400, not
+  // 500). After the security headers, so the 400 carries them.
+  app.use(refuseControlCharacters());
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

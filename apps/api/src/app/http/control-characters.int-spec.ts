@@ -158,5 +158,8 @@ describe('control characters in requests', () => {
       body: JSON.stringify({ name: 'x', spec: '\u0000' }),
     });
     expect(res.status).toBe(400);
+    // With the security headers and the request id, like every answer.
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 });
