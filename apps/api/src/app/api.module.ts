@@ -30,6 +30,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { ChatsController } from './chats/chats.controller';
 import { EventsController } from './events/events.controller';
+import { EventStreamSlots } from './events/event-stream-slots';
 import { FleetController } from './fleet/fleet.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -118,6 +119,7 @@ export class ApiModule {
       providers: [
         DatabaseHealthIndicator,
         RedisHealthIndicator,
+        EventStreamSlots,
         { provide: APP_PIPE, useClass: ApiValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         // Every route: who is calling and may they (AuthGuard), then one audit event per change.

@@ -12,10 +12,13 @@ import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { ApiAppOptions, ApiModule } from './api.module';
 import { responseCompression } from './http/compression';
+import { refuseControlCharacters } from './http/control-characters';
 import { openApiDocument } from './http/openapi';
 import { applySecurityHeaders, cspNonce } from './http/security-headers';
 
 export const API_PREFIX = 'api/v1';
+/** A path whose last segment names a file: has a dot (`.env`, `main.js.map`). */
+const FILE_NAME = /\/[^/]*\.[^/]*$/;
 /** Largest JSON body accepted; a spec is the largest thing anyone sends. */
 const BODY_LIMIT = '1mb';
 
@@ -41,8 +44,14 @@ export async function createApiApp(
   // Console sessions (AUTH_MODE=oidc): cookie and session before any route reads them.
   const session = app.get<ConsoleSession | null>(CONSOLE_SESSION);
   if (session) app.use(...session.handlers);
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For names the client only when a configured proxy sent it: any other peer (a pod,
+  // an agent's process on a runner) could otherwise pick its own address for rate limits and
+  // the audit trail.
+  app.set('trust proxy', config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false);
   applySecurityHeaders(app, config);
+  // Before authentication, the audit trail and any route: NUL never reaches Postgres (400, not
+  // 500). After the security headers, so the 400 carries them.
+  app.use(refuseControlCharacters());
   app.disable('x-powered-by');
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
@@ -79,6 +88,9 @@ function serveConsole(app: NestExpressApplication, dir: string): void {
   );
   server.get(/^\/(?!api\/|api$|health\/|metrics$|mcp$).*/, (req, res, next) => {
     if (req.method !== 'GET' || !req.accepts('html')) return next();
+    // A file that is not there (/.env, /main.js.map) is a 404, not the console's page: client
+    // routes have no extension.
+    if (FILE_NAME.test(req.path)) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(shell.replace('<ac-root', `<ac-root ngCspNonce="${cspNonce(res)}"`));
   });

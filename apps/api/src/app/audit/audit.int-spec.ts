@@ -1,6 +1,7 @@
 // The admin's view of the audit trail: filter, page, export as CSV and JSON lines; viewers refused.
 import type { AuditEventView, Page } from '@autocoder/shared-contracts';
-import { randomBytes } from 'node:crypto';
+import { AuditService } from '@autocoder/server-audit';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 
 describe('audit trail API', () => {
@@ -98,5 +99,37 @@ describe('audit trail API', () => {
     const bad = await call(admin, '/api/v1/audit-events?from=yesterday&format=xml');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ statusCode: 400 });
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas in the CSV export', async () => {
+    // Text callers choose (labels, addresses, targets) starting with = + - @ tab or CR.
+    const project = randomUUID();
+    await api.app.get(AuditService).record({
+      actorType: 'user',
+      actorLabel: '=HYPERLINK("http://evil.example","click")',
+      ip: '+1+1',
+      requestId: '-2+3',
+      action: 'project.update',
+      targetType: '@SUM(A1)',
+      targetId: '\tcmd',
+      projectId: project,
+      after: { note: '\rnew line' },
+    });
+    const res = await call(admin, `/api/v1/audit-events/export?format=csv&projectId=${project}`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const row = text.trim().split('\n')[1] ?? '';
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(row).toContain(",'+1+1,'-2+3,");
+    expect(row).toContain(",'@SUM(A1),");
+    expect(row).toContain(`'\tcmd`);
+    // No cell starts with a formula character any more.
+    expect(row.split(',').some((cell) => /^"?[=+\-@\t\r]/.test(cell))).toBe(false);
+    // JSON lines keep the values as they are.
+    const jsonl = await call(admin, `/api/v1/audit-events/export?projectId=${project}`);
+    expect(JSON.parse((await jsonl.text()).trim()) as AuditEventView).toMatchObject({
+      actorLabel: '=HYPERLINK("http://evil.example","click")',
+      ip: '+1+1',
+    });
   });
 });

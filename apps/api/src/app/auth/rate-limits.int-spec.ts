@@ -55,9 +55,22 @@ describe('rate limits shared by api replicas', () => {
   });
 
   it('limits anonymous callers per IP on public routes', async () => {
+    // GET /mcp is public and answers 405 (MCP clients POST).
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await get(i, '/health/live')).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    for (let i = 0; i < 5; i++) statuses.push((await get(i, '/mcp')).status);
+    expect(statuses).toEqual([405, 405, 405, 405, 429]);
+  });
+
+  it('never limits health checks and metrics scrapes, even after the address is limited', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push(
+        (await get(i, ['/health/live', '/health/ready', '/metrics'][i % 3] ?? '')).status,
+      );
+    }
+    // Readiness may be 503 here (no runner); what matters is that nothing is a 429.
+    expect(statuses.filter((s) => s === 429)).toEqual([]);
+    expect(statuses.filter((_, i) => i % 3 !== 1)).toEqual(Array.from({ length: 8 }, () => 200));
   });
 
   it('answers 429 to an address that keeps sending refused credentials', async () => {
@@ -88,5 +101,42 @@ describe('rate limits shared by api replicas', () => {
       });
     const chats = [(await chat(0)).status, (await chat(1)).status, (await chat(2)).status];
     expect(chats).toEqual([404, 404, 429]);
+  });
+});
+
+describe('requests without credentials', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi({
+      ...OIDC_WITHOUT_IDP,
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '8',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3',
+    });
+  });
+
+  afterAll(() => api?.close());
+
+  const status = (headers: Record<string, string> = {}) =>
+    fetch(`${api.base}/api/v1/projects`, { headers }).then(async (r) => ({
+      status: r.status,
+      message: ((await r.json()) as { message: string }).message,
+    }));
+
+  it('count against the anonymous limit, not as refused credentials', async () => {
+    const anonymous: number[] = [];
+    for (let i = 0; i < 5; i++) anonymous.push((await status()).status);
+    // More than RATE_LIMIT_AUTH_FAILURES_PER_MINUTE, and none of them a 429.
+    expect(anonymous).toEqual([401, 401, 401, 401, 401]);
+    // Refused credentials still have their whole allowance.
+    const forged = { authorization: `Bearer acp_${randomBytes(32).toString('base64url')}` };
+    const refused: number[] = [];
+    for (let i = 0; i < 4; i++) refused.push((await status(forged)).status);
+    expect(refused).toEqual([401, 401, 401, 429]);
+    // Past the anonymous limit (8), requests without credentials get their own 429.
+    const rest: { status: number; message: string }[] = [];
+    for (let i = 0; i < 4; i++) rest.push(await status());
+    expect(rest.map((r) => r.status)).toEqual([401, 401, 401, 429]);
+    expect(rest[3]?.message).toMatch(/without credentials/);
   });
 });

@@ -78,6 +78,9 @@ describe('chats (integration)', () => {
       // The suite posts more than the default 20 messages a minute; the chat limit has its own
       // test (auth/rate-limits.int-spec.ts).
       RATE_LIMIT_CHAT_PER_MINUTE: '1000',
+      // Each test's event stream stays open until afterAll, all as the one local admin; the cap
+      // has its own test (events/event-stream-limit.int-spec.ts).
+      SSE_MAX_STREAMS_PER_CLIENT: '100',
     });
 
     api = await createApiApp(config);

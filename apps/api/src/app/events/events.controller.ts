@@ -1,10 +1,11 @@
-import { Allow } from '@autocoder/server-auth';
+import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { LiveEvents } from '@autocoder/server-live-events';
 import { Controller, MessageEvent, Param, Query, Sse, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { filter, interval, map, merge, Observable } from 'rxjs';
+import { filter, finalize, interval, map, merge, Observable } from 'rxjs';
 import { LiveEventsQueryDto } from '../http/dto';
 import { ParseIdPipe } from '../http/validation';
+import { EventStreamSlots } from './event-stream-slots';
 import { ProjectExistsGuard } from './project-exists.guard';
 import { Operation } from '../http/operation.decorator';
 
@@ -14,7 +15,10 @@ const KEEPALIVE_MS = 15_000;
 @ApiTags('events')
 @Controller('projects/:projectId/events')
 export class EventsController {
-  constructor(private readonly live: LiveEvents) {}
+  constructor(
+    private readonly live: LiveEvents,
+    private readonly slots: EventStreamSlots,
+  ) {}
 
   /**
    * Server-sent events of a project as runners work (run status, model and tool activity).
@@ -32,14 +36,17 @@ export class EventsController {
   stream(
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: LiveEventsQueryDto,
+    @CurrentPrincipal() who: Principal,
   ): Observable<MessageEvent> {
     const { conversationId } = query;
+    // 429 past SSE_MAX_STREAMS_PER_CLIENT; the place is freed when the client goes away.
+    const release = this.slots.take(who);
     return merge(
       this.live.stream(projectId).pipe(
         filter((event) => !conversationId || event.conversationId === conversationId),
         map((event): MessageEvent => ({ type: event.type, data: event })),
       ),
       interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'keepalive', data: {} }))),
-    );
+    ).pipe(finalize(release));
   }
 }

@@ -33,7 +33,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const body = this.toBody(exception, requestId);
+    const body = this.toBody(exception, requestId, req);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
@@ -45,7 +45,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     res.status(body.statusCode).type('application/json').json(body);
   }
 
-  private toBody(exception: unknown, requestId: string | undefined): ApiErrorBody {
+  private toBody(exception: unknown, requestId: string | undefined, req: Request): ApiErrorBody {
     if (exception instanceof DomainError) {
       const status = DOMAIN_ERROR_STATUS[exception.kind];
       return {
@@ -78,12 +78,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isBodyParserError(exception)) {
       const status = exception.status;
-      return {
-        statusCode: status,
-        error: STATUS_CODES[status] ?? 'Error',
-        message: exception.message,
-        requestId,
-      };
+      // zlib's and brotli's own errors (no `type`): a body that is not what Content-Encoding says.
+      const message =
+        exception.type === undefined
+          ? `The request body could not be decoded as its Content-Encoding (${String(req.headers['content-encoding'] ?? 'none')}) says: ${exception.message}.`
+          : exception.message;
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
     }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -94,15 +94,20 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Errors raised by express's body parser (malformed JSON, body too large) carry a 4xx status. */
-function isBodyParserError(e: unknown): e is { status: number; message: string } {
+/**
+ * Errors raised by express's body parser carry a 4xx status: its own (malformed JSON, body too
+ * large) a `type`; a corrupt gzip/deflate/br body arrives as the decompressor's error, marked
+ * `expose` by http-errors.
+ */
+function isBodyParserError(e: unknown): e is { status: number; message: string; type?: string } {
   if (typeof e !== 'object' || e === null) return false;
   const status = (e as { status?: unknown }).status;
+  const { type, expose } = e as { type?: unknown; expose?: unknown };
   return (
     typeof status === 'number' &&
     status >= 400 &&
     status < 500 &&
-    typeof (e as { type?: unknown }).type === 'string'
+    (typeof type === 'string' || expose === true)
   );
 }
 

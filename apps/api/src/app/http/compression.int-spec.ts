@@ -106,4 +106,19 @@ describe('response compression', () => {
     expect(sse.res.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(sse.res.headers['content-encoding']).toBeUndefined();
   });
+
+  it.each(['gzip', 'br', 'deflate'])(
+    'answers a request body that is not the %s it claims with 400, not 500',
+    async (encoding) => {
+      const res = await fetch(`${api.base}/api/v1/projects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body: '{"name":"not compressed","spec":"at all"}',
+      });
+      expect(res.status).toBe(400);
+      const answer = (await res.json()) as { message: string; requestId?: string };
+      expect(answer.message).toMatch(new RegExp(`could not be decoded.*${encoding}`));
+      expect(answer.requestId).toBeTruthy();
+    },
+  );
 });

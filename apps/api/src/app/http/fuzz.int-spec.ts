@@ -4,6 +4,7 @@
 // bodies. Properties: no answer is a 5xx, and a request the api refuses (4xx) changes nothing in
 // the database. Real Postgres and Redis; the api in-process in AUTH_MODE=oidc with API tokens.
 import { PrismaService } from '@autocoder/server-db';
+import { controlCharacterIn } from '@autocoder/shared-contracts';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,18 @@ import { join } from 'node:path';
 import { OIDC_WITHOUT_IDP, startTestApi, TestApi, tokensFor } from '../../testing/test-api';
 
 const RUNS = 10_000;
+
+/** A control character (NUL included), raw or in JSON's \u escape. */
+const hasControl = (s: string) =>
+  controlCharacterIn(s, false) !== undefined || /\\u00[01][0-9a-f]|\\u007f/i.test(s);
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 interface Operation {
   method: string;
@@ -131,32 +144,56 @@ describe('fuzzing every route (fast-check)', () => {
     const operations = operationsOf(doc);
     expect(operations.length).toBeGreaterThan(40);
 
+    // Any ASCII, control characters and NUL included: Postgres refuses NUL, so each one must be
+    // stopped at the edge with a 400 wherever it is (path, query, body).
+    const controlText = fc.string({ unit: 'binary-ascii', maxLength: 30 });
+    // Multi-line text as a spec or a description legitimately holds it.
+    const multiLine = fc
+      .array(fc.constantFrom('word', ' ', '\t', '\n', '\r\n', 'Step 1.'), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    const controls = fc.constantFrom('\u0000', 'a\u0000b', '\u001b[31m', '\u007f', '\r\n', '\t');
+    // Weighted so that most requests still get past validation to authentication and the
+    // handlers; roughly a third carry a control character somewhere.
     const junk = fc.oneof(
-      fc.constantFrom(...ids),
-      fc.uuid(),
-      fc.constantFrom(
-        '..',
-        '../../etc/passwd',
-        '..%2F..%2Fetc%2Fpasswd',
-        '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
-        '....//....//etc/passwd',
-        '%00',
-        'null',
-        '-1',
-        '0',
-        'x'.repeat(300),
-        '😀',
-        '<script>alert(1)</script>',
-        "' OR 1=1 --",
-      ),
-      fc.string({ maxLength: 40 }),
+      { arbitrary: fc.constantFrom(...ids), weight: 6 },
+      { arbitrary: fc.uuid(), weight: 3 },
+      {
+        arbitrary: fc.constantFrom(
+          '..',
+          '../../etc/passwd',
+          '..%2F..%2Fetc%2Fpasswd',
+          '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+          '....//....//etc/passwd',
+          '%00',
+          'null',
+          '-1',
+          '0',
+          'x'.repeat(300),
+          '😀',
+          '<script>alert(1)</script>',
+          "' OR 1=1 --",
+        ),
+        weight: 3,
+      },
+      { arbitrary: fc.string({ maxLength: 40 }), weight: 3 },
+      { arbitrary: controlText, weight: 1 },
+      { arbitrary: controls, weight: 1 },
     );
     const value = fc.oneof(
-      fc.jsonValue({ maxDepth: 2 }),
-      fc.constantFrom(...ids),
-      fc.string({ maxLength: 30 }),
-      fc.integer(),
-      fc.constant(''),
+      { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 2 },
+      { arbitrary: fc.constantFrom(...ids), weight: 2 },
+      { arbitrary: fc.string({ maxLength: 30 }), weight: 2 },
+      { arbitrary: fc.integer(), weight: 2 },
+      { arbitrary: fc.constant(''), weight: 2 },
+      { arbitrary: multiLine, weight: 2 },
+      { arbitrary: controlText, weight: 1 },
+      { arbitrary: controls, weight: 1 },
+      { arbitrary: fc.array(fc.oneof(controlText, multiLine), { maxLength: 3 }), weight: 1 },
+    );
+    const queryText = fc.oneof(
+      { arbitrary: fc.string({ maxLength: 20 }), weight: 12 },
+      { arbitrary: controlText, weight: 1 },
+      { arbitrary: controls, weight: 1 },
     );
     const request = fc
       .record({
@@ -164,13 +201,16 @@ describe('fuzzing every route (fast-check)', () => {
         who: fc.constantFrom('none', 'viewer', 'admin', 'admin', 'forged', 'malformed'),
         params: fc.array(junk, { minLength: 4, maxLength: 4 }),
         query: fc.dictionary(
-          fc.string({ minLength: 1, maxLength: 12 }),
-          fc.string({ maxLength: 20 }),
+          fc.oneof(
+            { arbitrary: fc.string({ minLength: 1, maxLength: 12 }), weight: 12 },
+            { arbitrary: controls, weight: 1 },
+          ),
+          queryText,
           {
             maxKeys: 3,
           },
         ),
-        knownQuery: fc.array(fc.string({ maxLength: 20 }), { minLength: 3, maxLength: 3 }),
+        knownQuery: fc.array(queryText, { minLength: 3, maxLength: 3 }),
         body: fc.oneof(
           fc.constant(undefined),
           fc.jsonValue({ maxDepth: 3 }),
@@ -193,6 +233,7 @@ describe('fuzzing every route (fast-check)', () => {
       });
 
     const statuses = new Map<number, number>();
+    let withControls = 0;
     let before = await fingerprint();
     await fc.assert(
       fc.asyncProperty(request, async ({ op, who, url, payload }) => {
@@ -218,6 +259,7 @@ describe('fuzzing every route (fast-check)', () => {
           controller.abort();
         else await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (hasControl(decodeURIComponentSafe(url)) || hasControl(body ?? '')) withControls++;
         if (res.status >= 500) {
           throw new Error(`${op.method} ${url} (${who}) answered ${res.status}`);
         }
@@ -237,6 +279,18 @@ describe('fuzzing every route (fast-check)', () => {
       },
     );
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    const byClass = new Map<string, number>();
+    for (const [status, n] of statuses) {
+      const cls = `${String(status)[0]}xx`;
+      byClass.set(cls, (byClass.get(cls) ?? 0) + n);
+    }
+    // The figures for whoever reads the run (requests, classes, exact statuses).
+    console.log(
+      `fuzz: ${total} requests, ${withControls} with control characters; ${JSON.stringify(Object.fromEntries(byClass))}; ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    );
+    expect(byClass.get('5xx') ?? 0).toBe(0);
+    // Control characters reach every part of the request, not a handful.
+    expect(withControls).toBeGreaterThan(RUNS / 5);
     expect(total).toBeGreaterThanOrEqual(RUNS);
     // The generator reaches past authentication and validation, not only 401s.
     expect([...statuses.keys()].some((s) => s >= 200 && s < 300)).toBe(true);

@@ -111,4 +111,27 @@ describe('security headers and CORS', () => {
     const other = await preflight('https://evil.example.test');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('forbids framing the OpenAPI page in both headers (CSP and X-Frame-Options agree)', async () => {
+    const res = await fetch(`${base}/api/docs/`);
+    expect(res.status).toBe(200);
+    expect(directives(res.headers.get('content-security-policy')).get('frame-ancestors')).toBe(
+      "'none'",
+    );
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it("answers 404 for missing files instead of the console's page, and the page for routes", async () => {
+    for (const path of ['/.env', '/main.js.map', '/missing.js', '/config.json', '/a/b/c.php']) {
+      const res = await fetch(`${base}${path}`, { headers: { accept: 'text/html,*/*' } });
+      const text = await res.text();
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expect(text).not.toContain('<ac-root');
+    }
+    const route = await fetch(`${base}/projects/0b6f7a0e-8c2b-4d55-9a8e-2f6c1d0b9e11/board`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('<ac-root');
+  });
 });

@@ -57,6 +57,8 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
     },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: 'no-referrer' },
+    // helmet's default is SAMEORIGIN; say what frame-ancestors says, for older browsers.
+    xFrameOptions: { action: 'deny' },
   });
   app.use((req: Request, res: Response, next: NextFunction) =>
     (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next),

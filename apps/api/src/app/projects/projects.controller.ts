@@ -1,5 +1,5 @@
-import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
-import { Audit } from '@autocoder/server-audit';
+import { Allow, ApiTokensService, CurrentPrincipal, Principal } from '@autocoder/server-auth';
+import { Audit, AuditService } from '@autocoder/server-audit';
 import { ProjectsService } from '@autocoder/server-projects';
 import { RunsService } from '@autocoder/server-runs';
 import { ProjectTimelineService } from '@autocoder/server-orchestration';
@@ -15,7 +15,8 @@ import {
   ProjectView,
   ProjectViewSchema,
 } from '@autocoder/shared-contracts';
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import type { Request as ExpressRequest } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import {
   CreateProjectDto,
@@ -34,6 +35,8 @@ export class ProjectsController {
     private readonly projects: ProjectsService,
     private readonly runs: RunsService,
     private readonly timeline: ProjectTimelineService,
+    private readonly tokens: ApiTokensService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -91,8 +94,31 @@ export class ProjectsController {
   @Operation('Delete a project', { status: 204 })
   @Allow('admin')
   @Audit({ action: 'project.delete', target: 'project', idParam: 'projectId' })
-  async remove(@Param('projectId', ParseIdPipe) id: string): Promise<void> {
+  async remove(
+    @Param('projectId', ParseIdPipe) id: string,
+    @CurrentPrincipal() who: Principal,
+    @Req() req: ExpressRequest & { id?: unknown },
+  ): Promise<void> {
+    // The project's tokens are deleted with it (cascade): each gets its revoke event, like a
+    // revoke by hand, so the trail shows when a token stopped working.
+    const tokens = await this.tokens.liveOfProject(id);
     await this.projects.remove(id);
+    for (const token of tokens) {
+      await this.audit.record({
+        actorType: who.kind === 'api-token' ? 'token' : 'user',
+        actorId: who.tokenId ?? who.userId,
+        actorLabel: who.label,
+        role: who.role,
+        ip: req.ip ?? null,
+        requestId: typeof req.id === 'string' ? req.id : null,
+        action: 'api_token.revoke',
+        targetType: 'api_token',
+        targetId: token.id,
+        projectId: id,
+        before: token,
+        after: { revoked: true, reason: 'project deleted' },
+      });
+    }
   }
 
   @Get(':projectId/stats')

@@ -132,4 +132,43 @@ describe('api tokens (integration)', () => {
       { path: 'params.tokenId', message: 'must be a UUID' },
     ]);
   });
+
+  it("records a revoke event for each of a deleted project's tokens", async () => {
+    const project = await request(http)
+      .post('/api/v1/projects')
+      .send({ name: `tokened ${randomBytes(3).toString('hex')}`, spec: 'x' })
+      .expect(201);
+    const projectId = (project.body as ProjectView).id;
+    const made: string[] = [];
+    for (const name of ['ci', 'mcp']) {
+      const res = await request(http)
+        .post('/api/v1/api-tokens')
+        .send({ name, role: 'admin', projectId })
+        .expect(201);
+      made.push((res.body as CreatedApiTokenView).id);
+    }
+    // One already revoked: nothing new to record for it.
+    await request(http).delete(`/api/v1/api-tokens/${made[1]}`).expect(204);
+    const third = await request(http)
+      .post('/api/v1/api-tokens')
+      .send({ name: 'spare', projectId })
+      .expect(201);
+    made.push((third.body as CreatedApiTokenView).id);
+
+    await request(http).delete(`/api/v1/projects/${projectId}`).expect(204);
+    expect(await prisma.apiToken.count({ where: { id: { in: made } } })).toBe(0);
+    const events = await prisma.auditEvent.findMany({
+      where: { action: 'api_token.revoke', targetId: { in: made } },
+      orderBy: { id: 'asc' },
+    });
+    // The explicit revoke, then one per live token when the project went.
+    expect(events.map((e) => e.targetId)).toEqual([made[1], made[0], made[2]]);
+    expect(events[1]).toMatchObject({
+      targetType: 'api_token',
+      projectId,
+      actorType: 'user',
+      after: { revoked: true, reason: 'project deleted' },
+    });
+    expect(events[1]?.before).toMatchObject({ id: made[0], name: 'ci', revokedAt: null });
+  });
 });

@@ -60,7 +60,9 @@ export class AuditTrailService {
             views.map((v) =>
               CSV_COLUMNS.map((c) => {
                 const value = v[c];
-                return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+                return csvCell(
+                  value !== null && typeof value === 'object' ? JSON.stringify(value) : value,
+                );
               }),
             ),
           )
@@ -69,6 +71,15 @@ export class AuditTrailService {
       cursor = rows[rows.length - 1]?.id;
     }
   }
+}
+
+/**
+ * A cell a spreadsheet will not run: text starting with =, +, -, @, tab or carriage return is a
+ * formula to Excel and LibreOffice (CSV injection), so it gets a leading ' (OWASP's advice).
+ * Labels, IPs and targets can hold text a caller chose.
+ */
+export function csvCell<T>(value: T): T | string {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 export function auditView(e: AuditEvent): AuditEventView {

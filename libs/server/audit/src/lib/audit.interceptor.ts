@@ -63,7 +63,8 @@ export class AuditInterceptor implements NestInterceptor {
     next: CallHandler,
   ): Promise<unknown> {
     const params = req.params ?? {};
-    const targetId = spec.idParam ? params[spec.idParam] : undefined;
+    // Read before validation runs: keep it printable (Postgres refuses NUL in text).
+    const targetId = spec.idParam ? printable(params[spec.idParam]) : undefined;
     const before = targetId ? await this.snapshots.load(spec.target, targetId) : undefined;
     const base = {
       actorType: actor.kind === 'api-token' ? ('token' as const) : ('user' as const),
@@ -116,6 +117,14 @@ function idOf(value: unknown): string | undefined {
   const id =
     typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
   return typeof id === 'string' ? id : undefined;
+}
+
+function printable(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.from(value, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || code === 0x7f ? '\uFFFD' : c;
+  }).join('');
 }
 
 function uuidOrNull(value: unknown): string | null {

@@ -117,6 +117,11 @@ export class ApiTokensService {
     return (await this.tokens.listOf(userId)).map(apiTokenView);
   }
 
+  /** The live tokens limited to a project: they go with it, and each needs its revoke event. */
+  async liveOfProject(projectId: string): Promise<ApiTokenView[]> {
+    return (await this.tokens.liveOfProject(projectId)).map(apiTokenView);
+  }
+
   /** Revokes one of the user's tokens (again: no change); 404 when the user has no such token. */
   async revoke(userId: string, tokenId: string): Promise<ApiTokenView> {
     const row = await this.tokens.findOfUser(userId, tokenId);

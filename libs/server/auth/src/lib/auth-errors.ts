@@ -12,10 +12,20 @@ export class NotSignedIn extends UnauthorizedException {
   }
 }
 
+/** The 401 of a request that carried no credential at all (not a refused one). */
+export class NoCredentials extends NotSignedIn {}
+
 /** 429 for a caller that sent too many refused credentials; `retryAfter` in seconds. */
 export class TooManyFailures extends ThrottlerException {
-  constructor(readonly retryAfter: number) {
-    super(`Too many refused credentials from this address; try again in ${retryAfter} s.`);
+  constructor(
+    readonly retryAfter: number,
+    what: 'refused' | 'missing' = 'refused',
+  ) {
+    super(
+      what === 'refused'
+        ? `Too many refused credentials from this address; try again in ${retryAfter} s.`
+        : `Too many requests without credentials from this address; try again in ${retryAfter} s.`,
+    );
   }
 }
 

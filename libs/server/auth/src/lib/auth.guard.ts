@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard, IAuthModuleOptions } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { Access, ACCESS_METADATA } from './access.decorators';
-import { NotSignedIn, TooManyFailures } from './auth-errors';
+import { NoCredentials, NotSignedIn, TooManyFailures } from './auth-errors';
 import { CONSOLE_SESSION } from './auth.tokens';
 import { AuthenticatedRequest, Principal, roleAllows } from './principal';
 import { ConsoleSession } from './session/console-session';
@@ -87,14 +87,17 @@ export class AuthGuard extends PassportAuthGuard([
   override handleRequest<TUser = Principal>(err: unknown, principal: TUser | false): TUser {
     if (err) throw err;
     if (!principal) {
-      throw new NotSignedIn(
+      throw new NoCredentials(
         'Sign in (GET /api/v1/auth/login) or send "Authorization: Bearer <access token or API token>".',
       );
     }
     return principal;
   }
 
-  /** Runs the strategies; a 401 counts against the caller's IP (429 past the limit). */
+  /**
+   * Runs the strategies; a 401 counts against the caller's IP (429 past the limit): a refused
+   * credential against the auth-failure limit, none at all against the anonymous limit.
+   */
   private async authenticate(
     context: ExecutionContext,
     req: Request & AuthenticatedRequest,
@@ -104,7 +107,8 @@ export class AuthGuard extends PassportAuthGuard([
       try {
         await super.canActivate(context);
       } catch (err) {
-        if (err instanceof NotSignedIn) await this.refused.count(req);
+        if (err instanceof NotSignedIn)
+          await this.refused.count(req, err instanceof NoCredentials ? 'missing' : 'refused');
         throw err;
       }
     } catch (err) {

@@ -2,6 +2,7 @@
 // docs/configuration.md is generated from these definitions (`make docs-config`) and a test
 // checks it is current.
 import { QueueName } from '@autocoder/shared-contracts';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export interface VariableDoc {
@@ -10,6 +11,16 @@ export interface VariableDoc {
   sensitive?: boolean;
   /** Which services read it. */
   usedBy: readonly ('api' | 'runner' | 'llm-fake')[];
+}
+
+/** An IPv4 or IPv6 address, or a CIDR range of one. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -187,6 +198,38 @@ export const ENV_DEFINITIONS = {
       usedBy: ['api'],
     },
   },
+  TRUSTED_PROXIES: {
+    schema: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .superRefine((entries, ctx) => {
+        for (const entry of entries.filter((e) => !isAddressOrRange(e))) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${entry}" is not an IP address or CIDR range (such as 10.0.0.5 or 10.0.0.0/24)`,
+          });
+        }
+      }),
+    doc: {
+      description:
+        'Comma-separated addresses or CIDR ranges of the reverse proxies in front of the api (Traefik). Only a request arriving from one of them may name the client in X-Forwarded-For / X-Forwarded-Proto; from anyone else the header is ignored and the peer address is the client (rate limits, audit trail). Empty: trust no proxy.',
+      usedBy: ['api'],
+    },
+  },
+  SSE_MAX_STREAMS_PER_CLIENT: {
+    schema: positiveInt.default(16),
+    doc: {
+      description:
+        'Event streams (server-sent events) one user or API token may hold open on one api replica; one more answers 429 until a stream closes. A console tab holds one or two (project, chat).',
+      usedBy: ['api'],
+    },
+  },
   RATE_LIMIT_PER_MINUTE: {
     schema: positiveInt.default(600),
     doc: {
@@ -199,7 +242,7 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.default(120),
     doc: {
       description:
-        'Requests per minute from one IP address to public routes (health, sign-in), across replicas.',
+        'Requests per minute from one IP address without credentials (public routes, and 401s for requests that carried none), across replicas. /health/* and /metrics are not limited.',
       usedBy: ['api'],
     },
   },
@@ -207,7 +250,7 @@ export const ENV_DEFINITIONS = {
     schema: positiveInt.default(30),
     doc: {
       description:
-        'Refused credentials (missing, unknown, expired) per minute from one IP address before it gets 429.',
+        'Refused credentials (unknown, revoked, expired, malformed) per minute from one IP address before it gets 429. A request without credentials counts against RATE_LIMIT_ANONYMOUS_PER_MINUTE instead.',
       usedBy: ['api'],
     },
   },

@@ -42,6 +42,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads TRUSTED_PROXIES as addresses and CIDR ranges, trusting nobody by default', () => {
+    expect(loadConfig(base).TRUSTED_PROXIES).toEqual([]);
+    expect(
+      loadConfig({ ...base, TRUSTED_PROXIES: ' 172.30.80.2, 10.0.0.0/8 ,fd00::/8,::1' })
+        .TRUSTED_PROXIES,
+    ).toEqual(['172.30.80.2', '10.0.0.0/8', 'fd00::/8', '::1']);
+    for (const bad of ['loopback', '10.0.0.0/33', '10.0.0.1/8/1', 'traefik', '1.2.3', '::1/129']) {
+      expect(() => loadConfig({ ...base, TRUSTED_PROXIES: bad })).toThrow(
+        /TRUSTED_PROXIES[\s\S]*not an IP address or CIDR range/,
+      );
+    }
+  });
+
   it('reads a secret from <NAME>_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'key'), 'sk-from-file\n');

@@ -46,6 +46,14 @@ export class ApiTokenRepository {
     return this.prisma.apiToken.findFirst({ where: { id: tokenId, userId } });
   }
 
+  /** Tokens scoped to a project and not revoked (deleting the project deletes them). */
+  liveOfProject(projectId: string): Promise<ApiToken[]> {
+    return this.prisma.apiToken.findMany({
+      where: { projectId, revokedAt: null },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
   revoke(tokenId: string, at: Date): Promise<ApiToken> {
     return this.prisma.apiToken.update({ where: { id: tokenId }, data: { revokedAt: at } });
   }

@@ -444,13 +444,22 @@ export type ListConversationsQuery = z.infer<typeof ListConversationsQuerySchema
 export const ConversationMessagesQuerySchema = z.strictObject(pageFields);
 export type ConversationMessagesQuery = z.infer<typeof ConversationMessagesQuerySchema>;
 
-/** No NUL or other control characters but tab and newlines (Postgres text refuses NUL). */
-function hasControlCharacters(s: string): boolean {
+/**
+ * The first control character of `s` (C0 or DEL), or undefined. Tab, newline and carriage return
+ * count only when `multiLine` is false: they belong in a spec, never in a path or a query.
+ */
+export function controlCharacterIn(s: string, multiLine = true): string | undefined {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+    if (c === 0x7f || (c < 0x20 && (!multiLine || (c !== 0x09 && c !== 0x0a && c !== 0x0d))))
+      return s.charAt(i);
   }
-  return false;
+  return undefined;
+}
+
+/** No NUL or other control characters but tab and newlines (Postgres text refuses NUL). */
+function hasControlCharacters(s: string): boolean {
+  return controlCharacterIn(s) !== undefined;
 }
 
 /** Matches a search ranks and counts: the newest this many (see ConversationSearchView). */

@@ -1,6 +1,6 @@
 import { AppConfig } from '@autocoder/server-config';
 import { ExecutionContext } from '@nestjs/common';
-import { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerModuleOptions, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { AuthenticatedRequest } from '../principal';
@@ -15,12 +15,22 @@ const LOGIN_PATH = /^\/api\/v1\/auth\/(login|callback)$/;
 /** Posting a chat message costs a model call. */
 const CHAT_PATH = /^\/api\/v1\/projects\/[^/]+\/conversations\/[^/]+\/messages$/;
 
+/** Probes: health checks and Prometheus scrapes, which Traefik keeps from outside. */
+const PROBE_PATH = /^\/(health\/(live|ready)|metrics)$/;
+
+/** The Redis key of a limit's counter for a tracker (an IP, a user or a token). */
+export function rateLimitKey(config: AppConfig, name: string, tracker: string): string {
+  return `${config.QUEUE_PREFIX}:rl:${name}:${createHash('sha256').update(tracker).digest('hex').slice(0, 32)}`;
+}
+
 /**
  * The api's rate limits, counted in Redis so every replica shares them:
- * - anonymous: per client IP, for requests nobody signed (public routes but sign-in);
+ * - anonymous: per client IP, for requests nobody signed (public routes but sign-in; 401s for
+ *   requests without credentials count here too, see AuthFailureLimit);
  * - client: per signed-in user or API token;
  * - login: per IP on the sign-in routes; chat: per user or token on posting messages.
- * Keys carry QUEUE_PREFIX, so deployments sharing a Redis do not share counters.
+ * Keys carry QUEUE_PREFIX, so deployments sharing a Redis do not share counters. /health/* and
+ * /metrics are not limited.
  */
 export function rateLimitOptions(
   config: AppConfig,
@@ -33,9 +43,8 @@ export function rateLimitOptions(
   };
   return {
     storage,
-    generateKey: (_context, tracker, name) =>
-      `${config.QUEUE_PREFIX}:rl:${name}:${createHash('sha256').update(tracker).digest('hex').slice(0, 32)}`,
-    throttlers: [
+    generateKey: (_context, tracker, name) => rateLimitKey(config, name, tracker),
+    throttlers: withoutProbes([
       {
         name: 'anonymous',
         ttl: MINUTE,
@@ -71,6 +80,17 @@ export function rateLimitOptions(
         },
         getTracker: (req) => principalKey(req as Request & AuthenticatedRequest),
       },
-    ],
+    ]),
   };
+}
+
+/**
+ * Probes are never limited: a burst of them must not turn a health check into a 429. (A
+ * throttler's own skipIf replaces the module's, so each one checks.)
+ */
+function withoutProbes(throttlers: ThrottlerOptions[]): ThrottlerOptions[] {
+  return throttlers.map((t) => ({
+    ...t,
+    skipIf: (context) => PROBE_PATH.test(requestOf(context).path) || (t.skipIf?.(context) ?? false),
+  }));
 }

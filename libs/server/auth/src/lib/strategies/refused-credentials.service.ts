@@ -29,24 +29,25 @@ export class RefusedCredentials {
     });
   }
 
-  /** Counts a 401 against the caller's IP; throws TooManyFailures once it is over the limit. */
-  async count(req: Request): Promise<void> {
+  /**
+   * Counts a 401 against the caller's IP: a refused credential against the auth-failure limit, a
+   * request without any against the anonymous limit. Throws TooManyFailures past the limit.
+   */
+  async count(req: Request, what: 'refused' | 'missing'): Promise<void> {
     const ip = req.ip ?? 'unknown';
+    const [key, limit, name] =
+      what === 'refused'
+        ? [`${this.failures.keyPrefix}${ip}`, this.failures.perMinute, 'authfail']
+        : [this.failures.anonymousKey(ip), this.failures.anonymousPerMinute, 'anonymous'];
     const record = await this.storage
-      .increment(
-        `${this.failures.keyPrefix}${ip}`,
-        60_000,
-        this.failures.perMinute,
-        60_000,
-        'authfail',
-      )
+      .increment(key, 60_000, limit, 60_000, name)
       .catch((err: unknown) => {
         // Redis down: the failure still gets its 401; only the counting is lost.
         this.logger.warn({ err: String(err) }, 'could not count a refused credential');
         return undefined;
       });
     if (record?.isBlocked) {
-      throw new TooManyFailures(Math.max(1, record.timeToBlockExpire));
+      throw new TooManyFailures(Math.max(1, record.timeToBlockExpire), what);
     }
   }
 }
