@@ -149,6 +149,21 @@ describe('parser details', () => {
     }
   });
 
+  it('refuses what unbash reads but the allowlist does not model', () => {
+    for (const command of [
+      'echo ${ cd ..; }',
+      'ls !(x)',
+      '{fd}>x ls',
+      'cat <<EOF\nno closing line',
+      'cat <<EOF\nEO\\\nF\nls\nEOF',
+      'ls &\\\n& ls',
+      'echo $(ls &&)',
+      "sh -c 'cat <(ls)'",
+    ]) {
+      expect(reasonOf(command)).toContain('parse error');
+    }
+  });
+
   it('reads sed scripts conservatively', () => {
     expect(sedScriptProblem('s/a/b/g; /^#/d; 1,5p')).toBeNull();
     expect(sedScriptProblem('s|a|b|w out')).toContain('writes files');
