@@ -164,6 +164,11 @@ describe('parser details', () => {
     }
   });
 
+  it('refuses a substitution unbash cuts short', () => {
+    // unbash 6.0.5 ends the pattern at the '/' inside $( ) and sees only `rm -rf`.
+    expect(checkBashCommand('echo ${x//$(rm -rf /)/y}', policy).ok).toBe(false);
+  });
+
   it('reads sed scripts conservatively', () => {
     expect(sedScriptProblem('s/a/b/g; /^#/d; 1,5p')).toBeNull();
     expect(sedScriptProblem('s|a|b|w out')).toContain('writes files');

@@ -347,7 +347,7 @@ class Reader {
       case 'ParameterExpansion':
         return this.parameter(p);
       case 'ArithmeticExpansion':
-        if (p.text.startsWith('$[')) fail('$[ ] arithmetic is not supported');
+        if (!/^\$\(\([^]*\)\)$/.test(p.text)) fail(`unsupported arithmetic ${p.text}`);
         if (!CONSTANT_ARITH.test(p.text.slice(3, -2))) {
           fail('arithmetic expansion is only supported on constants');
         }
@@ -360,10 +360,10 @@ class Reader {
             fail('\\" inside back-quotes in double quotes is ambiguous');
           }
         }
-        return [this.substitution(p.script)];
+        return [this.substitution(p)];
       case 'ProcessSubstitution':
         if (this.posix) fail('process substitution is bash-only');
-        return [this.substitution(p.script)];
+        return [this.substitution(p)];
       case 'Glob':
       case 'BraceExpansion': {
         // Plain globs and braces stay unquoted literal text, which the allowlist inspects;
@@ -378,6 +378,7 @@ class Reader {
   }
 
   private parameter(p: Bash.ParameterExpansionPart): WordPart[] {
+    if (!/^\$\{[^]*\}$/.test(p.text)) fail(`unterminated ${p.text}`);
     if (p.prefix === '!') fail('indirect expansion ${!...} is not supported');
     if (p.index !== undefined) fail('array subscripts are not supported');
     if (!PARAMETER.test(p.parameter)) fail(`bad ${p.text} expansion`);
@@ -392,8 +393,13 @@ class Reader {
     return [{ kind: 'dyn', text: p.text }, ...inner.filter((x) => x.kind === 'sub')];
   }
 
-  private substitution(script: Bash.ParsedScript | undefined): SubPart {
-    if (script === undefined) fail('unreadable substitution');
+  private substitution(p: Bash.CommandExpansionPart | Bash.ProcessSubstitutionPart): SubPart {
+    // unbash can cut a substitution short (at a '/' inside one in ${x//pattern/...}) without an
+    // error: refuse one whose text does not close.
+    const script = p.script;
+    if (!/^([$<>]\([^]*\)|`[^]*`)$/.test(p.text) || script === undefined) {
+      fail(`unterminated substitution ${p.text}`);
+    }
     const reader = new Reader(script.source ?? this.src, this.posix, this.depth + 1);
     return { kind: 'sub', body: reader.script(script) };
   }
@@ -403,9 +409,8 @@ class Reader {
    * unbash's own reading of the text, or the command is refused.
    */
   private literal(text: string, ctx: Context, value?: string): LitPart[] {
-    if (ctx === 'brace' && /['"`\\{\n$]/.test(text)) {
-      fail(`unsupported '${/['"`\\{\n$]/.exec(text)?.[0]}' inside \${...}`);
-    }
+    const odd = ctx === 'brace' ? /['"`\\{}()\n$]/.exec(text) : null;
+    if (odd) fail(`unsupported '${odd[0]}' inside \${...}`);
     const parts: LitPart[] = [];
     for (let i = 0; i < text.length; i++) {
       const quoted = text[i] === '\\';
