@@ -40,11 +40,6 @@ export interface Word {
   raw: string;
 }
 
-export interface Assignment {
-  name: string;
-  value: Word;
-}
-
 export type RedirectOp = Bash.RedirectOperator | '<<' | '<<-' | '<<<';
 
 export interface Redirect {
@@ -58,17 +53,13 @@ export interface Redirect {
 
 export interface SimpleCommand {
   type: 'simple';
-  assigns: Assignment[];
+  assigns: { name: string; value: Word }[];
   words: Word[];
   redirects: Redirect[];
 }
-export interface SubshellCommand {
-  type: 'subshell';
-  body: Script;
-  redirects: Redirect[];
-}
-export interface GroupCommand {
-  type: 'group';
+/** `( ... )` runs in a subshell, `{ ...; }` in the shell itself. */
+export interface BlockCommand {
+  type: 'subshell' | 'group';
   body: Script;
   redirects: Redirect[];
 }
@@ -91,13 +82,7 @@ export interface ForCommand {
   body: Script;
   redirects: Redirect[];
 }
-export type Command =
-  | SimpleCommand
-  | SubshellCommand
-  | GroupCommand
-  | IfCommand
-  | LoopCommand
-  | ForCommand;
+export type Command = SimpleCommand | BlockCommand | IfCommand | LoopCommand | ForCommand;
 
 export interface Pipeline {
   negated: boolean;
@@ -107,24 +92,16 @@ export interface AndOr {
   first: Pipeline;
   rest: { op: '&&' | '||'; pipeline: Pipeline }[];
 }
-export interface ListItem {
-  andOr: AndOr;
-  background: boolean;
-}
 export interface Script {
-  items: ListItem[];
+  items: { andOr: AndOr; background: boolean }[];
 }
 
 export class BashSyntaxError extends Error {
   override readonly name = 'BashSyntaxError';
 }
 
-export interface ParseOptions {
-  /** Parse as POSIX sh (dash): bash-only syntax is refused because dash reads it differently. */
-  posix?: boolean;
-}
-
-export function parseBash(src: string, options: ParseOptions = {}): Script {
+/** With `posix` (sh, which is dash), bash-only syntax is refused: dash reads it differently. */
+export function parseBash(src: string, options: { posix?: boolean } = {}): Script {
   // bash joins operators (and `$(`) across a backslash-newline; refusing is simpler than agreeing.
   if (/[&|;<>()$]\\\n/.test(src)) fail('line continuation after an operator');
   return new Reader(src, options.posix ?? false, 0).script(parse(src));
@@ -214,9 +191,10 @@ class Reader {
       case 'Redirected':
         return this.command(node.command, node.redirects);
       case 'Subshell':
-        return { type: 'subshell', body: this.body(node.body), redirects };
-      case 'BraceGroup':
-        return { type: 'group', body: this.body(node.body), redirects };
+      case 'BraceGroup': {
+        const type = node.type === 'Subshell' ? 'subshell' : 'group';
+        return { type, body: this.body(node.body), redirects };
+      }
       case 'If':
         return {
           type: 'if',
