@@ -164,9 +164,11 @@ describe('parser details', () => {
     }
   });
 
-  it('refuses a substitution unbash cuts short', () => {
+  it('refuses what unbash reads differently from bash', () => {
     // unbash 6.0.5 ends the pattern at the '/' inside $( ) and sees only `rm -rf`.
     expect(checkBashCommand('echo ${x//$(rm -rf /)/y}', policy).ok).toBe(false);
+    // bash 5.2 reads $'\x{2f}' as '/'; unbash (and the old parser) kept it literal.
+    expect(reasonOf("cat $'\\x{2f}etc/passwd'")).toContain('not a literal word');
   });
 
   it('reads sed scripts conservatively', () => {

@@ -315,9 +315,12 @@ class Reader {
       case 'AnsiCQuoted': {
         quotes();
         if (this.posix) fail("$'...' is bash-only");
-        // Control, unicode and NUL escapes depend on locale and context: never a literal.
+        // Only plain escapes make a literal: control, unicode and NUL escapes depend on locale
+        // and context, and unbash leaves bash 5.2's \x{HH} undecoded.
+        const escapes = p.text.match(/\\(x[0-9a-fA-F]?|[^])/g) ?? [];
         const dynamic =
-          /\\[cuU]/.test(p.text) || [...p.value].some((c) => c === '\0' || c > '\x7f');
+          !escapes.every((e) => /^\\([abeEfnrtv\\'"?0-7]|x[0-9a-fA-F])$/.test(e)) ||
+          [...p.value].some((c) => c === '\0' || c > '\x7f');
         return [dynamic ? { kind: 'dyn', text: p.text } : lit(p.value, true)];
       }
       case 'SimpleExpansion':
