@@ -17,30 +17,30 @@ import type * as Bash from 'unbash/dist/types';
 // the types come by path, the code through require(esm) (Node 20.19+).
 const { parse } = require('unbash') as { parse: typeof Parse };
 
-export interface LitPart {
+interface LitPart {
   kind: 'lit';
   text: string;
   /** True when the text came from quotes or a backslash: no glob, brace or tilde expansion. */
   quoted: boolean;
 }
 /** An expansion whose value is only known at run time ($x, ${x:-y}, $((1+2)), ...). */
-export interface DynPart {
+interface DynPart {
   kind: 'dyn';
   text: string;
 }
 /** A command or process substitution: its body runs as commands. */
-export interface SubPart {
+interface SubPart {
   kind: 'sub';
   body: Script;
 }
-export type WordPart = LitPart | DynPart | SubPart;
+type WordPart = LitPart | DynPart | SubPart;
 
 export interface Word {
   parts: WordPart[];
   raw: string;
 }
 
-export type RedirectOp = Bash.RedirectOperator | '<<' | '<<-' | '<<<';
+type RedirectOp = Bash.RedirectOperator | '<<' | '<<-' | '<<<';
 
 export interface Redirect {
   fd: string | null;
@@ -51,31 +51,31 @@ export interface Redirect {
   heredoc: Word | null;
 }
 
-export interface SimpleCommand {
+interface SimpleCommand {
   type: 'simple';
   assigns: { name: string; value: Word }[];
   words: Word[];
   redirects: Redirect[];
 }
 /** `( ... )` runs in a subshell, `{ ...; }` in the shell itself. */
-export interface BlockCommand {
+interface BlockCommand {
   type: 'subshell' | 'group';
   body: Script;
   redirects: Redirect[];
 }
-export interface IfCommand {
+interface IfCommand {
   type: 'if';
   clauses: { cond: Script; body: Script }[];
   elseBody: Script | null;
   redirects: Redirect[];
 }
-export interface LoopCommand {
+interface LoopCommand {
   type: 'while' | 'until';
   cond: Script;
   body: Script;
   redirects: Redirect[];
 }
-export interface ForCommand {
+interface ForCommand {
   type: 'for';
   name: string;
   items: Word[] | null;
@@ -84,11 +84,11 @@ export interface ForCommand {
 }
 export type Command = SimpleCommand | BlockCommand | IfCommand | LoopCommand | ForCommand;
 
-export interface Pipeline {
+interface Pipeline {
   negated: boolean;
   commands: Command[];
 }
-export interface AndOr {
+interface AndOr {
   first: Pipeline;
   rest: { op: '&&' | '||'; pipeline: Pipeline }[];
 }
