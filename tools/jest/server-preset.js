@@ -27,7 +27,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Timeouts by kind of test (unit, integration, end-to-end); see the file for why not testTimeout.
   setupFilesAfterEnv: [join(__dirname, 'server-timeouts.js')],
-  // ESM-only packages (openid-client, its oauth4webapi, jose) are compiled to CommonJS like our
-  // sources; Jest's module system cannot load ES modules without experimental flags.
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
+  // ESM-only packages (openid-client, its oauth4webapi, jose, unbash) are compiled to CommonJS
+  // like our sources; Jest's module system cannot load ES modules without experimental flags.
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|unbash)/)'],
 };

@@ -149,6 +149,28 @@ describe('parser details', () => {
     }
   });
 
+  it('refuses what unbash reads but the allowlist does not model', () => {
+    for (const command of [
+      'echo ${ cd ..; }',
+      'ls !(x)',
+      '{fd}>x ls',
+      'cat <<EOF\nno closing line',
+      'cat <<EOF\nEO\\\nF\nls\nEOF',
+      'ls &\\\n& ls',
+      'echo $(ls &&)',
+      "sh -c 'cat <(ls)'",
+    ]) {
+      expect(reasonOf(command)).toContain('parse error');
+    }
+  });
+
+  it('refuses what unbash reads differently from bash', () => {
+    // unbash 6.0.5 ends the pattern at the '/' inside $( ) and sees only `rm -rf`.
+    expect(checkBashCommand('echo ${x//$(rm -rf /)/y}', policy).ok).toBe(false);
+    // bash 5.2 reads $'\x{2f}' as '/'; unbash (and the old parser) kept it literal.
+    expect(reasonOf("cat $'\\x{2f}etc/passwd'")).toContain('not a literal word');
+  });
+
   it('reads sed scripts conservatively', () => {
     expect(sedScriptProblem('s/a/b/g; /^#/d; 1,5p')).toBeNull();
     expect(sedScriptProblem('s|a|b|w out')).toContain('writes files');

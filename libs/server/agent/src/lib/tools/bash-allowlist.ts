@@ -1,10 +1,11 @@
 /**
  * The bash tool's command allowlist.
  *
- * A command is parsed with the strict parser in ./bash-parser and every program it could run is
- * checked: across pipes, lists, subshells, groups, if/for/while bodies, command and process
- * substitutions, here-docs, and through wrappers (bash -c, sh -c, env, xargs, nohup, timeout,
- * exec, command, npx, npm exec, pnpm exec). Anything the checker cannot see through is refused.
+ * A command is parsed by unbash, read through the fail-closed adapter in ./bash-parser, and every
+ * program it could run is checked: across pipes, lists, subshells, groups, if/for/while bodies,
+ * command and process substitutions, here-docs, and through wrappers (bash -c, sh -c, env, xargs,
+ * nohup, timeout, exec, command, npx, npm exec, pnpm exec). Anything the checker cannot see
+ * through is refused.
  *
  * Rules, in short:
  * - Program names must be literal words (quotes are resolved, expansions refused). A name with a
