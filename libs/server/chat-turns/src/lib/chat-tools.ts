@@ -9,7 +9,7 @@ import {
   FeatureToolsService,
   invalidInputText,
 } from '@autocoder/server-feature-tools';
-import type { PrismaService } from '@autocoder/server-db';
+import type { FeaturesRepository, ProjectsRepository } from '@autocoder/server-db';
 import {
   ConversationKind,
   CreateProjectSchema,
@@ -53,7 +53,8 @@ export function chatTools(
     projectId: string;
     conversationId: string;
     featureTools: FeatureToolsService;
-    prisma: PrismaService;
+    projects: ProjectsRepository;
+    features: FeaturesRepository;
   },
 ): LoopTool[] {
   if (kind === 'spec') {
@@ -63,10 +64,7 @@ export function chatTools(
         run: async (input) => {
           const parsed = WriteSpecInputSchema.safeParse(input ?? {});
           if (!parsed.success) return invalid(parsed.error);
-          await deps.prisma.project.update({
-            where: { id: deps.projectId },
-            data: { spec: parsed.data.spec },
-          });
+          await deps.projects.update(deps.projectId, { spec: parsed.data.spec });
           return {
             content: `The specification was saved (${parsed.data.spec.length} characters).`,
           };
@@ -93,11 +91,8 @@ export function chatTools(
         if (!parsed.success) return invalid(parsed.error);
         const { features } = parsed.data;
         const wanted = [...new Set(features.flatMap((f) => f.dependsOnExisting))];
-        const found = await deps.prisma.feature.findMany({
-          where: { projectId: deps.projectId, id: { in: wanted } },
-          select: { id: true },
-        });
-        const missing = wanted.filter((id) => !found.some((f) => f.id === id));
+        const found = await deps.features.existing(deps.projectId, wanted);
+        const missing = wanted.filter((id) => !found.has(id));
         if (missing.length > 0) {
           return {
             isError: true,

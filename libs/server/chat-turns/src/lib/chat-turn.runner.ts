@@ -9,10 +9,11 @@ import {
   Conversation,
   ConversationRepository,
   Message,
+  FeaturesRepository,
   NewMessage,
   Prisma,
-  PrismaService,
   Project,
+  ProjectsRepository,
 } from '@autocoder/server-db';
 import { LiveEvents } from '@autocoder/server-live-events';
 import {
@@ -92,8 +93,9 @@ export class ChatTurnRunner {
 
   constructor(
     private readonly conversations: ConversationRepository,
-    private readonly prisma: PrismaService,
     private readonly projects: ProjectsService,
+    private readonly projectRows: ProjectsRepository,
+    private readonly featureRows: FeaturesRepository,
     private readonly featureTools: FeatureToolsService,
     private readonly live: LiveEvents,
     private readonly stops: ChatStops,
@@ -107,8 +109,8 @@ export class ChatTurnRunner {
    * (after a system message saying why and a chat.error event).
    */
   async run(job: ChatTurnJob, ctx: ChatTurnContext): Promise<ChatTurnResult> {
-    const conversation = await this.conversations.findWithProject(job.conversationId);
-    if (!conversation || conversation.projectId !== job.projectId)
+    const conversation = await this.conversations.find(job.projectId, job.conversationId);
+    if (!conversation)
       return { outcome: 'skipped', reason: `conversation ${job.conversationId} no longer exists` };
     const messages = await this.conversations.messages(conversation.id);
     const at = messages.findIndex((m) => m.id === job.messageId);
@@ -200,7 +202,8 @@ export class ChatTurnRunner {
               projectId: conversation.projectId,
               conversationId: conversation.id,
               featureTools: this.featureTools,
-              prisma: this.prisma,
+              projects: this.projectRows,
+              features: this.featureRows,
             }),
         signal,
         maxTurns: MAX_CHAT_ROUNDS,
