@@ -26,7 +26,7 @@ export const MCP_PROJECT_HEADER = 'x-autocoder-project';
  * Lease of a feature claimed over MCP. External agents cannot heartbeat, so it is long; when it
  * runs out the control tick's reaper hands the feature back to the backlog.
  */
-export const MCP_LEASE_MS = 30 * 60_000;
+const MCP_LEASE_MS = 30 * 60_000;
 
 /** Who calls: the principal of an API token (ApiTokenPrincipal of server-auth fits). */
 export interface McpCaller {
@@ -34,11 +34,6 @@ export interface McpCaller {
   role: UserRole;
   /** The one project the token may use; null: the request names it. */
   projectId: string | null;
-}
-
-/** Lease owner of features claimed with a token. */
-export function mcpLeaseOwner(tokenId: string): string {
-  return `mcp:${tokenId}`;
 }
 
 @Injectable()
@@ -102,7 +97,7 @@ export class McpFeatureServers {
     );
     const ctx: FeatureToolContext = {
       projectId,
-      owner: mcpLeaseOwner(caller.tokenId),
+      owner: `mcp:${caller.tokenId}`,
       leaseMs: MCP_LEASE_MS,
     };
     for (const { name, description } of featureToolSpecs(role)) {
