@@ -1,3 +1,4 @@
+import type { ListRunsQuery } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import {
   RunRole,
@@ -32,13 +33,6 @@ export interface SessionProgressRow {
   toolAt: Date | null;
 }
 
-/** Filters of a project's run list. */
-export interface RunFilter {
-  status?: RunStatus;
-  role?: RunRole;
-  featureId?: string;
-}
-
 /**
  * Runs (sessions), their event log and the features they worked on. Status moves only through
  * RunLifecycleService, whose compare-and-set is `move`.
@@ -47,13 +41,8 @@ export interface RunFilter {
 export class RunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  find(id: string): Promise<Run | null> {
-    return this.prisma.run.findUnique({ where: { id } });
-  }
-
-  async statusOf(id: string, db: Db = this.prisma): Promise<RunStatus | null> {
-    const run = await db.run.findUnique({ where: { id }, select: { status: true } });
-    return run?.status ?? null;
+  find(id: string, db: Db = this.prisma): Promise<Run | null> {
+    return db.run.findUnique({ where: { id } });
   }
 
   create(data: Prisma.RunUncheckedCreateInput, db: Db = this.prisma): Promise<RunWithFeatures> {
@@ -76,7 +65,7 @@ export class RunsRepository {
   /** A project's runs, newest first, with the total. */
   async page(
     projectId: string,
-    filter: RunFilter,
+    filter: Pick<ListRunsQuery, 'status' | 'role' | 'featureId'>,
     offset: number,
     limit: number,
   ): Promise<{ rows: RunWithFeatures[]; total: number }> {
@@ -250,8 +239,8 @@ export class RunsRepository {
     return this.prisma.run.findMany({
       where: { status: 'running' },
       include: {
+        ...RUN_FEATURES_INCLUDE,
         project: { select: { name: true } },
-        features: { include: { feature: { select: { id: true, name: true, status: true } } } },
       },
       orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma, ProjectStatus, RunStatus, Schedule } from '../generated/prisma/client';
+import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
 import { SCHEDULE_LOCK_SQL } from './sql/schedules.sql';
 
@@ -176,7 +177,7 @@ export class ScheduleRepository extends ScheduleStore {
         return row;
       });
     } catch (err) {
-      if (isRecordMissing(err)) return null;
+      if (isPrismaError(err, 'missing')) return null;
       throw err;
     }
   }
@@ -223,9 +224,4 @@ export class ScheduleRepository extends ScheduleStore {
     });
     return rows.map((r) => r.scope.slice('project:'.length));
   }
-}
-
-/** Prisma's "record to update not found" (P2025). */
-function isRecordMissing(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2025';
 }

@@ -18,13 +18,3 @@ export function conflict(message: string, issues?: ApiErrorIssue[]): DomainError
 export function forbidden(message: string): DomainError {
   return new DomainError('forbidden', message);
 }
-
-/** Prisma's unique-constraint violation. */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-}
-
-/** Prisma's "record to update/delete not found". */
-export function isRecordMissing(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2025';
-}

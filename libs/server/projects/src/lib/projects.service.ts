@@ -9,6 +9,7 @@ import {
 } from '@autocoder/shared-contracts';
 import {
   FeaturesRepository,
+  isPrismaError,
   Prisma,
   Project,
   ProjectsRepository,
@@ -16,7 +17,7 @@ import {
   UsageRepository,
 } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
-import { conflict, isRecordMissing, isUniqueViolation, notFound } from './errors';
+import { conflict, notFound } from './errors';
 import { emptyCounts, NO_FIGURES, ProjectFigures, projectView } from './views';
 
 /** Midnight UTC of the day holding `at`: where "spent today" begins. */
@@ -48,7 +49,8 @@ export class ProjectsService {
       });
       return projectView(project, emptyCounts());
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`a project named "${input.name}" already exists`);
+      if (isPrismaError(err, 'unique'))
+        throw conflict(`a project named "${input.name}" already exists`);
       throw err;
     }
   }
@@ -81,8 +83,9 @@ export class ProjectsService {
         agents ? { ...fields, settings: agents as Prisma.InputJsonValue } : fields,
       );
     } catch (err) {
-      if (isRecordMissing(err)) throw notFound('project', id);
-      if (isUniqueViolation(err)) throw conflict(`a project named "${input.name}" already exists`);
+      if (isPrismaError(err, 'missing')) throw notFound('project', id);
+      if (isPrismaError(err, 'unique'))
+        throw conflict(`a project named "${input.name}" already exists`);
       throw err;
     }
     return this.get(id);
