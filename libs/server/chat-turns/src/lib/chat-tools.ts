@@ -91,8 +91,8 @@ export function chatTools(
         if (!parsed.success) return invalid(parsed.error);
         const { features } = parsed.data;
         const wanted = [...new Set(features.flatMap((f) => f.dependsOnExisting))];
-        const found = await deps.features.existing(deps.projectId, wanted);
-        const missing = wanted.filter((id) => !found.has(id));
+        const found = await deps.features.refs(wanted, { projectId: deps.projectId });
+        const missing = wanted.filter((id) => !found.some((f) => f.id === id));
         if (missing.length > 0) {
           return {
             isError: true,

@@ -21,6 +21,7 @@ import {
   DependenciesService,
   conflict,
   invalid,
+  issuesOf,
   FeaturesService,
   HumanInputService,
   ProjectsService,
@@ -424,8 +425,9 @@ const VERDICT_ANSWERS: Record<FeatureVerdict['kind'], string> = {
 
 /** A model's invalid tool input, told back to it field by field. */
 export function invalidInputText(error: z.ZodError): string {
-  const reasons = error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
-  return `Invalid input: ${reasons.join('; ')}`;
+  return `Invalid input: ${issuesOf(error)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ')}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
 import { checkBacklogDependencies } from './dependency-rules';
+import { issuesOf } from './errors';
 
 export type BacklogWriteResult =
   | {
@@ -40,15 +41,7 @@ export class BacklogWriter {
     raw: unknown,
   ): { ok: true; input: CreateFeaturesToolInput } | { ok: false; issues: ApiErrorIssue[] } {
     const parsed = CreateFeaturesToolInputSchema.safeParse(raw);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        issues: parsed.error.issues.map((i) => ({
-          path: i.path.join('.') || '(input)',
-          message: i.message,
-        })),
-      };
-    }
+    if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
     const issues = checkBacklogDependencies(parsed.data);
     return issues.length > 0 ? { ok: false, issues } : { ok: true, input: parsed.data };
   }

@@ -23,19 +23,13 @@ export function progressOf(counts: StatusCounts): { total: number; progress: num
 }
 
 /** What a project view needs besides its row and counts, read in grouped queries per page. */
-export interface ProjectFigures {
-  spentUsd: number;
-  spentTodayUsd: number;
-  codingSessions: number;
-  testingSessions: number;
-}
-
-export const NO_FIGURES: ProjectFigures = {
+export const NO_FIGURES = {
   spentUsd: 0,
   spentTodayUsd: 0,
   codingSessions: 0,
   testingSessions: 0,
 };
+export type ProjectFigures = typeof NO_FIGURES;
 
 export function projectView(
   project: Project,

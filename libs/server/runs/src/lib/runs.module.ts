@@ -5,23 +5,14 @@ import { LiveSessionsService } from './live-sessions.service';
 import { RunJournal } from './run-journal.service';
 import { RunsService } from './runs.service';
 
+const SERVICES = [
+  RunsService,
+  LiveSessionsService,
+  RunJournal,
+  RunLifecycleService,
+  ProjectLifecycleService,
+];
+
 /** Runs, the run journal and the lifecycles, with the projects they belong to. Needs DbModule and QueueModule in the app. */
-@Module({
-  imports: [ProjectsModule],
-  providers: [
-    RunsService,
-    LiveSessionsService,
-    RunJournal,
-    RunLifecycleService,
-    ProjectLifecycleService,
-  ],
-  exports: [
-    ProjectsModule,
-    RunsService,
-    LiveSessionsService,
-    RunJournal,
-    RunLifecycleService,
-    ProjectLifecycleService,
-  ],
-})
+@Module({ imports: [ProjectsModule], providers: SERVICES, exports: [ProjectsModule, ...SERVICES] })
 export class RunsModule {}
