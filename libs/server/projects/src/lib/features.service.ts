@@ -52,14 +52,7 @@ export class FeaturesService {
    */
   async board(projectId: string, query: BoardQuery): Promise<BoardView> {
     const statuses: readonly FeatureStatus[] = query.status ? [query.status] : FEATURE_STATUSES;
-    const page = await this.boards.page({
-      projectId,
-      statuses,
-      category: query.category || undefined,
-      text: query.q || undefined,
-      limit: query.limit,
-      offset: query.offset,
-    });
+    const page = await this.boards.page(projectId, statuses, query);
     // An empty board may be a project that does not exist: only then is it worth a look.
     if (page.every((c) => c.total === 0)) await this.projects.require(projectId);
     const columns = page.map((c) => ({
