@@ -35,13 +35,7 @@ const DEFAULT_TITLES: Readonly<Record<ConversationKind, string>> = {
 const QUEUED_JOB_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 /** Job states in which a turn is still going to happen. */
-const PENDING_JOB_STATES = new Set([
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-]);
+const PENDING_JOB_STATES = new Set([...QUEUED_JOB_STATES, 'active']);
 
 /**
  * A person's message whose job cannot be found is taken as still being answered for this long:

@@ -1,21 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma, ProjectStatus, RunStatus, Schedule } from '../generated/prisma/client';
+import type { Prisma, ProjectStatus, Run, Schedule } from '../generated/prisma/client';
 import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
 import { SCHEDULE_LOCK_SQL } from './sql/schedules.sql';
+import { Db } from './transactions';
 
 /** Setting keys (scope `project:<id>`) of what the schedules did to a project and an override. */
 export const SCHEDULE_STATE_KEY = 'schedule.state';
 export const SCHEDULE_OVERRIDE_KEY = 'schedule.override';
 
 /** The fields of a schedule that a person sets (validated by the caller). */
-export interface ScheduleRule {
-  daysOfWeek: number[];
-  startTime: string;
-  durationMinutes: number;
-  timeZone: string;
-  enabled: boolean;
-}
+export type ScheduleRule = Pick<
+  Schedule,
+  'daysOfWeek' | 'startTime' | 'durationMinutes' | 'timeZone' | 'enabled'
+>;
 
 /** A project's schedule settings as stored (JSON; their shape belongs to the schedules' policy). */
 export interface StoredScheduleSettings {
@@ -24,13 +22,7 @@ export interface StoredScheduleSettings {
 }
 
 /** The newest session run that ended, as the reconciler judges a crash by it. */
-export interface FinishedRun {
-  id: string;
-  status: RunStatus;
-  error: string | null;
-}
-
-type Db = Prisma.TransactionClient | PrismaService;
+export type FinishedRun = Pick<Run, 'id' | 'status' | 'error'>;
 
 function projectScope(projectId: string): string {
   return `project:${projectId}`;

@@ -72,19 +72,17 @@ export class FeaturesService {
     await this.projects.require(projectId);
     const feature = await this.transactions.run(async (tx) => {
       await this.dependencies.lockProject(tx, projectId);
+      const { dependsOn, priority, ...fields } = input;
       const created = await this.rows.create(
         {
+          ...fields,
           projectId,
-          category: input.category,
-          name: input.name,
-          description: input.description,
-          steps: input.steps,
-          priority: input.priority ?? (await this.rows.nextPriority(projectId, tx)),
+          priority: priority ?? (await this.rows.nextPriority(projectId, tx)),
         },
         tx,
       );
-      if (input.dependsOn && input.dependsOn.length > 0) {
-        await this.dependencies.replaceIn(tx, projectId, created.id, input.dependsOn);
+      if (dependsOn && dependsOn.length > 0) {
+        await this.dependencies.replaceIn(tx, projectId, created.id, dependsOn);
       }
       return created;
     });
