@@ -84,18 +84,11 @@ export class ConversationExportService {
   ): Promise<ConversationExport> {
     // Resolved before the response starts, so a missing conversation is a 404, not a cut stream.
     const conversation = await this.conversations.require(projectId, conversationId);
-    const stem = fileStem(conversation);
-    if (query.format === 'json') {
-      return {
-        filename: `${stem}.json`,
-        contentType: 'application/json; charset=utf-8',
-        chunks: this.json(conversation),
-      };
-    }
+    const json = query.format === 'json';
     return {
-      filename: `${stem}.md`,
-      contentType: 'text/markdown; charset=utf-8',
-      chunks: this.markdown(conversation),
+      filename: `${fileStem(conversation)}.${json ? 'json' : 'md'}`,
+      contentType: `${json ? 'application/json' : 'text/markdown'}; charset=utf-8`,
+      chunks: json ? this.json(conversation) : this.markdown(conversation),
     };
   }
 

@@ -386,14 +386,9 @@ export class FeatureToolsService {
 type Decision = Exclude<FeatureVerdict, { kind: 'needs_input' }>;
 
 function releaseOf(verdict: Decision): ReleaseFeatureInput {
-  switch (verdict.kind) {
-    case 'passing':
-      return { status: 'passing' };
-    case 'failing':
-      return { status: 'failing', error: verdict.reason };
-    case 'handed_back':
-      return { status: 'pending', error: `handed back: ${verdict.reason}` };
-  }
+  if (verdict.kind === 'passing') return { status: 'passing' };
+  if (verdict.kind === 'failing') return { status: 'failing', error: verdict.reason };
+  return { status: 'pending', error: `handed back: ${verdict.reason}` };
 }
 
 function ownFeature(session: SessionVerdicts, featureId: string): void {
