@@ -21,6 +21,7 @@ import {
   SearchConversationsQuery,
 } from '@autocoder/shared-contracts';
 import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import { conversationView, messageView, parseHeadline } from './chat-views';
 import { ChatStops } from './chat-stops';
 import { endsTurn, StoredNotice } from './history';
@@ -147,7 +148,7 @@ export class ConversationsService {
       async (last, tx) => {
         if (!last || endsTurn(last)) return;
         const asked = await this.conversations.lastAsked(conversationId, tx);
-        if (asked && (await this.stillAnswering(asked))) {
+        if (asked && stillAnswering(asked, (await this.turnJob(asked.id)).state)) {
           throw conflict(
             `message ${asked.id} is still being answered; post again when its reply is in`,
           );
@@ -174,13 +175,10 @@ export class ConversationsService {
   async stop(projectId: string, conversationId: string): Promise<ChatStopView> {
     await this.require(projectId, conversationId);
     const asked = await this.unanswered(conversationId);
-    if (!asked || !(await this.stillAnswering(asked))) {
+    const { job, state } = asked ? await this.turnJob(asked.id) : { state: 'missing' };
+    if (!asked || !stillAnswering(asked, state)) {
       throw conflict('no reply is being written in this conversation');
     }
-    const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(asked.id), 1000).catch(
-      () => undefined,
-    );
-    const state = job ? await withTimeout(job.getState(), 1000).catch(() => 'unknown') : 'unknown';
     if (job && QUEUED_JOB_STATES.has(state)) {
       // Fails when a runner took the job meanwhile: then it is told, like a running one.
       const removed = await job.remove().then(
@@ -247,18 +245,22 @@ export class ConversationsService {
     return view;
   }
 
-  /** Whether the turn answering `asked` is queued or running (or was just enqueued). */
-  private async stillAnswering(asked: Message): Promise<boolean> {
-    const young = Date.now() - asked.createdAt.getTime() < UNSEEN_JOB_GRACE_MS;
+  /** The job of the turn answering `messageId` and its state: 'missing' without one, 'unknown' when Redis cannot say. */
+  private async turnJob(messageId: string): Promise<{ job?: Job; state: string }> {
     try {
-      const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(asked.id), 1000);
-      if (!job) return young;
-      return PENDING_JOB_STATES.has(await withTimeout(job.getState(), 1000));
+      const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(messageId), 1000);
+      return { job, state: job ? await withTimeout(job.getState(), 1000) : 'missing' };
     } catch (err) {
       this.logger.warn(
         `chat job state unknown: ${err instanceof Error ? err.message : String(err)}`,
       );
-      return young;
+      return { state: 'unknown' };
     }
   }
+}
+
+/** Whether the turn answering `asked` is queued or running (or was just enqueued, job unseen). */
+function stillAnswering(asked: Message, jobState: string): boolean {
+  if (jobState !== 'missing' && jobState !== 'unknown') return PENDING_JOB_STATES.has(jobState);
+  return Date.now() - asked.createdAt.getTime() < UNSEEN_JOB_GRACE_MS;
 }
