@@ -166,13 +166,7 @@ export const READ_ONLY_FEATURE_TOOLS: readonly FeatureToolName[] = [
 ];
 
 /** What chats read: the backlog, without feature summaries. */
-const CHAT_READ: readonly FeatureToolName[] = [
-  'feature_stats',
-  'feature_get',
-  'feature_ready',
-  'feature_blocked',
-  'feature_graph',
-];
+const CHAT_READ = READ_ONLY_FEATURE_TOOLS.filter((t) => t !== 'feature_summary');
 
 /**
  * Which tools each role may call: session roles, the chats that work on a backlog (assistant,

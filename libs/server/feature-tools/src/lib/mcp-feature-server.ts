@@ -109,37 +109,16 @@ export class McpFeatureServers {
           annotations: { readOnlyHint: READ_ONLY_FEATURE_TOOLS.includes(name) },
         },
         async (args: unknown): Promise<CallToolResult> => {
+          const log = { tool: name, projectId, tokenId: caller.tokenId, requestId };
           try {
-            const outcome = await this.tools.run(role, name, args, ctx);
-            this.logger.log(
-              {
-                tool: name,
-                projectId,
-                tokenId: caller.tokenId,
-                isError: !!outcome.isError,
-                requestId,
-              },
-              'mcp tool call',
-            );
-            return {
-              content: [{ type: 'text', text: outcome.content }],
-              ...(outcome.isError ? { isError: true } : {}),
-            };
+            const { content, isError } = await this.tools.run(role, name, args, ctx);
+            this.logger.log({ ...log, isError: !!isError }, 'mcp tool call');
+            return { content: [{ type: 'text', text: content }], ...(isError && { isError }) };
           } catch (err) {
             // The SDK would hand the raw message (a database error, say) to the caller.
-            this.logger.error(
-              { err, tool: name, projectId, tokenId: caller.tokenId, requestId },
-              'mcp tool failed',
-            );
-            return {
-              isError: true,
-              content: [
-                {
-                  type: 'text',
-                  text: `The tool failed on our side; quote request id ${requestId ?? '(none)'} when reporting it.`,
-                },
-              ],
-            };
+            this.logger.error({ err, ...log }, 'mcp tool failed');
+            const text = `The tool failed on our side; quote request id ${requestId ?? '(none)'} when reporting it.`;
+            return { isError: true, content: [{ type: 'text', text }] };
           }
         },
       );
