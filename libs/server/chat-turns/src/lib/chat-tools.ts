@@ -8,6 +8,7 @@ import {
   featureToolSpecs,
   FeatureToolsService,
   invalidInputText,
+  jsonSchemaOf,
 } from '@autocoder/server-feature-tools';
 import type { FeaturesRepository, ProjectsRepository } from '@autocoder/server-db';
 import {
@@ -23,10 +24,7 @@ export const WRITE_SPEC_TOOL: ToolSpec = {
   name: 'write_spec',
   description:
     "Save the project's app specification. Give the complete text: it replaces the current spec.",
-  inputSchema: z.toJSONSchema(WriteSpecInputSchema, { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >,
+  inputSchema: jsonSchemaOf(WriteSpecInputSchema),
 };
 
 export const PROPOSE_FEATURES_TOOL: ToolSpec = {
@@ -36,10 +34,7 @@ export const PROPOSE_FEATURES_TOOL: ToolSpec = {
     'its dependencies and adds it with one click. dependsOn holds 0-based indexes of other ' +
     'features in this proposal; dependsOnExisting holds ids of features already in the backlog. ' +
     'A later call replaces the proposal.',
-  inputSchema: z.toJSONSchema(ProposeFeaturesInputSchema, {
-    target: 'draft-7',
-    io: 'input',
-  }) as Record<string, unknown>,
+  inputSchema: jsonSchemaOf(ProposeFeaturesInputSchema),
 };
 
 const invalid = (error: z.ZodError) => ({ isError: true, content: invalidInputText(error) });
