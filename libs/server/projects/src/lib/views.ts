@@ -53,15 +53,7 @@ export function projectView(
     ...progressOf(counts),
     spentUsd: figures.spentUsd,
     spentTodayUsd: figures.spentTodayUsd,
-    activity: projectActivity({
-      status: project.status,
-      counts,
-      concurrency: project.concurrency,
-      budgetUsd,
-      spentUsd: figures.spentUsd,
-      codingSessions: figures.codingSessions,
-      testingSessions: figures.testingSessions,
-    }),
+    activity: projectActivity({ ...figures, ...project, counts, budgetUsd }),
   };
 }
 
