@@ -22,19 +22,12 @@ import { featureView } from './views';
 /** Statuses from which a person may send a feature back to the agents with fresh attempts. */
 const RETRYABLE: readonly FeatureStatus[] = ['failing', 'pending'];
 
-function notRetryable(featureId: string, feature: Feature): string {
-  switch (feature.status) {
-    case 'passing':
-      return `feature ${featureId} passes already; mark it pending to have it done again`;
-    case 'in_progress':
-      return `feature ${featureId} is in progress in a session; stop the agents or wait for it`;
-    case 'needs_input':
-      return `feature ${featureId} waits for an answer to its question; answer it instead`;
-    default:
-      // Retryable again by now: it changed between the update and this read.
-      return `feature ${featureId} changed while retrying; reload and try again`;
-  }
-}
+/** Why a feature in another status is not retried. */
+const NOT_RETRYABLE: Partial<Record<FeatureStatus, string>> = {
+  passing: 'passes already; mark it pending to have it done again',
+  in_progress: 'is in progress in a session; stop the agents or wait for it',
+  needs_input: 'waits for an answer to its question; answer it instead',
+};
 
 @Injectable()
 export class FeaturesService {
@@ -147,7 +140,10 @@ export class FeaturesService {
       lastError: null,
     });
     if (!retried) {
-      throw conflict(notRetryable(featureId, await this.require(projectId, featureId)));
+      const { status } = await this.require(projectId, featureId);
+      // Retryable again by now: it changed between the update and this read.
+      const why = NOT_RETRYABLE[status] ?? 'changed while retrying; reload and try again';
+      throw conflict(`feature ${featureId} ${why}`);
     }
     return this.get(projectId, featureId);
   }
