@@ -1,23 +1,14 @@
+import type { CreateFeaturesToolInput } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { Feature, FeatureStatus, Prisma } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { Db } from './transactions';
 
 /** A feature as lists and links name it. */
-export interface FeatureRef {
-  id: string;
-  name: string;
-  status: FeatureStatus;
-}
+export type FeatureRef = Pick<Feature, 'id' | 'name' | 'status'>;
 
 /** A feature of a backlog written at once; dependsOn holds indexes into the same list. */
-export interface BacklogEntry {
-  category: string;
-  name: string;
-  description: string;
-  steps: string[];
-  dependsOn: number[];
-}
+export type BacklogEntry = CreateFeaturesToolInput['features'][number];
 
 const REF = { id: true, name: true, status: true } as const;
 

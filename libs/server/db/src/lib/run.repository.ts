@@ -1,26 +1,17 @@
 import type { ListRunsQuery } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
-import {
-  RunRole,
-  FeatureStatus,
-  Prisma,
-  Run,
-  RunEvent,
-  RunStatus,
-} from '../generated/prisma/client';
+import { Prisma, Run, RunEvent, RunRole, RunStatus } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { SESSION_PROGRESS_SQL, SESSIONS_PER_HOUR_SQL } from './sql/run.sql';
 import { Db } from './transactions';
-
-/** A run with the features it worked on, as run views name them. */
-export type RunWithFeatures = Run & {
-  features: { feature: { id: string; name: string; status: FeatureStatus } }[];
-};
 
 /** Prisma `include` giving a run's features, in one query with the runs. */
 const RUN_FEATURES_INCLUDE = {
   features: { select: { feature: { select: { id: true, name: true, status: true } } } },
 } satisfies Prisma.RunInclude;
+
+/** A run with the features it worked on, as run views name them. */
+export type RunWithFeatures = Prisma.RunGetPayload<{ include: typeof RUN_FEATURES_INCLUDE }>;
 
 const IN_FLIGHT: RunStatus[] = ['queued', 'running'];
 
