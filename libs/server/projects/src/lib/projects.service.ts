@@ -57,22 +57,21 @@ export class ProjectsService {
 
   async list(query: ListProjectsQuery): Promise<Page<ProjectView>> {
     const { rows, total } = await this.projects.page(query.q, query.offset, query.limit);
-    const ids = rows.map((r) => r.id);
-    const [counts, figures] = await Promise.all([this.countsFor(ids), this.figuresFor(ids)]);
-    return {
-      items: rows.map((r) =>
-        projectView(r, counts.get(r.id) ?? emptyCounts(), figures.get(r.id) ?? NO_FIGURES),
-      ),
-      total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+    return { items: await this.views(rows), total, limit: query.limit, offset: query.offset };
   }
 
   async get(id: string): Promise<ProjectView> {
-    const project = await this.require(id);
-    const [counts, figures] = await Promise.all([this.countsFor([id]), this.figuresFor([id])]);
-    return projectView(project, counts.get(id) ?? emptyCounts(), figures.get(id) ?? NO_FIGURES);
+    const [view] = await this.views([await this.require(id)]);
+    return view;
+  }
+
+  /** Views of a page of projects, with their counts and figures in grouped queries. */
+  private async views(rows: Project[]): Promise<ProjectView[]> {
+    const ids = rows.map((r) => r.id);
+    const [counts, figures] = await Promise.all([this.countsFor(ids), this.figuresFor(ids)]);
+    return rows.map((r) =>
+      projectView(r, counts.get(r.id) ?? emptyCounts(), figures.get(r.id) ?? NO_FIGURES),
+    );
   }
 
   async update(id: string, input: UpdateProjectInput): Promise<ProjectView> {
