@@ -1,3 +1,4 @@
+import type { AuditQuery } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { type AuditEvent, Prisma } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
@@ -14,18 +15,8 @@ export type NewAuditEvent = Omit<
   after?: unknown;
 };
 
-/** Filters of the trail; every given one must hold. */
-export interface AuditEventFilters {
-  /** An actor id, or part of an actor label (any letter case). */
-  actor?: string;
-  /** An action, or every action under a prefix ending in a dot (`project.`). */
-  action?: string;
-  targetType?: string;
-  projectId?: string;
-  /** ISO instants: from inclusive, to exclusive. */
-  from?: string;
-  to?: string;
-}
+/** Filters of the trail (the audit query's); every given one must hold. */
+export type AuditEventFilters = Omit<AuditQuery, 'limit' | 'offset'>;
 
 type TargetLoader = (prisma: PrismaService, id: string) => Promise<unknown>;
 
