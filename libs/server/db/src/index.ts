@@ -3,7 +3,6 @@
 // types (Project, Feature, Run...) and enums as values and types (FeatureStatus, RunStatus...).
 export * from './generated/prisma/client';
 
-export * from './lib/db.constants';
 export * from './lib/db.module';
 export * from './lib/prisma.service';
 export * from './lib/prisma-errors';
