@@ -57,8 +57,12 @@ export class FeaturesService {
   }
 
   async get(projectId: string, featureId: string): Promise<FeatureView> {
-    const [view] = await this.views([await this.require(projectId, featureId)]);
-    return view;
+    const feature = await this.require(projectId, featureId);
+    const edges = await this.rows.dependencyRefs([featureId]);
+    return featureView(
+      feature,
+      edges.map((e) => e.dependsOn),
+    );
   }
 
   async create(projectId: string, input: CreateFeatureInput): Promise<FeatureView> {
@@ -155,18 +159,5 @@ export class FeaturesService {
       throw notFound('feature', featureId);
     }
     return feature;
-  }
-
-  /** Views with dependency ids and the blocked flag, in two queries for the whole page. */
-  private async views(rows: Feature[]): Promise<FeatureView[]> {
-    if (rows.length === 0) return [];
-    const edges = await this.rows.dependencyRefs(rows.map((r) => r.id));
-    const byFeature = new Map<string, { id: string; status: FeatureStatus }[]>();
-    for (const e of edges) {
-      const list = byFeature.get(e.featureId) ?? [];
-      list.push(e.dependsOn);
-      byFeature.set(e.featureId, list);
-    }
-    return rows.map((r) => featureView(r, byFeature.get(r.id) ?? []));
   }
 }
