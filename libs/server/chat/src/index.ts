@@ -3,7 +3,6 @@
 export * from './lib/history';
 export * from './lib/chat-views';
 export * from './lib/conversations.service';
-export * from './lib/conversation-search.service';
 export * from './lib/conversation-export.service';
 export * from './lib/chat-stops';
 export * from './lib/chat.module';

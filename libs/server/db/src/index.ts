@@ -3,9 +3,9 @@
 // types (Project, Feature, Run...) and enums as values and types (FeatureStatus, RunStatus...).
 export * from './generated/prisma/client';
 
-export * from './lib/db.constants';
 export * from './lib/db.module';
 export * from './lib/prisma.service';
+export * from './lib/prisma-errors';
 export * from './lib/database.health';
 export * from './lib/feature-claims.repository';
 export * from './lib/feature-board.repository';

@@ -1,10 +1,6 @@
 import { Allow } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import {
-  ConversationExportService,
-  ConversationSearchService,
-  ConversationsService,
-} from '@autocoder/server-chat';
+import { ConversationExportService, ConversationsService } from '@autocoder/server-chat';
 import {
   ChatStopView,
   ChatStopViewSchema,
@@ -45,7 +41,6 @@ import { Operation } from '../http/operation.decorator';
 export class ChatsController {
   constructor(
     private readonly conversations: ConversationsService,
-    private readonly searcher: ConversationSearchService,
     private readonly exporter: ConversationExportService,
   ) {}
 
@@ -82,7 +77,7 @@ export class ChatsController {
     @Param('projectId', ParseIdPipe) projectId: string,
     @Query() query: SearchConversationsQueryDto,
   ): Promise<ConversationSearchView> {
-    return this.searcher.search(projectId, query);
+    return this.conversations.search(projectId, query);
   }
 
   /** One conversation as a Markdown or JSON download, streamed however long it is. */

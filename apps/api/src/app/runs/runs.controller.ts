@@ -1,6 +1,6 @@
 import { Allow, CurrentPrincipal, Principal } from '@autocoder/server-auth';
 import { Audit } from '@autocoder/server-audit';
-import { LiveSessionsService, RunsService } from '@autocoder/server-runs';
+import { RunsService } from '@autocoder/server-runs';
 import {
   Page,
   RunDetailView,
@@ -24,10 +24,7 @@ import { z } from 'zod';
 @ApiTags('runs')
 @Controller()
 export class RunsController {
-  constructor(
-    private readonly runs: RunsService,
-    private readonly sessionsNow: LiveSessionsService,
-  ) {}
+  constructor(private readonly runs: RunsService) {}
 
   /** Records a run and enqueues it; 202 because the work happens on a runner. */
   @Post('projects/:projectId/runs')
@@ -58,7 +55,7 @@ export class RunsController {
   @Operation("List a project's running sessions", { returns: z.array(SessionViewSchema) })
   @Allow('viewer')
   sessions(@Param('projectId', ParseIdPipe) projectId: string): Promise<SessionView[]> {
-    return this.sessionsNow.list(projectId);
+    return this.runs.sessions(projectId);
   }
 
   /** The run with the first page of its stored log (GET runs/:runId/events for the rest). */

@@ -1,23 +1,17 @@
 // System prompts of the chat kinds. Each starts with a fixed line that names the kind, so a
 // scripted model (llm-fake) can recognise it.
-import type { ConversationKind } from '@autocoder/shared-contracts';
+import type { ConversationKind, ProjectView } from '@autocoder/shared-contracts';
 
 /** Most characters of the spec a prompt quotes. */
 const MAX_SPEC_CHARS = 60_000;
 
-export interface PromptProject {
-  name: string;
-  spec: string;
-}
-
-/** A short picture of the backlog, for a chat whose model cannot read it with tools. */
-export interface BacklogSnapshot {
-  counts: Record<string, number>;
-  total: number;
-  progress: number;
-  /** The next features in claim order, and the ones that failed. */
+/**
+ * A short picture of the backlog, for a chat whose model cannot read it with tools; `next`: the
+ * next features in claim order, and the ones that failed.
+ */
+export type BacklogSnapshot = Pick<ProjectView, 'counts' | 'total' | 'progress'> & {
   next: { name: string; status: string }[];
-}
+};
 
 const quoteSpec = (spec: string): string =>
   spec.length <= MAX_SPEC_CHARS
@@ -26,7 +20,7 @@ const quoteSpec = (spec: string): string =>
 
 export function chatSystemPrompt(
   kind: ConversationKind,
-  project: PromptProject,
+  project: Pick<ProjectView, 'name' | 'spec'>,
   options: { noTools: boolean; snapshot?: BacklogSnapshot },
 ): string {
   const spec = `<spec>\n${quoteSpec(project.spec)}\n</spec>`;

@@ -8,8 +8,9 @@ import {
   featureToolSpecs,
   FeatureToolsService,
   invalidInputText,
+  jsonSchemaOf,
 } from '@autocoder/server-feature-tools';
-import type { PrismaService } from '@autocoder/server-db';
+import type { FeaturesRepository, ProjectsRepository } from '@autocoder/server-db';
 import {
   ConversationKind,
   CreateProjectSchema,
@@ -23,10 +24,7 @@ export const WRITE_SPEC_TOOL: ToolSpec = {
   name: 'write_spec',
   description:
     "Save the project's app specification. Give the complete text: it replaces the current spec.",
-  inputSchema: z.toJSONSchema(WriteSpecInputSchema, { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >,
+  inputSchema: jsonSchemaOf(WriteSpecInputSchema),
 };
 
 export const PROPOSE_FEATURES_TOOL: ToolSpec = {
@@ -36,10 +34,7 @@ export const PROPOSE_FEATURES_TOOL: ToolSpec = {
     'its dependencies and adds it with one click. dependsOn holds 0-based indexes of other ' +
     'features in this proposal; dependsOnExisting holds ids of features already in the backlog. ' +
     'A later call replaces the proposal.',
-  inputSchema: z.toJSONSchema(ProposeFeaturesInputSchema, {
-    target: 'draft-7',
-    io: 'input',
-  }) as Record<string, unknown>,
+  inputSchema: jsonSchemaOf(ProposeFeaturesInputSchema),
 };
 
 const invalid = (error: z.ZodError) => ({ isError: true, content: invalidInputText(error) });
@@ -53,7 +48,8 @@ export function chatTools(
     projectId: string;
     conversationId: string;
     featureTools: FeatureToolsService;
-    prisma: PrismaService;
+    projects: ProjectsRepository;
+    features: FeaturesRepository;
   },
 ): LoopTool[] {
   if (kind === 'spec') {
@@ -63,10 +59,7 @@ export function chatTools(
         run: async (input) => {
           const parsed = WriteSpecInputSchema.safeParse(input ?? {});
           if (!parsed.success) return invalid(parsed.error);
-          await deps.prisma.project.update({
-            where: { id: deps.projectId },
-            data: { spec: parsed.data.spec },
-          });
+          await deps.projects.update(deps.projectId, { spec: parsed.data.spec });
           return {
             content: `The specification was saved (${parsed.data.spec.length} characters).`,
           };
@@ -93,10 +86,7 @@ export function chatTools(
         if (!parsed.success) return invalid(parsed.error);
         const { features } = parsed.data;
         const wanted = [...new Set(features.flatMap((f) => f.dependsOnExisting))];
-        const found = await deps.prisma.feature.findMany({
-          where: { projectId: deps.projectId, id: { in: wanted } },
-          select: { id: true },
-        });
+        const found = await deps.features.refs(wanted, { projectId: deps.projectId });
         const missing = wanted.filter((id) => !found.some((f) => f.id === id));
         if (missing.length > 0) {
           return {

@@ -9,10 +9,11 @@ import {
   Conversation,
   ConversationRepository,
   Message,
+  FeaturesRepository,
   NewMessage,
   Prisma,
-  PrismaService,
   Project,
+  ProjectsRepository,
 } from '@autocoder/server-db';
 import { LiveEvents } from '@autocoder/server-live-events';
 import {
@@ -92,8 +93,9 @@ export class ChatTurnRunner {
 
   constructor(
     private readonly conversations: ConversationRepository,
-    private readonly prisma: PrismaService,
     private readonly projects: ProjectsService,
+    private readonly projectRows: ProjectsRepository,
+    private readonly featureRows: FeaturesRepository,
     private readonly featureTools: FeatureToolsService,
     private readonly live: LiveEvents,
     private readonly stops: ChatStops,
@@ -107,8 +109,8 @@ export class ChatTurnRunner {
    * (after a system message saying why and a chat.error event).
    */
   async run(job: ChatTurnJob, ctx: ChatTurnContext): Promise<ChatTurnResult> {
-    const conversation = await this.conversations.findWithProject(job.conversationId);
-    if (!conversation || conversation.projectId !== job.projectId)
+    const conversation = await this.conversations.find(job.projectId, job.conversationId);
+    if (!conversation)
       return { outcome: 'skipped', reason: `conversation ${job.conversationId} no longer exists` };
     const messages = await this.conversations.messages(conversation.id);
     const at = messages.findIndex((m) => m.id === job.messageId);
@@ -149,11 +151,7 @@ export class ChatTurnRunner {
     // Who wrote each assistant message, stored with it (the console's badge after a reload).
     const author = { provider, model, fallbackFrom: choice.fallback?.from ?? null };
     const notice = (content: string, kind: StoredNotice['notice'], extra = {}) =>
-      this.store(
-        conversation,
-        { role: 'system', content, toolCalls: { notice: kind, replyTo } },
-        extra,
-      );
+      this.notice(conversation, replyTo, content, kind, extra);
 
     const fallbackNoted = messages.some(
       (m) => noticeOf(m)?.notice === 'fallback' && noticeOf(m)?.replyTo === replyTo,
@@ -200,7 +198,8 @@ export class ChatTurnRunner {
               projectId: conversation.projectId,
               conversationId: conversation.id,
               featureTools: this.featureTools,
-              prisma: this.prisma,
+              projects: this.projectRows,
+              features: this.featureRows,
             }),
         signal,
         maxTurns: MAX_CHAT_ROUNDS,
@@ -276,42 +275,40 @@ export class ChatTurnRunner {
     ctx: ChatTurnContext,
   ): Promise<never> {
     const message = err instanceof Error ? err.message : String(err);
+    const error = (level: string, text: string, data: Omit<ChatErrorData, 'messageId'>) =>
+      this.publish(conversation, 'chat.error', level, text, { messageId: replyTo, ...data });
     // A shutting-down runner's turn is retried like any other failure (its stream was cut).
     const decision = decideOnFailure(err, { ...ctx, shuttingDown: false });
     if (decision.action === 'wait') {
-      const data: ChatErrorData = {
-        messageId: replyTo,
-        retrying: true,
-        retryAfterMs: decision.retryAfterMs,
-      };
-      await this.publish(
-        conversation,
-        'chat.error',
-        'warn',
-        `${message}; trying again in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
-        data,
-      );
-      await ctx.rateLimit(decision.retryAfterMs);
+      const { retryAfterMs } = decision;
+      const text = `${message}; trying again in ${Math.ceil(retryAfterMs / 1000)} s`;
+      await error('warn', text, { retrying: true, retryAfterMs });
+      await ctx.rateLimit(retryAfterMs);
       throw Worker.RateLimitError();
     }
     if (decision.action !== 'give_up') {
-      const data: ChatErrorData = { messageId: replyTo, retrying: true };
-      await this.publish(conversation, 'chat.error', 'warn', `${message}; trying again`, data);
+      await error('warn', `${message}; trying again`, { retrying: true });
       throw err;
     }
     // Said by the platform, never put in the model's mouth.
     const reason = decision.fromProvider
       ? message
       : 'an internal error on the runner (its log has the details)';
-    const notice: StoredNotice = { notice: 'failure', replyTo };
-    await this.store(conversation, {
-      role: 'system',
-      content: `No reply: ${reason}.`,
-      toolCalls: { ...notice },
-    });
-    const data: ChatErrorData = { messageId: replyTo, retrying: false };
-    await this.publish(conversation, 'chat.error', 'error', `No reply: ${reason}`, data);
+    await this.notice(conversation, replyTo, `No reply: ${reason}.`, 'failure');
+    await error('error', `No reply: ${reason}`, { retrying: false });
     throw new UnrecoverableError(message);
+  }
+
+  /** The platform's note about the turn answering `replyTo`: a fallback, a limit, a failure. */
+  private notice(
+    conversation: Loaded,
+    replyTo: string,
+    content: string,
+    notice: StoredNotice['notice'],
+    extra: Omit<ChatMessageData, 'message'> = {},
+  ): Promise<Message> {
+    const toolCalls = { notice, replyTo } satisfies StoredNotice;
+    return this.store(conversation, { role: 'system', content, toolCalls }, extra);
   }
 
   /** Stores a message after the conversation's others, then announces it. */

@@ -1,5 +1,10 @@
 // Row → view mappers of chats; the api and the live events return only these shapes.
-import type { Conversation, Message } from '@autocoder/server-db';
+import {
+  type Conversation,
+  HEADLINE_START,
+  HEADLINE_STOP,
+  type Message,
+} from '@autocoder/server-db';
 import type { ConversationView, MessageView } from '@autocoder/shared-contracts';
 import { noticeOf, toolCallsOf, toolResultOf } from './history';
 
@@ -32,4 +37,22 @@ export function messageView(m: Message): MessageView {
     notice: noticeOf(m)?.notice ?? null,
     createdAt: m.createdAt.toISOString(),
   };
+}
+
+/** Splits a search headline with its start/stop marks into plain text and the marked ranges. */
+export function parseHeadline(headline: string): {
+  snippet: string;
+  highlights: [number, number][];
+} {
+  let snippet = '';
+  const highlights: [number, number][] = [];
+  let open: number | null = null;
+  for (const ch of headline) {
+    if (ch === HEADLINE_START) open = snippet.length;
+    else if (ch === HEADLINE_STOP) {
+      if (open !== null && snippet.length > open) highlights.push([open, snippet.length]);
+      open = null;
+    } else snippet += ch;
+  }
+  return { snippet, highlights };
 }

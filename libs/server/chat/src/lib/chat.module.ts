@@ -2,7 +2,6 @@ import { RunsModule } from '@autocoder/server-runs';
 import { Module } from '@nestjs/common';
 import { ChatStops } from './chat-stops';
 import { ConversationExportService } from './conversation-export.service';
-import { ConversationSearchService } from './conversation-search.service';
 import { ConversationsService } from './conversations.service';
 
 /**
@@ -11,12 +10,7 @@ import { ConversationsService } from './conversations.service';
  */
 @Module({
   imports: [RunsModule],
-  providers: [
-    ConversationsService,
-    ConversationSearchService,
-    ConversationExportService,
-    ChatStops,
-  ],
-  exports: [ConversationsService, ConversationSearchService, ConversationExportService],
+  providers: [ConversationsService, ConversationExportService, ChatStops],
+  exports: [ConversationsService, ConversationExportService],
 })
 export class ChatModule {}

@@ -1,5 +1,4 @@
-import { PrismaService } from '@autocoder/server-db';
-import type { Conversation, Message } from '@autocoder/server-db';
+import { type Conversation, ConversationRepository, type Message } from '@autocoder/server-db';
 import type { ConversationExportQuery, MessageView } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { conversationView, messageView } from './chat-views';
@@ -74,7 +73,7 @@ function fileStem(c: Conversation): string {
 @Injectable()
 export class ConversationExportService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly rows: ConversationRepository,
     private readonly conversations: ConversationsService,
   ) {}
 
@@ -85,18 +84,11 @@ export class ConversationExportService {
   ): Promise<ConversationExport> {
     // Resolved before the response starts, so a missing conversation is a 404, not a cut stream.
     const conversation = await this.conversations.require(projectId, conversationId);
-    const stem = fileStem(conversation);
-    if (query.format === 'json') {
-      return {
-        filename: `${stem}.json`,
-        contentType: 'application/json; charset=utf-8',
-        chunks: this.json(conversation),
-      };
-    }
+    const json = query.format === 'json';
     return {
-      filename: `${stem}.md`,
-      contentType: 'text/markdown; charset=utf-8',
-      chunks: this.markdown(conversation),
+      filename: `${fileStem(conversation)}.${json ? 'json' : 'md'}`,
+      contentType: `${json ? 'application/json' : 'text/markdown'}; charset=utf-8`,
+      chunks: json ? this.json(conversation) : this.markdown(conversation),
     };
   }
 
@@ -119,27 +111,12 @@ export class ConversationExportService {
 
   /** Keyset pagination by (createdAt, id): stable while new messages arrive. */
   private async *messages(conversationId: string): AsyncIterable<Message> {
-    let after: { createdAt: Date; id: string } | null = null;
+    let after: Message | undefined;
     for (;;) {
-      const rows: Message[] = await this.prisma.message.findMany({
-        where: {
-          conversationId,
-          ...(after
-            ? {
-                OR: [
-                  { createdAt: { gt: after.createdAt } },
-                  { createdAt: after.createdAt, id: { gt: after.id } },
-                ],
-              }
-            : {}),
-        },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: BATCH,
-      });
+      const rows = await this.rows.messages(conversationId, after, BATCH);
       yield* rows;
       if (rows.length < BATCH) return;
-      const last = rows[rows.length - 1];
-      after = { createdAt: last.createdAt, id: last.id };
+      after = rows[rows.length - 1];
     }
   }
 }

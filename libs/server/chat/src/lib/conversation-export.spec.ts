@@ -1,5 +1,5 @@
 import { markdownOfMessage } from './conversation-export.service';
-import { parseHeadline } from './conversation-search.service';
+import { parseHeadline } from './chat-views';
 
 describe('parseHeadline', () => {
   it('turns the marks into plain text and ranges', () => {

@@ -1,11 +1,5 @@
 import { conflict, notFound, ProjectsService } from '@autocoder/server-projects';
-import {
-  Conversation,
-  ConversationRepository,
-  Message,
-  Prisma,
-  PrismaService,
-} from '@autocoder/server-db';
+import { Conversation, ConversationRepository, Message } from '@autocoder/server-db';
 import { JobQueueService, withTimeout } from '@autocoder/server-queue';
 import { LiveEvents } from '@autocoder/server-live-events';
 import {
@@ -13,7 +7,9 @@ import {
   ChatStopView,
   ConversationDetailView,
   ConversationKind,
+  CONVERSATION_SEARCH_WINDOW,
   ConversationMessagesQuery,
+  ConversationSearchView,
   ConversationView,
   CreateConversationInput,
   JobName,
@@ -22,9 +18,11 @@ import {
   Page,
   PostMessageInput,
   QueueName,
+  SearchConversationsQuery,
 } from '@autocoder/shared-contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { conversationView, messageView } from './chat-views';
+import type { Job } from 'bullmq';
+import { conversationView, messageView, parseHeadline } from './chat-views';
 import { ChatStops } from './chat-stops';
 import { endsTurn, StoredNotice } from './history';
 
@@ -38,13 +36,7 @@ const DEFAULT_TITLES: Readonly<Record<ConversationKind, string>> = {
 const QUEUED_JOB_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 /** Job states in which a turn is still going to happen. */
-const PENDING_JOB_STATES = new Set([
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-]);
+const PENDING_JOB_STATES = new Set([...QUEUED_JOB_STATES, 'active']);
 
 /**
  * A person's message whose job cannot be found is taken as still being answered for this long:
@@ -53,13 +45,14 @@ const PENDING_JOB_STATES = new Set([
  */
 const UNSEEN_JOB_GRACE_MS = 60_000;
 
+const pageOf = (q: { limit: number; offset: number }) => ({ limit: q.limit, offset: q.offset });
+
 /** Chats of a project, for the api: conversations, their messages, and posting a message. */
 @Injectable()
 export class ConversationsService {
   private readonly logger = new Logger(ConversationsService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly conversations: ConversationRepository,
     private readonly projects: ProjectsService,
     private readonly queue: JobQueueService,
@@ -69,33 +62,24 @@ export class ConversationsService {
 
   async create(projectId: string, input: CreateConversationInput): Promise<ConversationView> {
     await this.projects.require(projectId);
-    const conversation = await this.prisma.conversation.create({
-      data: {
-        projectId,
-        kind: input.kind,
-        title: input.title ?? DEFAULT_TITLES[input.kind],
-        provider: input.provider ?? null,
-        model: input.model ?? null,
-      },
+    const conversation = await this.conversations.create({
+      projectId,
+      kind: input.kind,
+      title: input.title ?? DEFAULT_TITLES[input.kind],
+      provider: input.provider ?? null,
+      model: input.model ?? null,
     });
     return conversationView(conversation);
   }
 
   async list(projectId: string, query: ListConversationsQuery): Promise<Page<ConversationView>> {
     await this.projects.require(projectId);
-    const where: Prisma.ConversationWhereInput = {
+    const { rows, total } = await this.conversations.page(
       projectId,
-      ...(query.kind ? { kind: query.kind } : {}),
-    };
-    const [rows, total] = await Promise.all([
-      this.prisma.conversation.findMany({
-        where,
-        orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
-        skip: query.offset,
-        take: query.limit,
-      }),
-      this.prisma.conversation.count({ where }),
-    ]);
+      query.kind,
+      query.offset,
+      query.limit,
+    );
     return { items: rows.map(conversationView), total, limit: query.limit, offset: query.offset };
   }
 
@@ -106,23 +90,42 @@ export class ConversationsService {
     query: ConversationMessagesQuery,
   ): Promise<ConversationDetailView> {
     const conversation = await this.require(projectId, conversationId);
-    const [rows, total] = await Promise.all([
-      this.prisma.message.findMany({
-        where: { conversationId },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: query.offset,
-        take: query.limit,
-      }),
-      this.prisma.message.count({ where: { conversationId } }),
-    ]);
+    const { rows, total } = await this.conversations.latestMessages(
+      conversationId,
+      query.offset,
+      query.limit,
+    );
+    const messages = { items: rows.reverse().map(messageView), total, ...pageOf(query) };
+    return { ...conversationView(conversation), messages };
+  }
+
+  /** Full-text search over the project's messages (ConversationRepository.search). */
+  async search(
+    projectId: string,
+    query: SearchConversationsQuery,
+  ): Promise<ConversationSearchView> {
+    await this.projects.require(projectId);
+    const { rows, total } = await this.conversations.search(
+      projectId,
+      query.q,
+      query.kind ?? null,
+      query.offset,
+      query.limit,
+    );
     return {
-      ...conversationView(conversation),
-      messages: {
-        items: rows.reverse().map(messageView),
-        total,
-        limit: query.limit,
-        offset: query.offset,
-      },
+      items: rows.map((r) => ({
+        conversationId: r.conversationId,
+        conversationTitle: r.title,
+        kind: r.kind,
+        messageId: r.messageId,
+        role: r.role,
+        createdAt: r.createdAt.toISOString(),
+        rank: Math.round(r.rank * 10_000) / 10_000,
+        ...parseHeadline(r.headline),
+      })),
+      total: Math.min(total, CONVERSATION_SEARCH_WINDOW),
+      capped: total > CONVERSATION_SEARCH_WINDOW,
+      ...pageOf(query),
     };
   }
 
@@ -138,54 +141,30 @@ export class ConversationsService {
     requestId?: string,
   ): Promise<MessageView> {
     await this.require(projectId, conversationId);
-    const message = await this.prisma.$transaction(async (tx) => {
-      // Serialises posts to one conversation, so two cannot both find it idle.
-      await tx.$queryRaw`SELECT id FROM "Conversation" WHERE id = ${conversationId}::uuid FOR UPDATE`;
-      const last = await tx.message.findFirst({
-        where: { conversationId },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      });
-      if (last && !endsTurn(last)) {
-        const asked = await tx.message.findFirst({
-          where: { conversationId, role: 'user' },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        });
-        if (asked && (await this.stillAnswering(asked))) {
+    // Under the conversation's lock, so two posts cannot both find it idle.
+    const message = await this.conversations.append(
+      conversationId,
+      { role: 'user', content: input.content },
+      async (last, tx) => {
+        if (!last || endsTurn(last)) return;
+        const asked = await this.conversations.lastAsked(conversationId, tx);
+        if (asked && stillAnswering(asked, (await this.turnJob(asked.id)).state)) {
           throw conflict(
             `message ${asked.id} is still being answered; post again when its reply is in`,
           );
         }
-      }
-      const created = await tx.message.create({
-        data: { conversationId, role: 'user', content: input.content },
-      });
-      await tx.conversation.update({
-        where: { id: conversationId },
-        data: { updatedAt: created.createdAt },
-      });
-      return created;
-    });
+      },
+    );
     try {
       await this.queue.enqueue({
         name: JobName.ChatTurn,
         data: { conversationId, projectId, messageId: message.id, requestId },
       });
     } catch (err) {
-      await this.prisma.message.delete({ where: { id: message.id } }).catch(() => undefined);
+      await this.conversations.deleteMessage(message.id).catch(() => undefined);
       throw err;
     }
-    const view = messageView(message);
-    const data: ChatMessageData = { message: view };
-    await this.live.publish({
-      projectId,
-      conversationId,
-      type: 'chat.message',
-      level: 'info',
-      message: view.content.slice(0, 200),
-      data,
-      at: view.createdAt,
-    });
-    return view;
+    return this.announce(projectId, message, 'info');
   }
 
   /**
@@ -196,13 +175,10 @@ export class ConversationsService {
   async stop(projectId: string, conversationId: string): Promise<ChatStopView> {
     await this.require(projectId, conversationId);
     const asked = await this.unanswered(conversationId);
-    if (!asked || !(await this.stillAnswering(asked))) {
+    const { job, state } = asked ? await this.turnJob(asked.id) : { state: 'missing' };
+    if (!asked || !stillAnswering(asked, state)) {
       throw conflict('no reply is being written in this conversation');
     }
-    const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(asked.id), 1000).catch(
-      () => undefined,
-    );
-    const state = job ? await withTimeout(job.getState(), 1000).catch(() => 'unknown') : 'unknown';
     if (job && QUEUED_JOB_STATES.has(state)) {
       // Fails when a runner took the job meanwhile: then it is told, like a running one.
       const removed = await job.remove().then(
@@ -210,7 +186,13 @@ export class ConversationsService {
         () => false,
       );
       if (removed) {
-        await this.noteStopped(projectId, conversationId, asked.id);
+        // The platform's note that the reply was stopped before it started (ends the turn).
+        const note = await this.conversations.append(conversationId, {
+          role: 'system',
+          content: 'Stopped before the reply started.',
+          toolCalls: { notice: 'stopped', replyTo: asked.id } satisfies StoredNotice,
+        });
+        await this.announce(projectId, note, 'warn');
         return { messageId: asked.id, status: 'stopped' };
       }
     }
@@ -225,18 +207,13 @@ export class ConversationsService {
    */
   async retry(projectId: string, conversationId: string, requestId?: string): Promise<MessageView> {
     await this.require(projectId, conversationId);
-    const last = await this.prisma.message.findFirst({
-      where: { conversationId, role: 'user' },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    });
+    const last = await this.conversations.lastAsked(conversationId);
     if (!last) throw conflict('there is no message to ask again in this conversation');
     return this.postMessage(projectId, conversationId, { content: last.content }, requestId);
   }
 
   async require(projectId: string, conversationId: string): Promise<Conversation> {
-    const conversation = await this.prisma.conversation.findFirst({
-      where: { id: conversationId, projectId },
-    });
+    const conversation = await this.conversations.find(projectId, conversationId);
     if (!conversation) {
       await this.projects.require(projectId);
       throw notFound('conversation', conversationId);
@@ -246,50 +223,44 @@ export class ConversationsService {
 
   /** The last person's message when no message after it ends its turn. */
   private async unanswered(conversationId: string): Promise<Message | null> {
-    const asked = await this.prisma.message.findFirst({
-      where: { conversationId, role: 'user' },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    });
+    const asked = await this.conversations.lastAsked(conversationId);
     if (!asked) return null;
-    const after = await this.prisma.message.findMany({
-      where: { conversationId, createdAt: { gte: asked.createdAt }, id: { not: asked.id } },
-      select: { role: true, toolCalls: true },
-    });
+    const after = await this.conversations.messages(conversationId, asked);
     return after.some((m) => endsTurn(m)) ? null : asked;
   }
 
-  /** The platform's note that a queued reply was stopped before it started (ends the turn). */
-  private async noteStopped(projectId: string, conversationId: string, replyTo: string) {
-    const message = await this.conversations.append(conversationId, {
-      role: 'system',
-      content: 'Stopped before the reply started.',
-      toolCalls: { notice: 'stopped', replyTo } satisfies StoredNotice,
-    });
+  /** Publishes a stored message to the console (chat.message); its view. */
+  private async announce(projectId: string, message: Message, level: string) {
     const view = messageView(message);
     const data: ChatMessageData = { message: view };
     await this.live.publish({
       projectId,
-      conversationId,
+      conversationId: message.conversationId,
       type: 'chat.message',
-      level: 'warn',
-      message: view.content,
+      level,
+      message: view.content.slice(0, 200),
       data,
       at: view.createdAt,
     });
+    return view;
   }
 
-  /** Whether the turn answering `asked` is queued or running (or was just enqueued). */
-  private async stillAnswering(asked: Message): Promise<boolean> {
-    const young = Date.now() - asked.createdAt.getTime() < UNSEEN_JOB_GRACE_MS;
+  /** The job of the turn answering `messageId` and its state: 'missing' without one, 'unknown' when Redis cannot say. */
+  private async turnJob(messageId: string): Promise<{ job?: Job; state: string }> {
     try {
-      const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(asked.id), 1000);
-      if (!job) return young;
-      return PENDING_JOB_STATES.has(await withTimeout(job.getState(), 1000));
+      const job = await withTimeout(this.queue.queue(QueueName.Chat).getJob(messageId), 1000);
+      return { job, state: job ? await withTimeout(job.getState(), 1000) : 'missing' };
     } catch (err) {
       this.logger.warn(
         `chat job state unknown: ${err instanceof Error ? err.message : String(err)}`,
       );
-      return young;
+      return { state: 'unknown' };
     }
   }
+}
+
+/** Whether the turn answering `asked` is queued or running (or was just enqueued, job unseen). */
+function stillAnswering(asked: Message, jobState: string): boolean {
+  if (jobState !== 'missing' && jobState !== 'unknown') return PENDING_JOB_STATES.has(jobState);
+  return Date.now() - asked.createdAt.getTime() < UNSEEN_JOB_GRACE_MS;
 }

@@ -5,17 +5,11 @@ import {
   type ChatToolCallView,
   MESSAGE_NOTICES,
   type MessageNotice,
-  type MessageRole,
 } from '@autocoder/shared-contracts';
+import type { Message } from '@autocoder/server-db';
 
 /** The columns of a Message row the history needs. */
-export interface StoredMessage {
-  id: string;
-  role: MessageRole;
-  content: string;
-  toolCalls: unknown;
-  createdAt: Date;
-}
+export type StoredMessage = Pick<Message, 'id' | 'role' | 'content' | 'toolCalls' | 'createdAt'>;
 
 /** Message.toolCalls of a tool message: which call it answers. */
 export interface StoredToolResult {

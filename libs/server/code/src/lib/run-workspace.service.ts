@@ -4,11 +4,6 @@ import { ProjectRepository, WorkspaceError } from '@autocoder/server-workspace';
 import { Inject, Injectable } from '@nestjs/common';
 import { PROJECT_REPOSITORY } from './tokens';
 
-interface MergedData {
-  commit?: unknown;
-  previousMain?: unknown;
-}
-
 /** A run's changes as a diff, and a project's repository as a download. */
 @Injectable()
 export class RunWorkspaceService {
@@ -26,7 +21,7 @@ export class RunWorkspaceService {
     const run = await this.runs.find(runId);
     if (!run) throw notFound('run', runId);
     const merged = await this.runs.lastMerge(runId);
-    const data = (merged?.data ?? {}) as MergedData;
+    const data = (merged?.data ?? {}) as { commit?: unknown; previousMain?: unknown };
     try {
       if (typeof data.commit === 'string' && typeof data.previousMain === 'string') {
         return await this.repos.diff(run.projectId, `${data.previousMain}..${data.commit}`);

@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { ApiToken, UserRole } from '../generated/prisma/client';
+import type { ApiToken, Prisma, UserRole } from '../generated/prisma/client';
+import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
 
-export interface NewApiToken {
-  userId: string;
-  name: string;
-  /** SHA-256 of the token: the token itself is never stored. */
-  tokenHash: string;
-  prefix: string;
-  role: UserRole;
-  projectId: string | null;
-  expiresAt: Date | null;
-}
+/** tokenHash is the SHA-256 of the token: the token itself is never stored. */
+export type NewApiToken = Prisma.ApiTokenUncheckedCreateInput;
 
 /** A token found by its hash, with its user's current role and when the IdP last vouched for them. */
 export type ApiTokenWithUserRole = ApiToken & {
@@ -28,7 +21,7 @@ export class ApiTokenRepository {
     try {
       return await this.prisma.apiToken.create({ data: token });
     } catch (err) {
-      if (isForeignKeyViolation(err)) return null;
+      if (isPrismaError(err, 'foreignKey')) return null;
       throw err;
     }
   }
@@ -81,8 +74,4 @@ export class ApiTokenRepository {
       data: { lastUsedAt: now },
     });
   }
-}
-
-function isForeignKeyViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2003';
 }

@@ -1,38 +1,22 @@
+import type { AuditQuery } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
-import { type ActorType, type AuditEvent, Prisma } from '../generated/prisma/client';
+import { type AuditEvent, Prisma } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 
-/** One entry of the audit trail as written. */
-export interface NewAuditEvent {
-  actorType: ActorType;
-  actorId?: string | null;
-  actorLabel?: string | null;
-  role?: string | null;
-  ip?: string | null;
-  requestId?: string | null;
-  traceId?: string | null;
-  /** What happened, `<target>.<verb>` (project.create, auth.login_failed, …). */
-  action: string;
-  targetType: string;
-  targetId?: string | null;
-  projectId?: string | null;
-  /** Any JSON-able value; BigInt and Date as their JSON text. */
+/**
+ * One entry of the audit trail as written; `action` is `<target>.<verb>` (project.create,
+ * auth.login_failed, …), and before and after any JSON-able value (BigInt and Date as JSON text).
+ */
+export type NewAuditEvent = Omit<
+  Prisma.AuditEventUncheckedCreateInput,
+  'id' | 'at' | 'before' | 'after'
+> & {
   before?: unknown;
   after?: unknown;
-}
+};
 
-/** Filters of the trail; every given one must hold. */
-export interface AuditEventFilters {
-  /** An actor id, or part of an actor label (any letter case). */
-  actor?: string;
-  /** An action, or every action under a prefix ending in a dot (`project.`). */
-  action?: string;
-  targetType?: string;
-  projectId?: string;
-  /** ISO instants: from inclusive, to exclusive. */
-  from?: string;
-  to?: string;
-}
+/** Filters of the trail (the audit query's); every given one must hold. */
+export type AuditEventFilters = Omit<AuditQuery, 'limit' | 'offset'>;
 
 type TargetLoader = (prisma: PrismaService, id: string) => Promise<unknown>;
 
@@ -70,21 +54,7 @@ export class AuditEventRepository {
 
   async append(entry: NewAuditEvent): Promise<void> {
     await this.prisma.auditEvent.create({
-      data: {
-        actorType: entry.actorType,
-        actorId: entry.actorId ?? null,
-        actorLabel: entry.actorLabel ?? null,
-        role: entry.role ?? null,
-        ip: entry.ip ?? null,
-        requestId: entry.requestId ?? null,
-        traceId: entry.traceId ?? null,
-        action: entry.action,
-        targetType: entry.targetType,
-        targetId: entry.targetId ?? null,
-        projectId: entry.projectId ?? null,
-        before: toJson(entry.before),
-        after: toJson(entry.after),
-      },
+      data: { ...entry, before: toJson(entry.before), after: toJson(entry.after) },
     });
   }
 

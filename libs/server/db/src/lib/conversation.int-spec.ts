@@ -29,10 +29,67 @@ describe('ConversationRepository against Postgres', () => {
     return { project, conversation };
   };
 
-  it('finds a conversation with its project, and nothing for an unknown id', async () => {
+  it('finds a conversation with its project, only in that project', async () => {
     const { project, conversation } = await seed();
-    expect((await conversations.findWithProject(conversation.id))?.project.id).toBe(project.id);
-    expect(await conversations.findWithProject(randomUUID())).toBeNull();
+    expect((await conversations.find(project.id, conversation.id))?.project.id).toBe(project.id);
+    expect(await conversations.find(project.id, randomUUID())).toBeNull();
+    const other = await seed();
+    expect(await conversations.find(other.project.id, conversation.id)).toBeNull();
+  });
+
+  it('pages conversations by kind, last touched first', async () => {
+    const { project, conversation } = await seed();
+    const spec = await conversations.create({ projectId: project.id, kind: 'spec', title: 's' });
+    expect(await conversations.page(project.id, undefined, 0, 1)).toEqual({
+      rows: [spec],
+      total: 2,
+    });
+    const assistants = await conversations.page(project.id, 'assistant', 0, 10);
+    expect(assistants.rows.map((c) => c.id)).toEqual([conversation.id]);
+    expect(assistants.total).toBe(1);
+  });
+
+  it('reads messages newest first, oldest first after one, and the last person message', async () => {
+    const { conversation } = await seed();
+    const add = (role: 'user' | 'assistant', content: string) =>
+      conversations.append(conversation.id, { role, content });
+    const [q1, a1, q2, a2] = [
+      await add('user', 'q1'),
+      await add('assistant', 'a1'),
+      await add('user', 'q2'),
+      await add('assistant', 'a2'),
+    ];
+    const latest = await conversations.latestMessages(conversation.id, 1, 2);
+    expect(latest.rows.map((m) => m.id)).toEqual([q2.id, a1.id]);
+    expect(latest.total).toBe(4);
+    expect((await conversations.messages(conversation.id, q1)).map((m) => m.id)).toEqual([
+      a1.id,
+      q2.id,
+      a2.id,
+    ]);
+    expect((await conversations.messages(conversation.id, a1, 1)).map((m) => m.id)).toEqual([
+      q2.id,
+    ]);
+    expect((await conversations.lastAsked(conversation.id))?.id).toBe(q2.id);
+    await conversations.deleteMessage(q2.id);
+    expect((await conversations.lastAsked(conversation.id))?.id).toBe(q1.id);
+  });
+
+  it('lets a guard see the latest message and refuse an append', async () => {
+    const { conversation } = await seed();
+    const first = await conversations.append(conversation.id, { role: 'user', content: 'q' });
+    const seen: (string | undefined)[] = [];
+    const refused = conversations.append(
+      conversation.id,
+      { role: 'user', content: 'again' },
+      async (latest) => {
+        seen.push(latest?.id);
+        throw new Error('busy');
+      },
+    );
+    await expect(refused).rejects.toThrow('busy');
+    expect(seen).toEqual([first.id]);
+    expect(await conversations.messages(conversation.id)).toHaveLength(1);
   });
 
   it('appends messages strictly after the latest, touching the conversation', async () => {

@@ -1,11 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BoardChangeLog } from './board-change-log';
 import { ConversationRepository } from './conversation.repository';
-import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { FeaturesRepository } from './feature.repository';
-import { PrismaService } from './prisma.service';
+import { DB_MODULE_OPTIONS, DbModuleOptions, PrismaService } from './prisma.service';
 // Schedules, auth and audit repositories.
 import { ApiTokenRepository } from './api-token.repository';
 import { AuditEventRepository } from './audit-event.repository';

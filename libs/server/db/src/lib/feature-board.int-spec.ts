@@ -11,6 +11,14 @@ describe('FeatureBoardRepository against Postgres', () => {
   let t: DbTestModule;
   let prisma: PrismaService;
   let boards: FeatureBoardRepository;
+  const boardPage = (input: {
+    projectId: string;
+    statuses: FeatureStatus[];
+    category?: string;
+    text?: string;
+    limit: number;
+    offset: number;
+  }) => boards.page(input.projectId, input.statuses, { ...input, q: input.text });
   let projectId: string;
   let ids: string[];
 
@@ -93,7 +101,7 @@ describe('FeatureBoardRepository against Postgres', () => {
     page.map((c) => ({ status: c.status, total: c.total, ids: c.rows.map((r) => r.feature.id) }));
 
   it('pages every column in board order with its total', async () => {
-    const page = await boards.page({ projectId, statuses: ALL, limit: 4, offset: 2 });
+    const page = await boardPage({ projectId, statuses: ALL, limit: 4, offset: 2 });
     expect(shape(page)).toEqual(await expected({}, 4, 2));
     expect(page.map((c) => c.total)).toEqual([6, 6, 6, 6, 6]);
     // Whole rows, typed as Prisma's.
@@ -104,12 +112,12 @@ describe('FeatureBoardRepository against Postgres', () => {
   });
 
   it('reports the totals of columns paged past their end', async () => {
-    const page = await boards.page({ projectId, statuses: ALL, limit: 10, offset: 100 });
+    const page = await boardPage({ projectId, statuses: ALL, limit: 10, offset: 100 });
     expect(page.map((c) => [c.total, c.rows.length])).toEqual(ALL.map(() => [6, 0]));
   });
 
   it('carries each feature’s dependencies with their status, in the order they were added', async () => {
-    const page = await boards.page({ projectId, statuses: ['pending'], limit: 50, offset: 0 });
+    const page = await boardPage({ projectId, statuses: ['pending'], limit: 50, offset: 0 });
     const rows = page[0]?.rows ?? [];
     expect(rows.find((r) => r.feature.id === ids[0])?.dependencies).toEqual([
       { id: ids[8], status: 'passing' },
@@ -119,7 +127,7 @@ describe('FeatureBoardRepository against Postgres', () => {
   });
 
   it('filters by text in any letter case, its wildcards taken literally', async () => {
-    const invoice = await boards.page({
+    const invoice = await boardPage({
       projectId,
       statuses: ALL,
       text: 'inVoice',
@@ -132,7 +140,7 @@ describe('FeatureBoardRepository against Postgres', () => {
     );
     expect(invoice.reduce((n, c) => n + c.total, 0)).toBe(2);
 
-    const percent = await boards.page({
+    const percent = await boardPage({
       projectId,
       statuses: ALL,
       text: '0%',
@@ -141,7 +149,7 @@ describe('FeatureBoardRepository against Postgres', () => {
     });
     expect(percent.reduce((n, c) => n + c.total, 0)).toBe(1);
     // Unescaped, "%0%%" would match every "0" and "thing_1" every "thing 1…".
-    const underscore = await boards.page({
+    const underscore = await boardPage({
       projectId,
       statuses: ALL,
       text: '1_x',
@@ -150,7 +158,7 @@ describe('FeatureBoardRepository against Postgres', () => {
     });
     expect(shape(underscore)).toEqual(await expected({ text: '1_x' }));
     expect(underscore.reduce((n, c) => n + c.total, 0)).toBe(2);
-    const literal = await boards.page({
+    const literal = await boardPage({
       projectId,
       statuses: ALL,
       text: 'thing_1',
@@ -161,7 +169,7 @@ describe('FeatureBoardRepository against Postgres', () => {
   });
 
   it('filters by category and by column', async () => {
-    const ui = await boards.page({
+    const ui = await boardPage({
       projectId,
       statuses: ALL,
       category: 'ui',
@@ -169,7 +177,7 @@ describe('FeatureBoardRepository against Postgres', () => {
       offset: 0,
     });
     expect(shape(ui)).toEqual(await expected({ category: 'ui' }));
-    const failing = await boards.page({
+    const failing = await boardPage({
       projectId,
       statuses: ['failing'],
       limit: 50,
@@ -180,9 +188,9 @@ describe('FeatureBoardRepository against Postgres', () => {
   });
 
   it('answers empty columns for a filter nothing matches and for an unknown project', async () => {
-    const none = await boards.page({ projectId, statuses: ALL, text: 'zzz', limit: 50, offset: 0 });
+    const none = await boardPage({ projectId, statuses: ALL, text: 'zzz', limit: 50, offset: 0 });
     expect(none.every((c) => c.total === 0 && c.rows.length === 0)).toBe(true);
-    const unknown = await boards.page({
+    const unknown = await boardPage({
       projectId: randomUUID(),
       statuses: ALL,
       limit: 50,

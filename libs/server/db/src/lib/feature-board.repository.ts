@@ -1,51 +1,29 @@
+import type { BoardQuery } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import type { Feature, FeatureStatus } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { BOARD_SQL, BOARD_TEXT_SQL } from './sql/board.sql';
 
-export interface BoardPageInput {
-  projectId: string;
-  /** The columns, in board order. */
-  statuses: readonly FeatureStatus[];
-  category?: string;
-  /** Text that the name or the description holds, any letter case. */
-  text?: string;
-  limit: number;
-  offset: number;
-}
-
 /** A feature a card depends on, with its status (a card is blocked until they all pass). */
-export interface BoardDependency {
-  id: string;
-  status: FeatureStatus;
-}
-
-export interface BoardFeature {
-  feature: Feature;
-  /** In the order they were added. */
-  dependencies: BoardDependency[];
-}
+type BoardDependency = { id: string; status: FeatureStatus };
 
 export interface BoardColumnRows {
   status: FeatureStatus;
   /** Features of this column matching the filters, on every page. */
   total: number;
-  /** This page, in board order. */
-  rows: BoardFeature[];
+  /** This page, in board order, each feature's dependencies in the order they were added. */
+  rows: { feature: Feature; dependencies: BoardDependency[] }[];
 }
 
-/** A row of BOARD_SQL: a column's total and one of its features, or none when its page is empty. */
-type BoardRow = { boardColumn: FeatureStatus; boardTotal: number } & (
-  | (Feature & { boardDependencies: BoardDependency[] })
-  | { id: null }
-);
-
-/** The Feature row of a board row, without the board's own columns. */
-function featureOf(row: Feature & Record<`board${string}`, unknown>): Feature {
-  const feature: Record<string, unknown> = { ...row };
-  for (const key of Object.keys(feature)) if (key.startsWith('board')) delete feature[key];
-  return feature as Feature;
-}
+/**
+ * A row of BOARD_SQL: a column's total and one of its features; a column whose page is empty is
+ * one row with the feature's columns null.
+ */
+type BoardRow = Feature & {
+  boardColumn: FeatureStatus;
+  boardTotal: number;
+  boardDependencies: BoardDependency[];
+};
 
 /** `text` as an ILIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally. */
 export function containsPattern(text: string): string {
@@ -61,26 +39,32 @@ export function containsPattern(text: string): string {
 export class FeatureBoardRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async page(input: BoardPageInput): Promise<BoardColumnRows[]> {
-    const statuses = [...input.statuses];
+  /**
+   * The columns `statuses` (in board order) of a project's board, filtered by category and by
+   * text that the name or the description holds (any letter case).
+   */
+  async page(
+    projectId: string,
+    statuses: readonly FeatureStatus[],
+    query: Pick<BoardQuery, 'category' | 'q' | 'limit' | 'offset'>,
+  ): Promise<BoardColumnRows[]> {
     const rows = await this.prisma.$queryRawUnsafe<BoardRow[]>(
-      input.text ? BOARD_TEXT_SQL : BOARD_SQL,
-      input.projectId,
-      statuses,
-      input.category ?? null,
-      input.text ? containsPattern(input.text) : null,
-      input.limit,
-      input.offset,
+      query.q ? BOARD_TEXT_SQL : BOARD_SQL,
+      projectId,
+      [...statuses],
+      query.category || null,
+      query.q ? containsPattern(query.q) : null,
+      query.limit,
+      query.offset,
     );
     const columns = new Map<FeatureStatus, BoardColumnRows>(
       statuses.map((status) => [status, { status, total: 0, rows: [] }]),
     );
-    for (const row of rows) {
-      const column = columns.get(row.boardColumn);
+    for (const { boardColumn, boardTotal, boardDependencies, ...feature } of rows) {
+      const column = columns.get(boardColumn);
       if (!column) continue;
-      column.total = row.boardTotal;
-      if (row.id === null) continue;
-      column.rows.push({ feature: featureOf(row), dependencies: row.boardDependencies });
+      column.total = boardTotal;
+      if (feature.id !== null) column.rows.push({ feature, dependencies: boardDependencies });
     }
     return [...columns.values()];
   }

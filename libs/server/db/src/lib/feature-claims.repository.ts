@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Feature } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import {
   CLAIM_FEATURES_SQL,
@@ -27,13 +28,9 @@ export interface ClaimFeaturesInput {
 }
 
 /** A feature just claimed; attempts already counts this claim. */
-export interface ClaimedFeature {
-  id: string;
-  name: string;
-  priority: number;
-  attempts: number;
+export type ClaimedFeature = Pick<Feature, 'id' | 'name' | 'priority' | 'attempts'> & {
   leaseExpiresAt: Date;
-}
+};
 
 /** How a lease ends: done (passing), given up (failing) or handed back (pending). */
 export type ReleaseStatus = 'pending' | 'passing' | 'failing';
@@ -49,9 +46,7 @@ export interface ReleaseFeatureInput {
 const RELEASE_STATUSES: readonly ReleaseStatus[] = ['pending', 'passing', 'failing'];
 
 /** A row of CLAIM_FEATURES_SQL: the claimed feature and its sort key. */
-interface ClaimRow extends ClaimedFeature {
-  blockedDependentCount: number;
-}
+type ClaimRow = ClaimedFeature & { blockedDependentCount: number };
 
 /**
  * Feature claims as leases, in Postgres: a claim atomically takes ready features (every

@@ -31,6 +31,8 @@ describe('FeaturesRepository against Postgres', () => {
 
   const newProject = async (name: string) =>
     (await prisma.project.create({ data: { name, spec: '-' } })).id;
+  const dependsOn = async (id: string) =>
+    (await features.dependencyRefs([id])).map((d) => d.dependsOn.id);
 
   it('writes a backlog in input order, dependencies by index, after the last priority', async () => {
     const projectId = await newProject('backlog');
@@ -56,8 +58,8 @@ describe('FeaturesRepository against Postgres', () => {
     ]);
     expect(rows.map((r) => r.id)).toEqual([...first.ids, ...second.ids]);
     const [a, b, c, d, e] = first.ids.concat(second.ids);
-    expect(await features.dependsOnIds(c)).toEqual([a, b]);
-    expect(await features.dependsOnIds(e)).toEqual([d]);
+    expect(await dependsOn(c)).toEqual([a, b]);
+    expect(await dependsOn(e)).toEqual([d]);
     const graph = await features.graph(projectId);
     expect(graph.nodes.map((n) => n.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(graph.edges).toHaveLength(4);
@@ -103,11 +105,10 @@ describe('FeaturesRepository against Postgres', () => {
     const { ids: foreign } = await transactions.run((tx) =>
       features.createBacklog(other, 0, [entry('w')], tx),
     );
-    expect([...(await features.existing(projectId, [x, y, ...foreign]))].sort()).toEqual(
-      [x, y].sort(),
-    );
+    const known = await features.refs([x, y, ...foreign], { projectId });
+    expect(known.map((f) => f.id).sort()).toEqual([x, y].sort());
     await transactions.run((tx) => features.setDependencies(projectId, z, [y, x], tx));
-    expect(await features.dependsOnIds(z)).toEqual([y, x]);
+    expect(await dependsOn(z)).toEqual([y, x]);
     const around = await features.neighbours(x);
     expect(around).toEqual({
       dependencies: [],

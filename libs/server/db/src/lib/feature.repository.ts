@@ -1,23 +1,14 @@
+import type { CreateFeaturesToolInput } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { Feature, FeatureStatus, Prisma } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { Db } from './transactions';
 
 /** A feature as lists and links name it. */
-export interface FeatureRef {
-  id: string;
-  name: string;
-  status: FeatureStatus;
-}
+export type FeatureRef = Pick<Feature, 'id' | 'name' | 'status'>;
 
 /** A feature of a backlog written at once; dependsOn holds indexes into the same list. */
-export interface BacklogEntry {
-  category: string;
-  name: string;
-  description: string;
-  steps: string[];
-  dependsOn: number[];
-}
+export type BacklogEntry = CreateFeaturesToolInput['features'][number];
 
 const REF = { id: true, name: true, status: true } as const;
 
@@ -30,8 +21,8 @@ const REF = { id: true, name: true, status: true } as const;
 export class FeaturesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findInProject(projectId: string, id: string): Promise<Feature | null> {
-    return this.prisma.feature.findFirst({ where: { id, projectId } });
+  findInProject(projectId: string, id: string, db: Db = this.prisma): Promise<Feature | null> {
+    return db.feature.findFirst({ where: { id, projectId } });
   }
 
   get(id: string, db: Db = this.prisma): Promise<Feature> {
@@ -190,8 +181,9 @@ export class FeaturesRepository {
   /** The dependencies of `featureIds` with their status, oldest edge first. */
   dependencyRefs(
     featureIds: string[],
+    db: Db = this.prisma,
   ): Promise<{ featureId: string; dependsOn: { id: string; status: FeatureStatus } }[]> {
-    return this.prisma.featureDependency.findMany({
+    return db.featureDependency.findMany({
       where: { featureId: { in: featureIds } },
       select: { featureId: true, dependsOn: { select: { id: true, status: true } } },
       orderBy: { createdAt: 'asc' },
@@ -235,25 +227,6 @@ export class FeaturesRepository {
       where: { projectId },
       select: { featureId: true, dependsOnId: true },
     });
-  }
-
-  /** Which of `ids` are features of the project. */
-  async existing(projectId: string, ids: string[], db: Db = this.prisma): Promise<Set<string>> {
-    const found = await db.feature.findMany({
-      where: { projectId, id: { in: ids } },
-      select: { id: true },
-    });
-    return new Set(found.map((f) => f.id));
-  }
-
-  /** What the feature depends on, oldest edge first. */
-  async dependsOnIds(featureId: string, db: Db = this.prisma): Promise<string[]> {
-    const rows = await db.featureDependency.findMany({
-      where: { featureId },
-      select: { dependsOnId: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    return rows.map((r) => r.dependsOnId);
   }
 
   /** Replaces the feature's dependencies with `dependsOn` (checked by the caller). */

@@ -1,7 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
-import { DB_MODULE_OPTIONS, DbModuleOptions } from './db.constants';
+
+/** Settings of DbModule.forRoot. */
+export interface DbModuleOptions {
+  /** postgresql:// connection string. */
+  databaseUrl: string;
+  /** Size of the connection pool (pg's default, 10, when unset). */
+  maxConnections?: number;
+}
+
+/** Injection token of the DbModuleOptions. */
+export const DB_MODULE_OPTIONS = Symbol('DB_MODULE_OPTIONS');
 
 /**
  * The Prisma client of the application, one per process. Prisma 7 talks to Postgres through the

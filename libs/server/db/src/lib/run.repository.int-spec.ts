@@ -57,7 +57,7 @@ describe('RunsRepository against Postgres', () => {
     expect(await runs.move({ id: run.id }, ['running'], { status: 'succeeded' })).toEqual([]);
     const [moved] = await runs.move({ id: run.id }, ['queued'], { status: 'running', attempt: 1 });
     expect(moved).toMatchObject({ status: 'running', attempt: 1 });
-    expect(await runs.statusOf(run.id)).toBe('running');
+    expect((await runs.find(run.id))?.status).toBe('running');
   });
 
   it('finds the runs of a feature and the merge that made it pass', async () => {

@@ -1,25 +1,17 @@
+import type { ListRunsQuery } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
-import {
-  RunRole,
-  FeatureStatus,
-  Prisma,
-  Run,
-  RunEvent,
-  RunStatus,
-} from '../generated/prisma/client';
+import { Prisma, Run, RunEvent, RunRole, RunStatus } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { SESSION_PROGRESS_SQL, SESSIONS_PER_HOUR_SQL } from './sql/run.sql';
 import { Db } from './transactions';
-
-/** A run with the features it worked on, as run views name them. */
-export type RunWithFeatures = Run & {
-  features: { feature: { id: string; name: string; status: FeatureStatus } }[];
-};
 
 /** Prisma `include` giving a run's features, in one query with the runs. */
 const RUN_FEATURES_INCLUDE = {
   features: { select: { feature: { select: { id: true, name: true, status: true } } } },
 } satisfies Prisma.RunInclude;
+
+/** A run with the features it worked on, as run views name them. */
+export type RunWithFeatures = Prisma.RunGetPayload<{ include: typeof RUN_FEATURES_INCLUDE }>;
 
 const IN_FLIGHT: RunStatus[] = ['queued', 'running'];
 
@@ -32,13 +24,6 @@ export interface SessionProgressRow {
   toolAt: Date | null;
 }
 
-/** Filters of a project's run list. */
-export interface RunFilter {
-  status?: RunStatus;
-  role?: RunRole;
-  featureId?: string;
-}
-
 /**
  * Runs (sessions), their event log and the features they worked on. Status moves only through
  * RunLifecycleService, whose compare-and-set is `move`.
@@ -47,13 +32,8 @@ export interface RunFilter {
 export class RunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  find(id: string): Promise<Run | null> {
-    return this.prisma.run.findUnique({ where: { id } });
-  }
-
-  async statusOf(id: string, db: Db = this.prisma): Promise<RunStatus | null> {
-    const run = await db.run.findUnique({ where: { id }, select: { status: true } });
-    return run?.status ?? null;
+  find(id: string, db: Db = this.prisma): Promise<Run | null> {
+    return db.run.findUnique({ where: { id } });
   }
 
   create(data: Prisma.RunUncheckedCreateInput, db: Db = this.prisma): Promise<RunWithFeatures> {
@@ -76,7 +56,7 @@ export class RunsRepository {
   /** A project's runs, newest first, with the total. */
   async page(
     projectId: string,
-    filter: RunFilter,
+    filter: Pick<ListRunsQuery, 'status' | 'role' | 'featureId'>,
     offset: number,
     limit: number,
   ): Promise<{ rows: RunWithFeatures[]; total: number }> {
@@ -250,8 +230,8 @@ export class RunsRepository {
     return this.prisma.run.findMany({
       where: { status: 'running' },
       include: {
+        ...RUN_FEATURES_INCLUDE,
         project: { select: { name: true } },
-        features: { include: { feature: { select: { id: true, name: true, status: true } } } },
       },
       orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
     });

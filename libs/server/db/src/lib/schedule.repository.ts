@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma, ProjectStatus, RunStatus, Schedule } from '../generated/prisma/client';
+import type { Prisma, ProjectStatus, Run, Schedule } from '../generated/prisma/client';
+import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
 import { SCHEDULE_LOCK_SQL } from './sql/schedules.sql';
+import { Db } from './transactions';
 
 /** Setting keys (scope `project:<id>`) of what the schedules did to a project and an override. */
 export const SCHEDULE_STATE_KEY = 'schedule.state';
 export const SCHEDULE_OVERRIDE_KEY = 'schedule.override';
 
 /** The fields of a schedule that a person sets (validated by the caller). */
-export interface ScheduleRule {
-  daysOfWeek: number[];
-  startTime: string;
-  durationMinutes: number;
-  timeZone: string;
-  enabled: boolean;
-}
+export type ScheduleRule = Pick<
+  Schedule,
+  'daysOfWeek' | 'startTime' | 'durationMinutes' | 'timeZone' | 'enabled'
+>;
 
 /** A project's schedule settings as stored (JSON; their shape belongs to the schedules' policy). */
 export interface StoredScheduleSettings {
@@ -23,13 +22,7 @@ export interface StoredScheduleSettings {
 }
 
 /** The newest session run that ended, as the reconciler judges a crash by it. */
-export interface FinishedRun {
-  id: string;
-  status: RunStatus;
-  error: string | null;
-}
-
-type Db = Prisma.TransactionClient | PrismaService;
+export type FinishedRun = Pick<Run, 'id' | 'status' | 'error'>;
 
 function projectScope(projectId: string): string {
   return `project:${projectId}`;
@@ -176,7 +169,7 @@ export class ScheduleRepository extends ScheduleStore {
         return row;
       });
     } catch (err) {
-      if (isRecordMissing(err)) return null;
+      if (isPrismaError(err, 'missing')) return null;
       throw err;
     }
   }
@@ -223,9 +216,4 @@ export class ScheduleRepository extends ScheduleStore {
     });
     return rows.map((r) => r.scope.slice('project:'.length));
   }
-}
-
-/** Prisma's "record to update not found" (P2025). */
-function isRecordMissing(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2025';
 }

@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, UsageKind } from '../generated/prisma/client';
+import { Prisma, UsageKind, type UsageRecord } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { RECORD_USAGE_SQL, SPEND_PER_DAY_SQL } from './sql/usage.sql';
 import { Db } from './transactions';
 
 /** One model call's tokens and cost. */
-export interface UsageEntry {
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-}
+export type UsageEntry = Pick<
+  UsageRecord,
+  'provider' | 'model' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'
+> & { costUsd: number };
 
 /** Spend summed per kind (and feature, or day, where grouped so). */
 export interface SpendRow {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { User, UserRole } from '../generated/prisma/client';
+import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
 
 /** What the identity provider (or the local administrator) says about a person. */
@@ -39,12 +40,8 @@ export class UserRepository {
       });
     } catch (err) {
       // Two first requests at once: the other one inserted it (an upsert is no lock in Postgres).
-      if (isUniqueViolation(err)) return this.prisma.user.findUniqueOrThrow({ where });
+      if (isPrismaError(err, 'unique')) return this.prisma.user.findUniqueOrThrow({ where });
       throw err;
     }
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }

@@ -21,6 +21,7 @@ import {
   DependenciesService,
   conflict,
   invalid,
+  issuesOf,
   FeaturesService,
   HumanInputService,
   ProjectsService,
@@ -153,18 +154,6 @@ export const VERDICT_FEATURE_TOOLS: readonly FeatureToolName[] = [
   'feature_request_human_input',
   'ask_user',
 ];
-/**
- * Session roles, the chats that work on a backlog (assistant, expand), and external agents over
- * MCP (mcp: admin tokens, mcp_viewer: viewer tokens; see MCP_ROLE_BY_TOKEN_ROLE).
- */
-export type AgentRole =
-  | 'initializer'
-  | 'coding'
-  | 'testing'
-  | 'assistant'
-  | 'expand'
-  | 'mcp'
-  | 'mcp_viewer';
 
 /** Tools that only read the backlog. */
 export const READ_ONLY_FEATURE_TOOLS: readonly FeatureToolName[] = [
@@ -176,8 +165,15 @@ export const READ_ONLY_FEATURE_TOOLS: readonly FeatureToolName[] = [
   'feature_graph',
 ];
 
-/** Which tools each role may call. */
-export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureToolName[]>> = {
+/** What chats read: the backlog, without feature summaries. */
+const CHAT_READ = READ_ONLY_FEATURE_TOOLS.filter((t) => t !== 'feature_summary');
+
+/**
+ * Which tools each role may call: session roles, the chats that work on a backlog (assistant,
+ * expand), and external agents over MCP (mcp: admin tokens, mcp_viewer: viewer tokens; see
+ * MCP_ROLE_BY_TOKEN_ROLE).
+ */
+const FEATURE_TOOLS_BY_ROLE = {
   initializer: [
     'feature_stats',
     'feature_graph',
@@ -189,17 +185,8 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
   ],
   // A coding session works on the one feature the platform claimed for it.
   coding: [
-    'feature_stats',
-    'feature_get',
-    'feature_summary',
-    'feature_ready',
-    'feature_blocked',
-    'feature_graph',
-    'feature_mark_passing',
-    'feature_mark_failing',
-    'feature_clear_in_progress',
-    'feature_request_human_input',
-    'ask_user',
+    ...READ_ONLY_FEATURE_TOOLS,
+    ...VERDICT_FEATURE_TOOLS.filter((t) => t !== 'feature_confirm_passing'),
   ],
   // A testing session re-checks one passing feature the platform leased to it.
   testing: [
@@ -211,24 +198,17 @@ export const FEATURE_TOOLS_BY_ROLE: Readonly<Record<AgentRole, readonly FeatureT
     'feature_mark_failing',
   ],
   // Chats read the backlog; the assistant adds or skips a feature when asked. They never claim,
-  // pass, fail or edit code.
-  assistant: [
-    'feature_stats',
-    'feature_get',
-    'feature_ready',
-    'feature_blocked',
-    'feature_graph',
-    'feature_create',
-    'feature_skip',
-  ],
-  // The expander reads here and proposes through its own chat tool (propose_features): a
-  // person accepts the proposal before anything is added.
-  expand: ['feature_stats', 'feature_get', 'feature_ready', 'feature_blocked', 'feature_graph'],
+  // pass, fail or edit code. The expander proposes through its own chat tool (propose_features):
+  // a person accepts the proposal before anything is added.
+  assistant: [...CHAT_READ, 'feature_create', 'feature_skip'],
+  expand: CHAT_READ,
   // External agents over /mcp: an admin token gets every tool but the testing session's own,
   // a viewer token reads only.
   mcp: FEATURE_TOOL_NAMES.filter((t) => t !== 'feature_confirm_passing'),
   mcp_viewer: READ_ONLY_FEATURE_TOOLS,
-};
+} as const satisfies Record<string, readonly FeatureToolName[]>;
+
+export type AgentRole = keyof typeof FEATURE_TOOLS_BY_ROLE;
 
 /** The role an API token's role (admin, viewer) gets over MCP. */
 export const MCP_ROLE_BY_TOKEN_ROLE: Readonly<Record<UserRole, AgentRole>> = {
@@ -247,11 +227,13 @@ export function featureToolSpecs(
   return FEATURE_TOOLS_BY_ROLE[role].map((name) => ({
     name,
     description: TOOLS[name].description,
-    inputSchema: z.toJSONSchema(TOOLS[name].input, { target: 'draft-7', io: 'input' }) as Record<
-      string,
-      unknown
-    >,
+    inputSchema: jsonSchemaOf(TOOLS[name].input),
   }));
+}
+
+/** A tool input's JSON Schema, as model providers take it. */
+export function jsonSchemaOf(input: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(input, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
 }
 
 type Handlers = {
@@ -281,7 +263,9 @@ export class FeatureToolsService {
     rawInput: unknown,
     ctx: FeatureToolContext,
   ): Promise<FeatureToolOutcome> {
-    const tool = FEATURE_TOOLS_BY_ROLE[role].find((t) => t === name);
+    const tool = (FEATURE_TOOLS_BY_ROLE[role] as readonly FeatureToolName[]).find(
+      (t) => t === name,
+    );
     if (!tool) {
       return { isError: true, content: `Tool ${name} is not available to the ${role} agent.` };
     }
@@ -398,14 +382,9 @@ export class FeatureToolsService {
 type Decision = Exclude<FeatureVerdict, { kind: 'needs_input' }>;
 
 function releaseOf(verdict: Decision): ReleaseFeatureInput {
-  switch (verdict.kind) {
-    case 'passing':
-      return { status: 'passing' };
-    case 'failing':
-      return { status: 'failing', error: verdict.reason };
-    case 'handed_back':
-      return { status: 'pending', error: `handed back: ${verdict.reason}` };
-  }
+  if (verdict.kind === 'passing') return { status: 'passing' };
+  if (verdict.kind === 'failing') return { status: 'failing', error: verdict.reason };
+  return { status: 'pending', error: `handed back: ${verdict.reason}` };
 }
 
 function ownFeature(session: SessionVerdicts, featureId: string): void {
@@ -437,8 +416,9 @@ const VERDICT_ANSWERS: Record<FeatureVerdict['kind'], string> = {
 
 /** A model's invalid tool input, told back to it field by field. */
 export function invalidInputText(error: z.ZodError): string {
-  const reasons = error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
-  return `Invalid input: ${reasons.join('; ')}`;
+  return `Invalid input: ${issuesOf(error)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ')}`;
 }
 
 /**

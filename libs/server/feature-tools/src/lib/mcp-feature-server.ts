@@ -26,7 +26,7 @@ export const MCP_PROJECT_HEADER = 'x-autocoder-project';
  * Lease of a feature claimed over MCP. External agents cannot heartbeat, so it is long; when it
  * runs out the control tick's reaper hands the feature back to the backlog.
  */
-export const MCP_LEASE_MS = 30 * 60_000;
+const MCP_LEASE_MS = 30 * 60_000;
 
 /** Who calls: the principal of an API token (ApiTokenPrincipal of server-auth fits). */
 export interface McpCaller {
@@ -34,11 +34,6 @@ export interface McpCaller {
   role: UserRole;
   /** The one project the token may use; null: the request names it. */
   projectId: string | null;
-}
-
-/** Lease owner of features claimed with a token. */
-export function mcpLeaseOwner(tokenId: string): string {
-  return `mcp:${tokenId}`;
 }
 
 @Injectable()
@@ -102,7 +97,7 @@ export class McpFeatureServers {
     );
     const ctx: FeatureToolContext = {
       projectId,
-      owner: mcpLeaseOwner(caller.tokenId),
+      owner: `mcp:${caller.tokenId}`,
       leaseMs: MCP_LEASE_MS,
     };
     for (const { name, description } of featureToolSpecs(role)) {
@@ -114,37 +109,16 @@ export class McpFeatureServers {
           annotations: { readOnlyHint: READ_ONLY_FEATURE_TOOLS.includes(name) },
         },
         async (args: unknown): Promise<CallToolResult> => {
+          const log = { tool: name, projectId, tokenId: caller.tokenId, requestId };
           try {
-            const outcome = await this.tools.run(role, name, args, ctx);
-            this.logger.log(
-              {
-                tool: name,
-                projectId,
-                tokenId: caller.tokenId,
-                isError: !!outcome.isError,
-                requestId,
-              },
-              'mcp tool call',
-            );
-            return {
-              content: [{ type: 'text', text: outcome.content }],
-              ...(outcome.isError ? { isError: true } : {}),
-            };
+            const { content, isError } = await this.tools.run(role, name, args, ctx);
+            this.logger.log({ ...log, isError: !!isError }, 'mcp tool call');
+            return { content: [{ type: 'text', text: content }], ...(isError && { isError }) };
           } catch (err) {
             // The SDK would hand the raw message (a database error, say) to the caller.
-            this.logger.error(
-              { err, tool: name, projectId, tokenId: caller.tokenId, requestId },
-              'mcp tool failed',
-            );
-            return {
-              isError: true,
-              content: [
-                {
-                  type: 'text',
-                  text: `The tool failed on our side; quote request id ${requestId ?? '(none)'} when reporting it.`,
-                },
-              ],
-            };
+            this.logger.error({ err, ...log }, 'mcp tool failed');
+            const text = `The tool failed on our side; quote request id ${requestId ?? '(none)'} when reporting it.`;
+            return { isError: true, content: [{ type: 'text', text }] };
           }
         },
       );

@@ -1,12 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import {
-  QUEUE_SETTINGS,
-  QueueSettings,
-  queueUnavailable,
-  redisOptions,
-  withTimeout,
-} from '@autocoder/server-queue';
+import { Injectable } from '@nestjs/common';
+import { queueUnavailable, withTimeout } from '@autocoder/server-queue';
+import { RedisPubSub } from './redis-pub-sub';
 
 /**
  * A request to the runners: stop a project's sessions, or stop the chat turn answering a
@@ -22,13 +16,9 @@ export type SessionSignal =
  * lease heartbeat, so a signal lost during a Redis hiccup only delays the stop.
  */
 @Injectable()
-export class SessionSignals implements OnModuleDestroy {
-  private readonly logger = new Logger(SessionSignals.name);
-  private publisher?: Redis;
-  private subscriber?: Redis;
+export class SessionSignals extends RedisPubSub {
   private readonly handlers = new Set<(signal: SessionSignal) => void>();
-
-  constructor(@Inject(QUEUE_SETTINGS) private readonly settings: QueueSettings) {}
+  private listening?: Promise<unknown>;
 
   private get channel(): string {
     return `${this.settings.prefix}:signals`;
@@ -65,44 +55,22 @@ export class SessionSignals implements OnModuleDestroy {
     }
   }
 
-  private producer(): Redis {
-    this.publisher ??= new Redis({
-      ...redisOptions(this.settings.redisUrl, 'producer'),
-      enableOfflineQueue: true,
-    });
-    return this.publisher;
-  }
-
   private flagKey(name: string): string {
     return `${this.settings.prefix}:flag:${name}`;
   }
 
   /** Calls `handler` for every signal from now on; returns the unsubscribe. */
   async listen(handler: (signal: SessionSignal) => void): Promise<() => void> {
-    if (!this.subscriber) {
-      this.subscriber = new Redis(redisOptions(this.settings.redisUrl, 'worker'));
-      this.subscriber.on('message', (_channel: string, payload: string) => {
-        let signal: SessionSignal;
-        try {
-          signal = JSON.parse(payload) as SessionSignal;
-        } catch {
-          return;
-        }
-        for (const h of this.handlers) h(signal);
+    this.listening ??= this.subscriberClient((_channel, signal) => {
+      for (const h of this.handlers) h(signal as SessionSignal);
+    })
+      .subscribe(this.channel)
+      .catch((err: unknown) => {
+        this.listening = undefined;
+        throw err;
       });
-      this.subscriber.on('error', (err: Error) =>
-        this.logger.warn(`session signals subscriber: ${err.message}`),
-      );
-      await this.subscriber.subscribe(this.channel);
-    }
+    await this.listening;
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([
-      this.publisher?.quit().catch(() => undefined),
-      this.subscriber?.quit().catch(() => undefined),
-    ]);
   }
 }

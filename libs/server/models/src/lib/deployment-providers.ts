@@ -79,21 +79,23 @@ export function modelLabel(id: string): string {
 function model(
   provider: LlmProviderName,
   id: string,
-  opts: { tools: boolean; isDefault: boolean; unavailableReason: string | null },
+  tools: boolean,
+  isDefault: boolean,
+  unavailableReason: string | null = null,
 ): ModelView {
   const entry = catalogueEntry(id);
   return {
     id,
     label: modelLabel(id),
     provider,
-    available: opts.unavailableReason === null,
-    unavailableReason: opts.unavailableReason,
-    inputPerMTok: entry ? entry.inputPerMTok : null,
-    outputPerMTok: entry ? entry.outputPerMTok : null,
-    contextWindow: entry ? entry.contextWindow : null,
-    tools: opts.tools,
-    roles: opts.tools ? [...ALL_ROLES] : ['chat'],
-    isDefault: opts.isDefault,
+    available: unavailableReason === null,
+    unavailableReason,
+    inputPerMTok: entry?.inputPerMTok ?? null,
+    outputPerMTok: entry?.outputPerMTok ?? null,
+    contextWindow: entry?.contextWindow ?? null,
+    tools,
+    roles: tools ? [...ALL_ROLES] : ['chat'],
+    isDefault,
   };
 }
 
@@ -134,78 +136,49 @@ export function deploymentProviders(
   meta: { checkedAt: Date; ttlSeconds: number },
 ): ProviderListView {
   const demo = d.mode === 'demo';
-  const providers: ProviderView[] = [];
-  if (demo) {
-    providers.push(
-      provider('demo', true, null, [
-        model('demo', d.anthropicModel, { tools: true, isDefault: true, unavailableReason: null }),
-      ]),
-    );
+  const toolModels = new Set(d.geminiToolModels);
+  const catalogued = (id: string) => catalogueEntry(id)?.tools === true;
+  const pulled = ollama.ok ? ollama.models : [];
+  const defaultOllama = d.ollamaModel ?? pulled[0];
+  const ollamaModels = pulled.map((id) =>
+    model('ollama', id, catalogued(id), id === defaultOllama),
+  );
+  if (d.ollamaModel && !pulled.includes(d.ollamaModel)) {
+    const reason = ollama.ok ? `not pulled on ${d.ollamaHost}` : null;
+    ollamaModels.unshift(model('ollama', d.ollamaModel, catalogued(d.ollamaModel), true, reason));
   }
   const anthropicReason = demo
     ? 'the deployment runs the offline demo (LLM_PROVIDER=demo)'
     : d.anthropicKey
       ? null
       : 'ANTHROPIC_API_KEY is not set';
-  providers.push(
+  const ollamaReason = !ollama.ok
+    ? ollama.reason
+    : ollamaModels.length > 0
+      ? null
+      : `no models pulled on ${d.ollamaHost}`;
+  const providers = [
     provider(
       'anthropic',
       !demo,
       anthropicReason,
       catalogueIds('anthropic', d.anthropicModel).map((id) =>
-        model('anthropic', id, {
-          tools: true,
-          isDefault: id === d.anthropicModel,
-          unavailableReason: null,
-        }),
+        model('anthropic', id, true, id === d.anthropicModel),
       ),
     ),
-  );
-  const toolModels = new Set(d.geminiToolModels);
-  providers.push(
     provider(
       'gemini',
       false,
       d.geminiKey || demo ? null : 'GEMINI_API_KEY is not set',
       catalogueIds('gemini', d.geminiModel).map((id) =>
-        model('gemini', id, {
-          tools: catalogueEntry(id)?.tools === true || toolModels.has(id),
-          isDefault: id === d.geminiModel,
-          unavailableReason: null,
-        }),
+        model('gemini', id, catalogued(id) || toolModels.has(id), id === d.geminiModel),
       ),
     ),
-  );
-  const pulled = ollama.ok ? ollama.models : [];
-  const defaultOllama = d.ollamaModel ?? pulled[0];
-  const ollamaModels = pulled.map((id) =>
-    model('ollama', id, {
-      tools: catalogueEntry(id)?.tools === true,
-      isDefault: id === defaultOllama,
-      unavailableReason: null,
-    }),
-  );
-  if (d.ollamaModel && !pulled.includes(d.ollamaModel)) {
-    ollamaModels.unshift(
-      model('ollama', d.ollamaModel, {
-        tools: catalogueEntry(d.ollamaModel)?.tools === true,
-        isDefault: true,
-        unavailableReason: ollama.ok ? `not pulled on ${d.ollamaHost}` : null,
-      }),
-    );
+    provider('ollama', false, ollamaReason, ollamaModels),
+  ];
+  if (demo) {
+    providers.unshift(provider('demo', true, null, [model('demo', d.anthropicModel, true, true)]));
   }
-  providers.push(
-    provider(
-      'ollama',
-      false,
-      ollama.ok
-        ? ollamaModels.length > 0
-          ? null
-          : `no models pulled on ${d.ollamaHost}`
-        : ollama.reason,
-      ollamaModels,
-    ),
-  );
   return {
     active: { provider: demo ? 'demo' : 'anthropic', model: d.anthropicModel },
     providers,

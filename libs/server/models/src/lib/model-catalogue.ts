@@ -51,15 +51,8 @@ function gemini(input: number, output: number, cacheRead: number): ModelInfo {
 }
 
 function ollama(contextWindow: number, tools: boolean): ModelInfo {
-  return {
-    provider: 'ollama',
-    contextWindow,
-    inputPerMTok: 0,
-    outputPerMTok: 0,
-    cacheReadPerMTok: 0,
-    cacheWritePerMTok: 0,
-    tools,
-  };
+  const free = { inputPerMTok: 0, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 };
+  return { provider: 'ollama', contextWindow, ...free, tools };
 }
 
 /** List prices per tier; check them against the provider's price list when adding a model. */

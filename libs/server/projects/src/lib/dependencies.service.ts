@@ -15,37 +15,23 @@ export class DependenciesService {
     private readonly projects: ProjectsService,
   ) {}
 
-  async add(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
-    return this.transactions.run(async (tx) => {
-      await this.lockProject(tx, projectId);
-      const current = await this.currentOf(tx, projectId, featureId);
-      if (current.includes(dependsOnId)) return current;
-      return this.replaceIn(tx, projectId, featureId, [...current, dependsOnId]);
-    });
+  add(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
+    return this.change(projectId, featureId, (current) =>
+      current.includes(dependsOnId) ? null : [...current, dependsOnId],
+    );
   }
 
-  async remove(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
-    return this.transactions.run(async (tx) => {
-      await this.lockProject(tx, projectId);
-      const current = await this.currentOf(tx, projectId, featureId);
+  remove(projectId: string, featureId: string, dependsOnId: string): Promise<string[]> {
+    return this.change(projectId, featureId, (current) => {
       if (!current.includes(dependsOnId)) {
         throw notFound(`dependency of feature ${featureId} on`, dependsOnId);
       }
-      return this.replaceIn(
-        tx,
-        projectId,
-        featureId,
-        current.filter((id) => id !== dependsOnId),
-      );
+      return current.filter((id) => id !== dependsOnId);
     });
   }
 
-  async replace(projectId: string, featureId: string, dependsOn: string[]): Promise<string[]> {
-    return this.transactions.run(async (tx) => {
-      await this.lockProject(tx, projectId);
-      await this.currentOf(tx, projectId, featureId);
-      return this.replaceIn(tx, projectId, featureId, dependsOn);
-    });
+  replace(projectId: string, featureId: string, dependsOn: string[]): Promise<string[]> {
+    return this.change(projectId, featureId, () => dependsOn);
   }
 
   async graph(projectId: string): Promise<GraphView> {
@@ -83,8 +69,8 @@ export class DependenciesService {
         { path: 'dependsOn', message: `${featureId} is the feature itself` },
       ]);
     }
-    const known = await this.features.existing(projectId, wanted, tx);
-    const missing = wanted.filter((id) => !known.has(id));
+    const known = await this.features.refs(wanted, { projectId }, tx);
+    const missing = wanted.filter((id) => !known.some((f) => f.id === id));
     if (missing.length > 0) {
       throw invalid(
         `unknown feature id(s) in this project: ${missing.join(', ')}`,
@@ -115,10 +101,22 @@ export class DependenciesService {
     return wanted;
   }
 
-  private async currentOf(tx: Db, projectId: string, featureId: string): Promise<string[]> {
-    const known = await this.features.existing(projectId, [featureId], tx);
-    if (!known.has(featureId)) throw notFound('feature', featureId);
-    return this.features.dependsOnIds(featureId, tx);
+  /** Under the project's lock: the feature's dependencies become `next(current)` (null: as they are). */
+  private change(
+    projectId: string,
+    featureId: string,
+    next: (current: string[]) => string[] | null,
+  ): Promise<string[]> {
+    return this.transactions.run(async (tx) => {
+      await this.lockProject(tx, projectId);
+      if (!(await this.features.findInProject(projectId, featureId, tx))) {
+        throw notFound('feature', featureId);
+      }
+      const edges = await this.features.dependencyRefs([featureId], tx);
+      const current = edges.map((e) => e.dependsOn.id);
+      const wanted = next(current);
+      return wanted ? this.replaceIn(tx, projectId, featureId, wanted) : current;
+    });
   }
 }
 

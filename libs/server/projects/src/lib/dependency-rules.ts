@@ -1,5 +1,9 @@
 // Pure rules about feature dependencies, shared by the REST api and the initializer's tool.
-import { CreateFeaturesToolInput, MAX_DEPENDENCIES_PER_FEATURE } from '@autocoder/shared-contracts';
+import {
+  ApiErrorIssue,
+  CreateFeaturesToolInput,
+  MAX_DEPENDENCIES_PER_FEATURE,
+} from '@autocoder/shared-contracts';
 
 /** An edge "from depends on to". */
 export type DependencyEdge = readonly [from: string, to: string];
@@ -56,17 +60,12 @@ export function cycleIfReplaced(
   return findCycle(edges);
 }
 
-export interface RuleIssue {
-  path: string;
-  message: string;
-}
-
 /**
  * Checks a backlog from the initializer's create_features tool beyond its schema: dependency
  * indexes in range, no self-reference, no duplicates, no cycles.
  */
-export function checkBacklogDependencies(input: CreateFeaturesToolInput): RuleIssue[] {
-  const issues: RuleIssue[] = [];
+export function checkBacklogDependencies(input: CreateFeaturesToolInput): ApiErrorIssue[] {
+  const issues: ApiErrorIssue[] = [];
   const n = input.features.length;
   const edges: DependencyEdge[] = [];
   input.features.forEach((feature, i) => {

@@ -1,4 +1,5 @@
 import { ApiErrorIssue, DomainError } from '@autocoder/shared-contracts';
+import type { z } from 'zod';
 
 /** Not found, naming what was looked for. */
 export function notFound(kind: string, id: string): DomainError {
@@ -10,6 +11,14 @@ export function invalid(message: string, issues: ApiErrorIssue[]): DomainError {
   return new DomainError('invalid', message, { issues });
 }
 
+/** A zod error's issues in the api's error shape, their paths under `under` when given. */
+export function issuesOf(error: z.ZodError, under?: string): ApiErrorIssue[] {
+  return error.issues.map((i) => ({
+    path: (under ? [under, ...i.path] : i.path).map(String).join('.') || '(input)',
+    message: i.message,
+  }));
+}
+
 export function conflict(message: string, issues?: ApiErrorIssue[]): DomainError {
   return new DomainError('conflict', message, { issues });
 }
@@ -17,14 +26,4 @@ export function conflict(message: string, issues?: ApiErrorIssue[]): DomainError
 /** Allowed to others, not to this caller (a token scoped to another project). */
 export function forbidden(message: string): DomainError {
   return new DomainError('forbidden', message);
-}
-
-/** Prisma's unique-constraint violation. */
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-}
-
-/** Prisma's "record to update/delete not found". */
-export function isRecordMissing(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2025';
 }

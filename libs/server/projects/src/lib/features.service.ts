@@ -22,19 +22,12 @@ import { featureView } from './views';
 /** Statuses from which a person may send a feature back to the agents with fresh attempts. */
 const RETRYABLE: readonly FeatureStatus[] = ['failing', 'pending'];
 
-function notRetryable(featureId: string, feature: Feature): string {
-  switch (feature.status) {
-    case 'passing':
-      return `feature ${featureId} passes already; mark it pending to have it done again`;
-    case 'in_progress':
-      return `feature ${featureId} is in progress in a session; stop the agents or wait for it`;
-    case 'needs_input':
-      return `feature ${featureId} waits for an answer to its question; answer it instead`;
-    default:
-      // Retryable again by now: it changed between the update and this read.
-      return `feature ${featureId} changed while retrying; reload and try again`;
-  }
-}
+/** Why a feature in another status is not retried. */
+const NOT_RETRYABLE: Partial<Record<FeatureStatus, string>> = {
+  passing: 'passes already; mark it pending to have it done again',
+  in_progress: 'is in progress in a session; stop the agents or wait for it',
+  needs_input: 'waits for an answer to its question; answer it instead',
+};
 
 @Injectable()
 export class FeaturesService {
@@ -52,14 +45,7 @@ export class FeaturesService {
    */
   async board(projectId: string, query: BoardQuery): Promise<BoardView> {
     const statuses: readonly FeatureStatus[] = query.status ? [query.status] : FEATURE_STATUSES;
-    const page = await this.boards.page({
-      projectId,
-      statuses,
-      category: query.category || undefined,
-      text: query.q || undefined,
-      limit: query.limit,
-      offset: query.offset,
-    });
+    const page = await this.boards.page(projectId, statuses, query);
     // An empty board may be a project that does not exist: only then is it worth a look.
     if (page.every((c) => c.total === 0)) await this.projects.require(projectId);
     const columns = page.map((c) => ({
@@ -71,27 +57,29 @@ export class FeaturesService {
   }
 
   async get(projectId: string, featureId: string): Promise<FeatureView> {
-    const [view] = await this.views([await this.require(projectId, featureId)]);
-    return view;
+    const feature = await this.require(projectId, featureId);
+    const edges = await this.rows.dependencyRefs([featureId]);
+    return featureView(
+      feature,
+      edges.map((e) => e.dependsOn),
+    );
   }
 
   async create(projectId: string, input: CreateFeatureInput): Promise<FeatureView> {
     await this.projects.require(projectId);
     const feature = await this.transactions.run(async (tx) => {
       await this.dependencies.lockProject(tx, projectId);
+      const { dependsOn, priority, ...fields } = input;
       const created = await this.rows.create(
         {
+          ...fields,
           projectId,
-          category: input.category,
-          name: input.name,
-          description: input.description,
-          steps: input.steps,
-          priority: input.priority ?? (await this.rows.nextPriority(projectId, tx)),
+          priority: priority ?? (await this.rows.nextPriority(projectId, tx)),
         },
         tx,
       );
-      if (input.dependsOn && input.dependsOn.length > 0) {
-        await this.dependencies.replaceIn(tx, projectId, created.id, input.dependsOn);
+      if (dependsOn && dependsOn.length > 0) {
+        await this.dependencies.replaceIn(tx, projectId, created.id, dependsOn);
       }
       return created;
     });
@@ -156,7 +144,10 @@ export class FeaturesService {
       lastError: null,
     });
     if (!retried) {
-      throw conflict(notRetryable(featureId, await this.require(projectId, featureId)));
+      const { status } = await this.require(projectId, featureId);
+      // Retryable again by now: it changed between the update and this read.
+      const why = NOT_RETRYABLE[status] ?? 'changed while retrying; reload and try again';
+      throw conflict(`feature ${featureId} ${why}`);
     }
     return this.get(projectId, featureId);
   }
@@ -168,18 +159,5 @@ export class FeaturesService {
       throw notFound('feature', featureId);
     }
     return feature;
-  }
-
-  /** Views with dependency ids and the blocked flag, in two queries for the whole page. */
-  private async views(rows: Feature[]): Promise<FeatureView[]> {
-    if (rows.length === 0) return [];
-    const edges = await this.rows.dependencyRefs(rows.map((r) => r.id));
-    const byFeature = new Map<string, { id: string; status: FeatureStatus }[]>();
-    for (const e of edges) {
-      const list = byFeature.get(e.featureId) ?? [];
-      list.push(e.dependsOn);
-      byFeature.set(e.featureId, list);
-    }
-    return rows.map((r) => featureView(r, byFeature.get(r.id) ?? []));
   }
 }

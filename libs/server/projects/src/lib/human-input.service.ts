@@ -8,7 +8,7 @@ import {
 } from '@autocoder/shared-contracts';
 import { FeaturesRepository, Prisma } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
-import { conflict, invalid } from './errors';
+import { conflict, invalid, issuesOf } from './errors';
 import { FeaturesService } from './features.service';
 
 /** The oldest questions listed across projects (the total counts them all). */
@@ -28,13 +28,7 @@ export class HumanInputService {
   async request(projectId: string, featureId: string, raw: unknown): Promise<FeatureView> {
     const parsed = HumanInputRequestSchema.safeParse(raw);
     if (!parsed.success) {
-      throw invalid(
-        'The human-input form is not valid.',
-        parsed.error.issues.map((i) => ({
-          path: ['request', ...i.path.map(String)].join('.'),
-          message: i.message,
-        })),
-      );
+      throw invalid('The human-input form is not valid.', issuesOf(parsed.error, 'request'));
     }
     await this.features.require(projectId, featureId);
     await this.rows.update(featureId, {

@@ -4,21 +4,15 @@
 import {
   ProjectActivityState,
   ProjectActivityView,
-  ProjectStatus,
-  StatusCounts,
+  ProjectView,
 } from '@autocoder/shared-contracts';
 
-export interface ProjectActivityInput {
-  status: ProjectStatus;
-  counts: StatusCounts;
-  /** Coding sessions the project runs at once. */
-  concurrency: number;
-  budgetUsd: number | null;
-  spentUsd: number;
-  /** Coding and testing runs queued or running. */
-  codingSessions: number;
-  testingSessions: number;
-}
+/** A project's state, its concurrency (coding sessions at once), and its runs queued or running. */
+export type ProjectActivityInput = Pick<
+  ProjectView,
+  'status' | 'counts' | 'concurrency' | 'budgetUsd' | 'spentUsd'
+> &
+  Pick<ProjectActivityView, 'codingSessions' | 'testingSessions'>;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -6,23 +6,15 @@ import { FeaturesService } from './features.service';
 import { HumanInputService } from './human-input.service';
 import { ProjectsService } from './projects.service';
 
+const SERVICES = [
+  ProjectsService,
+  FeaturesService,
+  DependenciesService,
+  HumanInputService,
+  BoardAnswers,
+  BacklogWriter,
+];
+
 /** Projects, features, dependencies, board answers and human input. Needs DbModule in the app. */
-@Module({
-  providers: [
-    ProjectsService,
-    FeaturesService,
-    DependenciesService,
-    HumanInputService,
-    BoardAnswers,
-    BacklogWriter,
-  ],
-  exports: [
-    ProjectsService,
-    FeaturesService,
-    DependenciesService,
-    HumanInputService,
-    BoardAnswers,
-    BacklogWriter,
-  ],
-})
+@Module({ providers: SERVICES, exports: SERVICES })
 export class ProjectsModule {}

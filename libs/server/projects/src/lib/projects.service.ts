@@ -9,6 +9,7 @@ import {
 } from '@autocoder/shared-contracts';
 import {
   FeaturesRepository,
+  isPrismaError,
   Prisma,
   Project,
   ProjectsRepository,
@@ -16,7 +17,7 @@ import {
   UsageRepository,
 } from '@autocoder/server-db';
 import { Injectable } from '@nestjs/common';
-import { conflict, isRecordMissing, isUniqueViolation, notFound } from './errors';
+import { conflict, notFound } from './errors';
 import { emptyCounts, NO_FIGURES, ProjectFigures, projectView } from './views';
 
 /** Midnight UTC of the day holding `at`: where "spent today" begins. */
@@ -48,29 +49,29 @@ export class ProjectsService {
       });
       return projectView(project, emptyCounts());
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`a project named "${input.name}" already exists`);
+      if (isPrismaError(err, 'unique'))
+        throw conflict(`a project named "${input.name}" already exists`);
       throw err;
     }
   }
 
   async list(query: ListProjectsQuery): Promise<Page<ProjectView>> {
     const { rows, total } = await this.projects.page(query.q, query.offset, query.limit);
-    const ids = rows.map((r) => r.id);
-    const [counts, figures] = await Promise.all([this.countsFor(ids), this.figuresFor(ids)]);
-    return {
-      items: rows.map((r) =>
-        projectView(r, counts.get(r.id) ?? emptyCounts(), figures.get(r.id) ?? NO_FIGURES),
-      ),
-      total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+    return { items: await this.views(rows), total, limit: query.limit, offset: query.offset };
   }
 
   async get(id: string): Promise<ProjectView> {
-    const project = await this.require(id);
-    const [counts, figures] = await Promise.all([this.countsFor([id]), this.figuresFor([id])]);
-    return projectView(project, counts.get(id) ?? emptyCounts(), figures.get(id) ?? NO_FIGURES);
+    const [view] = await this.views([await this.require(id)]);
+    return view;
+  }
+
+  /** Views of a page of projects, with their counts and figures in grouped queries. */
+  private async views(rows: Project[]): Promise<ProjectView[]> {
+    const ids = rows.map((r) => r.id);
+    const [counts, figures] = await Promise.all([this.countsFor(ids), this.figuresFor(ids)]);
+    return rows.map((r) =>
+      projectView(r, counts.get(r.id) ?? emptyCounts(), figures.get(r.id) ?? NO_FIGURES),
+    );
   }
 
   async update(id: string, input: UpdateProjectInput): Promise<ProjectView> {
@@ -81,8 +82,9 @@ export class ProjectsService {
         agents ? { ...fields, settings: agents as Prisma.InputJsonValue } : fields,
       );
     } catch (err) {
-      if (isRecordMissing(err)) throw notFound('project', id);
-      if (isUniqueViolation(err)) throw conflict(`a project named "${input.name}" already exists`);
+      if (isPrismaError(err, 'missing')) throw notFound('project', id);
+      if (isPrismaError(err, 'unique'))
+        throw conflict(`a project named "${input.name}" already exists`);
       throw err;
     }
     return this.get(id);

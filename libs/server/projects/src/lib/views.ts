@@ -23,19 +23,13 @@ export function progressOf(counts: StatusCounts): { total: number; progress: num
 }
 
 /** What a project view needs besides its row and counts, read in grouped queries per page. */
-export interface ProjectFigures {
-  spentUsd: number;
-  spentTodayUsd: number;
-  codingSessions: number;
-  testingSessions: number;
-}
-
-export const NO_FIGURES: ProjectFigures = {
+export const NO_FIGURES = {
   spentUsd: 0,
   spentTodayUsd: 0,
   codingSessions: 0,
   testingSessions: 0,
 };
+export type ProjectFigures = typeof NO_FIGURES;
 
 export function projectView(
   project: Project,
@@ -59,15 +53,7 @@ export function projectView(
     ...progressOf(counts),
     spentUsd: figures.spentUsd,
     spentTodayUsd: figures.spentTodayUsd,
-    activity: projectActivity({
-      status: project.status,
-      counts,
-      concurrency: project.concurrency,
-      budgetUsd,
-      spentUsd: figures.spentUsd,
-      codingSessions: figures.codingSessions,
-      testingSessions: figures.testingSessions,
-    }),
+    activity: projectActivity({ ...figures, ...project, counts, budgetUsd }),
   };
 }
 

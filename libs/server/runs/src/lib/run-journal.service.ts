@@ -46,10 +46,6 @@ export class RunJournal {
     });
   }
 
-  find(runId: string): Promise<Run | null> {
-    return this.rows.find(runId);
-  }
-
   async markRunning(
     runId: string,
     attempt: number,

@@ -9,6 +9,7 @@ import {
   RunEventsQuery,
   RunStatus,
   RunView,
+  SessionView,
 } from '@autocoder/shared-contracts';
 import {
   FeaturesRepository,
@@ -28,6 +29,7 @@ import {
   runView,
 } from '@autocoder/server-projects';
 import { ProjectLifecycleService, RunLifecycleService } from './lifecycle';
+import { toolCallSummary } from './tool-call-summary';
 
 /** Most events returned with a run; the log of a long session is paged by id. */
 const MAX_EVENTS = 500;
@@ -89,6 +91,30 @@ export class RunsService {
     await this.projects.require(projectId);
     const { rows, total } = await this.runs.page(projectId, query, query.offset, query.limit);
     return { items: rows.map(runView), total, limit: query.limit, offset: query.offset };
+  }
+
+  /** The sessions of a project queued or running now, as the live sessions panel shows them. */
+  async sessions(projectId: string): Promise<SessionView[]> {
+    await this.projects.require(projectId);
+    const runs = await this.runs.inFlight(projectId);
+    if (runs.length === 0) return [];
+    const rows = await this.runs.sessionProgress(runs.map((r) => r.id));
+    const progress = new Map(rows.map((r) => [r.runId, r]));
+    return runs.map((run) => {
+      const p = progress.get(run.id);
+      return {
+        run: runView(run),
+        turns: Number(p?.turns ?? 0),
+        lastTool:
+          p?.toolName && p.toolAt
+            ? {
+                name: p.toolName,
+                summary: toolCallSummary(p.toolInput),
+                at: p.toolAt.toISOString(),
+              }
+            : null,
+      };
+    });
   }
 
   async get(runId: string): Promise<RunDetailView> {

@@ -140,7 +140,7 @@ export abstract class SessionBase {
     job: { runId: string; requestId?: string },
     ctx: SessionRunContext,
   ): Promise<StartedSession | { skipped: string }> {
-    const run = await this.journal.find(job.runId);
+    const run = await this.runRows.find(job.runId);
     if (!run) return { skipped: `run ${job.runId} no longer exists` };
     if (FINISHED_RUN_STATUSES.includes(run.status)) return { skipped: `run is ${run.status}` };
     const project = await this.projectRows.find(run.projectId);

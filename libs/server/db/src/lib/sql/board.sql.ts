@@ -13,6 +13,29 @@
 // trigram indexes of migration board_text_search (pg_trgm, GIN) turn it into a bitmap of the
 // features holding the text's trigrams, and ILIKE only rechecks those.
 
+/** The columns of $2 in board order, and the numbers of their places. */
+const COLUMNS = `WITH "columns" AS (
+  SELECT s."status", s."ord"
+  FROM unnest($2::"FeatureStatus"[]) WITH ORDINALITY AS s("status", "ord")
+)`;
+
+/**
+ * A board row per column and feature of its page: the column, its total (from "totals") and the
+ * feature f of the LATERAL page that follows, with "boardDependencies".
+ */
+const BOARD_ROWS = `SELECT c."status" AS "boardColumn",
+       COALESCE(n."total", 0) AS "boardTotal",
+       f.*,
+       CASE WHEN f."id" IS NULL THEN NULL ELSE COALESCE((
+         SELECT json_agg(json_build_object('id', d."id", 'status', d."status") ORDER BY e."createdAt", d."id")
+         FROM "FeatureDependency" e
+         JOIN "Feature" d ON d."id" = e."dependsOnId"
+         WHERE e."featureId" = f."id"
+       ), '[]'::json) END AS "boardDependencies"
+FROM "columns" c
+LEFT JOIN "totals" n ON n."status" = c."status"
+LEFT JOIN LATERAL (`;
+
 /**
  * Every column of $2, in order, with its total (features matching the filters) and one page:
  * the matching features in board order (priority, then creation, then id), $5 of them after
@@ -25,10 +48,7 @@
  * order that stops when the page is full. One statement, so totals and pages are one snapshot.
  */
 export const BOARD_SQL = `
-WITH "columns" AS (
-  SELECT s."status", s."ord"
-  FROM unnest($2::"FeatureStatus"[]) WITH ORDINALITY AS s("status", "ord")
-), "totals" AS (
+${COLUMNS}, "totals" AS (
   SELECT t."status", count(*)::int AS "total"
   FROM "Feature" t
   WHERE t."projectId" = $1::uuid
@@ -37,18 +57,7 @@ WITH "columns" AS (
     AND ($4::text IS NULL OR t."name" ILIKE $4::text OR t."description" ILIKE $4::text)
   GROUP BY t."status"
 )
-SELECT c."status" AS "boardColumn",
-       COALESCE(n."total", 0) AS "boardTotal",
-       f.*,
-       CASE WHEN f."id" IS NULL THEN NULL ELSE COALESCE((
-         SELECT json_agg(json_build_object('id', d."id", 'status', d."status") ORDER BY e."createdAt", d."id")
-         FROM "FeatureDependency" e
-         JOIN "Feature" d ON d."id" = e."dependsOnId"
-         WHERE e."featureId" = f."id"
-       ), '[]'::json) END AS "boardDependencies"
-FROM "columns" c
-LEFT JOIN "totals" n ON n."status" = c."status"
-LEFT JOIN LATERAL (
+${BOARD_ROWS}
   SELECT *
   FROM "Feature" x
   WHERE x."projectId" = $1::uuid
@@ -69,10 +78,7 @@ ORDER BY c."ord", f."priority", f."createdAt", f."id"`;
  * write to the project (BoardAnswers), so that cost is paid often while agents work.
  */
 export const BOARD_TEXT_SQL = `
-WITH "columns" AS (
-  SELECT s."status", s."ord"
-  FROM unnest($2::"FeatureStatus"[]) WITH ORDINALITY AS s("status", "ord")
-), "matched" AS MATERIALIZED (
+${COLUMNS}, "matched" AS MATERIALIZED (
   SELECT t.*
   FROM "Feature" t
   WHERE t."projectId" = $1::uuid
@@ -82,18 +88,7 @@ WITH "columns" AS (
 ), "totals" AS (
   SELECT m."status", count(*)::int AS "total" FROM "matched" m GROUP BY m."status"
 )
-SELECT c."status" AS "boardColumn",
-       COALESCE(n."total", 0) AS "boardTotal",
-       f.*,
-       CASE WHEN f."id" IS NULL THEN NULL ELSE COALESCE((
-         SELECT json_agg(json_build_object('id', d."id", 'status', d."status") ORDER BY e."createdAt", d."id")
-         FROM "FeatureDependency" e
-         JOIN "Feature" d ON d."id" = e."dependsOnId"
-         WHERE e."featureId" = f."id"
-       ), '[]'::json) END AS "boardDependencies"
-FROM "columns" c
-LEFT JOIN "totals" n ON n."status" = c."status"
-LEFT JOIN LATERAL (
+${BOARD_ROWS}
   SELECT *
   FROM "matched" x
   WHERE x."status" = c."status"

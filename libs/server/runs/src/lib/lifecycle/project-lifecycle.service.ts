@@ -22,29 +22,21 @@ export class ProjectLifecycleService {
     fields: ProjectFields = {},
     db?: Db,
   ): Promise<Project> {
-    const [project] = await this.move(projectId, event, fields, db);
+    const { from, to } = PROJECT_TRANSITIONS[event];
+    const [project] = await this.projects.move(projectId, from, { ...fields, status: to }, db);
     if (project) return project;
     const status = await this.projects.statusOf(projectId, db);
     throw new IllegalTransitionError('project', projectId, event, status);
   }
 
   /** The same where losing a race is fine (someone else moved it first): whether it moved. */
-  async tryApply(
-    projectId: string,
-    event: ProjectEvent,
-    fields: ProjectFields = {},
-    db?: Db,
-  ): Promise<boolean> {
-    return (await this.move(projectId, event, fields, db)).length > 0;
-  }
-
-  private move(
-    projectId: string,
-    event: ProjectEvent,
-    fields: ProjectFields,
-    db?: Db,
-  ): Promise<Project[]> {
-    const { from, to } = PROJECT_TRANSITIONS[event];
-    return this.projects.move(projectId, from, { ...fields, status: to }, db);
+  tryApply(projectId: string, event: ProjectEvent, fields?: ProjectFields, db?: Db) {
+    return this.apply(projectId, event, fields, db).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof IllegalTransitionError) return false;
+        throw err;
+      },
+    );
   }
 }

@@ -19,7 +19,8 @@ export class RunLifecycleService {
   async apply(runId: string, event: RunEvent, fields: RunFields = {}, db?: Db): Promise<Run> {
     const [run] = await this.applyMany({ id: runId }, event, fields, db);
     if (run) return run;
-    throw new IllegalTransitionError('run', runId, event, await this.runs.statusOf(runId, db));
+    const status = (await this.runs.find(runId, db))?.status ?? null;
+    throw new IllegalTransitionError('run', runId, event, status);
   }
 
   /**
