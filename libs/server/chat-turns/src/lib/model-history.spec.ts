@@ -5,7 +5,7 @@ let clock = 0;
 const msg = (
   role: StoredMessage['role'],
   content: string,
-  toolCalls: unknown = null,
+  toolCalls: StoredMessage['toolCalls'] = null,
 ): StoredMessage => ({
   id: `m${++clock}`,
   role,
@@ -13,7 +13,11 @@ const msg = (
   toolCalls,
   createdAt: new Date(1_700_000_000_000 + clock),
 });
-const call = (id: string, name = 'feature_stats', input: unknown = {}) => ({ id, name, input });
+const call = (id: string, name = 'feature_stats', input: StoredMessage['toolCalls'] = {}) => ({
+  id,
+  name,
+  input,
+});
 const result = (toolUseId: string, content: string, isError = false, name = 'feature_stats') =>
   msg('tool', content, { toolUseId, name, isError });
 

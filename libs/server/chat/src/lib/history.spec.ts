@@ -4,7 +4,7 @@ let clock = 0;
 const msg = (
   role: StoredMessage['role'],
   content: string,
-  toolCalls: unknown = null,
+  toolCalls: StoredMessage['toolCalls'] = null,
 ): StoredMessage => ({
   id: `m${++clock}`,
   role,
@@ -12,7 +12,11 @@ const msg = (
   toolCalls,
   createdAt: new Date(1_700_000_000_000 + clock),
 });
-const call = (id: string, name = 'feature_stats', input: unknown = {}) => ({ id, name, input });
+const call = (id: string, name = 'feature_stats', input: StoredMessage['toolCalls'] = {}) => ({
+  id,
+  name,
+  input,
+});
 
 describe('endsTurn', () => {
   it('is true for a final answer and for the platform giving up, not for work in progress', () => {
