@@ -6,9 +6,10 @@ export NX_NO_CLOUD ?= true
 
 # Migrations run as the owner of the tables; api and runner connect as a role of their own that
 # owns nothing (DATABASE_URL; by default autocoder_app_dev, see tools/dev/dev-database.mjs).
+# The owner's URL goes only to the recipes that migrate, never to tests or the apps.
 MIGRATION_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/autocoder
 REDIS_URL ?= redis://127.0.0.1:6379
-export MIGRATION_DATABASE_URL REDIS_URL
+export REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,admin
 
@@ -18,7 +19,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 dev: install services sandbox-tools migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
-	node tools/dev/start.mjs
+	MIGRATION_DATABASE_URL='$(MIGRATION_DATABASE_URL)' node tools/dev/start.mjs
 
 test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
 	node tools/test/run-all.mjs
@@ -44,6 +45,7 @@ sandbox-tools: ## Install bubblewrap (the OS sandbox of agents' commands) when m
 	bash tools/dev/ensure-test-tools.sh sandbox
 
 migrate: install ## Apply prisma/migrations as MIGRATION_DATABASE_URL (creates the database if needed) and set up the app's role of DATABASE_URL
+	export MIGRATION_DATABASE_URL='$(MIGRATION_DATABASE_URL)'; \
 	DATABASE_URL="$${DATABASE_URL:-$$(node tools/dev/dev-database.mjs app-url)}" node tools/prisma/migrate.mjs deploy
 
 migration: install ## Create a migration from schema changes: make migration NAME=add_x

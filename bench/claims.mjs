@@ -315,7 +315,7 @@ async function run() {
     [resolve(root, 'tools/prisma/migrate.mjs'), 'deploy'],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: dbUrl },
+      env: { ...process.env, DATABASE_URL: dbUrl, MIGRATION_DATABASE_URL: dbUrl },
     },
   );
   const graph = backlog();

@@ -173,7 +173,8 @@ describe('PrismaService against a migrated database', () => {
       [join(repoRoot, 'tools', 'prisma', 'migrate.mjs'), 'deploy'],
       {
         cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: db.adminUrl },
+        // make exports MIGRATION_DATABASE_URL (the dev database's owner): point both at this one.
+        env: { ...process.env, DATABASE_URL: db.adminUrl, MIGRATION_DATABASE_URL: db.adminUrl },
       },
     );
     expect(stdout).toContain('No pending migrations to apply');

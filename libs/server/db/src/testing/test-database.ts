@@ -107,7 +107,8 @@ async function migrate(root: string, databaseUrl: string): Promise<void> {
   try {
     await run(process.execPath, [join(root, 'tools', 'prisma', 'migrate.mjs'), 'deploy'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+      // Both URLs: a MIGRATION_DATABASE_URL in the caller's environment must not redirect it.
+      env: { ...process.env, DATABASE_URL: databaseUrl, MIGRATION_DATABASE_URL: databaseUrl },
     });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
