@@ -4,6 +4,7 @@
 import type { BoardQuery, BoardView } from '@autocoder/shared-contracts';
 import { DbModule, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
+import { waitUntil } from '@autocoder/server-test-support';
 import { QueueModule } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
 import { INestApplicationContext } from '@nestjs/common';
@@ -186,6 +187,18 @@ describe('board answers kept until the features change (integration)', () => {
     ]);
     expect((await rows())[0].n).toBe(before + 1);
 
+    // A prune goes by the snapshot's xmin, which is cluster-wide: a transaction still open in
+    // another suite's database holds it back. Wait until it passes this project's change rows.
+    await waitUntil(
+      'the snapshot xmin past the change rows',
+      async () =>
+        (
+          await prisma.$queryRaw<{ passed: boolean }[]>`
+            SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > max("txid") AS passed
+            FROM "BoardChange" WHERE "projectId" = ${projectId}::uuid`
+        )[0].passed,
+      (passed) => passed,
+    );
     const now = Date.now();
     await boards.prune(now);
     expect((await rows())[0].n).toBeGreaterThan(0); // nothing is old enough yet
