@@ -23,6 +23,14 @@ function isAddressOrRange(entry: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+/** The trimmed, non-empty entries of a comma-separated list. */
+export function commaList(list: string): string[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
 
@@ -144,12 +152,7 @@ export const ENV_DEFINITIONS = {
     z
       .string()
       .default('')
-      .transform((list) =>
-        list
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter(Boolean),
-      )
+      .transform(commaList)
       .superRefine((entries, ctx) => {
         for (const entry of entries.filter((e) => !isAddressOrRange(e))) {
           ctx.addIssue({
@@ -208,7 +211,7 @@ export const ENV_DEFINITIONS = {
     z
       .string()
       .default(Object.values(QueueName).join(','))
-      .transform((list) => [...new Set(list.split(',').map((q) => q.trim()))].filter(Boolean))
+      .transform((list) => [...new Set(commaList(list))])
       .pipe(
         z
           .array(
@@ -274,14 +277,7 @@ export const ENV_DEFINITIONS = {
       .string()
       .optional()
       .transform((list) =>
-        list === undefined
-          ? undefined
-          : list.trim() === 'none'
-            ? []
-            : list
-                .split(',')
-                .map((h) => h.trim())
-                .filter(Boolean),
+        list === undefined ? undefined : list.trim() === 'none' ? [] : commaList(list),
       ),
     "Comma-separated hosts a sandbox's proxy lets through (`host`, `host:port`, `*.domain`); `none` allows none. Default (unset): the host of the npm registry the runner's npm is configured with (`npm config get registry`).",
   ),
