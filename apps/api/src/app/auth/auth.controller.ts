@@ -38,7 +38,7 @@ import type { Request, Response } from 'express';
 import { Operation } from '../http/operation.decorator';
 
 /** Only same-site paths: "/board/x" yes, "//evil.example" and "https://…" no (open redirect). */
-export function safeReturnTo(value: unknown): string {
+function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return '/';
   if (value.includes('\\') || [...value].some((c) => c.charCodeAt(0) < 0x20)) return '/';
   return value.slice(0, 2000);

@@ -68,6 +68,6 @@ export function csvCell<T>(value: T): T | string {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export function auditView(e: AuditEvent): AuditEventView {
+function auditView(e: AuditEvent): AuditEventView {
   return { ...e, id: e.id.toString(), at: e.at.toISOString() };
 }
