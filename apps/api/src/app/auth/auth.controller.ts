@@ -10,6 +10,7 @@ import {
   Principal,
   Public,
   REFRESH_TOKEN_BOX,
+  requestId,
   roleFromClaims,
   SecretBox,
   userLabel,
@@ -37,7 +38,7 @@ import type { Request, Response } from 'express';
 import { Operation } from '../http/operation.decorator';
 
 /** Only same-site paths: "/board/x" yes, "//evil.example" and "https://…" no (open redirect). */
-export function safeReturnTo(value: unknown): string {
+function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) return '/';
   if (value.includes('\\') || [...value].some((c) => c.charCodeAt(0) < 0x20)) return '/';
   return value.slice(0, 2000);
@@ -99,7 +100,7 @@ export class AuthController {
       await this.audit.record({
         actorType: 'user',
         ip: req.ip,
-        requestId: requestIdOf(req),
+        requestId: requestId(req),
         action: 'auth.login_failed',
         targetType: 'session',
         after: { reason, ...(detail ? { detail } : {}) },
@@ -144,7 +145,7 @@ export class AuthController {
       actorLabel: userLabel(user),
       role,
       ip: req.ip,
-      requestId: requestIdOf(req),
+      requestId: requestId(req),
       action: 'auth.login',
       targetType: 'user',
       targetId: user.id,
@@ -199,9 +200,4 @@ export class AuthController {
 
 function save(req: Request): Promise<void> {
   return new Promise((done, fail) => req.session.save((err) => (err ? fail(err) : done())));
-}
-
-function requestIdOf(req: Request): string | undefined {
-  const id = (req as Request & { id?: unknown }).id;
-  return typeof id === 'string' ? id : undefined;
 }

@@ -46,18 +46,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, requestId: string | undefined, req: Request): ApiErrorBody {
-    if (exception instanceof DomainError) {
-      const status = DOMAIN_ERROR_STATUS[exception.kind];
-      return {
-        statusCode: status,
-        error: STATUS_CODES[status] ?? 'Error',
-        message: exception.message,
-        requestId,
-        ...(exception.issues ? { issues: exception.issues } : {}),
-      };
-    }
+    const body = (statusCode: number, message: string, issues?: ApiErrorIssue[]) => ({
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message,
+      requestId,
+      ...(issues ? { issues } : {}),
+    });
+    if (exception instanceof DomainError)
+      return body(DOMAIN_ERROR_STATUS[exception.kind], exception.message, exception.issues);
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
       const response = exception.getResponse();
       let message = exception.message;
       let issues: ApiErrorIssue[] | undefined;
@@ -68,29 +66,21 @@ export class ApiExceptionFilter implements ExceptionFilter {
         else if (Array.isArray(r.message)) message = r.message.join('; ');
         if (Array.isArray(r.issues)) issues = r.issues as ApiErrorIssue[];
       }
-      return {
-        statusCode: status,
-        error: STATUS_CODES[status] ?? 'Error',
-        message,
-        requestId,
-        ...(issues ? { issues } : {}),
-      };
+      return body(exception.getStatus(), message, issues);
     }
     if (isBodyParserError(exception)) {
-      const status = exception.status;
       // zlib's and brotli's own errors (no `type`): a body that is not what Content-Encoding says.
-      const message =
+      return body(
+        exception.status,
         exception.type === undefined
           ? `The request body could not be decoded as its Content-Encoding (${String(req.headers['content-encoding'] ?? 'none')}) says: ${exception.message}.`
-          : exception.message;
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId };
+          : exception.message,
+      );
     }
-    return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-      error: 'Internal Server Error',
-      message: 'Something went wrong on our side; quote the request id when reporting it.',
-      requestId,
-    };
+    return body(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'Something went wrong on our side; quote the request id when reporting it.',
+    );
   }
 }
 

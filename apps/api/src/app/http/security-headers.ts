@@ -1,4 +1,4 @@
-import type { AppConfig } from '@autocoder/server-config';
+import { type AppConfig, commaList } from '@autocoder/server-config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -64,9 +64,7 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
     (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next),
   );
 
-  const origins = config.CORS_ORIGINS.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
+  const origins = commaList(config.CORS_ORIGINS);
   if (origins.length > 0) {
     app.enableCors({
       origin: origins,

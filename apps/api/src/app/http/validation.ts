@@ -3,7 +3,7 @@ import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from
 import type { ZodError, ZodType } from 'zod';
 
 /** Field-level reasons, with the part of the request they are in (body.steps.2, query.limit). */
-export function issuesOf(error: ZodError, where: string): ApiErrorIssue[] {
+function issuesOf(error: ZodError, where: string): ApiErrorIssue[] {
   return error.issues.flatMap((issue) => {
     const base = [where, ...issue.path.map(String)];
     // Unknown fields are reported one by one, each at its own path.

@@ -179,7 +179,7 @@ export class ApiTokensService {
 }
 
 /** Hex SHA-256 of the token: what is stored and looked up. */
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 

@@ -1,4 +1,4 @@
-import { AppConfig } from '@autocoder/server-config';
+import { AppConfig, commaList } from '@autocoder/server-config';
 import { RoleMapping } from './oidc/role-mapping';
 
 export type AuthSettings =
@@ -21,7 +21,7 @@ export type AuthSettings =
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith('127.');
 }
 
@@ -29,12 +29,6 @@ export function isLoopbackHost(host: string): boolean {
 function isLocalHost(host: string): boolean {
   return isLoopbackHost(host) || host.endsWith('.localhost');
 }
-
-const csv = (v: string) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /**
  * The api's authentication settings, checked at boot: OIDC needs an issuer and a session secret;
@@ -80,8 +74,8 @@ export function authSettings(config: AppConfig): AuthSettings {
     secureCookies: publicUrl.protocol === 'https:',
     roles: {
       claim: config.OIDC_ROLE_CLAIM,
-      adminValues: csv(config.OIDC_ADMIN_VALUES),
-      viewerValues: csv(config.OIDC_VIEWER_VALUES),
+      adminValues: commaList(config.OIDC_ADMIN_VALUES),
+      viewerValues: commaList(config.OIDC_VIEWER_VALUES),
       defaultRole: config.OIDC_DEFAULT_ROLE === 'viewer' ? 'viewer' : null,
     },
   };

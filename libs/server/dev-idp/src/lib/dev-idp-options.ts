@@ -13,7 +13,7 @@ export interface DevIdpUser {
 }
 
 /** A relying party registered at the dev IdP. */
-export interface DevIdpClient {
+interface DevIdpClient {
   clientId: string;
   clientSecret: string;
   redirectUris: string[];

@@ -139,28 +139,14 @@ function configuration(options: DevIdpOptions): Configuration {
       if (!user) return undefined;
       return {
         accountId: sub,
-        claims: () => ({
-          sub,
-          name: user.name,
-          preferred_username: user.username,
-          email: user.email,
-          email_verified: true,
-          groups: user.groups,
-        }),
+        claims: () => ({ sub, ...profile(user), email_verified: true }),
       };
     },
     // Access tokens carry who the user is and their groups, so the api needs no userinfo call.
     extraTokenClaims: (_ctx, token) => {
       const accountId = 'accountId' in token ? token.accountId : undefined;
       const user = typeof accountId === 'string' ? users.get(accountId) : undefined;
-      return user
-        ? {
-            groups: user.groups,
-            email: user.email,
-            name: user.name,
-            preferred_username: user.username,
-          }
-        : undefined;
+      return user ? profile(user) : undefined;
     },
     ttl: {
       // The resource server's lifetime (per client, see getResourceServerInfo).
@@ -175,6 +161,16 @@ function configuration(options: DevIdpOptions): Configuration {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>Sign-in error</title><h1>${escapeHtml(String(out['error']))}</h1><p>${escapeHtml(String(out['error_description'] ?? ''))}</p>`;
     },
+  };
+}
+
+/** Who the user is and their groups, in the ID token and (for the api) the access token. */
+function profile(user: DevIdpUser) {
+  return {
+    name: user.name,
+    preferred_username: user.username,
+    email: user.email,
+    groups: user.groups,
   };
 }
 

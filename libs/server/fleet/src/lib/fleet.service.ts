@@ -20,7 +20,7 @@ interface WorkerClient {
 }
 
 /** A named worker's connection is "<prefix>:<base64 queue>:w:<worker name>"; runners name theirs. */
-export function workerName(client: WorkerClient): string | null {
+function workerName(client: WorkerClient): string | null {
   const at = client.rawname?.indexOf(':w:') ?? -1;
   return at < 0 || !client.rawname ? null : client.rawname.slice(at + 3) || null;
 }

@@ -7,8 +7,8 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram } from 'prom-client';
 
-export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
-export const HTTP_REQUEST_DURATION = 'http_request_duration_seconds';
+const HTTP_REQUESTS_TOTAL = 'http_requests_total';
+const HTTP_REQUEST_DURATION = 'http_request_duration_seconds';
 
 export const httpMetricProviders = [
   makeCounterProvider({

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { PendingLogin } from '../oidc/oidc-client.service';
 
 /** What a console session holds (in Redis, so any api replica serves it). */
-export interface SessionUser {
+interface SessionUser {
   userId: string;
   label: string;
   role: UserRole;
@@ -37,8 +37,8 @@ export interface ConsoleSessionOptions {
 }
 
 /** Angular's HttpClient reads this cookie and echoes it in X-XSRF-TOKEN on changes. */
-export const XSRF_COOKIE = 'XSRF-TOKEN';
-export const XSRF_HEADER = 'x-xsrf-token';
+const XSRF_COOKIE = 'XSRF-TOKEN';
+const XSRF_HEADER = 'x-xsrf-token';
 
 export interface ConsoleSession {
   /** Express middleware for the whole app: cookies, then the session. */
