@@ -1,8 +1,23 @@
 import { QueueName } from '@autocoder/shared-contracts';
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { Queue, QueueOptions } from 'bullmq';
 import { JobQueueService, QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
 import { redisOptions } from './redis-connection';
+
+const logger = new Logger('Queue');
+
+/**
+ * A queue that logs its Redis connection's errors (refused, reset, closed while still
+ * connecting). @nestjs/bullmq's queues have no 'error' listener, and an 'error' event nobody
+ * listens to is thrown into the process; enqueues and readiness report an unavailable Redis.
+ */
+export class LoggedQueue extends Queue {
+  constructor(name: string, opts?: QueueOptions) {
+    super(name, opts);
+    this.on('error', (err) => logger.warn(`queue ${name}: ${err.message}`));
+  }
+}
 
 /**
  * Registers every queue of the contract on one Redis with one prefix. api and runner both import
@@ -11,6 +26,8 @@ import { redisOptions } from './redis-connection';
 @Module({})
 export class QueueModule {
   static forRoot(settings: QueueSettings & { role: 'producer' | 'worker' }): DynamicModule {
+    // Read by registerQueue below (a static of @nestjs/bullmq, the one way to choose the class).
+    BullModule.queueClass = LoggedQueue;
     return {
       module: QueueModule,
       global: true,
