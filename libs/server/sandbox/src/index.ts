@@ -20,3 +20,4 @@ export {
   type SandboxStatus,
   type SessionSandboxRequest,
 } from './lib/sandboxes';
+export { TailBuffer } from './lib/frames';

@@ -52,11 +52,13 @@ export interface SandboxRunOptions {
   shell?: string;
 }
 
-/** The same shape as the workspace's VerifyResult, so either can run a command. */
+/** How a command ended (also the workspace's VerifyResult, so either can run a command). */
 export interface SandboxRunResult {
   ok: boolean;
+  /** null when killed by a signal (always so on timeout). */
   exitCode: number | null;
   timedOut: boolean;
+  /** stdout and stderr interleaved as they arrived; only the tail when over the cap. */
   output: string;
   outputTruncated: boolean;
   durationMs: number;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TailBuffer, type SandboxRunResult } from '@autocoder/server-sandbox';
 
 export interface VerifyOptions {
   /** Wall-clock limit; the whole process group is SIGKILLed when it passes. */
@@ -14,16 +15,8 @@ export interface VerifyOptions {
   shell?: string;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  /** null when killed by a signal (always so on timeout). */
-  exitCode: number | null;
-  timedOut: boolean;
-  /** stdout and stderr interleaved as they arrived; only the tail when over the cap. */
-  output: string;
-  outputTruncated: boolean;
-  durationMs: number;
-}
+/** How a command ended: the same shape whether it ran here or in a session's sandbox. */
+export type VerifyResult = SandboxRunResult;
 
 /**
  * Runs a command in a directory: runVerification itself, or a session's OS sandbox
@@ -38,31 +31,6 @@ export type CommandRunner = (
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 // After the shell exits, how long stray holders of its pipes may keep them open.
 const PIPE_DRAIN_MS = 2_000;
-
-/** Keeps the last `cap` bytes of a stream of chunks without holding the rest. */
-class TailBuffer {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
-
-  constructor(private readonly cap: number) {}
-
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    while (this.size - (this.chunks[0]?.length ?? 0) >= this.cap && this.chunks.length > 1) {
-      this.size -= this.chunks.shift()?.length ?? 0;
-      this.truncated = true;
-    }
-  }
-
-  toString(): string {
-    const all = Buffer.concat(this.chunks);
-    if (all.length <= this.cap) return all.toString('utf8');
-    this.truncated = true;
-    return all.subarray(all.length - this.cap).toString('utf8');
-  }
-}
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
