@@ -71,7 +71,13 @@ export const DEFAULT_ALLOWED_COMMANDS: readonly string[] = [
 
 /** Whitespace-separated list, to keep long tables readable. */
 function words(list: string): string[] {
-  return list.trim().split(/\s+/);
+  return list.split(/\s+/).filter(Boolean);
+}
+
+/** Options whose value is a path, by how it is used. */
+function pathOpts(write: string, read: string): Record<string, PathMode> {
+  const modes = (list: string, mode: PathMode) => words(list).map((o) => [o, mode] as const);
+  return Object.fromEntries([...modes(write, 'write'), ...modes(read, 'read')]);
 }
 
 const MAX_COMMAND_LENGTH = 64 * 1024;
@@ -147,15 +153,9 @@ function isDangerousVar(name: string): boolean {
   return DANGEROUS_VARS.has(name) || DANGEROUS_VAR_PREFIXES.some((p) => upper.startsWith(p));
 }
 
-const READ_DEVICES = new Set([
-  '/dev/null',
-  '/dev/stdin',
-  '/dev/stdout',
-  '/dev/stderr',
-  '/dev/zero',
-  '/dev/urandom',
-  '/dev/random',
-]);
+const READ_DEVICES = new Set(
+  words('/dev/null /dev/stdin /dev/stdout /dev/stderr /dev/zero /dev/urandom /dev/random'),
+);
 const WRITE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr']);
 
 // ------------------------------------------------------------------ word helpers
@@ -736,9 +736,7 @@ export function sedScriptProblem(script: string): string | null {
 }
 
 const FIND_REFUSED = new Set(
-  words(`
-  -exec -execdir -ok -okdir -delete -fprint -fprint0 -fprintf -fls -files0-from
-`),
+  words('-exec -execdir -ok -okdir -delete -fprint -fprint0 -fprintf -fls -files0-from'),
 );
 
 const findRule: Rule = (c, prog, args, env) => {
@@ -871,29 +869,11 @@ const CURL_SPEC: OptSpec = {
     --speed-time --speed-limit --time-cond --max-filesize --limit-rate --max-redirs
     --oauth2-bearer --cert-type --key-type --url --url-query --expect100-timeout
   `),
-  paths: {
-    '-o': 'write',
-    '--output': 'write',
-    '-D': 'write',
-    '--dump-header': 'write',
-    '-c': 'write',
-    '--cookie-jar': 'write',
-    '--trace': 'write',
-    '--trace-ascii': 'write',
-    '--stderr': 'write',
-    '--etag-save': 'write',
-    '--hsts': 'write',
-    '--alt-svc': 'write',
-    '--libcurl': 'write',
-    '--output-dir': 'write',
-    '-T': 'read',
-    '--upload-file': 'read',
-    '--etag-compare': 'read',
-    '--cacert': 'read',
-    '--capath': 'read',
-    '--key': 'read',
-    '--netrc-file': 'read',
-  },
+  paths: pathOpts(
+    `-o --output -D --dump-header -c --cookie-jar --trace --trace-ascii --stderr --etag-save
+     --hsts --alt-svc --libcurl --output-dir`,
+    '-T --upload-file --etag-compare --cacert --capath --key --netrc-file',
+  ),
   refused: CURL_REFUSED,
 };
 
@@ -1126,9 +1106,7 @@ const NPM_REFUSED_SUBCOMMANDS = new Set(
 `),
 );
 const NPM_VALUE_OPTS = new Set(
-  words(`
-  -w --workspace --loglevel --registry --tag --omit --include --prefix
-`),
+  words('-w --workspace --loglevel --registry --tag --omit --include --prefix'),
 );
 const NPM_FLAG_OPTS =
   /^(-(y|q|s|d|dd|ddd|D|E|S|O|B|P)|--(yes|no|silent|quiet|verbose|workspaces|ws|include-workspace-root|if-present|ignore-scripts|no-audit|no-fund|legacy-peer-deps|force|offline|prefer-offline|prefer-online|save-dev|save-exact|save|no-save|json|parseable|color|no-color|dry-run|foreground-scripts|no-package-lock|production|audit=false|fund=false|progress=false))$/;
@@ -1197,9 +1175,7 @@ const npxRule: Rule = (c, prog, args, env) => {
 };
 
 const NPX_VALUE_OPTS = new Set(
-  words(`
-  -p --package -c --call -w --workspace --loglevel --registry
-`),
+  words('-p --package -c --call -w --workspace --loglevel --registry'),
 );
 
 /**
@@ -1257,15 +1233,9 @@ const PNPM_COMMANDS = new Set(
   find-hash self-update
 `),
 );
-const PNPM_VALUE_OPTS = new Set([
-  '-C',
-  '--dir',
-  '--filter',
-  '-F',
-  '--reporter',
-  '--loglevel',
-  '--workspace-concurrency',
-]);
+const PNPM_VALUE_OPTS = new Set(
+  words('-C --dir --filter -F --reporter --loglevel --workspace-concurrency'),
+);
 
 const pnpmRule: Rule = (c, prog, args, env) => {
   checkNpmGlobals(prog, c, args, env);
@@ -1498,14 +1468,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     {
       short: 'ktS',
       long: ['--key', '--field-separator', '--buffer-size', '--parallel', '--batch-size', '--sort'],
-      paths: {
-        '-o': 'write',
-        '--output': 'write',
-        '-T': 'write',
-        '--temporary-directory': 'write',
-        '--files0-from': 'read',
-        '--random-source': 'read',
-      },
+      paths: pathOpts('-o --output -T --temporary-directory', '--files0-from --random-source'),
       refused: ['--compress-program'],
     },
     'read',
