@@ -160,17 +160,19 @@ const WRITE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr']);
 
 // ------------------------------------------------------------------ word helpers
 
-function literal(word: Word): string | null {
-  let text = '';
-  for (const part of word.parts) {
-    if (part.kind !== 'lit') return null;
-    text += part.text;
-  }
-  return text;
-}
-
 function isDynamic(word: Word): boolean {
   return word.parts.some((p) => p.kind !== 'lit');
+}
+
+function literal(word: Word): string | null {
+  return isDynamic(word) ? null : literalPrefix(word);
+}
+
+/** An option-position argument: a dynamic word could turn out to be any option, so it is refused. */
+function literalArg(prog: string, word: Word): string {
+  const text = literal(word);
+  if (text === null) refuse(`${prog}: argument ${word.raw} is not a literal word`);
+  return text;
 }
 
 /** The literal text before the first expansion (for NAME=$value words). */
@@ -742,8 +744,7 @@ const FIND_REFUSED = new Set(
 const findRule: Rule = (c, prog, args, env) => {
   let i = 0;
   for (; i < args.length; i++) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`find: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (text === '-D') i++;
     else if (!/^-([HLP]|O[0-9]*)$/.test(text)) break;
   }
@@ -753,9 +754,8 @@ const findRule: Rule = (c, prog, args, env) => {
     c.path(prog, args[i], env, 'read');
   }
   for (; i < args.length; i++) {
-    const text = literal(args[i]);
     // A dynamic word could turn out to be -exec: refuse.
-    if (text === null) refuse(`find: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (FIND_REFUSED.has(text)) refuse(`find: ${text} is not allowed`);
     if (text === '-files0-from') c.path(prog, args[++i] ?? textWord(''), env, 'read');
   }
@@ -795,8 +795,7 @@ function shellOptions(prog: string, args: readonly Word[], at: number, letters: 
 
 const setRule: Rule = (_c, prog, args) => {
   for (let i = 0; i < args.length; ) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`set: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (text === '--' || text === '-' || !/^[-+]/.test(text)) return;
     i += shellOptions(prog, args, i, 'abBCeEfhnTuvx');
   }
@@ -835,11 +834,10 @@ const killRule: Rule = (_c, _prog, args) => {
 
 const DEV_PROCESS = /^(node|npm|npx|pnpm|vite|next|tsx|ts-node)([ \w./:=@-]*)$/;
 
-const pkillRule: Rule = (_c, _prog, args) => {
+const pkillRule: Rule = (_c, prog, args) => {
   const patterns: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`pkill: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (text === '--signal') i++;
     else if (/^--signal=/.test(text)) continue;
     else if (/^-([0-9]+|[A-Z][A-Z0-9+]*)$/.test(text)) continue;
@@ -1000,8 +998,7 @@ const GIT_GLOBAL_FLAGS = new Set(
 const gitRule: Rule = (c, prog, args, env) => {
   let i = 0;
   for (; i < args.length; i++) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`git: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (!text.startsWith('-')) break;
     if (text === '-C') c.path(prog, args[++i] ?? textWord(''), env, 'read');
     else if (text === '-c') {
@@ -1142,8 +1139,7 @@ function npmSubcommand(
 ): number {
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-')) break;
     if (valueOpts.has(t)) i++;
     else if (!NPM_FLAG_OPTS.test(t) && !valueOpts.has(t.split('=')[0])) {
@@ -1188,8 +1184,7 @@ function npxLike(c: Checker, prog: string, args: readonly Word[], env: Env): Flo
   let withPackage = false;
   let call: Word | null = null;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-')) break;
     if (t === '--') {
       i++;
@@ -1276,8 +1271,7 @@ const shellRule: Rule = (c, prog, args, env) => {
   let command = false;
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (t === '--' || t === '-') {
       i++;
       break;
@@ -1338,8 +1332,7 @@ const nohupRule: Rule = (c, _prog, args, env) => {
 const timeoutRule: Rule = (c, prog, args, env) => {
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-')) break;
     if (t === '-s' || t === '-k' || t === '--signal' || t === '--kill-after') i++;
     else if (
@@ -1396,8 +1389,7 @@ const xargsRule: Rule = (c, prog, args, env) => {
   // Options end at the first operand: that is the command.
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`xargs: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-') || t === '-') break;
     if (t === '--') {
       i++;
