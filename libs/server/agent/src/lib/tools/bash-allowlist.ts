@@ -454,9 +454,7 @@ class Checker {
     const hard = HARD_REFUSED.get(text);
     if (hard !== undefined) refuse(`program '${text}' is not allowed (${hard})`);
     if (!text.includes('/')) {
-      if (!this.policy.allowed.has(text) && !this.extraNames.has(text)) {
-        refuse(`program '${text}' is not allowed`);
-      }
+      if (!this.isAllowedName(text)) refuse(`program '${text}' is not allowed`);
       return text;
     }
     if (this.isListedScript(text, env)) return text;
@@ -467,7 +465,7 @@ class Checker {
       bin !== undefined &&
       bins.every((b) => b === bin) &&
       resolved.every((p) => this.inside(p)) &&
-      (this.policy.allowed.has(bin) || this.extraNames.has(bin)) &&
+      this.isAllowedName(bin) &&
       !HARD_REFUSED.has(bin)
     ) {
       return bin;
@@ -1096,15 +1094,26 @@ function gitConfig(rest: readonly Word[]): void {
 
 // ---- npm, npx, pnpm
 
-const NPM_REFUSED_SUBCOMMANDS = new Set(
-  words(`
-  publish unpublish deprecate adduser login logout token owner access dist-tag team org
-  hook set explore edit star unstar link ln
-`),
-);
-const NPM_VALUE_OPTS = new Set(
-  words('-w --workspace --loglevel --registry --tag --omit --include --prefix'),
-);
+const NPM_FAMILY = {
+  npm: {
+    valueOpts: new Set(
+      words('-w --workspace --loglevel --registry --tag --omit --include --prefix'),
+    ),
+    refused: new Set(
+      words(`
+        publish unpublish deprecate adduser login logout token owner access dist-tag team org
+        hook set explore edit star unstar link ln
+      `),
+    ),
+    configWrites: ['set', 'delete', 'edit', 'fix'],
+  },
+  pnpm: {
+    valueOpts: new Set(words('-C --dir --filter -F --reporter --loglevel --workspace-concurrency')),
+    refused: new Set(words('publish login logout adduser setup self-update')),
+    configWrites: ['set', 'delete'],
+  },
+};
+
 const NPM_FLAG_OPTS =
   /^(-(y|q|s|d|dd|ddd|D|E|S|O|B|P)|--(yes|no|silent|quiet|verbose|workspaces|ws|include-workspace-root|if-present|ignore-scripts|no-audit|no-fund|legacy-peer-deps|force|offline|prefer-offline|prefer-online|save-dev|save-exact|save|no-save|json|parseable|color|no-color|dry-run|foreground-scripts|no-package-lock|production|audit=false|fund=false|progress=false))$/;
 
@@ -1131,12 +1140,18 @@ function checkNpmGlobals(prog: string, c: Checker, args: readonly Word[], env: E
   }
 }
 
-/** Splits leading options from the subcommand; unknown options before it are refused. */
+/**
+ * npm and pnpm: global options, then the subcommand (unknown options before it are refused);
+ * refused subcommands and config writes. Null when there is no literal subcommand.
+ */
 function npmSubcommand(
-  prog: string,
+  c: Checker,
+  prog: 'npm' | 'pnpm',
   args: readonly Word[],
-  valueOpts: ReadonlySet<string>,
-): number {
+  env: Env,
+): { i: number; sub: string; rest: Word[] } | null {
+  const { valueOpts, refused, configWrites } = NPM_FAMILY[prog];
+  checkNpmGlobals(prog, c, args, env);
   let i = 0;
   for (; i < args.length; i++) {
     const t = literalArg(prog, args[i]);
@@ -1146,23 +1161,22 @@ function npmSubcommand(
       refuse(`${prog}: option ${t} before the command is not supported`);
     }
   }
-  return i;
-}
-
-const npmRule: Rule = (c, prog, args, env) => {
-  checkNpmGlobals(prog, c, args, env);
-  const i = npmSubcommand(prog, args, NPM_VALUE_OPTS);
   const sub = args[i] ? literal(args[i]) : null;
-  if (sub === null) return;
+  if (sub === null) return null;
   const rest = args.slice(i + 1);
-  if (NPM_REFUSED_SUBCOMMANDS.has(sub)) refuse(`npm: 'npm ${sub}' is not allowed`);
+  if (refused.has(sub)) refuse(`${prog}: '${prog} ${sub}' is not allowed`);
   if ((sub === 'config' || sub === 'c') && rest[0]) {
     const verb = literal(rest[0]);
-    if (verb === null || ['set', 'delete', 'edit', 'fix'].includes(verb)) {
-      refuse(`npm: 'npm config ${verb ?? rest[0].raw}' is not allowed`);
+    if (verb === null || configWrites.includes(verb)) {
+      refuse(`${prog}: '${prog} config ${verb ?? rest[0].raw}' is not allowed`);
     }
   }
-  if (sub === 'exec' || sub === 'x') return npxLike(c, `npm ${sub}`, rest, env);
+  return { i, sub, rest };
+}
+
+const npmRule: Rule = (c, _prog, args, env) => {
+  const cmd = npmSubcommand(c, 'npm', args, env);
+  if (cmd?.sub === 'exec' || cmd?.sub === 'x') return npxLike(c, `npm ${cmd.sub}`, cmd.rest, env);
 };
 
 const npxRule: Rule = (c, prog, args, env) => {
@@ -1228,25 +1242,10 @@ const PNPM_COMMANDS = new Set(
   find-hash self-update
 `),
 );
-const PNPM_VALUE_OPTS = new Set(
-  words('-C --dir --filter -F --reporter --loglevel --workspace-concurrency'),
-);
-
-const pnpmRule: Rule = (c, prog, args, env) => {
-  checkNpmGlobals(prog, c, args, env);
-  const i = npmSubcommand(prog, args, PNPM_VALUE_OPTS);
-  const sub = args[i] ? literal(args[i]) : null;
-  if (sub === null) return;
-  const rest = args.slice(i + 1);
-  if (['publish', 'login', 'logout', 'adduser', 'setup', 'self-update'].includes(sub)) {
-    refuse(`pnpm: 'pnpm ${sub}' is not allowed`);
-  }
-  if ((sub === 'config' || sub === 'c') && rest[0]) {
-    const verb = literal(rest[0]);
-    if (verb === null || ['set', 'delete'].includes(verb)) {
-      refuse(`pnpm: 'pnpm config ${verb ?? rest[0].raw}' is not allowed`);
-    }
-  }
+const pnpmRule: Rule = (c, _prog, args, env) => {
+  const cmd = npmSubcommand(c, 'pnpm', args, env);
+  if (cmd === null) return;
+  const { i, sub, rest } = cmd;
   const shellMode = rest.some((w) => ['-c', '--shell-mode'].includes(literal(w) ?? ''));
   if ((sub === 'exec' || sub === 'dlx') && shellMode)
     refuse(`pnpm: ${sub} --shell-mode is not allowed`);
