@@ -873,6 +873,14 @@ const CURL_SPEC: OptSpec = {
   refused: CURL_REFUSED,
 };
 
+/** Options whose value names a file to read after a prefix ('@file', 'name@file', 'name=<file'). */
+const CURL_FILE_VALUES = [
+  { names: words('-H --header --url-query'), prefix: /^@/, what: 'file' },
+  { names: words('-d --data --data-ascii --data-binary --json'), prefix: /^@/, what: 'data file' },
+  { names: ['--data-urlencode'], prefix: /^[^=]*@/, what: 'data file' },
+  { names: ['-F', '--form'], prefix: /^[^=]*=[@<]/, what: 'form file' },
+];
+
 const LOCAL_AUTHORITY = /^(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$/i;
 
 function checkUrl(url: string, globOff: boolean): void {
@@ -909,34 +917,17 @@ const curlRule: Rule = (c, prog, args, env) => {
         refuse('curl: this --write-out is not allowed');
       }
     }
-    // These read a file when the value starts with '@'.
-    if (['-H', '--header', '--url-query'].includes(name) && value) {
-      if ((text ?? literalPrefix(value)).startsWith('@')) {
-        if (text === null) refuse(`curl: file ${value.raw} is not a literal word`);
-        c.path(prog, textWord(text.slice(1)), env, 'read');
-      }
-    }
     if ((name === '-b' || name === '--cookie') && value && text !== null && !text.includes('=')) {
       c.path(prog, value, env, 'read');
     }
-    const dataFile = (file: string): void => {
-      if (file !== '-') c.path(prog, textWord(file), env, 'read');
-    };
-    if (['-d', '--data', '--data-ascii', '--data-binary', '--json'].includes(name) && value) {
-      if (text === null ? literalPrefix(value).startsWith('@') : text.startsWith('@')) {
-        if (text === null) refuse(`curl: data file ${value.raw} is not a literal word`);
-        dataFile(text.slice(1));
-      }
-    }
-    if (name === '--data-urlencode' && value) {
-      const m = /^[^=]*@/.exec(text ?? literalPrefix(value));
-      if (m && text === null) refuse(`curl: data file ${value.raw} is not a literal word`);
-      if (m && text !== null) dataFile(text.slice(m[0].length));
-    }
-    if ((name === '-F' || name === '--form') && value) {
-      const m = /^[^=]*=([@<])/.exec(text ?? literalPrefix(value));
-      if (m && text === null) refuse(`curl: form file ${value.raw} is not a literal word`);
-      if (m && text !== null) dataFile(text.slice(m[0].length).split(';')[0]);
+    const reads = CURL_FILE_VALUES.find((f) => f.names.includes(name));
+    const m = reads && value ? reads.prefix.exec(text ?? literalPrefix(value)) : null;
+    if (reads && value && m) {
+      if (text === null) refuse(`curl: ${reads.what} ${value.raw} is not a literal word`);
+      const file = text.slice(m[0].length);
+      // '-' is stdin; a form field's file name ends at its first ';' (;type=..., ;filename=...).
+      if (file !== '-')
+        c.path(prog, textWord(reads.what === 'form file' ? file.split(';')[0] : file), env, 'read');
     }
   }
   for (const word of urls) {
@@ -959,30 +950,19 @@ const GIT_REFUSED_SUBCOMMANDS = new Set(
 `),
 );
 // Config keys an agent may set; everything else may name a program git would run.
-const GIT_SAFE_KEYS = [
-  /^user\.(name|email)$/,
-  /^core\.(autocrlf|filemode|ignorecase|quotepath|safecrlf|eol)$/,
-  /^init\.defaultbranch$/,
-  /^pull\.(rebase|ff)$/,
-  /^merge\.(ff|conflictstyle)$/,
-  /^push\.(default|autosetupremote)$/,
-  /^fetch\.prune$/,
-  /^rebase\.(autostash|autosquash)$/,
-  /^(commit|tag)\.gpgsign$/,
-  /^color\.[a-z.]+$/,
-  /^advice\.[a-z]+$/,
-  /^log\.[a-z]+$/,
-  /^status\.[a-z]+$/,
-  /^diff\.(renames|algorithm)$/,
-  /^branch\.autosetupmerge$/,
-  /^gc\.auto$/,
-];
+const GIT_SAFE_KEY = new RegExp(
+  `^(${words(String.raw`
+    user\.(name|email) core\.(autocrlf|filemode|ignorecase|quotepath|safecrlf|eol)
+    init\.defaultbranch pull\.(rebase|ff) merge\.(ff|conflictstyle)
+    push\.(default|autosetupremote) fetch\.prune rebase\.(autostash|autosquash)
+    (commit|tag)\.gpgsign color\.[a-z.]+ advice\.[a-z]+ log\.[a-z]+ status\.[a-z]+
+    diff\.(renames|algorithm) branch\.autosetupmerge gc\.auto
+  `).join('|')})$`,
+);
 
 function checkGitKey(key: string): void {
-  const lower = key.toLowerCase();
-  if (!GIT_SAFE_KEYS.some((re) => re.test(lower))) {
+  if (!GIT_SAFE_KEY.test(key.toLowerCase()))
     refuse(`git: setting config key ${key} is not allowed`);
-  }
 }
 
 const GIT_GLOBAL_FLAGS = new Set(
