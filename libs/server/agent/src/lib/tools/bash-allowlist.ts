@@ -336,13 +336,9 @@ class Checker {
   }
 
   private pipeline(pipeline: Script['items'][number]['andOr']['first'], env: Env): Flow {
-    let flow: Flow = { ok: env.cwds, fail: env.cwds };
-    if (pipeline.commands.length === 1) {
-      flow = this.command(pipeline.commands[0], env);
-    } else {
-      // Every element of a multi-command pipeline runs in a subshell.
-      for (const cmd of pipeline.commands) this.command(cmd, env);
-    }
+    const flows = pipeline.commands.map((cmd) => this.command(cmd, env));
+    // Every element of a multi-command pipeline runs in a subshell.
+    const flow = flows.length === 1 ? flows[0] : { ok: env.cwds, fail: env.cwds };
     return pipeline.negated ? { ok: flow.fail, fail: flow.ok } : flow;
   }
 
@@ -1041,6 +1037,13 @@ const gitRule: Rule = (c, prog, args, env) => {
   }
 };
 
+const GIT_CONFIG_READS = new Set(
+  words(`
+    --get --get-all --get-regexp --get-urlmatch --list -l --unset --unset-all --remove-section
+    --show-origin --show-scope
+  `),
+);
+
 function gitConfig(rest: readonly Word[]): void {
   const positionals: (string | null)[] = [];
   const flags: string[] = [];
@@ -1054,11 +1057,7 @@ function gitConfig(rest: readonly Word[]): void {
   const refused = ['--global', '--system', '--file', '-f', '-e', '--edit', '--rename-section'];
   const bad = flags.find((f) => refused.includes(f.split('=')[0]));
   if (bad !== undefined) refuse(`git: config ${bad.split('=')[0]} is not allowed`);
-  const readOnly = flags.some((f) =>
-    /^(--get|--get-all|--get-regexp|--get-urlmatch|--list|-l|--unset|--unset-all|--remove-section|--show-origin|--show-scope)$/.test(
-      f,
-    ),
-  );
+  const readOnly = flags.some((f) => GIT_CONFIG_READS.has(f));
   const verb = positionals[0];
   if (verb === 'edit' || verb === 'rename-section') refuse(`git: config ${verb} is not allowed`);
   if (verb === 'set') {
@@ -1097,6 +1096,10 @@ const NPM_FAMILY = {
 const NPM_FLAG_OPTS =
   /^(-(y|q|s|d|dd|ddd|D|E|S|O|B|P)|--(yes|no|silent|quiet|verbose|workspaces|ws|include-workspace-root|if-present|ignore-scripts|no-audit|no-fund|legacy-peer-deps|force|offline|prefer-offline|prefer-online|save-dev|save-exact|save|no-save|json|parseable|color|no-color|dry-run|foreground-scripts|no-package-lock|production|audit=false|fund=false|progress=false))$/;
 
+const NPM_REFUSED_OPTIONS = new Set(
+  words('--userconfig --globalconfig --script-shell --node-options --shell'),
+);
+
 function checkNpmGlobals(prog: string, c: Checker, args: readonly Word[], env: Env): void {
   for (let k = 0; k < args.length; k++) {
     const t = literal(args[k]) ?? literalPrefix(args[k]);
@@ -1104,14 +1107,9 @@ function checkNpmGlobals(prog: string, c: Checker, args: readonly Word[], env: E
     if (t === '-g' || name === '--global' || /^--location=(global|user)$/.test(t)) {
       refuse(`${prog}: global installs are not allowed`);
     }
-    if (
-      ['--userconfig', '--globalconfig', '--script-shell', '--node-options', '--shell'].includes(
-        name,
-      )
-    ) {
+    if (NPM_REFUSED_OPTIONS.has(name) || name.startsWith('--config.')) {
       refuse(`${prog}: option ${name} is not allowed`);
     }
-    if (name.startsWith('--config.')) refuse(`${prog}: option ${name} is not allowed`);
     if (name === '--prefix' || name === '--dir' || (prog === 'pnpm' && t === '-C')) {
       const value = t.includes('=') ? textWord(t.slice(t.indexOf('=') + 1)) : args[k + 1];
       if (!value) refuse(`${prog}: ${name} needs a path`);
