@@ -112,17 +112,8 @@ function usageMetadata(usage: Usage, cachedTokens: number): Record<string, numbe
 
 export function handleGemini(ex: Exchange, model: string, method: string): Outcome {
   const stream = method === 'streamGenerateContent';
-  const outcome = (
-    status: number,
-    scenario: string | null = null,
-    turn: number | null = null,
-  ): Outcome => ({
-    status,
-    scenario,
-    turn,
-    model,
-    stream,
-  });
+  const outcome = (status: number, scenario: string | null = null, turn: number | null = null) =>
+    ({ status, scenario, turn, model, stream }) satisfies Outcome;
   if (!hasApiKey(ex)) {
     sendGeminiError(
       ex.res,
