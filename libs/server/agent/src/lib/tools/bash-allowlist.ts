@@ -764,8 +764,8 @@ const cdRule: Rule = (c, prog, args, env) => {
   return { ok: union(targets), fail: env.cwds };
 };
 
-const testRule: Rule = (_c, prog, args) => {
-  // -v evaluates an array subscript, which can run command substitutions.
+/** test -v and printf -v evaluate an array subscript, which can run command substitutions. */
+const noDashV: Rule = (_c, prog, args) => {
   if (args.some((w) => literal(w) === '-v')) refuse(`${prog}: -v is not allowed`);
 };
 
@@ -1302,9 +1302,8 @@ const envRule: Rule = (c, prog, args, env) => {
   return i < args.length ? c.invoke(args.slice(i), env) : undefined;
 };
 
-const nohupRule: Rule = (c, _prog, args, env) => {
-  return args.length > 0 ? c.invoke(args, env) : undefined;
-};
+const nohupRule: Rule = (c, _prog, args, env) =>
+  args.length > 0 ? c.invoke(args, env) : undefined;
 
 const timeoutRule: Rule = (c, prog, args, env) => {
   let i = 0;
@@ -1400,10 +1399,6 @@ const xargsRule: Rule = (c, prog, args, env) => {
   c.commands.push(inner);
 };
 
-const printfRule: Rule = (_c, _prog, args) => {
-  if (args.some((w) => literal(w) === '-v')) refuse('printf: -v is not allowed');
-};
-
 const RULES: Readonly<Record<string, Rule>> = {
   ls: fileTool(
     {
@@ -1458,8 +1453,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   sed: sedRule,
   find: findRule,
   cd: cdRule,
-  test: testRule,
-  '[': testRule,
+  test: noDashV,
+  '[': noDashV,
   set: setRule,
   export: exportRule,
   kill: killRule,
@@ -1479,5 +1474,5 @@ const RULES: Readonly<Record<string, Rule>> = {
   exec: execRule,
   command: commandRule,
   xargs: xargsRule,
-  printf: printfRule,
+  printf: noDashV,
 };
