@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { ToolSpec } from '../providers/llm-provider';
+import { ToolSpec, toolInputSchema } from '../providers/llm-provider';
 
 /** What a tool answers the model: text, flagged as an error when the call failed. */
 export interface ToolOutcome {
@@ -69,10 +69,7 @@ const DESCRIPTIONS: Record<FileToolName, string> = {
 export const FILE_TOOL_SPECS: ToolSpec[] = (Object.keys(schemas) as FileToolName[]).map((name) => ({
   name,
   description: DESCRIPTIONS[name],
-  inputSchema: z.toJSONSchema(schemas[name], { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >,
+  inputSchema: toolInputSchema(schemas[name]),
 }));
 
 /** Runs one file tool call; never throws for the model's mistakes, answers them as errors. */
