@@ -94,10 +94,7 @@ export function checkBashCommand(command: string, policy: BashPolicy): BashVerdi
     const script = parseBash(command);
     if (script.items.length === 0) return { ok: false, reason: 'empty command' };
     const checker = new Checker(policy);
-    checker.script(script, {
-      cwds: [checker.worktree],
-      inLoop: false,
-    });
+    checker.script(script, { cwds: [checker.worktree], inLoop: false });
     return { ok: true, commands: checker.commands };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, reason: err.message };
@@ -214,14 +211,9 @@ interface OptSpec {
   refused?: readonly string[];
 }
 
-interface ScannedOpt {
-  /** '-x' or '--long'. */
-  name: string;
-  value: Word | null;
-}
-
 interface Scanned {
-  opts: ScannedOpt[];
+  /** name: '-x' or '--long'. */
+  opts: { name: string; value: Word | null }[];
   positionals: Word[];
 }
 
@@ -617,14 +609,13 @@ const chmodRule: Rule = (c, prog, args, env) => {
   files.forEach((w) => c.path(prog, w, env, 'write'));
 };
 
-const SED_OPTIONS = {
-  short: 'el',
-  attached: 'i',
-  long: ['--expression', '--line-length'],
-};
-
 const sedRule: Rule = (c, prog, args, env) => {
-  const scanned = scanArgs(prog, args, { ...SED_OPTIONS, refused: ['-f', '--file'] });
+  const scanned = scanArgs(prog, args, {
+    short: 'el',
+    attached: 'i',
+    long: ['--expression', '--line-length'],
+    refused: ['-f', '--file'],
+  });
   const scripts = scanned.opts
     .filter((o) => o.name === '-e' || o.name === '--expression')
     .map((o) => o.value);
