@@ -1254,10 +1254,8 @@ const shellRule: Rule = (c, prog, args, env) => {
     i += shellOptions(prog, args, i, 'ceuxvfC') - 1;
   }
   if (command) {
-    const script = args[i];
-    if (!script) refuse(`${prog}: -c needs a command string`);
-    c.nestedScript(prog, script, env, posixShell);
-    return;
+    if (!args[i]) refuse(`${prog}: -c needs a command string`);
+    return c.nestedScript(prog, args[i], env, posixShell);
   }
   if (i >= args.length) refuse(`${prog}: reading commands from stdin is not allowed`);
   // `bash script.sh` runs the script like ./script.sh: only listed scripts.
