@@ -66,7 +66,7 @@ export function sendAnthropicError(
   status: number,
   message: string,
   requestId: string,
-  headers: Record<string, string> = {},
+  retryAfter?: number,
 ): void {
   sendJson(
     res,
@@ -76,7 +76,7 @@ export function sendAnthropicError(
       error: { type: ERROR_TYPES[status] ?? 'api_error', message },
       request_id: requestId,
     },
-    { 'request-id': requestId, ...headers },
+    { 'request-id': requestId, ...retryAfterHeader(retryAfter) },
   );
 }
 
@@ -198,7 +198,7 @@ export function handleMessages(ex: Exchange): Outcome {
   const conversation = view(request, marks);
   const decided = decide(ex, conversation, {
     send: (status, message, retryAfter) =>
-      sendAnthropicError(ex.res, status, message, ex.requestId, retryAfterHeader(retryAfter)),
+      sendAnthropicError(ex.res, status, message, ex.requestId, retryAfter),
     defaults: DEFAULT_MESSAGES,
   });
   const outcome: Outcome = { ...decided, model: request.model, stream };
