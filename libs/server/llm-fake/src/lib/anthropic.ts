@@ -15,11 +15,11 @@ import {
 import { prefixMarks, type PrefixMark, type PromptPiece } from './prompt-cache';
 import {
   conversationKey,
+  type Answer,
   type ConversationView,
   type ReplyBlock,
   type Usage,
 } from './scenario-player';
-import type { StopReason } from './scenarios';
 
 const BlockSchema = z.looseObject({ type: z.string() });
 const MessageSchema = z.looseObject({
@@ -66,7 +66,7 @@ export function sendAnthropicError(
   status: number,
   message: string,
   requestId: string,
-  headers: Record<string, string> = {},
+  retryAfter?: number,
 ): void {
   sendJson(
     res,
@@ -76,7 +76,7 @@ export function sendAnthropicError(
       error: { type: ERROR_TYPES[status] ?? 'api_error', message },
       request_id: requestId,
     },
-    { 'request-id': requestId, ...headers },
+    { 'request-id': requestId, ...retryAfterHeader(retryAfter) },
   );
 }
 
@@ -198,7 +198,7 @@ export function handleMessages(ex: Exchange): Outcome {
   const conversation = view(request, marks);
   const decided = decide(ex, conversation, {
     send: (status, message, retryAfter) =>
-      sendAnthropicError(ex.res, status, message, ex.requestId, retryAfterHeader(retryAfter)),
+      sendAnthropicError(ex.res, status, message, ex.requestId, retryAfter),
     defaults: DEFAULT_MESSAGES,
   });
   const outcome: Outcome = { ...decided, model: request.model, stream };
@@ -227,30 +227,23 @@ export function handleMessages(ex: Exchange): Outcome {
     usage: wireUsage(usage),
   };
   if (stream) {
-    writeStream(
-      ex,
-      { ...message, content: [], stop_reason: null },
-      answer.blocks,
-      answer.stopReason,
-      usage,
-      answer.delayMs,
-      answer.chunkDelayMs,
-    );
+    void writeStream(ex, { ...message, content: [], stop_reason: null }, answer, usage);
   } else {
     sendJson(ex.res, 200, message, { 'request-id': ex.requestId });
   }
   return outcome;
 }
 
-function writeStream(
+/**
+ * The answer as Server-Sent Events. Without any delay nothing is awaited, so the whole answer is
+ * written before this returns.
+ */
+async function writeStream(
   ex: Exchange,
   start: Record<string, unknown>,
-  blocks: ReplyBlock[],
-  stopReason: StopReason,
+  answer: Extract<Answer, { kind: 'reply' }>,
   usage: BilledUsage,
-  delayMs = 0,
-  chunkDelayMs = 0,
-): void {
+): Promise<void> {
   const { res } = ex;
   const send = (type: string, data: Record<string, unknown>): void => {
     if (!res.destroyed) res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
@@ -262,38 +255,23 @@ function writeStream(
   // A slow model: the stream stays open, then the rest arrives (unless the client hung up).
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number): Promise<void> =>
-    ms <= 0
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          const timer = setTimeout(() => {
-            timers.delete(timer);
-            resolve();
-          }, ms);
-          timers.add(timer);
-        });
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
   res.once('close', () => {
     for (const timer of timers) clearTimeout(timer);
   });
-  const pause = chunkDelayMs > 0 ? () => later(chunkDelayMs) : undefined;
-  // Without any delay the whole answer is written before this returns, as before.
-  if (delayMs <= 0) void writeBlocks(send, res, blocks, stopReason, usage, pause);
-  else void later(delayMs).then(() => writeBlocks(send, res, blocks, stopReason, usage, pause));
-}
-
-async function writeBlocks(
-  send: (type: string, data: Record<string, unknown>) => void,
-  res: Exchange['res'],
-  blocks: ReplyBlock[],
-  stopReason: StopReason,
-  usage: Usage,
-  pause?: () => Promise<void>,
-): Promise<void> {
-  for (const [index, block] of blocks.entries()) {
+  if (answer.delayMs > 0) await later(answer.delayMs);
+  for (const [index, block] of answer.blocks.entries()) {
     if (res.destroyed) return;
     if (block.type === 'text') {
       send('content_block_start', { index, content_block: { type: 'text', text: '' } });
       for (const text of splitText(block.text, 24)) {
-        if (pause) await pause();
+        if (answer.chunkDelayMs > 0) await later(answer.chunkDelayMs);
         if (res.destroyed) return;
         send('content_block_delta', { index, delta: { type: 'text_delta', text } });
       }
@@ -310,7 +288,7 @@ async function writeBlocks(
   }
   if (res.destroyed) return;
   send('message_delta', {
-    delta: { stop_reason: stopReason, stop_sequence: null },
+    delta: { stop_reason: answer.stopReason, stop_sequence: null },
     usage: { output_tokens: usage.outputTokens },
   });
   send('message_stop', {});

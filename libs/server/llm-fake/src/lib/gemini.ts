@@ -36,11 +36,14 @@ export function sendGeminiError(
   res: ServerResponse,
   code: number,
   message: string,
-  extra: { details?: unknown[]; headers?: Record<string, string> } = {},
+  retryAfter?: number,
 ): void {
   const error: Record<string, unknown> = { code, message, status: STATUS_NAMES[code] ?? 'UNKNOWN' };
-  if (extra.details) error['details'] = extra.details;
-  sendJson(res, code, { error }, extra.headers);
+  if (retryAfter !== undefined) {
+    const retryDelay = `${retryAfter}s`;
+    error['details'] = [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay }];
+  }
+  sendJson(res, code, { error }, retryAfterHeader(retryAfter));
 }
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -112,17 +115,8 @@ function usageMetadata(usage: Usage, cachedTokens: number): Record<string, numbe
 
 export function handleGemini(ex: Exchange, model: string, method: string): Outcome {
   const stream = method === 'streamGenerateContent';
-  const outcome = (
-    status: number,
-    scenario: string | null = null,
-    turn: number | null = null,
-  ): Outcome => ({
-    status,
-    scenario,
-    turn,
-    model,
-    stream,
-  });
+  const outcome = (status: number, scenario: string | null = null, turn: number | null = null) =>
+    ({ status, scenario, turn, model, stream }) satisfies Outcome;
   if (!hasApiKey(ex)) {
     sendGeminiError(
       ex.res,
@@ -149,19 +143,7 @@ export function handleGemini(ex: Exchange, model: string, method: string): Outco
   }
 
   const decided = decide(ex, conversation, {
-    send: (code, message, retryAfter) =>
-      sendGeminiError(ex.res, code, message, {
-        details:
-          retryAfter === undefined
-            ? undefined
-            : [
-                {
-                  '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-                  retryDelay: `${retryAfter}s`,
-                },
-              ],
-        headers: retryAfterHeader(retryAfter),
-      }),
+    send: (code, message, retryAfter) => sendGeminiError(ex.res, code, message, retryAfter),
     defaults: DEFAULT_MESSAGES,
     overloadedAs: 503,
   });

@@ -46,9 +46,9 @@ export function sendOllamaError(
   res: ServerResponse,
   status: number,
   message: string,
-  headers: Record<string, string> = {},
+  retryAfter?: number,
 ): void {
-  sendJson(res, status, { error: message }, headers);
+  sendJson(res, status, { error: message }, retryAfterHeader(retryAfter));
 }
 
 function view(request: ChatRequest): ConversationView {
@@ -123,8 +123,7 @@ export function handleOllama(ex: Exchange): Outcome {
   }
   const request = parsed.data;
   const decided = decide(ex, view(request), {
-    send: (status, message, retryAfter) =>
-      sendOllamaError(ex.res, status, message, retryAfterHeader(retryAfter)),
+    send: (status, message, retryAfter) => sendOllamaError(ex.res, status, message, retryAfter),
     defaults: DEFAULT_MESSAGES,
     overloadedAs: 503,
   });

@@ -95,8 +95,6 @@ export const ScenarioSchema = z.strictObject({
 
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioTurn = Scenario['turns'][number];
-export type ScenarioFailure = ScenarioTurn['failures'][number];
-export type ScenarioBlock = ScenarioTurn['content'][number];
 
 export class ScenarioLoadError extends Error {
   override readonly name = 'ScenarioLoadError';

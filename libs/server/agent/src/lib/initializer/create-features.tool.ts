@@ -1,6 +1,6 @@
 import { ApiErrorIssue, CreateFeaturesToolInputSchema } from '@autocoder/shared-contracts';
-import { z } from 'zod';
 import type { LoopTool } from '../loop/agent-loop';
+import { toolInputSchema } from '../providers/llm-provider';
 import { FatalProviderError } from '../providers/provider-errors';
 import { CREATE_FEATURES_TOOL } from './initializer.prompt';
 
@@ -35,10 +35,7 @@ export function createFeaturesTool(
     spec: {
       name: CREATE_FEATURES_TOOL,
       description: 'Create the whole feature backlog of the project in one call.',
-      inputSchema: z.toJSONSchema(CreateFeaturesToolInputSchema, {
-        target: 'draft-7',
-        io: 'input',
-      }) as Record<string, unknown>,
+      inputSchema: toolInputSchema(CreateFeaturesToolInputSchema),
     },
     makesProgress: true,
     async run(input) {

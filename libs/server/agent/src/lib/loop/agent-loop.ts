@@ -111,14 +111,30 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
   const compaction = compactionPolicy(o.compactAtChars ?? 400_000);
   let cacheAnchor: number | undefined;
   let spentUsd = 0;
-  let warned = false;
-  let sharedWarned = false;
+  const warned = new Set<boolean>(); // budgets warned about, by `shared`
   let lastCall = '';
   let repeats = 0;
   let idleTurns = 0;
   const now = o.onTurnTiming ? () => performance.now() : () => 0;
   let modelMs = 0;
   let toolMs = 0;
+
+  /** Ends the loop when a budget is spent; warns once when `warnAtShare` of it is. */
+  const overBudget = async (
+    budget: { spentUsd: number; limitUsd: number } | null | undefined,
+    shared: boolean,
+  ): Promise<LoopEnd | undefined> => {
+    if (!budget) return undefined;
+    const { spentUsd: spent, limitUsd } = budget;
+    const flag = shared ? { shared } : {};
+    if (spent >= limitUsd) return { reason: 'budget_exceeded', spentUsd: spent, limitUsd, ...flag };
+    if (!warned.has(shared) && spent >= limitUsd * (o.warnAtShare ?? 0.8)) {
+      warned.add(shared);
+      const message = `${shared ? 'project spent' : 'spent'} $${spent.toFixed(4)} of $${limitUsd}`;
+      await o.onEvent?.('budget.warning', message, { spentUsd: spent, limitUsd, ...flag });
+    }
+    return undefined;
+  };
 
   /** One turn: the model's answer and the tools it calls; how the loop ends, or undefined. */
   const takeTurn = async (turn: number): Promise<LoopEnd | undefined> => {
@@ -163,30 +179,11 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     );
     messages.push({ role: 'assistant', content: response.content });
 
-    const shared = await o.sharedBudget?.();
-    if (shared && shared.spentUsd >= shared.limitUsd) {
-      const { spentUsd: spent, limitUsd } = shared;
-      return { reason: 'budget_exceeded', spentUsd: spent, limitUsd, shared: true };
-    }
-    if (shared && !sharedWarned && shared.spentUsd >= shared.limitUsd * (o.warnAtShare ?? 0.8)) {
-      sharedWarned = true;
-      await o.onEvent?.(
-        'budget.warning',
-        `project spent $${shared.spentUsd.toFixed(4)} of $${shared.limitUsd}`,
-        { ...shared, shared: true },
-      );
-    }
-    if (o.budgetUsd !== undefined) {
-      if (spentUsd >= o.budgetUsd)
-        return { reason: 'budget_exceeded', spentUsd, limitUsd: o.budgetUsd };
-      if (!warned && spentUsd >= o.budgetUsd * (o.warnAtShare ?? 0.8)) {
-        warned = true;
-        await o.onEvent?.('budget.warning', `spent $${spentUsd.toFixed(4)} of $${o.budgetUsd}`, {
-          spentUsd,
-          limitUsd: o.budgetUsd,
-        });
-      }
-    }
+    const overShared = await overBudget(await o.sharedBudget?.(), true);
+    if (overShared) return overShared;
+    const own = o.budgetUsd === undefined ? null : { spentUsd, limitUsd: o.budgetUsd };
+    const overOwn = await overBudget(own, false);
+    if (overOwn) return overOwn;
 
     const calls = toolUsesOf(response.content);
     if (calls.length === 0) return { reason: 'completed', text: textOf(response.content) };

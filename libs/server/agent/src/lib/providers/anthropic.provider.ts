@@ -127,14 +127,8 @@ function fromAnthropicBlock(block: Anthropic.ContentBlock): ContentBlock[] {
   return []; // thinking and server-tool blocks carry nothing a session acts on
 }
 
+const KNOWN_STOP_REASONS = ['end_turn', 'tool_use', 'max_tokens', 'stop_sequence'] as const;
+
 function stopReasonOf(reason: Anthropic.Message['stop_reason']): StopReason {
-  switch (reason) {
-    case 'end_turn':
-    case 'tool_use':
-    case 'max_tokens':
-    case 'stop_sequence':
-      return reason;
-    default:
-      return 'other';
-  }
+  return KNOWN_STOP_REASONS.find((known) => known === reason) ?? 'other';
 }

@@ -71,7 +71,13 @@ export const DEFAULT_ALLOWED_COMMANDS: readonly string[] = [
 
 /** Whitespace-separated list, to keep long tables readable. */
 function words(list: string): string[] {
-  return list.trim().split(/\s+/);
+  return list.split(/\s+/).filter(Boolean);
+}
+
+/** Options whose value is a path, by how it is used. */
+function pathOpts(write: string, read: string): Record<string, PathMode> {
+  const modes = (list: string, mode: PathMode) => words(list).map((o) => [o, mode] as const);
+  return Object.fromEntries([...modes(write, 'write'), ...modes(read, 'read')]);
 }
 
 const MAX_COMMAND_LENGTH = 64 * 1024;
@@ -88,10 +94,7 @@ export function checkBashCommand(command: string, policy: BashPolicy): BashVerdi
     const script = parseBash(command);
     if (script.items.length === 0) return { ok: false, reason: 'empty command' };
     const checker = new Checker(policy);
-    checker.script(script, {
-      cwds: [checker.worktree],
-      inLoop: false,
-    });
+    checker.script(script, { cwds: [checker.worktree], inLoop: false });
     return { ok: true, commands: checker.commands };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, reason: err.message };
@@ -147,30 +150,26 @@ function isDangerousVar(name: string): boolean {
   return DANGEROUS_VARS.has(name) || DANGEROUS_VAR_PREFIXES.some((p) => upper.startsWith(p));
 }
 
-const READ_DEVICES = new Set([
-  '/dev/null',
-  '/dev/stdin',
-  '/dev/stdout',
-  '/dev/stderr',
-  '/dev/zero',
-  '/dev/urandom',
-  '/dev/random',
-]);
+const READ_DEVICES = new Set(
+  words('/dev/null /dev/stdin /dev/stdout /dev/stderr /dev/zero /dev/urandom /dev/random'),
+);
 const WRITE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr']);
 
 // ------------------------------------------------------------------ word helpers
 
-function literal(word: Word): string | null {
-  let text = '';
-  for (const part of word.parts) {
-    if (part.kind !== 'lit') return null;
-    text += part.text;
-  }
-  return text;
-}
-
 function isDynamic(word: Word): boolean {
   return word.parts.some((p) => p.kind !== 'lit');
+}
+
+function literal(word: Word): string | null {
+  return isDynamic(word) ? null : literalPrefix(word);
+}
+
+/** An option-position argument: a dynamic word could turn out to be any option, so it is refused. */
+function literalArg(prog: string, word: Word): string {
+  const text = literal(word);
+  if (text === null) refuse(`${prog}: argument ${word.raw} is not a literal word`);
+  return text;
 }
 
 /** The literal text before the first expansion (for NAME=$value words). */
@@ -212,14 +211,9 @@ interface OptSpec {
   refused?: readonly string[];
 }
 
-interface ScannedOpt {
-  /** '-x' or '--long'. */
-  name: string;
-  value: Word | null;
-}
-
 interface Scanned {
-  opts: ScannedOpt[];
+  /** name: '-x' or '--long'. */
+  opts: { name: string; value: Word | null }[];
   positionals: Word[];
 }
 
@@ -334,13 +328,9 @@ class Checker {
   }
 
   private pipeline(pipeline: Script['items'][number]['andOr']['first'], env: Env): Flow {
-    let flow: Flow = { ok: env.cwds, fail: env.cwds };
-    if (pipeline.commands.length === 1) {
-      flow = this.command(pipeline.commands[0], env);
-    } else {
-      // Every element of a multi-command pipeline runs in a subshell.
-      for (const cmd of pipeline.commands) this.command(cmd, env);
-    }
+    const flows = pipeline.commands.map((cmd) => this.command(cmd, env));
+    // Every element of a multi-command pipeline runs in a subshell.
+    const flow = flows.length === 1 ? flows[0] : { ok: env.cwds, fail: env.cwds };
     return pipeline.negated ? { ok: flow.fail, fail: flow.ok } : flow;
   }
 
@@ -452,9 +442,7 @@ class Checker {
     const hard = HARD_REFUSED.get(text);
     if (hard !== undefined) refuse(`program '${text}' is not allowed (${hard})`);
     if (!text.includes('/')) {
-      if (!this.policy.allowed.has(text) && !this.extraNames.has(text)) {
-        refuse(`program '${text}' is not allowed`);
-      }
+      if (!this.isAllowedName(text)) refuse(`program '${text}' is not allowed`);
       return text;
     }
     if (this.isListedScript(text, env)) return text;
@@ -465,7 +453,7 @@ class Checker {
       bin !== undefined &&
       bins.every((b) => b === bin) &&
       resolved.every((p) => this.inside(p)) &&
-      (this.policy.allowed.has(bin) || this.extraNames.has(bin)) &&
+      this.isAllowedName(bin) &&
       !HARD_REFUSED.has(bin)
     ) {
       return bin;
@@ -621,14 +609,13 @@ const chmodRule: Rule = (c, prog, args, env) => {
   files.forEach((w) => c.path(prog, w, env, 'write'));
 };
 
-const SED_OPTIONS = {
-  short: 'el',
-  attached: 'i',
-  long: ['--expression', '--line-length'],
-};
-
 const sedRule: Rule = (c, prog, args, env) => {
-  const scanned = scanArgs(prog, args, { ...SED_OPTIONS, refused: ['-f', '--file'] });
+  const scanned = scanArgs(prog, args, {
+    short: 'el',
+    attached: 'i',
+    long: ['--expression', '--line-length'],
+    refused: ['-f', '--file'],
+  });
   const scripts = scanned.opts
     .filter((o) => o.name === '-e' || o.name === '--expression')
     .map((o) => o.value);
@@ -736,16 +723,13 @@ export function sedScriptProblem(script: string): string | null {
 }
 
 const FIND_REFUSED = new Set(
-  words(`
-  -exec -execdir -ok -okdir -delete -fprint -fprint0 -fprintf -fls -files0-from
-`),
+  words('-exec -execdir -ok -okdir -delete -fprint -fprint0 -fprintf -fls -files0-from'),
 );
 
 const findRule: Rule = (c, prog, args, env) => {
   let i = 0;
   for (; i < args.length; i++) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`find: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (text === '-D') i++;
     else if (!/^-([HLP]|O[0-9]*)$/.test(text)) break;
   }
@@ -755,9 +739,8 @@ const findRule: Rule = (c, prog, args, env) => {
     c.path(prog, args[i], env, 'read');
   }
   for (; i < args.length; i++) {
-    const text = literal(args[i]);
     // A dynamic word could turn out to be -exec: refuse.
-    if (text === null) refuse(`find: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (FIND_REFUSED.has(text)) refuse(`find: ${text} is not allowed`);
     if (text === '-files0-from') c.path(prog, args[++i] ?? textWord(''), env, 'read');
   }
@@ -772,8 +755,8 @@ const cdRule: Rule = (c, prog, args, env) => {
   return { ok: union(targets), fail: env.cwds };
 };
 
-const testRule: Rule = (_c, prog, args) => {
-  // -v evaluates an array subscript, which can run command substitutions.
+/** test -v and printf -v evaluate an array subscript, which can run command substitutions. */
+const noDashV: Rule = (_c, prog, args) => {
   if (args.some((w) => literal(w) === '-v')) refuse(`${prog}: -v is not allowed`);
 };
 
@@ -797,8 +780,7 @@ function shellOptions(prog: string, args: readonly Word[], at: number, letters: 
 
 const setRule: Rule = (_c, prog, args) => {
   for (let i = 0; i < args.length; ) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`set: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (text === '--' || text === '-' || !/^[-+]/.test(text)) return;
     i += shellOptions(prog, args, i, 'abBCeEfhnTuvx');
   }
@@ -837,11 +819,10 @@ const killRule: Rule = (_c, _prog, args) => {
 
 const DEV_PROCESS = /^(node|npm|npx|pnpm|vite|next|tsx|ts-node)([ \w./:=@-]*)$/;
 
-const pkillRule: Rule = (_c, _prog, args) => {
+const pkillRule: Rule = (_c, prog, args) => {
   const patterns: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`pkill: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (text === '--signal') i++;
     else if (/^--signal=/.test(text)) continue;
     else if (/^-([0-9]+|[A-Z][A-Z0-9+]*)$/.test(text)) continue;
@@ -871,31 +852,21 @@ const CURL_SPEC: OptSpec = {
     --speed-time --speed-limit --time-cond --max-filesize --limit-rate --max-redirs
     --oauth2-bearer --cert-type --key-type --url --url-query --expect100-timeout
   `),
-  paths: {
-    '-o': 'write',
-    '--output': 'write',
-    '-D': 'write',
-    '--dump-header': 'write',
-    '-c': 'write',
-    '--cookie-jar': 'write',
-    '--trace': 'write',
-    '--trace-ascii': 'write',
-    '--stderr': 'write',
-    '--etag-save': 'write',
-    '--hsts': 'write',
-    '--alt-svc': 'write',
-    '--libcurl': 'write',
-    '--output-dir': 'write',
-    '-T': 'read',
-    '--upload-file': 'read',
-    '--etag-compare': 'read',
-    '--cacert': 'read',
-    '--capath': 'read',
-    '--key': 'read',
-    '--netrc-file': 'read',
-  },
+  paths: pathOpts(
+    `-o --output -D --dump-header -c --cookie-jar --trace --trace-ascii --stderr --etag-save
+     --hsts --alt-svc --libcurl --output-dir`,
+    '-T --upload-file --etag-compare --cacert --capath --key --netrc-file',
+  ),
   refused: CURL_REFUSED,
 };
+
+/** Options whose value names a file to read after a prefix ('@file', 'name@file', 'name=<file'). */
+const CURL_FILE_VALUES = [
+  { names: words('-H --header --url-query'), prefix: /^@/, what: 'file' },
+  { names: words('-d --data --data-ascii --data-binary --json'), prefix: /^@/, what: 'data file' },
+  { names: ['--data-urlencode'], prefix: /^[^=]*@/, what: 'data file' },
+  { names: ['-F', '--form'], prefix: /^[^=]*=[@<]/, what: 'form file' },
+];
 
 const LOCAL_AUTHORITY = /^(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$/i;
 
@@ -933,34 +904,17 @@ const curlRule: Rule = (c, prog, args, env) => {
         refuse('curl: this --write-out is not allowed');
       }
     }
-    // These read a file when the value starts with '@'.
-    if (['-H', '--header', '--url-query'].includes(name) && value) {
-      if ((text ?? literalPrefix(value)).startsWith('@')) {
-        if (text === null) refuse(`curl: file ${value.raw} is not a literal word`);
-        c.path(prog, textWord(text.slice(1)), env, 'read');
-      }
-    }
     if ((name === '-b' || name === '--cookie') && value && text !== null && !text.includes('=')) {
       c.path(prog, value, env, 'read');
     }
-    const dataFile = (file: string): void => {
-      if (file !== '-') c.path(prog, textWord(file), env, 'read');
-    };
-    if (['-d', '--data', '--data-ascii', '--data-binary', '--json'].includes(name) && value) {
-      if (text === null ? literalPrefix(value).startsWith('@') : text.startsWith('@')) {
-        if (text === null) refuse(`curl: data file ${value.raw} is not a literal word`);
-        dataFile(text.slice(1));
-      }
-    }
-    if (name === '--data-urlencode' && value) {
-      const m = /^[^=]*@/.exec(text ?? literalPrefix(value));
-      if (m && text === null) refuse(`curl: data file ${value.raw} is not a literal word`);
-      if (m && text !== null) dataFile(text.slice(m[0].length));
-    }
-    if ((name === '-F' || name === '--form') && value) {
-      const m = /^[^=]*=([@<])/.exec(text ?? literalPrefix(value));
-      if (m && text === null) refuse(`curl: form file ${value.raw} is not a literal word`);
-      if (m && text !== null) dataFile(text.slice(m[0].length).split(';')[0]);
+    const reads = CURL_FILE_VALUES.find((f) => f.names.includes(name));
+    const m = reads && value ? reads.prefix.exec(text ?? literalPrefix(value)) : null;
+    if (reads && value && m) {
+      if (text === null) refuse(`curl: ${reads.what} ${value.raw} is not a literal word`);
+      const file = text.slice(m[0].length);
+      // '-' is stdin; a form field's file name ends at its first ';' (;type=..., ;filename=...).
+      if (file !== '-')
+        c.path(prog, textWord(reads.what === 'form file' ? file.split(';')[0] : file), env, 'read');
     }
   }
   for (const word of urls) {
@@ -983,30 +937,19 @@ const GIT_REFUSED_SUBCOMMANDS = new Set(
 `),
 );
 // Config keys an agent may set; everything else may name a program git would run.
-const GIT_SAFE_KEYS = [
-  /^user\.(name|email)$/,
-  /^core\.(autocrlf|filemode|ignorecase|quotepath|safecrlf|eol)$/,
-  /^init\.defaultbranch$/,
-  /^pull\.(rebase|ff)$/,
-  /^merge\.(ff|conflictstyle)$/,
-  /^push\.(default|autosetupremote)$/,
-  /^fetch\.prune$/,
-  /^rebase\.(autostash|autosquash)$/,
-  /^(commit|tag)\.gpgsign$/,
-  /^color\.[a-z.]+$/,
-  /^advice\.[a-z]+$/,
-  /^log\.[a-z]+$/,
-  /^status\.[a-z]+$/,
-  /^diff\.(renames|algorithm)$/,
-  /^branch\.autosetupmerge$/,
-  /^gc\.auto$/,
-];
+const GIT_SAFE_KEY = new RegExp(
+  `^(${words(String.raw`
+    user\.(name|email) core\.(autocrlf|filemode|ignorecase|quotepath|safecrlf|eol)
+    init\.defaultbranch pull\.(rebase|ff) merge\.(ff|conflictstyle)
+    push\.(default|autosetupremote) fetch\.prune rebase\.(autostash|autosquash)
+    (commit|tag)\.gpgsign color\.[a-z.]+ advice\.[a-z]+ log\.[a-z]+ status\.[a-z]+
+    diff\.(renames|algorithm) branch\.autosetupmerge gc\.auto
+  `).join('|')})$`,
+);
 
 function checkGitKey(key: string): void {
-  const lower = key.toLowerCase();
-  if (!GIT_SAFE_KEYS.some((re) => re.test(lower))) {
+  if (!GIT_SAFE_KEY.test(key.toLowerCase()))
     refuse(`git: setting config key ${key} is not allowed`);
-  }
 }
 
 const GIT_GLOBAL_FLAGS = new Set(
@@ -1020,8 +963,7 @@ const GIT_GLOBAL_FLAGS = new Set(
 const gitRule: Rule = (c, prog, args, env) => {
   let i = 0;
   for (; i < args.length; i++) {
-    const text = literal(args[i]);
-    if (text === null) refuse(`git: argument ${args[i].raw} is not a literal word`);
+    const text = literalArg(prog, args[i]);
     if (!text.startsWith('-')) break;
     if (text === '-C') c.path(prog, args[++i] ?? textWord(''), env, 'read');
     else if (text === '-c') {
@@ -1086,6 +1028,13 @@ const gitRule: Rule = (c, prog, args, env) => {
   }
 };
 
+const GIT_CONFIG_READS = new Set(
+  words(`
+    --get --get-all --get-regexp --get-urlmatch --list -l --unset --unset-all --remove-section
+    --show-origin --show-scope
+  `),
+);
+
 function gitConfig(rest: readonly Word[]): void {
   const positionals: (string | null)[] = [];
   const flags: string[] = [];
@@ -1099,11 +1048,7 @@ function gitConfig(rest: readonly Word[]): void {
   const refused = ['--global', '--system', '--file', '-f', '-e', '--edit', '--rename-section'];
   const bad = flags.find((f) => refused.includes(f.split('=')[0]));
   if (bad !== undefined) refuse(`git: config ${bad.split('=')[0]} is not allowed`);
-  const readOnly = flags.some((f) =>
-    /^(--get|--get-all|--get-regexp|--get-urlmatch|--list|-l|--unset|--unset-all|--remove-section|--show-origin|--show-scope)$/.test(
-      f,
-    ),
-  );
+  const readOnly = flags.some((f) => GIT_CONFIG_READS.has(f));
   const verb = positionals[0];
   if (verb === 'edit' || verb === 'rename-section') refuse(`git: config ${verb} is not allowed`);
   if (verb === 'set') {
@@ -1119,19 +1064,32 @@ function gitConfig(rest: readonly Word[]): void {
 
 // ---- npm, npx, pnpm
 
-const NPM_REFUSED_SUBCOMMANDS = new Set(
-  words(`
-  publish unpublish deprecate adduser login logout token owner access dist-tag team org
-  hook set explore edit star unstar link ln
-`),
-);
-const NPM_VALUE_OPTS = new Set(
-  words(`
-  -w --workspace --loglevel --registry --tag --omit --include --prefix
-`),
-);
+const NPM_FAMILY = {
+  npm: {
+    valueOpts: new Set(
+      words('-w --workspace --loglevel --registry --tag --omit --include --prefix'),
+    ),
+    refused: new Set(
+      words(`
+        publish unpublish deprecate adduser login logout token owner access dist-tag team org
+        hook set explore edit star unstar link ln
+      `),
+    ),
+    configWrites: ['set', 'delete', 'edit', 'fix'],
+  },
+  pnpm: {
+    valueOpts: new Set(words('-C --dir --filter -F --reporter --loglevel --workspace-concurrency')),
+    refused: new Set(words('publish login logout adduser setup self-update')),
+    configWrites: ['set', 'delete'],
+  },
+};
+
 const NPM_FLAG_OPTS =
   /^(-(y|q|s|d|dd|ddd|D|E|S|O|B|P)|--(yes|no|silent|quiet|verbose|workspaces|ws|include-workspace-root|if-present|ignore-scripts|no-audit|no-fund|legacy-peer-deps|force|offline|prefer-offline|prefer-online|save-dev|save-exact|save|no-save|json|parseable|color|no-color|dry-run|foreground-scripts|no-package-lock|production|audit=false|fund=false|progress=false))$/;
+
+const NPM_REFUSED_OPTIONS = new Set(
+  words('--userconfig --globalconfig --script-shell --node-options --shell'),
+);
 
 function checkNpmGlobals(prog: string, c: Checker, args: readonly Word[], env: Env): void {
   for (let k = 0; k < args.length; k++) {
@@ -1140,14 +1098,9 @@ function checkNpmGlobals(prog: string, c: Checker, args: readonly Word[], env: E
     if (t === '-g' || name === '--global' || /^--location=(global|user)$/.test(t)) {
       refuse(`${prog}: global installs are not allowed`);
     }
-    if (
-      ['--userconfig', '--globalconfig', '--script-shell', '--node-options', '--shell'].includes(
-        name,
-      )
-    ) {
+    if (NPM_REFUSED_OPTIONS.has(name) || name.startsWith('--config.')) {
       refuse(`${prog}: option ${name} is not allowed`);
     }
-    if (name.startsWith('--config.')) refuse(`${prog}: option ${name} is not allowed`);
     if (name === '--prefix' || name === '--dir' || (prog === 'pnpm' && t === '-C')) {
       const value = t.includes('=') ? textWord(t.slice(t.indexOf('=') + 1)) : args[k + 1];
       if (!value) refuse(`${prog}: ${name} needs a path`);
@@ -1156,39 +1109,43 @@ function checkNpmGlobals(prog: string, c: Checker, args: readonly Word[], env: E
   }
 }
 
-/** Splits leading options from the subcommand; unknown options before it are refused. */
+/**
+ * npm and pnpm: global options, then the subcommand (unknown options before it are refused);
+ * refused subcommands and config writes. Null when there is no literal subcommand.
+ */
 function npmSubcommand(
-  prog: string,
+  c: Checker,
+  prog: 'npm' | 'pnpm',
   args: readonly Word[],
-  valueOpts: ReadonlySet<string>,
-): number {
+  env: Env,
+): { i: number; sub: string; rest: Word[] } | null {
+  const { valueOpts, refused, configWrites } = NPM_FAMILY[prog];
+  checkNpmGlobals(prog, c, args, env);
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-')) break;
     if (valueOpts.has(t)) i++;
     else if (!NPM_FLAG_OPTS.test(t) && !valueOpts.has(t.split('=')[0])) {
       refuse(`${prog}: option ${t} before the command is not supported`);
     }
   }
-  return i;
-}
-
-const npmRule: Rule = (c, prog, args, env) => {
-  checkNpmGlobals(prog, c, args, env);
-  const i = npmSubcommand(prog, args, NPM_VALUE_OPTS);
   const sub = args[i] ? literal(args[i]) : null;
-  if (sub === null) return;
+  if (sub === null) return null;
   const rest = args.slice(i + 1);
-  if (NPM_REFUSED_SUBCOMMANDS.has(sub)) refuse(`npm: 'npm ${sub}' is not allowed`);
+  if (refused.has(sub)) refuse(`${prog}: '${prog} ${sub}' is not allowed`);
   if ((sub === 'config' || sub === 'c') && rest[0]) {
     const verb = literal(rest[0]);
-    if (verb === null || ['set', 'delete', 'edit', 'fix'].includes(verb)) {
-      refuse(`npm: 'npm config ${verb ?? rest[0].raw}' is not allowed`);
+    if (verb === null || configWrites.includes(verb)) {
+      refuse(`${prog}: '${prog} config ${verb ?? rest[0].raw}' is not allowed`);
     }
   }
-  if (sub === 'exec' || sub === 'x') return npxLike(c, `npm ${sub}`, rest, env);
+  return { i, sub, rest };
+}
+
+const npmRule: Rule = (c, _prog, args, env) => {
+  const cmd = npmSubcommand(c, 'npm', args, env);
+  if (cmd?.sub === 'exec' || cmd?.sub === 'x') return npxLike(c, `npm ${cmd.sub}`, cmd.rest, env);
 };
 
 const npxRule: Rule = (c, prog, args, env) => {
@@ -1197,9 +1154,7 @@ const npxRule: Rule = (c, prog, args, env) => {
 };
 
 const NPX_VALUE_OPTS = new Set(
-  words(`
-  -p --package -c --call -w --workspace --loglevel --registry
-`),
+  words('-p --package -c --call -w --workspace --loglevel --registry'),
 );
 
 /**
@@ -1212,8 +1167,7 @@ function npxLike(c: Checker, prog: string, args: readonly Word[], env: Env): Flo
   let withPackage = false;
   let call: Word | null = null;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-')) break;
     if (t === '--') {
       i++;
@@ -1257,31 +1211,10 @@ const PNPM_COMMANDS = new Set(
   find-hash self-update
 `),
 );
-const PNPM_VALUE_OPTS = new Set([
-  '-C',
-  '--dir',
-  '--filter',
-  '-F',
-  '--reporter',
-  '--loglevel',
-  '--workspace-concurrency',
-]);
-
-const pnpmRule: Rule = (c, prog, args, env) => {
-  checkNpmGlobals(prog, c, args, env);
-  const i = npmSubcommand(prog, args, PNPM_VALUE_OPTS);
-  const sub = args[i] ? literal(args[i]) : null;
-  if (sub === null) return;
-  const rest = args.slice(i + 1);
-  if (['publish', 'login', 'logout', 'adduser', 'setup', 'self-update'].includes(sub)) {
-    refuse(`pnpm: 'pnpm ${sub}' is not allowed`);
-  }
-  if ((sub === 'config' || sub === 'c') && rest[0]) {
-    const verb = literal(rest[0]);
-    if (verb === null || ['set', 'delete'].includes(verb)) {
-      refuse(`pnpm: 'pnpm config ${verb ?? rest[0].raw}' is not allowed`);
-    }
-  }
+const pnpmRule: Rule = (c, _prog, args, env) => {
+  const cmd = npmSubcommand(c, 'pnpm', args, env);
+  if (cmd === null) return;
+  const { i, sub, rest } = cmd;
   const shellMode = rest.some((w) => ['-c', '--shell-mode'].includes(literal(w) ?? ''));
   if ((sub === 'exec' || sub === 'dlx') && shellMode)
     refuse(`pnpm: ${sub} --shell-mode is not allowed`);
@@ -1306,8 +1239,7 @@ const shellRule: Rule = (c, prog, args, env) => {
   let command = false;
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (t === '--' || t === '-') {
       i++;
       break;
@@ -1322,10 +1254,8 @@ const shellRule: Rule = (c, prog, args, env) => {
     i += shellOptions(prog, args, i, 'ceuxvfC') - 1;
   }
   if (command) {
-    const script = args[i];
-    if (!script) refuse(`${prog}: -c needs a command string`);
-    c.nestedScript(prog, script, env, posixShell);
-    return;
+    if (!args[i]) refuse(`${prog}: -c needs a command string`);
+    return c.nestedScript(prog, args[i], env, posixShell);
   }
   if (i >= args.length) refuse(`${prog}: reading commands from stdin is not allowed`);
   // `bash script.sh` runs the script like ./script.sh: only listed scripts.
@@ -1361,15 +1291,13 @@ const envRule: Rule = (c, prog, args, env) => {
   return i < args.length ? c.invoke(args.slice(i), env) : undefined;
 };
 
-const nohupRule: Rule = (c, _prog, args, env) => {
-  return args.length > 0 ? c.invoke(args, env) : undefined;
-};
+const nohupRule: Rule = (c, _prog, args, env) =>
+  args.length > 0 ? c.invoke(args, env) : undefined;
 
 const timeoutRule: Rule = (c, prog, args, env) => {
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`${prog}: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-')) break;
     if (t === '-s' || t === '-k' || t === '--signal' || t === '--kill-after') i++;
     else if (
@@ -1426,8 +1354,7 @@ const xargsRule: Rule = (c, prog, args, env) => {
   // Options end at the first operand: that is the command.
   let i = 0;
   for (; i < args.length; i++) {
-    const t = literal(args[i]);
-    if (t === null) refuse(`xargs: argument ${args[i].raw} is not a literal word`);
+    const t = literalArg(prog, args[i]);
     if (!t.startsWith('-') || t === '-') break;
     if (t === '--') {
       i++;
@@ -1459,10 +1386,6 @@ const xargsRule: Rule = (c, prog, args, env) => {
     refuse(`xargs: ${inner} would run with unchecked arguments`);
   }
   c.commands.push(inner);
-};
-
-const printfRule: Rule = (_c, _prog, args) => {
-  if (args.some((w) => literal(w) === '-v')) refuse('printf: -v is not allowed');
 };
 
 const RULES: Readonly<Record<string, Rule>> = {
@@ -1498,14 +1421,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     {
       short: 'ktS',
       long: ['--key', '--field-separator', '--buffer-size', '--parallel', '--batch-size', '--sort'],
-      paths: {
-        '-o': 'write',
-        '--output': 'write',
-        '-T': 'write',
-        '--temporary-directory': 'write',
-        '--files0-from': 'read',
-        '--random-source': 'read',
-      },
+      paths: pathOpts('-o --output -T --temporary-directory', '--files0-from --random-source'),
       refused: ['--compress-program'],
     },
     'read',
@@ -1526,8 +1442,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   sed: sedRule,
   find: findRule,
   cd: cdRule,
-  test: testRule,
-  '[': testRule,
+  test: noDashV,
+  '[': noDashV,
   set: setRule,
   export: exportRule,
   kill: killRule,
@@ -1547,5 +1463,5 @@ const RULES: Readonly<Record<string, Rule>> = {
   exec: execRule,
   command: commandRule,
   xargs: xargsRule,
-  printf: printfRule,
+  printf: noDashV,
 };

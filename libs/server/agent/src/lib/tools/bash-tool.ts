@@ -3,7 +3,7 @@
 // whole on timeout); either way with an environment that holds no secret of the runner.
 import { type CommandRunner, runVerification } from '@autocoder/server-workspace';
 import { z } from 'zod';
-import { ToolSpec } from '../providers/llm-provider';
+import { ToolSpec, toolInputSchema } from '../providers/llm-provider';
 import { checkBashCommand, DEFAULT_ALLOWED_COMMANDS } from './bash-allowlist';
 import { cap, ToolOutcome } from './file-tools';
 
@@ -32,10 +32,7 @@ export const BASH_TOOL_SPEC: ToolSpec = {
   name: 'bash',
   description:
     'Run a shell command in the worktree. Only allowlisted programs run; paths must stay inside the worktree. The network reaches only the package registry (through a proxy) and servers you start yourself on localhost; a server started in the background (`npm run dev > dev.log 2>&1 &`) keeps running for later commands.',
-  inputSchema: z.toJSONSchema(InputSchema, { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >,
+  inputSchema: toolInputSchema(InputSchema),
 };
 
 const allowed = new Set(DEFAULT_ALLOWED_COMMANDS);

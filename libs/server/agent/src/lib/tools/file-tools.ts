@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { ToolSpec } from '../providers/llm-provider';
+import { ToolSpec, toolInputSchema } from '../providers/llm-provider';
 
 /** What a tool answers the model: text, flagged as an error when the call failed. */
 export interface ToolOutcome {
@@ -22,7 +22,7 @@ export interface FileToolLimits {
   maxEntries: number;
 }
 
-export const DEFAULT_FILE_TOOL_LIMITS: FileToolLimits = {
+const DEFAULT_FILE_TOOL_LIMITS: FileToolLimits = {
   maxFileBytes: 2 * 1024 * 1024,
   maxOutputChars: 30_000,
   maxEntries: 1000,
@@ -69,15 +69,8 @@ const DESCRIPTIONS: Record<FileToolName, string> = {
 export const FILE_TOOL_SPECS: ToolSpec[] = (Object.keys(schemas) as FileToolName[]).map((name) => ({
   name,
   description: DESCRIPTIONS[name],
-  inputSchema: z.toJSONSchema(schemas[name], { target: 'draft-7', io: 'input' }) as Record<
-    string,
-    unknown
-  >,
+  inputSchema: toolInputSchema(schemas[name]),
 }));
-
-export function isFileTool(name: string): name is FileToolName {
-  return name in schemas;
-}
 
 /** Runs one file tool call; never throws for the model's mistakes, answers them as errors. */
 export async function runFileTool(
@@ -96,109 +89,95 @@ export async function runFileTool(
   try {
     // Real path of the root, so relative names in answers match what resolveInside returns.
     const root = await fs.realpath(worktree);
-    const text = await run(root, name, parsed.data, limits);
+    const text = await (TOOLS[name] as Handler<FileToolName>)(root, parsed.data, limits);
     return { content: cap(text, limits.maxOutputChars) };
   } catch (err) {
     return { isError: true, content: err instanceof Error ? err.message : String(err) };
   }
 }
 
-async function run(
+type Handler<N extends FileToolName> = (
   worktree: string,
-  name: FileToolName,
-  input: unknown,
+  input: z.infer<(typeof schemas)[N]>,
   limits: FileToolLimits,
-): Promise<string> {
-  switch (name) {
-    case 'read_file': {
-      const { path: p, offset = 1, limit } = input as z.infer<typeof schemas.read_file>;
-      const file = await resolveInside(worktree, p);
-      const text = await readText(file, limits);
-      const lines = text.split('\n');
-      const end = limit ? Math.min(lines.length, offset - 1 + limit) : lines.length;
-      const width = String(end).length;
-      return lines
-        .slice(offset - 1, end)
-        .map((line, i) => `${String(offset + i).padStart(width)}\t${line}`)
-        .join('\n');
-    }
-    case 'write_file': {
-      const { path: p, content } = input as z.infer<typeof schemas.write_file>;
-      const file = await resolveInside(worktree, p);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, content);
-      return `Wrote ${Buffer.byteLength(content)} bytes to ${rel(worktree, file)}.`;
-    }
-    case 'edit_file': {
-      const {
-        path: p,
-        old_string,
-        new_string,
-        replace_all,
-      } = input as z.infer<typeof schemas.edit_file>;
-      const file = await resolveInside(worktree, p);
-      const text = await readText(file, limits);
-      const count = text.split(old_string).length - 1;
-      if (count === 0) throw new Error(`old_string not found in ${rel(worktree, file)}`);
-      if (count > 1 && !replace_all) {
-        throw new Error(
-          `old_string occurs ${count} times in ${rel(worktree, file)}; make it unique or set replace_all`,
-        );
-      }
-      await fs.writeFile(
-        file,
-        replace_all
-          ? text.split(old_string).join(new_string)
-          : text.replace(old_string, () => new_string),
+) => Promise<string>;
+
+const TOOLS: { [N in FileToolName]: Handler<N> } = {
+  read_file: async (worktree, { path: p, offset = 1, limit }, limits) => {
+    const file = await resolveInside(worktree, p);
+    const text = await readText(file, limits);
+    const lines = text.split('\n');
+    const end = limit ? Math.min(lines.length, offset - 1 + limit) : lines.length;
+    const width = String(end).length;
+    return lines
+      .slice(offset - 1, end)
+      .map((line, i) => `${String(offset + i).padStart(width)}\t${line}`)
+      .join('\n');
+  },
+  write_file: async (worktree, { path: p, content }) => {
+    const file = await resolveInside(worktree, p);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+    return `Wrote ${Buffer.byteLength(content)} bytes to ${rel(worktree, file)}.`;
+  },
+  edit_file: async (worktree, { path: p, old_string, new_string, replace_all }, limits) => {
+    const file = await resolveInside(worktree, p);
+    const text = await readText(file, limits);
+    const count = text.split(old_string).length - 1;
+    if (count === 0) throw new Error(`old_string not found in ${rel(worktree, file)}`);
+    if (count > 1 && !replace_all) {
+      throw new Error(
+        `old_string occurs ${count} times in ${rel(worktree, file)}; make it unique or set replace_all`,
       );
-      return `Replaced ${replace_all ? count : 1} occurrence(s) in ${rel(worktree, file)}.`;
     }
-    case 'list_dir': {
-      const { path: p } = input as z.infer<typeof schemas.list_dir>;
-      const dir = await resolveInside(worktree, p);
-      const entries = await fs.readdir(dir, { withFileTypes: true });
-      const names = entries
-        .filter((e) => e.name !== '.git')
-        .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-        .sort();
-      return listing(names, limits.maxEntries) || '(empty)';
+    await fs.writeFile(
+      file,
+      replace_all
+        ? text.split(old_string).join(new_string)
+        : text.replace(old_string, () => new_string),
+    );
+    return `Replaced ${replace_all ? count : 1} occurrence(s) in ${rel(worktree, file)}.`;
+  },
+  list_dir: async (worktree, { path: p }, limits) => {
+    const dir = await resolveInside(worktree, p);
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const names = entries
+      .filter((e) => e.name !== '.git')
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+      .sort();
+    return listing(names, limits.maxEntries) || '(empty)';
+  },
+  glob: async (worktree, { pattern }, limits) =>
+    listing(await matches(worktree, pattern), limits.maxEntries) || '(no match)',
+  grep: async (worktree, { pattern, glob: files, ignore_case }, limits) => {
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern, ignore_case ? 'i' : '');
+    } catch (err) {
+      throw new Error(
+        `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
-    case 'glob': {
-      const { pattern } = input as z.infer<typeof schemas.glob>;
-      const found = await matches(worktree, pattern);
-      return listing(found, limits.maxEntries) || '(no match)';
+    const out: string[] = [];
+    for (const file of await matches(worktree, files ?? '**/*')) {
+      // A symlink inside the worktree may point out of it: such files are skipped.
+      const real = await resolveInside(worktree, file).catch(() => null);
+      if (!real) continue;
+      const stat = await fs.stat(real);
+      if (stat.size > limits.maxFileBytes) continue;
+      const buf = await fs.readFile(real);
+      if (buf.includes(0)) continue; // binary
+      buf
+        .toString('utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (re.test(line)) out.push(`${file}:${i + 1}: ${line}`);
+        });
+      if (out.length >= limits.maxEntries) break;
     }
-    case 'grep': {
-      const { pattern, glob: files, ignore_case } = input as z.infer<typeof schemas.grep>;
-      let re: RegExp;
-      try {
-        re = new RegExp(pattern, ignore_case ? 'i' : '');
-      } catch (err) {
-        throw new Error(
-          `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      const out: string[] = [];
-      for (const file of await matches(worktree, files ?? '**/*')) {
-        // A symlink inside the worktree may point out of it: such files are skipped.
-        const real = await resolveInside(worktree, file).catch(() => null);
-        if (!real) continue;
-        const stat = await fs.stat(real);
-        if (stat.size > limits.maxFileBytes) continue;
-        const buf = await fs.readFile(real);
-        if (buf.includes(0)) continue; // binary
-        buf
-          .toString('utf8')
-          .split('\n')
-          .forEach((line, i) => {
-            if (re.test(line)) out.push(`${file}:${i + 1}: ${line}`);
-          });
-        if (out.length >= limits.maxEntries) break;
-      }
-      return listing(out, limits.maxEntries) || '(no match)';
-    }
-  }
-}
+    return listing(out, limits.maxEntries) || '(no match)';
+  },
+};
 
 /** Glob inside the worktree only: patterns cannot climb out, symlinks are not followed. */
 async function matches(worktree: string, pattern: string): Promise<string[]> {
