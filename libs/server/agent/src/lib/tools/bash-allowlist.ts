@@ -840,15 +840,15 @@ const pkillRule: Rule = (_c, prog, args) => {
 
 const CURL_REFUSED = words(`
   -K --config -x --proxy --preproxy --socks4 --socks4a --socks5 --socks5-hostname
-  --resolve --connect-to --doh-url --unix-socket --abstract-unix-socket --variable --dns-
-  servers --proxy-header --proxy-user
+  --resolve --connect-to --doh-url --unix-socket --abstract-unix-socket --variable --dns-servers
+  --proxy-header --proxy-user
 `);
 const CURL_SPEC: OptSpec = {
   short: 'AbCdeEFHmPQrtuUwXyYz',
   long: words(`
-    --user-agent --cookie --continue-at --data --data-ascii --data-binary --data-raw --data-
-    urlencode --json --referer --cert --form --form-string --header --max-time --connect-
-    timeout --range --user --write-out --request --retry --retry-delay --retry-max-time
+    --user-agent --cookie --continue-at --data --data-ascii --data-binary --data-raw --data-urlencode
+    --json --referer --cert --form --form-string --header --max-time --connect-timeout
+    --range --user --write-out --request --retry --retry-delay --retry-max-time
     --speed-time --speed-limit --time-cond --max-filesize --limit-rate --max-redirs
     --oauth2-bearer --cert-type --key-type --url --url-query --expect100-timeout
   `),
@@ -954,8 +954,8 @@ function checkGitKey(key: string): void {
 
 const GIT_GLOBAL_FLAGS = new Set(
   words(`
-  --no-pager -p --paginate -P --bare --no-replace-objects --literal-pathspecs --glob-
-  pathspecs --noglob-pathspecs --icase-pathspecs --no-optional-locks --version --help
+  --no-pager -p --paginate -P --bare --no-replace-objects --literal-pathspecs --glob-pathspecs
+  --noglob-pathspecs --icase-pathspecs --no-optional-locks --version --help
   --html-path --man-path --info-path --exec-path
 `),
 );
