@@ -8,13 +8,13 @@ import {
   featureToolSpecs,
   FeatureToolsService,
   invalidInputText,
-  jsonSchemaOf,
 } from '@autocoder/server-feature-tools';
 import type { FeaturesRepository, ProjectsRepository } from '@autocoder/server-db';
 import {
   ConversationKind,
   CreateProjectSchema,
   ProposeFeaturesInputSchema,
+  toolInputSchema,
 } from '@autocoder/shared-contracts';
 import { z } from 'zod';
 
@@ -24,7 +24,7 @@ export const WRITE_SPEC_TOOL: ToolSpec = {
   name: 'write_spec',
   description:
     "Save the project's app specification. Give the complete text: it replaces the current spec.",
-  inputSchema: jsonSchemaOf(WriteSpecInputSchema),
+  inputSchema: toolInputSchema(WriteSpecInputSchema),
 };
 
 export const PROPOSE_FEATURES_TOOL: ToolSpec = {
@@ -34,7 +34,7 @@ export const PROPOSE_FEATURES_TOOL: ToolSpec = {
     'its dependencies and adds it with one click. dependsOn holds 0-based indexes of other ' +
     'features in this proposal; dependsOnExisting holds ids of features already in the backlog. ' +
     'A later call replaces the proposal.',
-  inputSchema: jsonSchemaOf(ProposeFeaturesInputSchema),
+  inputSchema: toolInputSchema(ProposeFeaturesInputSchema),
 };
 
 const invalid = (error: z.ZodError) => ({ isError: true, content: invalidInputText(error) });

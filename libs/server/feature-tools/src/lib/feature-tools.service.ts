@@ -7,6 +7,7 @@ import {
   DomainError,
   HumanInputRequestSchema,
   UserRole,
+  toolInputSchema,
   UuidSchema,
 } from '@autocoder/shared-contracts';
 import {
@@ -227,13 +228,8 @@ export function featureToolSpecs(
   return FEATURE_TOOLS_BY_ROLE[role].map((name) => ({
     name,
     description: TOOLS[name].description,
-    inputSchema: jsonSchemaOf(TOOLS[name].input),
+    inputSchema: toolInputSchema(TOOLS[name].input),
   }));
-}
-
-/** A tool input's JSON Schema, as model providers take it. */
-export function jsonSchemaOf(input: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(input, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
 }
 
 type Handlers = {

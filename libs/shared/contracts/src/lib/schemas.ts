@@ -599,3 +599,8 @@ export const RepositoryHistoryQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 export type RepositoryHistoryQuery = z.infer<typeof RepositoryHistoryQuerySchema>;
+
+/** A zod schema as a tool's input schema (JSON Schema draft-7, which every model provider takes). */
+export function toolInputSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+}

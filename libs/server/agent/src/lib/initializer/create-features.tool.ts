@@ -1,6 +1,6 @@
 import { ApiErrorIssue, CreateFeaturesToolInputSchema } from '@autocoder/shared-contracts';
 import type { LoopTool } from '../loop/agent-loop';
-import { toolInputSchema } from '../providers/llm-provider';
+import { toolInputSchema } from '@autocoder/shared-contracts';
 import { FatalProviderError } from '../providers/provider-errors';
 import { CREATE_FEATURES_TOOL } from './initializer.prompt';
 

@@ -1,7 +1,6 @@
 // One interface over every model provider: a turn in, blocks out, with usage and a stop reason.
 // Sessions and chats speak only this; the SDK specifics live in the adapters beside it.
 import { TokenUsage } from '@autocoder/server-models';
-import { z } from 'zod';
 
 export type ContentBlock =
   | { type: 'text'; text: string }
@@ -18,11 +17,6 @@ export interface ToolSpec {
   description: string;
   /** JSON Schema (draft-7 object) of the tool's input. */
   inputSchema: Record<string, unknown>;
-}
-
-/** A zod schema as a tool's input schema (JSON Schema draft-7, which every provider takes). */
-export function toolInputSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
 }
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'other';

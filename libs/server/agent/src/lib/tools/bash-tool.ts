@@ -3,7 +3,8 @@
 // whole on timeout); either way with an environment that holds no secret of the runner.
 import { type CommandRunner, runVerification } from '@autocoder/server-workspace';
 import { z } from 'zod';
-import { ToolSpec, toolInputSchema } from '../providers/llm-provider';
+import { toolInputSchema } from '@autocoder/shared-contracts';
+import { ToolSpec } from '../providers/llm-provider';
 import { checkBashCommand, DEFAULT_ALLOWED_COMMANDS } from './bash-allowlist';
 import { cap, ToolOutcome } from './file-tools';
 

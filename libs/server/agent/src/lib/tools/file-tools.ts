@@ -5,7 +5,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { ToolSpec, toolInputSchema } from '../providers/llm-provider';
+import { toolInputSchema } from '@autocoder/shared-contracts';
+import { ToolSpec } from '../providers/llm-provider';
 
 /** What a tool answers the model: text, flagged as an error when the call failed. */
 export interface ToolOutcome {
