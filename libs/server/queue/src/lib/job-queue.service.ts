@@ -1,6 +1,6 @@
 import { AnyJob, DomainError, JOB_QUEUE, QueueName } from '@autocoder/shared-contracts';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,11 +20,16 @@ const QUEUE_RETRY_AFTER_SECONDS = 5;
 
 /** The one typed way to put work on a queue. */
 @Injectable()
-export class JobQueueService {
+export class JobQueueService implements BeforeApplicationShutdown {
   constructor(
     private readonly moduleRef: ModuleRef,
     @Inject(QUEUE_SETTINGS) private readonly settings: QueueSettings,
   ) {}
+
+  /** Before the queues close: see settleConnection. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(Object.values(QueueName).map((name) => settleConnection(this.queue(name))));
+  }
 
   queue(name: QueueName): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
@@ -92,4 +97,16 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Waits (briefly) for a queue's or worker's Redis connection to be made. BullMQ closes a
+ * connection still being made by dropping its listeners, and its pending connect then rejects
+ * into an 'error' nobody hears: an "Unhandled error (Connection is closed)" in the process.
+ */
+export async function settleConnection(
+  owner: { waitUntilReady(): Promise<unknown> },
+  ms = 2000,
+): Promise<void> {
+  await withTimeout(owner.waitUntilReady(), ms).catch(() => undefined);
 }

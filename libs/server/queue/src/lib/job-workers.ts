@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
+import { QUEUE_SETTINGS, QueueSettings, settleConnection } from './job-queue.service';
 import { redisOptions } from './redis-connection';
 
 export const JOB_WORKERS_OPTIONS = Symbol('JOB_WORKERS_OPTIONS');
@@ -193,7 +193,12 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
   async onApplicationShutdown(): Promise<void> {
     this.state = 'closed';
     clearTimeout(this.poll);
-    await Promise.all([...this.workers.values()].map((w) => w.close()));
+    await Promise.all(
+      [...this.workers.values()].map(async (w) => {
+        await settleConnection(w);
+        await w.close();
+      }),
+    );
   }
 
   private async process(queue: QueueName, job: Job, token: string | undefined): Promise<unknown> {

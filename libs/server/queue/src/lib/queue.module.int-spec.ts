@@ -1,6 +1,6 @@
 // The registered queues against the real Redis: each one listens to its own 'error' events from
-// the moment it exists. Without a listener, a connection error (Redis restarting, a shutdown
-// while the connection is still being made) is thrown into the process.
+// the moment it exists, so a connection error (Redis restarting) reaches the log; BullMQ forwards
+// connection errors only to a queue that has a listener.
 import { QueueName } from '@autocoder/shared-contracts';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +27,7 @@ describe('QueueModule (integration)', () => {
           name,
           listeners: 1,
         });
-      // An error on a connection now reaches the log, not the process.
+      // An error on a connection reaches the log.
       expect(() =>
         queues.queue(QueueName.Control).emit('error', new Error('Connection is closed.')),
       ).not.toThrow();

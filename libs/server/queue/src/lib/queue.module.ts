@@ -8,9 +8,9 @@ import { redisOptions } from './redis-connection';
 const logger = new Logger('Queue');
 
 /**
- * A queue that logs its Redis connection's errors (refused, reset, closed while still
- * connecting). @nestjs/bullmq's queues have no 'error' listener, and an 'error' event nobody
- * listens to is thrown into the process; enqueues and readiness report an unavailable Redis.
+ * A queue that logs its Redis connection's errors (refused, reset): BullMQ forwards them to a
+ * queue's 'error' listeners only, and @nestjs/bullmq adds none, so they went unseen. Enqueues and
+ * readiness report an unavailable Redis on their own.
  */
 export class LoggedQueue extends Queue {
   constructor(name: string, opts?: QueueOptions) {
