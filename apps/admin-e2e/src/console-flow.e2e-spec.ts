@@ -173,7 +173,14 @@ describe('the console runs the product (browser, whole flow)', () => {
     await page.getByTestId('stop-agents').waitFor();
 
     // A session's live log, opened from the runs list while or after it works.
-    await page.getByTestId('run-row').filter({ hasText: 'coding' }).first().click();
+    // Through the row's own link: a click on the row's centre can land on a feature's link in it
+    // (which opens the feature), depending on how wide the columns are at that moment.
+    await page
+      .getByTestId('run-row')
+      .filter({ hasText: 'coding' })
+      .first()
+      .getByTestId('run-link')
+      .click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     const panel = page.getByTestId('side-panel');
     await panel.getByTestId('log-row').first().waitFor();
