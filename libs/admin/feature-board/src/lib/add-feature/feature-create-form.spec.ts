@@ -2,8 +2,7 @@ import { Component, signal } from '@angular/core';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { CreateFeatureInput, FeatureView } from '@autocoder/shared-contracts';
-import { FEATURE_SEARCH_DEBOUNCE_MS } from '../feature-search/feature-search';
-import { board, column, feature, setUpTestBed } from '../testing/fixtures';
+import { board, column, feature, nextRequest, setUpTestBed } from '../testing/fixtures';
 import { FeatureCreateForm } from './feature-create-form';
 
 @Component({
@@ -52,10 +51,9 @@ describe('FeatureCreateForm', () => {
   };
   async function searchAndPick(text: string, found: FeatureView[]): Promise<void> {
     await type(q('feature-search-input'), text);
-    await new Promise((r) => setTimeout(r, FEATURE_SEARCH_DEBOUNCE_MS + 20));
-    http
-      .expectOne((r) => r.url === '/api/v1/projects/p1/board')
-      .flush(board({ passing: column('passing', found) }));
+    (await nextRequest(http, (r) => r.url === '/api/v1/projects/p1/board')).flush(
+      board({ passing: column('passing', found) }),
+    );
     await fixture.whenStable();
     q('feature-search-result').click();
     await fixture.whenStable();

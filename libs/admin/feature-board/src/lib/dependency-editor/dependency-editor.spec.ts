@@ -2,8 +2,15 @@ import { Component, signal } from '@angular/core';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { FeatureDetailView, FeatureView } from '@autocoder/shared-contracts';
-import { FEATURE_SEARCH_DEBOUNCE_MS } from '../feature-search/feature-search';
-import { board, column, feature, setUpTestBed, split, until } from '../testing/fixtures';
+import {
+  board,
+  column,
+  feature,
+  nextRequest,
+  setUpTestBed,
+  split,
+  until,
+} from '../testing/fixtures';
 import { DependencyEditor } from './dependency-editor';
 
 @Component({
@@ -62,8 +69,7 @@ describe('DependencyEditor', () => {
     const input = q<HTMLInputElement>('feature-search-input');
     input.value = text;
     input.dispatchEvent(new Event('input'));
-    await new Promise((r) => setTimeout(r, FEATURE_SEARCH_DEBOUNCE_MS + 20));
-    const req = http.expectOne((r) => r.url === '/api/v1/projects/p1/board');
+    const req = await nextRequest(http, (r) => r.url === '/api/v1/projects/p1/board');
     expect(req.request.params.get('q')).toBe(text);
     req.flush(board({ pending: column('pending', found) }));
     await fixture.whenStable();

@@ -1,7 +1,11 @@
 // Fake api answers and the TestBed set-up shared by this lib's component tests. Imported by specs
 // only: never part of the lib's public index, and left out of tsconfig.lib.json.
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideHttpClient, type HttpRequest } from '@angular/common/http';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+  type TestRequest,
+} from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, type Routes } from '@angular/router';
 import {
@@ -255,4 +259,21 @@ export async function until(check: () => boolean | void, timeoutMs = 3_000): Pro
     if (Date.now() - start > timeoutMs) throw failure;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The next request matching `match`, once it is sent: for requests sent after a debounce, whose
+ * timer fires late on a busy machine.
+ */
+export async function nextRequest(
+  http: HttpTestingController,
+  match: (req: HttpRequest<unknown>) => boolean,
+  timeoutMs = 10_000,
+): Promise<TestRequest> {
+  let found: TestRequest | undefined;
+  await until(() => {
+    [found] = http.match(match);
+    return found !== undefined;
+  }, timeoutMs);
+  return found as TestRequest;
 }
