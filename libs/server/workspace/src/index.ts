@@ -31,3 +31,4 @@ export {
   type TreeEntry,
   type TreeListing,
 } from './lib/repository-browser';
+export { type ProjectRemote, type RemoteResolver } from './lib/remote';
