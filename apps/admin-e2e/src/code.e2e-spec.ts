@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/test
 import { PrismaService } from '@autocoder/server-db';
 import { mergeMessage } from '@autocoder/server-code';
 import { REPO_ROOT } from '@autocoder/server-test-support';
-import { ProjectRepository } from '@autocoder/server-workspace';
+import { directoryRemotes, ProjectRepository } from '@autocoder/server-workspace';
 import { promises as fs, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,7 +69,10 @@ async function buildRepository(
   seeded: SeededProject,
 ): Promise<{ runId: string; featureId: string; name: string }[]> {
   const prisma = new PrismaService({ databaseUrl, maxConnections: 2 });
-  const repos = new ProjectRepository({ root: workspaceRoot });
+  const repos = new ProjectRepository({
+    root: workspaceRoot,
+    remotes: directoryRemotes(join(workspaceRoot, '.remotes')),
+  });
   const merged: { runId: string; featureId: string; name: string }[] = [];
   try {
     await repos.ensure(seeded.id);

@@ -10,6 +10,10 @@ export {
 } from './lib/verification';
 export {
   ProjectRepository,
+  SESSION_BRANCH_PREFIX,
+  type IntegrationOptions,
+  type IntegrationTree,
+  type QueuedBranch,
   type MergeOptions,
   type MergeResult,
   type ProjectRepositoryOptions,
@@ -31,4 +35,10 @@ export {
   type TreeEntry,
   type TreeListing,
 } from './lib/repository-browser';
-export { type ProjectRemote, type RemoteResolver } from './lib/remote';
+export {
+  directoryRemotes,
+  ensureBareRepository,
+  remoteEnv,
+  type ProjectRemote,
+  type RemoteResolver,
+} from './lib/remote';

@@ -3,7 +3,7 @@
 // message the sessions write), read back as the console reads it; hostile paths and refs are
 // answered 400/404, never 500.
 import { mergeMessage } from '@autocoder/server-code';
-import { ProjectRepository } from '@autocoder/server-workspace';
+import { directoryRemotes, ProjectRepository } from '@autocoder/server-workspace';
 import type {
   ProjectView,
   RepositoryFileView,
@@ -92,7 +92,7 @@ describe('repository browser (integration)', () => {
     api = await startTestApi({ ...OIDC_WITHOUT_IDP, WORKSPACE_ROOT: root });
     http = api.app.getHttpServer() as App;
     ({ admin, viewer } = await tokensFor(api));
-    repos = new ProjectRepository({ root });
+    repos = new ProjectRepository({ root, remotes: directoryRemotes(path.join(root, '.remotes')) });
     project = await createProject('Browsable');
     bare = await createProject('No code yet');
     await repos.ensure(project.id);

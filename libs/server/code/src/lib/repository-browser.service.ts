@@ -36,7 +36,7 @@ export class RepositoryBrowserService {
     private readonly runs: RunsRepository,
     private readonly features: FeaturesRepository,
     private readonly projects: ProjectsService,
-    @Inject(PROJECT_REPOSITORY) repos: ProjectRepository,
+    @Inject(PROJECT_REPOSITORY) private readonly repos: ProjectRepository,
   ) {
     this.browser = new RepositoryBrowser(repos);
   }
@@ -93,6 +93,8 @@ export class RepositoryBrowserService {
   private async read<T>(projectId: string, work: () => Promise<T>): Promise<T> {
     await this.projects.require(projectId);
     try {
+      // Read from this host's cache of the remote, fetched when older than a second.
+      await this.repos.sync(projectId);
       return await work();
     } catch (err) {
       if (err instanceof WorkspaceError && err.code === 'NOT_A_REPOSITORY') {

@@ -1,8 +1,13 @@
 import { notFound, ProjectsService } from '@autocoder/server-projects';
 import { RunsRepository } from '@autocoder/server-db';
-import { ProjectRepository, WorkspaceError } from '@autocoder/server-workspace';
+import {
+  ProjectRepository,
+  SESSION_BRANCH_PREFIX,
+  WorkspaceError,
+} from '@autocoder/server-workspace';
 import { Inject, Injectable } from '@nestjs/common';
 import { PROJECT_REPOSITORY } from './tokens';
+import { fromWorkspaceError } from './workspace-errors';
 
 /** A run's changes as a diff, and a project's repository as a download. */
 @Injectable()
@@ -23,12 +28,16 @@ export class RunWorkspaceService {
     const merged = await this.runs.lastMerge(runId);
     const data = (merged?.data ?? {}) as { commit?: unknown; previousMain?: unknown };
     try {
+      await this.repos.sync(run.projectId);
       if (typeof data.commit === 'string' && typeof data.previousMain === 'string') {
         return await this.repos.diff(run.projectId, `${data.previousMain}..${data.commit}`);
       }
       if (merged) return '';
-      return await this.repos.diff(run.projectId, `main...session/${run.id}`);
+      return await this.repos.diff(run.projectId, `main...${SESSION_BRANCH_PREFIX}${run.id}`);
     } catch (err) {
+      if (err instanceof WorkspaceError && err.code === 'REMOTE_UNAVAILABLE') {
+        throw fromWorkspaceError(err);
+      }
       if (err instanceof WorkspaceError || (err as Error).name === 'GitCommandError') return '';
       throw err;
     }
@@ -38,8 +47,12 @@ export class RunWorkspaceService {
   async archive(projectId: string): Promise<NodeJS.ReadableStream> {
     await this.projects.require(projectId);
     try {
+      await this.repos.sync(projectId);
       await this.repos.mainCommit(projectId);
-    } catch {
+    } catch (err) {
+      if (err instanceof WorkspaceError && err.code === 'REMOTE_UNAVAILABLE') {
+        throw fromWorkspaceError(err);
+      }
       throw notFound('repository of project', projectId);
     }
     return this.repos.archive(projectId);

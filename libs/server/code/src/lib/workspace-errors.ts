@@ -21,6 +21,11 @@ const REFUSALS: Partial<
   PATH_NOT_FOUND: { kind: 'not_found' },
   NOT_A_REPOSITORY: { kind: 'not_found', message: 'The project has no repository.' },
   TOO_LARGE: { kind: 'too_large' },
+  REMOTE_UNAVAILABLE: {
+    kind: 'unavailable',
+    message: "The project's git remote cannot be reached; try again.",
+    retryAfterSeconds: 5,
+  },
   LOCK_TIMEOUT: {
     kind: 'unavailable',
     message: 'The repository is busy; try again.',

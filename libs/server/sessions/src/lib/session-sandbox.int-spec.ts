@@ -2,7 +2,7 @@
 // repository: what the agent's bash tool and the verification command can and cannot reach.
 import { runBashTool } from '@autocoder/server-agent';
 import { loadConfig } from '@autocoder/server-config';
-import { ProjectRepository } from '@autocoder/server-workspace';
+import { directoryRemotes, ProjectRepository } from '@autocoder/server-workspace';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +17,10 @@ describe('session sandbox wiring', () => {
     SANDBOX: 'bwrap',
     SANDBOX_ALLOWED_HOSTS: 'none',
   });
-  const repos = new ProjectRepository({ root });
+  const repos = new ProjectRepository({
+    root,
+    remotes: directoryRemotes(path.join(root, '.remotes')),
+  });
   const projectId = randomUUID();
   const otherProject = randomUUID();
 

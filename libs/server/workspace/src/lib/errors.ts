@@ -15,6 +15,8 @@ export type WorkspaceErrorCode =
   | 'TOO_LARGE'
   | 'WORKTREE_EXISTS'
   | 'LOCK_TIMEOUT'
+  /** The project's remote (git server or own remote) could not be reached or refused us. */
+  | 'REMOTE_UNAVAILABLE'
   | 'GIT_FAILED';
 
 export class WorkspaceError extends Error {

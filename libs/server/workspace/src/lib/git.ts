@@ -24,14 +24,21 @@ const CONFIG_ARGS: readonly string[] = [
   'core.filesRefLockTimeout=10000',
   '-c',
   'core.packedRefsTimeout=10000',
+  // A remote that stops answering (git server restarted mid-fetch) fails the command in 30 s
+  // instead of holding a session until the 5-minute timeout.
+  '-c',
+  'http.lowSpeedLimit=1000',
+  '-c',
+  'http.lowSpeedTime=30',
 ];
 
 /**
  * Environment for git: no host or user config (a runner's ~/.gitconfig must not change
  * behaviour), no prompts, and none of the runner's secrets.
  */
-export function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   return {
+    ...extra,
     PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: process.env['HOME'] ?? '/',
     LANG: 'C',
@@ -55,15 +62,17 @@ export interface GitResult {
 export interface GitOptions {
   /** Default 16 MiB. */
   maxBuffer?: number;
-  /** Default 5 minutes; git never waits on a network here, so a hang is a bug. */
+  /** Default 5 minutes; a remote that stalls is cut off sooner by http.lowSpeedTime. */
   timeoutMs?: number;
+  /** Extra environment, e.g. a remote's credential as GIT_CONFIG_* (never argv, never a file). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** What every git process of ours runs with: its directory, the clean environment, its limits. */
 function execOptions(cwd: string, opts: GitOptions) {
   return {
     cwd,
-    env: gitEnv(),
+    env: gitEnv(opts.env),
     maxBuffer: opts.maxBuffer ?? 16 * 1024 * 1024,
     timeout: opts.timeoutMs ?? 5 * 60_000,
     killSignal: 'SIGKILL' as const,

@@ -3,8 +3,8 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileLock, type ProjectLock } from './file-lock';
 import { ProjectRepository, type Worktree } from './project-repository';
+import { directoryRemotes } from './remote';
 import { runVerification } from './verification';
 
 function run(cmd: string, args: string[], cwd = '/'): Promise<string> {
@@ -19,16 +19,44 @@ function run(cmd: string, args: string[], cwd = '/'): Promise<string> {
   );
 }
 
-describe('ProjectRepository (real git)', () => {
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (
+      await fs.stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${file} never appeared`);
+}
+
+describe('ProjectRepository (real git, cache clones of a remote)', () => {
   let root: string;
+  let remoteDir: string;
   let repos: ProjectRepository;
   let projectSeq = 0;
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'ws-repo-'));
-    repos = new ProjectRepository({ root });
+    remoteDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ws-remotes-'));
+    repos = new ProjectRepository({ root, remotes: directoryRemotes(remoteDir) });
   });
-  afterAll(() => fs.rm(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+    await fs.rm(remoteDir, { recursive: true, force: true });
+  });
+
+  /** Another runner: its own cache root, the same remotes. */
+  const otherRunner = async () =>
+    new ProjectRepository({
+      root: await fs.mkdtemp(path.join(root, 'other-')),
+      remotes: directoryRemotes(remoteDir),
+    });
+  const remoteGit = (projectId: string, args: string[]) =>
+    run('git', [`--git-dir=${path.join(remoteDir, `${projectId}.git`)}`, ...args]);
 
   // Each test gets its own project, so tests stay independent within one root.
   async function newProject(): Promise<string> {
@@ -54,7 +82,7 @@ describe('ProjectRepository (real git)', () => {
   }
 
   describe('ensure', () => {
-    it('creates a bare repo on main with an AutoCoder initial commit, and is idempotent', async () => {
+    it("creates the remote's main with an AutoCoder initial commit and a bare cache, idempotently", async () => {
       const first = await repos.ensure('ens-1');
       expect(first).toEqual({ path: path.join(root, 'ens-1', 'repo'), created: true });
       const second = await repos.ensure('ens-1');
@@ -63,6 +91,15 @@ describe('ProjectRepository (real git)', () => {
       expect(await repoGit('ens-1', ['log', '--format=%an <%ae>|%s', 'main'])).toBe(
         'AutoCoder <autocoder@localhost>|Initial commit',
       );
+      expect(await remoteGit('ens-1', ['rev-parse', 'main'])).toBe(await repos.mainCommit('ens-1'));
+    });
+
+    it('runners racing on a new project all end on one main of one commit', async () => {
+      const runners = [repos, await otherRunner(), await otherRunner()];
+      await Promise.all(runners.map((r) => r.ensure('ens-race')));
+      expect(await remoteGit('ens-race', ['rev-list', '--count', 'main'])).toBe('1');
+      const mains = await Promise.all(runners.map((r) => r.mainCommit('ens-race')));
+      expect(new Set(mains)).toEqual(new Set([await remoteGit('ens-race', ['rev-parse', 'main'])]));
     });
 
     it('yields one repository when called concurrently', async () => {
@@ -71,7 +108,7 @@ describe('ProjectRepository (real git)', () => {
         repos.ensure('ens-2'),
         repos.ensure('ens-2'),
       ]);
-      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(results.some((r) => r.created)).toBe(true);
       expect(new Set(results.map((r) => r.path)).size).toBe(1);
       expect(await repoGit('ens-2', ['rev-list', '--count', 'main'])).toBe('1');
       // No temporary build directory is left next to the repo.
@@ -138,8 +175,8 @@ describe('ProjectRepository (real git)', () => {
 
     it('creates and discards many worktrees at once without one prune breaking another add', async () => {
       const p = await newProject();
-      // Two repository objects: like two runner processes sharing the volume.
-      const other = new ProjectRepository({ root });
+      // Two repository objects on one root: like two runner processes on one host.
+      const other = new ProjectRepository({ root, remotes: directoryRemotes(remoteDir) });
       await Promise.all(
         Array.from({ length: 16 }, async (_, i) => {
           const r = i % 2 === 0 ? repos : other;
@@ -186,9 +223,7 @@ describe('ProjectRepository (real git)', () => {
       ).toMatchObject({
         ok: true,
       });
-      expect(await repoGit(p, ['reflog', '--format=%gs', 'main'])).toContain(
-        'autocoder: merge session/sb',
-      );
+      expect(await remoteGit(p, ['rev-parse', 'main'])).toBe(main);
       // Diffs: a session's work before/after its merge.
       expect(await repos.diff(p, `${b.baseCommit}..${main}`)).toContain('+++ b/b.txt');
       expect(await repos.diff(p, 'main...session/sb')).toBe('');
@@ -229,74 +264,128 @@ describe('ProjectRepository (real git)', () => {
       expect(await repos.mergeToMain(p, wt)).toEqual({ status: 'up_to_date', commit: main });
     });
 
-    it('never moves main when it changed behind the lock (compare-and-swap)', async () => {
+    it("never moves the remote's main when another runner published meanwhile (compare-and-swap)", async () => {
       const p = await newProject();
       const wt = await sessionWith(p, 'cas', { 'a.txt': 'a\n' });
-      const other = await sessionWith(p, 'intruder', { 'z.txt': 'z\n' });
-      // A verification step that moves main, as a second merger ignoring the lock would.
-      const intruderTip = await repoGit(p, ['rev-parse', 'session/intruder']);
-      const res = await repos.mergeToMain(p, wt, {
-        verifyCommand: `git --git-dir='${repos.repoPath(p)}' update-ref refs/heads/main ${intruderTip}`,
-        timeoutMs: 30_000,
+      // Another runner merges its own session while ours verifies.
+      const other = await otherRunner();
+      const intruder = await other.createWorktree(p, 'intruder');
+      await fs.writeFile(path.join(intruder.path, 'z.txt'), 'z\n');
+      await other.commitAll(intruder, 'intruder');
+      const marker = path.join(root, `${p}-verifying`);
+      const res = repos.mergeToMain(p, wt, {
+        verifyCommand: `touch '${marker}'; while [ -e '${marker}' ]; do sleep 0.05; done`,
+        timeoutMs: 60_000,
       });
-      expect(res).toMatchObject({ status: 'main_moved', actual: intruderTip });
-      expect(await repos.mainCommit(p)).toBe(intruderTip);
-      expect(other.branch).toBe('session/intruder');
+      await waitForFile(marker);
+      const theirs = await other.mergeToMain(p, intruder);
+      expect(theirs).toMatchObject({ status: 'merged' });
+      await fs.rm(marker);
+      const actual = theirs.status === 'merged' ? theirs.commit : '';
+      expect(await res).toMatchObject({ status: 'main_moved', actual });
+      expect(await remoteGit(p, ['rev-parse', 'main'])).toBe(actual);
     });
 
-    it('serialises 3 concurrent merges with the file lock: linear history, no lost update', async () => {
-      const p = await newProject();
-      const sessions = await Promise.all(
-        ['m1', 'm2', 'm3'].map((s) => sessionWith(p, s, { [`${s}.txt`]: `${s}\n` })),
-      );
-      // Two lock instances sharing one directory behave like two runner processes.
-      const lockDir = path.join(root, 'locks-concurrent');
-      const locks = [fileLock(lockDir, { pollMs: 5 }), fileLock(lockDir, { pollMs: 5 })];
-      let inside = 0;
-      let maxInside = 0;
-      const observed =
-        (lock: ProjectLock): ProjectLock =>
-        (id, fn) =>
-          lock(id, async () => {
-            maxInside = Math.max(maxInside, ++inside);
-            try {
-              return await fn();
-            } finally {
-              inside--;
-            }
-          });
-
-      const results = await Promise.all(
-        sessions.map((wt, i) =>
-          repos.mergeToMain(p, wt, {
-            lock: observed(locks[i % 2] as ProjectLock),
-            verifyCommand: `test -f ${wt.sessionId}.txt`,
-            timeoutMs: 30_000,
-          }),
-        ),
-      );
-      expect(results.map((r) => r.status)).toEqual(['merged', 'merged', 'merged']);
-      expect(maxInside).toBe(1);
-
-      // main's first-parent chain: initial commit plus exactly three merges, each on the last.
-      const chain = (await repoGit(p, ['rev-list', '--first-parent', 'main'])).split('\n');
-      expect(chain).toHaveLength(4);
-      const merges = await repoGit(p, ['log', '--first-parent', '--merges', '--format=%s', 'main']);
-      expect(merges.split('\n').sort()).toEqual([
-        'Merge session/m1',
-        'Merge session/m2',
-        'Merge session/m3',
-      ]);
-      for (const r of results) {
-        if (r.status !== 'merged') throw new Error('unreachable');
-        expect(chain).toContain(r.commit);
-        expect(chain).toContain(r.previousMain);
+    it('of two runners publishing onto the same main at once, exactly one wins', async () => {
+      for (let round = 0; round < 3; round++) {
+        const p = await newProject();
+        const other = await otherRunner();
+        const mine = await sessionWith(p, `r${round}a`, { 'a.txt': 'a\n' });
+        const theirsWt = await other.createWorktree(p, `r${round}b`);
+        await fs.writeFile(path.join(theirsWt.path, 'b.txt'), 'b\n');
+        await other.commitAll(theirsWt, 'b');
+        const results = await Promise.all([
+          repos.mergeToMain(p, mine),
+          other.mergeToMain(p, theirsWt),
+        ]);
+        expect(results.map((r) => r.status).sort()).toEqual(['main_moved', 'merged']);
+        const winner = results.find((r) => r.status === 'merged');
+        expect(await remoteGit(p, ['rev-parse', 'main'])).toBe(
+          winner?.status === 'merged' ? winner.commit : '',
+        );
       }
-      expect((await repoGit(p, ['ls-tree', '--name-only', 'main'])).split('\n')).toEqual([
+    });
+
+    it('runners with separate caches build one history: each merges onto what the other published', async () => {
+      const p = await newProject();
+      const runners = [repos, await otherRunner(), await otherRunner()];
+      const commits: string[] = [];
+      for (const [i, r] of runners.entries()) {
+        const wt = await r.createWorktree(p, `m${i}`);
+        await fs.writeFile(path.join(wt.path, `m${i}.txt`), `${i}\n`);
+        await r.commitAll(wt, `m${i}`);
+        const res = await r.mergeToMain(p, wt, {
+          verifyCommand: Array.from({ length: i + 1 }, (_, k) => `test -f m${k}.txt`).join(' && '),
+          timeoutMs: 30_000,
+        });
+        expect(res).toMatchObject({ status: 'merged' });
+        if (res.status === 'merged') commits.push(res.commit);
+      }
+      const chain = (await remoteGit(p, ['rev-list', '--first-parent', 'main'])).split('\n');
+      expect(chain).toHaveLength(4);
+      expect(chain.slice(0, 3).reverse()).toEqual(commits);
+      expect((await remoteGit(p, ['ls-tree', '--name-only', 'main'])).split('\n')).toEqual([
+        'm0.txt',
         'm1.txt',
         'm2.txt',
-        'm3.txt',
       ]);
+    });
+  });
+
+  describe('queued branches and integration trees', () => {
+    it('a branch published by one runner is merged by another, which may delete it after', async () => {
+      const p = await newProject();
+      const wt = await sessionWith(p, 'pub', { 'p.txt': 'p\n' });
+      const queued = await repos.publishBranch(wt);
+      expect(queued).toEqual({
+        branch: 'autocoder/session/pub',
+        commit: await run('git', ['rev-parse', 'HEAD'], wt.path),
+      });
+      expect(await remoteGit(p, ['rev-parse', 'refs/heads/autocoder/session/pub'])).toBe(
+        queued.commit,
+      );
+      const merger = await otherRunner();
+      const tree = await merger.openIntegrationTree(p, [queued], {
+        verifyCommand: 'test -f p.txt',
+      });
+      try {
+        const merged = await tree.merge(tree.base, queued.commit, 'Merge p');
+        if (!('commit' in merged)) throw new Error('conflict');
+        expect(await tree.verify(merged.commit)).toMatchObject({ ok: true });
+        expect(await tree.verify(tree.base)).toMatchObject({ ok: false });
+        expect(await tree.onMain(merged.commit)).toBe(false);
+        expect(await tree.publish(tree.base, merged.commit)).toBe('published');
+        expect(await tree.onMain(merged.commit)).toBe(true);
+        // The same publication again is a no-op; one onto the old main is refused: main moved.
+        expect(await tree.publish(tree.base, merged.commit)).toBe('published');
+        expect(await tree.publish(tree.base, tree.base)).toBe('moved');
+      } finally {
+        await tree.close();
+      }
+      await merger.deleteRemoteBranches(p, [queued.branch]);
+      await expect(
+        remoteGit(p, ['rev-parse', '--verify', 'refs/heads/autocoder/session/pub']),
+      ).rejects.toThrow();
+      // A branch that is gone is reported as a conflict of its own, not a crash.
+      const again = await merger.openIntegrationTree(p, [queued]);
+      try {
+        expect(await again.merge(again.base, 'f'.repeat(40), 'x')).toEqual({
+          conflict: [`(commit ${'f'.repeat(40)} is not on the remote)`],
+        });
+      } finally {
+        await again.close();
+      }
+      await expect(fs.readdir(path.join(merger.root, p, 'integration'))).resolves.toEqual([]);
+    });
+
+    it('sync brings main and queued branches into a read cache', async () => {
+      const p = await newProject();
+      const wt = await sessionWith(p, 'rd', { 'r.txt': 'r\n' });
+      await repos.publishBranch(wt);
+      const reader = await otherRunner();
+      await reader.sync(p);
+      expect(await reader.mainCommit(p)).toBe(await repos.mainCommit(p));
+      expect(await reader.diff(p, 'main...autocoder/session/rd')).toContain('+++ b/r.txt');
     });
   });
 

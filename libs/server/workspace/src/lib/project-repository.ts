@@ -5,13 +5,10 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { errnoCode, GitCommandError, WorkspaceError } from './errors';
 import { fileLock, type ProjectLock } from './file-lock';
+import { remoteEnv, type ProjectRemote, type RemoteResolver } from './remote';
 import { git, gitArgs, gitEnv, gitTry } from './git';
 import { assertSafeId, assertSafeRevision } from './ids';
-import {
-  runVerification,
-  type CommandRunner,
-  type VerifyResult,
-} from './verification';
+import { runVerification, type CommandRunner, type VerifyResult } from './verification';
 
 /** A session's checkout: its own directory and branch `session/<sessionId>`, forked from main. */
 export interface Worktree {
@@ -24,28 +21,61 @@ export interface Worktree {
 }
 
 export interface ProjectRepositoryOptions {
-  /** WORKSPACE_ROOT: `<root>/<projectId>/{repo,worktrees,integration}`. */
+  /** WORKSPACE_ROOT, local to this host: `<root>/<projectId>/{repo,worktrees,integration}`. */
   root: string;
-  /** Merge lock used when mergeToMain gets none; default `fileLock(<root>/.locks)`. */
-  lock?: ProjectLock;
+  /** Where each project's canonical repository is (the cache clones fetch from and push to it). */
+  remotes: RemoteResolver;
+  /** How long read paths (`sync`) trust what was fetched last. Default 1 s. */
+  readMaxAgeMs?: number;
 }
 
-export interface MergeOptions {
-  /** Run in the merged tree before main moves; omitted or empty means no verification. */
+/** How an integration tree verifies a commit. */
+export interface IntegrationOptions {
+  /** Run in the tree before main moves; omitted or empty means no verification. */
   verifyCommand?: string | null;
   /** Verification time limit. Default 10 min. */
   timeoutMs?: number;
   /** Extra variables for the verification command (see runVerification). */
   env?: Readonly<Record<string, string>>;
-  /** Per-project mutual exclusion across runners; default: this instance's lock. */
-  lock?: ProjectLock;
-  /** Merge commit message; default `Merge session/<sessionId>`. */
-  message?: string;
   /**
-   * Runs the verification command (a sandbox opened for the integration worktree, which exists
-   * only once the merge is made, hence the factory); default runVerification.
+   * Runs the verification command (a sandbox opened around the integration tree, which exists
+   * only once the tree is made, hence the factory); default runVerification.
    */
   runner?: (integrationPath: string) => Promise<{ run: CommandRunner; close(): Promise<void> }>;
+}
+
+export interface MergeOptions extends IntegrationOptions {
+  /** Merge commit message; default `Merge session/<sessionId>`. */
+  message?: string;
+}
+
+/** A branch waiting in the merge queue: its name on the remote and the commit it was queued at. */
+export interface QueuedBranch {
+  branch: string;
+  commit: string;
+}
+
+/**
+ * A throw-away detached worktree of the cache clone where the merge queue builds a batch:
+ * merges branches onto commits, verifies commits, and publishes one to the remote's main by
+ * compare-and-swap.
+ */
+export interface IntegrationTree {
+  /** The remote's main when the tree was opened. */
+  readonly base: string;
+  /** `commit` merged onto `onto` (no-ff, `message`): the new commit, or the conflicting files. */
+  merge(
+    onto: string,
+    commit: string,
+    message: string,
+  ): Promise<{ commit: string } | { conflict: string[] }>;
+  /** Checks out `commit` clean and runs the verification command there. */
+  verify(commit: string): Promise<VerifyResult>;
+  /** Push `next` to the remote's main if it is still `expected`; 'moved' when it is not. */
+  publish(expected: string, next: string): Promise<'published' | 'moved'>;
+  /** Is `commit` on the remote's main (fetched now)? How a crashed publication is reconciled. */
+  onMain(commit: string): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 export type MergeResult =
@@ -54,15 +84,19 @@ export type MergeResult =
   | { status: 'up_to_date'; commit: string }
   | { status: 'conflict'; files: string[] }
   | { status: 'verification_failed'; output: string; verification: VerifyResult }
-  /** main changed although we held the lock (a lock that is not exclusive); nothing merged. */
+  /** main moved on the remote while we merged; nothing was published. */
   | { status: 'main_moved'; expected: string; actual: string };
 
 const MAIN_REF = 'refs/heads/main';
+/** Where sessions publish their work for the merge queue: `autocoder/session/<sessionId>`. */
+export const SESSION_BRANCH_PREFIX = 'autocoder/session/';
 // Repository-level commands run with an explicit --git-dir from a directory that always exists,
 // so a missing repo is reported as such and a parent checkout is never picked up by discovery.
 const NEUTRAL_CWD = '/';
-// An interrupted ensure() leaves its temporary directory behind; sweep those older than this.
+// An interrupted cache creation leaves its temporary directory behind; sweep those older than this.
 const INIT_LEFTOVER_MS = 10 * 60_000;
+// `git push --porcelain` marks a refused ref with '!'.
+const REJECTED = /^!\t/m;
 
 async function exists(p: string): Promise<boolean> {
   return fs.lstat(p).then(
@@ -72,25 +106,31 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * Project repositories on the shared volume. The repository itself is bare (nobody can edit a
- * checkout of main, and moving main with update-ref leaves no stale working tree behind);
- * sessions work in linked worktrees, and merges happen in a throw-away integration worktree.
+ * A runner's (or the api's) cache clones of project repositories. The canonical repository is a
+ * remote (RemoteResolver); each host keeps a bare clone per project under its own root, fetches
+ * main before work, makes session worktrees from it, pushes session branches for the merge queue
+ * and moves the remote's main only by compare-and-swap. A cache can be deleted at any time when
+ * no session uses it: the next session clones it again.
  */
 export class ProjectRepository {
   readonly root: string;
-  private readonly defaultLock: ProjectLock;
+  private readonly remotes: RemoteResolver;
+  private readonly readMaxAgeMs: number;
   /**
-   * Serialises a project's `git worktree add` / `remove` / `prune`: a prune that runs while
-   * another session's add is still populating its worktree deletes that worktree's admin
-   * directory (git: "could not open …/worktrees/<name>/locked"). Held only for those commands;
-   * taken inside the merge lock, never the other way round.
+   * Serialises a project's cache mutations on this host: fetches into it and `git worktree add`
+   * / `remove` / `prune` (a prune that runs while another session's add is still populating its
+   * worktree deletes that worktree's admin directory).
    */
-  private readonly worktreeLock: ProjectLock;
+  private readonly cacheLock: ProjectLock;
+  /** One fetch of main per project at a time; callers that arrive meanwhile share it. */
+  private readonly fetching = new Map<string, Promise<boolean>>();
+  private readonly syncedAt = new Map<string, number>();
 
   constructor(options: ProjectRepositoryOptions) {
     this.root = path.resolve(options.root);
-    this.defaultLock = options.lock ?? fileLock(path.join(this.root, '.locks'));
-    this.worktreeLock = fileLock(path.join(this.root, '.locks', 'worktrees'), {
+    this.remotes = options.remotes;
+    this.readMaxAgeMs = options.readMaxAgeMs ?? 1000;
+    this.cacheLock = fileLock(path.join(this.root, '.locks', 'cache'), {
       acquireTimeoutMs: 120_000,
     });
   }
@@ -107,47 +147,60 @@ export class ProjectRepository {
   }
 
   /**
-   * Creates the project's repository (bare, branch main, one empty initial commit) unless it
-   * exists. Safe under concurrency without a lock: the repository is built in a temporary
-   * directory and renamed into place, and rename(2) lets exactly one contender win.
+   * The cache clone, fetched: main as the remote has it now. A remote without main (new on the
+   * git server, or an empty repository of the project's own) gets an initial commit, pushed by
+   * compare-and-swap so that of racing runners exactly one creates it (`created`).
    */
   async ensure(projectId: string): Promise<{ path: string; created: boolean }> {
-    const repo = this.repoPath(projectId);
-    if (await this.hasMain(repo)) return { path: repo, created: false };
-
-    const projectDir = path.dirname(repo);
-    await fs.mkdir(path.join(projectDir, 'worktrees'), { recursive: true });
-    await fs.mkdir(path.join(projectDir, 'integration'), { recursive: true });
-    await this.sweepInitLeftovers(projectDir);
-
-    const tmp = await fs.mkdtemp(path.join(projectDir, '.repo-init-'));
-    try {
-      const g = (args: string[]) => git(NEUTRAL_CWD, [`--git-dir=${tmp}`, ...args]);
-      await git(NEUTRAL_CWD, ['init', '--quiet', '--bare', '--initial-branch=main', tmp]);
-      // A reflog on main records every merge, which a bare repository does not keep by default.
-      await g(['config', 'core.logAllRefUpdates', 'always']);
-      const emptyTree = await g(['hash-object', '-w', '-t', 'tree', '/dev/null']);
-      const initial = await g(['commit-tree', emptyTree, '-m', 'Initial commit']);
-      await g(['update-ref', '-m', 'autocoder: initial commit', MAIN_REF, initial, '']);
-      await fs.rename(tmp, repo);
-      return { path: repo, created: true };
-    } catch (err) {
-      await fs.rm(tmp, { recursive: true, force: true });
-      const code = errnoCode(err);
-      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await this.hasMain(repo))) {
-        return { path: repo, created: false }; // another process won the race
-      }
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-        throw new WorkspaceError(
-          'NOT_A_REPOSITORY',
-          `${repo} exists but is not a repository with main`,
-        );
-      }
-      throw err;
+    const repo = await this.cache(projectId);
+    if (await this.fetchMain(projectId)) return { path: repo, created: false };
+    const remote = await this.remotes.remoteFor(projectId);
+    const g = (args: string[]) => git(NEUTRAL_CWD, [`--git-dir=${repo}`, ...args]);
+    const emptyTree = await g(['hash-object', '-w', '-t', 'tree', '/dev/null']);
+    const initial = await g(['commit-tree', emptyTree, '-m', 'Initial commit']);
+    const created = (await this.pushMain(repo, remote, '', initial)) === 'published';
+    if (!(await this.fetchMain(projectId))) {
+      throw new WorkspaceError('NOT_A_REPOSITORY', `the remote of ${projectId} has no main`);
     }
+    return { path: repo, created };
   }
 
-  /** Current commit of main. */
+  /**
+   * For read paths (diffs, the repository browser, archives): the cache with main and the
+   * session branches as the remote has them, fetched at most every `readMaxAgeMs`.
+   */
+  async sync(projectId: string): Promise<void> {
+    const repo = await this.cache(projectId);
+    const last = this.syncedAt.get(projectId) ?? 0;
+    if (Date.now() - last < this.readMaxAgeMs) return;
+    const remote = await this.remotes.remoteFor(projectId);
+    const res = await this.cacheLock(projectId, () =>
+      gitTry(
+        NEUTRAL_CWD,
+        [
+          `--git-dir=${repo}`,
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--prune',
+          remote.url,
+          `+${MAIN_REF}:${MAIN_REF}`,
+          `+refs/heads/${SESSION_BRANCH_PREFIX}*:refs/heads/${SESSION_BRANCH_PREFIX}*`,
+        ],
+        { env: remoteEnv(remote) },
+      ),
+    );
+    // A remote without main yet is a project whose first session has not started: reads say so.
+    if (res.exitCode !== 0 && !/couldn't find remote ref/i.test(res.stderr)) {
+      throw new WorkspaceError(
+        'REMOTE_UNAVAILABLE',
+        `fetching from the project's remote failed: ${redact(res.stderr).trim().slice(0, 500)}`,
+      );
+    }
+    this.syncedAt.set(projectId, Date.now());
+  }
+
+  /** Current commit of main in this cache (as of its last fetch). */
   async mainCommit(projectId: string): Promise<string> {
     const repo = this.repoPath(projectId);
     const res = await gitTry(NEUTRAL_CWD, [
@@ -166,10 +219,13 @@ export class ProjectRepository {
     return res.stdout.trim();
   }
 
-  /** `git worktree add -b session/<sessionId> <root>/<projectId>/worktrees/<sessionId> <main>`. */
+  /**
+   * `git worktree add -b session/<sessionId> <root>/<projectId>/worktrees/<sessionId> <main>`,
+   * main fetched from the remote just before.
+   */
   async createWorktree(projectId: string, sessionId: string): Promise<Worktree> {
     const wtPath = this.worktreePath(projectId, sessionId);
-    const repo = this.repoPath(projectId);
+    const { path: repo } = await this.ensure(projectId);
     const branch = `session/${sessionId}`;
     // Resolve main once: the worktree starts exactly at the commit we report as baseCommit.
     const baseCommit = await this.mainCommit(projectId);
@@ -179,7 +235,7 @@ export class ProjectRepository {
         `worktree or branch for session ${sessionId} already exists; discardWorktree() first`,
       );
     }
-    await this.worktreeLock(projectId, () =>
+    await this.cacheLock(projectId, () =>
       git(NEUTRAL_CWD, [
         `--git-dir=${repo}`,
         'worktree',
@@ -194,7 +250,7 @@ export class ProjectRepository {
     return { projectId, sessionId, path: wtPath, branch, baseCommit };
   }
 
-  /** Throws away a session's worktree and branch (e.g. after its runner died). Idempotent. */
+  /** Throws away a session's worktree and local branch (e.g. after its runner died). Idempotent. */
   async discardWorktree(projectId: string, sessionId: string): Promise<void> {
     const wtPath = this.worktreePath(projectId, sessionId);
     const repo = this.repoPath(projectId);
@@ -204,7 +260,7 @@ export class ProjectRepository {
       return;
     }
     const g = (args: string[]) => gitTry(NEUTRAL_CWD, [`--git-dir=${repo}`, ...args]);
-    await this.worktreeLock(projectId, async () => {
+    await this.cacheLock(projectId, async () => {
       // Double --force also removes a locked worktree; failures are fine, the state is checked below.
       await g(['worktree', 'remove', '--force', '--force', wtPath]);
       await fs.rm(wtPath, { recursive: true, force: true });
@@ -232,9 +288,172 @@ export class ProjectRepository {
   }
 
   /**
-   * Merges the session branch into main under the project lock: merge in a detached integration
-   * worktree at main, verify there, then move main by compare-and-swap. main changes only in that
-   * last step, so it is never half-merged and never fails the verification command.
+   * Pushes the session's tip to `autocoder/session/<sessionId>` on the remote, where the merge
+   * queue (on whichever runner) fetches it. A retried session overwrites its own branch.
+   */
+  async publishBranch(worktree: Worktree): Promise<QueuedBranch> {
+    const repo = this.repoPath(worktree.projectId);
+    const commit = await git(worktree.path, ['rev-parse', 'HEAD']);
+    const branch = `${SESSION_BRANCH_PREFIX}${worktree.sessionId}`;
+    const remote = await this.remotes.remoteFor(worktree.projectId);
+    const args = [
+      `--git-dir=${repo}`,
+      'push',
+      '--quiet',
+      '--force',
+      remote.url,
+      `${commit}:refs/heads/${branch}`,
+    ];
+    const res = await gitTry(NEUTRAL_CWD, args, { env: remoteEnv(remote) });
+    if (res.exitCode !== 0) {
+      throw new GitCommandError(['push', '<remote>', branch], res.exitCode, redact(res.stderr));
+    }
+    return { branch, commit };
+  }
+
+  /** Deletes merged or refused session branches from the remote; best effort (a sweep retries). */
+  async deleteRemoteBranches(projectId: string, branches: readonly string[]): Promise<void> {
+    if (branches.length === 0) return;
+    const remote = await this.remotes.remoteFor(projectId);
+    await gitTry(
+      NEUTRAL_CWD,
+      [
+        `--git-dir=${await this.cache(projectId)}`,
+        'push',
+        '--quiet',
+        remote.url,
+        ...branches.map((b) => `:refs/heads/${b}`),
+      ],
+      { env: remoteEnv(remote) },
+    );
+  }
+
+  /**
+   * A throw-away integration tree at the remote's main, with the queued branches fetched into
+   * the cache (`refs/autocoder/incoming/<branch>`).
+   */
+  async openIntegrationTree(
+    projectId: string,
+    branches: readonly QueuedBranch[],
+    opts: IntegrationOptions = {},
+  ): Promise<IntegrationTree> {
+    const { path: repo } = await this.ensure(projectId);
+    const remote = await this.remotes.remoteFor(projectId);
+    const env = remoteEnv(remote);
+    const g = (args: string[]) => git(NEUTRAL_CWD, [`--git-dir=${repo}`, ...args]);
+    if (branches.length > 0) {
+      // A branch deleted meanwhile fails the whole fetch; fetch them one by one so the rest come.
+      await this.cacheLock(projectId, async () => {
+        const all = await gitTry(
+          NEUTRAL_CWD,
+          [
+            `--git-dir=${repo}`,
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            remote.url,
+            ...branches.map((b) => `+refs/heads/${b.branch}:refs/autocoder/incoming/${b.branch}`),
+          ],
+          { env },
+        );
+        if (all.exitCode === 0) return;
+        for (const b of branches) {
+          await gitTry(
+            NEUTRAL_CWD,
+            [
+              `--git-dir=${repo}`,
+              'fetch',
+              '--quiet',
+              '--no-tags',
+              remote.url,
+              `+refs/heads/${b.branch}:refs/autocoder/incoming/${b.branch}`,
+            ],
+            { env },
+          );
+        }
+      });
+    }
+    await this.sweepIntegration(projectId);
+    const base = await this.mainCommit(projectId);
+    const dir = path.join(
+      this.root,
+      projectId,
+      'integration',
+      `batch-${randomBytes(6).toString('hex')}`,
+    );
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    await this.cacheLock(projectId, () => g(['worktree', 'add', '--quiet', '--detach', dir, base]));
+    const at = (args: string[]) => git(dir, args);
+    const checkout = async (commit: string) => {
+      await at(['reset', '--quiet', '--hard', commit]);
+      await at(['clean', '-q', '-ffdx']);
+    };
+    return {
+      base,
+      merge: async (onto, commit, message) => {
+        await checkout(onto);
+        const known = await gitTry(NEUTRAL_CWD, [
+          `--git-dir=${repo}`,
+          'cat-file',
+          '-e',
+          `${commit}^{commit}`,
+        ]);
+        if (known.exitCode !== 0) return { conflict: [`(commit ${commit} is not on the remote)`] };
+        const merge = await gitTry(dir, ['merge', '--no-ff', '--no-edit', '-m', message, commit]);
+        if (merge.exitCode === 0) return { commit: await at(['rev-parse', 'HEAD']) };
+        const unmerged = await git(dir, ['diff', '--name-only', '--diff-filter=U']);
+        const files = unmerged.split('\n').filter((f) => f.length > 0);
+        await gitTry(dir, ['merge', '--abort']);
+        if (files.length === 0) {
+          throw new GitCommandError(['merge', commit], merge.exitCode, merge.stderr);
+        }
+        return { conflict: files };
+      },
+      verify: async (commit) => {
+        await checkout(commit);
+        if (!opts.verifyCommand) {
+          return {
+            ok: true,
+            exitCode: 0,
+            timedOut: false,
+            output: '',
+            outputTruncated: false,
+            durationMs: 0,
+          };
+        }
+        const runner = opts.runner
+          ? await opts.runner(dir)
+          : { run: runVerification, close: async () => undefined };
+        return runner
+          .run(dir, opts.verifyCommand, {
+            timeoutMs: opts.timeoutMs ?? 10 * 60_000,
+            env: opts.env,
+          })
+          .finally(() => runner.close());
+      },
+      publish: async (expected, next) => {
+        const outcome = await this.pushMain(repo, remote, expected, next);
+        if (outcome === 'published') await g(['update-ref', MAIN_REF, next]).catch(() => '');
+        return outcome;
+      },
+      onMain: async (commit) => {
+        await this.fetchMain(projectId, true);
+        const res = await gitTry(NEUTRAL_CWD, [
+          `--git-dir=${repo}`,
+          'merge-base',
+          '--is-ancestor',
+          commit,
+          MAIN_REF,
+        ]);
+        return res.exitCode === 0;
+      },
+      close: () => this.removeWorktreeDir(projectId, repo, dir),
+    };
+  }
+
+  /**
+   * Merges one session branch of this cache into the remote's main: merge, verify, publish by
+   * compare-and-swap (the merge queue does the same for batches).
    */
   async mergeToMain(
     projectId: string,
@@ -249,13 +468,51 @@ export class ProjectRepository {
         `worktree belongs to ${worktree.projectId}, not ${projectId}`,
       );
     }
-    const lock = opts.lock ?? this.defaultLock;
-    return lock(projectId, () => this.mergeLocked(projectId, worktree.sessionId, opts));
+    const repo = this.repoPath(projectId);
+    const tip = await git(NEUTRAL_CWD, [
+      `--git-dir=${repo}`,
+      'rev-parse',
+      '--verify',
+      `refs/heads/${worktree.branch}^{commit}`,
+    ]);
+    const tree = await this.openIntegrationTree(projectId, [], opts);
+    try {
+      const previousMain = tree.base;
+      const isAncestor = await gitTry(NEUTRAL_CWD, [
+        `--git-dir=${repo}`,
+        'merge-base',
+        '--is-ancestor',
+        tip,
+        previousMain,
+      ]);
+      if (isAncestor.exitCode === 0) return { status: 'up_to_date', commit: previousMain };
+      const merged = await tree.merge(
+        previousMain,
+        tip,
+        opts.message ?? `Merge ${worktree.branch}`,
+      );
+      if ('conflict' in merged) return { status: 'conflict', files: merged.conflict };
+      const verification = await tree.verify(merged.commit);
+      if (!verification.ok) {
+        return { status: 'verification_failed', output: verification.output, verification };
+      }
+      if ((await tree.publish(previousMain, merged.commit)) === 'moved') {
+        await this.fetchMain(projectId, true);
+        return {
+          status: 'main_moved',
+          expected: previousMain,
+          actual: await this.mainCommit(projectId),
+        };
+      }
+      return { status: 'merged', commit: merged.commit, previousMain };
+    } finally {
+      await tree.close();
+    }
   }
 
   /**
-   * Unified diff of a revision range, e.g. `main...session/<id>` (a session's work before its
-   * merge) or `<baseCommit>..<mergeCommit>` (what a merge brought in).
+   * Unified diff of a revision range, e.g. `main...autocoder/session/<id>` (a session's work
+   * before its merge) or `<merge>^1..<merge>` (what a merge brought in). Call sync() first.
    */
   async diff(projectId: string, range: string, opts: { maxBytes?: number } = {}): Promise<string> {
     const repo = this.repoPath(projectId);
@@ -302,94 +559,109 @@ export class ProjectRepository {
     return out;
   }
 
-  private async mergeLocked(
-    projectId: string,
-    sessionId: string,
-    opts: MergeOptions,
-  ): Promise<MergeResult> {
+  /** The local bare cache of a project, created empty when missing (race-safe by rename). */
+  private async cache(projectId: string): Promise<string> {
     const repo = this.repoPath(projectId);
-    const branch = `session/${sessionId}`;
-    const g = (args: string[]) => git(NEUTRAL_CWD, [`--git-dir=${repo}`, ...args]);
-    // We hold the lock, so anything in integration/ was left by a merge that crashed.
-    await this.sweepIntegration(projectId);
-
-    const previousMain = await this.mainCommit(projectId);
-    const tip = await g(['rev-parse', '--verify', `refs/heads/${branch}^{commit}`]);
-    const isAncestor = await gitTry(NEUTRAL_CWD, [
-      `--git-dir=${repo}`,
-      'merge-base',
-      '--is-ancestor',
-      tip,
-      previousMain,
-    ]);
-    if (isAncestor.exitCode === 0) return { status: 'up_to_date', commit: previousMain };
-
-    const integration = path.join(
-      this.root,
-      projectId,
-      'integration',
-      `${sessionId}-${randomBytes(4).toString('hex')}`,
-    );
+    if (await exists(path.join(repo, 'HEAD'))) return repo;
+    const projectDir = path.dirname(repo);
+    await fs.mkdir(path.join(projectDir, 'worktrees'), { recursive: true });
+    await fs.mkdir(path.join(projectDir, 'integration'), { recursive: true });
+    await this.sweepInitLeftovers(projectDir);
+    const tmp = await fs.mkdtemp(path.join(projectDir, '.repo-init-'));
     try {
-      await this.worktreeLock(projectId, () =>
-        g(['worktree', 'add', '--quiet', '--detach', integration, previousMain]),
-      );
-      // Merge the sha we looked at, not the branch name, in case the session commits meanwhile.
-      const message = opts.message ?? `Merge ${branch}`;
-      const merge = await gitTry(integration, [
-        'merge',
-        '--no-ff',
-        '--no-edit',
-        '-m',
-        message,
-        tip,
-      ]);
-      if (merge.exitCode !== 0) {
-        const unmerged = await git(integration, ['diff', '--name-only', '--diff-filter=U']);
-        const files = unmerged.split('\n').filter((f) => f.length > 0);
-        await gitTry(integration, ['merge', '--abort']);
-        if (files.length === 0)
-          throw new GitCommandError(['merge', tip], merge.exitCode, merge.stderr);
-        return { status: 'conflict', files };
+      await git(NEUTRAL_CWD, ['init', '--quiet', '--bare', '--initial-branch=main', tmp]);
+      await fs.rename(tmp, repo);
+    } catch (err) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      const code = errnoCode(err);
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err; // another caller made it first
+      if (!(await exists(path.join(repo, 'HEAD')))) {
+        throw new WorkspaceError('NOT_A_REPOSITORY', `${repo} exists but is not a repository`);
       }
-      const merged = await git(integration, ['rev-parse', 'HEAD']);
-
-      if (opts.verifyCommand) {
-        const runner = opts.runner
-          ? await opts.runner(integration)
-          : { run: runVerification, close: async () => undefined };
-        const verification = await runner
-          .run(integration, opts.verifyCommand, {
-            timeoutMs: opts.timeoutMs ?? 10 * 60_000,
-            env: opts.env,
-          })
-          .finally(() => runner.close());
-        if (!verification.ok) {
-          return { status: 'verification_failed', output: verification.output, verification };
-        }
-      }
-
-      // Compare-and-swap: succeeds only if main is still the commit we merged onto.
-      const cas = await gitTry(NEUTRAL_CWD, [
-        `--git-dir=${repo}`,
-        'update-ref',
-        '-m',
-        `autocoder: merge ${branch}`,
-        MAIN_REF,
-        merged,
-        previousMain,
-      ]);
-      if (cas.exitCode !== 0) {
-        return {
-          status: 'main_moved',
-          expected: previousMain,
-          actual: await this.mainCommit(projectId),
-        };
-      }
-      return { status: 'merged', commit: merged, previousMain };
-    } finally {
-      await this.removeWorktreeDir(projectId, repo, integration);
     }
+    return repo;
+  }
+
+  /**
+   * Fetches the remote's main into the cache's main; false when the remote has none yet. Callers
+   * that arrive while a fetch runs share it, unless they need one that starts after them (`fresh`).
+   */
+  private fetchMain(projectId: string, fresh = false): Promise<boolean> {
+    const running = this.fetching.get(projectId);
+    if (running && !fresh) return running;
+    const next = (running ?? Promise.resolve(true))
+      .catch(() => true)
+      .then(async () => {
+        const repo = await this.cache(projectId);
+        const remote = await this.remotes.remoteFor(projectId);
+        const res = await this.cacheLock(projectId, () =>
+          gitTry(
+            NEUTRAL_CWD,
+            [
+              `--git-dir=${repo}`,
+              'fetch',
+              '--quiet',
+              '--no-tags',
+              remote.url,
+              `+${MAIN_REF}:${MAIN_REF}`,
+            ],
+            { env: remoteEnv(remote) },
+          ),
+        );
+        if (res.exitCode === 0) return true;
+        if (/couldn't find remote ref/i.test(res.stderr)) return false;
+        throw new GitCommandError(
+          ['fetch', '<remote>', MAIN_REF],
+          res.exitCode,
+          redact(res.stderr),
+        );
+      })
+      .finally(() => {
+        if (this.fetching.get(projectId) === next) this.fetching.delete(projectId);
+      });
+    this.fetching.set(projectId, next);
+    return next;
+  }
+
+  /**
+   * Compare-and-swap of the remote's main: `git push --force-with-lease=main:<expected>` (empty:
+   * main must not exist). The git server checks the old value inside its ref transaction, so of
+   * two racing pushes one wins. When the push's fate is unknown (connection lost), the remote's
+   * main says what happened.
+   */
+  private async pushMain(
+    repo: string,
+    remote: ProjectRemote,
+    expected: string,
+    next: string,
+  ): Promise<'published' | 'moved'> {
+    const env = remoteEnv(remote);
+    const res = await gitTry(
+      NEUTRAL_CWD,
+      [
+        `--git-dir=${repo}`,
+        'push',
+        '--porcelain',
+        `--force-with-lease=${MAIN_REF}:${expected}`,
+        remote.url,
+        `${next}:${MAIN_REF}`,
+      ],
+      { env },
+    );
+    if (res.exitCode === 0 && !REJECTED.test(res.stdout)) return 'published';
+    const now = await gitTry(NEUTRAL_CWD, ['ls-remote', remote.url, MAIN_REF], { env });
+    if (now.exitCode !== 0) {
+      throw new GitCommandError(['push', '<remote>', MAIN_REF], res.exitCode, redact(res.stderr));
+    }
+    const actual = now.stdout.split(/\s/, 1)[0] ?? '';
+    if (actual === next) return 'published';
+    if (actual !== expected) return 'moved';
+    // main is still what we expected and the push did not land: refused for another reason.
+    throw new GitCommandError(
+      ['push', '<remote>', MAIN_REF],
+      res.exitCode,
+      redact(`${res.stdout}\n${res.stderr}`),
+    );
   }
 
   private async sweepIntegration(projectId: string): Promise<void> {
@@ -397,12 +669,17 @@ export class ProjectRepository {
     const entries = await fs.readdir(dir).catch(() => [] as string[]);
     const repo = this.repoPath(projectId);
     for (const name of entries) {
-      await this.removeWorktreeDir(projectId, repo, path.join(dir, name));
+      const full = path.join(dir, name);
+      const stat = await fs.stat(full).catch(() => null);
+      // Another batch of this host may be using a young one; older ones were left by a crash.
+      if (stat && Date.now() - stat.mtimeMs > INIT_LEFTOVER_MS) {
+        await this.removeWorktreeDir(projectId, repo, full);
+      }
     }
   }
 
   private async removeWorktreeDir(projectId: string, repo: string, dir: string): Promise<void> {
-    await this.worktreeLock(projectId, async () => {
+    await this.cacheLock(projectId, async () => {
       await gitTry(NEUTRAL_CWD, [
         `--git-dir=${repo}`,
         'worktree',
@@ -427,11 +704,6 @@ export class ProjectRepository {
     }
   }
 
-  private async hasMain(repo: string): Promise<boolean> {
-    if (!(await exists(repo))) return false;
-    return this.refExists(repo, MAIN_REF);
-  }
-
   private async refExists(repo: string, ref: string): Promise<boolean> {
     const res = await gitTry(NEUTRAL_CWD, [
       `--git-dir=${repo}`,
@@ -442,4 +714,9 @@ export class ProjectRepository {
     ]);
     return res.exitCode === 0;
   }
+}
+
+/** git's messages may quote a URL; a credential never sits in one, but a header might be echoed. */
+function redact(text: string): string {
+  return text.replace(/(authorization:\s*)\S+(\s+\S+)?/gi, '$1[redacted]');
 }

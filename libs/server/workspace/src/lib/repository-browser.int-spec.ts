@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProjectRepository } from './project-repository';
+import { directoryRemotes } from './remote';
 import { MAX_FILE_BYTES, normalizeRepoPath, RepositoryBrowser } from './repository-browser';
 
 describe('RepositoryBrowser (real git)', () => {
@@ -33,7 +34,7 @@ describe('RepositoryBrowser (real git)', () => {
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'ws-browse-'));
-    repos = new ProjectRepository({ root });
+    repos = new ProjectRepository({ root, remotes: directoryRemotes(path.join(root, 'remotes')) });
     browser = new RepositoryBrowser(repos);
     await repos.ensure(project);
     firstMerge = await session('landing', {
