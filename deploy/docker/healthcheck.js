@@ -9,6 +9,7 @@ const defaults = {
   runner: `http://127.0.0.1:${process.env.RUNNER_HEALTH_PORT || 3001}/health`,
   'llm-fake': `http://127.0.0.1:${process.env.LLM_FAKE_PORT || 4010}/_fake/health`,
   'dev-idp': `http://127.0.0.1:${process.env.DEV_IDP_PORT || 4020}/health`,
+  'git-server': `http://127.0.0.1:${process.env.GIT_SERVER_PORT || 3400}/health`,
 };
 const url = process.env.HEALTHCHECK_URL || defaults[app];
 if (!url) {

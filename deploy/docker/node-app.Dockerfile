@@ -5,6 +5,8 @@
 #   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=api      -t autocoder/api .
 #   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=runner   -t autocoder/runner .
 #   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=llm-fake -t autocoder/llm-fake .
+#   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=git-server -t autocoder/git-server .
+#   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=dev-idp  -t autocoder/dev-idp .
 #
 # The api image also carries prisma/ and tools/prisma/ so that the same image runs the
 # migration job (`node tools/prisma/migrate.mjs deploy`).
@@ -23,8 +25,8 @@ RUN npm ci
 # build: Prisma client generation, then the webpack bundle of one app.
 FROM deps AS build
 ARG APP
-RUN case "${APP}" in api|runner|llm-fake) ;; \
-      *) echo "build-arg APP must be api, runner or llm-fake (got '${APP}')" >&2; exit 1 ;; esac
+RUN case "${APP}" in api|runner|llm-fake|dev-idp|git-server) ;; \
+      *) echo "build-arg APP must be api, runner, llm-fake, dev-idp or git-server (got '${APP}')" >&2; exit 1 ;; esac
 # Only what the build needs: no node_modules, dist, .git or deploy/secrets from the host.
 COPY nx.json tsconfig.base.json jest.config.ts jest.preset.js eslint.config.mjs prisma.config.ts ./
 COPY prisma ./prisma
@@ -59,7 +61,8 @@ ENV NODE_ENV=production \
     APP=${APP} \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 # tini reaps zombies and forwards signals (the runner spawns child processes); git is how the
-# runner keeps project repositories and the api reads them (diffs, browser, archives). The runner also
+# runner keeps its cache clones, the api its read cache (diffs, browser, archives), and the git
+# server serves the projects' repositories (`git http-backend`, part of Debian's git). The runner also
 # gets bubblewrap, the OS sandbox of agents' and verification commands (libs/server/sandbox;
 # prlimit comes with util-linux, which the base image has); it needs user namespaces at run time
 # (docs/security.md, "Running the sandbox").
@@ -67,6 +70,11 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends tini git \
     && if [ "${APP}" = "runner" ]; then apt-get install -y --no-install-recommends bubblewrap; fi \
     && rm -rf /var/lib/apt/lists/*
+# Mount points owned by `node`, so that a Docker volume mounted there starts out writable:
+# WORKSPACE_ROOT (the runner's cache clones and worktrees, the api's read cache; disposable,
+# never shared) and GIT_SERVER_ROOT (the git server's repositories; persistent).
+RUN mkdir -p /var/lib/autocoder/workspaces /var/lib/autocoder/git \
+    && chown node:node /var/lib/autocoder/workspaces /var/lib/autocoder/git
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force

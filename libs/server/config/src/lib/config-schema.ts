@@ -242,7 +242,7 @@ export const ENV_DEFINITIONS = {
   ),
   WORKSPACE_ROOT: apiAndRunner(
     z.string().min(1).default('./tmp/workspaces'),
-    'Where project git repositories and session worktrees live (a volume shared by every runner and the api).',
+    "Local, disposable disk of this process, never shared: a runner's cache clone per project (`<root>/<projectId>`) and its sessions' worktrees, the api's read cache for diffs, the repository browser and archives. Deleting it loses nothing: the next use clones again from the project's remote.",
   ),
   LEASE_MS: runner(
     positiveInt.min(1000).default(120000),
