@@ -22,7 +22,10 @@ export interface GitResult {
 }
 
 /** Runs git with `args` (never a shell), resolving with its exit code instead of throwing. */
-export function runGit(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<GitResult> {
+export function runGit(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',

@@ -15,15 +15,22 @@ function raw(
   url: string,
   path: string,
   options: { method?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { hostname, port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -88,25 +95,35 @@ describe('git server', () => {
 
   it('refuses requests without the token, or with a wrong one, and git clone fails', async () => {
     expect((await api('auth-check', 'PUT')).status).toBe(201);
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       {},
       { Authorization: basicAuth('wrong-token') },
       { Authorization: `Bearer ${token}x` },
       { Authorization: `Basic ${Buffer.from(token).toString('base64')}` },
       { Authorization: `Digest ${token}` },
-    ]) {
-      for (const path of ['/api/repositories/auth-check', '/auth-check.git/info/refs?service=git-upload-pack']) {
+    ];
+    for (const headers of refused) {
+      for (const path of [
+        '/api/repositories/auth-check',
+        '/auth-check.git/info/refs?service=git-upload-pack',
+      ]) {
         const res = await fetch(`${server.url}${path}`, { headers });
         expect({ path, headers, status: res.status }).toEqual({ path, headers, status: 401 });
         expect(res.headers.get('www-authenticate')).toBe('Basic realm="autocoder"');
       }
     }
     expect((await api('auth-check', 'GET', { Authorization: `Bearer ${token}` })).status).toBe(200);
-    expect((await api('auth-check', 'GET', { Authorization: basicAuth(token, 'someone') })).status).toBe(200);
+    expect(
+      (await api('auth-check', 'GET', { Authorization: basicAuth(token, 'someone') })).status,
+    ).toBe(200);
 
     for (const authorization of [undefined, basicAuth('wrong-token')]) {
       const clone = await gitClient(work.dir, authorization).run(
-        ['clone', `${server.url}/auth-check.git`, join(work.dir, `refused-${randomBytes(4).toString('hex')}`)],
+        [
+          'clone',
+          `${server.url}/auth-check.git`,
+          join(work.dir, `refused-${randomBytes(4).toString('hex')}`),
+        ],
         work.dir,
       );
       expect(clone.code).not.toBe(0);
@@ -140,11 +157,25 @@ describe('git server', () => {
 
   it('answers other paths and methods with 404 or 405', async () => {
     expect((await raw(server.url, '/nothing', { headers: auth })).status).toBe(404);
-    expect((await raw(server.url, '/api/repositories/x', { method: 'POST', headers: auth })).status).toBe(405);
-    expect((await raw(server.url, '/missing.git/info/refs?service=git-upload-pack', { headers: auth })).status).toBe(404);
+    expect(
+      (await raw(server.url, '/api/repositories/x', { method: 'POST', headers: auth })).status,
+    ).toBe(405);
+    expect(
+      (await raw(server.url, '/missing.git/info/refs?service=git-upload-pack', { headers: auth }))
+        .status,
+    ).toBe(404);
     expect((await api('methods', 'PUT')).status).toBe(201);
-    expect((await raw(server.url, '/methods.git/info/refs?service=git-upload-pack', { method: 'POST', headers: auth })).status).toBe(405);
-    expect((await raw(server.url, '/methods.git/git-receive-pack', { headers: auth })).status).toBe(405);
+    expect(
+      (
+        await raw(server.url, '/methods.git/info/refs?service=git-upload-pack', {
+          method: 'POST',
+          headers: auth,
+        })
+      ).status,
+    ).toBe(405);
+    expect((await raw(server.url, '/methods.git/git-receive-pack', { headers: auth })).status).toBe(
+      405,
+    );
     expect((await raw(server.url, '/methods.git/HEAD', { headers: auth })).status).toBe(404);
     // Dumb HTTP (no service) is not served.
     expect((await raw(server.url, '/methods.git/info/refs', { headers: auth })).status).toBe(400);
@@ -174,7 +205,9 @@ describe('git server', () => {
     }
     await git.ok(['push', '--quiet', 'origin', 'refs/heads/*:refs/heads/*'], a);
     await git.ok(['clone', '--quiet', url, b], work.dir);
-    expect(await git.ok(['rev-parse', 'origin/autocoder/session/s39'], b)).toBe(await git.ok(['rev-parse', 'HEAD'], a));
+    expect(await git.ok(['rev-parse', 'origin/autocoder/session/s39'], b)).toBe(
+      await git.ok(['rev-parse', 'HEAD'], a),
+    );
     expect(logLines.some((l) => l['encoding'] === 'gzip' && l['status'] === 200)).toBe(true);
 
     // fetch picks up a later push
@@ -182,7 +215,9 @@ describe('git server', () => {
     await git.ok(['commit', '--quiet', '-am', 'second'], a);
     await git.ok(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], a);
     await git.ok(['fetch', '--quiet', 'origin'], b);
-    expect(await git.ok(['rev-parse', 'origin/main'], b)).toBe(await git.ok(['rev-parse', 'HEAD'], a));
+    expect(await git.ok(['rev-parse', 'origin/main'], b)).toBe(
+      await git.ok(['rev-parse', 'HEAD'], a),
+    );
   });
 
   it('stops git when the client goes away mid-request', async () => {
@@ -199,21 +234,37 @@ describe('git server', () => {
     req.on('error', () => undefined);
     // A pkt-line's length and part of its payload, then nothing: receive-pack waits for more.
     req.write('0094');
-    await waitUntil('git to run for the request', () => gitProcessesServing(root.dir), (pids) => pids.length >= 2);
+    await waitUntil(
+      'git to run for the request',
+      () => gitProcessesServing(root.dir),
+      (pids) => pids.length >= 2,
+    );
     req.destroy();
-    await waitUntil('no git process left', () => gitProcessesServing(root.dir), (pids) => pids.length === 0, {
-      timeoutMs: 20_000,
-    });
+    await waitUntil(
+      'no git process left',
+      () => gitProcessesServing(root.dir),
+      (pids) => pids.length === 0,
+      {
+        timeoutMs: 20_000,
+      },
+    );
   });
 
   it('refuses a body over the limit', async () => {
     const small = await tempDir('git-server-small-');
     const limited = await startGitServer({ root: small.dir, token, maxBodyBytes: 256 * 1024 });
     try {
-      expect((await fetch(`${limited.url}/api/repositories/big`, { method: 'PUT', headers: auth })).status).toBe(201);
+      expect(
+        (await fetch(`${limited.url}/api/repositories/big`, { method: 'PUT', headers: auth }))
+          .status,
+      ).toBe(201);
       const declared = await raw(limited.url, '/big.git/git-receive-pack', {
         method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/x-git-receive-pack-request', 'Content-Length': String(1024 * 1024) },
+        headers: {
+          ...auth,
+          'Content-Type': 'application/x-git-receive-pack-request',
+          'Content-Length': String(1024 * 1024),
+        },
       });
       expect(declared.status).toBe(413);
 
@@ -227,7 +278,11 @@ describe('git server', () => {
       expect(push.code).not.toBe(0);
       const info = await fetch(`${limited.url}/api/repositories/big`, { headers: auth });
       expect(await info.json()).toEqual({ name: 'big', main: null });
-      await waitUntil('no git process left', () => gitProcessesServing(small.dir), (pids) => pids.length === 0);
+      await waitUntil(
+        'no git process left',
+        () => gitProcessesServing(small.dir),
+        (pids) => pids.length === 0,
+      );
     } finally {
       await limited.close();
       await small.remove();

@@ -41,7 +41,12 @@ const REPOSITORY_API = '/api/repositories/';
 /** /<name>.git/<rest>; the name is checked separately so a bad one is a 400, not a 404. */
 const GIT_PATH = /^\/(.+)\.git(\/.*)$/;
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -50,7 +55,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  reason: string,
+  extra: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: reason }, extra);
 }
 
@@ -83,7 +93,11 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     }
   }
 
-  async function repositoryApi(req: IncomingMessage, res: ServerResponse, rawName: string): Promise<void> {
+  async function repositoryApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawName: string,
+  ): Promise<void> {
     const check = checkRepositoryName(rawName);
     if (!check.ok) return sendError(res, 400, check.reason);
     const name = check.name;
@@ -91,7 +105,10 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
       case 'PUT': {
         const created = await store.create(name);
         if (created) logger.info({ repository: name }, 'repository created');
-        return sendJson(res, created ? 201 : 200, { name, main: created ? null : await store.mainOf(name) });
+        return sendJson(res, created ? 201 : 200, {
+          name,
+          main: created ? null : await store.mainOf(name),
+        });
       }
       case 'GET':
         if (!(await store.exists(name))) return sendError(res, 404, 'no such repository');
@@ -162,7 +179,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
         Connection: 'close',
       });
     }
-    if (path.startsWith(REPOSITORY_API)) return repositoryApi(req, res, path.slice(REPOSITORY_API.length));
+    if (path.startsWith(REPOSITORY_API))
+      return repositoryApi(req, res, path.slice(REPOSITORY_API.length));
     const git = GIT_PATH.exec(path);
     if (git) return smartHttp(req, res, git[1] ?? '', git[2] ?? '', query);
     return sendError(res, 404, 'not found');

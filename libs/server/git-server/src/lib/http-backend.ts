@@ -138,7 +138,10 @@ export function runHttpBackend(
       if (stderr.length < STDERR_KEEP) stderr += text.slice(0, STDERR_KEEP - stderr.length);
     });
     child.on('error', (err) => {
-      call.logger.error({ err: err.message, path: call.pathInfo }, 'git http-backend did not start');
+      call.logger.error(
+        { err: err.message, path: call.pathInfo },
+        'git http-backend did not start',
+      );
     });
 
     // Request body → stdin, counted against the limit. If git stops reading (it answered early or
@@ -208,7 +211,10 @@ export function runHttpBackend(
         );
         plain(res, 502, 'git http-backend failed');
       } else if (code !== 0 || stderr.trim()) {
-        call.logger.warn({ path: call.pathInfo, code, signal, stderr: stderr.trim() }, 'git http-backend');
+        call.logger.warn(
+          { path: call.pathInfo, code, signal, stderr: stderr.trim() },
+          'git http-backend',
+        );
       }
       if (!res.writableEnded && !res.destroyed) res.end();
       settle();

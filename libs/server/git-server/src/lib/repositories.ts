@@ -71,7 +71,14 @@ export class RepositoryStore {
     if (await this.exists(name)) return false;
     const temp = join(this.root, `${TEMP_PREFIX}${name}-${randomBytes(6).toString('hex')}`);
     try {
-      await this.git(this.root, ['init', '--quiet', '--bare', '--template=', '--initial-branch=main', temp]);
+      await this.git(this.root, [
+        'init',
+        '--quiet',
+        '--bare',
+        '--template=',
+        '--initial-branch=main',
+        temp,
+      ]);
       for (const [key, value] of CONFIG) await this.git(temp, ['config', key, value]);
       await mkdir(join(temp, 'hooks'), { recursive: true });
       const hook = join(temp, 'hooks', 'pre-receive');
@@ -93,7 +100,10 @@ export class RepositoryStore {
   /** Removes the repository; false when there was none. Moved aside first so it vanishes at once. */
   async remove(name: string): Promise<boolean> {
     if (!(await this.exists(name))) return false;
-    const trash = join(this.root, `${TEMP_PREFIX}deleted-${name}-${randomBytes(6).toString('hex')}`);
+    const trash = join(
+      this.root,
+      `${TEMP_PREFIX}deleted-${name}-${randomBytes(6).toString('hex')}`,
+    );
     try {
       await rename(this.pathOf(name), trash);
     } catch (err) {

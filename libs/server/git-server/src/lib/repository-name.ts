@@ -9,7 +9,8 @@ export type NameCheck = { ok: true; name: string } | { ok: false; reason: string
 export function checkRepositoryName(raw: string): NameCheck {
   if (NAME.test(raw)) return { ok: true, name: raw };
   if (raw.length === 0) return { ok: false, reason: 'repository name is empty' };
-  if (raw.length > 100) return { ok: false, reason: 'repository name is longer than 100 characters' };
+  if (raw.length > 100)
+    return { ok: false, reason: 'repository name is longer than 100 characters' };
   return {
     ok: false,
     reason:

@@ -32,7 +32,11 @@ export function gitClient(home: string, authorization?: string) {
   const run = (args: string[], cwd: string): Promise<GitResult> =>
     new Promise((resolve) => {
       execFile('git', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stdout,
+          stderr,
+        });
       });
     });
   /** Like run, but throws with git's stderr when it fails. */
