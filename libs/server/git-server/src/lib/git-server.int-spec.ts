@@ -67,6 +67,23 @@ describe('git server', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('reports 503 on /health when the root cannot be written', async () => {
+    const gone = await tempDir('git-server-gone-');
+    const other = await startGitServer({ root: join(gone.dir, 'root'), token });
+    try {
+      expect((await fetch(`${other.url}/health`)).status).toBe(200);
+      await gone.remove();
+      const res = await fetch(`${other.url}/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        status: 'error',
+        reason: 'repository root is not writable',
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('creates an empty repository once, even when asked twice at the same time', async () => {
     const name = 'b1f3c2a0-0000-4000-8000-000000000001';
     const [a, b] = await Promise.all([api(name, 'PUT'), api(name, 'PUT')]);

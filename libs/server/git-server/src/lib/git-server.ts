@@ -1,7 +1,8 @@
 // The bundled git server: smart HTTP (git http-backend as CGI) for every repository under one
 // root, a small admin API to create and remove repositories, and /health. One shared token guards
 // everything but /health. Plain node:http so tests and the e2e stack run it in-process.
-import { access, constants, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -85,8 +86,11 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const processes = new BackendProcesses();
 
   async function health(res: ServerResponse): Promise<void> {
+    // A real write, not access(W_OK): that says yes to root on a full disk or a gone folder's parent.
+    const probe = join(root, `.tmp-health-${randomBytes(6).toString('hex')}`);
     try {
-      await access(root, constants.W_OK);
+      await writeFile(probe, 'ok');
+      await rm(probe, { force: true });
       sendJson(res, 200, { status: 'ok' });
     } catch {
       sendJson(res, 503, { status: 'error', reason: 'repository root is not writable' });
@@ -189,6 +193,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const server = createServer({ requestTimeout: 60 * 60 * 1000 }, (req, res) => {
     const started = Date.now();
     res.on('close', () => {
+      // Health probes come every few seconds; only failures are worth a line.
+      if (req.url === '/health' && res.statusCode === 200) return;
       // Path without the query (service name only) and never the Authorization header.
       logger.info(
         {
