@@ -36,5 +36,7 @@ describe('authorization', () => {
     expect(tokenOf(basic('u:p:with:colons'))).toBe('p:with:colons');
     expect(basicUserOf(basic('runner-1:p'))).toBe('runner-1');
     expect(basicUserOf(`Bearer ${token}`)).toBeUndefined();
+    expect(basicUserOf(basic('evil\n0000 forged:p'))).toBeUndefined();
+    expect(basicUserOf(basic(':p'))).toBeUndefined();
   });
 });

@@ -18,13 +18,17 @@ export function tokenOf(header: string | undefined): string | undefined {
   return colon < 0 ? undefined : decoded.slice(colon + 1);
 }
 
-/** The user name of a Basic header (for REMOTE_USER and reflogs), else undefined. */
+/**
+ * The user name of a Basic header (REMOTE_USER, which git writes into reflogs), else undefined.
+ * Only a plain name is taken: anything else could forge reflog lines.
+ */
 export function basicUserOf(header: string | undefined): string | undefined {
   const match = header ? /^Basic\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) return undefined;
   const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon > 0 ? decoded.slice(0, colon) : undefined;
+  const user = colon > 0 ? decoded.slice(0, colon) : '';
+  return /^[A-Za-z0-9._@+-]{1,64}$/.test(user) ? user : undefined;
 }
 
 /** Compares in constant time: equal-length digests, so neither length nor prefix leaks. */

@@ -214,15 +214,13 @@ describe('git server', () => {
     expect(await (await api(name)).json()).toEqual({ name, main: first });
 
     // Many branches make the fetch request bigger than 1 KiB, which git sends gzip-compressed.
-    for (let i = 0; i < 40; i++) {
-      await writeFile(join(a, 'n.txt'), `${i}\n`);
-      await git.ok(['add', '.'], a);
-      await git.ok(['commit', '--quiet', '-m', `c${i}`], a);
+    for (let i = 0; i < 30; i++) {
+      await git.ok(['commit', '--quiet', '--allow-empty', '-m', `c${i}`], a);
       await git.ok(['branch', `autocoder/session/s${i}`], a);
     }
     await git.ok(['push', '--quiet', 'origin', 'refs/heads/*:refs/heads/*'], a);
     await git.ok(['clone', '--quiet', url, b], work.dir);
-    expect(await git.ok(['rev-parse', 'origin/autocoder/session/s39'], b)).toBe(
+    expect(await git.ok(['rev-parse', 'origin/autocoder/session/s29'], b)).toBe(
       await git.ok(['rev-parse', 'HEAD'], a),
     );
     expect(logLines.some((l) => l['encoding'] === 'gzip' && l['status'] === 200)).toBe(true);

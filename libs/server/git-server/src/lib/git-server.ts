@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { basicUserOf, createTokenCheck } from './authorization';
-import { cleanGitEnv } from './git-env';
+import { cleanGitEnv, runGit } from './git-env';
 import { BackendProcesses, runHttpBackend } from './http-backend';
 import { silentLogger, type GitServerLogger } from './logger';
 import { RepositoryStore } from './repositories';
@@ -80,6 +80,14 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const home = join(root, '.home');
   await mkdir(home, { recursive: true });
   const env = cleanGitEnv(home);
+  // Fail at start, not at the first clone, when the machine has no git.
+  const version = await runGit(['--version'], { cwd: root, env }).catch((err: Error) => ({
+    code: -1,
+    stdout: '',
+    stderr: err.message,
+  }));
+  if (version.code !== 0) throw new Error(`git is not usable here: ${version.stderr.trim()}`);
+  logger.info({ root, git: version.stdout.trim() }, 'git server starting');
   const store = new RepositoryStore(root, env);
   await store.removeTemporaryFolders();
   const authorized = createTokenCheck(options.token);

@@ -34,6 +34,8 @@ export class BackendProcesses {
   add(child: ChildProcess): void {
     this.running.add(child);
     child.once('exit', () => this.running.delete(child));
+    // A child that never started emits 'error' and no 'exit'.
+    child.once('error', () => this.running.delete(child));
   }
 
   /** SIGTERM to the group (git removes its lock files and quarantine), SIGKILL if it lingers. */
@@ -142,6 +144,11 @@ export function runHttpBackend(
         { err: err.message, path: call.pathInfo },
         'git http-backend did not start',
       );
+      if (child.pid === undefined) {
+        exited = true;
+        plain(res, 502, 'git http-backend failed');
+        settle();
+      }
     });
 
     // Request body → stdin, counted against the limit. If git stops reading (it answered early or
