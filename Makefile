@@ -11,7 +11,7 @@ MIGRATION_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/autocoder
 REDIS_URL ?= redis://127.0.0.1:6379
 export REDIS_URL
 
-APPS := api,runner,llm-fake,dev-idp,admin
+APPS := api,runner,llm-fake,dev-idp,git-server,admin
 
 .PHONY: help dev test install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
 
@@ -52,7 +52,7 @@ migration: install ## Create a migration from schema changes: make migration NAM
 	@test -n "$(NAME)" || (echo "usage: make migration NAME=some_change" && exit 1)
 	node tools/prisma/migrate.mjs create $(NAME)
 
-build: install ## Build api, runner, llm-fake and the console into dist/
+build: install ## Build api, runner, llm-fake, the git server and the console into dist/
 	npx nx run-many -t build -p $(APPS) --parallel=2 --outputStyle=static
 
 seed: ## Create the demo project through the running api (idempotent)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `make dev`: starts the dev IdP, llm-fake, a runner and the api (serving the built console) from
-// dist/, seeds the demo project as the demo admin, prints the console URL and the demo logins,
-// and stops everything on Ctrl-C.
+// `make dev`: starts the dev IdP, llm-fake, the git server, a runner and the api (serving the
+// built console) from dist/, seeds the demo project as the demo admin, prints the console URL and
+// the demo logins, and stops everything on Ctrl-C.
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const apiPort = Number(process.env.API_PORT ?? 3000);
 const fakePort = Number(process.env.LLM_FAKE_PORT ?? 4010);
 const idpPort = Number(process.env.DEV_IDP_PORT ?? 4020);
+const gitPort = Number(process.env.GIT_SERVER_PORT ?? 3400);
+// With GIT_SERVER_URL (and GIT_SERVER_TOKEN) set, api and runner use that git server instead.
+const bundledGit = !process.env.GIT_SERVER_URL;
 const authMode = process.env.AUTH_MODE ?? 'oidc';
 const issuer = process.env.OIDC_ISSUER_URL ?? `http://127.0.0.1:${idpPort}`;
 // Local secrets of the dev IdP's console client and of the sessions: made up per start, so
@@ -29,6 +32,11 @@ const env = {
   LLM_FAKE_PORT: String(fakePort),
   LLM_PROVIDER: process.env.LLM_PROVIDER ?? 'demo',
   LLM_FAKE_URL: process.env.LLM_FAKE_URL ?? `http://127.0.0.1:${fakePort}`,
+  // The bundled git server keeps every project's repository (tmp/git-server); api and runner
+  // reach it with this token, made up per start like the secrets above (repositories outlive it).
+  GIT_SERVER_PORT: String(gitPort),
+  GIT_SERVER_URL: process.env.GIT_SERVER_URL ?? `http://127.0.0.1:${gitPort}`,
+  GIT_SERVER_TOKEN: process.env.GIT_SERVER_TOKEN ?? randomBytes(32).toString('base64url'),
   CONSOLE_DIR: process.env.CONSOLE_DIR ?? resolve(root, 'dist/apps/admin/browser'),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   AUTH_MODE: authMode,
@@ -55,7 +63,7 @@ function start(name, color) {
     // (a child signalled twice skips its graceful drain).
     detached: true,
   });
-  const prefix = `\x1b[${color}m${name.padEnd(8)}\x1b[0m| `;
+  const prefix = `\x1b[${color}m${name.padEnd(10)}\x1b[0m| `;
   const pipe = (stream, out) =>
     stream.on('data', (chunk) => {
       for (const line of chunk.toString().split('\n')) if (line) out.write(prefix + line + '\n');
@@ -98,9 +106,12 @@ async function waitReady(url, timeoutMs = 60_000) {
 
 if (authMode === 'oidc' && !process.env.OIDC_ISSUER_URL) start('dev-idp', 33);
 start('llm-fake', 35);
-start('runner', 36);
-start('api', 32);
+if (bundledGit) start('git-server', 34);
 try {
+  // Runner and api create and fetch repositories there from their first job on.
+  if (bundledGit) await waitReady(`http://127.0.0.1:${gitPort}/health`);
+  start('runner', 36);
+  start('api', 32);
   await waitReady(`http://127.0.0.1:${apiPort}/health/ready`);
   const devIdp = authMode === 'oidc' && !process.env.OIDC_ISSUER_URL;
   if (devIdp) await waitReady(`${issuer}/health`);
@@ -128,6 +139,7 @@ try {
           ? `your identity provider (${issuer})`
           : `admin / admin (admin) and viewer / viewer (read only), at the dev IdP on :${idpPort}`
     }
+    Git:       ${env.GIT_SERVER_URL}${bundledGit ? ' (bundled; repositories in tmp/git-server)' : ''}
     LLM:       ${env.LLM_PROVIDER === 'demo' ? `offline demo (llm-fake on :${fakePort})` : env.LLM_PROVIDER}
   Ctrl-C stops everything.
 `);

@@ -10,7 +10,7 @@ export interface VariableDoc {
   /** Secrets are never logged or echoed back. */
   sensitive?: boolean;
   /** Which services read it. */
-  usedBy: readonly ('api' | 'runner' | 'llm-fake')[];
+  usedBy: readonly ('api' | 'runner' | 'llm-fake' | 'git-server')[];
 }
 
 /** An IPv4 or IPv6 address, or a CIDR range of one. */
@@ -45,13 +45,18 @@ const api = readBy('api');
 const runner = readBy('runner');
 const apiAndRunner = readBy('api', 'runner');
 const llmFake = readBy('llm-fake');
+const gitServer = readBy('git-server');
 
 export const ENV_DEFINITIONS = {
   NODE_ENV: apiAndRunner(
     z.enum(['development', 'production', 'test']).default('development'),
     'Runtime mode.',
   ),
-  LOG_LEVEL: apiAndRunner(
+  LOG_LEVEL: readBy(
+    'api',
+    'runner',
+    'git-server',
+  )(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     'Minimum level of JSON log lines.',
   ),
@@ -349,6 +354,24 @@ export const ENV_DEFINITIONS = {
     'Address of llm-fake, used by the demo provider.',
   ),
   LLM_FAKE_PORT: llmFake(port.default(4010), 'Port llm-fake listens on.'),
+  GIT_SERVER_HOST: gitServer(
+    z.string().min(1).default('127.0.0.1'),
+    'Address the bundled git server listens on.',
+  ),
+  GIT_SERVER_PORT: gitServer(port.default(3400), 'Port of the bundled git server.'),
+  GIT_SERVER_ROOT: gitServer(
+    z.string().min(1).default('./tmp/git-server'),
+    "Folder of the git server's bare repositories, one per project named by its id; keep it on a persistent volume and back it up.",
+  ),
+  GIT_SERVER_TOKEN: readBy('api', 'runner', 'git-server')(
+    z.string().min(32).optional(),
+    'Token of the bundled git server: the git server checks it, api and runners send it (or GIT_SERVER_TOKEN_FILE).',
+    'secret',
+  ),
+  GIT_SERVER_MAX_BODY_MB: gitServer(
+    positiveInt.max(65536).default(1024),
+    'Largest request the git server accepts (a pushed pack), MiB.',
+  ),
 } as const satisfies Record<string, { schema: z.ZodType; doc: VariableDoc }>;
 
 export type EnvName = keyof typeof ENV_DEFINITIONS;

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, describeConfig, loadConfig } from './load-config';
+import { ConfigError, describeConfig, loadConfig, loadConfigFor } from './load-config';
 
 const base = { DATABASE_URL: 'postgresql://u:secret@db:5432/app' };
 
@@ -69,5 +69,26 @@ describe('loadConfig', () => {
     expect(described['ANTHROPIC_API_KEY']).toBe('***');
     expect(described['QUEUE_PREFIX']).toBe('autocoder');
     expect(JSON.stringify(described)).not.toContain('secret');
+  });
+
+  it('validates only the named variables for a service that reads a few (the git server)', () => {
+    const names = ['GIT_SERVER_PORT', 'GIT_SERVER_ROOT', 'GIT_SERVER_TOKEN'] as const;
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'token'), `${'t'.repeat(40)}\n`);
+    // No DATABASE_URL, and an invalid API_PORT nobody asked about.
+    const c = loadConfigFor(names, { API_PORT: 'abc', GIT_SERVER_TOKEN_FILE: join(dir, 'token') });
+    expect(c).toEqual({
+      GIT_SERVER_PORT: 3400,
+      GIT_SERVER_ROOT: './tmp/git-server',
+      GIT_SERVER_TOKEN: 't'.repeat(40),
+    });
+    expect(describeConfig(c, names)).toEqual({
+      GIT_SERVER_PORT: 3400,
+      GIT_SERVER_ROOT: './tmp/git-server',
+      GIT_SERVER_TOKEN: '***',
+    });
+    expect(() => loadConfigFor(names, { GIT_SERVER_TOKEN: 'short' })).toThrow(
+      /GIT_SERVER_TOKEN: .*Token of the bundled git server/,
+    );
   });
 });

@@ -9,11 +9,20 @@ export class ConfigError extends Error {}
  * Kubernetes secrets) instead of the variable itself.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const shape = Object.fromEntries(
-    Object.entries(ENV_DEFINITIONS).map(([name, def]) => [name, def.schema]),
-  ) as { [K in EnvName]: (typeof ENV_DEFINITIONS)[K]['schema'] };
+  return loadConfigFor(Object.keys(ENV_DEFINITIONS) as EnvName[], env);
+}
+
+/**
+ * Validates only the named variables: for a service that reads a few of them (the git server needs
+ * no database, so DATABASE_URL must not be required of it).
+ */
+export function loadConfigFor<N extends EnvName>(
+  names: readonly N[],
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<AppConfig, N> {
+  const shape = Object.fromEntries(names.map((name) => [name, ENV_DEFINITIONS[name].schema]));
   const input: Record<string, string | undefined> = {};
-  for (const name of Object.keys(ENV_DEFINITIONS) as EnvName[]) {
+  for (const name of names) {
     const fromFile = env[`${name}_FILE`];
     const value = fromFile ? readFileSync(fromFile, 'utf8').trim() : env[name];
     input[name] = value === '' ? undefined : value;
@@ -27,13 +36,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data as AppConfig;
+  return parsed.data as Pick<AppConfig, N>;
 }
 
 /** The configuration with secrets masked, for a start-up log line. */
-export function describeConfig(config: AppConfig): Record<string, unknown> {
+export function describeConfig(
+  config: Partial<AppConfig>,
+  names: readonly EnvName[] = Object.keys(ENV_DEFINITIONS) as EnvName[],
+): Record<string, unknown> {
   return Object.fromEntries(
-    (Object.keys(ENV_DEFINITIONS) as EnvName[]).map((name) => {
+    names.map((name) => {
       const doc = ENV_DEFINITIONS[name].doc;
       const sensitive = 'sensitive' in doc && doc.sensitive;
       const value = config[name];

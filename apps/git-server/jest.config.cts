@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'git-server',
+  preset: '../../tools/jest/server-preset.js',
+  coverageDirectory: '../../coverage/apps/git-server',
+};
