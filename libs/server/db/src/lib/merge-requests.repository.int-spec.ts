@@ -254,7 +254,12 @@ describe('MergeRequestsRepository against Postgres', () => {
       maxAttempts: 2,
     });
     expect(gaveUp).toHaveLength(1);
-    expect(gaveUp[0]).toMatchObject({ id: ids[0], status: 'failed', attempts: 2 });
+    expect(gaveUp[0]).toMatchObject({
+      id: ids[0],
+      status: 'failed',
+      attempts: 2,
+      detail: 'merge queue gave up after 2 attempts; the last: main moved again',
+    });
     expect(gaveUp[0]?.finishedAt).toBeInstanceOf(Date);
     // A stale batch id changes nothing.
     expect(

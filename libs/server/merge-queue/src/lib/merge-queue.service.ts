@@ -302,7 +302,7 @@ export class MergeQueueService implements OnModuleDestroy {
       if (result.kind === 'moved') {
         pushing = false; // the CAS refused: main did not take it
         const rows = await this.requests.requeue(batchId, {
-          reason: 'main moved during the push; queued again',
+          reason: 'main moved during the push',
           countAttempt: true,
           maxAttempts: MERGE_MAX_ATTEMPTS,
         });
@@ -370,14 +370,14 @@ export class MergeQueueService implements OnModuleDestroy {
           if (rest.length > 0) {
             await this.requests.requeue(batchId, {
               ids: rest,
-              reason: 'its merge worker stopped after publishing the batch; queued again',
+              reason: 'its merge worker stopped after publishing the batch (its outcome was lost)',
               countAttempt: false,
               maxAttempts: MERGE_MAX_ATTEMPTS,
             });
           }
         } else {
           const requeued = await this.requests.requeue(batchId, {
-            reason: 'its merge worker stopped before publishing; queued again',
+            reason: 'its merge worker stopped before publishing',
             countAttempt: true,
             maxAttempts: MERGE_MAX_ATTEMPTS,
           });

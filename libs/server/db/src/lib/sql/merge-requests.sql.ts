@@ -74,8 +74,8 @@ RETURNING t.*`;
 /**
  * Returns the merging requests of batch $1 (all, or only ids $2 when not null) to the queue, for
  * another batch: main moved under the push, or the drainer failed or died. $3 (0 or 1) counts it
- * as one of a request's attempts; a request that reaches $4 attempts fails instead, with detail
- * $5 (also kept on a requeued request, as the reason it went back). A requeued request keeps its
+ * as one of a request's attempts; a request that reaches $4 attempts fails instead, saying so
+ * and why the last one ended ($5, also kept on a requeued request as the reason it went back). A requeued request keeps its
  * "createdAt", so it stays at the head of the queue.
  */
 export const REQUEUE_SQL = `
@@ -90,7 +90,9 @@ SET "attempts" = "attempts" + $3::int,
     "mergeCommit" = NULL,
     "candidate" = NULL,
     "previousMain" = NULL,
-    "detail" = right($5::text, 8000)
+    "detail" = right(CASE WHEN "attempts" + $3::int >= $4::int
+      THEN 'merge queue gave up after ' || ("attempts" + $3::int) || ' attempts; the last: ' || $5::text
+      ELSE $5::text END, 8000)
 WHERE "batchId" = $1::uuid
   AND "status" = 'merging'
   AND ($2::uuid[] IS NULL OR "id" = ANY ($2::uuid[]))

@@ -16,6 +16,8 @@ export interface FakeRemoteOptions {
   onVerify?: (commit: string, merged: readonly string[]) => Promise<void>;
   /** Runs before every publish's CAS (e.g. someone else moves main). */
   onPublish?: () => void;
+  /** Runs after a successful publish moved main, before publish returns. */
+  afterPublish?: (main: string) => Promise<void>;
 }
 
 /**
@@ -110,6 +112,7 @@ export class FakeRemote {
         if (this.main !== expected) return 'moved';
         this.main = next;
         this.published.push(next);
+        await this.options.afterPublish?.(next);
         return 'published';
       },
       onMain: async (commit) => this.reachableFromMain(commit),
