@@ -151,8 +151,9 @@ export async function mergeBatch(
           merges: accepted.map((link) => ({ id: link.request.id, mergeCommit: link.commit })),
         };
   if (plan && plan.candidate !== tree.base) {
-    await opts.beforePublish?.(plan);
     opts.signal?.throwIfAborted();
+    // The caller's last word (its plan written down, its lock still held); nothing in between.
+    await opts.beforePublish?.(plan);
     if ((await tree.publish(tree.base, plan.candidate)) === 'moved') {
       return { kind: 'moved', plan, verifications };
     }

@@ -1,14 +1,14 @@
 import { APP_CONFIG } from '@autocoder/server-config';
 import { DbModule, MergeRequest, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
-import { waitFor, waitUntil } from '@autocoder/server-test-support';
+import { waitFor } from '@autocoder/server-test-support';
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { BatchRequest } from './merge-batch';
 import { MergeQueueModule } from './merge-queue.module';
-import { MergeQueueService, SubmitMergeInput } from './merge-queue.service';
+import { MERGE_LOCK_NAMESPACE, MergeQueueService, SubmitMergeInput } from './merge-queue.service';
 import { FakeRemote } from './testing/fake-integration-tree';
 import { INTEGRATION_TREES, MERGE_MESSAGE, MERGE_QUEUE_TUNING } from './tokens';
 
@@ -225,6 +225,32 @@ describe('MergeQueueService against Postgres', () => {
     expect(remote.verified).toEqual([]);
   });
 
+  it('waits while another worker holds the lock, until its signal ends the wait', async () => {
+    const remote = new FakeRemote();
+    const queue = await startQueue(remote);
+    const { projectId, inputs } = await seed(2);
+    const ids = await submitAll(queue, inputs);
+    // Another worker (here: a bare connection) holds the project's merge lock.
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1::int, hashtext($2::text))', [
+        MERGE_LOCK_NAMESPACE,
+        projectId,
+      ]);
+      await expect(
+        queue.awaitOutcome(ids[0] as string, AbortSignal.timeout(500)),
+      ).rejects.toThrow();
+      expect((await rows(ids)).map((r) => r.status)).toEqual(['queued', 'queued']);
+      expect(remote.maxOpenTrees).toBe(0);
+    } finally {
+      await other.end();
+    }
+    // It let go (its connection ended): the next wait drains.
+    expect(await queue.awaitOutcome(ids[1] as string)).toMatchObject({ status: 'merged' });
+    expect((await rows(ids)).map((r) => r.status)).toEqual(['merged', 'merged']);
+  });
+
   /** Terminates the backend holding a merge lock (as if its runner's host vanished). */
   async function killLockHolder(): Promise<number> {
     const { rows: killed } = await admin.query<{ pid: number }>(
@@ -300,11 +326,8 @@ describe('MergeQueueService against Postgres', () => {
     expect(planned.every((r) => r.status === 'merging' && r.candidate === remote.main)).toBe(true);
 
     expect(await killLockHolder()).toBe(1);
-    await waitUntil(
-      'runner b to drain',
-      () => b.drain(projectId),
-      (r) => r.ran,
-    );
+    // A session waiting on runner b becomes the worker and reconciles.
+    await Promise.all(ids.map((id) => b.awaitOutcome(id)));
     const ended = await rows(ids);
     expect(ended.map((r) => r.status)).toEqual(['merged', 'merged']);
     expect(ended.map((r) => r.attempts)).toEqual([0, 0]);
