@@ -165,6 +165,7 @@ const DOMAIN_LIBS = [
   'feature-tools',
   'fleet',
   'live-events',
+  'merge-queue',
   'models',
   'orchestration',
   'projects',

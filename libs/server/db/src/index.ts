@@ -23,4 +23,6 @@ export * from './lib/transactions';
 export * from './lib/project.repository';
 export * from './lib/feature.repository';
 export * from './lib/run.repository';
+// The merge queue's requests.
+export * from './lib/merge-requests.repository';
 export * from './lib/usage.repository';

@@ -273,6 +273,14 @@ export const ENV_DEFINITIONS = {
     positiveInt.default(600000),
     "Time limit of a project's verification command.",
   ),
+  MERGE_BATCH_MAX: runner(
+    positiveInt.max(100).default(20),
+    "Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.",
+  ),
+  MERGE_QUEUE_TICK_MS: runner(
+    positiveInt.min(200).default(5000),
+    'Period at which a runner drains merge queues that wait (queued requests, or merging ones a dead merge worker left); a session waiting for its merge drains its queue itself.',
+  ),
   SANDBOX: runner(
     z.enum(['auto', 'bwrap', 'off']).default('auto'),
     "OS sandbox of agents' and verification commands (bubblewrap: own PID and network namespaces, read-only machine, proxy to allowed hosts). Probed at start: when it cannot be made, `auto` logs so loudly and refuses coding and testing sessions, `bwrap` stops the runner; `off` runs commands unsandboxed (logged loudly at start; for machines where no sandbox is possible).",

@@ -4,6 +4,7 @@ import { ConversationRepository } from './conversation.repository';
 import { FeatureBoardRepository } from './feature-board.repository';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { FeaturesRepository } from './feature.repository';
+import { MergeRequestsRepository } from './merge-requests.repository';
 import { DB_MODULE_OPTIONS, DbModuleOptions, PrismaService } from './prisma.service';
 // Schedules, auth and audit repositories.
 import { ApiTokenRepository } from './api-token.repository';
@@ -25,6 +26,7 @@ const PROVIDED = [
   FeatureBoardRepository,
   BoardChangeLog,
   RunsRepository,
+  MergeRequestsRepository,
   UsageRepository,
   ConversationRepository,
   ScheduleRepository,

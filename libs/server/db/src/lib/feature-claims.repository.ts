@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Feature } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
+import { Db } from './transactions';
 import {
   CLAIM_FEATURES_SQL,
   HEARTBEAT_FEATURES_SQL,
   MARK_EXHAUSTED_SQL,
+  MARK_MERGED_PASSING_SQL,
   CLAIM_REGRESSION_SQL,
   REAP_EXPIRED_SQL,
   RELEASE_FEATURE_SQL,
@@ -127,6 +129,19 @@ export class FeatureClaimsRepository {
       outcome.refundAttempt ?? false,
     );
     return rows.length === 1;
+  }
+
+  /**
+   * The merge queue merged these features' work: passing, lease ended, whoever holds it (see
+   * MARK_MERGED_PASSING_SQL). Runs in the queue's resolving transaction `db`; returns the ids it
+   * changed (not those already passing).
+   */
+  async markMerged(featureIds: readonly string[], db: Db = this.prisma): Promise<string[]> {
+    if (featureIds.length === 0) return [];
+    const rows = await db.$queryRawUnsafe<{ id: string }[]>(MARK_MERGED_PASSING_SQL, [
+      ...featureIds,
+    ]);
+    return rows.map((row) => row.id);
   }
 
   /** Releases (refunding the attempt) what owners starting with `ownerPrefix` hold in a project. */

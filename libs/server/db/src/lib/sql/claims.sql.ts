@@ -87,6 +87,24 @@ WHERE "id" = $1::uuid
 RETURNING "id"`;
 
 /**
+ * Marks features $1 (uuid[]) passing because the merge queue put their work on main: whoever
+ * holds the lease now (the session that queued it, a later attempt, nobody after a reap), the
+ * work is merged, so the lease ends too. A feature already passing is left as it is. Returns the
+ * ids it changed.
+ */
+export const MARK_MERGED_PASSING_SQL = `
+UPDATE "Feature"
+SET "status" = 'passing',
+    "leaseOwner" = NULL,
+    "leaseExpiresAt" = NULL,
+    "lastError" = NULL,
+    "passedAt" = now() AT TIME ZONE 'UTC',
+    "updatedAt" = now() AT TIME ZONE 'UTC'
+WHERE "id" = ANY ($1::uuid[])
+  AND "status" <> 'passing'
+RETURNING "id"`;
+
+/**
  * Returns every in-progress feature whose lease expired before $1 (a timestamp, or null for the
  * database's now) to the backlog. A lease renewed meanwhile is rechecked after the row lock and
  * kept. Returns the reaped ids.

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { MergeRequest, MergeRequestStatus } from '../generated/prisma/client';
+import { FeatureClaimsRepository } from './feature-claims.repository';
+import { isPrismaError } from './prisma-errors';
+import { PrismaService } from './prisma.service';
+import {
+  RECORD_PLAN_SQL,
+  REQUEUE_SQL,
+  RESOLVE_SQL,
+  TAKE_BATCH_SQL,
+} from './sql/merge-requests.sql';
+
+/** What a session queues: its feature, run and lease owner, and the branch tip to merge. */
+export interface EnqueueMergeInput {
+  projectId: string;
+  featureId: string;
+  runId: string;
+  /** The session's lease owner, `<runId>:<attempt>`. */
+  owner: string;
+  /** Branch on the project's remote. */
+  branch: string;
+  /** The branch's tip: what gets merged. */
+  commit: string;
+}
+
+/** A request taken into a batch, with its feature's name (for the merge message). */
+export type BatchedMergeRequest = MergeRequest & { featureName: string };
+
+/** What a batch plans to publish, written before the push (see RECORD_PLAN_SQL). */
+export interface MergePlan {
+  previousMain: string;
+  candidate: string;
+  merges: readonly { id: string; mergeCommit: string }[];
+}
+
+/** How a request of a batch ended. */
+export type MergeResolution =
+  | { id: string; status: 'merged'; mergeCommit?: string | null }
+  | { id: string; status: 'conflict' | 'failed'; detail: string };
+
+/** Longest detail kept (conflicting files, or the tail of the verification output). */
+export const MERGE_DETAIL_MAX_CHARS = 8000;
+
+const OPEN: MergeRequestStatus[] = ['queued', 'merging'];
+
+/**
+ * The merge queue's requests (libs/server/merge-queue). States move by compare-and-set on
+ * (status, batchId): queued → merging (takeBatch) → merged | conflict | failed (resolve), or back
+ * to queued (requeue). The SQL is in ./sql/merge-requests.sql.ts.
+ */
+@Injectable()
+export class MergeRequestsRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly claims: FeatureClaimsRepository,
+  ) {}
+
+  /**
+   * Queues a request; when the run already has an open (queued or merging) request, returns that
+   * one instead, with `created: false` (one open request per run, a partial unique index).
+   */
+  async enqueue(input: EnqueueMergeInput): Promise<{ request: MergeRequest; created: boolean }> {
+    for (const field of ['owner', 'branch', 'commit'] as const) {
+      if (input[field].length === 0) throw new RangeError(`${field} must not be empty`);
+    }
+    try {
+      const request = await this.prisma.mergeRequest.create({ data: { ...input } });
+      return { request, created: true };
+    } catch (err) {
+      if (!isPrismaError(err, 'unique')) throw err;
+      const open = await this.openForRun(input.runId);
+      // Ended between the insert and this read: queue again.
+      if (!open) return this.enqueue(input);
+      return { request: open, created: false };
+    }
+  }
+
+  find(id: string): Promise<MergeRequest | null> {
+    return this.prisma.mergeRequest.findUnique({ where: { id } });
+  }
+
+  /** The run's queued or merging request, if any. */
+  openForRun(runId: string): Promise<MergeRequest | null> {
+    return this.prisma.mergeRequest.findFirst({ where: { runId, status: { in: OPEN } } });
+  }
+
+  /** Whether the project has queued requests. */
+  async hasQueued(projectId: string): Promise<boolean> {
+    const row = await this.prisma.mergeRequest.findFirst({
+      where: { projectId, status: 'queued' },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
+  /** Projects with queued or merging requests (a merging one may be a dead drainer's). */
+  async projectsWaiting(): Promise<string[]> {
+    const rows = await this.prisma.mergeRequest.findMany({
+      where: { status: { in: OPEN } },
+      select: { projectId: true },
+      distinct: ['projectId'],
+    });
+    return rows.map((row) => row.projectId);
+  }
+
+  /**
+   * Atomically takes up to `max` queued requests of the project, oldest first, into a new batch
+   * (status merging); returns them in batch order (empty when none are queued).
+   */
+  async takeBatch(
+    projectId: string,
+    max: number,
+  ): Promise<{ batchId: string; requests: BatchedMergeRequest[] }> {
+    if (!Number.isSafeInteger(max) || max < 1) {
+      throw new RangeError(`max must be a positive integer, got ${max}`);
+    }
+    const batchId = randomUUID();
+    const rows = await this.prisma.$queryRawUnsafe<BatchedMergeRequest[]>(
+      TAKE_BATCH_SQL,
+      projectId,
+      max,
+      batchId,
+    );
+    rows.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    return { batchId, requests: rows };
+  }
+
+  /**
+   * Writes the batch's plan (candidate, previousMain, each request's merge commit) before the
+   * push; false when some planned request is no longer merging in this batch (do not publish).
+   */
+  async recordPlan(batchId: string, plan: MergePlan): Promise<boolean> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      RECORD_PLAN_SQL,
+      batchId,
+      plan.candidate,
+      plan.previousMain,
+      plan.merges.map((m) => m.id),
+      plan.merges.map((m) => m.mergeCommit),
+    );
+    return rows.length === plan.merges.length;
+  }
+
+  /**
+   * Ends requests of a batch in one transaction, and marks the feature of every merged request
+   * passing (FeatureClaimsRepository.markMerged: the work is on main, whoever holds the lease).
+   * Requests no longer merging in this batch are left alone. Returns the rows ended and the
+   * features it marked passing.
+   */
+  resolve(
+    batchId: string,
+    outcomes: readonly MergeResolution[],
+  ): Promise<{ resolved: MergeRequest[]; passing: string[] }> {
+    if (outcomes.length === 0) return Promise.resolve({ resolved: [], passing: [] });
+    return this.prisma.$transaction(async (tx) => {
+      const resolved = await tx.$queryRawUnsafe<MergeRequest[]>(
+        RESOLVE_SQL,
+        batchId,
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => (o.status === 'merged' ? (o.mergeCommit ?? null) : null)),
+        outcomes.map((o) => (o.status === 'merged' ? null : o.detail)),
+      );
+      const merged = resolved.filter((r) => r.status === 'merged').map((r) => r.featureId);
+      const passing = await this.claims.markMerged([...new Set(merged)], tx);
+      return { resolved, passing };
+    });
+  }
+
+  /**
+   * Returns merging requests of a batch (all, or `ids`) to the queue for another batch, keeping
+   * their place. `countAttempt`: the batch ended without an outcome for them (main moved, the
+   * drainer failed or died); at `maxAttempts` such ends a request fails with `reason` instead.
+   * Returns the rows changed (status queued, or failed when it gave up).
+   */
+  async requeue(
+    batchId: string,
+    opts: { ids?: readonly string[]; reason: string; countAttempt: boolean; maxAttempts: number },
+  ): Promise<MergeRequest[]> {
+    return this.prisma.$queryRawUnsafe<MergeRequest[]>(
+      REQUEUE_SQL,
+      batchId,
+      opts.ids ? [...opts.ids] : null,
+      opts.countAttempt ? 1 : 0,
+      opts.maxAttempts,
+      opts.reason,
+    );
+  }
+
+  /**
+   * The project's merging requests, by batch and position. Only the holder of the project's
+   * merge lock may call them stale: then no live drainer owns them.
+   */
+  merging(projectId: string): Promise<MergeRequest[]> {
+    return this.prisma.mergeRequest.findMany({
+      where: { projectId, status: 'merging' },
+      orderBy: [{ batchId: 'asc' }, { position: 'asc' }],
+    });
+  }
+}
