@@ -12,6 +12,7 @@ import {
 } from '@autocoder/server-queue';
 import { LiveEventsModule } from '@autocoder/server-live-events';
 import { SessionsModule } from '@autocoder/server-sessions';
+import { MergeQueueTicker } from '@autocoder/server-merge-queue';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -50,6 +51,7 @@ export class RunnerModule {
       controllers: [HealthController],
       providers: [
         SessionHandlers,
+        MergeQueueTicker,
         AgentSessionProcessor,
         ControlProcessor,
         ChatProcessor,

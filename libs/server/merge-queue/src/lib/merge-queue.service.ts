@@ -110,6 +110,11 @@ export class MergeQueueService implements OnModuleDestroy {
     return this.requests.find(id);
   }
 
+  /** The run's request still queued or merging, if any (a retried session resumes waiting). */
+  openForRun(runId: string): Promise<MergeRequest | null> {
+    return this.requests.openForRun(runId);
+  }
+
   /**
    * Waits until the request is merged, conflict or failed, and returns it. Reads it every
    * pollMs; while it waits in the queue (or, less often, while it is merging, in case its worker

@@ -2,8 +2,9 @@
 // agent says it passes, commit, verify the merge with main and merge under the project lock; only
 // then does the feature pass. Anything else hands the feature back to the backlog.
 import { ProjectLifecycleService } from '@autocoder/server-runs';
-import { Feature, Project, Run } from '@autocoder/server-db';
-import { runVerification, Worktree } from '@autocoder/server-workspace';
+import { Feature, MergeRequest, Project, Run } from '@autocoder/server-db';
+import { MergeQueueService } from '@autocoder/server-merge-queue';
+import { Worktree } from '@autocoder/server-workspace';
 import { HumanInputRequest } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
 import { SessionReleasedError } from './active-sessions';
@@ -15,21 +16,26 @@ import {
   SessionRunContext,
   StartedSession,
 } from './session-base';
-import { openSandboxedRunner } from './session-sandbox';
 import { Verdict } from './session-tools';
-import { mergeMessage } from '@autocoder/server-code';
 
 /** Output of a failed verification kept as the feature's last error. */
 const ERROR_TAIL_CHARS = 4000;
 
 @Injectable()
 export class CodingSessionService extends FeatureSession {
-  constructor(private readonly lifecycle: ProjectLifecycleService) {
+  constructor(
+    private readonly lifecycle: ProjectLifecycleService,
+    private readonly mergeQueue: MergeQueueService,
+  ) {
     super();
   }
 
   protected async work(started: StartedSession, ctx: SessionRunContext): Promise<SessionResult> {
     const { run, project } = started;
+    // An earlier attempt of this run died after queueing its branch: its merge goes on without
+    // it, so this attempt waits for that outcome instead of doing the feature again.
+    const open = await this.mergeQueue.openForRun(run.id);
+    if (open) return this.resumeMerge(run, open, ctx);
     // An earlier attempt of this run died (SIGKILL, lost node): its lease returns to the backlog
     // and its worktree is thrown away before this attempt starts afresh.
     const returned = await this.claims.releaseOwnedBy(project.id, `${run.id}:`);
@@ -85,7 +91,7 @@ export class CodingSessionService extends FeatureSession {
             detail: why,
           });
         }
-        return await this.conclude(run, project, feature, worktree, verdict, owner);
+        return await this.conclude(run, project, feature, worktree, verdict, owner, session.signal);
       } catch (err) {
         if (err instanceof SessionReleasedError) throw err;
         // Not the feature's fault (a provider outage, a git failure): give its attempt back.
@@ -93,6 +99,27 @@ export class CodingSessionService extends FeatureSession {
         if (session.signal.aborted) return await this.cancelled(run, session.signal.reason);
         throw err;
       }
+    });
+  }
+
+  /** Waits for the merge an earlier attempt queued, holding its lease meanwhile. */
+  private async resumeMerge(
+    run: Run,
+    request: MergeRequest,
+    ctx: SessionRunContext,
+  ): Promise<SessionResult> {
+    const feature = await this.attach(run, request.featureId);
+    await this.journal.event(
+      run,
+      'workspace.queued',
+      'waiting for the merge of an earlier attempt',
+      {
+        requestId: request.id,
+      },
+    );
+    return this.onFeature(run, feature.id, request.owner, ctx, async (session) => {
+      const outcome = await this.mergeQueue.awaitOutcome(request.id, session.signal);
+      return this.afterMerge(run, feature, request.owner, outcome);
     });
   }
 
@@ -104,6 +131,7 @@ export class CodingSessionService extends FeatureSession {
     worktree: Worktree,
     verdict: Verdict | undefined,
     owner: string,
+    signal: AbortSignal,
   ): Promise<SessionResult> {
     const finishFeature = async (
       status: 'pending' | 'failing',
@@ -150,74 +178,70 @@ export class CodingSessionService extends FeatureSession {
       commit ? `committed ${commit.slice(0, 12)}` : 'nothing to commit',
       { commit, baseCommit: worktree.baseCommit },
     );
-    const merge = await this.repos.mergeToMain(project.id, worktree, {
-      verifyCommand: project.verifyCommand,
-      timeoutMs: this.config.VERIFY_TIMEOUT_MS,
-      message: mergeMessage(feature, run),
-      // Verification runs sandboxed too, in a sandbox of its own around the merged tree.
-      runner: async (integration) => {
-        const opened = await openSandboxedRunner(
-          this.sandboxes,
-          this.config,
-          project.id,
-          integration,
-        );
-        return { run: opened.run ?? runVerification, close: opened.close };
-      },
+    // The branch goes to the remote and into the project's merge queue; whichever runner holds
+    // the project's merge lock merges it with others, verifies the batch once and publishes main.
+    const queued = await this.repos.publishBranch(worktree);
+    const requestId = await this.mergeQueue.submit({
+      projectId: project.id,
+      featureId: feature.id,
+      runId: run.id,
+      owner,
+      branch: queued.branch,
+      commit: queued.commit,
     });
-    switch (merge.status) {
-      case 'merged':
-      case 'up_to_date': {
-        const data = {
-          commit: merge.commit,
-          ...(merge.status === 'merged' ? { previousMain: merge.previousMain } : {}),
-          baseCommit: worktree.baseCommit,
-        };
-        await this.journal.event(
-          run,
-          'workspace.merged',
-          `main at ${merge.commit.slice(0, 12)}`,
-          data,
-        );
-        const passed = await this.claims.release(feature.id, owner, { status: 'passing' });
-        if (!passed) {
-          // The lease was reaped meanwhile: the merge stands, and whoever holds it now will find
-          // the work on main.
-          await this.journal.event(
-            run,
-            'feature.released',
-            'lease lost before passing',
-            undefined,
-            'warn',
-          );
-          const why = 'lease lost before the feature was marked passing';
-          return this.finished(run, 'failed', why, { featureId: feature.id });
-        }
+    await this.journal.event(run, 'workspace.queued', `queued ${queued.commit.slice(0, 12)}`, {
+      requestId,
+      branch: queued.branch,
+      commit: queued.commit,
+    });
+    const request = await this.mergeQueue.awaitOutcome(requestId, signal);
+    return this.afterMerge(run, feature, owner, request, worktree.baseCommit);
+  }
+
+  /**
+   * The merge queue's outcome for the feature: merged (the queue has marked it passing), or a
+   * conflict or failed verification that sends it back to the backlog with the reason.
+   */
+  private async afterMerge(
+    run: Run,
+    feature: Feature,
+    owner: string,
+    request: MergeRequest,
+    baseCommit?: string,
+  ): Promise<SessionResult> {
+    const detail = request.detail ?? '';
+    const sendBack = async (error: string): Promise<SessionResult> => {
+      await this.claims.release(feature.id, owner, { status: 'pending', error });
+      await this.journal.event(run, 'feature.released', error, { featureId: feature.id }, 'warn');
+      return this.finished(run, 'failed', error, { featureId: feature.id, detail: error });
+    };
+    switch (request.status) {
+      case 'merged': {
+        const commit = request.mergeCommit ?? '';
+        await this.journal.event(run, 'workspace.merged', `main at ${commit.slice(0, 12)}`, {
+          commit,
+          // What this merge brought in is mergeCommit^1..mergeCommit: its first parent is the
+          // main it was merged onto (the previous request of its batch, or main before it).
+          ...(request.mergeCommit ? { previousMain: `${request.mergeCommit}^1` } : {}),
+          baseCommit,
+          requestId: request.id,
+          batchId: request.batchId,
+        });
         await this.journal.event(run, 'feature.passing', feature.name, { featureId: feature.id });
         return this.finished(run, 'succeeded', null, { featureId: feature.id });
       }
       case 'conflict':
-        await this.journal.event(run, 'workspace.conflict', merge.files.join(', '), merge, 'warn');
-        return finishFeature(
-          'pending',
-          `merge conflict in ${merge.files.join(', ')}; the feature runs again on fresh main`,
-          'failed',
-        );
-      case 'verification_failed':
+        await this.journal.event(run, 'workspace.conflict', detail, request, 'warn');
+        return sendBack(`merge conflict in ${detail}; the feature runs again on fresh main`);
+      default:
         await this.journal.event(
           run,
           'workspace.verification',
           'verification failed on the merged tree',
-          { exitCode: merge.verification.exitCode, timedOut: merge.verification.timedOut },
+          { requestId: request.id, batchId: request.batchId },
           'warn',
         );
-        return finishFeature(
-          'pending',
-          `verification failed: ${merge.output.slice(-ERROR_TAIL_CHARS)}`,
-          'failed',
-        );
-      case 'main_moved':
-        return finishFeature('pending', 'main moved during the merge; retrying', 'failed');
+        return sendBack(`verification failed: ${detail.slice(-ERROR_TAIL_CHARS)}`);
     }
   }
 }

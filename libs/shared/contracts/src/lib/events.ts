@@ -22,6 +22,7 @@ export const RUN_EVENT_TYPES = [
   'feature.released',
   'feature.passing',
   'workspace.committed',
+  'workspace.queued',
   'workspace.verification',
   'workspace.merged',
   'workspace.conflict',
