@@ -32,3 +32,4 @@ export {
   type TreeListing,
 } from './lib/repository-browser';
 export { type ProjectRemote, type RemoteResolver } from './lib/remote';
+export { gitArgs, gitEnv } from './lib/git';
