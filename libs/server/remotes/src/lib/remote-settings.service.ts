@@ -183,8 +183,9 @@ export class RemoteSettingsService {
   }
 
   /**
-   * Carries main from `from` to `to` in a temporary bare repository: pushed when `to` has none
-   * (expecting it still absent), accepted when `to`'s main contains it, refused otherwise.
+   * Carries main from `from` to `to` in a temporary bare repository: accepted when `to`'s main
+   * contains it; pushed when `to` has no main, fast-forwarded when `to`'s main is behind it
+   * (compare-and-swap on `to`'s main); refused (409) when they diverged.
    */
   private async move(from: Endpoint, to: Endpoint): Promise<void> {
     const targetMain = await this.mainOf(to, 'unprocessable');
@@ -206,52 +207,54 @@ export class RemoteSettingsService {
         'unavailable',
         TRANSFER_TIMEOUT_MS,
       );
-      if (targetMain === null) {
-        const push = await remoteGit(
+      if (targetMain !== null) {
+        await this.gitOrThrow(
           dir,
-          [
-            'push',
-            '--quiet',
-            '--force-with-lease=refs/heads/main:',
-            to.url,
-            'refs/heads/main:refs/heads/main',
-          ],
-          { authorization: to.authorization, timeoutMs: TRANSFER_TIMEOUT_MS },
+          ['fetch', '--quiet', '--no-tags', to.url, '+refs/heads/main:refs/remotes/target/main'],
+          to,
+          'unprocessable',
+          TRANSFER_TIMEOUT_MS,
         );
-        if (push.exitCode === 0) return;
-        const reason = gitReason(push.stderr, to.secrets);
-        if (/stale info|fetch first|already exists/i.test(push.stderr)) {
+        if (await this.isAncestor(dir, currentMain, targetMain)) return;
+        if (!(await this.isAncestor(dir, targetMain, currentMain))) {
           throw new DomainError(
             'conflict',
-            `${to.label} got a main while the project's main was being pushed there; try again (${reason})`,
+            `${to.label}'s main does not contain the project's main (${currentMain.slice(0, 12)}); merge it there first or name an empty repository`,
           );
         }
-        throw new DomainError('unprocessable', `${to.label} refused the project's main: ${reason}`);
       }
-      await this.gitOrThrow(
+      // Absent there: pushed, expecting it still absent. Behind: fast-forwarded, expecting it
+      // unchanged. Either way nothing there is overwritten.
+      const push = await remoteGit(
         dir,
-        ['fetch', '--quiet', '--no-tags', to.url, '+refs/heads/main:refs/remotes/target/main'],
-        to,
-        'unprocessable',
-        TRANSFER_TIMEOUT_MS,
+        [
+          'push',
+          '--quiet',
+          `--force-with-lease=refs/heads/main:${targetMain ?? ''}`,
+          to.url,
+          'refs/heads/main:refs/heads/main',
+        ],
+        { authorization: to.authorization, timeoutMs: TRANSFER_TIMEOUT_MS },
       );
-      const contains = await remoteGit(
-        dir,
-        ['merge-base', '--is-ancestor', currentMain, targetMain],
-        { timeoutMs: 60_000 },
-      );
-      if (contains.exitCode === 1) {
+      if (push.exitCode === 0) return;
+      const reason = gitReason(push.stderr, to.secrets);
+      if (/stale info|fetch first|already exists|non-fast-forward/i.test(push.stderr)) {
         throw new DomainError(
           'conflict',
-          `${to.label}'s main does not contain the project's main (${currentMain.slice(0, 12)}); merge it there first or name an empty repository`,
+          `${to.label}'s main changed while the project's main was being pushed there; try again (${reason})`,
         );
       }
-      if (contains.exitCode !== 0) {
-        throw new Error(`git merge-base failed: ${gitReason(contains.stderr, [])}`);
-      }
+      throw new DomainError('unprocessable', `${to.label} refused the project's main: ${reason}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** Whether commit `a` is `b` or an ancestor of it. */
+  private async isAncestor(dir: string, a: string, b: string): Promise<boolean> {
+    const res = await remoteGit(dir, ['merge-base', '--is-ancestor', a, b], { timeoutMs: 60_000 });
+    if (res.exitCode === 0 || res.exitCode === 1) return res.exitCode === 0;
+    throw new Error(`git merge-base failed: ${gitReason(res.stderr, [])}`);
   }
 
   /** The sha of `remote`'s main, or null when it has none; refused as `kind` when unreachable. */
