@@ -258,6 +258,10 @@ describe('project remote (integration)', () => {
     });
     await put({ url: served('ahead'), username: 'alice' }).expect(200);
     expect((await resolver.remoteFor(project.id)).authorization).toBe(basic('alice', credential2));
+    // Both omitted: the credential stays with its user name.
+    const kept = await put({ url: served('ahead') }).expect(200);
+    expect(kept.body).toMatchObject({ username: 'alice', hasCredential: true });
+    expect((await resolver.remoteFor(project.id)).authorization).toBe(basic('alice', credential2));
   });
 
   it('moves back to the bundled repository, fast-forwarding its main', async () => {
@@ -298,18 +302,32 @@ describe('project remote (integration)', () => {
     expect(trail).not.toContain('"v1.');
   });
 
-  it('refuses to store a credential without SECRETS_KEY (409)', async () => {
+  it('refuses to store a credential without SECRETS_KEY (409), and the bundled server as own remote', async () => {
+    // Another replica: the bundled git server over HTTP (the test server stands in), no SECRETS_KEY.
     const other = await startTestApi(
-      { ...OIDC_WITHOUT_IDP, GIT_SERVER_URL: bundledDir, GIT_REMOTE_ALLOW_HTTP: 'true' },
+      { ...OIDC_WITHOUT_IDP, GIT_SERVER_URL: server.base, GIT_REMOTE_ALLOW_HTTP: 'true' },
       { db: api.db, prefix: api.prefix },
     );
     try {
-      const res = await request(other.app.getHttpServer() as App)
+      const otherHttp = other.app.getHttpServer() as App;
+      const view = await request(otherHttp).get(remotePath()).set(as(viewer)).expect(200);
+      expect(view.body).toMatchObject({ kind: 'bundled', url: `${server.base}/${project.id}.git` });
+      const onBundled = await request(otherHttp)
         .put(remotePath())
         .set(as(admin))
         .send({ url: served('ahead'), username: 'alice', credential: credential2 })
+        .expect(400);
+      expect(onBundled.body.message).toContain('bundled git server');
+      const noKey = await request(otherHttp)
+        .put(remotePath())
+        .set(as(admin))
+        .send({
+          url: served('ahead').replace('127.0.0.1', 'localhost'),
+          username: 'alice',
+          credential: credential2,
+        })
         .expect(409);
-      expect(res.body.message).toContain('SECRETS_KEY');
+      expect(noKey.body.message).toContain('SECRETS_KEY');
     } finally {
       await other.close();
     }

@@ -53,16 +53,25 @@ export class RemoteSettingsService {
 
   /**
    * Makes `input.url` the project's canonical repository. Omitting `credential` keeps the stored
-   * one only while the remote stays on the same scheme, host and port (a credential is never sent
-   * to a host it was not given for); `null` removes it. The remote must be reachable with what is
+   * one (and, when `username` is omitted too, its user name) only while the remote stays on the
+   * same scheme, host and port: a credential is never sent to a host it was not given for.
+   * `null` removes it. The remote must be reachable with what is
    * given, and its main must be absent (the project's main is pushed there) or contain the
    * project's main.
    */
   set(projectId: string, input: SetProjectRemoteInput, actor: string): Promise<ProjectRemoteView> {
     return this.serially(projectId, async () => {
       const url = checkRemoteUrl(input.url, this.config.GIT_REMOTE_ALLOW_HTTP).href;
+      const bundled = this.remotes.bundled.remoteOf(projectId).url;
+      if (/^https?:/.test(bundled) && sameOrigin(bundled, url)) {
+        throw new DomainError(
+          'invalid',
+          'url is on the bundled git server: move the project back to it with DELETE instead',
+          { issues: [{ path: 'body.url', message: 'is on the bundled git server' }] },
+        );
+      }
       const row = await this.idle(projectId);
-      const username = input.username ?? null;
+      let username = input.username ?? null;
       let credential: string | null = null;
       let sealed: string | null = null;
       if (typeof input.credential === 'string') {
@@ -74,8 +83,10 @@ export class RemoteSettingsService {
         row.gitRemoteCredential &&
         sameOrigin(row.gitRemoteUrl, url)
       ) {
+        // Kept: with it, the user name it belongs to unless another is given.
         credential = this.remotes.open(row.gitRemoteCredential, projectId);
         sealed = row.gitRemoteCredential;
+        username ??= row.gitRemoteUsername;
       }
       if (credential !== null && username === null) {
         throw new DomainError('invalid', 'username is required with a credential (HTTP Basic)', {
