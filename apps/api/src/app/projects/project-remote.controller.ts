@@ -26,7 +26,10 @@ export class ProjectRemoteController {
 
   /** Moves the repository to the project's own remote (main is carried along); rotates its credential. */
   @Put()
-  @Operation("Set a project's own git remote", { returns: ProjectRemoteViewSchema })
+  @Operation("Set a project's own git remote", {
+    returns: ProjectRemoteViewSchema,
+    errors: ['422'],
+  })
   @Allow('admin')
   @Audit({ action: 'project.remote_set', target: 'project', idParam: 'projectId' })
   set(
@@ -41,6 +44,7 @@ export class ProjectRemoteController {
   @Delete()
   @Operation("Move a project's repository back to the bundled git server", {
     returns: ProjectRemoteViewSchema,
+    errors: ['422'],
   })
   @Allow('admin')
   @Audit({ action: 'project.remote_clear', target: 'project', idParam: 'projectId' })
