@@ -20,6 +20,7 @@ import { LiveEventsModule } from '@autocoder/server-live-events';
 import { OrchestrationModule } from '@autocoder/server-orchestration';
 import { CodeModule } from '@autocoder/server-code';
 import { FleetModule } from '@autocoder/server-fleet';
+import { RemotesModule } from '@autocoder/server-remotes';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
@@ -39,6 +40,7 @@ import { ApiValidationPipe } from './http/validation';
 import { McpController } from './mcp/mcp.controller';
 import { FeaturesController } from './projects/features.controller';
 import { ProjectsController } from './projects/projects.controller';
+import { ProjectRemoteController } from './projects/project-remote.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuestionsController } from './questions/questions.controller';
 import { RepositoryController } from './repository/repository.controller';
@@ -89,6 +91,7 @@ export class ApiModule {
         OrchestrationModule,
         CodeModule,
         FleetModule,
+        RemotesModule,
         ChatModule,
         AuditModule,
         AuthModule.forRoot(config),
@@ -103,6 +106,7 @@ export class ApiModule {
         AuthController,
         AuditController,
         ProjectsController,
+        ProjectRemoteController,
         ProvidersController,
         FeaturesController,
         RunsController,

@@ -6,7 +6,8 @@ export * from './lib/auth.guard';
 export * from './lib/auth-errors';
 export * from './lib/access.decorators';
 export * from './lib/principal';
-export * from './lib/secret-box';
+// SecretBox moved to server-config (the runner opens remote credentials with it too).
+export { SecretBox } from '@autocoder/server-config';
 export * from './lib/users.service';
 export * from './lib/oidc/oidc-client.service';
 export * from './lib/oidc/role-mapping';

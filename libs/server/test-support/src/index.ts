@@ -3,3 +3,4 @@ export * from './lib/wait-for';
 export * from './lib/service-process';
 export * from './lib/oidc-login';
 export * from './lib/http-browser';
+export * from './lib/git-http-server';

@@ -42,3 +42,4 @@ export {
   type ProjectRemote,
   type RemoteResolver,
 } from './lib/remote';
+export { gitArgs, gitEnv } from './lib/git';

@@ -15,6 +15,7 @@ import {
   ListProjectsQuerySchema,
   ListRunsQuerySchema,
   RunEventsQuerySchema,
+  SetProjectRemoteSchema,
   LiveEventsQuerySchema,
   SearchConversationsQuerySchema,
   ConversationExportQuerySchema,
@@ -63,3 +64,4 @@ export class AuditExportQueryDto extends createZodDto(AuditExportQuerySchema) {}
 export class RepositoryTreeQueryDto extends createZodDto(RepositoryTreeQuerySchema) {}
 export class RepositoryFileQueryDto extends createZodDto(RepositoryFileQuerySchema) {}
 export class RepositoryHistoryQueryDto extends createZodDto(RepositoryHistoryQuerySchema) {}
+export class SetProjectRemoteDto extends createZodDto(SetProjectRemoteSchema) {}

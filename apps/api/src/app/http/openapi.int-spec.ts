@@ -142,7 +142,12 @@ describe('OpenAPI document (make lint exports and lints it)', () => {
       expect(Object.keys(op['responses'] as object).some((s) => /^2\d\d$/.test(s))).toBe(true);
       expect(op['security']).toBeDefined();
       expect(JSON.stringify(op)).not.toContain('x-autocoder-returns');
+      expect(JSON.stringify(op)).not.toContain('x-autocoder-errors');
     }
+    // Errors only some routes give are documented where @Operation names them.
+    const remote = parsed.paths['/api/v1/projects/{projectId}/remote'];
+    expect(Object.keys(remote?.['put']?.['responses'] as object)).toContain('422');
+    expect(Object.keys(remote?.['get']?.['responses'] as object)).not.toContain('422');
   });
 
   it('generates a typed client whose calls compile against the contracts', () => {

@@ -11,7 +11,13 @@ import {
 } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { z } from 'zod';
-import { RETURNS_EXTENSION, ReturnsMark, schemaId } from './operation.decorator';
+import {
+  ERRORS_EXTENSION,
+  ExtraErrorStatus,
+  RETURNS_EXTENSION,
+  ReturnsMark,
+  schemaId,
+} from './operation.decorator';
 
 /** The security schemes' names: @Allow refers to them (ApiBearerAuth('bearer'), ApiCookieAuth('cookie')). */
 const BEARER_SCHEME = 'bearer';
@@ -29,6 +35,10 @@ const ERRORS = {
   ],
   '404': ['NotFound', 'Nothing with that id (in that project).'],
   '409': ['Conflict', 'Not in this state (e.g. agents running, a dependency cycle, a name taken).'],
+  '422': [
+    'UnprocessableEntity',
+    'Well-formed, but what it names cannot be used (e.g. a git remote that cannot be reached with the credential given).',
+  ],
   '429': ['TooManyRequests', 'Rate limited, or too many refused credentials; see Retry-After.'],
 } as const;
 type ErrorStatus = keyof typeof ERRORS;
@@ -128,6 +138,8 @@ function completeOperation(operation: OperationObject, method: (typeof METHODS)[
   const ext = operation as OperationObject & Record<string, unknown>;
   const returns = ext[RETURNS_EXTENSION] as ReturnsMark | undefined;
   delete ext[RETURNS_EXTENSION];
+  const extraErrors = (ext[ERRORS_EXTENSION] as ExtraErrorStatus[] | undefined) ?? [];
+  delete ext[ERRORS_EXTENSION];
   const responses: ResponsesObject = operation.responses;
   setSuccess(responses, returns);
 
@@ -148,6 +160,7 @@ function completeOperation(operation: OperationObject, method: (typeof METHODS)[
   // A change can meet a state that refuses it (agents running, a cycle, a name taken).
   if (secured && method !== 'get' && (params.length > 0 || operation.requestBody))
     errors.add('409');
+  for (const status of extraErrors) errors.add(status);
   for (const status of errors) {
     responses[status] = { $ref: `#/components/responses/${ERRORS[status][0]}` };
   }

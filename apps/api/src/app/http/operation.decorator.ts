@@ -4,6 +4,11 @@ import { z } from 'zod';
 
 /** Where @Operation leaves the success answer for openApiDocument (removed from the output). */
 export const RETURNS_EXTENSION = 'x-autocoder-returns';
+/** Where @Operation leaves the route's own error answers for openApiDocument (removed too). */
+export const ERRORS_EXTENSION = 'x-autocoder-errors';
+
+/** Error answers only some routes give, documented where @Operation names them. */
+export type ExtraErrorStatus = '422';
 
 /** What openApiDocument reads from RETURNS_EXTENSION. */
 export type ReturnsMark =
@@ -26,6 +31,8 @@ export interface OperationOptions<S extends z.ZodType | RawAnswer> {
   status?: number;
   /** Longer text than the summary. */
   description?: string;
+  /** Error answers besides those that follow from the route (see openApiDocument). */
+  errors?: ExtraErrorStatus[];
 }
 
 /**
@@ -82,5 +89,6 @@ export function Operation<S extends z.ZodType | RawAnswer = never>(
     ApiOperation({ summary, ...(options.description ? { description: options.description } : {}) }),
     ...(returns ? [ApiExtension(RETURNS_EXTENSION, returns)] : []),
     ...(options.status ? [HttpCode(options.status)] : []),
+    ...(options.errors?.length ? [ApiExtension(ERRORS_EXTENSION, options.errors)] : []),
   );
 }

@@ -32,6 +32,8 @@ import type {
   PendingQuestionsView,
   PostMessageInput,
   ProjectDeletePreviewView,
+  ProjectRemoteView,
+  SetProjectRemoteInput,
   ProjectSpendView,
   ProjectTimelineView,
   ProjectView,
@@ -125,6 +127,21 @@ export class AutocoderApi {
 
   deleteProject(projectId: string): Observable<void> {
     return this.http.delete<void>(this.project(projectId));
+  }
+
+  /** Where the project's canonical git repository lives (never its credential). */
+  getProjectRemote(projectId: string): Observable<ProjectRemoteView> {
+    return this.http.get<ProjectRemoteView>(`${this.project(projectId)}/remote`);
+  }
+
+  /** Moves the repository to the project's own remote (main goes along); admins only. */
+  setProjectRemote(projectId: string, input: SetProjectRemoteInput): Observable<ProjectRemoteView> {
+    return this.http.put<ProjectRemoteView>(`${this.project(projectId)}/remote`, input);
+  }
+
+  /** Moves the repository back to the bundled git server (main goes along); admins only. */
+  clearProjectRemote(projectId: string): Observable<ProjectRemoteView> {
+    return this.http.delete<ProjectRemoteView>(`${this.project(projectId)}/remote`);
   }
 
   // ---- Agents -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { AuthSession } from '@autocoder/admin-data-access-api';
-import type { AuthMeView, ProjectView } from '@autocoder/shared-contracts';
+import type { AuthMeView, ProjectRemoteView, ProjectView } from '@autocoder/shared-contracts';
 
 export const ADMIN: AuthMeView = {
   userId: 'u1',
@@ -51,4 +51,15 @@ export function setUp(me: AuthMeView): HttpTestingController {
   });
   TestBed.inject(AuthSession).me.set(me);
   return TestBed.inject(HttpTestingController);
+}
+
+export function bundledRemote(extra: Partial<ProjectRemoteView> = {}): ProjectRemoteView {
+  return {
+    kind: 'bundled',
+    url: 'http://git:8080/p1.git',
+    username: null,
+    hasCredential: false,
+    updatedAt: null,
+    ...extra,
+  };
 }

@@ -1,4 +1,4 @@
-import { AppConfig } from '@autocoder/server-config';
+import { AppConfig, SecretBox } from '@autocoder/server-config';
 import { redisOptions } from '@autocoder/server-queue';
 import {
   DynamicModule,
@@ -30,7 +30,6 @@ import { ConsoleSessionStrategy } from './strategies/console-session.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { RefusedCredentials } from './strategies/refused-credentials.service';
 import { OidcClient } from './oidc/oidc-client.service';
-import { SecretBox } from './secret-box';
 import { consoleSession, ConsoleSession } from './session/console-session';
 import { UsersService } from './users.service';
 

@@ -249,6 +249,30 @@ export const ENV_DEFINITIONS = {
     z.string().min(1).default('./tmp/workspaces'),
     "Local, disposable disk of this process, never shared: a runner's cache clone per project (`<root>/<projectId>`) and its sessions' worktrees, the api's read cache for diffs, the repository browser and archives. Deleting it loses nothing: the next use clones again from the project's remote.",
   ),
+  GIT_SERVER_URL: apiAndRunner(
+    z
+      .string()
+      .min(1)
+      .default('./tmp/git-remotes')
+      .refine(
+        (v) =>
+          /^https?:\/\/[^/@\s]+(:\d+)?\/?$/.test(v) || /^file:\/\/\//.test(v) || !v.includes('://'),
+        'an http(s)://host:port address (no path, no userinfo), a file:///absolute/dir URL, or a directory',
+      ),
+    "The bundled git server holding the repository of every project without its own remote (`http(s)://host:port`; repositories at `<url>/<projectId>.git`). A `file:///abs/dir` URL or a plain directory (relative to the working directory) keeps bare repositories on this host's disk instead, created on first use: single host only (local runs and tests), since every runner and the api must reach the same repositories.",
+  ),
+  SECRETS_KEY: apiAndRunner(
+    z.string().min(32).optional(),
+    "At least 32 characters encrypting credentials kept in the database (a project's own git remote) (or SECRETS_KEY_FILE); the same on every api replica and runner. Without it no credential can be stored.",
+    'secret',
+  ),
+  GIT_REMOTE_ALLOW_HTTP: api(
+    z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    "Whether a project's own git remote may be plain http:// (tests on loopback); https is always allowed.",
+  ),
   LEASE_MS: runner(
     positiveInt.min(1000).default(120000),
     'Lease of a claimed feature; the session heartbeats it, and the reaper returns it when it expires.',

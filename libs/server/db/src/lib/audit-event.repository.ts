@@ -22,7 +22,8 @@ type TargetLoader = (prisma: PrismaService, id: string) => Promise<unknown>;
 
 /** How to read the before/after state of each audited target type. */
 const TARGETS: Record<string, TargetLoader> = {
-  project: (p, id) => p.project.findUnique({ where: { id } }),
+  // The sealed credential of the project's own remote stays out, like a token's hash.
+  project: (p, id) => p.project.findUnique({ where: { id }, omit: { gitRemoteCredential: true } }),
   feature: (p, id) =>
     p.feature.findUnique({
       where: { id },

@@ -23,6 +23,15 @@ export interface FeatureTimeRow {
   sessions: number;
   seconds: number;
 }
+/** The git remote columns of a project (gitRemoteCredential sealed, never in clear). */
+export interface ProjectRemoteRow {
+  id: string;
+  status: ProjectStatus;
+  gitRemoteUrl: string | null;
+  gitRemoteUsername: string | null;
+  gitRemoteCredential: string | null;
+  gitRemoteUpdatedAt: Date | null;
+}
 export interface CategoryProgressRow {
   category: string;
   passing: number;
@@ -45,6 +54,40 @@ export class ProjectsRepository {
   async statusOf(id: string, db: Db = this.prisma): Promise<ProjectStatus | null> {
     const row = await db.project.findUnique({ where: { id }, select: { status: true } });
     return row?.status ?? null;
+  }
+
+  /** The project's git remote settings and status, or null when it does not exist. */
+  remoteOf(id: string): Promise<ProjectRemoteRow | null> {
+    return this.prisma.project.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        status: true,
+        gitRemoteUrl: true,
+        gitRemoteUsername: true,
+        gitRemoteCredential: true,
+        gitRemoteUpdatedAt: true,
+      },
+    });
+  }
+
+  /**
+   * Points the project at another canonical repository, unless its status meanwhile became one
+   * of `busy` (agents started while the repository moved); false then, or when it is gone.
+   */
+  async setRemote(
+    id: string,
+    remote: Pick<
+      ProjectRemoteRow,
+      'gitRemoteUrl' | 'gitRemoteUsername' | 'gitRemoteCredential' | 'gitRemoteUpdatedAt'
+    >,
+    busy: readonly ProjectStatus[],
+  ): Promise<boolean> {
+    const { count } = await this.prisma.project.updateMany({
+      where: { id, status: { notIn: [...busy] } },
+      data: remote,
+    });
+    return count > 0;
   }
 
   /** Compare-and-set of the status (ProjectLifecycleService's): moves it only from one of `from`. */

@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'invalid'
   | 'forbidden'
   | 'too_large'
+  | 'unprocessable'
   | 'unavailable';
 
 export interface DomainErrorDetails {
@@ -49,5 +50,7 @@ export const DOMAIN_ERROR_STATUS = {
   forbidden: 403,
   /** Output over a limit (a diff too large to return): the request was fine, the answer is not. */
   too_large: 422,
+  /** Well-formed, but what it names cannot be used (a git remote that refuses us). */
+  unprocessable: 422,
   unavailable: 503,
 } as const satisfies Record<DomainErrorKind, number>;

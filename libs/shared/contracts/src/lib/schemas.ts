@@ -91,6 +91,41 @@ export const UpdateProjectSchema = z
   .refine((v) => Object.keys(v).length > 0, 'at least one field is required');
 export type UpdateProjectInput = z.infer<typeof UpdateProjectSchema>;
 
+// ---- Project remote ------------------------------------------------------------------------
+
+/** Longest remote URL, user name and credential accepted (a credential is a token or password). */
+export const MAX_REMOTE_URL_CHARS = 2048;
+export const MAX_REMOTE_USERNAME_CHARS = 256;
+export const MAX_REMOTE_CREDENTIAL_BYTES = 4096;
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => controlCharacterIn(v, false) === undefined, 'must not hold control characters');
+
+/**
+ * PUT /projects/:id/remote: the project's own canonical repository (https; a credential is sent
+ * as HTTP Basic with `username`). `credential` omitted keeps the stored one while the remote stays
+ * on the same scheme, host and port; `null` removes it (a public remote).
+ */
+export const SetProjectRemoteSchema = z.strictObject({
+  url: singleLine(MAX_REMOTE_URL_CHARS).pipe(z.string().trim().min(1)),
+  username: singleLine(MAX_REMOTE_USERNAME_CHARS)
+    .pipe(z.string().trim().min(1))
+    .refine((v) => !v.includes(':'), 'must not hold ":" (HTTP Basic)')
+    .optional(),
+  credential: singleLine(MAX_REMOTE_CREDENTIAL_BYTES)
+    .refine(
+      (v) => new TextEncoder().encode(v).length <= MAX_REMOTE_CREDENTIAL_BYTES,
+      `at most ${MAX_REMOTE_CREDENTIAL_BYTES} bytes`,
+    )
+    .pipe(z.string().min(1))
+    .nullable()
+    .optional(),
+});
+export type SetProjectRemoteInput = z.infer<typeof SetProjectRemoteSchema>;
+
 const pageFields = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -791,3 +791,17 @@ export const RepositoryMergeViewSchema = z
 export const RepositoryHistoryViewSchema = pageOf(RepositoryMergeViewSchema)
   .extend({ commit: z.string() })
   .meta({ id: 'RepositoryHistoryView' });
+
+/** Where a project's canonical repository lives (GET /projects/:id/remote); never the credential. */
+export const ProjectRemoteViewSchema = z
+  .object({
+    /** bundled: the bundled git server (or the local directory on a single host); own: the project's. */
+    kind: z.enum(['bundled', 'own']),
+    url: z.string(),
+    username: z.string().nullable(),
+    /** Whether a credential is stored for the own remote (it is never shown again). */
+    hasCredential: z.boolean(),
+    /** When the remote was last set or cleared. */
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ProjectRemoteView' });

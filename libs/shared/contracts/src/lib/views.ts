@@ -67,3 +67,4 @@ export type RepositoryFileView = z.infer<typeof S.RepositoryFileViewSchema>;
 export type RepositoryFileChangeView = z.infer<typeof S.RepositoryFileChangeViewSchema>;
 export type RepositoryMergeView = z.infer<typeof S.RepositoryMergeViewSchema>;
 export type RepositoryHistoryView = z.infer<typeof S.RepositoryHistoryViewSchema>;
+export type ProjectRemoteView = z.infer<typeof S.ProjectRemoteViewSchema>;

@@ -2,7 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { providerListFixture } from '@autocoder/admin-ui';
 import type { ApiErrorBody, ProjectView } from '@autocoder/shared-contracts';
-import { ADMIN, project, setUp, VIEWER } from '../testing';
+import { ADMIN, bundledRemote, project, setUp, VIEWER } from '../testing';
 import { ProjectSettings } from './project-settings';
 import { fieldOf, formOf, payloadOf } from './settings-form';
 
@@ -19,6 +19,8 @@ describe('ProjectSettings', () => {
     await fixture.whenStable();
     http.expectOne('/api/v1/providers').flush(providerListFixture());
     http.expectOne(`/api/v1/projects/${p.id}`).flush(p);
+    await fixture.whenStable();
+    http.expectOne(`/api/v1/projects/${p.id}/remote`).flush(bundledRemote());
     await fixture.whenStable();
   }
   const $ = <T extends Element = HTMLElement>(selector: string) => el.querySelector(selector) as T;

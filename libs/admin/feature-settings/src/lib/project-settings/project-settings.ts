@@ -29,6 +29,7 @@ import {
 } from '@autocoder/admin-ui';
 import { type ProjectView, UpdateProjectSchema } from '@autocoder/shared-contracts';
 import { DeleteProject } from '../delete-project/delete-project';
+import { ProjectRemote } from '../project-remote/project-remote';
 import { fieldOf, formOf, payloadOf, SettingsField, SettingsForm } from './settings-form';
 
 type TextField = Exclude<SettingsField, 'coding' | 'testing'>;
@@ -54,6 +55,7 @@ export const LIMITS = {
     ProjectNav,
     ProviderBadge,
     DeleteProject,
+    ProjectRemote,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './project-settings.html',

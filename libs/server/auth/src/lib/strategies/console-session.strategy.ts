@@ -7,7 +7,7 @@ import { AUTH_SETTINGS, REFRESH_TOKEN_BOX } from '../auth.tokens';
 import { OidcClient } from '../oidc/oidc-client.service';
 import { roleFromClaims } from '../oidc/role-mapping';
 import { Principal } from '../principal';
-import { SecretBox } from '../secret-box';
+import { SecretBox } from '@autocoder/server-config';
 import { CredentialStrategy, STRATEGIES } from './registered-strategy';
 
 /**

@@ -1,3 +1,4 @@
+// Used by the auth lib (sessions) and the remotes lib (git credentials).
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
