@@ -46,6 +46,7 @@ describe('chats in the console (browser)', () => {
     const shared = {
       QUEUE_PREFIX: `chat-e2e-${randomBytes(4).toString('hex')}`,
       WORKSPACE_ROOT: workspaceRoot,
+      GIT_SERVER_URL: `${workspaceRoot}/.remotes`,
       LLM_PROVIDER: 'demo',
       LLM_FAKE_URL: fake.url,
     };

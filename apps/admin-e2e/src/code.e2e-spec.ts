@@ -70,8 +70,8 @@ async function buildRepository(
 ): Promise<{ runId: string; featureId: string; name: string }[]> {
   const prisma = new PrismaService({ databaseUrl, maxConnections: 2 });
   const repos = new ProjectRepository({
-    root: workspaceRoot,
-    remotes: directoryRemotes(join(workspaceRoot, '.remotes')),
+    root: join(workspaceRoot, 'runner'),
+    remotes: directoryRemotes(join(workspaceRoot, 'remotes')),
   });
   const merged: { runId: string; featureId: string; name: string }[] = [];
   try {
@@ -142,7 +142,13 @@ describe('the Code tab (browser)', () => {
     seeded = await seedDemoProject(db.url);
     workspaceRoot = mkdtempSync(join(tmpdir(), 'autocoder-code-'));
     merged = await buildRepository(db.url, workspaceRoot, seeded);
-    api = await startConsoleApi({ databaseUrl: db.url, env: { WORKSPACE_ROOT: workspaceRoot } });
+    api = await startConsoleApi({
+      databaseUrl: db.url,
+      env: {
+        WORKSPACE_ROOT: join(workspaceRoot, 'api'),
+        GIT_SERVER_URL: join(workspaceRoot, 'remotes'),
+      },
+    });
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });

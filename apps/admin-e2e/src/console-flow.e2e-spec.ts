@@ -57,6 +57,7 @@ describe('the console runs the product (browser, whole flow)', () => {
     const shared = {
       QUEUE_PREFIX: `flow-${randomBytes(4).toString('hex')}`,
       WORKSPACE_ROOT: workspaceRoot,
+      GIT_SERVER_URL: `${workspaceRoot}/.remotes`,
       LLM_PROVIDER: 'demo',
       LLM_FAKE_URL: fake.url,
       CONTROL_TICK_MS: '1000',

@@ -139,7 +139,7 @@ describe('full build, end to end', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const repo = join(stack.workspaceRoot, projectId, 'repo');
+    const repo = stack.repoOf(projectId);
     const merges = execFileSync('git', [`--git-dir=${repo}`, 'log', '--format=%s', 'main'], {
       encoding: 'utf8',
     })

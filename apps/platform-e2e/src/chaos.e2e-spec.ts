@@ -55,15 +55,17 @@ describe('agent engine under chaos', () => {
     expect(leased).toBe(0);
     // A session discards its worktree last (in its finally, after the run's final status, and
     // under the project's worktree lock), so give the last ones a moment.
-    const worktrees = join(stack.workspaceRoot, projectId, 'worktrees');
+    // Every runner has a cache of its own: look in each.
+    const worktrees = () =>
+      readdirSync(stack.workspaceRoot)
+        .filter((d) => d.startsWith('runner-'))
+        .map((d) => join(stack.workspaceRoot, d, projectId, 'worktrees'))
+        .flatMap((dir) => (existsSync(dir) ? readdirSync(dir) : []));
     const left = await waitFor(
       'the sessions to discard their worktrees',
-      async () => {
-        const entries = existsSync(worktrees) ? readdirSync(worktrees) : [];
-        return entries.length === 0 ? ['none'] : undefined;
-      },
+      async () => (worktrees().length === 0 ? ['none'] : undefined),
       { timeoutMs: 30_000, intervalMs: 100 },
-    ).catch(() => readdirSync(worktrees));
+    ).catch(() => worktrees());
     expect(left).toEqual(['none']);
   }
 

@@ -1,5 +1,6 @@
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { startLlmFake, LlmFakeServer } from '@autocoder/server-llm-fake';
+import { GitServer, startGitServer } from '@autocoder/server-git-server';
 import { freePort, REPO_ROOT, ServiceProcess, waitForHttp } from '@autocoder/server-test-support';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,13 +10,19 @@ import { join, resolve } from 'node:path';
 export interface Stack {
   db: TestDatabase;
   fake: LlmFakeServer;
+  /** The bundled git server on loopback: every project's repository. */
+  git: GitServer;
+  /** Its root on disk (for tests that look at a repository directly). */
+  gitRoot: string;
   api: ServiceProcess;
   apiUrl: string;
   runners: ServiceProcess[];
   /** Environment shared by api and runners (same Redis, same prefix, same database). */
   env: Record<string, string>;
-  /** WORKSPACE_ROOT of this stack: project repositories and session worktrees. */
+  /** Parent of every process's own WORKSPACE_ROOT (`<root>/<runner id | api>`): nothing shared. */
   workspaceRoot: string;
+  /** The bare repository of a project on the git server. */
+  repoOf(projectId: string): string;
   startRunner(extra?: Record<string, string>): Promise<ServiceProcess>;
   startApi(extra?: Record<string, string>): Promise<{ api: ServiceProcess; url: string }>;
   stop(): Promise<void>;
@@ -33,6 +40,9 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const workspaceRoot = mkdtempSync(join(tmpdir(), 'autocoder-ws-'));
+  const gitRoot = join(workspaceRoot, 'git-server');
+  const gitToken = randomBytes(24).toString('hex');
+  const git = await startGitServer({ root: gitRoot, token: gitToken, port: 0 });
   const fake = await startLlmFake({
     port: 0,
     scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios'),
@@ -47,7 +57,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     JOB_BACKOFF_MS: '300',
     JOB_LOCK_MS: '10000',
     SHUTDOWN_GRACE_MS: '5000',
-    WORKSPACE_ROOT: workspaceRoot,
+    GIT_SERVER_URL: git.url,
+    GIT_SERVER_TOKEN: gitToken,
+    MERGE_QUEUE_TICK_MS: '1000',
     CONTROL_TICK_MS: '1000',
     // These tests are about the engine; auth has its own (apps/api auth.int-spec.ts).
     AUTH_MODE: 'none',
@@ -57,7 +69,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const startApi = async (extra: Record<string, string> = {}) => {
     const port = await freePort();
-    const api = ServiceProcess.start('api', { ...env, API_PORT: String(port), ...extra });
+    const api = ServiceProcess.start('api', {
+      ...env,
+      API_PORT: String(port),
+      WORKSPACE_ROOT: join(workspaceRoot, `api-${processes.length}`),
+      ...extra,
+    });
     processes.push(api);
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/health/live`).catch((err: Error) => {
@@ -68,10 +85,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const startRunner = async (extra: Record<string, string> = {}) => {
     const port = await freePort();
+    const id = `runner-${processes.length}`;
     const runner = ServiceProcess.start('runner', {
       ...env,
       RUNNER_HEALTH_PORT: String(port),
-      RUNNER_ID: `runner-${processes.length}`,
+      RUNNER_ID: id,
+      WORKSPACE_ROOT: join(workspaceRoot, id),
       ...extra,
     });
     processes.push(runner);
@@ -88,6 +107,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       db,
       fake,
+      git,
+      gitRoot,
+      repoOf: (projectId: string) => join(gitRoot, `${projectId}.git`),
       api,
       apiUrl: url,
       runners,
@@ -98,12 +120,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async stop() {
         await Promise.all(processes.map((p) => p.stop()));
         await fake.close();
+        await git.close();
         await db.drop();
         rmSync(workspaceRoot, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await git.close();
     await fake.close();
     await db.drop();
     rmSync(workspaceRoot, { recursive: true, force: true });

@@ -53,6 +53,7 @@ describe('coding session handler: how a session ends (integration)', () => {
       DATABASE_URL: db.url,
       QUEUE_PREFIX: prefix,
       WORKSPACE_ROOT: workspace,
+      GIT_SERVER_URL: `${workspace}/.remotes`,
       LLM_PROVIDER: 'demo',
       LOG_LEVEL: 'silent',
     });

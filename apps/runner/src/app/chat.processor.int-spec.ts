@@ -40,6 +40,7 @@ describe('chat processor (integration)', () => {
       LLM_FAKE_URL: fake.url,
       ACTIVE_QUEUES: 'chat',
       WORKSPACE_ROOT: workspace,
+      GIT_SERVER_URL: `${workspace}/.remotes`,
     });
     const moduleRef = await Test.createTestingModule({
       imports: [RunnerModule.forRoot(config)],

@@ -46,6 +46,7 @@ describe('control processor: schedules (integration)', () => {
       ACTIVE_QUEUES: 'control',
       CONTROL_TICK_MS: '200',
       WORKSPACE_ROOT: workspace,
+      GIT_SERVER_URL: `${workspace}/.remotes`,
     });
     // A schedule written while no runner was up: the runner creates its scheduler at start.
     const direct = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });

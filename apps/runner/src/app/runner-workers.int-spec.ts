@@ -60,6 +60,7 @@ describe('runner queue wiring (integration)', () => {
       CONTROL_TICK_MS: '200',
       JOB_LOCK_MS: '12000',
       WORKSPACE_ROOT: workspace,
+      GIT_SERVER_URL: `${workspace}/.remotes`,
     });
   });
 

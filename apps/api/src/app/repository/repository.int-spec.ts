@@ -89,10 +89,18 @@ describe('repository browser (integration)', () => {
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'api-repo-'));
-    api = await startTestApi({ ...OIDC_WITHOUT_IDP, WORKSPACE_ROOT: root });
+    // The api reads from its own cache of the remotes the "runner" below publishes to.
+    api = await startTestApi({
+      ...OIDC_WITHOUT_IDP,
+      WORKSPACE_ROOT: path.join(root, 'api'),
+      GIT_SERVER_URL: path.join(root, 'remotes'),
+    });
     http = api.app.getHttpServer() as App;
     ({ admin, viewer } = await tokensFor(api));
-    repos = new ProjectRepository({ root, remotes: directoryRemotes(path.join(root, '.remotes')) });
+    repos = new ProjectRepository({
+      root: path.join(root, 'runner'),
+      remotes: directoryRemotes(path.join(root, 'remotes')),
+    });
     project = await createProject('Browsable');
     bare = await createProject('No code yet');
     await repos.ensure(project.id);

@@ -1,26 +1,23 @@
 import { RunsModule } from '@autocoder/server-runs';
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
-import { directoryRemotes, ProjectRepository } from '@autocoder/server-workspace';
-import * as path from 'node:path';
+import { REMOTE_RESOLVER, RemotesModule } from '@autocoder/server-remotes';
+import { ProjectRepository, type RemoteResolver } from '@autocoder/server-workspace';
 import { Module } from '@nestjs/common';
 import { RepositoryBrowserService } from './repository-browser.service';
 import { RunWorkspaceService } from './run-workspace.service';
 import { PROJECT_REPOSITORY } from './tokens';
 
+/** This process's cache clones (WORKSPACE_ROOT) of the projects' remotes. */
 const repositoryProvider = {
   provide: PROJECT_REPOSITORY,
-  inject: [APP_CONFIG],
-  // Interim, one host: remotes as bare repositories beside the caches (the git server replaces it).
-  useFactory: (config: AppConfig) =>
-    new ProjectRepository({
-      root: config.WORKSPACE_ROOT,
-      remotes: directoryRemotes(path.join(config.WORKSPACE_ROOT, '.remotes')),
-    }),
+  inject: [APP_CONFIG, REMOTE_RESOLVER],
+  useFactory: (config: AppConfig, remotes: RemoteResolver) =>
+    new ProjectRepository({ root: config.WORKSPACE_ROOT, remotes }),
 };
 
 /** The projects' git repositories and the console's view of them (tree, files, diffs, archive). */
 @Module({
-  imports: [RunsModule],
+  imports: [RunsModule, RemotesModule],
   providers: [repositoryProvider, RunWorkspaceService, RepositoryBrowserService],
   exports: [PROJECT_REPOSITORY, RunWorkspaceService, RepositoryBrowserService],
 })

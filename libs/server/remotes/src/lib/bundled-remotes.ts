@@ -1,13 +1,7 @@
-import { assertSafeId, ProjectRemote } from '@autocoder/server-workspace';
+import { assertSafeId, ensureBareRepository, ProjectRemote } from '@autocoder/server-workspace';
 import { DomainError } from '@autocoder/shared-contracts';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { gitArgs, gitEnv } from '@autocoder/server-workspace';
-
-const run = promisify(execFile);
 
 /** How long the git server may take to create a repository. */
 const CREATE_TIMEOUT_MS = 20_000;
@@ -99,32 +93,7 @@ export class BundledRemotes {
     }
   }
 
-  // Race-safe across processes of one host: the bare repository is made in a temporary
-  // directory beside its final place and renamed there; the loser of a race throws its copy away.
   private async createLocally(projectId: string): Promise<void> {
-    const dir = this.dir as string;
-    const target = join(dir, `${projectId}.git`);
-    if (await isDirectory(target)) return;
-    await mkdir(dir, { recursive: true });
-    const temp = await mkdtemp(join(dir, `.new-${projectId}-`));
-    try {
-      await run('git', gitArgs(['init', '--quiet', '--bare', '--initial-branch=main', temp]), {
-        env: gitEnv(),
-        timeout: CREATE_TIMEOUT_MS,
-      });
-      await rename(temp, target);
-    } catch (err) {
-      if (!(await isDirectory(target))) throw err;
-    } finally {
-      await rm(temp, { recursive: true, force: true });
-    }
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
+    await ensureBareRepository(this.dir as string, projectId);
   }
 }

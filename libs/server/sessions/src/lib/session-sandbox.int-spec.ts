@@ -14,6 +14,7 @@ describe('session sandbox wiring', () => {
     ...process.env,
     DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/unused',
     WORKSPACE_ROOT: root,
+    GIT_SERVER_URL: `${root}/.remotes`,
     SANDBOX: 'bwrap',
     SANDBOX_ALLOWED_HOSTS: 'none',
   });

@@ -38,6 +38,7 @@ export async function startSessionTestApp(name: string): Promise<SessionTestApp>
     DATABASE_URL: db.url,
     QUEUE_PREFIX: prefix,
     WORKSPACE_ROOT: workspace,
+    GIT_SERVER_URL: `${workspace}/.remotes`,
     LLM_PROVIDER: 'demo',
     LLM_FAKE_URL: fake.url,
     LOG_LEVEL: 'silent',
