@@ -205,8 +205,13 @@ export abstract class SessionBase {
           this.claims.heartbeat([featureId], owner, this.config.LEASE_MS),
           this.projectRows.statusOf(projectId),
         ]);
-        if (held.length === 0) session.abort(new LeaseLostError(`lease on ${featureId} lost`));
-        else if (!status || !SESSIONS_CONTINUE_IN.has(status))
+        if (held.length === 0) {
+          // The merge queue clears the lease when it marks the feature passing: the session is
+          // then only waiting to hear so, and must not be cut short.
+          const feature = await this.featureRows.get(featureId).catch(() => null);
+          if (feature?.status === 'passing') return;
+          session.abort(new LeaseLostError(`lease on ${featureId} lost`));
+        } else if (!status || !SESSIONS_CONTINUE_IN.has(status))
           session.abort(new SessionStopError(`project is ${status ?? 'deleted'}`));
       })()
         .catch(() => undefined)
