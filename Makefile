@@ -129,3 +129,7 @@ bench-sandbox: install test-tools ## Cost per command of the OS sandbox (bwrap) 
 bench-chat-search: install services ## Conversation search p95 over 100,000 messages vs an empty route (scratch database, ~4 min)
 	npx nx build api --outputStyle=static
 	node bench/chat-search.mjs
+
+.PHONY: bench-merge-queue
+bench-merge-queue: install services ## Merge throughput on one project: 10 agents finishing together, 2 s verification, batching queue vs one at a time (scratch database, ~2 min)
+	node bench/merge-throughput.mjs

@@ -31,7 +31,12 @@ export async function plainGitSessions({ createRemote, sessions }) {
   };
   const cache = join(dir, 'repo');
   const g = (cwd, ...args) =>
-    execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    execFileSync('git', args, {
+      cwd,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   try {
     g(dir, 'init', '-q', '--bare', '--initial-branch=main', cache);
     const tree = g(dir, `--git-dir=${cache}`, 'hash-object', '-w', '-t', 'tree', '/dev/null');
@@ -49,13 +54,37 @@ export async function plainGitSessions({ createRemote, sessions }) {
       g(wt, 'commit', '-q', '-m', `feature ${i}`);
       const branch = `autocoder/session/${i}`;
       g(dir, gd, 'push', '-q', '--force', url, `session/${i}:refs/heads/${branch}`);
-      g(dir, gd, 'fetch', '-q', '--no-tags', url, `+refs/heads/${branch}:refs/autocoder/incoming/${i}`);
+      g(
+        dir,
+        gd,
+        'fetch',
+        '-q',
+        '--no-tags',
+        url,
+        `+refs/heads/${branch}:refs/autocoder/incoming/${i}`,
+      );
       const integ = join(dir, `integ-${i}`);
       const base = g(dir, gd, 'rev-parse', 'main');
       g(dir, gd, 'worktree', 'add', '-q', '--detach', integ, base);
-      g(integ, 'merge', '-q', '--no-ff', '-m', `Merge feature ${i}`, `refs/autocoder/incoming/${i}`);
+      g(
+        integ,
+        'merge',
+        '-q',
+        '--no-ff',
+        '-m',
+        `Merge feature ${i}`,
+        `refs/autocoder/incoming/${i}`,
+      );
       const merged = g(integ, 'rev-parse', 'HEAD');
-      g(dir, gd, 'push', '-q', `--force-with-lease=refs/heads/main:${base}`, url, `${merged}:refs/heads/main`);
+      g(
+        dir,
+        gd,
+        'push',
+        '-q',
+        `--force-with-lease=refs/heads/main:${base}`,
+        url,
+        `${merged}:refs/heads/main`,
+      );
       g(dir, gd, 'update-ref', 'refs/heads/main', merged);
       g(dir, gd, 'worktree', 'remove', '--force', integ);
       g(dir, gd, 'worktree', 'remove', '--force', wt);

@@ -384,30 +384,49 @@ export class ProjectRepository {
     await fs.mkdir(path.dirname(dir), { recursive: true });
     await this.cacheLock(projectId, () => g(['worktree', 'add', '--quiet', '--detach', dir, base]));
     const at = (args: string[]) => git(dir, args);
+    // Every verification starts from a clean checkout of its commit (no build output or
+    // node_modules of the one before).
     const checkout = async (commit: string) => {
       await at(['reset', '--quiet', '--hard', commit]);
       await at(['clean', '-q', '-ffdx']);
     };
     return {
       base,
+      // Merges happen in the object database (merge-tree, commit-tree): no checkout, no index;
+      // the tree's files are written only for a verification.
       merge: async (onto, commit, message) => {
-        await checkout(onto);
-        const known = await gitTry(NEUTRAL_CWD, [
-          `--git-dir=${repo}`,
-          'cat-file',
-          '-e',
-          `${commit}^{commit}`,
-        ]);
-        if (known.exitCode !== 0) return { conflict: [`(commit ${commit} is not on the remote)`] };
-        const merge = await gitTry(dir, ['merge', '--no-ff', '--no-edit', '-m', message, commit]);
-        if (merge.exitCode === 0) return { commit: await at(['rev-parse', 'HEAD']) };
-        const unmerged = await git(dir, ['diff', '--name-only', '--diff-filter=U']);
-        const files = unmerged.split('\n').filter((f) => f.length > 0);
-        await gitTry(dir, ['merge', '--abort']);
-        if (files.length === 0) {
-          throw new GitCommandError(['merge', commit], merge.exitCode, merge.stderr);
+        const inRepo = (args: string[]) => gitTry(NEUTRAL_CWD, [`--git-dir=${repo}`, ...args]);
+        if ((await inRepo(['cat-file', '-e', `${commit}^{commit}`])).exitCode !== 0) {
+          return { conflict: [`(commit ${commit} is not on the remote)`] };
         }
-        return { conflict: files };
+        if ((await inRepo(['merge-base', '--is-ancestor', commit, onto])).exitCode === 0) {
+          return { commit: onto }; // already there: nothing to merge
+        }
+        const merged = await inRepo([
+          'merge-tree',
+          '--write-tree',
+          '--name-only',
+          '--no-messages',
+          onto,
+          commit,
+        ]);
+        const [tree = '', ...conflicted] = merged.stdout.split('\n').filter((l) => l.length > 0);
+        if (merged.exitCode === 1) return { conflict: [...new Set(conflicted)] };
+        if (merged.exitCode !== 0) {
+          throw new GitCommandError(['merge-tree', onto, commit], merged.exitCode, merged.stderr);
+        }
+        const created = await git(NEUTRAL_CWD, [
+          `--git-dir=${repo}`,
+          'commit-tree',
+          tree,
+          '-p',
+          onto,
+          '-p',
+          commit,
+          '-m',
+          message,
+        ]);
+        return { commit: created };
       },
       verify: async (commit) => {
         await checkout(commit);
