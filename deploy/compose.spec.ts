@@ -38,13 +38,6 @@ interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-/**
- * Variables of issue 13 (git server, sealed remote credentials) that api and runner read once
- * the git-server and remotes work lands in libs/server/config. Until then the schema does not
- * know them; once it does, this list changes nothing and can go.
- */
-const PENDING_SCHEMA_VARIABLES = new Set(['GIT_SERVER_URL', 'GIT_SERVER_TOKEN', 'SECRETS_KEY']);
-
 interface Mount {
   /** A named volume or a host path; undefined for an anonymous volume (one per container). */
   source?: string;
@@ -266,7 +259,7 @@ describe('docker-compose.yml', () => {
     for (const app of ['api', 'runner', 'migrate']) {
       for (const key of Object.keys(envToMap(compose.services[app].environment))) {
         const name = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : key;
-        const isKnown = known.has(name) || PENDING_SCHEMA_VARIABLES.has(name);
+        const isKnown = known.has(name);
         expect({ app, key, known: isKnown }).toEqual({ app, key, known: true });
       }
     }

@@ -6,12 +6,6 @@ import { QueueKeys } from 'bullmq';
 import { existsSync } from 'node:fs';
 import { readYaml, readYamlDocuments, repoPath } from './deploy-test-utils';
 
-/**
- * Variables of issue 13 that the config schema will define once the git-server and remotes work
- * lands in libs/server/config; until then these are known too (and then this list can go).
- */
-const PENDING_SCHEMA_VARIABLES = new Set(['GIT_SERVER_URL', 'GIT_SERVER_TOKEN', 'SECRETS_KEY']);
-
 interface Probe {
   httpGet?: { path: string; port: string | number };
 }
@@ -159,7 +153,7 @@ describe('deploy/k8s kustomize base', () => {
     const data = find('ConfigMap', 'autocoder-config').data ?? {};
     for (const key of Object.keys(data)) {
       const def = ENV_DEFINITIONS[key as EnvName] as { doc: { sensitive?: boolean } } | undefined;
-      const known = Boolean(def) || PENDING_SCHEMA_VARIABLES.has(key);
+      const known = Boolean(def);
       expect({ key, known, sensitive: def?.doc.sensitive ?? false }).toEqual({
         key,
         known: true,

@@ -3,6 +3,7 @@
 // built console) from dist/, seeds the demo project as the demo admin, prints the console URL and
 // the demo logins, and stops everything on Ctrl-C.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -44,11 +45,23 @@ const env = {
   OIDC_ISSUER_URL: issuer,
   OIDC_CLIENT_SECRET: clientSecret,
   SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+  // Seals projects' own git credentials in the database, so it must outlive a restart: made
+  // once and kept in tmp/dev/secrets-key (mode 0600).
+  SECRETS_KEY: process.env.SECRETS_KEY ?? devSecretsKey(),
   DEV_IDP_PORT: String(idpPort),
   DEV_IDP_CLIENT_SECRET: clientSecret,
   DEV_IDP_REDIRECT_URIS: callbacks.map((c) => `${c}/api/v1/auth/callback`).join(','),
   DEV_IDP_POST_LOGOUT_REDIRECT_URIS: callbacks.map((c) => `${c}/`).join(','),
 };
+
+function devSecretsKey() {
+  const file = resolve(root, 'tmp/dev/secrets-key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
 
 // The owner's URL is for migrations only: api and runner never see it.
 delete env.MIGRATION_DATABASE_URL;
