@@ -28,6 +28,8 @@
 // of the runners (with their git and verification children), the api, llm-fake, every Postgres
 // and Redis process on the host (shared with whatever else uses them) and this driver. CPU
 // seconds per feature give the rate at which the platform would fill every core of the machine.
+// Before its rounds, each count's fresh platform is also sampled idle for 10 s (what n runners
+// cost doing nothing: timers, queue polling).
 //
 // Correctness, every round (sessionsOutcome in bench/support.mjs): every feature passing, finally
 // claimed by one run, passed once, its lease released, every run finished, every project's run over,
@@ -53,6 +55,7 @@ import {
   pidsNamed,
   runProjects,
   sessionsOutcome,
+  sleep,
   startPlatform,
   sumViolations,
 } from './support.mjs';
@@ -64,6 +67,7 @@ const CONCURRENCY = option('concurrency', 3);
 const FEATURES = option('features', 48); // per project: ~16 sessions per slot, ≥ 60 s per round
 const ROUNDS = option('rounds', 1);
 const ROUND_LIMIT_MS = 1_200_000;
+const IDLE_MS = 10_000;
 const CORES = cpus().length;
 if (CONCURRENCY > 10) throw new Error("--concurrency is one project's: the api allows 1–10");
 
@@ -96,6 +100,20 @@ function cpuBetweenSamples(a, b, seconds) {
   const machineShare =
     (b.machine.busy - a.machine.busy) / Math.max(1, b.machine.total - a.machine.total);
   return { cores, ours, machineShare };
+}
+
+/** What the platform's processes cost doing nothing (timers, queue polling), over IDLE_MS. */
+async function idleCpu(platform) {
+  const before = cpuSample(platform.pids);
+  const started = performance.now();
+  await sleep(IDLE_MS);
+  const seconds = (performance.now() - started) / 1000;
+  const { cores } = cpuBetweenSamples(before, cpuSample(platform.pids), seconds);
+  return {
+    runnersCores: r3(cores.runners),
+    apiCores: r3(cores.api),
+    llmFakeCores: r3(cores.llmFake),
+  };
 }
 
 async function round(platform, db, workspace, runners, n) {
@@ -154,14 +172,15 @@ async function round(platform, db, workspace, runners, n) {
 }
 
 function report(byCount) {
-  const medians = byCount.map(({ runners, rounds }) => ({
+  const medians = byCount.map(({ runners, idle, rounds }) => ({
     runners,
+    idle,
     median: [...rounds].sort((a, b) => a.featuresPerMinute - b.featuresPerMinute)[
       Math.floor(rounds.length / 2)
     ],
   }));
   const one = medians.find((m) => m.runners === 1)?.median.featuresPerMinute;
-  const rows = medians.map(({ runners, median }) => ({
+  const rows = medians.map(({ runners, idle, median }) => ({
     runners,
     slots: runners * CONCURRENCY,
     featuresPerMinute: median.featuresPerMinute,
@@ -178,7 +197,9 @@ function report(byCount) {
     oursCpuSecondsPerFeature: median.cpu.oursCpuSecondsPerFeature,
     // The rate at which this platform's own CPU would fill every core of the machine.
     cpuBoundFeaturesPerMinute: r2((60 * CORES) / median.cpu.oursCpuSecondsPerFeature),
+    loadAvg1mMean: median.cpu.loadAvg1m.mean,
     loadAvg1mMax: median.cpu.loadAvg1m.max,
+    idleRunnersCores: idle.runnersCores,
   }));
   const violations = sumViolations(byCount.flatMap((c) => c.rounds.map((r) => r.violations)));
   const correct = Object.values(violations).every((v) => v === 0);
@@ -186,6 +207,8 @@ function report(byCount) {
     JSON.stringify(
       {
         benchmark: 'scale-out-runners',
+        startedAt,
+        loadAvgAtStart,
         cores: CORES,
         concurrencyPerRunner: CONCURRENCY,
         featuresPerProject: FEATURES,
@@ -202,12 +225,12 @@ function report(byCount) {
   );
   console.log(
     '| Runners × concurrency | Features | Features/min | Efficiency | Session p50 / p90 | Machine CPU (of ' +
-      `${CORES} cores) | Platform CPU (runners) | Others' CPU | CPU s / feature | Load avg max |`,
+      `${CORES} cores) | Platform CPU (runners; idle runners) | Others' CPU | CPU s / feature | Load avg mean / max |`,
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     console.log(
-      `| ${r.runners} × ${CONCURRENCY} | ${r.features} in ${r.seconds} s | ${r.featuresPerMinute} | ${r.efficiency ?? '–'} | ${r.sessionP50Ms} / ${r.sessionP90Ms} ms | ${r.machineCoresBusy} cores | ${r.oursCores} cores (${r.runnersCores}) | ${r.otherCores} cores | ${r.oursCpuSecondsPerFeature} | ${r.loadAvg1mMax} |`,
+      `| ${r.runners} × ${CONCURRENCY} | ${r.features} in ${r.seconds} s | ${r.featuresPerMinute} | ${r.efficiency ?? '–'} | ${r.sessionP50Ms} / ${r.sessionP90Ms} ms | ${r.machineCoresBusy} cores | ${r.oursCores} cores (${r.runnersCores}; ${r.idleRunnersCores}) | ${r.otherCores} cores | ${r.oursCpuSecondsPerFeature} | ${r.loadAvg1mMean} / ${r.loadAvg1mMax} |`,
     );
   }
   if (!correct) {
@@ -215,6 +238,9 @@ function report(byCount) {
     process.exitCode = 1;
   }
 }
+
+const startedAt = new Date().toISOString();
+const loadAvgAtStart = loadavg().map(r2);
 
 async function main() {
   const id = randomBytes(3).toString('hex');
@@ -250,7 +276,9 @@ async function main() {
         concurrency: CONCURRENCY,
       });
       const rounds = [];
+      let idle;
       try {
+        idle = await idleCpu(platform);
         for (let n = 1; n <= ROUNDS; n++) {
           const result = await round(platform, db, workspace, runners, n);
           console.error(
@@ -265,7 +293,7 @@ async function main() {
         await platform.stop();
         platform = undefined;
       }
-      byCount.push({ runners, rounds });
+      byCount.push({ runners, idle, rounds });
     }
     report(byCount);
   } finally {
