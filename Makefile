@@ -103,7 +103,7 @@ bench-sessions: install services ## Coding sessions/s over 2 runners vs BullMQ e
 	node bench/sessions.mjs
 
 .PHONY: bench-scale-out
-bench-scale-out: install services ## Features/min over 1, 2 and 4 runner processes (model turns of 2 s), efficiency per added runner and CPU (scratch database, ~8 min)
+bench-scale-out: install services ## Features/min over 1, 2 and 4 runner processes (model turns of 2 s), efficiency per added runner and CPU (scratch database, ~7 min)
 	npx nx run-many -t build -p api,runner,llm-fake --parallel=1 --outputStyle=static
 	node bench/scale-out.mjs
 

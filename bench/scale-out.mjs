@@ -21,7 +21,7 @@
 //
 // Features per minute = all features / (first run queued → last run finished), from the runs' own
 // timestamps; efficiency(n) = fpm(n) / (n × fpm(1)). Per count the median round (by fpm) of
-// --rounds is reported (default 1: four counts of ~1.5 min each already take ~10 min).
+// --rounds is reported (default 1: the three counts, ~1.5 min of rounds each, take ~7 min).
 //
 // CPU, from the agents' start to the last project idle: the machine's busy share (/proc/stat,
 // every process on it, ours or not), the load average (sampled every second), and the CPU seconds
