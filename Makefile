@@ -102,6 +102,11 @@ bench-sessions: install services ## Coding sessions/s over 2 runners vs BullMQ e
 	npx nx run-many -t build -p api,runner,llm-fake --parallel=2 --outputStyle=static
 	node bench/sessions.mjs
 
+.PHONY: bench-scale-out
+bench-scale-out: install services ## Features/min over 1, 2 and 4 runner processes (model turns of 2 s), efficiency per added runner and CPU (scratch database, ~7 min)
+	npx nx run-many -t build -p api,runner,llm-fake --parallel=1 --outputStyle=static
+	node bench/scale-out.mjs
+
 .PHONY: bench-board-render
 bench-board-render: install services test-tools ## Board in Chromium: 10,000 vs 100 features render, text filter latency (scratch database, ~3 min)
 	npx nx run-many -t build -p api,admin --parallel=1 --outputStyle=static
