@@ -99,12 +99,12 @@ bench-turn: install services ## Platform overhead per agent turn vs the bare loo
 	node bench/agent-turn.mjs
 
 bench-sessions: install services ## Coding sessions/s over 2 runners vs BullMQ empty jobs/s (scratch database, ~5 min)
-	npx nx run-many -t build -p api,runner,llm-fake --parallel=2 --outputStyle=static
+	npx nx run-many -t build -p api,runner,llm-fake,git-server --parallel=2 --outputStyle=static
 	node bench/sessions.mjs
 
 .PHONY: bench-scale-out
 bench-scale-out: install services ## Features/min over 1, 2 and 4 runner processes (model turns of 2 s), efficiency per added runner and CPU (scratch database, ~7 min)
-	npx nx run-many -t build -p api,runner,llm-fake --parallel=1 --outputStyle=static
+	npx nx run-many -t build -p api,runner,llm-fake,git-server --parallel=1 --outputStyle=static
 	node bench/scale-out.mjs
 
 .PHONY: bench-board-render

@@ -80,6 +80,7 @@ function cpuSample(pids) {
     runners: cpuByPid(pids.runners, { children: true }),
     api: cpuByPid([pids.api], { children: true }),
     llmFake: cpuByPid([pids.fake]),
+    gitServer: cpuByPid([pids.git], { children: true }),
     postgres: cpuByPid(pidsNamed('postgres'), { children: true }),
     redis: cpuByPid(pidsNamed('redis-server')),
   };

@@ -20,8 +20,11 @@
 // the next session. Sessions per second = features / (last run finished − first run queued), from
 // the runs' own timestamps.
 //
-// The baseline: per round, 2 fresh worker processes, then --features empty jobs added in one
-// bulk; jobs per second = jobs / (last job finished − bulk added).
+// The baselines, per round: (1) 2 fresh worker processes, then --features empty jobs added in
+// one bulk; jobs per second = jobs / (last job finished − bulk added). (2) The git work of a
+// session done by a plain script, sequentially, against a fresh repository on the same git
+// server (bench/git-baseline.mjs: fetch, worktree, commit, push the branch, merge, CAS publish,
+// clean up); the platform's sessions/s over this is "the git cost of a session" (goal ≥ 0.5).
 //
 // Correctness, checked every round (sessionsOutcome in bench/support.mjs): every feature passing,
 // finally claimed by exactly one run, passed once, its lease released, every run finished, the
@@ -34,6 +37,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
+import { plainGitSessions } from './git-baseline.mjs';
 import {
   applyMigrations,
   defaultServerUrl,
@@ -183,6 +187,8 @@ function report(rounds) {
         sessionsPerSecond: median.platform.sessionsPerSecond,
         emptyJobsPerSecond: median.baseline.jobsPerSecond,
         ratio: median.ratio,
+        plainGitSessionsPerSecond: median.plainGit.sessionsPerSecond,
+        gitRatio: median.gitRatio,
         correct,
       },
       null,
@@ -193,10 +199,31 @@ function report(rounds) {
   console.log(
     `| coding sessions, ${RUNNERS} runners × concurrency ${CONCURRENCY} (${n(FEATURES)} independent features, project concurrency ${PROJECT_CONCURRENCY}, dispatch → run finished) | ${n(median.platform.sessionsPerSecond)} sessions/s (${median.platform.seconds} s) | ${RUNNERS} BullMQ workers × concurrency ${CONCURRENCY}, ${n(FEATURES)} empty jobs: ${n(median.baseline.jobsPerSecond)} jobs/s | ${median.ratio} |`,
   );
+  console.log(
+    `| git cost of a session: the platform's coding sessions (as above) vs a plain script doing a session's git operations sequentially on the same git server | ${n(median.platform.sessionsPerSecond)} sessions/s | ${n(median.plainGit.sessionsPerSecond)} sessions/s (${median.plainGit.sessions} in ${median.plainGit.seconds} s) | ${median.gitRatio} (goal ≥ 0.5) |`,
+  );
   if (!correct) {
     console.error('FAILED: sessions broke the rules (see "violations")');
     process.exitCode = 1;
   }
+}
+
+/** A fresh repository on the platform's git server, and the environment giving git its token. */
+async function gitServerRepository(git, name) {
+  const authorization = `Basic ${Buffer.from(`bench:${git.token}`).toString('base64')}`;
+  const res = await fetch(`${git.url}/api/repositories/${name}`, {
+    method: 'PUT',
+    headers: { authorization },
+  });
+  if (res.status !== 201) throw new Error(`git server answered ${res.status} creating ${name}`);
+  return {
+    url: `${git.url}/${name}.git`,
+    env: {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: ${authorization}`,
+    },
+  };
 }
 
 async function main() {
@@ -244,10 +271,16 @@ async function main() {
         throw new Error(`${err.message}\n${platform.output()}`);
       }
       const baseline = await baselineRound(rawPrefix, round);
+      const plainGit = await plainGitSessions({
+        sessions: Math.min(FEATURES, 60),
+        createRemote: () => gitServerRepository(platform.git, `bench-plain-git-${id}-${round}`),
+      });
       rounds.push({
         platform: result,
         baseline,
+        plainGit,
         ratio: Math.round((result.sessionsPerSecond / baseline.jobsPerSecond) * 10_000) / 10_000,
+        gitRatio: Math.round((result.sessionsPerSecond / plainGit.sessionsPerSecond) * 100) / 100,
       });
     }
     report(rounds);

@@ -329,7 +329,7 @@ export async function clearRedis(prefixes) {
  * The environment every platform process gets (llm-fake, api, runners): the one place to add a
  * variable the platform needs (a git server's address, say). `runner` adds a runner's own.
  */
-export function platformEnv({ dbUrl, prefix, fakePort, workspace }) {
+export function platformEnv({ dbUrl, prefix, fakePort, workspace, gitPort, gitToken }) {
   return {
     DATABASE_URL: dbUrl,
     REDIS_URL: redisUrl,
@@ -337,15 +337,22 @@ export function platformEnv({ dbUrl, prefix, fakePort, workspace }) {
     LLM_PROVIDER: 'demo',
     LLM_FAKE_URL: `http://127.0.0.1:${fakePort}`,
     LLM_FAKE_PORT: String(fakePort),
-    WORKSPACE_ROOT: workspace,
+    // Each process has its own WORKSPACE_ROOT (runnerEnv, startPlatform); repositories live on
+    // the bundled git server, its root in <workspace>/git-server.
+    WORKSPACE_ROOT: join(workspace, 'api'),
+    GIT_SERVER_URL: `http://127.0.0.1:${gitPort}`,
+    GIT_SERVER_TOKEN: gitToken,
+    GIT_SERVER_PORT: String(gitPort),
+    GIT_SERVER_ROOT: join(workspace, 'git-server'),
     AUTH_MODE: 'none',
     LOG_LEVEL: 'warn',
   };
 }
 
 /** What one runner process gets on top of platformEnv. */
-export function runnerEnv({ index, healthPort, concurrency }) {
+export function runnerEnv({ index, healthPort, concurrency, workspace }) {
   return {
+    WORKSPACE_ROOT: join(workspace, `runner-${index}`),
     RUNNER_ID: `bench-runner-${index}`,
     RUNNER_HEALTH_PORT: String(healthPort),
     RUNNER_CONCURRENCY: String(concurrency),
@@ -361,17 +368,21 @@ export async function startPlatform({ dbUrl, prefix, workspace, runners, concurr
   const services = [];
   const stop = () => Promise.all(services.map((s) => s.stop()));
   try {
-    const [fakePort, apiPort] = [await freePort(), await freePort()];
-    const env = platformEnv({ dbUrl, prefix, fakePort, workspace });
+    const [fakePort, apiPort, gitPort] = [await freePort(), await freePort(), await freePort()];
+    const gitToken = randomBytes(24).toString('hex');
+    const env = platformEnv({ dbUrl, prefix, fakePort, workspace, gitPort, gitToken });
     const fake = startNode('llm-fake', [resolve(root, 'dist/apps/llm-fake/main.js')], env);
     services.push(fake);
     await waitServiceOk(`${env.LLM_FAKE_URL}/_fake/health`, fake);
+    const git = startNode('git-server', [resolve(root, 'dist/apps/git-server/main.js')], env);
+    services.push(git);
+    await waitServiceOk(`${env.GIT_SERVER_URL}/health`, git);
     const runnerServices = [];
     for (let index = 0; index < runners; index++) {
       const healthPort = await freePort();
       const runner = startNode(`runner ${index}`, [resolve(root, 'dist/apps/runner/main.js')], {
         ...env,
-        ...runnerEnv({ index, healthPort, concurrency }),
+        ...runnerEnv({ index, healthPort, concurrency, workspace }),
       });
       services.push(runner);
       runnerServices.push(runner);
@@ -386,7 +397,13 @@ export async function startPlatform({ dbUrl, prefix, workspace, runners, concurr
     await waitServiceOk(`${base}/health/ready`, api);
     return {
       base,
-      pids: { fake: fake.pid, api: api.pid, runners: runnerServices.map((r) => r.pid) },
+      pids: {
+        fake: fake.pid,
+        git: git.pid,
+        api: api.pid,
+        runners: runnerServices.map((r) => r.pid),
+      },
+      git: { url: env.GIT_SERVER_URL, token: gitToken },
       output: () => services.map((s) => s.output()).join('\n'),
       stop,
     };
@@ -457,7 +474,7 @@ export function featuresOnMain(workspace, projectId) {
   return execFileSync(
     'git',
     [
-      `--git-dir=${join(workspace, projectId, 'repo')}`,
+      `--git-dir=${join(workspace, 'git-server', `${projectId}.git`)}`,
       'ls-tree',
       '--name-only',
       'main',
