@@ -228,6 +228,12 @@ export class CodingSessionService extends FeatureSession {
           batchId: request.batchId,
         });
         await this.journal.event(run, 'feature.passing', feature.name, { featureId: feature.id });
+        // Its work is on main now; a refused branch stays on the remote for people to look at.
+        await this.repos
+          .deleteRemoteBranches(request.projectId, [request.branch])
+          .catch((err: unknown) =>
+            this.logger.warn(`branch ${request.branch} kept: ${errorText(err)}`),
+          );
         return this.finished(run, 'succeeded', null, { featureId: feature.id });
       }
       case 'conflict':
