@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type {
-  FeatureStatus,
-  MergeRequest,
-  MergeRequestStatus,
-} from '../generated/prisma/client';
+import type { FeatureStatus, MergeRequest, MergeRequestStatus } from '../generated/prisma/client';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';

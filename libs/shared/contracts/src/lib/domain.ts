@@ -107,7 +107,13 @@ export const REPOSITORY_ENTRY_TYPES = ['dir', 'file', 'symlink', 'submodule'] as
 export type RepositoryEntryType = (typeof REPOSITORY_ENTRY_TYPES)[number];
 
 /** A merge request's states (prisma MergeRequestStatus): open (queued, merging), then ended. */
-export const MERGE_REQUEST_STATUSES = ['queued', 'merging', 'merged', 'conflict', 'failed'] as const;
+export const MERGE_REQUEST_STATUSES = [
+  'queued',
+  'merging',
+  'merged',
+  'conflict',
+  'failed',
+] as const;
 export type MergeRequestStatusName = (typeof MERGE_REQUEST_STATUSES)[number];
 
 /** Characters of a merge request's detail the merge-queue list returns (the rest is cut). */
