@@ -61,7 +61,7 @@ describe('MergeQueue', () => {
         open: [
           queued(1, { status: 'merging', batchId: 'b'.repeat(36), position: 1, startedAt: at(8) }),
           queued(2, { status: 'merging', batchId: 'b'.repeat(36), position: 2, startedAt: at(8) }),
-          queued(3, { createdAt: at(7), attempts: 1, batchId: 'e'.repeat(36) }),
+          queued(3, { createdAt: at(7), attempts: 1, batchId: 'e'.repeat(36), position: 2 }),
         ],
         summary: {
           queued: 1,
@@ -82,6 +82,8 @@ describe('MergeQueue', () => {
     const waiting = all('merge-request', batches[1]);
     expect(waiting).toHaveLength(1);
     expect(text(waiting[0])).toContain('waiting 3 min');
+    // Its place is in the queue now, not in the batch that gave it back.
+    expect(text(waiting[0].querySelector('.pos'))).toBe('1');
     expect(text(q('merge-request-attempts', waiting[0]))).toBe('tried once before');
     expect(q('merge-request-feature', waiting[0])?.getAttribute('href')).toBe(
       '/projects/p1/features/f3',

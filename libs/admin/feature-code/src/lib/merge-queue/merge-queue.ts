@@ -19,7 +19,11 @@ import {
 } from '@autocoder/admin-data-access-api';
 import { ErrorPanel, LoadingIndicator, StatusBadge } from '@autocoder/admin-ui';
 import { shortSha } from '@autocoder/admin-ui-code';
-import type { MergeQueueEntryView, MergeQueueView } from '@autocoder/shared-contracts';
+import {
+  MERGE_QUEUE_EVENT_TYPES,
+  type MergeQueueEntryView,
+  type MergeQueueView,
+} from '@autocoder/shared-contracts/plain';
 import {
   debounceTime,
   distinctUntilChanged,
@@ -39,8 +43,12 @@ export const MERGE_QUEUE_HIDDEN_POLL_MS = 60_000;
 /** Recent outcomes listed. */
 export const MERGE_QUEUE_RECENT = 10;
 
-/** Live events after which the queue has likely moved (sessions queue and learn outcomes). */
+/**
+ * Live events after which the queue has moved: the merge worker's, and the sessions' (queued,
+ * and their outcomes).
+ */
 const QUEUE_EVENTS: ReadonlySet<string> = new Set([
+  ...MERGE_QUEUE_EVENT_TYPES,
   'workspace.queued',
   'workspace.verification',
   'workspace.merged',
