@@ -11,7 +11,8 @@ import { PrismaService } from '@autocoder/server-db';
 import { mergeMessage } from '@autocoder/server-code';
 import { REPO_ROOT } from '@autocoder/server-test-support';
 import { directoryRemotes, ProjectRepository } from '@autocoder/server-workspace';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { promises as fs, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -139,6 +140,8 @@ describe('the Code tab (browser)', () => {
   let merged: Merged[];
   let workspaceRoot = '';
   let page: Page;
+  // The api's QUEUE_PREFIX: live events for the console go out on its Redis channels.
+  const prefix = `e2e-code-${randomBytes(4).toString('hex')}`;
   const pageErrors: string[] = [];
 
   const overflow = () =>
@@ -157,6 +160,7 @@ describe('the Code tab (browser)', () => {
       env: {
         WORKSPACE_ROOT: join(workspaceRoot, 'api'),
         GIT_SERVER_URL: join(workspaceRoot, 'remotes'),
+        QUEUE_PREFIX: prefix,
       },
     });
     browser = await launchChromium();
@@ -458,10 +462,40 @@ describe('the Code tab (browser)', () => {
     if (!api) throw new Error('no api');
     await page.goto(`${api.baseUrl}/projects/${seeded.id}/code/history`);
     await page.getByTestId('merge-queue-empty').waitFor();
+    const loadedAt = Date.now();
     await seedMergeQueue();
-    // The idle queue polls every few seconds: the seeded requests show without a reload.
+    // A merge worker announces its batch over Redis (as MergeQueueService does); the panel
+    // reloads on it, well before its idle poll (MERGE_QUEUE_IDLE_POLL_MS, 15 s) would. The SSE
+    // connection may not be up yet: announce until the batch shows.
     const batches = page.getByTestId('merge-batch');
-    await batches.first().waitFor({ timeout: 30_000 });
+    const redis = new Redis(process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+    try {
+      for (;;) {
+        await redis.publish(
+          `${prefix}:live:project:${seeded.id}`,
+          JSON.stringify({
+            projectId: seeded.id,
+            type: 'merge_queue.batch',
+            level: 'info',
+            message: 'batch of 2 merging',
+            data: { batchId: randomUUID(), requestIds: [] },
+            at: new Date().toISOString(),
+          }),
+        );
+        const shown = await batches
+          .first()
+          .waitFor({ timeout: 1000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (shown) break;
+        // Past this, the idle poll might be what reloaded.
+        if (Date.now() - loadedAt > 12_000) throw new Error('the live event did not reload');
+      }
+    } finally {
+      redis.disconnect();
+    }
     expect(await page.getByTestId('merge-queue-empty').count()).toBe(0);
     expect(
       await batches.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),

@@ -25,7 +25,7 @@ import {
   type MergeQueueView,
 } from '@autocoder/shared-contracts/plain';
 import {
-  debounceTime,
+  auditTime,
   distinctUntilChanged,
   filter,
   fromEvent,
@@ -90,7 +90,8 @@ export class MergeQueue {
       distinctUntilChanged(),
       switchMap((id) => this.liveEvents.projectEvents(id)),
       filter((event) => QUEUE_EVENTS.has(event.type)),
-      debounceTime(500),
+      // At most one reload per half second, however busy the queue (a debounce would starve).
+      auditTime(500),
     );
     const visible$ = fromEvent(this.document, 'visibilitychange').pipe(
       filter(() => this.document.visibilityState !== 'hidden'),
