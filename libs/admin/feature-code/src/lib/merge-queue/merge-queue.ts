@@ -81,6 +81,11 @@ export class MergeQueue {
   /** When the queue was read: waiting times count to it. */
   protected readonly now = signal(Date.now());
   protected readonly groups = computed(() => groupOpen(this.queue()?.open ?? []));
+  /** Nothing open and nothing ended in the last hour: the figures would all be zero. */
+  protected readonly quiet = computed(() => {
+    const s = this.queue()?.summary;
+    return !s || s.queued + s.merging + s.mergedLastHour + s.failedLastHour === 0;
+  });
   protected readonly short = shortSha;
   protected readonly files = conflictFiles;
 
