@@ -2,13 +2,17 @@
 // built by the real workspace code exactly as coding sessions build it (a worktree per run,
 // commit, merge into main with the sessions' merge message, the workspace.merged event). A run's
 // diff opens from the run panel, unified and side by side; the repository browser shows main's
-// tree and a file; the history lists the merges with their features and their diffs.
+// tree and a file; the history lists the merges with their features and their diffs, under the
+// merge queue (requests seeded as the merge worker leaves them: a merging batch, a waiting
+// request, merged, conflict and failed outcomes).
 // Screenshots go to tmp/screenshots/code/ (outside the repository).
 import { createTestDatabase, type TestDatabase } from '@autocoder/server-db/testing';
 import { PrismaService } from '@autocoder/server-db';
 import { mergeMessage } from '@autocoder/server-code';
 import { REPO_ROOT } from '@autocoder/server-test-support';
 import { directoryRemotes, ProjectRepository } from '@autocoder/server-workspace';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { promises as fs, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -62,18 +66,25 @@ const FILES: Record<string, Record<string, string>> = {
   },
 };
 
+interface Merged {
+  runId: string;
+  featureId: string;
+  name: string;
+  commit: string;
+}
+
 /** Coding runs of the seeded passing features, merged into main through the workspace code. */
 async function buildRepository(
   databaseUrl: string,
   workspaceRoot: string,
   seeded: SeededProject,
-): Promise<{ runId: string; featureId: string; name: string }[]> {
+): Promise<Merged[]> {
   const prisma = new PrismaService({ databaseUrl, maxConnections: 2 });
   const repos = new ProjectRepository({
     root: join(workspaceRoot, 'runner'),
     remotes: directoryRemotes(join(workspaceRoot, 'remotes')),
   });
-  const merged: { runId: string; featureId: string; name: string }[] = [];
+  const merged: Merged[] = [];
   try {
     await repos.ensure(seeded.id);
     for (const [name, files] of Object.entries(FILES)) {
@@ -113,7 +124,7 @@ async function buildRepository(
         },
       });
       await repos.discardWorktree(seeded.id, run.id);
-      merged.push({ runId: run.id, featureId: feature.id, name });
+      merged.push({ runId: run.id, featureId: feature.id, name, commit: result.commit });
     }
     return merged;
   } finally {
@@ -126,9 +137,11 @@ describe('the Code tab (browser)', () => {
   let api: ConsoleApi | undefined;
   let browser: Browser | undefined;
   let seeded: SeededProject;
-  let merged: { runId: string; featureId: string; name: string }[];
+  let merged: Merged[];
   let workspaceRoot = '';
   let page: Page;
+  // The api's QUEUE_PREFIX: live events for the console go out on its Redis channels.
+  const prefix = `e2e-code-${randomBytes(4).toString('hex')}`;
   const pageErrors: string[] = [];
 
   const overflow = () =>
@@ -147,6 +160,7 @@ describe('the Code tab (browser)', () => {
       env: {
         WORKSPACE_ROOT: join(workspaceRoot, 'api'),
         GIT_SERVER_URL: join(workspaceRoot, 'remotes'),
+        QUEUE_PREFIX: prefix,
       },
     });
     browser = await launchChromium();
@@ -318,6 +332,217 @@ describe('the Code tab (browser)', () => {
           await expectNoSeriousA11yViolationsInBothThemes(page, `${path} at 390 px`);
       }
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** Merge requests as the merge worker leaves them, for the features of the seeded project. */
+  async function seedMergeQueue(): Promise<void> {
+    if (!db) throw new Error('no database');
+    const prisma = new PrismaService({ databaseUrl: db.url, maxConnections: 2 });
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const feature = (name: string) => {
+      const f = seeded.features.find((x) => x.name === name);
+      if (!f) throw new Error(`no seeded feature ${name}`);
+      return f;
+    };
+    const batchId = randomUUID();
+    try {
+      const request = async (
+        name: string,
+        data: {
+          status: 'queued' | 'merging' | 'merged' | 'conflict' | 'failed';
+          createdAt: Date;
+          runId?: string;
+          batchId?: string | null;
+          position?: number | null;
+          startedAt?: Date | null;
+          finishedAt?: Date | null;
+          mergeCommit?: string | null;
+          detail?: string | null;
+          attempts?: number;
+        },
+      ) => {
+        const { id: featureId } = feature(name);
+        const runId =
+          data.runId ??
+          (
+            await prisma.run.create({
+              data: {
+                projectId: seeded.id,
+                role: 'coding',
+                status:
+                  data.status === 'queued' || data.status === 'merging' ? 'running' : 'failed',
+                features: { create: { featureId } },
+              },
+            })
+          ).id;
+        await prisma.mergeRequest.create({
+          data: {
+            projectId: seeded.id,
+            featureId,
+            runId,
+            owner: `${runId}:1`,
+            branch: `autocoder/session/${runId}`,
+            commit: randomUUID().replace(/-/g, '').padEnd(40, '0'),
+            status: data.status,
+            createdAt: data.createdAt,
+            batchId: data.batchId ?? null,
+            position: data.position ?? null,
+            startedAt: data.startedAt ?? null,
+            finishedAt: data.finishedAt ?? null,
+            mergeCommit: data.mergeCommit ?? null,
+            detail: data.detail ?? null,
+            attempts: data.attempts ?? 0,
+          },
+        });
+      };
+      for (const [i, m] of merged.entries()) {
+        await request(m.name, {
+          status: 'merged',
+          runId: m.runId,
+          createdAt: minutesAgo(50 - i * 10),
+          batchId: randomUUID(),
+          position: 1,
+          startedAt: minutesAgo(48 - i * 10),
+          finishedAt: minutesAgo(45 - i * 10),
+          mergeCommit: m.commit,
+        });
+      }
+      await request('Filter todos by status', {
+        status: 'conflict',
+        createdAt: minutesAgo(30),
+        batchId: randomUUID(),
+        position: 2,
+        startedAt: minutesAgo(28),
+        finishedAt: minutesAgo(27),
+        detail: 'src/app.js\nsrc/render.js',
+      });
+      await request('Mark a todo as done', {
+        status: 'failed',
+        createdAt: minutesAgo(25),
+        batchId: randomUUID(),
+        position: 1,
+        startedAt: minutesAgo(24),
+        finishedAt: minutesAgo(20),
+        attempts: 1,
+        detail: [
+          '> todos@1.0.0 test',
+          '> node --test',
+          '',
+          '✔ renders the empty list (2.1ms)',
+          '✖ marks a todo as done (4.7ms)',
+          "  AssertionError: expected 'done' class on the item",
+          '      at TestContext.<anonymous> (test/done.test.js:14:10)',
+          'ℹ tests 2',
+          'ℹ pass 1',
+          'ℹ fail 1',
+        ].join('\n'),
+      });
+      await request('Add a todo item', {
+        status: 'merging',
+        createdAt: minutesAgo(6),
+        batchId,
+        position: 1,
+        startedAt: minutesAgo(2),
+      });
+      await request('Choose the colour theme', {
+        status: 'merging',
+        createdAt: minutesAgo(4),
+        batchId,
+        position: 2,
+        startedAt: minutesAgo(2),
+      });
+      await request('Mark a todo as done', { status: 'queued', createdAt: minutesAgo(1) });
+    } finally {
+      await prisma.$disconnect();
+    }
+  }
+
+  it('shows the merge queue above the history: a batch, a waiting request and outcomes', async () => {
+    if (!api) throw new Error('no api');
+    await page.goto(`${api.baseUrl}/projects/${seeded.id}/code/history`);
+    await page.getByTestId('merge-queue-empty').waitFor();
+    const loadedAt = Date.now();
+    await seedMergeQueue();
+    // A merge worker announces its batch over Redis (as MergeQueueService does); the panel
+    // reloads on it, well before its idle poll (MERGE_QUEUE_IDLE_POLL_MS, 15 s) would. The SSE
+    // connection may not be up yet: announce until the batch shows.
+    const batches = page.getByTestId('merge-batch');
+    const redis = new Redis(process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+    try {
+      for (;;) {
+        await redis.publish(
+          `${prefix}:live:project:${seeded.id}`,
+          JSON.stringify({
+            projectId: seeded.id,
+            type: 'merge_queue.batch',
+            level: 'info',
+            message: 'batch of 2 merging',
+            data: { batchId: randomUUID(), requestIds: [] },
+            at: new Date().toISOString(),
+          }),
+        );
+        const shown = await batches
+          .first()
+          .waitFor({ timeout: 1000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (shown) break;
+        // Past this, the idle poll might be what reloaded.
+        if (Date.now() - loadedAt > 12_000) throw new Error('the live event did not reload');
+      }
+    } finally {
+      redis.disconnect();
+    }
+    expect(await page.getByTestId('merge-queue-empty').count()).toBe(0);
+    expect(
+      await batches.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),
+    ).toEqual(['merging', 'queued']);
+    expect(await batches.nth(0).getByTestId('merge-request-feature').allTextContents()).toEqual([
+      'Add a todo item',
+      'Choose the colour theme',
+    ]);
+    expect(await batches.nth(1).getByTestId('merge-request-feature').allTextContents()).toEqual([
+      'Mark a todo as done',
+    ]);
+    const outcomes = page.getByTestId('merge-outcome');
+    expect(
+      await outcomes.evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))),
+    ).toEqual(['failed', 'conflict', 'merged', 'merged']);
+    expect(await page.getByTestId('merge-outcome-sha').allTextContents()).toEqual([
+      merged[1].commit.slice(0, 7),
+      merged[0].commit.slice(0, 7),
+    ]);
+    expect(await page.getByTestId('merge-outcome-conflict').innerText()).toContain('src/render.js');
+    // The verification output opens from the keyboard.
+    const output = page.getByTestId('merge-outcome-output');
+    await output.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await output.locator('pre').filter({ hasText: 'AssertionError' }).waitFor();
+    // The queue sits above the merges, which still list.
+    const queueTop = await page.getByTestId('merge-queue-card').boundingBox();
+    const historyTop = await page.getByTestId('merge-history').boundingBox();
+    expect((queueTop?.y ?? 0) < (historyTop?.y ?? 0)).toBe(true);
+
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 1000 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({
+          path: join(SHOTS, `merge-queue-${width}-${scheme}.png`),
+          fullPage: true,
+        });
+        expect({ width, overflow: await overflow() }).toEqual({ width, overflow: 0 });
+      }
+      await expectNoSeriousA11yViolationsInBothThemes(page, `the merge queue at ${width} px`);
+    }
+
+    // A merged request's sha opens the run's changes.
+    await page.getByTestId('merge-outcome-sha').first().click();
+    await page.waitForURL(`**/projects/${seeded.id}/code/runs/${merged[1].runId}`);
+    await page.getByTestId('diff-file').first().waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

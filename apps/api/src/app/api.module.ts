@@ -43,6 +43,7 @@ import { ProjectsController } from './projects/projects.controller';
 import { ProjectRemoteController } from './projects/project-remote.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuestionsController } from './questions/questions.controller';
+import { MergeQueueController } from './repository/merge-queue.controller';
 import { RepositoryController } from './repository/repository.controller';
 import { RunsController } from './runs/runs.controller';
 import { SchedulesController } from './schedules/schedules.controller';
@@ -113,6 +114,7 @@ export class ApiModule {
         EventsController,
         AgentsController,
         RepositoryController,
+        MergeQueueController,
         SchedulesController,
         ChatsController,
         ApiTokensController,

@@ -17,6 +17,7 @@ import {
   RunEventsQuerySchema,
   SetProjectRemoteSchema,
   LiveEventsQuerySchema,
+  MergeQueueQuerySchema,
   SearchConversationsQuerySchema,
   ConversationExportQuerySchema,
   PostMessageSchema,
@@ -64,4 +65,5 @@ export class AuditExportQueryDto extends createZodDto(AuditExportQuerySchema) {}
 export class RepositoryTreeQueryDto extends createZodDto(RepositoryTreeQuerySchema) {}
 export class RepositoryFileQueryDto extends createZodDto(RepositoryFileQuerySchema) {}
 export class RepositoryHistoryQueryDto extends createZodDto(RepositoryHistoryQuerySchema) {}
+export class MergeQueueQueryDto extends createZodDto(MergeQueueQuerySchema) {}
 export class SetProjectRemoteDto extends createZodDto(SetProjectRemoteSchema) {}

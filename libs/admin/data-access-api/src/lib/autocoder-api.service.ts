@@ -27,6 +27,8 @@ import type {
   ListConversationsQuery,
   ListProjectsQuery,
   ListRunsQuery,
+  MergeQueueQuery,
+  MergeQueueView,
   MessageView,
   Page,
   PendingQuestionsView,
@@ -412,6 +414,13 @@ export class AutocoderApi {
     query?: Partial<RepositoryHistoryQuery>,
   ): Observable<RepositoryHistoryView> {
     return this.http.get<RepositoryHistoryView>(`${this.project(projectId)}/repository/history`, {
+      params: toParams(query),
+    });
+  }
+
+  /** The merge queue: open requests in queue order, recent outcomes and the last hour's counts. */
+  getMergeQueue(projectId: string, query?: Partial<MergeQueueQuery>): Observable<MergeQueueView> {
+    return this.http.get<MergeQueueView>(`${this.project(projectId)}/merge-queue`, {
       params: toParams(query),
     });
   }

@@ -2,6 +2,7 @@ import { inject, Injectable, InjectionToken } from '@angular/core';
 import {
   CHAT_EVENT_TYPES,
   type LiveEvent,
+  MERGE_QUEUE_EVENT_TYPES,
   RUN_EVENT_TYPES,
 } from '@autocoder/shared-contracts/plain';
 import { EMPTY, filter, map, Observable, share } from 'rxjs';
@@ -22,9 +23,13 @@ export const EVENT_SOURCE_FACTORY = new InjectionToken<((url: string) => EventSo
   },
 );
 
-/** Every event type the api streams (run events, run and project status, feature changes). */
+/**
+ * Every event type the api streams (run events, run and project status, feature changes, the
+ * merge queue's batches).
+ */
 const STREAMED_TYPES: readonly string[] = [
   ...RUN_EVENT_TYPES,
+  ...MERGE_QUEUE_EVENT_TYPES,
   'run.status',
   'project.status',
   'feature.changed',

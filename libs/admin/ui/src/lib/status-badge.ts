@@ -22,6 +22,10 @@ const TONES: Record<string, StatusTone> = {
   ready: 'success',
   failing: 'danger',
   failed: 'danger',
+  // Merge request states (MergeRequestStatusName); queued and failed are above.
+  merging: 'info',
+  merged: 'success',
+  conflict: 'danger',
   // Project activity states (ProjectActivityState).
   empty: 'neutral',
   budget: 'danger',

@@ -4,6 +4,7 @@ import { REMOTE_RESOLVER, RemotesModule } from '@autocoder/server-remotes';
 import { ProjectRepository, type RemoteResolver } from '@autocoder/server-workspace';
 import { Module } from '@nestjs/common';
 import { RepositoryBrowserService } from './repository-browser.service';
+import { MergeQueueViewService } from './merge-queue-view.service';
 import { RunWorkspaceService } from './run-workspace.service';
 import { PROJECT_REPOSITORY } from './tokens';
 
@@ -15,10 +16,20 @@ const repositoryProvider = {
     new ProjectRepository({ root: config.WORKSPACE_ROOT, remotes }),
 };
 
-/** The projects' git repositories and the console's view of them (tree, files, diffs, archive). */
+/** The projects' git repositories and the console's view of them (tree, files, diffs, archive, merge queue). */
 @Module({
   imports: [RunsModule, RemotesModule],
-  providers: [repositoryProvider, RunWorkspaceService, RepositoryBrowserService],
-  exports: [PROJECT_REPOSITORY, RunWorkspaceService, RepositoryBrowserService],
+  providers: [
+    repositoryProvider,
+    RunWorkspaceService,
+    RepositoryBrowserService,
+    MergeQueueViewService,
+  ],
+  exports: [
+    PROJECT_REPOSITORY,
+    RunWorkspaceService,
+    RepositoryBrowserService,
+    MergeQueueViewService,
+  ],
 })
 export class CodeModule {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { MergeRequest, MergeRequestStatus } from '../generated/prisma/client';
+import type { FeatureStatus, MergeRequest, MergeRequestStatus } from '../generated/prisma/client';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
@@ -39,10 +39,32 @@ export type MergeResolution =
   | { id: string; status: 'merged'; mergeCommit?: string | null }
   | { id: string; status: 'conflict' | 'failed'; detail: string };
 
+/** A request with its feature, as the console lists it. */
+export type MergeRequestWithFeature = MergeRequest & {
+  feature: { id: string; name: string; status: FeatureStatus };
+};
+
+/** A project's queue as the console shows it (see MergeRequestsRepository.overview). */
+export interface MergeQueueOverview {
+  /** Merging (by batch start, batch, position), then queued (oldest first). */
+  open: MergeRequestWithFeature[];
+  /** Finished, newest first. */
+  recent: MergeRequestWithFeature[];
+  queued: number;
+  merging: number;
+  /** Finished at or after `since`. */
+  mergedSince: number;
+  failedSince: number;
+  /** Median seconds from createdAt to finishedAt of requests finished at or after `since`. */
+  medianWaitSeconds: number | null;
+}
+
 /** Longest detail kept (conflicting files, or the tail of the verification output). */
 export const MERGE_DETAIL_MAX_CHARS = 8000;
 
 const OPEN: MergeRequestStatus[] = ['queued', 'merging'];
+const ENDED: MergeRequestStatus[] = ['merged', 'conflict', 'failed'];
+const WITH_FEATURE = { feature: { select: { id: true, name: true, status: true } } } as const;
 
 /**
  * The merge queue's requests (libs/server/merge-queue). States move by compare-and-set on
@@ -197,5 +219,62 @@ export class MergeRequestsRepository {
       where: { projectId, status: 'merging' },
       orderBy: [{ batchId: 'asc' }, { position: 'asc' }],
     });
+  }
+  /**
+   * The project's queue for people to watch: open requests in the order the queue handles them,
+   * the `recentLimit` newest finished ones, and counts since `since`.
+   */
+  async overview(
+    projectId: string,
+    opts: { recentLimit: number; since: Date },
+  ): Promise<MergeQueueOverview> {
+    const { recentLimit, since } = opts;
+    if (!Number.isSafeInteger(recentLimit) || recentLimit < 0) {
+      throw new RangeError(`recentLimit must be a non-negative integer, got ${recentLimit}`);
+    }
+    const [merging, queued, recent, ended] = await Promise.all([
+      this.prisma.mergeRequest.findMany({
+        where: { projectId, status: 'merging' },
+        include: WITH_FEATURE,
+        orderBy: [{ startedAt: 'asc' }, { batchId: 'asc' }, { position: 'asc' }],
+      }),
+      // The order TAKE_BATCH_SQL takes them in.
+      this.prisma.mergeRequest.findMany({
+        where: { projectId, status: 'queued' },
+        include: WITH_FEATURE,
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+      this.prisma.mergeRequest.findMany({
+        where: { projectId, status: { in: ENDED } },
+        include: WITH_FEATURE,
+        orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
+        take: recentLimit,
+      }),
+      // Prisma reads the timestamps (stored as UTC without a zone) the same way it wrote them.
+      this.prisma.mergeRequest.findMany({
+        where: { projectId, status: { in: ENDED }, finishedAt: { gte: since } },
+        select: { status: true, createdAt: true, finishedAt: true },
+      }),
+    ]);
+    const waits = ended
+      .map((r) => ((r.finishedAt?.getTime() ?? NaN) - r.createdAt.getTime()) / 1000)
+      .filter((w) => Number.isFinite(w))
+      .sort((x, y) => x - y);
+    const mid = waits.length >> 1;
+    const median =
+      waits.length === 0
+        ? null
+        : waits.length % 2 === 1
+          ? (waits[mid] as number)
+          : ((waits[mid - 1] as number) + (waits[mid] as number)) / 2;
+    return {
+      open: [...merging, ...queued],
+      recent,
+      queued: queued.length,
+      merging: merging.length,
+      mergedSince: ended.filter((r) => r.status === 'merged').length,
+      failedSince: ended.filter((r) => r.status !== 'merged').length,
+      medianWaitSeconds: median,
+    };
   }
 }

@@ -1,7 +1,10 @@
 import { APP_CONFIG } from '@autocoder/server-config';
 import { DbModule, MergeRequest, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
+import { LiveEvents, LiveEventsModule } from '@autocoder/server-live-events';
+import { QueueModule } from '@autocoder/server-queue';
 import { waitFor } from '@autocoder/server-test-support';
+import type { LiveEvent, MergeQueueEventData } from '@autocoder/shared-contracts';
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,9 +45,26 @@ describe('MergeQueueService against Postgres', () => {
   });
 
   /** One runner's merge queue: its own Prisma pool, its own lock connections. */
-  async function startQueue(remote: FakeRemote, batchMax = 20): Promise<MergeQueueService> {
+  async function startQueue(
+    remote: FakeRemote,
+    batchMax = 20,
+    opts: { liveEventsPrefix?: string } = {},
+  ): Promise<MergeQueueService> {
+    const live = opts.liveEventsPrefix
+      ? [
+          QueueModule.forRoot({
+            role: 'producer',
+            redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+            prefix: opts.liveEventsPrefix,
+            attempts: 1,
+            backoffMs: 1000,
+          }),
+          LiveEventsModule,
+        ]
+      : [];
     const module = await Test.createTestingModule({
       imports: [
+        ...live,
         DbModule.forRoot({ databaseUrl: db.url, maxConnections: 4 }),
         MergeQueueModule.register({
           providers: [
@@ -152,6 +172,56 @@ describe('MergeQueueService against Postgres', () => {
       'passing',
     ]);
     expect(await queue.drainWaiting()).not.toContain(projectId);
+  });
+
+  it('tells the console, over live events, when a batch starts and how its requests ended', async () => {
+    const remote = new FakeRemote();
+    const prefix = `mq-live-${randomUUID().slice(0, 8)}`;
+    const queue = await startQueue(remote, 20, { liveEventsPrefix: prefix });
+    const { projectId, inputs } = await seed(3);
+    remote.bad.add(inputs[1]?.commit as string);
+    const live = modules[modules.length - 1]?.get(LiveEvents);
+    if (!live) throw new Error('no live events');
+    const events: LiveEvent[] = [];
+    const sub = live.stream(projectId).subscribe((e) => events.push(e));
+    try {
+      // The Redis subscription is asynchronous: wait until it carries an event of ours.
+      await waitFor('the live subscription', async () => {
+        await live.publish({
+          projectId,
+          type: 'project.status',
+          level: 'info',
+          message: 'probe',
+          at: new Date().toISOString(),
+        });
+        return events.length > 0;
+      });
+      const ids = await submitAll(queue, inputs);
+      await Promise.all(ids.map((id) => queue.awaitOutcome(id)));
+      await waitFor('merge_queue.resolved', async () =>
+        events.some((e) => e.type === 'merge_queue.resolved'),
+      );
+      const batch = events.find((e) => e.type === 'merge_queue.batch');
+      const resolved = events.find((e) => e.type === 'merge_queue.resolved');
+      const batchData = batch?.data as MergeQueueEventData;
+      expect(sorted(batchData.requestIds)).toEqual(sorted(ids));
+      expect(batch?.message).toBe('batch of 3 merging');
+      expect(resolved?.data).toEqual({
+        batchId: batchData.batchId,
+        requestIds: expect.arrayContaining(ids),
+        merged: 2,
+        conflict: 0,
+        failed: 1,
+        requeued: 0,
+      });
+      expect(resolved?.level).toBe('warn');
+      // The batch started before its requests ended.
+      expect(events.indexOf(batch as LiveEvent)).toBeLessThan(
+        events.indexOf(resolved as LiveEvent),
+      );
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it('runs one merge worker per project across two runners', async () => {

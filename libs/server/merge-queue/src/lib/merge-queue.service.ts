@@ -8,7 +8,12 @@ import {
   MergeResolution,
   ProjectsRepository,
 } from '@autocoder/server-db';
-import { DomainError } from '@autocoder/shared-contracts';
+import { LiveEvents } from '@autocoder/server-live-events';
+import {
+  DomainError,
+  type MergeQueueEventData,
+  type MergeQueueEventType,
+} from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
@@ -86,6 +91,8 @@ export class MergeQueueService implements OnModuleDestroy {
     @Inject(INTEGRATION_TREES) private readonly openTree: OpenIntegrationTree,
     @Inject(MERGE_MESSAGE) private readonly message: MergeMessage,
     @Optional() @Inject(MERGE_QUEUE_TUNING) tuning: MergeQueueTuning | null = null,
+    // The console watches the queue through these; absent where no Redis is wired (some tests).
+    @Optional() @Inject(LiveEvents) private readonly live: LiveEvents | null = null,
   ) {
     this.pollMs = tuning?.pollMs ?? 250;
     this.errorBackoffMs = tuning?.errorBackoffMs ?? 5000;
@@ -271,6 +278,10 @@ export class MergeQueueService implements OnModuleDestroy {
       );
       if (requests.length === 0) break;
       batches++;
+      await this.announce(projectId, 'merge_queue.batch', `batch of ${requests.length} merging`, {
+        batchId,
+        requestIds: requests.map((r) => r.id),
+      });
       await this.runBatch(projectId, batchId, requests, ctx);
     }
     return batches;
@@ -312,6 +323,7 @@ export class MergeQueueService implements OnModuleDestroy {
           maxAttempts: MERGE_MAX_ATTEMPTS,
         });
         this.logGaveUp(projectId, rows);
+        await this.announceEnded(projectId, batchId, rows);
         this.logger.log(`project ${projectId}: main moved under batch ${batchId}; queued again`);
         return;
       }
@@ -319,6 +331,7 @@ export class MergeQueueService implements OnModuleDestroy {
         batchId,
         result.outcomes.map(toResolution),
       );
+      await this.announceEnded(projectId, batchId, resolved);
       const counts = countBy(result.outcomes.map((o) => o.status));
       this.logger.log(
         `project ${projectId}: batch ${batchId} of ${requests.length}: ${counts}, ${result.verifications} verification(s)${result.plan ? `, main at ${result.plan.candidate.slice(0, 12)}` : ''}; ${resolved.length} resolved, ${passing.length} feature(s) passing`,
@@ -334,6 +347,7 @@ export class MergeQueueService implements OnModuleDestroy {
           maxAttempts: MERGE_MAX_ATTEMPTS,
         });
         this.logGaveUp(projectId, rows);
+        await this.announceEnded(projectId, batchId, rows);
         if (shutdown) return;
       }
       throw err;
@@ -367,19 +381,21 @@ export class MergeQueueService implements OnModuleDestroy {
         const landed = candidate !== null && (await tree.onMain(candidate));
         if (landed) {
           const merged = rows.filter((r) => r.mergeCommit);
-          await this.requests.resolve(
+          const { resolved } = await this.requests.resolve(
             batchId,
             merged.map((r) => ({ id: r.id, status: 'merged', mergeCommit: r.mergeCommit })),
           );
           const rest = rows.filter((r) => !r.mergeCommit).map((r) => r.id);
+          let requeued: MergeRequest[] = [];
           if (rest.length > 0) {
-            await this.requests.requeue(batchId, {
+            requeued = await this.requests.requeue(batchId, {
               ids: rest,
               reason: 'its merge worker stopped after publishing the batch (its outcome was lost)',
               countAttempt: false,
               maxAttempts: MERGE_MAX_ATTEMPTS,
             });
           }
+          await this.announceEnded(projectId, batchId, [...resolved, ...requeued]);
         } else {
           const requeued = await this.requests.requeue(batchId, {
             reason: 'its merge worker stopped before publishing',
@@ -387,6 +403,7 @@ export class MergeQueueService implements OnModuleDestroy {
             maxAttempts: MERGE_MAX_ATTEMPTS,
           });
           this.logGaveUp(projectId, requeued);
+          await this.announceEnded(projectId, batchId, requeued);
         }
         this.logger.warn(
           `project ${projectId}: reconciled batch ${batchId} of a stopped merge worker (${landed ? 'on main' : 'not on main'})`,
@@ -395,6 +412,51 @@ export class MergeQueueService implements OnModuleDestroy {
     } finally {
       await tree.close();
     }
+  }
+
+  /** merge_queue.resolved for the requests of a batch that ended or went back to the queue. */
+  private announceEnded(
+    projectId: string,
+    batchId: string,
+    rows: readonly MergeRequest[],
+  ): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    const count = (status: MergeRequest['status']) =>
+      rows.filter((r) => r.status === status).length;
+    const data: MergeQueueEventData = {
+      batchId,
+      requestIds: rows.map((r) => r.id),
+      merged: count('merged'),
+      conflict: count('conflict'),
+      failed: count('failed'),
+      requeued: count('queued'),
+    };
+    const words = (['merged', 'conflict', 'failed', 'requeued'] as const)
+      .filter((k) => (data[k] ?? 0) > 0)
+      .map((k) => `${data[k]} ${k}`);
+    return this.announce(
+      projectId,
+      'merge_queue.resolved',
+      `batch ${batchId.slice(0, 8)}: ${words.join(', ')}`,
+      data,
+    );
+  }
+
+  /** A live event for the console; best effort (LiveEvents.publish never throws). */
+  private async announce(
+    projectId: string,
+    type: MergeQueueEventType,
+    message: string,
+    data: MergeQueueEventData,
+  ): Promise<void> {
+    await this.live?.publish({
+      projectId,
+      type,
+      level: type === 'merge_queue.resolved' && (data.conflict || data.failed) ? 'warn' : 'info',
+      message,
+      data,
+      at: new Date().toISOString(),
+    });
   }
 
   private logGaveUp(projectId: string, rows: readonly MergeRequest[]): void {

@@ -105,3 +105,16 @@ export type ProjectActivityState = (typeof PROJECT_ACTIVITY_STATES)[number];
 /** What a repository browser entry is. */
 export const REPOSITORY_ENTRY_TYPES = ['dir', 'file', 'symlink', 'submodule'] as const;
 export type RepositoryEntryType = (typeof REPOSITORY_ENTRY_TYPES)[number];
+
+/** A merge request's states (prisma MergeRequestStatus): open (queued, merging), then ended. */
+export const MERGE_REQUEST_STATUSES = [
+  'queued',
+  'merging',
+  'merged',
+  'conflict',
+  'failed',
+] as const;
+export type MergeRequestStatusName = (typeof MERGE_REQUEST_STATUSES)[number];
+
+/** Characters of a merge request's detail the merge-queue list returns (the rest is cut). */
+export const MERGE_QUEUE_DETAIL_CHARS = 2000;

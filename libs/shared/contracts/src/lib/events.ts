@@ -41,8 +41,8 @@ export interface LiveEvent {
   conversationId?: string;
   /**
    * A RunEventType, run.status when a run changes status, project.status, feature.changed when
-   * a person or an MCP client changed a feature (data: { featureId }), a ChatEventType or a
-   * ScheduleEventType.
+   * a person or an MCP client changed a feature (data: { featureId }), a ChatEventType, a
+   * ScheduleEventType or a MergeQueueEventType.
    */
   type:
     | RunEventType
@@ -50,11 +50,31 @@ export interface LiveEvent {
     | 'project.status'
     | 'feature.changed'
     | ChatEventType
-    | ScheduleEventType;
+    | ScheduleEventType
+    | MergeQueueEventType;
   level: string;
   message: string;
   data?: unknown;
   at: string;
+}
+
+/**
+ * Live events of the merge queue (published by the merge worker, never stored: the requests are
+ * in Postgres): merge_queue.batch when a batch starts merging, merge_queue.resolved when its
+ * requests ended or went back to the queue. `data` is a MergeQueueEventData.
+ */
+export const MERGE_QUEUE_EVENT_TYPES = ['merge_queue.batch', 'merge_queue.resolved'] as const;
+export type MergeQueueEventType = (typeof MERGE_QUEUE_EVENT_TYPES)[number];
+
+export interface MergeQueueEventData {
+  batchId: string;
+  /** The batch's requests (merge_queue.batch), or the ones that changed (merge_queue.resolved). */
+  requestIds: string[];
+  /** merge_queue.resolved: how many ended merged, conflict or failed, or were queued again. */
+  merged?: number;
+  conflict?: number;
+  failed?: number;
+  requeued?: number;
 }
 
 /**

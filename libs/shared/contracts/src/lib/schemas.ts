@@ -639,3 +639,9 @@ export type RepositoryHistoryQuery = z.infer<typeof RepositoryHistoryQuerySchema
 export function toolInputSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
 }
+
+/** GET /projects/:id/merge-queue: how many finished requests to list. */
+export const MergeQueueQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MergeQueueQuery = z.infer<typeof MergeQueueQuerySchema>;

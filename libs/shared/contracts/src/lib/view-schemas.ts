@@ -7,6 +7,7 @@ import {
   CONVERSATION_KINDS,
   FEATURE_STATUSES,
   LLM_PROVIDERS,
+  MERGE_REQUEST_STATUSES,
   MESSAGE_NOTICES,
   MESSAGE_ROLES,
   MODEL_ROLES,
@@ -805,3 +806,59 @@ export const ProjectRemoteViewSchema = z
     updatedAt: z.string().nullable(),
   })
   .meta({ id: 'ProjectRemoteView' });
+
+// ---- Merge queue (GET /projects/:id/merge-queue) ---------------------------------------------
+
+/** One merge request: a passing feature's branch waiting, being merged, or how it ended. */
+export const MergeQueueEntryViewSchema = z
+  .object({
+    id: z.string(),
+    feature: FeatureRefViewSchema,
+    runId: z.string(),
+    status: z.enum(MERGE_REQUEST_STATUSES),
+    /** The batch that took it (merging and after); null while queued for the first time. */
+    batchId: z.string().nullable(),
+    /** Its place in that batch, from 1. */
+    position: z.int().nullable(),
+    /** The branch's tip that is merged. */
+    commit: z.string(),
+    /** The merge commit naming the feature (on main once merged). */
+    mergeCommit: z.string().nullable(),
+    /** Batches that ended without an outcome for it (main moved, or its worker stopped). */
+    attempts: z.int(),
+    /**
+     * Conflict: the conflicting files; failed: the tail of the verification output. Shortened to
+     * MERGE_QUEUE_DETAIL_CHARS for the list (the output's end, or the file list's start).
+     */
+    detail: z.string().nullable(),
+    detailTruncated: z.boolean(),
+    createdAt: instant,
+    startedAt: instant.nullable(),
+    finishedAt: instant.nullable(),
+  })
+  .meta({ id: 'MergeQueueEntryView' });
+
+/** Counts over the project's queue; "last hour" counts by finishedAt. */
+export const MergeQueueSummaryViewSchema = z
+  .object({
+    queued: z.int(),
+    merging: z.int(),
+    mergedLastHour: z.int(),
+    /** Ended in conflict or failed verification in the last hour. */
+    failedLastHour: z.int(),
+    /** Median seconds from queued to finished of requests finished in the last hour; null if none. */
+    medianWaitSeconds: z.number().nullable(),
+  })
+  .meta({ id: 'MergeQueueSummaryView' });
+
+/** A project's merge queue: what waits or merges now, in queue order, and how recent ones ended. */
+export const MergeQueueViewSchema = z
+  .object({
+    /** Merging first (by batch, then position), then queued (oldest first: the next batch). */
+    open: z.array(MergeQueueEntryViewSchema),
+    /** Finished requests, newest first, at most `limit`. */
+    recent: z.array(MergeQueueEntryViewSchema),
+    limit: z.int(),
+    summary: MergeQueueSummaryViewSchema,
+  })
+  .meta({ id: 'MergeQueueView' });

@@ -68,3 +68,6 @@ export type RepositoryFileChangeView = z.infer<typeof S.RepositoryFileChangeView
 export type RepositoryMergeView = z.infer<typeof S.RepositoryMergeViewSchema>;
 export type RepositoryHistoryView = z.infer<typeof S.RepositoryHistoryViewSchema>;
 export type ProjectRemoteView = z.infer<typeof S.ProjectRemoteViewSchema>;
+export type MergeQueueEntryView = z.infer<typeof S.MergeQueueEntryViewSchema>;
+export type MergeQueueSummaryView = z.infer<typeof S.MergeQueueSummaryViewSchema>;
+export type MergeQueueView = z.infer<typeof S.MergeQueueViewSchema>;

@@ -104,10 +104,14 @@ describe('RepositoryPage', () => {
     expect(q('error-panel')?.textContent).toContain('r-9');
   });
 
-  it('shows the history view', () => {
+  it('shows the history view, the merge queue above the merges', () => {
     open({ view: 'history' });
     expect(q('code-history-tab')?.getAttribute('aria-current')).toBe('page');
     expect(http.match((r) => r.url === `${BASE}/repository/history`)).toHaveLength(1);
+    expect(http.match((r) => r.url === `${BASE}/merge-queue`)).toHaveLength(1);
+    const cards = [...host().querySelectorAll('.card')];
+    expect(cards[0]?.querySelector('ac-merge-queue')).not.toBeNull();
+    expect(cards[1]?.querySelector('ac-merge-history')).not.toBeNull();
     expect(q('file-tree')).toBeNull();
   });
 });

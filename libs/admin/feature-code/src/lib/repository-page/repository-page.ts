@@ -21,6 +21,7 @@ import type { Subscription } from 'rxjs';
 import { FileTree } from '../file-tree/file-tree';
 import { FileView, formatBytes, shortSha } from '@autocoder/admin-ui-code';
 import { MergeHistory } from '../merge-history/merge-history';
+import { MergeQueue } from '../merge-queue/merge-queue';
 
 export type CodeView = 'files' | 'history';
 
@@ -43,7 +44,16 @@ interface Crumb {
  */
 @Component({
   selector: 'ac-repository-page',
-  imports: [RouterLink, ProjectNav, ErrorPanel, LoadingIndicator, FileTree, FileView, MergeHistory],
+  imports: [
+    RouterLink,
+    ProjectNav,
+    ErrorPanel,
+    LoadingIndicator,
+    FileTree,
+    FileView,
+    MergeHistory,
+    MergeQueue,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './repository-page.html',
   styleUrl: './repository-page.css',

@@ -6,6 +6,8 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter, type Routes } from '@angular/router';
 import { EVENT_SOURCE_FACTORY } from '@autocoder/admin-data-access-api';
 import type {
+  MergeQueueEntryView,
+  MergeQueueView,
   RepositoryEntryView,
   RepositoryMergeView,
   RepositoryTreeView,
@@ -80,6 +82,43 @@ export function merge(n: number, extra: Partial<RepositoryMergeView> = {}): Repo
     filesChanged: 1,
     additions: 3,
     deletions: 1,
+    ...extra,
+  };
+}
+
+/** A merge request in the merge queue's view: feature `Feature <n>`, run `r<n>`. */
+export function queued(n: number, extra: Partial<MergeQueueEntryView> = {}): MergeQueueEntryView {
+  return {
+    id: `mr${n}`,
+    feature: { id: `f${n}`, name: `Feature ${n}`, status: 'in_progress' },
+    runId: `r${n}`,
+    status: 'queued',
+    batchId: null,
+    position: null,
+    commit: n.toString(16).padStart(40, 'd'),
+    mergeCommit: null,
+    attempts: 0,
+    detail: null,
+    detailTruncated: false,
+    createdAt: AT,
+    startedAt: null,
+    finishedAt: null,
+    ...extra,
+  };
+}
+
+export function mergeQueue(extra: Partial<MergeQueueView> = {}): MergeQueueView {
+  return {
+    open: [],
+    recent: [],
+    limit: 10,
+    summary: {
+      queued: 0,
+      merging: 0,
+      mergedLastHour: 0,
+      failedLastHour: 0,
+      medianWaitSeconds: null,
+    },
     ...extra,
   };
 }
