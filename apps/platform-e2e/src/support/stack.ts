@@ -10,8 +10,10 @@ import { join, resolve } from 'node:path';
 export interface Stack {
   db: TestDatabase;
   fake: LlmFakeServer;
-  /** The bundled git server on loopback: every project's repository. */
-  git: GitServer;
+  /** The bundled git server on loopback: every project's repository (a new one after restartGit). */
+  readonly git: GitServer;
+  /** Closes the git server and starts it again on the same root, token and port. */
+  restartGit(opts?: { downMs?: number }): Promise<void>;
   /** Its root on disk (for tests that look at a repository directly). */
   gitRoot: string;
   api: ServiceProcess;
@@ -31,6 +33,13 @@ export interface Stack {
 export interface StackOptions {
   runners?: number;
   env?: Record<string, string>;
+  /**
+   * A database the caller made (e.g. on a private Postgres it restarts); the stack uses it and
+   * leaves dropping it to the caller. Default: a fresh one on the shared test server.
+   */
+  db?: TestDatabase;
+  /** Redis of api and runners (e.g. a private one the test restarts). Default TEST_REDIS_URL or local. */
+  redisUrl?: string;
 }
 
 /**
@@ -38,18 +47,20 @@ export interface StackOptions {
  * processes on the shared Redis under a unique queue prefix.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const db = await createTestDatabase();
+  const ownsDb = !options.db;
+  const db = options.db ?? (await createTestDatabase());
+  const dropDb = () => (ownsDb ? db.drop() : Promise.resolve());
   const workspaceRoot = mkdtempSync(join(tmpdir(), 'autocoder-ws-'));
   const gitRoot = join(workspaceRoot, 'git-server');
   const gitToken = randomBytes(24).toString('hex');
-  const git = await startGitServer({ root: gitRoot, token: gitToken, port: 0 });
+  let git = await startGitServer({ root: gitRoot, token: gitToken, port: 0 });
   const fake = await startLlmFake({
     port: 0,
     scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios'),
   });
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
-    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: options.redisUrl ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
     LLM_PROVIDER: 'demo',
     LLM_FAKE_URL: fake.url,
@@ -107,7 +118,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       db,
       fake,
-      git,
+      get git() {
+        return git;
+      },
+      async restartGit(opts: { downMs?: number } = {}) {
+        const port = git.port;
+        await git.close();
+        if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
+        git = await startGitServer({ root: gitRoot, token: gitToken, port });
+      },
       gitRoot,
       repoOf: (projectId: string) => join(gitRoot, `${projectId}.git`),
       api,
@@ -121,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await Promise.all(processes.map((p) => p.stop()));
         await fake.close();
         await git.close();
-        await db.drop();
+        await dropDb();
         rmSync(workspaceRoot, { recursive: true, force: true });
       },
     };
@@ -129,7 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
     await git.close();
     await fake.close();
-    await db.drop();
+    await dropDb();
     rmSync(workspaceRoot, { recursive: true, force: true });
     throw err;
   }

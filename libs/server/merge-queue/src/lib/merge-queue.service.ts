@@ -10,6 +10,7 @@ import {
 } from '@autocoder/server-db';
 import { DomainError } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { IntegrationTree, OpenIntegrationTree } from './integration-tree';
@@ -216,7 +217,8 @@ export class MergeQueueService implements OnModuleDestroy {
     // Postgres releases it when the process dies and the connection drops.
     const client = new Client({
       connectionString: this.config.DATABASE_URL,
-      application_name: 'autocoder merge worker',
+      // Names the process, so an operator (or a test) can tell which one holds a project's lock.
+      application_name: `autocoder merge worker ${hostname()}:${process.pid}`.slice(0, 63),
     });
     const lost = new AbortController();
     const loseLock = (why: string) => () => {
