@@ -142,6 +142,23 @@ export async function expectFleetConsistent(
     where: { type: 'feature.passing', run: { projectId } },
   });
   const passed = passing.map((e) => (e.data as { featureId: string }).featureId);
+  const missing = featureIds.filter((id) => passed.filter((p) => p === id).length !== 1);
+  if (missing.length > 0) {
+    // What the runs of those features went through, for the failure's reader.
+    const runs = await prisma.run.findMany({
+      where: { projectId, features: { some: { featureId: { in: missing } } } },
+      include: { events: { orderBy: { id: 'asc' } }, features: true },
+      orderBy: { queuedAt: 'asc' },
+    });
+    console.error(
+      runs
+        .map(
+          (r) =>
+            `run ${r.id} (${r.features.map((f) => f.featureId).join(',')}) attempt ${r.attempt} on ${r.runnerId}: ${r.status} ${r.error ?? ''}\n  ${r.events.map((e) => `${e.type}${e.type.includes('fail') || e.level === 'warn' || e.level === 'error' ? `(${e.message})` : ''}`).join(' ')}`,
+        )
+        .join('\n'),
+    );
+  }
   expect(passed.sort()).toEqual([...featureIds].sort()); // none twice, none missing
 
   const leased = await prisma.feature.count({

@@ -116,6 +116,11 @@ export class MergeQueueService implements OnModuleDestroy {
     return this.requests.openForRun(runId);
   }
 
+  /** The run's merged request its session never journaled (see MergeRequestsRepository). */
+  mergedUnjournaled(runId: string): Promise<MergeRequest | null> {
+    return this.requests.mergedUnjournaled(runId);
+  }
+
   /**
    * Waits until the request is merged, conflict or failed, and returns it. Reads it every
    * pollMs; while it waits in the queue (or, less often, while it is merging, in case its worker
