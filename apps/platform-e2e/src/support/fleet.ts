@@ -102,12 +102,14 @@ export function mainMerges(repo: string): { commit: string; featureId: string | 
  * The fleet's end state, strictly: every feature passing, each merged on main exactly once (the
  * trailers of main's first-parent merges match the database's merged requests one to one), the
  * repository sound (`git fsck`), main's tree holding every feature's module and test, no
- * feature.passing twice, no merge request open, no lease, no run left, no worktree left.
+ * feature.passing twice, no merge request open, no lease, no run left, no worktree left (but in
+ * the caches of `deadRunners`: a host that died keeps what it had on its disk).
  */
 export async function expectFleetConsistent(
   stack: Stack,
   prisma: PrismaService,
   backlog: Backlog,
+  opts: { deadRunners?: readonly string[] } = {},
 ): Promise<void> {
   const { projectId, featureIds } = backlog;
   const features = await prisma.feature.findMany({ where: { projectId } });
@@ -173,7 +175,7 @@ export async function expectFleetConsistent(
   // Sessions discard their worktrees last (after the run's status): give them a moment.
   const worktrees = () =>
     readdirSync(stack.workspaceRoot)
-      .filter((d) => d.startsWith('runner-'))
+      .filter((d) => d.startsWith('runner-') && !opts.deadRunners?.includes(d))
       .map((d) => join(stack.workspaceRoot, d, projectId, 'worktrees'))
       .flatMap((dir) => (existsSync(dir) ? readdirSync(dir) : []));
   const left = await waitFor(

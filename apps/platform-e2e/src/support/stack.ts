@@ -26,6 +26,8 @@ export interface Stack {
   /** The bare repository of a project on the git server. */
   repoOf(projectId: string): string;
   startRunner(extra?: Record<string, string>): Promise<ServiceProcess>;
+  /** A runner process's RUNNER_ID (also the name of its WORKSPACE_ROOT under workspaceRoot). */
+  runnerIdOf(runner: ServiceProcess): string | undefined;
   startApi(extra?: Record<string, string>): Promise<{ api: ServiceProcess; url: string }>;
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const processes: ServiceProcess[] = [];
+  const runnerIds = new Map<ServiceProcess, string>();
 
   const startApi = async (extra: Record<string, string> = {}) => {
     const port = await freePort();
@@ -105,6 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...extra,
     });
     processes.push(runner);
+    runnerIds.set(runner, id);
     await waitForHttp(`http://127.0.0.1:${port}/health`).catch((err: Error) => {
       throw new Error(`${err.message}\nrunner output:\n${runner.output().join('\n')}`);
     });
@@ -135,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env,
       workspaceRoot,
       startRunner,
+      runnerIdOf: (runner: ServiceProcess) => runnerIds.get(runner),
       startApi,
       async stop() {
         await Promise.all(processes.map((p) => p.stop()));

@@ -36,8 +36,7 @@ const run = promisify(execFile);
 export async function createTestDatabase(
   options: { adminUrl?: string } = {},
 ): Promise<TestDatabase> {
-  const adminUrl =
-    options.adminUrl || process.env['TEST_DATABASE_ADMIN_URL'] || DEFAULT_ADMIN_URL;
+  const adminUrl = options.adminUrl || process.env['TEST_DATABASE_ADMIN_URL'] || DEFAULT_ADMIN_URL;
   const name = `autocoder_test_${randomBytes(6).toString('hex')}`;
   // Roles are cluster-wide: one per database, so parallel suites never share or race on one.
   const appRole = `${name}_app`;
