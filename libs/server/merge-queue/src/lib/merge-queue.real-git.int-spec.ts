@@ -106,7 +106,7 @@ describe('two merge workers with real git and Postgres', () => {
     const project = await prisma.project.create({
       data: { name: `mq-real-${randomUUID()}`, spec: '-', verifyCommand: VERIFY },
     });
-    const inputs: (SubmitMergeInput & { name: string })[] = [];
+    const inputs: { name: string; input: SubmitMergeInput }[] = [];
     for (let i = 0; i < n; i++) {
       const runRow = await prisma.run.create({
         data: { projectId: project.id, role: 'coding', status: 'running', attempt: 1 },
@@ -132,12 +132,25 @@ describe('two merge workers with real git and Postgres', () => {
       await repos.commitAll(wt, `Implement ${name}`);
       const { branch, commit } = await repos.publishBranch(wt);
       await repos.discardWorktree(project.id, runRow.id);
-      const input = { projectId: project.id, featureId: feature.id, runId: runRow.id, owner };
-      inputs.push({ ...input, branch, commit, name });
+      inputs.push({
+        name,
+        input: {
+          projectId: project.id,
+          featureId: feature.id,
+          runId: runRow.id,
+          owner,
+          branch,
+          commit,
+        },
+      });
     }
     const ids: string[] = [];
-    for (const { name: _name, ...input } of inputs) ids.push(await queue.submit(input));
-    return { projectId: project.id, inputs, ids };
+    for (const { input } of inputs) ids.push(await queue.submit(input));
+    return {
+      projectId: project.id,
+      inputs: inputs.map(({ name, input }) => ({ name, featureId: input.featureId })),
+      ids,
+    };
   }
 
   const remoteGit = async (projectId: string, args: string[]) =>
