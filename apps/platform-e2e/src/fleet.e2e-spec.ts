@@ -106,9 +106,11 @@ describe('a fleet of runners on the git server', () => {
     });
     expect(made.ok).toBe(true);
     expect(existsSync(join(repo, 'hooks', 'pre-receive'))).toBe(true);
-    // A slow publication of main: the server's pre-receive hook marks that one is in flight and
-    // takes 3 s before the real hook (the ref updates after it), so the kill lands mid-push.
+    // A held publication of main: while armed, the server's pre-receive hook (before the real
+    // one, which the ref update follows) marks that a push of main is in flight and holds it
+    // until released (10 s at most), so the kill lands mid-push.
     const marks = mkdtempSync(join(tmpdir(), 'autocoder-push-'));
+    writeFileSync(join(marks, 'armed'), '');
     const hook = join(repo, 'hooks', 'pre-receive');
     const realHook = join(repo, 'hooks', 'pre-receive.real');
     renameSync(hook, realHook);
@@ -118,7 +120,10 @@ describe('a fleet of runners on the git server', () => {
         '#!/bin/sh',
         'input=$(cat)',
         // An update of main (not its creation: the initial commit's old value is all zeros).
-        `if printf '%s\\n' "$input" | grep -v '^0\\{40\\} ' | grep -q ' refs/heads/main$'; then touch '${marks}/push-'$$; sleep 3; fi`,
+        `if [ -e '${marks}/armed' ] && printf '%s\\n' "$input" | grep -v '^0\\{40\\} ' | grep -q ' refs/heads/main$'; then`,
+        `  touch '${marks}/push-'$$; i=0`,
+        `  while [ ! -e '${marks}/release' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
+        'fi',
         `printf '%s\\n' "$input" | '${realHook}'`,
         '',
       ].join('\n'),
@@ -131,7 +136,7 @@ describe('a fleet of runners on the git server', () => {
       const holder = await waitFor(
         'a main push in flight and its merge worker',
         async () => {
-          if (readdirSync(marks).length === 0) return undefined;
+          if (!readdirSync(marks).some((f) => f.startsWith('push-'))) return undefined;
           const pid = await mergeLockHolder(prisma, backlog.projectId);
           return stack.runners.find((r) => r.pid === pid);
         },
@@ -142,12 +147,13 @@ describe('a fleet of runners on the git server', () => {
       });
       const candidate = merging.find((r) => r.candidate !== null)?.candidate;
       expect(candidate).toBeDefined();
-      // The runner process only: the git push it started goes on as an orphan and lands after
-      // the lock went with the runner's connection, racing the next worker's reconciliation.
+      // The runner process only: the git push it started goes on as an orphan, after the lock
+      // went with the runner's connection.
       await holder.stop('SIGKILL');
-      // Back to the real hook: pushes run at full speed again.
-      rmSync(hook);
-      renameSync(realHook, hook);
+      // Disarmed, and the held push let go: the orphaned push lands now, racing the next
+      // worker's reconciliation.
+      rmSync(join(marks, 'armed'));
+      writeFileSync(join(marks, 'release'), '');
       const replacement = await stack.startRunner();
       const survivors = [...stack.runners.filter((r) => r !== holder), replacement];
 
