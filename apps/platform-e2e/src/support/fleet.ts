@@ -1,9 +1,9 @@
 // Helpers of the fleet suites: a backlog of independent features made through the api, the
 // build's end, the fleet's consistency checks (database against the git server's repository),
-// and ways to find and kill the process holding a project's merge lock.
+// and the process holding a project's merge lock.
 import type { PrismaService } from '@autocoder/server-db';
 import type { FeatureView, ProjectView } from '@autocoder/shared-contracts';
-import { ServiceProcess, waitFor } from '@autocoder/server-test-support';
+import { waitFor } from '@autocoder/server-test-support';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ const git = (repo: string, args: string[]) =>
   execFileSync('git', [`--git-dir=${repo}`, ...args], { encoding: 'utf8', stdio: 'pipe' });
 
 /** Feature-Id trailers of main's first-parent merges, oldest first, with their commits. */
-export function mainMerges(repo: string): { commit: string; featureId: string | null }[] {
+function mainMerges(repo: string): { commit: string; featureId: string | null }[] {
   const out = git(repo, [
     'log',
     '--first-parent',
@@ -204,37 +204,4 @@ export async function mergeLockHolder(
   const name = rows[0]?.application_name;
   const pid = name ? /:(\d+)$/.exec(name)?.[1] : undefined;
   return pid ? Number(pid) : undefined;
-}
-
-/** Every descendant of `pid` (children first found, then theirs), from ps. */
-function descendants(pid: number): number[] {
-  const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number))
-    .filter((p) => p.length === 2 && !Number.isNaN(p[0]));
-  const out: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, ppid] of table)
-      if (ppid === parent) {
-        out.push(child);
-        walk(child);
-      }
-  };
-  walk(pid);
-  return out;
-}
-
-/** SIGKILLs a runner and every process it started (its git push too), as if its host died. */
-export async function killHost(runner: ServiceProcess): Promise<void> {
-  const pid = runner.pid;
-  if (pid === undefined) return;
-  const all = [pid, ...descendants(pid)];
-  for (const p of all) {
-    try {
-      process.kill(p, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-  await runner.waitForExit();
 }
