@@ -13,7 +13,7 @@ export REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,git-server,admin
 
-.PHONY: help dev test install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
+.PHONY: help dev test chaos install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ dev: install services sandbox-tools migrate build ## Install, prepare Postgres/R
 
 test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
 	node tools/test/run-all.mjs
+
+chaos: install services build ## The fleet's chaos suite, not in make test: private Postgres and Redis restarted mid-build
+	AUTOCODER_CHAOS=1 npx jest apps/platform-e2e/src/fleet-chaos.e2e-spec.ts --ci --maxWorkers=1
 
 install: node_modules/.install-stamp ## npm install (when package-lock.json changed), the Prisma client, the git hooks
 	npm run --silent db:generate

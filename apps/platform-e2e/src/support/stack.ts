@@ -10,8 +10,10 @@ import { join, resolve } from 'node:path';
 export interface Stack {
   db: TestDatabase;
   fake: LlmFakeServer;
-  /** The bundled git server on loopback: every project's repository. */
-  git: GitServer;
+  /** The bundled git server on loopback: every project's repository (a new one after restartGit). */
+  readonly git: GitServer;
+  /** Closes the git server and starts it again on the same root, token and port. */
+  restartGit(opts?: { downMs?: number }): Promise<void>;
   /** Its root on disk (for tests that look at a repository directly). */
   gitRoot: string;
   api: ServiceProcess;
@@ -24,6 +26,8 @@ export interface Stack {
   /** The bare repository of a project on the git server. */
   repoOf(projectId: string): string;
   startRunner(extra?: Record<string, string>): Promise<ServiceProcess>;
+  /** A runner process's RUNNER_ID (also the name of its WORKSPACE_ROOT under workspaceRoot). */
+  runnerIdOf(runner: ServiceProcess): string | undefined;
   startApi(extra?: Record<string, string>): Promise<{ api: ServiceProcess; url: string }>;
   stop(): Promise<void>;
 }
@@ -31,6 +35,13 @@ export interface Stack {
 export interface StackOptions {
   runners?: number;
   env?: Record<string, string>;
+  /**
+   * A database the caller made (e.g. on a private Postgres it restarts); the stack uses it and
+   * leaves dropping it to the caller. Default: a fresh one on the shared test server.
+   */
+  db?: TestDatabase;
+  /** Redis of api and runners (e.g. a private one the test restarts). Default TEST_REDIS_URL or local. */
+  redisUrl?: string;
 }
 
 /**
@@ -38,18 +49,20 @@ export interface StackOptions {
  * processes on the shared Redis under a unique queue prefix.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const db = await createTestDatabase();
+  const ownsDb = !options.db;
+  const db = options.db ?? (await createTestDatabase());
+  const dropDb = () => (ownsDb ? db.drop() : Promise.resolve());
   const workspaceRoot = mkdtempSync(join(tmpdir(), 'autocoder-ws-'));
   const gitRoot = join(workspaceRoot, 'git-server');
   const gitToken = randomBytes(24).toString('hex');
-  const git = await startGitServer({ root: gitRoot, token: gitToken, port: 0 });
+  let git = await startGitServer({ root: gitRoot, token: gitToken, port: 0 });
   const fake = await startLlmFake({
     port: 0,
     scenariosDir: resolve(REPO_ROOT, 'apps/llm-fake/scenarios'),
   });
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
-    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: options.redisUrl ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
     LLM_PROVIDER: 'demo',
     LLM_FAKE_URL: fake.url,
@@ -66,6 +79,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const processes: ServiceProcess[] = [];
+  const runnerIds = new Map<ServiceProcess, string>();
 
   const startApi = async (extra: Record<string, string> = {}) => {
     const port = await freePort();
@@ -94,6 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...extra,
     });
     processes.push(runner);
+    runnerIds.set(runner, id);
     await waitForHttp(`http://127.0.0.1:${port}/health`).catch((err: Error) => {
       throw new Error(`${err.message}\nrunner output:\n${runner.output().join('\n')}`);
     });
@@ -107,7 +122,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       db,
       fake,
-      git,
+      get git() {
+        return git;
+      },
+      async restartGit(opts: { downMs?: number } = {}) {
+        const port = git.port;
+        await git.close();
+        if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
+        git = await startGitServer({ root: gitRoot, token: gitToken, port });
+      },
       gitRoot,
       repoOf: (projectId: string) => join(gitRoot, `${projectId}.git`),
       api,
@@ -116,12 +139,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env,
       workspaceRoot,
       startRunner,
+      runnerIdOf: (runner: ServiceProcess) => runnerIds.get(runner),
       startApi,
       async stop() {
         await Promise.all(processes.map((p) => p.stop()));
         await fake.close();
         await git.close();
-        await db.drop();
+        await dropDb();
         rmSync(workspaceRoot, { recursive: true, force: true });
       },
     };
@@ -129,7 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
     await git.close();
     await fake.close();
-    await db.drop();
+    await dropDb();
     rmSync(workspaceRoot, { recursive: true, force: true });
     throw err;
   }

@@ -72,6 +72,29 @@ describe('MergeRequestsRepository against Postgres', () => {
     return rows.map((r) => r.id);
   }
 
+  it('finds a run’s merge its session never journaled (no feature.passing), and only that', async () => {
+    const s = await seed(2);
+    const ids = await enqueueAll(s);
+    const [a, b] = s.items as [(typeof s.items)[number], (typeof s.items)[number]];
+    expect(await repo.mergedUnjournaled(a.run.id)).toBeNull(); // queued: open, not merged
+    const { batchId } = await repo.takeBatch(s.projectId, 5);
+    await repo.resolve(
+      batchId,
+      ids.map((id, i) => ({ id, status: 'merged' as const, mergeCommit: `m${i + 1}` })),
+    );
+    // The session of b heard its outcome and journaled it; a's died before it could.
+    await prisma.runEvent.create({
+      data: {
+        runId: b.run.id,
+        type: 'feature.passing',
+        message: 'x',
+        data: { featureId: b.feature.id },
+      },
+    });
+    expect((await repo.mergedUnjournaled(a.run.id))?.id).toBe(ids[0]);
+    expect(await repo.mergedUnjournaled(b.run.id)).toBeNull();
+  });
+
   it('keeps one open request per run: a second enqueue gets the open one', async () => {
     const s = await seed(1);
     const [id] = await enqueueAll(s);

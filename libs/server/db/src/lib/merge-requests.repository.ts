@@ -107,6 +107,23 @@ export class MergeRequestsRepository {
     return this.prisma.mergeRequest.findFirst({ where: { runId, status: { in: OPEN } } });
   }
 
+  /**
+   * The run's merged request whose outcome its session never journaled (no feature.passing event
+   * on the run): the attempt that queued it died, or lost the database, while it waited.
+   */
+  async mergedUnjournaled(runId: string): Promise<MergeRequest | null> {
+    const merged = await this.prisma.mergeRequest.findFirst({
+      where: { runId, status: 'merged' },
+      orderBy: { finishedAt: 'desc' },
+    });
+    if (!merged) return null;
+    const journaled = await this.prisma.runEvent.findFirst({
+      where: { runId, type: 'feature.passing' },
+      select: { id: true },
+    });
+    return journaled ? null : merged;
+  }
+
   /** Whether the project has queued requests. */
   async hasQueued(projectId: string): Promise<boolean> {
     const row = await this.prisma.mergeRequest.findFirst({

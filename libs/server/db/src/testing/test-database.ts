@@ -26,15 +26,17 @@ const run = promisify(execFile);
 
 /**
  * Creates an empty, fully migrated database `autocoder_test_<random>` on the server of
- * TEST_DATABASE_ADMIN_URL (default: the local Postgres as postgres).
+ * `options.adminUrl`, else TEST_DATABASE_ADMIN_URL (default: the local Postgres as postgres).
  *
  * The migrations run once into a template database named after a hash of the migration files;
  * each call then clones that template, which takes a fraction of a second. The first call after
  * a migration change builds the template (a few seconds), so call it from a `beforeAll` with a
  * generous timeout, e.g. `beforeAll(async () => { db = await createTestDatabase(); }, 60_000)`.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = process.env['TEST_DATABASE_ADMIN_URL'] || DEFAULT_ADMIN_URL;
+export async function createTestDatabase(
+  options: { adminUrl?: string } = {},
+): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl || process.env['TEST_DATABASE_ADMIN_URL'] || DEFAULT_ADMIN_URL;
   const name = `autocoder_test_${randomBytes(6).toString('hex')}`;
   // Roles are cluster-wide: one per database, so parallel suites never share or race on one.
   const appRole = `${name}_app`;

@@ -325,7 +325,7 @@ describe('MergeQueueService against Postgres', () => {
   async function killLockHolder(): Promise<number> {
     const { rows: killed } = await admin.query<{ pid: number }>(
       `SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE datname = $1 AND application_name = 'autocoder merge worker'`,
+        WHERE datname = $1 AND application_name LIKE 'autocoder merge worker%'`,
       [db.name],
     );
     return killed.length;

@@ -15,6 +15,7 @@ import {
   type MergeQueueEventType,
 } from '@autocoder/shared-contracts';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { IntegrationTree, OpenIntegrationTree } from './integration-tree';
@@ -122,6 +123,11 @@ export class MergeQueueService implements OnModuleDestroy {
     return this.requests.openForRun(runId);
   }
 
+  /** The run's merged request its session never journaled (see MergeRequestsRepository). */
+  mergedUnjournaled(runId: string): Promise<MergeRequest | null> {
+    return this.requests.mergedUnjournaled(runId);
+  }
+
   /**
    * Waits until the request is merged, conflict or failed, and returns it. Reads it every
    * pollMs; while it waits in the queue (or, less often, while it is merging, in case its worker
@@ -223,7 +229,8 @@ export class MergeQueueService implements OnModuleDestroy {
     // Postgres releases it when the process dies and the connection drops.
     const client = new Client({
       connectionString: this.config.DATABASE_URL,
-      application_name: 'autocoder merge worker',
+      // Names the process, so an operator (or a test) can tell which one holds a project's lock.
+      application_name: `autocoder merge worker ${hostname()}:${process.pid}`.slice(0, 63),
     });
     const lost = new AbortController();
     const loseLock = (why: string) => () => {

@@ -1,6 +1,7 @@
 // Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
 // at llm-fake: a question to a person and the next session using the answer; a verification that
-// fails keeps main as it was and hands the feature back with the output.
+// fails keeps main as it was and hands the feature back with the output; a retried attempt
+// reports the merge its dead predecessor queued.
 import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-projects';
 import { PrismaService } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';
@@ -172,6 +173,43 @@ describe('coding sessions (integration)', () => {
     const events = await prisma.runEvent.findMany({ where: { runId: run.id } });
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['workspace.verification']));
     expect(events.map((e) => e.type)).not.toContain('feature.passing');
+  }, 120_000);
+
+  it('a retried attempt reports the merge its dead predecessor queued, and claims nothing else', async () => {
+    const { projectId, featureId } = await runningProject('A todo list app.', 'node --test');
+    const first = await session(projectId);
+    expect(first.result).toMatchObject({ status: 'succeeded', featureId });
+    // As if attempt 1 died once its request was merged, before it journaled the outcome (its
+    // runner lost, or the database gone for a moment while it waited).
+    await prisma.runEvent.deleteMany({
+      where: { runId: first.run.id, type: { in: ['workspace.merged', 'feature.passing'] } },
+    });
+    await prisma.run.update({
+      where: { id: first.run.id },
+      data: { status: 'running', finishedAt: null },
+    });
+    const other = await app.get(FeaturesService).create(projectId, {
+      category: 'storage',
+      name: 'Export todos',
+      description: 'Write them out.',
+      steps: ['Export and read back'],
+    });
+    // Still running, with work left (the first feature's pass had made it ready).
+    await prisma.project.update({ where: { id: projectId }, data: { status: 'running' } });
+    const retried = await sessions.run(
+      { runId: first.run.id, projectId },
+      { ...ctx(), attempt: 2, maxAttempts: 2 },
+    );
+    expect(retried).toMatchObject({ status: 'succeeded', featureId });
+    const passing = await prisma.runEvent.findMany({
+      where: { runId: first.run.id, type: 'feature.passing' },
+    });
+    expect(passing.map((e) => (e.data as { featureId: string }).featureId)).toEqual([featureId]);
+    expect(await prisma.feature.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({
+      status: 'pending',
+      leaseOwner: null,
+      attempts: 0,
+    });
   }, 120_000);
 
   it('runs on the project’s provider (Ollama), and falls back to Claude for a chat-only model', async () => {

@@ -33,8 +33,12 @@ export class CodingSessionService extends FeatureSession {
   protected async work(started: StartedSession, ctx: SessionRunContext): Promise<SessionResult> {
     const { run, project } = started;
     // An earlier attempt of this run died after queueing its branch: its merge goes on without
-    // it, so this attempt waits for that outcome instead of doing the feature again.
-    const open = await this.mergeQueue.openForRun(run.id);
+    // it, so this attempt waits for that outcome instead of doing the feature again. Merged
+    // already (by the worker it waited on, or a reconciliation)? It reports that outcome, which
+    // its feature.passing event would otherwise never record.
+    const open =
+      (await this.mergeQueue.openForRun(run.id)) ??
+      (await this.mergeQueue.mergedUnjournaled(run.id));
     if (open) return this.resumeMerge(run, open, ctx);
     // An earlier attempt of this run died (SIGKILL, lost node): its lease returns to the backlog
     // and its worktree is thrown away before this attempt starts afresh.
@@ -94,8 +98,16 @@ export class CodingSessionService extends FeatureSession {
         return await this.conclude(run, project, feature, worktree, verdict, owner, session.signal);
       } catch (err) {
         if (err instanceof SessionReleasedError) throw err;
-        // Not the feature's fault (a provider outage, a git failure): give its attempt back.
-        await release('pending', `session error: ${errorText(err)}`, true).catch(() => false);
+        // Not the feature's fault (a provider outage, a git failure): give its attempt back. Unless
+        // its branch is in the merge queue (or that cannot be read now): the retried attempt waits
+        // for that merge, and a feature released meanwhile could be claimed and merged twice.
+        const queued = await this.mergeQueue.openForRun(run.id).then(
+          (r) => r !== null,
+          () => true,
+        );
+        if (!queued) {
+          await release('pending', `session error: ${errorText(err)}`, true).catch(() => false);
+        }
         if (session.signal.aborted) return await this.cancelled(run, session.signal.reason);
         throw err;
       }
