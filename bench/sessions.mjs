@@ -172,6 +172,10 @@ async function baselineRound(prefix, round) {
 
 function report(rounds) {
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
+  // The git cost's own median round (its ratio need not rank like the BullMQ one).
+  const gitMedian = [...rounds].sort((a, b) => a.gitRatio - b.gitRatio)[
+    Math.floor(rounds.length / 2)
+  ];
   const violations = sumViolations(rounds.map((r) => r.platform.violations));
   const correct = Object.values(violations).every((n) => n === 0);
   console.log(
@@ -187,8 +191,8 @@ function report(rounds) {
         sessionsPerSecond: median.platform.sessionsPerSecond,
         emptyJobsPerSecond: median.baseline.jobsPerSecond,
         ratio: median.ratio,
-        plainGitSessionsPerSecond: median.plainGit.sessionsPerSecond,
-        gitRatio: median.gitRatio,
+        plainGitSessionsPerSecond: gitMedian.plainGit.sessionsPerSecond,
+        gitRatio: gitMedian.gitRatio,
         correct,
       },
       null,
@@ -200,7 +204,7 @@ function report(rounds) {
     `| coding sessions, ${RUNNERS} runners × concurrency ${CONCURRENCY} (${n(FEATURES)} independent features, project concurrency ${PROJECT_CONCURRENCY}, dispatch → run finished) | ${n(median.platform.sessionsPerSecond)} sessions/s (${median.platform.seconds} s) | ${RUNNERS} BullMQ workers × concurrency ${CONCURRENCY}, ${n(FEATURES)} empty jobs: ${n(median.baseline.jobsPerSecond)} jobs/s | ${median.ratio} |`,
   );
   console.log(
-    `| git cost of a session: the platform's coding sessions (as above) vs a plain script doing a session's git operations sequentially on the same git server | ${n(median.platform.sessionsPerSecond)} sessions/s | ${n(median.plainGit.sessionsPerSecond)} sessions/s (${median.plainGit.sessions} in ${median.plainGit.seconds} s) | ${median.gitRatio} (goal ≥ 0.5) |`,
+    `| git cost of a session: the platform's coding sessions (as above) vs a plain script doing a session's git operations sequentially on the same git server | ${n(gitMedian.platform.sessionsPerSecond)} sessions/s | ${n(gitMedian.plainGit.sessionsPerSecond)} sessions/s (${gitMedian.plainGit.sessions} in ${gitMedian.plainGit.seconds} s) | ${gitMedian.gitRatio} (goal ≥ 0.5) |`,
   );
   if (!correct) {
     console.error('FAILED: sessions broke the rules (see "violations")');

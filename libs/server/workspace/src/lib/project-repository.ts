@@ -452,7 +452,11 @@ export class ProjectRepository {
       },
       publish: async (expected, next) => {
         const outcome = await this.pushMain(repo, remote, expected, next);
-        if (outcome === 'published') await g(['update-ref', MAIN_REF, next]).catch(() => '');
+        if (outcome === 'published') {
+          // Under the cache lock: a fetch of main into this cache at the same moment would find
+          // the ref moved under it ("cannot lock ref … is at X but expected Y") and fail.
+          await this.cacheLock(projectId, () => g(['update-ref', MAIN_REF, next])).catch(() => '');
+        }
         return outcome;
       },
       onMain: async (commit) => {
@@ -613,20 +617,24 @@ export class ProjectRepository {
       .then(async () => {
         const repo = await this.cache(projectId);
         const remote = await this.remotes.remoteFor(projectId);
-        const res = await this.cacheLock(projectId, () =>
-          gitTry(
-            NEUTRAL_CWD,
-            [
-              `--git-dir=${repo}`,
-              'fetch',
-              '--quiet',
-              '--no-tags',
-              remote.url,
-              `+${MAIN_REF}:${MAIN_REF}`,
-            ],
-            { env: remoteEnv(remote) },
-          ),
-        );
+        const fetchOnce = () =>
+          this.cacheLock(projectId, () =>
+            gitTry(
+              NEUTRAL_CWD,
+              [
+                `--git-dir=${repo}`,
+                'fetch',
+                '--quiet',
+                '--no-tags',
+                remote.url,
+                `+${MAIN_REF}:${MAIN_REF}`,
+              ],
+              { env: remoteEnv(remote) },
+            ),
+          );
+        let res = await fetchOnce();
+        // Another process on this host (sharing the root) moved main meanwhile: fetch again.
+        if (res.exitCode !== 0 && /cannot lock ref/i.test(res.stderr)) res = await fetchOnce();
         if (res.exitCode === 0) return true;
         if (/couldn't find remote ref/i.test(res.stderr)) return false;
         throw new GitCommandError(
