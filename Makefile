@@ -24,8 +24,8 @@ dev: install services sandbox-tools migrate build ## Install, prepare Postgres/R
 test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
 	node tools/test/run-all.mjs
 
-chaos: install services build ## The fleet's chaos suite, not in make test: private Postgres and Redis restarted mid-build
-	AUTOCODER_CHAOS=1 npx jest apps/platform-e2e/src/fleet-chaos.e2e-spec.ts --ci --maxWorkers=1
+chaos: install services build ## The fleet's chaos suite alone (also in make test): private Postgres and Redis restarted mid-build
+	npx jest apps/platform-e2e/src/fleet-chaos.e2e-spec.ts --ci --maxWorkers=1
 
 install: node_modules/.install-stamp ## npm install (when package-lock.json changed), the Prisma client, the git hooks
 	npm run --silent db:generate

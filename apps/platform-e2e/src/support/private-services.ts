@@ -22,6 +22,23 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Why private services cannot be started here (no PostgreSQL server binaries or no
+ * redis-server on this machine, e.g. services run in containers), or null when they can.
+ */
+export function privateServicesMissing(): string | null {
+  try {
+    postgresBin();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const path = (process.env['PATH'] ?? '').split(':');
+  if (!path.some((dir) => dir && existsSync(join(dir, 'redis-server')))) {
+    return 'no redis-server on the PATH';
+  }
+  return null;
+}
+
 /** The newest installed server binaries (initdb refuses root: they run as the postgres user). */
 function postgresBin(): string {
   const base = '/usr/lib/postgresql';
