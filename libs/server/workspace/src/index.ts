@@ -13,6 +13,7 @@ export {
   SESSION_BRANCH_PREFIX,
   type IntegrationOptions,
   type IntegrationTree,
+  type TreeVerification,
   type QueuedBranch,
   type MergeOptions,
   type MergeResult,

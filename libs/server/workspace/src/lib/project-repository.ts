@@ -55,6 +55,9 @@ export interface QueuedBranch {
   commit: string;
 }
 
+/** What the merge queue needs of a verification's result. */
+export type TreeVerification = Pick<VerifyResult, 'ok' | 'output' | 'exitCode' | 'timedOut'>;
+
 /**
  * A throw-away detached worktree of the cache clone where the merge queue builds a batch:
  * merges branches onto commits, verifies commits, and publishes one to the remote's main by
@@ -63,14 +66,17 @@ export interface QueuedBranch {
 export interface IntegrationTree {
   /** The remote's main when the tree was opened. */
   readonly base: string;
-  /** `commit` merged onto `onto` (no-ff, `message`): the new commit, or the conflicting files. */
+  /**
+   * `commit` merged onto `onto` (no-ff, `message`): the new commit, or the conflicting files;
+   * `onto` itself when it already contains `commit`.
+   */
   merge(
     onto: string,
     commit: string,
     message: string,
   ): Promise<{ commit: string } | { conflict: string[] }>;
   /** Checks out `commit` clean and runs the verification command there. */
-  verify(commit: string): Promise<VerifyResult>;
+  verify(commit: string): Promise<TreeVerification>;
   /** Push `next` to the remote's main if it is still `expected`; 'moved' when it is not. */
   publish(expected: string, next: string): Promise<'published' | 'moved'>;
   /** Is `commit` on the remote's main (fetched now)? How a crashed publication is reconciled. */
@@ -83,7 +89,7 @@ export type MergeResult =
   /** The session branch adds nothing to main; main did not move. */
   | { status: 'up_to_date'; commit: string }
   | { status: 'conflict'; files: string[] }
-  | { status: 'verification_failed'; output: string; verification: VerifyResult }
+  | { status: 'verification_failed'; output: string; verification: TreeVerification }
   /** main moved on the remote while we merged; nothing was published. */
   | { status: 'main_moved'; expected: string; actual: string };
 
