@@ -42,16 +42,24 @@ export class RepositoryBrowserService {
   }
 
   tree(projectId: string, query: RepositoryTreeQuery): Promise<RepositoryTreeView> {
-    return this.read(projectId, () => this.browser.tree(projectId, query.path, query.ref));
+    return this.read(
+      projectId,
+      () => this.browser.tree(projectId, query.path, query.ref),
+      query.ref,
+    );
   }
 
   file(projectId: string, query: RepositoryFileQuery): Promise<RepositoryFileView> {
-    return this.read(projectId, () => this.browser.file(projectId, query.path, query.ref));
+    return this.read(
+      projectId,
+      () => this.browser.file(projectId, query.path, query.ref),
+      query.ref,
+    );
   }
 
   /** What one commit changed against its first parent, as a unified diff. */
   async commitDiff(projectId: string, sha: string): Promise<string> {
-    return (await this.read(projectId, () => this.browser.commitDiff(projectId, sha))).diff;
+    return (await this.read(projectId, () => this.browser.commitDiff(projectId, sha), sha)).diff;
   }
 
   async history(projectId: string, query: RepositoryHistoryQuery): Promise<RepositoryHistoryView> {
@@ -90,11 +98,12 @@ export class RepositoryBrowserService {
   }
 
   /** 404 for a missing project, and for one whose repository no session has created yet. */
-  private async read<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+  private async read<T>(projectId: string, work: () => Promise<T>, need?: string): Promise<T> {
     await this.projects.require(projectId);
     try {
-      // Read from this host's cache of the remote, fetched when older than a second.
-      await this.repos.sync(projectId);
+      // Read from this host's cache of the remote, fetched when older than a second or when it
+      // lacks the commit asked for.
+      await this.repos.sync(projectId, { need });
       return await work();
     } catch (err) {
       if (err instanceof WorkspaceError && err.code === 'NOT_A_REPOSITORY') {

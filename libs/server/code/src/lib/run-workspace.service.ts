@@ -27,13 +27,15 @@ export class RunWorkspaceService {
     if (!run) throw notFound('run', runId);
     const merged = await this.runs.lastMerge(runId);
     const data = (merged?.data ?? {}) as { commit?: unknown; previousMain?: unknown };
+    const branch = `${SESSION_BRANCH_PREFIX}${run.id}`;
     try {
-      await this.repos.sync(run.projectId);
       if (typeof data.commit === 'string' && typeof data.previousMain === 'string') {
+        await this.repos.sync(run.projectId, { need: data.commit });
         return await this.repos.diff(run.projectId, `${data.previousMain}..${data.commit}`);
       }
       if (merged) return '';
-      return await this.repos.diff(run.projectId, `main...${SESSION_BRANCH_PREFIX}${run.id}`);
+      await this.repos.sync(run.projectId, { need: branch });
+      return await this.repos.diff(run.projectId, `main...${branch}`);
     } catch (err) {
       if (err instanceof WorkspaceError && err.code === 'REMOTE_UNAVAILABLE') {
         throw fromWorkspaceError(err);

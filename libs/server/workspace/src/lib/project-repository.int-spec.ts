@@ -54,6 +54,7 @@ describe('ProjectRepository (real git, cache clones of a remote)', () => {
     new ProjectRepository({
       root: await fs.mkdtemp(path.join(root, 'other-')),
       remotes: directoryRemotes(remoteDir),
+      readMaxAgeMs: 60_000,
     });
   const remoteGit = (projectId: string, args: string[]) =>
     run('git', [`--git-dir=${path.join(remoteDir, `${projectId}.git`)}`, ...args]);
@@ -386,6 +387,14 @@ describe('ProjectRepository (real git, cache clones of a remote)', () => {
       await reader.sync(p);
       expect(await reader.mainCommit(p)).toBe(await repos.mainCommit(p));
       expect(await reader.diff(p, 'main...autocoder/session/rd')).toContain('+++ b/r.txt');
+      // A merge published right after that sync: within readMaxAgeMs a plain sync keeps the
+      // cache as it is, a sync that needs the merge fetches it.
+      const merged = await repos.mergeToMain(p, wt);
+      if (merged.status !== 'merged') throw new Error(merged.status);
+      await reader.sync(p);
+      await expect(reader.diff(p, `${merged.commit}^1..${merged.commit}`)).rejects.toThrow();
+      await reader.sync(p, { need: merged.commit });
+      expect(await reader.diff(p, `${merged.commit}^1..${merged.commit}`)).toContain('+++ b/r.txt');
     });
   });
 

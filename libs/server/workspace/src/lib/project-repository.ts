@@ -175,10 +175,13 @@ export class ProjectRepository {
    * For read paths (diffs, the repository browser, archives): the cache with main and the
    * session branches as the remote has them, fetched at most every `readMaxAgeMs`.
    */
-  async sync(projectId: string): Promise<void> {
+  async sync(projectId: string, opts: { need?: string } = {}): Promise<void> {
     const repo = await this.cache(projectId);
     const last = this.syncedAt.get(projectId) ?? 0;
-    if (Date.now() - last < this.readMaxAgeMs) return;
+    // Fresh enough, unless the caller asks for a commit or branch the last fetch did not bring
+    // (a merge published a moment after it).
+    const fresh = Date.now() - last < this.readMaxAgeMs;
+    if (fresh && (!opts.need || (await this.hasRevision(repo, opts.need)))) return;
     const remote = await this.remotes.remoteFor(projectId);
     const res = await this.cacheLock(projectId, () =>
       gitTry(
@@ -735,6 +738,11 @@ export class ProjectRepository {
         await fs.rm(full, { recursive: true, force: true });
       }
     }
+  }
+
+  private async hasRevision(repo: string, revision: string): Promise<boolean> {
+    assertSafeRevision(revision);
+    return this.refExists(repo, `${revision}^{commit}`);
   }
 
   private async refExists(repo: string, ref: string): Promise<boolean> {
