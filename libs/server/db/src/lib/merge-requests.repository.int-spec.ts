@@ -72,27 +72,35 @@ describe('MergeRequestsRepository against Postgres', () => {
     return rows.map((r) => r.id);
   }
 
-  it('finds a run’s merge its session never journaled (no feature.passing), and only that', async () => {
+  it('journals each merge on its run with the merge (workspace.merged, feature.passing once) and finds it for a retried attempt', async () => {
     const s = await seed(2);
     const ids = await enqueueAll(s);
     const [a, b] = s.items as [(typeof s.items)[number], (typeof s.items)[number]];
-    expect(await repo.mergedUnjournaled(a.run.id)).toBeNull(); // queued: open, not merged
+    expect(await repo.mergedForRun(a.run.id)).toBeNull(); // queued: open, not merged
     const { batchId } = await repo.takeBatch(s.projectId, 5);
-    await repo.resolve(
+    // b's feature already passes (merged by an earlier request): its pass is not written again.
+    await prisma.feature.update({ where: { id: b.feature.id }, data: { status: 'passing' } });
+    const { events } = await repo.resolve(
       batchId,
       ids.map((id, i) => ({ id, status: 'merged' as const, mergeCommit: `m${i + 1}` })),
     );
-    // The session of b heard its outcome and journaled it; a's died before it could.
-    await prisma.runEvent.create({
-      data: {
-        runId: b.run.id,
-        type: 'feature.passing',
-        message: 'x',
-        data: { featureId: b.feature.id },
-      },
+    expect(events.map((e) => [e.runId, e.type])).toEqual([
+      [a.run.id, 'workspace.merged'],
+      [a.run.id, 'feature.passing'],
+    ]);
+    const rows = await prisma.runEvent.findMany({
+      where: { runId: { in: [a.run.id, b.run.id] } },
+      orderBy: { id: 'asc' },
     });
-    expect((await repo.mergedUnjournaled(a.run.id))?.id).toBe(ids[0]);
-    expect(await repo.mergedUnjournaled(b.run.id)).toBeNull();
+    expect(rows.map((e) => [e.runId, e.type, e.data])).toEqual([
+      [
+        a.run.id,
+        'workspace.merged',
+        expect.objectContaining({ commit: 'm1', previousMain: 'm1^1' }),
+      ],
+      [a.run.id, 'feature.passing', { featureId: a.feature.id }],
+    ]);
+    expect((await repo.mergedForRun(a.run.id))?.id).toBe(ids[0]);
   });
 
   it('keeps one open request per run: a second enqueue gets the open one', async () => {
@@ -212,7 +220,7 @@ describe('MergeRequestsRepository against Postgres', () => {
     ]);
     expect(first.passing.sort()).toEqual([i1.feature.id, i2.feature.id].sort());
     const again = await repo.resolve(batchId, outcomes);
-    expect(again).toEqual({ resolved: [], passing: [] });
+    expect(again).toEqual({ resolved: [], passing: [], events: [] });
 
     const rows = await Promise.all(ids.map((id) => repo.find(id)));
     expect(rows.map((r) => r?.status)).toEqual(['merged', 'merged', 'failed', 'merged']);

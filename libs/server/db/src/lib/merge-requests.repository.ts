@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { FeatureStatus, MergeRequest, MergeRequestStatus } from '../generated/prisma/client';
+import {
+  Prisma,
+  type FeatureStatus,
+  type MergeRequest,
+  type MergeRequestStatus,
+} from '../generated/prisma/client';
 import { FeatureClaimsRepository } from './feature-claims.repository';
 import { isPrismaError } from './prisma-errors';
 import { PrismaService } from './prisma.service';
@@ -108,20 +113,14 @@ export class MergeRequestsRepository {
   }
 
   /**
-   * The run's merged request whose outcome its session never journaled (no feature.passing event
-   * on the run): the attempt that queued it died, or lost the database, while it waited.
+   * The run's newest merged request: a retried attempt whose predecessor queued its branch and
+   * died finds the merge done (and journaled by the queue) and claims nothing else.
    */
-  async mergedUnjournaled(runId: string): Promise<MergeRequest | null> {
-    const merged = await this.prisma.mergeRequest.findFirst({
+  mergedForRun(runId: string): Promise<MergeRequest | null> {
+    return this.prisma.mergeRequest.findFirst({
       where: { runId, status: 'merged' },
       orderBy: { finishedAt: 'desc' },
     });
-    if (!merged) return null;
-    const journaled = await this.prisma.runEvent.findFirst({
-      where: { runId, type: 'feature.passing' },
-      select: { id: true },
-    });
-    return journaled ? null : merged;
   }
 
   /** Whether the project has queued requests. */
@@ -190,8 +189,8 @@ export class MergeRequestsRepository {
   resolve(
     batchId: string,
     outcomes: readonly MergeResolution[],
-  ): Promise<{ resolved: MergeRequest[]; passing: string[] }> {
-    if (outcomes.length === 0) return Promise.resolve({ resolved: [], passing: [] });
+  ): Promise<{ resolved: MergeRequest[]; passing: string[]; events: MergedRunEvent[] }> {
+    if (outcomes.length === 0) return Promise.resolve({ resolved: [], passing: [], events: [] });
     return this.prisma.$transaction(async (tx) => {
       const resolved = await tx.$queryRawUnsafe<MergeRequest[]>(
         RESOLVE_SQL,
@@ -203,7 +202,21 @@ export class MergeRequestsRepository {
       );
       const merged = resolved.filter((r) => r.status === 'merged').map((r) => r.featureId);
       const passing = await this.claims.markMerged([...new Set(merged)], tx);
-      return { resolved, passing };
+      // The merge is journaled on its run with it, whether or not the session that queued it is
+      // still there to hear: a feature's feature.passing event exists exactly when it passed.
+      const names = new Map(
+        (
+          await tx.feature.findMany({
+            where: { id: { in: passing } },
+            select: { id: true, name: true },
+          })
+        ).map((f) => [f.id, f.name]),
+      );
+      const events = resolved
+        .filter((r) => r.status === 'merged' && names.has(r.featureId))
+        .flatMap((r) => mergedEvents(r, names.get(r.featureId) ?? ''));
+      if (events.length > 0) await tx.runEvent.createMany({ data: events });
+      return { resolved, passing, events };
     });
   }
 
@@ -294,4 +307,41 @@ export class MergeRequestsRepository {
       medianWaitSeconds: median,
     };
   }
+}
+
+/** A run event the merge queue writes for a merged request (RunEvent's columns). */
+export interface MergedRunEvent {
+  runId: string;
+  type: 'workspace.merged' | 'feature.passing';
+  level: 'info';
+  message: string;
+  data: Prisma.InputJsonValue;
+}
+
+/** `workspace.merged` and `feature.passing` on the request's run. */
+function mergedEvents(r: MergeRequest, featureName: string): MergedRunEvent[] {
+  const commit = r.mergeCommit ?? '';
+  return [
+    {
+      runId: r.runId,
+      type: 'workspace.merged',
+      level: 'info',
+      message: `main at ${commit.slice(0, 12)}`,
+      // What this merge brought in is mergeCommit^1..mergeCommit: its first parent is the main
+      // it was merged onto (the previous request of its batch, or main before the batch).
+      data: {
+        commit,
+        ...(r.mergeCommit ? { previousMain: `${r.mergeCommit}^1` } : {}),
+        requestId: r.id,
+        batchId: r.batchId,
+      },
+    },
+    {
+      runId: r.runId,
+      type: 'feature.passing',
+      level: 'info',
+      message: featureName,
+      data: { featureId: r.featureId },
+    },
+  ];
 }

@@ -5,6 +5,7 @@ import {
   MERGE_DETAIL_MAX_CHARS,
   MergeRequest,
   MergeRequestsRepository,
+  MergedRunEvent,
   MergeResolution,
   ProjectsRepository,
 } from '@autocoder/server-db';
@@ -123,9 +124,9 @@ export class MergeQueueService implements OnModuleDestroy {
     return this.requests.openForRun(runId);
   }
 
-  /** The run's merged request its session never journaled (see MergeRequestsRepository). */
-  mergedUnjournaled(runId: string): Promise<MergeRequest | null> {
-    return this.requests.mergedUnjournaled(runId);
+  /** The run's newest merged request (a retried attempt finds its predecessor's merge done). */
+  mergedForRun(runId: string): Promise<MergeRequest | null> {
+    return this.requests.mergedForRun(runId);
   }
 
   /**
@@ -334,10 +335,11 @@ export class MergeQueueService implements OnModuleDestroy {
         this.logger.log(`project ${projectId}: main moved under batch ${batchId}; queued again`);
         return;
       }
-      const { resolved, passing } = await this.requests.resolve(
+      const { resolved, passing, events } = await this.requests.resolve(
         batchId,
         result.outcomes.map(toResolution),
       );
+      await this.announceRunEvents(projectId, events);
       await this.announceEnded(projectId, batchId, resolved);
       const counts = countBy(result.outcomes.map((o) => o.status));
       this.logger.log(
@@ -388,10 +390,11 @@ export class MergeQueueService implements OnModuleDestroy {
         const landed = candidate !== null && (await tree.onMain(candidate));
         if (landed) {
           const merged = rows.filter((r) => r.mergeCommit);
-          const { resolved } = await this.requests.resolve(
+          const { resolved, events } = await this.requests.resolve(
             batchId,
             merged.map((r) => ({ id: r.id, status: 'merged', mergeCommit: r.mergeCommit })),
           );
+          await this.announceRunEvents(projectId, events);
           const rest = rows.filter((r) => !r.mergeCommit).map((r) => r.id);
           let requeued: MergeRequest[] = [];
           if (rest.length > 0) {
@@ -447,6 +450,17 @@ export class MergeQueueService implements OnModuleDestroy {
       `batch ${batchId.slice(0, 8)}: ${words.join(', ')}`,
       data,
     );
+  }
+
+  /** The run events a resolve wrote (merged, passing), live to the runs' logs; best effort. */
+  private async announceRunEvents(
+    projectId: string,
+    events: readonly MergedRunEvent[],
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    for (const e of events) {
+      await this.live?.publish({ projectId, ...e, at });
+    }
   }
 
   /** A live event for the console; best effort (LiveEvents.publish never throws). */

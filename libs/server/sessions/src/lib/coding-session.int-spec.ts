@@ -1,13 +1,15 @@
 // Coding sessions in-process against the real Postgres, Redis, git and the real Claude SDK pointed
 // at llm-fake: a question to a person and the next session using the answer; a verification that
 // fails keeps main as it was and hands the feature back with the output; a retried attempt
-// reports the merge its dead predecessor queued.
+// reports the merge its dead predecessor queued; a stop while the merge is verified lets it land.
 import { FeaturesService, HumanInputService, ProjectsService } from '@autocoder/server-projects';
 import { PrismaService } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { INestApplicationContext } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { waitFor } from '@autocoder/server-test-support';
+import { ActiveSessions } from './active-sessions';
 import { AgentControlService } from '@autocoder/server-orchestration';
 import { CodingSessionService } from './coding-session.service';
 import { PROJECT_REPOSITORY } from '@autocoder/server-code';
@@ -175,15 +177,12 @@ describe('coding sessions (integration)', () => {
     expect(events.map((e) => e.type)).not.toContain('feature.passing');
   }, 120_000);
 
-  it('a retried attempt reports the merge its dead predecessor queued, and claims nothing else', async () => {
+  it('a retried attempt finds the merge its dead predecessor queued done, and claims nothing else', async () => {
     const { projectId, featureId } = await runningProject('A todo list app.', 'node --test');
     const first = await session(projectId);
     expect(first.result).toMatchObject({ status: 'succeeded', featureId });
-    // As if attempt 1 died once its request was merged, before it journaled the outcome (its
-    // runner lost, or the database gone for a moment while it waited).
-    await prisma.runEvent.deleteMany({
-      where: { runId: first.run.id, type: { in: ['workspace.merged', 'feature.passing'] } },
-    });
+    // As if attempt 1 died once its request was merged, before it heard (its runner lost, or
+    // the database gone for a moment while it waited): the queue journaled the merge anyway.
     await prisma.run.update({
       where: { id: first.run.id },
       data: { status: 'running', finishedAt: null },
@@ -209,6 +208,26 @@ describe('coding sessions (integration)', () => {
       status: 'pending',
       leaseOwner: null,
       attempts: 0,
+    });
+  }, 120_000);
+
+  it('a stop while the session waits for its merge lets the merge land and the run report it', async () => {
+    // Verification takes a few seconds (it runs sandboxed, so it cannot signal out).
+    const { projectId, featureId } = await runningProject('A todo list app.', 'sleep 4');
+    const run = await prisma.run.create({ data: { projectId, role: 'coding' } });
+    const running = sessions.run({ runId: run.id, projectId }, ctx());
+    await waitFor('the branch to be queued', () =>
+      prisma.runEvent.findFirst({ where: { runId: run.id, type: 'workspace.queued' } }),
+    );
+    // The stop reaches the session while it waits for the merge queue.
+    expect(app.get(ActiveSessions).stopProject(projectId, 'stopped by request')).toBe(1);
+    expect(await running).toMatchObject({ outcome: 'finished', status: 'succeeded', featureId });
+    const events = await prisma.runEvent.findMany({ where: { runId: run.id } });
+    expect(events.filter((e) => e.type === 'feature.passing')).toHaveLength(1);
+    expect(events.map((e) => e.type)).toContain('workspace.merged');
+    expect(await prisma.feature.findUniqueOrThrow({ where: { id: featureId } })).toMatchObject({
+      status: 'passing',
+      leaseOwner: null,
     });
   }, 120_000);
 

@@ -33,12 +33,10 @@ export class CodingSessionService extends FeatureSession {
   protected async work(started: StartedSession, ctx: SessionRunContext): Promise<SessionResult> {
     const { run, project } = started;
     // An earlier attempt of this run died after queueing its branch: its merge goes on without
-    // it, so this attempt waits for that outcome instead of doing the feature again. Merged
-    // already (by the worker it waited on, or a reconciliation)? It reports that outcome, which
-    // its feature.passing event would otherwise never record.
+    // it, so this attempt waits for that outcome instead of doing the feature again; merged
+    // already (the queue journaled it), the run is done.
     const open =
-      (await this.mergeQueue.openForRun(run.id)) ??
-      (await this.mergeQueue.mergedUnjournaled(run.id));
+      (await this.mergeQueue.openForRun(run.id)) ?? (await this.mergeQueue.mergedForRun(run.id));
     if (open) return this.resumeMerge(run, open, ctx);
     // An earlier attempt of this run died (SIGKILL, lost node): its lease returns to the backlog
     // and its worktree is thrown away before this attempt starts afresh.
@@ -95,7 +93,9 @@ export class CodingSessionService extends FeatureSession {
             detail: why,
           });
         }
-        return await this.conclude(run, project, feature, worktree, verdict, owner, session.signal);
+        // Once the agent has said the feature passes, a stop no longer cuts the session short:
+        // its branch still goes through the merge queue (only the runner shutting down does).
+        return await this.conclude(run, project, feature, worktree, verdict, owner, ctx.signal);
       } catch (err) {
         if (err instanceof SessionReleasedError) throw err;
         // Not the feature's fault (a provider outage, a git failure): give its attempt back. Unless
@@ -129,8 +129,8 @@ export class CodingSessionService extends FeatureSession {
         requestId: request.id,
       },
     );
-    return this.onFeature(run, feature.id, request.owner, ctx, async (session) => {
-      const outcome = await this.mergeQueue.awaitOutcome(request.id, session.signal);
+    return this.onFeature(run, feature.id, request.owner, ctx, async () => {
+      const outcome = await this.mergeQueue.awaitOutcome(request.id, ctx.signal);
       return this.afterMerge(run, feature, request.owner, outcome);
     });
   }
@@ -229,17 +229,8 @@ export class CodingSessionService extends FeatureSession {
     };
     switch (request.status) {
       case 'merged': {
-        const commit = request.mergeCommit ?? '';
-        await this.journal.event(run, 'workspace.merged', `main at ${commit.slice(0, 12)}`, {
-          commit,
-          // What this merge brought in is mergeCommit^1..mergeCommit: its first parent is the
-          // main it was merged onto (the previous request of its batch, or main before it).
-          ...(request.mergeCommit ? { previousMain: `${request.mergeCommit}^1` } : {}),
-          baseCommit,
-          requestId: request.id,
-          batchId: request.batchId,
-        });
-        await this.journal.event(run, 'feature.passing', feature.name, { featureId: feature.id });
+        // The merge queue journaled workspace.merged and feature.passing on this run with the
+        // merge itself (MergeRequestsRepository.resolve), whether or not a session waited.
         // Its work is on main now; a refused branch stays on the remote for people to look at.
         await this.repos
           .deleteRemoteBranches(request.projectId, [request.branch])
