@@ -13,7 +13,7 @@ export REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,git-server,admin
 
-.PHONY: help dev test chaos install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo
+.PHONY: help dev test chaos install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo replay-failed
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ build: install ## Build api, runner, llm-fake, the git server and the console in
 
 seed: ## Create the demo project through the running api (idempotent)
 	node tools/dev/seed-demo.mjs
+
+replay-failed: ## Replay a queue's failed jobs: make replay-failed QUEUE=chat [LIMIT=n] [DRY_RUN=1] (REDIS_URL, QUEUE_PREFIX)
+	@test -n "$(QUEUE)" || { echo 'usage: make replay-failed QUEUE=<agent-session|control|chat> [LIMIT=n] [DRY_RUN=1]' >&2; exit 2; }
+	node tools/ops/replay-failed.mjs --queue "$(QUEUE)" $(if $(LIMIT),--limit "$(LIMIT)") $(if $(DRY_RUN),--dry-run)
 
 lint: install ## ESLint with Nx module boundaries on every project, unused/unlisted dependencies (knip), Redocly on the api's OpenAPI document
 	npx nx run-many -t lint --parallel=2 --outputStyle=static

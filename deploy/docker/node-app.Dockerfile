@@ -9,7 +9,8 @@
 #   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=dev-idp  -t autocoder/dev-idp .
 #
 # The api image also carries prisma/ and tools/prisma/ so that the same image runs the
-# migration job (`node tools/prisma/migrate.mjs deploy`).
+# migration job (`node tools/prisma/migrate.mjs deploy`), and tools/ops/replay-failed.mjs for
+# operators (RUNBOOK.md, "Replay failed jobs").
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -46,6 +47,8 @@ RUN set -eux; \
       cp -r prisma /staging/prisma; \
       mkdir -p /staging/tools /staging/node_modules/@prisma; \
       cp -r tools/prisma /staging/tools/prisma; \
+      mkdir -p /staging/tools/ops; \
+      cp tools/ops/replay-failed.mjs /staging/tools/ops/; \
       cp -r node_modules/@prisma/schema-engine-wasm /staging/node_modules/@prisma/; \
     fi; \
     if [ "${APP}" = "llm-fake" ]; then \
