@@ -10,7 +10,10 @@
 //       ConfigMap; a shared ConfigMap's key must be read by one of the processes that load it);
 //   (d) compose and Kubernetes set the same schema variables per process, except ONE_PLATFORM_ONLY
 //       below with a reason;
-//   (e) docs/configuration.md names exactly the schema's variables.
+//   (e) docs/configuration.md names exactly the schema's variables;
+//   (f) a compose service mounts every secret its `<NAME>_FILE` variables point at, and uses every
+//       secret it mounts; every Secret key the manifests reference is one docs/deployment.md's
+//       `kubectl create secret` creates.
 // Processes are recognised by image (autocoder/api, autocoder/runner, autocoder/git-server; the api
 // image running tools/prisma/migrate.mjs is the migrate job), so renamed or added services and
 // Deployments (blue/green copies) are checked too. Every failure names the variable and the file.
@@ -182,6 +185,7 @@ function commandText(command: unknown): string {
 
 interface ComposeService {
   image?: string;
+  secrets?: (string | { source: string; target?: string })[];
   command?: string | string[];
   entrypoint?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];
@@ -202,11 +206,17 @@ function envFileKeys(file: string): string[] {
     );
 }
 
-function composeInstances(): Instance[] {
+function composeServices(): Record<string, ComposeService> {
   // `merge: true` resolves the `<<: *server-env` anchors as compose does.
-  const compose = parse(readText('docker-compose.yml'), { merge: true }) as {
-    services: Record<string, ComposeService>;
-  };
+  return (
+    parse(readText('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, ComposeService>;
+    }
+  ).services;
+}
+
+function composeInstances(): Instance[] {
+  const compose = { services: composeServices() };
   const instances: Instance[] = [];
   for (const [name, service] of Object.entries(compose.services)) {
     const command = `${commandText(service.entrypoint)} ${commandText(service.command)}`.trim();
@@ -262,6 +272,27 @@ interface K8sManifest {
     template?: { spec?: K8sPodSpec };
     jobTemplate?: { spec?: { template?: { spec?: K8sPodSpec } } };
   };
+}
+
+/** Every `{ name, key }` of a secretKeyRef (pods) or secretTargetRef (KEDA) anywhere in a manifest. */
+function secretRefs(node: unknown, out: { name: string; key: string }[] = []) {
+  if (Array.isArray(node)) {
+    for (const item of node) secretRefs(item, out);
+  } else if (node && typeof node === 'object') {
+    for (const [field, value] of Object.entries(node)) {
+      if (field === 'secretKeyRef' && value && typeof value === 'object') {
+        const ref = value as { name: string; key: string };
+        out.push({ name: ref.name, key: ref.key });
+      } else if (field === 'secretTargetRef' && Array.isArray(value)) {
+        for (const ref of value as { name: string; key: string }[]) {
+          out.push({ name: ref.name, key: ref.key });
+        }
+      } else {
+        secretRefs(value, out);
+      }
+    }
+  }
+  return out;
 }
 
 /** Every manifest the base builds, with its file: resources and components, recursively. */
@@ -578,6 +609,50 @@ describe('configuration matrix vs docker-compose.yml and deploy/k8s', () => {
         ),
     ];
     expect(problems).toEqual([]);
+  });
+
+  it('(f) compose mounts the secrets its *_FILE variables name, and uses each one it mounts', () => {
+    const problems: string[] = [];
+    for (const [name, service] of Object.entries(composeServices())) {
+      const mounted = (service.secrets ?? []).map((s) =>
+        typeof s === 'string' ? s : (s.target ?? s.source),
+      );
+      const env = envToMap(service.environment);
+      const text = `${Object.values(env).join(' ')} ${commandText(service.entrypoint)} ${commandText(service.command)}`;
+      for (const [key, value] of Object.entries(env)) {
+        const secret = /^\/run\/secrets\/([^/]+)$/.exec(value ?? '')?.[1];
+        if (secret && !mounted.includes(secret)) {
+          problems.push(
+            `docker-compose.yml service ${name}: ${key} reads /run/secrets/${secret}, but the service does not list the secret ${secret}`,
+          );
+        }
+      }
+      for (const secret of mounted) {
+        if (!text.includes(`/run/secrets/${secret}`)) {
+          problems.push(
+            `docker-compose.yml service ${name}: mounts the secret ${secret}, but no variable or command of it reads /run/secrets/${secret}`,
+          );
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("(f) the manifests' Secret keys are the ones docs/deployment.md tells you to create", () => {
+    const doc = readText('docs', 'deployment.md');
+    const created = new Set(
+      [...doc.matchAll(/--from-(?:literal|file)=([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]),
+    );
+    const problems = k8sManifests().flatMap(({ file, manifest }) =>
+      secretRefs(manifest)
+        .filter((ref) => !created.has(ref.key))
+        .map(
+          (ref) =>
+            `${file} ${manifest.kind} ${manifest.metadata.name}: Secret ${ref.name} key ${ref.key} is not among the keys docs/deployment.md's \`kubectl create secret\` creates (${[...created].join(', ')})`,
+        ),
+    );
+    expect(problems).toEqual([]);
+    expect(created.size).toBeGreaterThan(0);
   });
 
   it('finds the files it reads', () => {
