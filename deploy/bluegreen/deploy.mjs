@@ -409,7 +409,11 @@ async function deploy(s, tag) {
   if (!live) compose(s, ['up', '-d', '--wait'], env);
   if (s.pull) compose(s, ['pull', ...services(idle)], env);
   // 1. Expand migrations, while the live colour serves.
-  compose(s, ['run', '--rm', 'migrate'], env);
+  try {
+    compose(s, ['run', '--rm', 'migrate'], env);
+  } catch (err) {
+    throw new DeployFailure(`migrations of ${tag} failed (${err.message}): nothing started, traffic unchanged (${live ?? 'none'})`);
+  }
   // 2. The idle colour with the new tag, up and healthy by its container health checks.
   const waitS = String(Math.ceil(s.readyTimeoutMs / 1000));
   try {
