@@ -27,7 +27,10 @@ interface ComposeService {
 
 interface DynamicConfig {
   http: {
-    routers: Record<string, { entryPoints: string[]; service: string; middlewares?: string[]; rule: string }>;
+    routers: Record<
+      string,
+      { entryPoints: string[]; service: string; middlewares?: string[]; rule: string }
+    >;
     middlewares: Record<string, unknown>;
     services: Record<
       string,
@@ -50,15 +53,24 @@ interface State {
 // ---- the compose overlay -------------------------------------------------------------------
 
 function composeConfig(env: Record<string, string>): Record<string, ComposeService> {
-  const result = spawnSync('docker-compose', ['-f', 'docker-compose.yml', '-f', OVERLAY, 'config'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    timeout: 30000,
-  });
+  const result = spawnSync(
+    'docker-compose',
+    ['-f', 'docker-compose.yml', '-f', OVERLAY, 'config'],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: process.env['HOME'] ?? '/tmp',
+        ...env,
+      },
+      timeout: 30000,
+    },
+  );
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
     throw new Error('docker-compose is not installed (make test-tools installs it)');
-  if (result.status !== 0) throw new Error(`docker-compose config exited ${result.status}:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`docker-compose config exited ${result.status}:\n${result.stderr}`);
   return (parse(result.stdout) as { services: Record<string, ComposeService> }).services;
 }
 
@@ -118,7 +130,10 @@ describe('deploy/bluegreen/compose.bluegreen.yml', () => {
 
   it('switches the single-colour api, admin and runner off', () => {
     for (const name of ['api', 'admin', 'runner'])
-      expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: ['single-colour'] });
+      expect({ name, profiles: services[name].profiles }).toEqual({
+        name,
+        profiles: ['single-colour'],
+      });
   });
 
   it("keeps each colour's settings identical to docker-compose.yml's service", () => {
@@ -148,25 +163,40 @@ describe('deploy/bluegreen/compose.bluegreen.yml', () => {
       // api, admin and runner of docker-compose.yml never start with this overlay.
       if (myProfiles.includes('single-colour')) continue;
       for (const dep of Object.keys(service.depends_on ?? {})) {
-        const ok = active(dep) || (services[dep].profiles ?? []).some((p) => myProfiles.includes(p));
-        expect({ service: name, dependsOn: dep, ok }).toEqual({ service: name, dependsOn: dep, ok: true });
+        const ok =
+          active(dep) || (services[dep].profiles ?? []).some((p) => myProfiles.includes(p));
+        expect({ service: name, dependsOn: dep, ok }).toEqual({
+          service: name,
+          dependsOn: dep,
+          ok: true,
+        });
       }
     }
   });
 
-  it("mounts the rendered Traefik directory and publishes the internal entry point on the loopback only", () => {
+  it('mounts the rendered Traefik directory and publishes the internal entry point on the loopback only', () => {
     const traefik = services['traefik'];
-    const volumes = (traefik.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    const volumes = (traefik.volumes ?? []).map((v) =>
+      typeof v === 'string' ? v : `${v.source}:${v.target}`,
+    );
     const dynamic = volumes.filter((v) => v.includes(':/etc/traefik/dynamic'));
-    expect(dynamic).toEqual([`${repoPath('deploy', 'bluegreen', 'state', 'traefik')}:/etc/traefik/dynamic:ro`]);
-    const published = (traefik.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}:${p.target}`));
+    expect(dynamic).toEqual([
+      `${repoPath('deploy', 'bluegreen', 'state', 'traefik')}:/etc/traefik/dynamic:ro`,
+    ]);
+    const published = (traefik.ports ?? []).map((p) =>
+      typeof p === 'string' ? p : `${p.published}:${p.target}`,
+    );
     expect(published).toContainEqual(expect.stringMatching(/^127\.0\.0\.1:8082:8082/));
-    const staticConfig = readYaml<{ entryPoints: Record<string, { address: string }> }>('traefik.yml');
+    const staticConfig = readYaml<{ entryPoints: Record<string, { address: string }> }>(
+      'traefik.yml',
+    );
     expect(staticConfig.entryPoints['internal'].address).toBe(':8082');
   });
 
   it('keeps the state directory out of git', () => {
-    expect(readFileSync(repoPath('.gitignore'), 'utf8')).toMatch(/^\/?deploy\/bluegreen\/state\/$/m);
+    expect(readFileSync(repoPath('.gitignore'), 'utf8')).toMatch(
+      /^\/?deploy\/bluegreen\/state\/$/m,
+    );
   });
 });
 
@@ -201,7 +231,9 @@ class FakeColours {
     } else if (req.url === '/healthz') {
       res.writeHead(200).end('ok');
     } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><ac-root></ac-root></body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><body><ac-root></ac-root></body></html>');
     } else if (req.url === '/api/docs/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"openapi":"3.0.0"}');
     } else {
@@ -295,7 +327,9 @@ class Sandbox {
   }
 
   dynamic(): DynamicConfig {
-    return parse(readFileSync(join(this.stateDir, 'traefik', 'dynamic.yml'), 'utf8')) as DynamicConfig;
+    return parse(
+      readFileSync(join(this.stateDir, 'traefik', 'dynamic.yml'), 'utf8'),
+    ) as DynamicConfig;
   }
 
   weights(name = 'api'): Record<string, number> {
@@ -313,16 +347,31 @@ function expectValidDynamic(config: DynamicConfig): void {
   const staticConfig = readYaml<{ entryPoints: Record<string, unknown> }>('traefik.yml');
   const { routers, middlewares, services } = config.http;
   for (const [name, router] of Object.entries(routers)) {
-    expect({ router: name, service: router.service in services }).toEqual({ router: name, service: true });
+    expect({ router: name, service: router.service in services }).toEqual({
+      router: name,
+      service: true,
+    });
     for (const mw of router.middlewares ?? [])
-      expect({ router: name, mw, defined: mw in middlewares }).toEqual({ router: name, mw, defined: true });
+      expect({ router: name, mw, defined: mw in middlewares }).toEqual({
+        router: name,
+        mw,
+        defined: true,
+      });
     for (const ep of router.entryPoints)
-      expect({ router: name, ep, defined: ep in staticConfig.entryPoints }).toEqual({ router: name, ep, defined: true });
+      expect({ router: name, ep, defined: ep in staticConfig.entryPoints }).toEqual({
+        router: name,
+        ep,
+        defined: true,
+      });
   }
   for (const [name, service] of Object.entries(services)) {
     for (const child of service.weighted?.services ?? []) {
       // A weighted service's children are load balancers with a health check of their own.
-      expect({ service: name, child: child.name, lb: Boolean(services[child.name]?.loadBalancer?.healthCheck) }).toEqual({
+      expect({
+        service: name,
+        child: child.name,
+        lb: Boolean(services[child.name]?.loadBalancer?.healthCheck),
+      }).toEqual({
         service: name,
         child: child.name,
         lb: true,
@@ -331,12 +380,18 @@ function expectValidDynamic(config: DynamicConfig): void {
   }
   // The public routes are unchanged: they still name api and admin, now weighted.
   const template = readYaml<DynamicConfig>('deploy', 'traefik', 'dynamic.yml');
-  for (const [name, router] of Object.entries(template.http.routers)) expect(routers[name]).toEqual(router);
+  for (const [name, router] of Object.entries(template.http.routers))
+    expect(routers[name]).toEqual(router);
   for (const name of ['api', 'admin']) {
-    expect(services[name].weighted?.services.map((s) => s.name)).toEqual([`${name}-blue`, `${name}-green`]);
+    expect(services[name].weighted?.services.map((s) => s.name)).toEqual([
+      `${name}-blue`,
+      `${name}-green`,
+    ]);
     for (const colour of COLOURS) {
       const port = new URL(template.http.services[name].loadBalancer?.servers[0].url ?? '').port;
-      expect(services[`${name}-${colour}`].loadBalancer?.servers).toEqual([{ url: `http://${name}-${colour}:${port}` }]);
+      expect(services[`${name}-${colour}`].loadBalancer?.servers).toEqual([
+        { url: `http://${name}-${colour}:${port}` },
+      ]);
     }
   }
   // Check routers only on the internal entry point (not published beyond the host's loopback).
@@ -420,7 +475,13 @@ describe('deploy/bluegreen/deploy.mjs', () => {
     expect(box.weights()).toEqual({ 'api-blue': 100, 'api-green': 0 });
     expect(box.weights('admin')).toEqual({ 'admin-blue': 100, 'admin-green': 0 });
     expect(colours.requests).toEqual(
-      expect.arrayContaining(['blue /health/ready', 'blue /healthz', 'blue /', 'blue /api/docs/openapi.json', '- /health/ready']),
+      expect.arrayContaining([
+        'blue /health/ready',
+        'blue /healthz',
+        'blue /',
+        'blue /api/docs/openapi.json',
+        '- /health/ready',
+      ]),
     );
     expectValidDynamic(box.dynamic());
   });
@@ -438,7 +499,8 @@ describe('deploy/bluegreen/deploy.mjs', () => {
       'stop runner-blue',
     ]);
     // Both colours keep their own tag; migrate runs the new one.
-    for (const call of box.dockerCalls()) expect(call.tags).toMatchObject({ blue: 'aaa111', green: 'bbb222' });
+    for (const call of box.dockerCalls())
+      expect(call.tags).toMatchObject({ blue: 'aaa111', green: 'bbb222' });
     expect(box.dockerCalls()[0].tags.migrate).toBe('bbb222');
     // Green was checked before any traffic moved.
     expect(colours.requests.slice(0, 4)).toEqual([
@@ -450,7 +512,11 @@ describe('deploy/bluegreen/deploy.mjs', () => {
     expect(box.weights()).toEqual({ 'api-blue': 0, 'api-green': 100 });
     expect(box.weights('admin')).toEqual({ 'admin-blue': 0, 'admin-green': 100 });
     const state = box.state();
-    expect(state).toMatchObject({ live: 'green', previous: 'blue', tags: { blue: 'aaa111', green: 'bbb222' } });
+    expect(state).toMatchObject({
+      live: 'green',
+      previous: 'blue',
+      tags: { blue: 'aaa111', green: 'bbb222' },
+    });
     expect(state.history.map((h) => h.action).filter((a) => a.startsWith('weights'))).toEqual(
       expect.arrayContaining(['weights green 10', 'weights green 50', 'weights green 100']),
     );
@@ -470,7 +536,9 @@ describe('deploy/bluegreen/deploy.mjs', () => {
 
     const run = await box.run(['deploy', 'bbb222', '--no-pull']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/green is not ready after 2s: \/health\/ready answered 503.*green stopped, traffic unchanged \(blue\)/);
+    expect(run.stderr).toMatch(
+      /green is not ready after 2s: \/health\/ready answered 503.*green stopped, traffic unchanged \(blue\)/,
+    );
     expect(box.composeCommands()).toEqual([
       'run --rm migrate',
       'up -d --no-deps --wait --wait-timeout 2 api-green admin-green runner-green',
@@ -483,9 +551,13 @@ describe('deploy/bluegreen/deploy.mjs', () => {
 
   it('a failed migration starts nothing and moves nothing', async () => {
     await bootstrap('aaa111');
-    const run = await box.run(['deploy', 'bbb222', '--no-pull'], { FAKE_DOCKER_FAIL: 'run --rm migrate' });
+    const run = await box.run(['deploy', 'bbb222', '--no-pull'], {
+      FAKE_DOCKER_FAIL: 'run --rm migrate',
+    });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/migrations of bbb222 failed \(\S+ run exited 3\): nothing started, traffic unchanged \(blue\)/);
+    expect(run.stderr).toMatch(
+      /migrations of bbb222 failed \(\S+ run exited 3\): nothing started, traffic unchanged \(blue\)/,
+    );
     expect(box.composeCommands()).toEqual(['run --rm migrate']);
     expect(box.state()).toMatchObject({ live: 'blue', weights: { blue: 100, green: 0 } });
   });
@@ -495,7 +567,9 @@ describe('deploy/bluegreen/deploy.mjs', () => {
     colours.publicReady = false;
     const run = await box.run(['deploy', 'bbb222', '--no-pull', '--steps', '10,100']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/traffic check failed: \/health\/ready answered 503\. Rolled back: traffic on blue, green stopped/);
+    expect(run.stderr).toMatch(
+      /traffic check failed: \/health\/ready answered 503\. Rolled back: traffic on blue, green stopped/,
+    );
     expect(box.weights()).toEqual({ 'api-blue': 100, 'api-green': 0 });
     expect(box.composeCommands()).toContain('stop api-green admin-green runner-green');
     expect(box.composeCommands()).not.toContain('stop runner-blue');
@@ -518,7 +592,11 @@ describe('deploy/bluegreen/deploy.mjs', () => {
     ]);
     expect(box.weights()).toEqual({ 'api-blue': 100, 'api-green': 0 });
     expect(box.weights('admin')).toEqual({ 'admin-blue': 100, 'admin-green': 0 });
-    expect(box.state()).toMatchObject({ live: 'blue', previous: 'green', tags: { blue: 'aaa111', green: 'bbb222' } });
+    expect(box.state()).toMatchObject({
+      live: 'blue',
+      previous: 'green',
+      tags: { blue: 'aaa111', green: 'bbb222' },
+    });
     expectValidDynamic(box.dynamic());
   });
 
@@ -554,7 +632,10 @@ describe('deploy/bluegreen/deploy.mjs', () => {
   it('refuses a bad tag, bad steps and a second deploy at the same time', async () => {
     expect((await box.run(['deploy', 'a b'])).code).toBe(2);
     expect((await box.run(['deploy', '../x'])).stderr).toMatch(/image tag/);
-    expect((await box.run(['deploy', 'abc', '--steps', '50,10'])).stderr).toMatch(/rising percentages/);
+    expect((await box.run(['deploy', 'latest'])).stderr).toMatch(/not latest/);
+    expect((await box.run(['deploy', 'abc', '--steps', '50,10'])).stderr).toMatch(
+      /rising percentages/,
+    );
     await bootstrap('aaa111');
     writeFileSync(join(box.stateDir, '.lock'), '1');
     const run = await box.run(['deploy', 'bbb222']);

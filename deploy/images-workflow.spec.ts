@@ -29,7 +29,10 @@ interface Workflow {
 }
 
 interface ComposeFile {
-  services: Record<string, { image?: string; build?: { dockerfile?: string; args?: { APP?: string } } }>;
+  services: Record<
+    string,
+    { image?: string; build?: { dockerfile?: string; args?: { APP?: string } } }
+  >;
 }
 
 const workflow = readYaml<Workflow>('.github', 'workflows', 'images.yml');
@@ -45,13 +48,21 @@ describe('.github/workflows/images.yml', () => {
   it('runs only after CI passed on main (or by hand on main)', () => {
     expect(Object.keys(workflow.on).sort()).toEqual(['workflow_dispatch', 'workflow_run']);
     const ci = readYaml<{ name: string }>('.github', 'workflows', 'ci.yml');
-    expect(workflow.on['workflow_run']).toEqual({ workflows: [ci.name], types: ['completed'], branches: ['main'] });
+    expect(workflow.on['workflow_run']).toEqual({
+      workflows: [ci.name],
+      types: ['completed'],
+      branches: ['main'],
+    });
     const condition = (job.if ?? '').replace(/\s+/g, ' ');
     expect(condition).toContain("github.event.workflow_run.conclusion == 'success'");
     // A fork's pull request from a branch named main is a workflow_run on main too.
     expect(condition).toContain("github.event.workflow_run.event == 'push'");
-    expect(condition).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
-    expect(condition).toContain("github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main'");
+    expect(condition).toContain(
+      'github.event.workflow_run.head_repository.full_name == github.repository',
+    );
+    expect(condition).toContain(
+      "github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main'",
+    );
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false);
   });
 
@@ -74,8 +85,14 @@ describe('.github/workflows/images.yml', () => {
     expect(name).toContain('ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/autocoder-${{ matrix.image }}');
     const build = step('docker/build-push-action').with ?? {};
     expect(build['push']).toBe(true);
-    const tags = String(build['tags']).trim().split('\n').map((t) => t.trim());
-    expect(tags).toEqual(['${{ steps.name.outputs.repo }}:${{ env.SHA }}', '${{ steps.name.outputs.repo }}:latest']);
+    const tags = String(build['tags'])
+      .trim()
+      .split('\n')
+      .map((t) => t.trim());
+    expect(tags).toEqual([
+      '${{ steps.name.outputs.repo }}:${{ env.SHA }}',
+      '${{ steps.name.outputs.repo }}:latest',
+    ]);
     expect(build['file']).toBe('${{ matrix.dockerfile }}');
     expect(build['build-args']).toContain('APP=${{ matrix.app }}');
     expect(build['cache-from']).toMatch(/^type=gha/);
@@ -93,7 +110,10 @@ describe('.github/workflows/images.yml', () => {
         exists: true,
       });
       if (entry.dockerfile.endsWith('node-app.Dockerfile'))
-        expect({ image: entry.image, app: guard.includes(entry.app) }).toEqual({ image: entry.image, app: true });
+        expect({ image: entry.image, app: guard.includes(entry.app) }).toEqual({
+          image: entry.image,
+          app: true,
+        });
     }
   });
 
@@ -102,17 +122,32 @@ describe('.github/workflows/images.yml', () => {
     const compose = readYaml<ComposeFile>('docker-compose.yml');
     const overlay = readYaml<ComposeFile>('deploy', 'bluegreen', 'compose.bluegreen.yml');
     const used = new Set<string>();
-    for (const service of [...Object.values(compose.services), ...Object.values(overlay.services)]) {
+    for (const service of [
+      ...Object.values(compose.services),
+      ...Object.values(overlay.services),
+    ]) {
       const m = /(?:autocoder\/|autocoder\/\}|autocoder-)([a-z-]+):/.exec(service.image ?? '');
       if (m) used.add(m[1]);
     }
-    expect([...used].sort()).toEqual(['admin', 'api', 'dev-idp', 'git-server', 'llm-fake', 'runner']);
-    for (const image of used) expect({ image, built: built.has(image) }).toEqual({ image, built: true });
+    expect([...used].sort()).toEqual([
+      'admin',
+      'api',
+      'dev-idp',
+      'git-server',
+      'llm-fake',
+      'runner',
+    ]);
+    for (const image of used)
+      expect({ image, built: built.has(image) }).toEqual({ image, built: true });
     // Same Dockerfile and APP as compose's build of that image.
     for (const service of Object.values(compose.services)) {
       const image = /autocoder\/([a-z-]+):/.exec(service.image ?? '')?.[1];
       if (!image || !service.build) continue;
-      expect({ image, dockerfile: built.get(image)?.dockerfile, app: built.get(image)?.app }).toEqual({
+      expect({
+        image,
+        dockerfile: built.get(image)?.dockerfile,
+        app: built.get(image)?.app,
+      }).toEqual({
         image,
         dockerfile: service.build.dockerfile,
         app: service.build.args?.APP ?? '',

@@ -62,7 +62,8 @@ function settings(flags) {
   return {
     docker: process.env.DOCKER || 'docker',
     composeFiles: (
-      process.env.BLUEGREEN_COMPOSE_FILES || 'docker-compose.yml,deploy/bluegreen/compose.bluegreen.yml'
+      process.env.BLUEGREEN_COMPOSE_FILES ||
+      'docker-compose.yml,deploy/bluegreen/compose.bluegreen.yml'
     )
       .split(',')
       .map((f) => fromRoot(f.trim())),
@@ -87,9 +88,14 @@ function parseSteps(text) {
     .map((s) => Number(s.trim()));
   const ok =
     steps.length > 0 &&
-    steps.every((s, i) => Number.isInteger(s) && s > 0 && s <= 100 && (i === 0 || s > steps[i - 1])) &&
+    steps.every(
+      (s, i) => Number.isInteger(s) && s > 0 && s <= 100 && (i === 0 || s > steps[i - 1]),
+    ) &&
     steps[steps.length - 1] === 100;
-  if (!ok) throw new Refusal(`steps must be rising percentages ending at 100 (e.g. 10,50,100), got "${text}"`);
+  if (!ok)
+    throw new Refusal(
+      `steps must be rising percentages ending at 100 (e.g. 10,50,100), got "${text}"`,
+    );
   return steps;
 }
 
@@ -142,8 +148,10 @@ function saveState(s, state, action) {
     ].slice(-50),
   };
   if (s.dryRun) {
-    say(`[dry-run] would write ${s.stateFile}: live=${next.live} previous=${next.previous} ` +
-      `tags blue=${next.tags.blue} green=${next.tags.green} weights blue=${next.weights.blue} green=${next.weights.green}`);
+    say(
+      `[dry-run] would write ${s.stateFile}: live=${next.live} previous=${next.previous} ` +
+        `tags blue=${next.tags.blue} green=${next.tags.green} weights blue=${next.weights.blue} green=${next.weights.green}`,
+    );
     return next;
   }
   writeAtomically(s.stateFile, `${JSON.stringify(next, null, 2)}\n`);
@@ -161,15 +169,19 @@ function saveState(s, state, action) {
 export function renderDynamic(templateText, weights) {
   const doc = parse(templateText);
   const http = doc?.http;
-  if (!http?.services || !http.routers) throw new Error('the template has no http.services or http.routers');
+  if (!http?.services || !http.routers)
+    throw new Error('the template has no http.services or http.routers');
   for (const name of ROUTED) {
     const lb = http.services[name]?.loadBalancer;
-    if (!lb?.servers?.length) throw new Error(`the template's service ${name} is not a loadBalancer with servers`);
+    if (!lb?.servers?.length)
+      throw new Error(`the template's service ${name} is not a loadBalancer with servers`);
     for (const colour of COLOURS) {
       const servers = lb.servers.map((server) => {
         const url = new URL(server.url);
         if (url.hostname !== name)
-          throw new Error(`service ${name}: server ${server.url} does not point at the compose service ${name}`);
+          throw new Error(
+            `service ${name}: server ${server.url} does not point at the compose service ${name}`,
+          );
         url.hostname = `${name}-${colour}`;
         return { ...server, url: url.toString().replace(/\/$/, '') };
       });
@@ -180,13 +192,22 @@ export function renderDynamic(templateText, weights) {
         services: COLOURS.map((colour) => ({ name: `${name}-${colour}`, weight: weights[colour] })),
         // While weights are split, a browser stays on the colour that served it first (the
         // console's hashed bundles exist only in the colour that served its index.html).
-        sticky: { cookie: { name: `autocoder_${name}_colour`, secure: true, httpOnly: true, sameSite: 'lax' } },
+        sticky: {
+          cookie: {
+            name: `autocoder_${name}_colour`,
+            secure: true,
+            httpOnly: true,
+            sameSite: 'lax',
+          },
+        },
         // A child whose health check fails gets no traffic while the other is up.
         healthCheck: {},
       },
     };
   }
-  const apiPaths = ['/api', '/health', '/metrics', '/mcp'].map((p) => `PathPrefix(\`${p}\`)`).join(' || ');
+  const apiPaths = ['/api', '/health', '/metrics', '/mcp']
+    .map((p) => `PathPrefix(\`${p}\`)`)
+    .join(' || ');
   for (const colour of COLOURS) {
     const header = `Header(\`${COLOUR_HEADER}\`, \`${colour}\`)`;
     http.routers[`check-api-${colour}`] = {
@@ -214,7 +235,9 @@ function writeDynamic(s, weights) {
   const current = existsSync(s.dynamicFile) ? readFileSync(s.dynamicFile, 'utf8') : null;
   if (current === text) return;
   if (s.dryRun) {
-    say(`[dry-run] would write ${s.dynamicFile}: api and admin weights blue=${weights.blue} green=${weights.green}`);
+    say(
+      `[dry-run] would write ${s.dynamicFile}: api and admin weights blue=${weights.blue} green=${weights.green}`,
+    );
     return;
   }
   writeAtomically(s.dynamicFile, text);
@@ -224,7 +247,8 @@ function writeDynamic(s, weights) {
 /** The weights the rendered file gives api's weighted service (null when there is no file). */
 function renderedWeights(s) {
   if (!existsSync(s.dynamicFile)) return null;
-  const services = parse(readFileSync(s.dynamicFile, 'utf8'))?.http?.services?.api?.weighted?.services ?? [];
+  const services =
+    parse(readFileSync(s.dynamicFile, 'utf8'))?.http?.services?.api?.weighted?.services ?? [];
   return Object.fromEntries(services.map((x) => [x.name.replace(/^api-/, ''), x.weight]));
 }
 
@@ -255,7 +279,8 @@ function compose(s, args, env) {
     env: { ...process.env, ...env },
   });
   if (result.error) throw new DeployFailure(`${s.docker} could not run: ${result.error.message}`);
-  if (result.status !== 0) throw new DeployFailure(`${s.docker} ${args[0]} exited ${result.status}`);
+  if (result.status !== 0)
+    throw new DeployFailure(`${s.docker} ${args[0]} exited ${result.status}`);
 }
 
 function services(colour, names = COLOUR_SERVICES) {
@@ -315,14 +340,26 @@ async function waitReady(s, colour, timeoutMs) {
 /** Requests a person's first visit makes: the console's page, the api's document, and (with a token) an authenticated call. */
 async function smoke(s, colour) {
   const checks = [
-    ['/', (r) => r.status === 200 && r.body.includes('<ac-root'), 'the console page (200 with <ac-root>)'],
-    ['/api/docs/openapi.json', (r) => r.status === 200 && typeof safeJson(r.body)?.openapi === 'string', 'the OpenAPI document'],
+    [
+      '/',
+      (r) => r.status === 200 && r.body.includes('<ac-root'),
+      'the console page (200 with <ac-root>)',
+    ],
+    [
+      '/api/docs/openapi.json',
+      (r) => r.status === 200 && typeof safeJson(r.body)?.openapi === 'string',
+      'the OpenAPI document',
+    ],
   ];
   let headers = {};
   if (s.smokeTokenFile) {
     const token = readFileSync(s.smokeTokenFile, 'utf8').trim();
     headers = { Authorization: `Bearer ${token}` };
-    checks.push(['/api/v1/auth/me', (r) => r.status === 200, 'GET /api/v1/auth/me with the smoke token']);
+    checks.push([
+      '/api/v1/auth/me',
+      (r) => r.status === 200,
+      'GET /api/v1/auth/me with the smoke token',
+    ]);
   }
   for (const [path, ok, what] of checks) {
     if (s.dryRun) {
@@ -333,9 +370,14 @@ async function smoke(s, colour) {
     try {
       res = await get(s, path, colour, path.startsWith('/api/v1/') ? headers : {});
     } catch (err) {
-      throw new DeployFailure(`smoke request to ${colour} failed: GET ${path}: ${err.cause?.code ?? err.message}`);
+      throw new DeployFailure(
+        `smoke request to ${colour} failed: GET ${path}: ${err.cause?.code ?? err.message}`,
+      );
     }
-    if (!ok(res)) throw new DeployFailure(`smoke request to ${colour} failed: GET ${path} answered ${res.status}, expected ${what}`);
+    if (!ok(res))
+      throw new DeployFailure(
+        `smoke request to ${colour} failed: GET ${path} answered ${res.status}, expected ${what}`,
+      );
     say(`smoke ${colour}: GET ${path} ok`);
   }
 }
@@ -351,7 +393,9 @@ function safeJson(text) {
 /** Public traffic path (the internal entry point's /health/ready, through the weighted service) for a while. */
 async function observe(s, ms) {
   if (s.dryRun) {
-    say(`[dry-run] would watch GET ${s.checkUrl}/health/ready (weighted, no colour header) for ${ms / 1000}s`);
+    say(
+      `[dry-run] would watch GET ${s.checkUrl}/health/ready (weighted, no colour header) for ${ms / 1000}s`,
+    );
     return;
   }
   const end = Date.now() + ms;
@@ -379,7 +423,9 @@ function withLock(s, fn) {
   try {
     fd = openSync(lock, 'wx');
   } catch {
-    throw new Refusal(`${lock} exists: another deploy or rollback is running (remove the file if none is)`);
+    throw new Refusal(
+      `${lock} exists: another deploy or rollback is running (remove the file if none is)`,
+    );
   }
   writeFileSync(fd, String(process.pid));
   closeSync(fd);
@@ -389,7 +435,11 @@ function withLock(s, fn) {
 }
 
 async function deploy(s, tag) {
-  if (!tag || !TAG.test(tag)) throw new Refusal(`deploy needs an image tag (e.g. a commit sha), got "${tag ?? ''}"`);
+  if (!tag || !TAG.test(tag))
+    throw new Refusal(`deploy needs an image tag (e.g. a commit sha), got "${tag ?? ''}"`);
+  // A colour is pinned to what it runs: `latest` moves, so a rollback could not name it.
+  if (tag === 'latest')
+    throw new Refusal('deploy a commit sha, not latest (it moves with every build of main)');
   let state = loadState(s);
   const live = state.live;
   const idle = live ? other(live) : 'blue';
@@ -412,16 +462,24 @@ async function deploy(s, tag) {
   try {
     compose(s, ['run', '--rm', 'migrate'], env);
   } catch (err) {
-    throw new DeployFailure(`migrations of ${tag} failed (${err.message}): nothing started, traffic unchanged (${live ?? 'none'})`);
+    throw new DeployFailure(
+      `migrations of ${tag} failed (${err.message}): nothing started, traffic unchanged (${live ?? 'none'})`,
+    );
   }
   // 2. The idle colour with the new tag, up and healthy by its container health checks.
   const waitS = String(Math.ceil(s.readyTimeoutMs / 1000));
   try {
-    compose(s, ['up', '-d', '--no-deps', '--wait', '--wait-timeout', waitS, ...services(idle)], env);
+    compose(
+      s,
+      ['up', '-d', '--no-deps', '--wait', '--wait-timeout', waitS, ...services(idle)],
+      env,
+    );
   } catch (err) {
     stopColour(s, idle, env);
     state = saveState(s, { ...state, tags }, `deploy ${tag} to ${idle}: failed to start`);
-    throw new DeployFailure(`${idle} did not start: ${err.message}. Traffic unchanged (${live ?? 'none'}).`);
+    throw new DeployFailure(
+      `${idle} did not start: ${err.message}. Traffic unchanged (${live ?? 'none'}).`,
+    );
   }
   state = saveState(s, { ...state, tags }, `deploy ${tag} to ${idle}: started`);
   // 3. Readiness and smoke through Traefik, before any traffic.
@@ -432,7 +490,9 @@ async function deploy(s, tag) {
     say(`${err.message}; stopping ${idle}`);
     stopColour(s, idle, env);
     saveState(s, state, `deploy ${tag} to ${idle}: checks failed`);
-    throw new DeployFailure(`${err.message}. ${idle} stopped, traffic unchanged (${live ?? 'none'}).`);
+    throw new DeployFailure(
+      `${err.message}. ${idle} stopped, traffic unchanged (${live ?? 'none'}).`,
+    );
   }
   // 4. Traffic, stepwise.
   const steps = live ? s.steps : [100];
@@ -449,7 +509,9 @@ async function deploy(s, tag) {
       writeDynamic(s, back);
       stopColour(s, idle, env);
       saveState(s, { ...state, weights: back }, `deploy ${tag} to ${idle}: rolled back`);
-      throw new DeployFailure(`${err.message}. Rolled back: traffic on ${live ?? 'nothing'}, ${idle} stopped.`);
+      throw new DeployFailure(
+        `${err.message}. Rolled back: traffic on ${live ?? 'nothing'}, ${idle} stopped.`,
+      );
     }
   }
   // 5. The old colour's runners drain; its api and console stay for a rollback.
@@ -470,7 +532,9 @@ async function rollback(s) {
   const target = state.previous;
   if (!current) throw new Refusal('nothing is live: no deploy has completed');
   if (!target || !state.tags[target])
-    throw new Refusal(`no previous colour to roll back to (live: ${current}); deploy an older tag instead`);
+    throw new Refusal(
+      `no previous colour to roll back to (live: ${current}); deploy an older tag instead`,
+    );
   const env = composeEnv(state.tags);
   say(`rolling back: ${current} (${state.tags[current]}) -> ${target} (${state.tags[target]})`);
   try {
@@ -482,12 +546,22 @@ async function rollback(s) {
     );
   }
   // Its runners were drained at the switch: start them again (same image).
-  compose(s, ['up', '-d', '--no-deps', '--wait', '--wait-timeout', '120', ...services(target, ['runner'])], env);
+  compose(
+    s,
+    ['up', '-d', '--no-deps', '--wait', '--wait-timeout', '120', ...services(target, ['runner'])],
+    env,
+  );
   const weights = { [target]: 100, [current]: 0 };
   writeDynamic(s, weights);
   stopColour(s, current, env, ['runner']);
-  state = saveState(s, { ...state, live: target, previous: current, weights }, `rollback to ${target}`);
-  say(`live: ${target} (${state.tags[target]}). ${current} keeps its api and console up (rollback again, or retire).`);
+  state = saveState(
+    s,
+    { ...state, live: target, previous: current, weights },
+    `rollback to ${target}`,
+  );
+  say(
+    `live: ${target} (${state.tags[target]}). ${current} keeps its api and console up (rollback again, or retire).`,
+  );
   return 0;
 }
 
@@ -495,10 +569,14 @@ async function retire(s) {
   const state = loadState(s);
   if (!state.live || !state.previous) throw new Refusal('no previous colour to retire');
   if (state.weights[state.previous] !== 0)
-    throw new Refusal(`${state.previous} still has weight ${state.weights[state.previous]}; finish or roll back first`);
+    throw new Refusal(
+      `${state.previous} still has weight ${state.weights[state.previous]}; finish or roll back first`,
+    );
   stopColour(s, state.previous, composeEnv(state.tags));
   saveState(s, { ...state, previous: null }, `retire ${state.previous}`);
-  say(`${state.previous} stopped; rollback now needs a deploy of its tag (${state.tags[state.previous]}).`);
+  say(
+    `${state.previous} stopped; rollback now needs a deploy of its tag (${state.tags[state.previous]}).`,
+  );
   return 0;
 }
 
@@ -513,7 +591,10 @@ function status(s) {
     `weights (${s.dynamicFile}): ${rendered ? `blue=${rendered.blue} green=${rendered.green}` : 'no file'}`,
   ];
   for (const line of lines) say(line);
-  if (rendered && (rendered.blue !== state.weights.blue || rendered.green !== state.weights.green)) {
+  if (
+    rendered &&
+    (rendered.blue !== state.weights.blue || rendered.green !== state.weights.green)
+  ) {
     say('the Traefik file and the state disagree: run `node deploy/bluegreen/deploy.mjs render`');
     return 1;
   }
