@@ -476,12 +476,17 @@ async function deploy(s, tag) {
     );
   } catch (err) {
     stopColour(s, idle, env);
-    state = saveState(s, { ...state, tags }, `deploy ${tag} to ${idle}: failed to start`);
+    state = saveState(
+      s,
+      { ...state, tags, previous: null },
+      `deploy ${tag} to ${idle}: failed to start`,
+    );
     throw new DeployFailure(
       `${idle} did not start: ${err.message}. Traffic unchanged (${live ?? 'none'}).`,
     );
   }
-  state = saveState(s, { ...state, tags }, `deploy ${tag} to ${idle}: started`);
+  // The idle colour was the rollback target: it runs the new tag now.
+  state = saveState(s, { ...state, tags, previous: null }, `deploy ${tag} to ${idle}: started`);
   // 3. Readiness and smoke through Traefik, before any traffic.
   try {
     await waitReady(s, idle, s.readyTimeoutMs);
