@@ -117,6 +117,9 @@ describe('deploy/bluegreen/compose.bluegreen.yml', () => {
         });
       }
     }
+    // The shared services come from the same registry, at AUTOCODER_TAG.
+    for (const name of ['git-server', 'llm-fake', 'dev-idp'])
+      expect(services[name].image).toBe(`ghcr.io/acme/autocoder-${name}:local`);
     // migrate runs the api image of the tag being deployed, only when named.
     expect(services['migrate'].image).toBe('ghcr.io/acme/autocoder-api:bbb222');
     expect(services['migrate'].profiles).toEqual(['migrate']);
