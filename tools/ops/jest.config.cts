@@ -1,0 +1,6 @@
+// Operations scripts (backup and restore) run as child processes against a real Postgres and a
+// real git server. Run: npx jest -c tools/ops/jest.config.cts
+module.exports = {
+  displayName: 'ops',
+  preset: '../jest/server-preset.js',
+};
