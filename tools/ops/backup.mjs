@@ -8,6 +8,8 @@
 //   node tools/ops/backup.mjs verify <dir>          checksums only
 //   node tools/ops/backup.mjs prune                 retention only (BACKUP_KEEP newest backups)
 //   node tools/ops/backup.mjs schedule              backup every BACKUP_INTERVAL_HOURS (compose)
+//   node tools/ops/backup.mjs health                exit 0 while the newest backup is younger than
+//                                                   twice BACKUP_INTERVAL_HOURS (compose's health check)
 //
 // Variables (read by this script only, not by the apps; each *_URL/_TOKEN also as <NAME>_FILE):
 //   BACKUP_DATABASE_URL    owner of the tables (default MIGRATION_DATABASE_URL): pg_dump and restore
@@ -36,7 +38,7 @@ import {
   timestampName,
 } from './manifest.mjs';
 
-const usage = `Usage: node tools/ops/backup.mjs backup | restore <dir> [--yes] | verify <dir> | prune | schedule`;
+const usage = `Usage: node tools/ops/backup.mjs backup | restore <dir> [--yes] | verify <dir> | prune | schedule | health`;
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +320,7 @@ async function startLocalGitServer(root) {
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    server: httpGitServer(url, token),
+    server: { ...httpGitServer(url, token), describe: `${root} (through a git server of its own)` },
     stop: () =>
       new Promise((r) => {
         if (child.exitCode !== null) return r();
@@ -725,6 +727,19 @@ async function schedule(s = settings()) {
   }
 }
 
+/** Fails when the newest backup is older than twice the interval, or there is none. */
+export async function health(s = settings()) {
+  const newest = existsSync(s.backupDir) ? (await listBackups(s.backupDir)).at(-1) : undefined;
+  if (!newest) throw new Error(`no backup in ${s.backupDir} yet`);
+  const { started } = await readManifest(join(s.backupDir, newest));
+  const ageHours = (Date.now() - Date.parse(started)) / 3600_000;
+  if (ageHours > 2 * s.intervalHours)
+    throw new Error(
+      `the newest backup (${newest}) is ${ageHours.toFixed(1)} h old, more than twice BACKUP_INTERVAL_HOURS (${s.intervalHours}): backups are failing, see the backup service's log`,
+    );
+  console.log(`newest backup ${newest}, ${ageHours.toFixed(1)} h old`);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -740,6 +755,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     else if (command === 'verify' && positional[0]) await verify(resolve(positional[0]));
     else if (command === 'prune') await prune();
     else if (command === 'schedule') await schedule();
+    else if (command === 'health') await health();
     else {
       console.error(usage);
       process.exitCode = 2;
