@@ -320,7 +320,9 @@ describe('deploy/k8s kustomize base', () => {
       spec: {
         schedule: string;
         concurrencyPolicy: string;
-        jobTemplate: { spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+        jobTemplate: {
+          spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+        };
       };
     };
     expect(cron.spec.schedule).toMatch(/^\S+ \S+ \* \* \*$/);

@@ -67,6 +67,12 @@ function git(args: string[], cwd: string): Promise<string> {
   });
 }
 
+/** The value, or a failed test when it is missing. */
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
+
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -123,8 +129,13 @@ function schemaRules(url: string): Promise<unknown> {
 /** `<sha> <ref>` lines of every ref of every repository under the git server's root. */
 async function refsOnDisk(root: string): Promise<Record<string, string>> {
   const refs: Record<string, string> = {};
-  for (const entry of readdirSync(root).filter((e) => e.endsWith('.git')).sort())
-    refs[entry] = await git(['for-each-ref', '--format=%(objectname) %(refname)'], join(root, entry));
+  for (const entry of readdirSync(root)
+    .filter((e) => e.endsWith('.git'))
+    .sort())
+    refs[entry] = await git(
+      ['for-each-ref', '--format=%(objectname) %(refname)'],
+      join(root, entry),
+    );
   return refs;
 }
 
@@ -190,25 +201,32 @@ describe('make backup / make restore', () => {
         await prisma.featureDependency.create({
           data: {
             projectId: project.id,
-            featureId: features[1]!.id,
-            dependsOnId: features[0]!.id,
+            featureId: must(features[1]).id,
+            dependsOnId: must(features[0]).id,
           },
         });
         const run = await prisma.run.create({
-          data: { projectId: project.id, role: 'coding', startedById: user.id, costUsd: '0.123456' },
+          data: {
+            projectId: project.id,
+            role: 'coding',
+            startedById: user.id,
+            costUsd: '0.123456',
+          },
         });
-        await prisma.runFeature.create({ data: { runId: run.id, featureId: features[0]!.id } });
+        await prisma.runFeature.create({
+          data: { runId: run.id, featureId: must(features[0]).id },
+        });
         for (let e = 0; e < 5; e++)
           await prisma.runEvent.create({
             data: { runId: run.id, type: 'tool', message: `call ${e}`, data: { e } },
           });
         // Status changes: the database's trigger audits each one.
         await prisma.feature.update({
-          where: { id: features[0]!.id },
+          where: { id: must(features[0]).id },
           data: { status: 'in_progress', leaseOwner: `${run.id}:1`, attempts: 1 },
         });
         await prisma.feature.update({
-          where: { id: features[0]!.id },
+          where: { id: must(features[0]).id },
           data: { status: 'passing', leaseOwner: null },
         });
         const conversation = await prisma.conversation.create({
@@ -250,7 +268,10 @@ describe('make backup / make restore', () => {
       writeFileSync(join(clone, 'wip.txt'), 'work in progress\n');
       await git(['add', '-A'], clone);
       await git(['commit', '--quiet', '-m', 'wip'], clone);
-      await git(['push', '--quiet', `${server.url}/${name}.git`, 'main', `session/run-${i}`, 'v1'], clone);
+      await git(
+        ['push', '--quiet', `${server.url}/${name}.git`, 'main', `session/run-${i}`, 'v1'],
+        clone,
+      );
     }
     expect(
       (
@@ -306,14 +327,16 @@ describe('make backup / make restore', () => {
 
     const result = await script(['backup'], env);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const backups = readdirSync(backupDir).filter((e) => !e.startsWith('.')).sort();
+    const backups = readdirSync(backupDir)
+      .filter((e) => !e.startsWith('.'))
+      .sort();
     // BACKUP_KEEP=2: the newest old one and this one; the stale partial is gone, the fresh kept.
     expect(backups).toHaveLength(2);
     expect(backups[0]).toBe('20200102T000000Z');
     expect(readdirSync(backupDir).filter((e) => e.startsWith('.'))).toEqual([
       '.partial-29990101T000000Z',
     ]);
-    backupPath = join(backupDir, backups[1]!);
+    backupPath = join(backupDir, must(backups[1]));
     expect(result.stdout).toContain(`done in`);
 
     const manifest = JSON.parse(readFileSync(join(backupPath, 'manifest.json'), 'utf8'));
@@ -340,7 +363,7 @@ describe('make backup / make restore', () => {
     for (const repo of repos) {
       const listed = manifest.repositories.find((r: { name: string }) => r.name === repo);
       const lines = Object.entries<string>(listed.refs).map(([ref, sha]) => `${sha} ${ref}`);
-      expect(lines.sort()).toEqual(refsBefore[`${repo}.git`]!.split('\n').sort());
+      expect(lines.sort()).toEqual(must(refsBefore[`${repo}.git`]).split('\n').sort());
     }
     expect(manifest.repositories.find((r: { name: string }) => r.name === emptyRepo)).toEqual({
       name: emptyRepo,
@@ -361,7 +384,7 @@ describe('make backup / make restore', () => {
     });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const [name] = readdirSync(diskDir);
-    const fromDisk = JSON.parse(readFileSync(join(diskDir, name!, 'manifest.json'), 'utf8'));
+    const fromDisk = JSON.parse(readFileSync(join(diskDir, must(name), 'manifest.json'), 'utf8'));
     const overHttp = JSON.parse(readFileSync(join(backupPath, 'manifest.json'), 'utf8'));
     expect(fromDisk.repositories).toEqual(overHttp.repositories);
   }, 120_000);
@@ -377,7 +400,9 @@ describe('make backup / make restore', () => {
     const verify = await script(['verify', damaged], env);
     expect(verify.code).toBe(1);
     expect(verify.stderr).toContain(`backup ${damaged} is damaged`);
-    expect(verify.stderr).toMatch(new RegExp(`repositories/${repos[1]}\\.bundle: sha256 [0-9a-f]{64}, the manifest says`));
+    expect(verify.stderr).toMatch(
+      new RegExp(`repositories/${repos[1]}\\.bundle: sha256 [0-9a-f]{64}, the manifest says`),
+    );
 
     const restore = await script(['restore', damaged, '--yes'], env);
     expect(restore.code).toBe(1);
@@ -413,7 +438,9 @@ describe('make backup / make restore', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('row counts of');
     // The restore time of this data set, for the RUNBOOK's recovery time objective.
-    console.log(`restore took ${seconds.toFixed(2)} s; script: ${/done in .*/.exec(result.stdout)?.[0]}`);
+    console.log(
+      `restore took ${seconds.toFixed(2)} s; script: ${/done in .*/.exec(result.stdout)?.[0]}`,
+    );
 
     expect(await tableDigests(db.adminUrl)).toEqual(before);
     expect(await schemaRules(db.adminUrl)).toEqual(rulesBefore);
@@ -445,24 +472,24 @@ describe('make backup / make restore', () => {
       await prisma.$disconnect();
     }
     await withClient(db.adminUrl, async (c) => {
-      await expect(c.query(`DELETE FROM "AuditEvent" WHERE id = 1`)).rejects.toThrow(
-        /append-only/,
-      );
+      await expect(c.query(`DELETE FROM "AuditEvent" WHERE id = 1`)).rejects.toThrow(/append-only/);
     });
 
     // main is protected again: a non-fast-forward push is refused.
     const clone = join(work, 'after-restore');
     await git(['clone', '--quiet', `${server.url}/${repos[0]}.git`, clone], work);
     await git(['reset', '--quiet', '--hard', 'HEAD~1'], clone);
-    await expect(
-      git(['push', '--quiet', '--force', 'origin', 'main'], clone),
-    ).rejects.toThrow(/non-fast-forward/);
+    await expect(git(['push', '--quiet', '--force', 'origin', 'main'], clone)).rejects.toThrow(
+      /non-fast-forward/,
+    );
   }, 180_000);
 
   it('replaces an existing database only with --yes, and a second restore changes nothing', async () => {
     const refused = await script(['restore', backupPath], env);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/would replace database "autocoder_test_\w+" \(\d+ tables\) and 3 existing repositories: .*--yes/);
+    expect(refused.stderr).toMatch(
+      /would replace database "autocoder_test_\w+" \(\d+ tables\) and 3 existing repositories: .*--yes/,
+    );
 
     const again = await script(['restore', backupPath, '--yes'], env);
     expect(again).toMatchObject({ code: 0, stderr: '' });

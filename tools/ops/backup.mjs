@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -433,7 +433,8 @@ export async function backup(s = settings()) {
   await mkdir(s.backupDir, { recursive: true });
   const started = new Date();
   let name = timestampName(started);
-  while (existsSync(join(s.backupDir, name))) name = `${timestampName(started)}-${randomBytes(2).toString('hex')}`;
+  while (existsSync(join(s.backupDir, name)))
+    name = `${timestampName(started)}-${randomBytes(2).toString('hex')}`;
   // Written under a dot name and renamed when complete: a backup dir without the dot is whole.
   const partial = join(s.backupDir, `.partial-${name}`);
   const work = join(partial, '.work');
@@ -451,7 +452,10 @@ export async function backup(s = settings()) {
     log(`backup ${name}: ${repositories.length} repositories bundled`);
     await rm(work, { recursive: true, force: true });
     const files = {};
-    for (const file of ['database.dump', ...repositories.filter((r) => r.bundle).map((r) => r.bundle)])
+    for (const file of [
+      'database.dump',
+      ...repositories.filter((r) => r.bundle).map((r) => r.bundle),
+    ])
       files[file] = await fileEntry(join(partial, file));
     const manifest = {
       format: FORMAT,
@@ -475,7 +479,9 @@ export async function backup(s = settings()) {
     const final = join(s.backupDir, name);
     await rename(partial, final);
     const bytes = Object.values(files).reduce((sum, f) => sum + f.bytes, 0);
-    log(`backup ${name}: done in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s, ${bytes} bytes: ${final}`);
+    log(
+      `backup ${name}: done in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s, ${bytes} bytes: ${final}`,
+    );
     return { dir: final, manifest };
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
@@ -549,7 +555,9 @@ async function restoreDatabase(databaseUrl, dir, manifest) {
   const tables = await tablesIn(databaseUrl);
   await withClient(adminUrl, async (admin) => {
     if (tables !== null && tables.length > 0) {
-      log(`restore: dropping database "${name}" (${tables.length} tables), closing its connections`);
+      log(
+        `restore: dropping database "${name}" (${tables.length} tables), closing its connections`,
+      );
       await admin.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`);
     }
     if (tables === null || tables.length > 0) {
@@ -571,7 +579,13 @@ async function restoreDatabase(databaseUrl, dir, manifest) {
   // belong to the restoring role (the owner); grants to autocoder_app come from the dump.
   await run(
     'pg_restore',
-    ['--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${url}`, join(dir, 'database.dump')],
+    [
+      '--no-owner',
+      '--single-transaction',
+      '--exit-on-error',
+      `--dbname=${url}`,
+      join(dir, 'database.dump'),
+    ],
     { env: pgEnv, hint: 'install postgresql-client' },
   );
   await withClient(databaseUrl, async (c) => {
@@ -584,7 +598,9 @@ async function restoreDatabase(databaseUrl, dir, manifest) {
     }
     if (problems.length) throw new Error(`restored database differs:\n  ${problems.join('\n  ')}`);
   });
-  log(`restore: database "${name}" restored, row counts of ${Object.keys(manifest.database.tables).length} tables match`);
+  log(
+    `restore: database "${name}" restored, row counts of ${Object.keys(manifest.database.tables).length} tables match`,
+  );
 }
 
 async function restoreRepositories(server, dir, manifest, work) {
@@ -685,17 +701,19 @@ export async function restore(dir, { yes = false } = {}, s = settings()) {
 async function schedule(s = settings()) {
   const interval = s.intervalHours * 3600_000;
   let stopping = false;
-  let wake = () => {};
+  let wake = () => undefined;
   for (const signal of ['SIGTERM', 'SIGINT'])
     process.once(signal, () => {
       log(`schedule: ${signal}, stopping`);
       stopping = true;
       wake();
     });
-  log(`schedule: a backup every ${s.intervalHours} h into ${s.backupDir}, keeping ${s.keep || 'all'}`);
+  log(
+    `schedule: a backup every ${s.intervalHours} h into ${s.backupDir}, keeping ${s.keep || 'all'}`,
+  );
   while (!stopping) {
     const newest = (await listBackups(s.backupDir).catch(() => [])).at(-1);
-    const last = newest ? (await readManifest(join(s.backupDir, newest)).catch(() => null)) : null;
+    const last = newest ? await readManifest(join(s.backupDir, newest)).catch(() => null) : null;
     const due = last ? Date.parse(last.started) + interval : Date.now();
     const wait = Math.max(0, due - Date.now());
     if (wait > 0) {

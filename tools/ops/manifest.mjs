@@ -9,7 +9,10 @@ export const FORMAT = 'autocoder-backup';
 
 /** 20261206T031500Z (no colons: portable file names; sorts by time). */
 export function timestampName(date) {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 const NAME = /^\d{8}T\d{6}Z(-[0-9a-f]{4})?$/;
@@ -20,7 +23,8 @@ export async function listBackups(dir) {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
     .filter(
-      (e) => e.isDirectory() && isBackupName(e.name) && existsSync(join(dir, e.name, 'manifest.json')),
+      (e) =>
+        e.isDirectory() && isBackupName(e.name) && existsSync(join(dir, e.name, 'manifest.json')),
     )
     .map((e) => e.name)
     .sort();
