@@ -360,6 +360,27 @@ describe('deploy/k8s kustomize base', () => {
     expect(admitted).toContain(template.metadata.labels['app.kubernetes.io/name']);
   });
 
+  it('has a restore Job, applied by hand, that runs like the backup CronJob', () => {
+    expect(kustomization.resources).not.toContain('restore-job.yaml');
+    const [job] = readYamlDocuments<Manifest>('deploy', 'k8s', 'restore-job.yaml');
+    const cron = find('CronJob', 'autocoder-backup') as unknown as {
+      spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } };
+    };
+    const backupPod = cron.spec.jobTemplate.spec.template.spec;
+    const restorePod = job?.spec?.template?.spec as PodSpec;
+    const b = backupPod.containers[0] as Container;
+    const r = restorePod.containers[0] as Container;
+    expect(r.command?.slice(0, 3)).toEqual(['node', 'tools/ops/backup.mjs', 'restore']);
+    expect(r.command).toContain('--yes');
+    expect(r.image.split(':')[0]).toBe(b.image);
+    const env = (c: Container) => (c.env ?? []).filter((e) => e.name !== 'BACKUP_KEEP');
+    expect(env(r)).toEqual(env(b));
+    expect(r.volumeMounts).toEqual(b.volumeMounts);
+    expect(restorePod.volumes).toEqual(backupPod.volumes);
+    expect(restorePod.securityContext).toEqual(backupPod.securityContext);
+    expect(r.securityContext).toEqual(b.securityContext);
+  });
+
   it('shares no volume: WORKSPACE_ROOT of api and runner is a size-limited emptyDir of the pod', () => {
     for (const m of manifests.filter((x) => x.spec?.template)) {
       for (const v of m.spec?.template?.spec.volumes ?? []) {
