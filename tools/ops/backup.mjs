@@ -550,6 +550,20 @@ async function tablesIn(databaseUrl) {
 }
 
 async function restoreDatabase(databaseUrl, dir, manifest) {
+  try {
+    await recreateDatabase(databaseUrl);
+  } catch (error) {
+    if (error?.code === '42501')
+      throw new Error(
+        `${error.message}: the owner role may not drop or create the database. Have an administrator create it empty (CREATE DATABASE ... OWNER <owner>), then restore into it`,
+      );
+    throw error;
+  }
+  await restoreInto(databaseUrl, dir, manifest);
+}
+
+/** An empty database of that name: created when missing, dropped and created when it has tables. */
+async function recreateDatabase(databaseUrl) {
   const name = databaseName(databaseUrl);
   const adminUrl = withDatabase(databaseUrl, 'postgres');
   const tables = await tablesIn(databaseUrl);
@@ -573,6 +587,10 @@ async function restoreDatabase(databaseUrl, dir, manifest) {
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
   });
+}
+
+async function restoreInto(databaseUrl, dir, manifest) {
+  const name = databaseName(databaseUrl);
   const { url, env: pgEnv } = libpqArgs(databaseUrl);
   // One transaction: all of it or nothing. Tables are filled before their triggers and foreign
   // keys exist (pg_restore's post-data section), so no trigger fires on restored rows. Objects
