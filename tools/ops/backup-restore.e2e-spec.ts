@@ -8,7 +8,8 @@ import { AuditService } from '@autocoder/server-audit';
 import { AuditEventRepository, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { startGitServer, type GitServer } from '@autocoder/server-git-server';
-import { execFile } from 'node:child_process';
+import { waitUntil } from '@autocoder/server-test-support';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
@@ -387,6 +388,48 @@ describe('make backup / make restore', () => {
     const fromDisk = JSON.parse(readFileSync(join(diskDir, must(name), 'manifest.json'), 'utf8'));
     const overHttp = JSON.parse(readFileSync(join(backupPath, 'manifest.json'), 'utf8'));
     expect(fromDisk.repositories).toEqual(overHttp.repositories);
+  }, 120_000);
+
+  it('schedule backs up when one is due, not again before the interval; health follows the newest', async () => {
+    const dir = join(work, 'scheduled');
+    const scheduled = { ...env, BACKUP_DIR: dir, BACKUP_INTERVAL_HOURS: '1' };
+    const unhealthy = await script(['health'], scheduled);
+    expect(unhealthy.code).toBe(1);
+    expect(unhealthy.stderr).toContain(`no backup in ${dir} yet`);
+
+    const start = () => {
+      const child = spawn(process.execPath, [SCRIPT, 'schedule'], {
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'] ?? '', ...scheduled },
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      return { child, exited, output: () => out };
+    };
+    // None yet: one at once, then it waits an hour.
+    const first = start();
+    await waitUntil('the scheduled backup', first.output, (o) => o.includes('next backup at'), {
+      timeoutMs: 60_000,
+    });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('done in');
+    expect(readdirSync(dir).filter((e) => !e.startsWith('.'))).toHaveLength(1);
+    // Restarted within the hour: nothing is due.
+    const second = start();
+    await waitUntil('the schedule', second.output, (o) => o.includes('next backup at'), {
+      timeoutMs: 30_000,
+    });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).not.toContain('done in');
+    expect(readdirSync(dir).filter((e) => !e.startsWith('.'))).toHaveLength(1);
+
+    const healthy = await script(['health'], scheduled);
+    expect(healthy).toMatchObject({ code: 0, stderr: '' });
+    expect(healthy.stdout).toMatch(/newest backup \d{8}T\d{6}Z, 0\.0 h old/);
   }, 120_000);
 
   it('refuses a damaged backup before touching anything, naming the file', async () => {
