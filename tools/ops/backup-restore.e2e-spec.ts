@@ -534,6 +534,17 @@ describe('make backup / make restore', () => {
       /would replace database "autocoder_test_\w+" \(\d+ tables\) and 3 existing repositories: .*--yes/,
     );
 
+    // Only as the owner the backup was taken as (its default privileges name that role).
+    const asApp = await script(['restore', backupPath, '--yes'], {
+      ...env,
+      BACKUP_DATABASE_URL: db.url,
+    });
+    expect(asApp.code).toBe(1);
+    expect(asApp.stderr).toContain(
+      `the backup was taken as the owner role "postgres" and this restore connects as "${db.appRole}"`,
+    );
+    expect(asApp.stderr).not.toContain(new URL(db.url).password);
+
     const again = await script(['restore', backupPath, '--yes'], env);
     expect(again).toMatchObject({ code: 0, stderr: '' });
     expect(again.stdout).toContain('already holds the backup');

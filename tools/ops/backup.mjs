@@ -621,6 +621,30 @@ async function restoreInto(databaseUrl, dir, manifest) {
   );
 }
 
+/**
+ * The dump names the owner it was taken as (default privileges of tables later migrations add:
+ * `ALTER DEFAULT PRIVILEGES FOR ROLE <owner>`), which only that role or a member of it may set.
+ */
+async function checkOwner(databaseUrl, manifest) {
+  const owner = manifest.database.user;
+  const [row] = await withClient(
+    withDatabase(databaseUrl, 'postgres'),
+    async (c) =>
+      (
+        await c.query(
+          `SELECT current_user AS me,
+                EXISTS (SELECT FROM pg_roles WHERE rolname = $1)
+                  AND pg_has_role(current_user, (SELECT oid FROM pg_roles WHERE rolname = $1), 'MEMBER') AS member`,
+          [owner],
+        )
+      ).rows,
+  );
+  if (row.me !== owner && !row.member)
+    throw new Error(
+      `the backup was taken as the owner role "${owner}" and this restore connects as "${row.me}": restore as "${owner}" (BACKUP_DATABASE_URL), the role that owns the tables and that migrations run as`,
+    );
+}
+
 async function restoreRepositories(server, dir, manifest, work) {
   for (const repo of manifest.repositories) {
     if (await server.exists(repo.name)) {
@@ -672,6 +696,7 @@ export async function restore(dir, { yes = false } = {}, s = settings()) {
     );
   try {
     // Look before touching anything: without --yes, nothing existing is replaced.
+    await checkOwner(databaseUrl, manifest);
     const tables = await tablesIn(databaseUrl);
     const existing = [];
     for (const repo of manifest.repositories)
