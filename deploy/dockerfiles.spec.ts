@@ -77,7 +77,14 @@ describe('deploy/docker/node-app.Dockerfile', () => {
     expect(runtime).toMatch(
       /if \[ "\$\{APP\}" = "api" \]; then apt-get install[^;]* postgresql-client;/,
     );
-    expect(text).toContain('cp -r tools/ops /staging/tools/ops');
+    // The script and every module it imports.
+    const copied = /cp (tools\/ops\/\S+(?: tools\/ops\/\S+)*) \/staging\/tools\/ops\//
+      .exec(text)?.[1]
+      .split(' ');
+    const imported = [
+      ...readText('tools', 'ops', 'backup.mjs').matchAll(/from '\.\/([^']+)'/g),
+    ].map((m) => `tools/ops/${m[1]}`);
+    expect(copied?.sort()).toEqual(['tools/ops/backup.mjs', ...imported].sort());
     expect(runtime).toMatch(/mkdir -p [^\n]*\/var\/backups\/autocoder/);
     expect(runtime).toMatch(/chown node:node [^\n]*\/var\/backups\/autocoder/);
     // Backups on the build host never go into the build context.

@@ -47,8 +47,8 @@ RUN set -eux; \
       cp -r prisma /staging/prisma; \
       mkdir -p /staging/tools /staging/node_modules/@prisma; \
       cp -r tools/prisma /staging/tools/prisma; \
-      cp -r tools/ops /staging/tools/ops; \
-      rm -f /staging/tools/ops/*.ts /staging/tools/ops/*.cts /staging/tools/ops/project.json; \
+      mkdir -p /staging/tools/ops; \
+      cp tools/ops/backup.mjs tools/ops/manifest.mjs /staging/tools/ops/; \
       cp -r node_modules/@prisma/schema-engine-wasm /staging/node_modules/@prisma/; \
     fi; \
     if [ "${APP}" = "llm-fake" ]; then \
