@@ -84,6 +84,27 @@ format-check: ## Prettier, check only
 docs-config: ## Regenerate docs/configuration.md from the configuration schema
 	UPDATE_DOCS=1 npx jest -c libs/server/config/jest.config.cts configuration-doc
 
+# ---- Backups (RUNBOOK.md, "Back up and restore") ----
+# Postgres as the owner of the tables (BACKUP_DATABASE_URL, default MIGRATION_DATABASE_URL) and
+# the git server's repositories: GIT_SERVER_URL with GIT_SERVER_TOKEN when set, else make dev's
+# GIT_SERVER_ROOT (tmp/git-server) on this disk.
+BACKUP_DIR ?= backups
+GIT_SERVER_ROOT ?= tmp/git-server
+export BACKUP_DIR
+
+.PHONY: backup restore
+backup: install ## Back up Postgres (pg_dump) and every repository into BACKUP_DIR/<UTC time>/ with checksums; keeps the newest BACKUP_KEEP (14)
+	export BACKUP_DATABASE_URL="$${BACKUP_DATABASE_URL:-$(MIGRATION_DATABASE_URL)}" GIT_SERVER_ROOT='$(GIT_SERVER_ROOT)'; \
+	node tools/ops/backup.mjs backup
+
+restore: install ## Restore a backup, then migrate: make restore BACKUP=backups/<UTC time> [YES=1 to replace existing data] (stop make dev first)
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<UTC time> [YES=1]" && exit 1)
+	@# Without GIT_SERVER_URL the script starts the built git server on GIT_SERVER_ROOT meanwhile.
+	@if [ -z "$$GIT_SERVER_URL" ] && [ ! -f dist/apps/git-server/main.js ]; then npx nx build git-server --outputStyle=static; fi
+	export BACKUP_DATABASE_URL="$${BACKUP_DATABASE_URL:-$(MIGRATION_DATABASE_URL)}" GIT_SERVER_ROOT='$(GIT_SERVER_ROOT)'; \
+	node tools/ops/backup.mjs restore '$(BACKUP)' $(if $(YES),--yes)
+	$(MAKE) --no-print-directory migrate
+
 clean: ## Remove build output and caches
 	rm -rf dist tmp .nx/cache coverage
 

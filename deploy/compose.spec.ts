@@ -114,6 +114,7 @@ describe('docker-compose.yml', () => {
       [
         'admin',
         'api',
+        'backup',
         'dev-idp',
         'git-server',
         'llm-fake',
@@ -241,7 +242,8 @@ describe('docker-compose.yml', () => {
     expect(api['SESSION_SECRET_FILE']).toBe('/run/secrets/session_secret');
     expect(api['OIDC_CLIENT_SECRET_FILE']).toBe('/run/secrets/oidc_client_secret');
     expect(secretNames(compose.services['dev-idp'])).toEqual(['oidc_client_secret']);
-    // Only the migrate job has the owner's URL; api and runner connect as a role owning nothing.
+    // Only the migrate job and the backups have the owner's URL; api and runner connect as a role
+    // owning nothing.
     expect(secretNames(compose.services['migrate']).sort()).toEqual(
       ['database_url', 'migration_database_url'].sort(),
     );
@@ -356,6 +358,39 @@ describe('docker-compose.yml', () => {
         mounts: [{ target: root }],
       });
     }
+  });
+
+  it("backs up on a schedule with the api image: the owner's URL, the git server over HTTP, a volume of its own", () => {
+    const backup = compose.services['backup'];
+    expect(backup.image).toBe(compose.services['api'].image);
+    expect(commandArgs(backup.command)).toEqual(['node', 'tools/ops/backup.mjs', 'schedule']);
+    expect(commandArgs(backup.healthcheck?.test)).toEqual([
+      'CMD',
+      'node',
+      'tools/ops/backup.mjs',
+      'health',
+    ]);
+    expect(existsSync(repoPath('tools', 'ops', 'backup.mjs'))).toBe(true);
+    const env = envToMap(backup.environment);
+    expect(env['BACKUP_DATABASE_URL_FILE']).toBe('/run/secrets/migration_database_url');
+    expect(secretNames(backup).sort()).toEqual(['git_server_token', 'migration_database_url']);
+    const git = envToMap(compose.services['git-server'].environment);
+    expect(env['GIT_SERVER_URL']).toBe(`http://git-server:${git['GIT_SERVER_PORT']}`);
+    expect(env['GIT_SERVER_TOKEN_FILE']).toBe(git['GIT_SERVER_TOKEN_FILE']);
+    expect(Number(env['BACKUP_KEEP'])).toBeGreaterThan(0);
+    expect(Number(env['BACKUP_INTERVAL_HOURS'])).toBeGreaterThan(0);
+    // Its backups on a named volume at BACKUP_DIR; it never mounts the git server's volume.
+    const dir = mounts(backup).find((m) => m.target === env['BACKUP_DIR']);
+    expect(Object.keys(compose.volumes ?? {})).toContain(dir?.source);
+    expect(mounts(backup)).toHaveLength(1);
+    // Not on migrate: the blue/green overlay switches migrate off by profile, and compose v2
+    // refuses a dependency on a service that is off.
+    expect(dependsOn(backup)).toEqual({
+      postgres: 'service_healthy',
+      'git-server': 'service_healthy',
+    });
+    const networks = backup.networks ?? {};
+    expect(Array.isArray(networks) ? networks : Object.keys(networks)).toEqual(['backend']);
   });
 
   it("gives api and runner a route out to projects' own remotes (HTTPS)", () => {

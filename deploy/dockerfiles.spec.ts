@@ -72,6 +72,27 @@ describe('deploy/docker/node-app.Dockerfile', () => {
     expect(runtime.indexOf('chown node:node')).toBeLessThan(runtime.indexOf('USER node'));
   });
 
+  it("gives the api's image what backups need: pg_dump, tools/ops and BACKUP_DIR owned by node", () => {
+    const runtime = text.slice(text.indexOf('AS runtime'));
+    expect(runtime).toMatch(
+      /if \[ "\$\{APP\}" = "api" \]; then apt-get install[^;]* postgresql-client;/,
+    );
+    // The script and every module it imports.
+    const copied = /cp (tools\/ops\/\S+(?: tools\/ops\/\S+)*) \/staging\/tools\/ops\//
+      .exec(text)?.[1]
+      .split(' ');
+    const imported = [
+      ...readText('tools', 'ops', 'backup.mjs').matchAll(/from '\.\/([^']+)'/g),
+    ].map((m) => `tools/ops/${m[1]}`);
+    expect(copied).toEqual(
+      expect.arrayContaining(['tools/ops/backup.mjs', 'tools/ops/replay-failed.mjs', ...imported]),
+    );
+    expect(runtime).toMatch(/mkdir -p [^\n]*\/var\/backups\/autocoder/);
+    expect(runtime).toMatch(/chown node:node [^\n]*\/var\/backups\/autocoder/);
+    // Backups on the build host never go into the build context.
+    expect(readText('deploy', 'docker', 'node-app.Dockerfile.dockerignore')).toMatch(/^backups$/m);
+  });
+
   it("installs bubblewrap in the runner's image, for the sandbox of agents' commands", () => {
     const runtime = text.slice(text.indexOf('AS runtime'));
     expect(runtime).toMatch(

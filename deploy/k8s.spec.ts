@@ -142,7 +142,7 @@ describe('deploy/k8s kustomize base', () => {
     const c = container('Job', 'autocoder-migrate');
     expect(c.image).toBe('autocoder/api');
     expect(c.command).toEqual(['node', 'tools/prisma/migrate.mjs', 'deploy']);
-    // As the owner; the only workload with the owner's URL.
+    // As the owner; with the backup CronJob, the only workloads with the owner's URL.
     const names = (x: Container) => (x.env ?? []).map((e) => e.name);
     expect(names(c)).toEqual(expect.arrayContaining(['MIGRATION_DATABASE_URL', 'DATABASE_URL']));
     for (const app of ['api', 'runner'])
@@ -279,7 +279,7 @@ describe('deploy/k8s kustomize base', () => {
     expect(config['GIT_SERVER_URL']).toBe(`http://git-server:${port}`);
   });
 
-  it('lets only api and runner pods reach the git server, and the git server reach nothing', () => {
+  it('lets only api and runner pods and the backup job reach the git server, and the git server reach nothing', () => {
     const policy = find('NetworkPolicy', 'git-server');
     expect(policy.spec?.podSelector?.matchLabels).toEqual({
       'app.kubernetes.io/name': 'git-server',
@@ -290,6 +290,7 @@ describe('deploy/k8s kustomize base', () => {
         from: [
           { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } },
           { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'runner' } } },
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'autocoder-backup' } } },
         ],
         ports: [{ port: 3400, protocol: 'TCP' }],
       },
@@ -312,6 +313,72 @@ describe('deploy/k8s kustomize base', () => {
         },
       });
     }
+  });
+
+  it('backs up daily from a CronJob with the api image onto a PVC of its own, never two at once', () => {
+    const cron = find('CronJob', 'autocoder-backup') as unknown as {
+      spec: {
+        schedule: string;
+        concurrencyPolicy: string;
+        jobTemplate: {
+          spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+        };
+      };
+    };
+    expect(cron.spec.schedule).toMatch(/^\S+ \S+ \* \* \*$/);
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    const template = cron.spec.jobTemplate.spec.template;
+    const pod = template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 1000 });
+    const c = pod.containers[0] as Container;
+    expect(c.image).toBe('autocoder/api');
+    expect(c.command).toEqual(['node', 'tools/ops/backup.mjs', 'backup']);
+    expect(existsSync(repoPath('tools', 'ops', 'backup.mjs'))).toBe(true);
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+    });
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+    expect(env['BACKUP_DATABASE_URL']?.valueFrom?.secretKeyRef).toEqual({
+      name: 'autocoder-secrets',
+      key: 'MIGRATION_DATABASE_URL',
+    });
+    expect(env['GIT_SERVER_TOKEN']?.valueFrom?.secretKeyRef).toEqual({
+      name: 'autocoder-secrets',
+      key: 'GIT_SERVER_TOKEN',
+    });
+    expect(Number(env['BACKUP_KEEP']?.value)).toBeGreaterThan(0);
+    // BACKUP_DIR is the mount of the backups' claim, which this job alone uses.
+    const mount = c.volumeMounts?.find((m) => m.mountPath === env['BACKUP_DIR']?.value);
+    const claim = pod.volumes?.find((v) => v.name === mount?.name)?.persistentVolumeClaim;
+    expect(claim?.claimName).toBe('autocoder-backups');
+    expect(find('PersistentVolumeClaim', 'autocoder-backups')).toBeDefined();
+    // The git server's network policy admits this job's pods by their label.
+    const admitted = (find('NetworkPolicy', 'git-server').spec?.ingress ?? []).flatMap((r) =>
+      (r.from ?? []).map((f) => f.podSelector?.matchLabels?.['app.kubernetes.io/name']),
+    );
+    expect(admitted).toContain(template.metadata.labels['app.kubernetes.io/name']);
+  });
+
+  it('has a restore Job, applied by hand, that runs like the backup CronJob', () => {
+    expect(kustomization.resources).not.toContain('restore-job.yaml');
+    const [job] = readYamlDocuments<Manifest>('deploy', 'k8s', 'restore-job.yaml');
+    const cron = find('CronJob', 'autocoder-backup') as unknown as {
+      spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } };
+    };
+    const backupPod = cron.spec.jobTemplate.spec.template.spec;
+    const restorePod = job?.spec?.template?.spec as PodSpec;
+    const b = backupPod.containers[0] as Container;
+    const r = restorePod.containers[0] as Container;
+    expect(r.command?.slice(0, 3)).toEqual(['node', 'tools/ops/backup.mjs', 'restore']);
+    expect(r.command).toContain('--yes');
+    expect(r.image.split(':')[0]).toBe(b.image);
+    const env = (c: Container) => (c.env ?? []).filter((e) => e.name !== 'BACKUP_KEEP');
+    expect(env(r)).toEqual(env(b));
+    expect(r.volumeMounts).toEqual(b.volumeMounts);
+    expect(restorePod.volumes).toEqual(backupPod.volumes);
+    expect(restorePod.securityContext).toEqual(backupPod.securityContext);
+    expect(r.securityContext).toEqual(b.securityContext);
   });
 
   it('shares no volume: WORKSPACE_ROOT of api and runner is a size-limited emptyDir of the pod', () => {

@@ -9,8 +9,9 @@
 #   docker build -f deploy/docker/node-app.Dockerfile --build-arg APP=dev-idp  -t autocoder/dev-idp .
 #
 # The api image also carries prisma/ and tools/prisma/ so that the same image runs the
-# migration job (`node tools/prisma/migrate.mjs deploy`), and tools/ops/replay-failed.mjs for
-# operators (RUNBOOK.md, "Replay failed jobs").
+# migration job (`node tools/prisma/migrate.mjs deploy`), tools/ops/replay-failed.mjs for
+# operators (RUNBOOK.md, "Replay failed jobs"), and tools/ops/ with pg_dump and pg_restore
+# (postgresql-client) for backups (`node tools/ops/backup.mjs`, RUNBOOK.md).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -48,7 +49,7 @@ RUN set -eux; \
       mkdir -p /staging/tools /staging/node_modules/@prisma; \
       cp -r tools/prisma /staging/tools/prisma; \
       mkdir -p /staging/tools/ops; \
-      cp tools/ops/replay-failed.mjs /staging/tools/ops/; \
+      cp tools/ops/replay-failed.mjs tools/ops/backup.mjs tools/ops/manifest.mjs /staging/tools/ops/; \
       cp -r node_modules/@prisma/schema-engine-wasm /staging/node_modules/@prisma/; \
     fi; \
     if [ "${APP}" = "llm-fake" ]; then \
@@ -68,16 +69,20 @@ ENV NODE_ENV=production \
 # server serves the projects' repositories (`git http-backend`, part of Debian's git). The runner also
 # gets bubblewrap, the OS sandbox of agents' and verification commands (libs/server/sandbox;
 # prlimit comes with util-linux, which the base image has); it needs user namespaces at run time
-# (docs/security.md, "Running the sandbox").
+# (docs/security.md, "Running the sandbox"). The api image, which also runs backups, gets
+# Debian bookworm's postgresql-client (15): pg_dump must be at least the server's major version,
+# so a newer Postgres server needs a newer client here (RUNBOOK.md, "Back up and restore").
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini git \
     && if [ "${APP}" = "runner" ]; then apt-get install -y --no-install-recommends bubblewrap; fi \
+    && if [ "${APP}" = "api" ]; then apt-get install -y --no-install-recommends postgresql-client; fi \
     && rm -rf /var/lib/apt/lists/*
 # Mount points owned by `node`, so that a Docker volume mounted there starts out writable:
 # WORKSPACE_ROOT (the runner's cache clones and worktrees, the api's read cache; disposable,
-# never shared) and GIT_SERVER_ROOT (the git server's repositories; persistent).
-RUN mkdir -p /var/lib/autocoder/workspaces /var/lib/autocoder/git \
-    && chown node:node /var/lib/autocoder/workspaces /var/lib/autocoder/git
+# never shared), GIT_SERVER_ROOT (the git server's repositories; persistent) and BACKUP_DIR
+# (backups, written by the api image's backup job).
+RUN mkdir -p /var/lib/autocoder/workspaces /var/lib/autocoder/git /var/backups/autocoder \
+    && chown node:node /var/lib/autocoder/workspaces /var/lib/autocoder/git /var/backups/autocoder
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force

@@ -102,6 +102,31 @@ describe('git server', () => {
     expect((await git.run(['rev-parse', '--verify', '--quiet', 'HEAD'], bare)).code).not.toBe(0);
   });
 
+  it('lists the repositories by name, without temporary folders or strays', async () => {
+    expect((await api('list-b', 'PUT')).status).toBe(201);
+    expect((await api('list-a', 'PUT')).status).toBe(201);
+    // A create or delete in flight, and a folder that is no repository.
+    await mkdir(join(root.dir, '.tmp-list-c-0123'), { recursive: true });
+    await mkdir(join(root.dir, 'stray.git'), { recursive: true });
+    const res = await fetch(`${server.url}/api/repositories`, { headers: auth });
+    expect(res.status).toBe(200);
+    const { repositories } = (await res.json()) as { repositories: string[] };
+    expect(repositories).toEqual([...repositories].sort());
+    expect(repositories).toEqual(expect.arrayContaining(['list-a', 'list-b']));
+    expect(repositories).not.toContain('stray');
+    expect(repositories.some((name) => name.startsWith('.'))).toBe(false);
+    expect((await api('list-a', 'DELETE')).status).toBe(204);
+    const after = (await (
+      await fetch(`${server.url}/api/repositories`, { headers: auth })
+    ).json()) as { repositories: string[] };
+    expect(after.repositories).not.toContain('list-a');
+    expect(after.repositories).toContain('list-b');
+    expect((await fetch(`${server.url}/api/repositories`)).status).toBe(401);
+    expect(
+      (await raw(server.url, '/api/repositories', { method: 'POST', headers: auth })).status,
+    ).toBe(405);
+  });
+
   it('deletes a repository', async () => {
     const name = 'to-delete';
     expect((await api(name, 'PUT')).status).toBe(201);

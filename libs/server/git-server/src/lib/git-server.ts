@@ -1,5 +1,5 @@
 // The bundled git server: smart HTTP (git http-backend as CGI) for every repository under one
-// root, a small admin API to create and remove repositories, and /health. One shared token guards
+// root, a small admin API to list, create and remove repositories, and /health. One shared token guards
 // everything but /health. Plain node:http so tests and the e2e stack run it in-process.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +39,8 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
 const CLOSE_GRACE_MS = 10_000;
 const SERVICES = new Set(['git-upload-pack', 'git-receive-pack']);
 const REPOSITORY_API = '/api/repositories/';
+/** GET: every repository's name (backups list what to bundle). */
+const REPOSITORY_LIST = '/api/repositories';
 /** /<name>.git/<rest>; the name is checked separately so a bad one is a 400, not a 404. */
 const GIT_PATH = /^\/(.+)\.git(\/.*)$/;
 
@@ -190,6 +192,10 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
         'WWW-Authenticate': 'Basic realm="autocoder"',
         Connection: 'close',
       });
+    }
+    if (path === REPOSITORY_LIST) {
+      if (req.method !== 'GET') return sendError(res, 405, 'method not allowed', { Allow: 'GET' });
+      return sendJson(res, 200, { repositories: await store.list() });
     }
     if (path.startsWith(REPOSITORY_API))
       return repositoryApi(req, res, path.slice(REPOSITORY_API.length));

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runGit } from './git-env';
+import { checkRepositoryName } from './repository-name';
 
 /** Our temporary folders start with a dot, which no repository name can. */
 const TEMP_PREFIX = '.tmp-';
@@ -112,6 +113,18 @@ export class RepositoryStore {
     }
     await rm(trash, { recursive: true, force: true });
     return true;
+  }
+
+  /** Names of every repository under the root, sorted (temporary folders and strays left out). */
+  async list(): Promise<string[]> {
+    const entries = await readdir(this.root, { withFileTypes: true });
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory() || !entry.name.endsWith('.git')) continue;
+      const name = entry.name.slice(0, -'.git'.length);
+      if (checkRepositoryName(name).ok && (await this.exists(name))) names.push(name);
+    }
+    return names.sort();
   }
 
   /** The commit main points at, or null while the repository has none. */
