@@ -160,9 +160,7 @@ describe('tracing, end to end', () => {
     // Probes are not traced; no prompt, spec text or secret is exported.
     expect(
       receiver.spans.filter((s) =>
-        String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').startsWith(
-          '/health',
-        ),
+        String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '').startsWith('/health'),
       ),
     ).toEqual([]);
     const exported = receiver.bodies.join('\n');

@@ -299,7 +299,7 @@ export const ENV_DEFINITIONS = {
   ),
   MERGE_BATCH_MAX: runner(
     positiveInt.max(100).default(20),
-    "Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.",
+    'Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.',
   ),
   MERGE_QUEUE_TICK_MS: runner(
     positiveInt.min(200).default(5000),

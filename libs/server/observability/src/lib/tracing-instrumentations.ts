@@ -18,7 +18,6 @@ export interface InstrumentationSettings {
  * spans are made only inside a trace, so the workers' polling does not start traces of its own.
  */
 export function tracingInstrumentations(s: InstrumentationSettings): Instrumentations {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { HttpInstrumentation } =
     require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { ExpressInstrumentation, ExpressLayerType } =
@@ -31,7 +30,6 @@ export function tracingInstrumentations(s: InstrumentationSettings): Instrumenta
     require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { UndiciInstrumentation } =
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => s.untraced(req.url),

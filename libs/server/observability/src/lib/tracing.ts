@@ -90,9 +90,8 @@ export function startTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
   if (!tracingConfigured(env)) return { enabled: false, shutdown: async () => undefined };
   // Loaded only when on: with tracing off the SDK costs nothing, not even its require time.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { NodeSDK } =
+    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { resourceFromAttributes } =
     require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const version = versionIn(options.dir);

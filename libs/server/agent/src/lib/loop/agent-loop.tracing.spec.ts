@@ -3,7 +3,11 @@
 // prompt, model text or tool input or output in any attribute.
 import { inSpan } from '@autocoder/server-observability';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  InMemorySpanExporter,
+  ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { ContentBlock, LlmProvider, ModelRequest, ModelResponse } from '../providers/llm-provider';
 import { runAgentLoop } from './agent-loop';
 
@@ -74,7 +78,10 @@ describe('agent loop spans', () => {
 
     const [session] = named('session test');
     const turns = named('turn');
-    expect(turns.map(parentOf)).toEqual([session.spanContext().spanId, session.spanContext().spanId]);
+    expect(turns.map(parentOf)).toEqual([
+      session.spanContext().spanId,
+      session.spanContext().spanId,
+    ]);
     expect(turns.map((t) => t.attributes['autocoder.turn'])).toEqual([1, 2]);
     expect(turns[1].attributes['autocoder.loop.end']).toBe('completed');
     expect(turns[0].attributes['autocoder.loop.end']).toBeUndefined();
