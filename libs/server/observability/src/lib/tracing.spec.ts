@@ -1,5 +1,11 @@
 import { trace } from '@opentelemetry/api';
-import { startTracing, tracingConfigured, tracingStarted, untracedPath } from './tracing';
+import {
+  redactedParams,
+  startTracing,
+  tracingConfigured,
+  tracingStarted,
+  untracedPath,
+} from './tracing';
 
 describe('tracingConfigured', () => {
   it.each([
@@ -46,5 +52,13 @@ describe('untracedPath', () => {
     [undefined, false],
   ])('%s → %s', (url, skipped) => {
     expect(untracedPath(url)).toBe(skipped);
+  });
+});
+
+describe('redactedParams', () => {
+  it("covers the logs' credential parameters and the instrumentation's signed-URL defaults", () => {
+    expect(redactedParams()).toEqual(
+      expect.arrayContaining(['access_token', 'ACCESS_TOKEN', 'code', 'key', 'Signature', 'sig']),
+    );
   });
 });

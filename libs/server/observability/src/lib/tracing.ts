@@ -63,9 +63,12 @@ export function untracedPath(url: string | undefined): boolean {
   return UNTRACED_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/** Signed-URL parameters the http instrumentation redacts by default; the option replaces them. */
+const SIGNED_URL_PARAMS = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature'];
+
 /** The query parameters whose values spans never carry (those of the logs, in both cases). */
-function redactedParams(): string[] {
-  return [...REDACTED_QUERY_PARAMS].flatMap((p) => [p, p.toUpperCase()]);
+export function redactedParams(): string[] {
+  return [...[...REDACTED_QUERY_PARAMS].flatMap((p) => [p, p.toUpperCase()]), ...SIGNED_URL_PARAMS];
 }
 
 function versionIn(dir: string | undefined): string | undefined {

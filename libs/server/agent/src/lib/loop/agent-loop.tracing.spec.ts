@@ -8,7 +8,7 @@ import {
   ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { ContentBlock, LlmProvider, ModelRequest, ModelResponse } from '../providers/llm-provider';
+import { ContentBlock, LlmProvider, ModelResponse } from '../providers/llm-provider';
 import { runAgentLoop } from './agent-loop';
 
 const SECRET_PROMPT = 'prompt-text-that-must-not-be-exported';
@@ -21,7 +21,7 @@ class TwoTurns implements LlmProvider {
   supportsTools(): boolean {
     return true;
   }
-  async complete(_req: ModelRequest): Promise<ModelResponse> {
+  async complete(): Promise<ModelResponse> {
     this.n++;
     const content: ContentBlock[] =
       this.n === 1
