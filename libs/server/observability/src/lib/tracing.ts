@@ -97,10 +97,12 @@ export function startTracing(options: TracingOptions): Tracing {
     require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { resourceFromAttributes } =
     require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { ATTR_SERVICE_VERSION } =
+    require('@opentelemetry/semantic-conventions') as typeof import('@opentelemetry/semantic-conventions');
   const version = versionIn(options.dir);
   const sdk = new NodeSDK({
     serviceName: set(env, 'OTEL_SERVICE_NAME') ? env['OTEL_SERVICE_NAME'] : options.service,
-    resource: resourceFromAttributes(version ? { 'service.version': version } : {}),
+    resource: resourceFromAttributes(version ? { [ATTR_SERVICE_VERSION]: version } : {}),
     instrumentations: tracingInstrumentations({
       untraced: untracedPath,
       redactedParams: redactedParams(),
