@@ -1,6 +1,7 @@
 // Validates docker-compose.yml with the real `docker-compose config` (no engine needed) and
 // checks the properties the deployment relies on.
 import { ENV_DEFINITIONS } from '@autocoder/server-config';
+import { tracingConfigured } from '@autocoder/server-observability';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -29,6 +30,7 @@ interface ComposeService {
   cap_drop?: string[];
   cap_add?: string[];
   privileged?: boolean;
+  profiles?: string[];
 }
 
 interface ComposeFile {
@@ -57,13 +59,21 @@ const INSTALL_HINT =
   'docker-compose is not installed: run `apt-get update && apt-get install -y docker-compose` ' +
   '(the Makefile installs it). This check is never skipped.';
 
-function runComposeConfig(): { status: number | null; stdout: string; stderr: string } {
+function runComposeConfig(extraEnv: Record<string, string> = {}): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
   // A minimal environment, so `${VAR:-default}` interpolation gives the committed defaults
   // whatever the caller's shell exports.
   const result = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp' },
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: process.env['HOME'] ?? '/tmp',
+      ...extraEnv,
+    },
     timeout: 30000,
   });
   if (result.error) {
@@ -110,7 +120,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('defines the whole platform', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
+    const always = Object.entries(compose.services).filter(([, s]) => !s.profiles?.length);
+    expect(always.map(([name]) => name).sort()).toEqual(
       [
         'admin',
         'api',
@@ -176,6 +187,9 @@ describe('docker-compose.yml', () => {
         restart: expect.any(String),
       });
       if (name === 'migrate') continue;
+      // The tracing profile's third-party images (collector, Jaeger) are distroless: no program
+      // inside to probe with. Nothing waits on their health; api and runner export regardless.
+      if (service.profiles?.includes('tracing')) continue;
       const test = service.healthcheck?.test;
       const disabled =
         service.healthcheck?.disable === true ||
@@ -282,8 +296,13 @@ describe('docker-compose.yml', () => {
 
   it('publishes only Traefik, and keeps Postgres and Redis on an internal network', () => {
     for (const [name, service] of services) {
-      if (name !== 'traefik')
-        expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+      if (name === 'traefik') continue;
+      // Jaeger's UI (tracing profile) on this machine's loopback only.
+      if (name === 'jaeger') {
+        expect(service.ports).toEqual(['127.0.0.1:16686:16686/tcp']);
+        continue;
+      }
+      expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
     }
     expect(compose.networks?.['backend']?.internal).toBe(true);
     for (const name of ['postgres', 'redis']) {
@@ -402,5 +421,73 @@ describe('docker-compose.yml', () => {
         outbound: true,
       });
     }
+  });
+
+  describe('the tracing profile', () => {
+    it('adds an OpenTelemetry Collector and Jaeger, only when the profile is chosen', () => {
+      expect(compose.services['otel-collector'].profiles).toEqual(['tracing']);
+      expect(compose.services['jaeger'].profiles).toEqual(['tracing']);
+      expect(compose.services['otel-collector'].image).toMatch(
+        /^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/,
+      );
+      expect(compose.services['jaeger'].image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+      // Reached by api and runners on the internal network.
+      const networks = compose.services['otel-collector'].networks ?? {};
+      expect(Array.isArray(networks) ? networks : Object.keys(networks)).toEqual(['backend']);
+      // No service of the platform depends on them: without the profile everything still starts.
+      for (const [name, service] of services) {
+        if (service.profiles?.length) continue;
+        expect({ name, deps: Object.keys(dependsOn(service)) }).toEqual({
+          name,
+          deps: expect.not.arrayContaining(['otel-collector', 'jaeger']),
+        });
+      }
+    });
+
+    it('mounts a collector configuration that receives OTLP and exports to Jaeger', () => {
+      const volumes = (compose.services['otel-collector'].volumes ?? []).map((v) =>
+        typeof v === 'string' ? v : `${v.source}:${v.target}`,
+      );
+      expect(volumes).toContainEqual(
+        expect.stringContaining(
+          `${repoPath('deploy', 'otel', 'collector.yaml')}:/etc/otelcol-contrib/config.yaml`,
+        ),
+      );
+      const config = parse(readText('deploy', 'otel', 'collector.yaml')) as {
+        receivers: { otlp: { protocols: Record<string, { endpoint: string }> } };
+        exporters: Record<string, { endpoint: string }>;
+        service: { pipelines: { traces: { receivers: string[]; exporters: string[] } } };
+      };
+      expect(config.receivers.otlp.protocols['http'].endpoint).toBe('0.0.0.0:4318');
+      expect(config.receivers.otlp.protocols['grpc'].endpoint).toBe('0.0.0.0:4317');
+      const { traces } = config.service.pipelines;
+      expect(traces.receivers).toEqual(['otlp']);
+      expect(traces.exporters.map((e) => config.exporters[e].endpoint)).toEqual(['jaeger:4317']);
+    });
+
+    it('leaves tracing off in api and runner unless OTEL_EXPORTER_OTLP_ENDPOINT is given', () => {
+      for (const app of ['api', 'runner']) {
+        const env = envToMap(compose.services[app].environment);
+        expect({ app, endpoint: env['OTEL_EXPORTER_OTLP_ENDPOINT'] }).toEqual({
+          app,
+          endpoint: '',
+        });
+        expect({ app, on: tracingConfigured(env) }).toEqual({ app, on: false });
+      }
+      const result = runComposeConfig({
+        COMPOSE_PROFILES: 'tracing',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      });
+      expect(result.status).toBe(0);
+      const traced = parse(result.stdout) as ComposeFile;
+      for (const app of ['api', 'runner']) {
+        const env = envToMap(traced.services[app].environment);
+        expect({ app, endpoint: env['OTEL_EXPORTER_OTLP_ENDPOINT'] }).toEqual({
+          app,
+          endpoint: 'http://otel-collector:4318',
+        });
+        expect({ app, on: tracingConfigured(env) }).toEqual({ app, on: true });
+      }
+    });
   });
 });

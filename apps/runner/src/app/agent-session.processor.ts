@@ -1,4 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
+import { inSpan, sessionAttributes } from '@autocoder/server-observability';
 import { JobContext, JobWorkers, OnJob } from '@autocoder/server-queue';
 import { JobName, JobPayloads, QueueName } from '@autocoder/shared-contracts';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
@@ -30,33 +31,42 @@ export class AgentSessionProcessor implements BeforeApplicationShutdown {
 
   @OnJob(JobName.InitializerSession)
   initializerSession(data: JobPayloads[JobName.InitializerSession], ctx: JobContext) {
-    return this.run(ctx, (c) => this.handlers.initializerSession(data, c));
+    return this.run(ctx, 'initializer', (c) => this.handlers.initializerSession(data, c));
   }
 
   @OnJob(JobName.CodingSession)
   codingSession(data: JobPayloads[JobName.CodingSession], ctx: JobContext) {
-    return this.run(ctx, (c) => this.handlers.codingSession(data, c));
+    return this.run(ctx, 'coding', (c) => this.handlers.codingSession(data, c));
   }
 
   @OnJob(JobName.TestingSession)
   testingSession(data: JobPayloads[JobName.TestingSession], ctx: JobContext) {
-    return this.run(ctx, (c) => this.handlers.testingSession(data, c));
+    return this.run(ctx, 'testing', (c) => this.handlers.testingSession(data, c));
   }
 
   private async run(
     { job, token, attempt, maxAttempts, rateLimit }: JobContext,
+    role: 'initializer' | 'coding' | 'testing',
     handle: (ctx: SessionContext) => Promise<unknown>,
   ): Promise<unknown> {
     const abort = new AbortController();
     this.active.set(job.id ?? '', abort);
+    const data = job.data as { runId: string; projectId: string };
     try {
-      return await handle({
-        attempt,
-        maxAttempts,
-        runnerId: this.runnerId,
-        signal: abort.signal,
-        rateLimit,
-      });
+      // The session's span, under BullMQ's `process` span (and so in the trace of whoever
+      // enqueued it); its turns, tool calls and model calls nest under it.
+      return await inSpan(
+        `session ${role}`,
+        sessionAttributes({ runId: data.runId, projectId: data.projectId, role, attempt }),
+        () =>
+          handle({
+            attempt,
+            maxAttempts,
+            runnerId: this.runnerId,
+            signal: abort.signal,
+            rateLimit,
+          }),
+      );
     } catch (err) {
       if (err instanceof SessionReleasedError) {
         // Back to the queue for another runner, without spending an attempt.

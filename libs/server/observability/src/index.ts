@@ -4,3 +4,5 @@ export * from './lib/logging.module';
 export * from './lib/http-metrics';
 export * from './lib/metrics.module';
 export * from './lib/graceful-shutdown';
+export * from './lib/tracing';
+export * from './lib/spans';

@@ -299,7 +299,7 @@ export const ENV_DEFINITIONS = {
   ),
   MERGE_BATCH_MAX: runner(
     positiveInt.max(100).default(20),
-    "Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.",
+    'Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.',
   ),
   MERGE_QUEUE_TICK_MS: runner(
     positiveInt.min(200).default(5000),
@@ -403,6 +403,59 @@ export const ENV_DEFINITIONS = {
   GIT_SERVER_MAX_BODY_MB: gitServer(
     positiveInt.max(65536).default(1024),
     'Largest request the git server accepts (a pushed pack), MiB.',
+  ),
+  // OpenTelemetry tracing (docs/observability.md#tracing). The SDK reads these from the
+  // environment itself; they are validated and documented here. Tracing is off unless
+  // OTEL_TRACES_EXPORTER or an OTLP endpoint is set.
+  OTEL_SDK_DISABLED: apiAndRunner(
+    z.enum(['true', 'false']).default('false'),
+    'true switches tracing off whatever else is set.',
+  ),
+  OTEL_TRACES_EXPORTER: apiAndRunner(
+    z.string().trim().min(1).optional(),
+    'Span exporter(s) of the OpenTelemetry SDK: otlp, console or none. Setting it (other than none) switches tracing on; unset, tracing is on only when an OTLP endpoint is set.',
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: apiAndRunner(
+    z.url({ protocol: /^https?$/ }).optional(),
+    'Base URL of the OTLP receiver (e.g. http://otel-collector:4318); setting it switches tracing on. Empty: off.',
+  ),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: apiAndRunner(
+    z.url({ protocol: /^https?$/ }).optional(),
+    'Full URL for spans only (e.g. http://otel-collector:4318/v1/traces), instead of OTEL_EXPORTER_OTLP_ENDPOINT.',
+  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: apiAndRunner(
+    z.enum(['http/protobuf', 'http/json', 'grpc']).default('http/protobuf'),
+    'OTLP encoding and transport: http/protobuf (port 4318), http/json (4318) or grpc (4317).',
+  ),
+  OTEL_EXPORTER_OTLP_HEADERS: apiAndRunner(
+    z.string().min(1).optional(),
+    'Headers sent with every OTLP export (key=value,key=value), e.g. a vendor API key. Read by the SDK from the environment only (no _FILE form).',
+    'secret',
+  ),
+  OTEL_SERVICE_NAME: apiAndRunner(
+    z.string().trim().min(1).optional(),
+    'service.name of the spans; default autocoder-api or autocoder-runner.',
+  ),
+  OTEL_RESOURCE_ATTRIBUTES: apiAndRunner(
+    z.string().min(1).optional(),
+    'Extra resource attributes of every span (key=value,…), e.g. deployment.environment.name=prod.',
+  ),
+  OTEL_TRACES_SAMPLER: apiAndRunner(
+    z
+      .enum([
+        'always_on',
+        'always_off',
+        'traceidratio',
+        'parentbased_always_on',
+        'parentbased_always_off',
+        'parentbased_traceidratio',
+      ])
+      .default('parentbased_always_on'),
+    'Which traces are kept; parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG keeps a share of them.',
+  ),
+  OTEL_TRACES_SAMPLER_ARG: apiAndRunner(
+    z.coerce.number().min(0).max(1).optional(),
+    'The ratio (0-1) of the traceidratio samplers.',
   ),
 } as const satisfies Record<string, { schema: z.ZodType; doc: VariableDoc }>;
 

@@ -1,5 +1,28 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 
+const exitHooks: Array<() => Promise<void>> = [];
+
+/**
+ * Work for the very end of a clean shutdown, after the app closed and before the process exits
+ * (e.g. flushing buffered spans). Each is given at most EXIT_HOOK_MS.
+ */
+export function beforeProcessExit(hook: () => Promise<void>): void {
+  exitHooks.push(hook);
+}
+
+const EXIT_HOOK_MS = 3000;
+
+async function runExitHooks(): Promise<void> {
+  await Promise.all(
+    exitHooks.map((hook) =>
+      Promise.race([
+        hook().catch(() => undefined),
+        new Promise<void>((resolve) => setTimeout(resolve, EXIT_HOOK_MS).unref()),
+      ]),
+    ),
+  );
+}
+
 /**
  * Closes the app on SIGTERM/SIGINT (running Nest's shutdown hooks, where workers drain) and
  * exits 0, so an orchestrator sees a clean stop. A second signal exits at once.
@@ -22,6 +45,7 @@ export function closeOnSignals(
     (beforeClose ? beforeClose(signal) : Promise.resolve())
       .catch((err: unknown) => logger.error(`before shutdown: ${String(err)}`))
       .then(() => app.close())
+      .then(runExitHooks)
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -14,6 +14,7 @@ import {
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { QUEUE_SETTINGS, QueueSettings, settleConnection } from './job-queue.service';
+import { queueTelemetryOption } from './queue-telemetry';
 import { redisOptions } from './redis-connection';
 
 export const JOB_WORKERS_OPTIONS = Symbol('JOB_WORKERS_OPTIONS');
@@ -134,6 +135,8 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
         stalledInterval: Math.max(1000, Math.floor(s.lockDurationMs / 2)),
         // Far above any real rate, so it limits nothing but enables rateLimit.
         ...(s.rateLimitable ? { limiter: { max: 10_000, duration: 1000 } } : {}),
+        // A job's `process` span continues the trace of whoever enqueued it.
+        ...queueTelemetryOption(),
       });
       worker.on('failed', (job, err) => {
         if (err.name === 'DelayedError' || err.name === 'RateLimitError') return;

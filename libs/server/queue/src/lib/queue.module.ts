@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue, QueueOptions } from 'bullmq';
 import { JobQueueService, QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
+import { queueTelemetryOption } from './queue-telemetry';
 import { redisOptions } from './redis-connection';
 
 const logger = new Logger('Queue');
@@ -35,6 +36,8 @@ export class QueueModule {
         BullModule.forRoot({
           connection: redisOptions(settings.redisUrl, settings.role),
           prefix: settings.prefix,
+          // Trace context travels with each job when tracing is on.
+          ...queueTelemetryOption(),
         }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],

@@ -11,6 +11,7 @@ import {
   TurnTiming,
 } from '@autocoder/server-agent';
 import { modelInfo, TokenUsage } from '@autocoder/server-models';
+import { annotateActiveSpan, SpanAttr } from '@autocoder/server-observability';
 import { agentSettingsOf, stepsOf } from '@autocoder/server-projects';
 import { FeatureToolsService } from '@autocoder/server-feature-tools';
 import { FinalRunStatus, RunJournal } from '@autocoder/server-runs';
@@ -399,6 +400,8 @@ export abstract class FeatureSession extends SessionBase {
     ctx: SessionRunContext,
     values: Readonly<Record<string, string | number>>,
   ): Promise<{ result: LoopResult; verdict: Verdict | undefined; worktree: Worktree }> {
+    // The session's span (the runner's) learns which feature it works on.
+    annotateActiveSpan({ [SpanAttr.featureId]: feature.id });
     await this.repos.ensure(project.id);
     const worktree = await this.repos.createWorktree(project.id, run.id);
     let verdict: Verdict | undefined;

@@ -12,6 +12,16 @@ import {
   ToolSpec,
 } from '../providers/llm-provider';
 import { costOf, TokenUsage } from '@autocoder/server-models';
+import {
+  inSpan,
+  modelCallSpanName,
+  modelRequestAttributes,
+  modelResponseAttributes,
+  SpanAttr,
+  toolCallAttributes,
+  toolCallSpanName,
+} from '@autocoder/server-observability';
+import { SpanKind } from '@opentelemetry/api';
 import { cap } from '../tools/file-tools';
 import { compactionPolicy, compactTranscript } from './compaction-policy';
 
@@ -152,23 +162,42 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     // Before the call: a request that fails (a 429, a 500) still shows in the run's log.
     await o.onEvent?.('model.request', `turn ${turn}: asking ${o.model}`, { turn });
     const modelStarted = now();
+    const maxTokens = o.maxTokens ?? 8192;
+    let cost = 0;
     try {
-      response = await o.provider.complete({
-        model: o.model,
-        system: o.system,
-        messages,
-        cacheAnchor: anchor,
-        tools: o.tools.map((t) => t.spec),
-        maxTokens: o.maxTokens ?? 8192,
-        signal: o.signal,
-        onText: o.onText,
-      });
+      // One span per model call (GenAI conventions): model, tokens, finish reason and cost only.
+      response = await inSpan(
+        modelCallSpanName(o.model),
+        modelRequestAttributes({ provider: o.provider.name, model: o.model, maxTokens }),
+        async (span) => {
+          const answer = await o.provider.complete({
+            model: o.model,
+            system: o.system,
+            messages,
+            cacheAnchor: anchor,
+            tools: o.tools.map((t) => t.spec),
+            maxTokens,
+            signal: o.signal,
+            onText: o.onText,
+          });
+          cost = costOf(o.model, answer.usage);
+          span.setAttributes(
+            modelResponseAttributes({
+              model: o.model,
+              ...answer.usage,
+              finishReason: answer.stopReason,
+              costUsd: cost,
+            }),
+          );
+          return answer;
+        },
+        SpanKind.CLIENT,
+      );
     } catch (err) {
       if (o.signal.aborted) return { reason: 'cancelled' };
       throw err;
     }
     modelMs = now() - modelStarted;
-    const cost = costOf(o.model, response.usage);
     spentUsd += cost;
     await o.onUsage({ ...response.usage, costUsd: cost });
     await o.onResponse?.(response);
@@ -201,9 +230,18 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       const tool = byName.get(call.name);
       await o.onEvent?.('tool.call', call.name, { input: call.input });
       const toolStarted = now();
-      const outcome = tool
-        ? await tool.run(call.input, o.signal)
-        : { content: `Unknown tool ${call.name}.`, isError: true };
+      // One span per tool call: the tool's name and whether it failed, never its input or output.
+      const outcome = await inSpan(
+        toolCallSpanName(call.name),
+        toolCallAttributes({ name: call.name, callId: call.id }),
+        async (span) => {
+          const answer = tool
+            ? await tool.run(call.input, o.signal)
+            : { content: `Unknown tool ${call.name}.`, isError: true };
+          span.setAttribute(SpanAttr.toolOutcome, answer.isError ? 'error' : 'ok');
+          return answer;
+        },
+      );
       toolMs += now() - toolStarted;
       const content = cap(outcome.content, o.maxToolOutputChars ?? 20_000);
       const isError = outcome.isError ?? false;
@@ -236,7 +274,12 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     modelMs = 0;
     toolMs = 0;
     const started = now();
-    const end = await takeTurn(turn);
+    // One span per turn: its model call and tool calls nest under it.
+    const end = await inSpan('turn', { [SpanAttr.turn]: turn }, async (span) => {
+      const ended = await takeTurn(turn);
+      if (ended) span.setAttribute(SpanAttr.loopEnd, ended.reason);
+      return ended;
+    });
     o.onTurnTiming?.({ turn, modelMs, toolMs, totalMs: now() - started });
     if (end) return { end, turns: turn, spentUsd };
   }

@@ -10,6 +10,13 @@ export interface AnthropicClientOptions {
 }
 
 /**
+ * The SDK's own OpenTelemetry spans (`anthropic.messages.create`, under our `chat <model>` span
+ * when tracing is on) carry metadata only: the option is given, so ANTHROPIC_OPEN_TELEMETRY_*
+ * variables cannot switch on the export of prompts and answers.
+ */
+const OPEN_TELEMETRY = { traces: { enabled: true, contentMode: 'metadata_only' } } as const;
+
+/**
  * The SDK's own retries are off: retries belong to the queue (backoff, attempts) and rate limits
  * to the fleet-wide pause, so one policy governs them.
  */
@@ -20,6 +27,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): Anthropi
       baseURL: options.fakeUrl,
       maxRetries: 0,
       timeout: options.timeoutMs ?? 120_000,
+      openTelemetry: OPEN_TELEMETRY,
     });
   }
   if (!options.apiKey) {
@@ -30,5 +38,6 @@ export function createAnthropicClient(options: AnthropicClientOptions): Anthropi
     baseURL: options.baseUrl,
     maxRetries: 0,
     timeout: options.timeoutMs ?? 600_000,
+    openTelemetry: OPEN_TELEMETRY,
   });
 }

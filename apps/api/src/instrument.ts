@@ -1,0 +1,5 @@
+// Imported first by main.ts: process-wide instrumentation that must exist before the modules it
+// watches (http, express, pg, ioredis) are loaded. Keep it to start-up calls.
+import { startTracing } from '@autocoder/server-observability';
+
+startTracing({ service: 'autocoder-api', dir: __dirname });
