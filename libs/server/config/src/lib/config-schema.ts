@@ -60,6 +60,10 @@ export const ENV_DEFINITIONS = {
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     'Minimum level of JSON log lines.',
   ),
+  LOG_FORMAT: apiAndRunner(
+    z.enum(['json', 'pretty']).default('json'),
+    'Log lines as JSON (production, CI, tests) or, for a terminal, readable through pino-pretty (make dev sets pretty; pino-pretty is a devDependency, so elsewhere pretty falls back to JSON with a warning).',
+  ),
   DATABASE_URL: apiAndRunner(
     z.url({ protocol: /^postgres(ql)?$/ }),
     'Postgres connection string of api and runner: a login role in the autocoder_app group (created by the migrations), never the owner of the tables nor a superuser.',
@@ -299,7 +303,7 @@ export const ENV_DEFINITIONS = {
   ),
   MERGE_BATCH_MAX: runner(
     positiveInt.max(100).default(20),
-    "Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.",
+    'Most requests the merge queue merges, verifies and publishes as one batch (a failing batch is bisected to find the culprit); 1 merges one session at a time.',
   ),
   MERGE_QUEUE_TICK_MS: runner(
     positiveInt.min(200).default(5000),
