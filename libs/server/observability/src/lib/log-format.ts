@@ -20,7 +20,6 @@ export interface LogDestinationChoice {
  */
 export function loadPinoPretty(): PrettyFactory {
   // A run-time require, not an import: the bundle must not fail to load where it is missing.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require('pino-pretty') as { default?: PrettyFactory } | PrettyFactory;
   return typeof loaded === 'function' ? loaded : (loaded.default as PrettyFactory);
 }
