@@ -94,7 +94,7 @@ delete env.MIGRATION_DATABASE_URL;
 const supervisor = createSupervisor();
 /** Prefixes each line of a child's output with its name, in a colour of its own. */
 function prefixOutput(name, color) {
-  const prefix = `\x1b[${color}m${name.padEnd(10)}\x1b[0m| `;
+  const prefix = `\x1b[${color}m${name.padEnd(12)}\x1b[0m| `;
   const pipe = (stream, out) =>
     stream.on('data', (chunk) => {
       for (const line of chunk.toString().split('\n')) if (line) out.write(prefix + line + '\n');

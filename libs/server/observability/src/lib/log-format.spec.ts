@@ -42,6 +42,7 @@ describe('log format', () => {
     const logger = pino({ base: { service: 'api', pid: 1, hostname: 'h' } }, choice.destination);
 
     logger.info({ projectId: 'p1' }, 'project created');
+    logger.warn({ context: 'JobWorkers', queue: 'chat' }, 'paused');
     logger.info(
       {
         req: { method: 'GET', url: '/api/v1/projects' },
@@ -51,11 +52,12 @@ describe('log format', () => {
       'request completed',
     );
 
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
       /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: project created \{"projectId":"p1"\}\n$/,
     );
-    expect(lines[1]).toMatch(/INFO: GET \/api\/v1\/projects 200 12 ms request completed\n$/);
+    expect(lines[1]).toMatch(/WARN: \[JobWorkers\] paused \{"queue":"chat"\}\n$/);
+    expect(lines[2]).toMatch(/INFO: GET \/api\/v1\/projects 200 12 ms request completed\n$/);
     expect(lines.join('')).not.toMatch(/"service"|hostname|"pid"/);
   });
 

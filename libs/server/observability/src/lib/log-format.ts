@@ -24,13 +24,16 @@ export function loadPinoPretty(): PrettyFactory {
   return typeof loaded === 'function' ? loaded : (loaded.default as PrettyFactory);
 }
 
-/** Readable lines for a terminal: time, level, `METHOD url status ms` for requests, message. */
+/**
+ * Readable lines for a terminal: time, level, `METHOD url status ms` for requests, Nest's context
+ * in brackets, the message, then the other fields on the same line.
+ */
 export const PRETTY_OPTIONS = {
   translateTime: 'SYS:HH:MM:ss.l',
   // make dev prefixes every line with the service's name already.
-  ignore: 'pid,hostname,service,req,res,responseTime',
+  ignore: 'pid,hostname,service,req,res,responseTime,context',
   messageFormat:
-    '{if req.method}{req.method} {req.url} {res.statusCode} {responseTime} ms {end}{msg}',
+    '{if req.method}{req.method} {req.url} {res.statusCode} {responseTime} ms {end}{if context}[{context}] {end}{msg}',
   singleLine: true,
   sync: true,
 } as const;
