@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { coverageGate } from './coverage-gate.cjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'tmp/test-results');
@@ -64,22 +65,15 @@ let coverageLine;
 let coverageMissed = false;
 if (coverage) {
   const gates = JSON.parse(readFileSync(thresholdsFile, 'utf8'));
-  if (existsSync(coverageSummary)) {
-    const total = JSON.parse(readFileSync(coverageSummary, 'utf8')).total;
-    const parts = ['statements', 'branches', 'functions', 'lines'].map((key) => {
-      const pct = total[key].pct;
-      const below = typeof pct !== 'number' || pct < gates[key];
-      coverageMissed ||= below;
-      return `${key} ${typeof pct === 'number' ? pct.toFixed(1) : '?'}% (gate ${gates[key]}${below ? ', MISSED' : ''})`;
-    });
-    coverageLine = `coverage (libs): ${parts.join(', ')}`;
-  } else {
-    coverageMissed = true;
-    coverageLine = 'coverage (libs): no coverage report (MISSED)';
-  }
+  const total = existsSync(coverageSummary)
+    ? JSON.parse(readFileSync(coverageSummary, 'utf8')).total
+    : undefined;
+  const { line, missed } = coverageGate(total, gates);
+  coverageLine = line;
+  coverageMissed = missed.length > 0;
   if (coverageMissed) {
     console.error(
-      `coverage below its gate (tools/test/coverage-thresholds.json): counted as 1 failed test`,
+      `coverage of the libs below its gate (${missed.join(', ')}; tools/test/coverage-thresholds.json): counted as 1 failed test`,
     );
   }
 }
