@@ -107,9 +107,13 @@ function createSupervisor(settings = {}) {
       });
     }
 
-    /** Stops the running child (if any) and starts it again right away, e.g. after a rebuild. */
+    /**
+     * Stops the running child (if any) and starts it again right away, e.g. after a rebuild: new
+     * code, so the next crash starts the backoff over.
+     */
     restart() {
       if (stopping) return;
+      this.delayMs = undefined;
       if (this.timer) {
         clearTimeout(this.timer);
         this.start();

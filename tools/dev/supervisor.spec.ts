@@ -119,6 +119,26 @@ describe('createSupervisor', () => {
     expect(of('app', 'restart-scheduled')).toHaveLength(0);
   });
 
+  it('a restart during a crash backoff starts at once and resets the backoff', async () => {
+    make();
+    const crasher = supervisor.add('crasher', {
+      command: node,
+      args: ['-e', 'setTimeout(() => process.exit(4), 10)'],
+    });
+    // Three crashes in, and waiting for the next start (the last event is the scheduled restart).
+    await waitFor(
+      () =>
+        of('crasher', 'restart-scheduled').length >= 3 &&
+        events[events.length - 1]?.type === 'restart-scheduled',
+      'a backoff after three crashes',
+    );
+    const starts = of('crasher', 'start').length;
+    crasher.restart();
+    expect(of('crasher', 'start')).toHaveLength(starts + 1);
+    await waitFor(() => of('crasher', 'restart-scheduled').length >= 4, 'the next crash');
+    expect(of('crasher', 'restart-scheduled')[3]?.delayMs).toBe(100);
+  });
+
   it('stops every child once, process groups included, and restarts nothing afterwards', async () => {
     make();
     const plain = supervisor.add('plain', { command: node, args: ['-e', FOREVER] });
