@@ -12,16 +12,24 @@ REDIS_URL ?= redis://127.0.0.1:6379
 export REDIS_URL
 
 APPS := api,runner,llm-fake,dev-idp,git-server,admin
+# make dev watches api, runner and the console (DEV_WATCH=0: runs the built dist/ instead), so it
+# builds only the rest up front; the watchers build the others (tools/dev/start.mjs).
+DEV_WATCH ?= 1
+export DEV_WATCH
+DEV_APPS := $(if $(filter 0,$(DEV_WATCH)),$(APPS),llm-fake,dev-idp,git-server)
 
-.PHONY: help dev test chaos install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo replay-failed
+.PHONY: help dev dev-build test chaos install services test-tools sandbox-tools migrate migration build seed start lint format format-check docs-config clean bench-demo replay-failed
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-dev: install services sandbox-tools migrate build ## Install, prepare Postgres/Redis, migrate, build, start everything and seed the demo
+dev: install services sandbox-tools migrate dev-build ## Install, prepare Postgres/Redis, migrate, build, start everything (reloading on change; DEV_WATCH=0: built only) and seed the demo
 	MIGRATION_DATABASE_URL='$(MIGRATION_DATABASE_URL)' node tools/dev/start.mjs
 
-test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) and print "N passed, N failed"
+dev-build: install
+	npx nx run-many -t build -p $(DEV_APPS) --parallel=2 --outputStyle=static
+
+test: install services test-tools lint build ## Run every test (unit, integration, e2e, browser) with the libs' coverage gate and print "N passed, N failed"
 	node tools/test/run-all.mjs
 
 chaos: install services build ## The fleet's chaos suite alone (also in make test): private Postgres and Redis restarted mid-build

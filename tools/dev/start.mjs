@@ -1,18 +1,28 @@
 #!/usr/bin/env node
-// `make dev`: starts the dev IdP, llm-fake, the git server, a runner and the api (serving the
-// built console) from dist/, seeds the demo project as the demo admin, prints the console URL and
-// the demo logins, and stops everything on Ctrl-C.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `make dev`: starts the dev IdP, llm-fake, the git server, a runner and the api, seeds the demo
+// project as the demo admin, prints the console URL and the demo logins, and stops everything on
+// Ctrl-C. A process that crashes comes back after a growing delay (tools/dev/supervisor.cjs)
+// while the others keep running.
+//
+// Watch mode (the default; DEV_WATCH=0 turns it off): api and runner are rebuilt by webpack on
+// every change of their sources or of a lib and restarted when the build lands, and the console
+// comes from Angular's dev server (live reload), which forwards /api to the api. With DEV_WATCH=0
+// everything runs from dist/ as `make build` left it and the api serves the built console.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { devAccessToken } from './dev-login.mjs';
 import { devAppUrl } from './dev-database.mjs';
 import { seedDemo } from './seed-demo.mjs';
+import { createSupervisor } from './supervisor.cjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const watch = process.env.DEV_WATCH !== '0';
 const apiPort = Number(process.env.API_PORT ?? 3000);
+// The console's dev server in watch mode (Angular's, on the port of apps/admin's serve target).
+const consolePort = Number(process.env.DEV_CONSOLE_PORT ?? 4200);
 const fakePort = Number(process.env.LLM_FAKE_PORT ?? 4010);
 const idpPort = Number(process.env.DEV_IDP_PORT ?? 4020);
 const gitPort = Number(process.env.GIT_SERVER_PORT ?? 3400);
@@ -23,7 +33,16 @@ const issuer = process.env.OIDC_ISSUER_URL ?? `http://127.0.0.1:${idpPort}`;
 // Local secrets of the dev IdP's console client and of the sessions: made up per start, so
 // nothing to configure and nothing to leak (a restart signs everyone out).
 const clientSecret = process.env.OIDC_CLIENT_SECRET ?? randomBytes(24).toString('base64url');
-const callbacks = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
+// Where people open the console: the api, or in watch mode the dev server in front of it. Both
+// may sign in at the dev IdP.
+const consoleUrl = watch ? `http://127.0.0.1:${consolePort}` : `http://127.0.0.1:${apiPort}`;
+const callbacks = [
+  consoleUrl,
+  ...[apiPort, ...(watch ? [consolePort] : [])].flatMap((p) => [
+    `http://127.0.0.1:${p}`,
+    `http://localhost:${p}`,
+  ]),
+].filter((c, i, all) => all.indexOf(c) === i);
 const env = {
   ...process.env,
   // api and runner connect as the app's role (created by `make migrate`), not as the owner.
@@ -38,10 +57,16 @@ const env = {
   GIT_SERVER_PORT: String(gitPort),
   GIT_SERVER_URL: process.env.GIT_SERVER_URL ?? `http://127.0.0.1:${gitPort}`,
   GIT_SERVER_TOKEN: process.env.GIT_SERVER_TOKEN ?? randomBytes(32).toString('base64url'),
-  CONSOLE_DIR: process.env.CONSOLE_DIR ?? resolve(root, 'dist/apps/admin/browser'),
+  // In watch mode the dev server serves the console.
+  ...(!watch && {
+    CONSOLE_DIR: process.env.CONSOLE_DIR ?? resolve(root, 'dist/apps/admin/browser'),
+  }),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  // Readable lines in this terminal (pino-pretty); JSON everywhere else.
+  LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
+  ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
   AUTH_MODE: authMode,
-  PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${apiPort}`,
+  PUBLIC_URL: process.env.PUBLIC_URL ?? consoleUrl,
   OIDC_ISSUER_URL: issuer,
   OIDC_CLIENT_SECRET: clientSecret,
   SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
@@ -66,47 +91,96 @@ function devSecretsKey() {
 // The owner's URL is for migrations only: api and runner never see it.
 delete env.MIGRATION_DATABASE_URL;
 
-const children = [];
-function start(name, color) {
-  const child = spawn(process.execPath, [resolve(root, 'dist/apps', name, 'main.js')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group: Ctrl-C reaches only this script, which then stops each child once
-    // (a child signalled twice skips its graceful drain).
-    detached: true,
-  });
-  const prefix = `\x1b[${color}m${name.padEnd(10)}\x1b[0m| `;
+const supervisor = createSupervisor();
+/** Prefixes each line of a child's output with its name, in a colour of its own. */
+function prefixOutput(name, color) {
+  const prefix = `\x1b[${color}m${name.padEnd(12)}\x1b[0m| `;
   const pipe = (stream, out) =>
     stream.on('data', (chunk) => {
       for (const line of chunk.toString().split('\n')) if (line) out.write(prefix + line + '\n');
     });
-  pipe(child.stdout, process.stdout);
-  pipe(child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping everything`);
-      stop(1);
-    }
+  return (child) => {
+    pipe(child.stdout, process.stdout);
+    pipe(child.stderr, process.stderr);
+  };
+}
+
+/** A built app from dist/ under the supervisor. */
+function start(name, color) {
+  return supervisor.add(name, {
+    command: process.execPath,
+    args: [resolve(root, 'dist/apps', name, 'main.js')],
+    options: { cwd: root, env },
+    onStart: prefixOutput(name, color),
   });
-  children.push(child);
+}
+
+/**
+ * Watch mode for a Nest app: webpack (Nx's build target, development configuration) rebuilds
+ * dist/apps/<name> on every change of its sources or of a lib it imports; the app starts after
+ * the first build and restarts after each later one that changed main.js.
+ */
+async function startWatched(name, color) {
+  const main = resolve(root, 'dist/apps', name, 'main.js');
+  const mtime = () => (existsSync(main) ? statSync(main).mtimeMs : 0);
+  let builds = 0;
+  const output = prefixOutput(`${name}:build`, color);
+  supervisor.add(`${name}:build`, {
+    command: process.execPath,
+    args: [nxBin, 'run', `${name}:build:development`, '--watch', '--outputStyle=stream'],
+    options: { cwd: root, env: { ...env, NODE_ENV: 'development' } },
+    // nx runs webpack in a shell, and webpack its type checker: stop the whole group.
+    group: true,
+    onStart: (child) => {
+      output(child);
+      child.stdout.on('data', (chunk) => {
+        // "api: webpack compiled successfully (hash)", "… compiled with 1 error …"
+        builds += (stripVTControlCharacters(chunk.toString()).match(/webpack compiled/g) ?? [])
+          .length;
+      });
+    },
+  });
+  await waitFor(() => builds > 0, `first build of ${name}`, 600_000);
+  const app = start(name, color);
+  let started = mtime();
+  let seen = builds;
+  const timer = setInterval(() => {
+    if (builds === seen) return;
+    seen = builds;
+    if (mtime() === started) return;
+    started = mtime();
+    console.log(`${name} rebuilt; restarting it`);
+    app.restart();
+  }, 500);
+  timers.push(timer);
+}
+const nxBin = resolve(root, 'node_modules/nx/dist/bin/nx.js');
+const timers = [];
+
+async function waitFor(condition, what, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (stopping) throw new Error('stopped');
+    if (Date.now() > deadline) throw new Error(`no ${what} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 let stopping = false;
 function stop(code = 0) {
+  if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r)))),
-  ).then(() => process.exit(code));
+  for (const timer of timers) clearInterval(timer);
+  console.log('stopping everything…');
+  supervisor.stop().then(() => process.exit(code));
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-async function waitReady(url, timeoutMs = 60_000) {
+async function waitReady(url, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (stopping) throw new Error('stopped');
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -123,9 +197,22 @@ if (bundledGit) start('git-server', 34);
 try {
   // Runner and api create and fetch repositories there from their first job on.
   if (bundledGit) await waitReady(`http://127.0.0.1:${gitPort}/health`);
-  start('runner', 36);
-  start('api', 32);
+  if (watch) {
+    // The console's dev server builds while webpack builds api and runner.
+    supervisor.add('console', {
+      command: process.execPath,
+      args: [nxBin, 'run', 'admin:serve:development', '--host=127.0.0.1', `--port=${consolePort}`],
+      options: { cwd: root, env: { ...env, NODE_ENV: 'development' } },
+      group: true,
+      onStart: prefixOutput('console', 31),
+    });
+    await Promise.all([startWatched('runner', 36), startWatched('api', 32)]);
+  } else {
+    start('runner', 36);
+    start('api', 32);
+  }
   await waitReady(`http://127.0.0.1:${apiPort}/health/ready`);
+  if (watch) await waitReady(`${consoleUrl}/`, 300_000);
   const devIdp = authMode === 'oidc' && !process.env.OIDC_ISSUER_URL;
   if (devIdp) await waitReady(`${issuer}/health`);
   const token = devIdp
@@ -133,18 +220,18 @@ try {
         issuer,
         clientId: 'autocoder-console',
         clientSecret,
-        redirectUri: `${callbacks[0]}/api/v1/auth/callback`,
+        redirectUri: `${consoleUrl}/api/v1/auth/callback`,
         username: 'admin',
         password: process.env.DEV_IDP_ADMIN_PASSWORD ?? 'admin',
       })
     : undefined;
   const { project, created } = await seedDemo(`http://127.0.0.1:${apiPort}`, token);
-  const url = `http://127.0.0.1:${apiPort}/`;
+  const url = `${consoleUrl}/`;
   console.log(`
   AutoCoder is running.
     Console:   ${url}
     Demo:      ${url}projects/${project.id}  (${created ? 'initializer started: the board fills within a minute' : 'already seeded'})
-    API docs:  ${url}api/docs
+    API docs:  http://127.0.0.1:${apiPort}/api/docs
     Logins:    ${
       authMode === 'none'
         ? 'none: AUTH_MODE=none, everyone on this machine is an admin'
@@ -154,9 +241,16 @@ try {
     }
     Git:       ${env.GIT_SERVER_URL}${bundledGit ? ' (bundled; repositories in tmp/git-server)' : ''}
     LLM:       ${env.LLM_PROVIDER === 'demo' ? `offline demo (llm-fake on :${fakePort})` : env.LLM_PROVIDER}
-  Ctrl-C stops everything.
+    Mode:      ${
+      watch
+        ? 'watch: api and runner restart after each rebuild, the console reloads itself (DEV_WATCH=0: run the built dist/)'
+        : 'built: dist/ as `make build` left it (DEV_WATCH=1 or unset: rebuild and reload on change)'
+    }
+  A process that crashes is restarted after 1 s, 2 s, 4 s … (at most 30 s). Ctrl-C stops everything.
 `);
 } catch (err) {
-  console.error(err.message);
-  stop(1);
+  if (!stopping) {
+    console.error(err.message);
+    stop(1);
+  }
 }

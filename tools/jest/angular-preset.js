@@ -13,6 +13,9 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
+  // Coverage (make test) counts the libs only: not the apps, the repository's tools, nor the
+  // shared test helpers (root jest.config.ts).
+  coveragePathIgnorePatterns: ['/node_modules/', '/apps/', '/tools/', '/libs/server/test-support/'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',

@@ -25,6 +25,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Coverage (make test) counts the libs only: not the apps, the repository's tools, nor the
+  // shared test helpers (root jest.config.ts).
+  coveragePathIgnorePatterns: ['/node_modules/', '/apps/', '/tools/', '/libs/server/test-support/'],
   // Timeouts by kind of test (unit, integration, end-to-end); see the file for why not testTimeout.
   setupFilesAfterEnv: [join(__dirname, 'server-timeouts.js')],
   // ESM-only packages (openid-client, its oauth4webapi, jose, unbash) are compiled to CommonJS

@@ -75,6 +75,7 @@ export class ApiModule {
         LoggingModule.forRoot({
           service: 'api',
           level: config.LOG_LEVEL,
+          format: config.LOG_FORMAT,
           destination: options.logDestination,
         }),
         MetricsModule,

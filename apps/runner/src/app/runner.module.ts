@@ -31,7 +31,11 @@ export class RunnerModule {
       module: RunnerModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'runner', level: config.LOG_LEVEL }),
+        LoggingModule.forRoot({
+          service: 'runner',
+          level: config.LOG_LEVEL,
+          format: config.LOG_FORMAT,
+        }),
         MetricsModule,
         TerminusModule,
         DiscoveryModule,

@@ -1,6 +1,7 @@
 export * from './lib/redaction';
 export * from './lib/request-id';
 export * from './lib/logging.module';
+export * from './lib/log-format';
 export * from './lib/http-metrics';
 export * from './lib/metrics.module';
 export * from './lib/graceful-shutdown';

@@ -60,6 +60,10 @@ export const ENV_DEFINITIONS = {
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     'Minimum level of JSON log lines.',
   ),
+  LOG_FORMAT: apiAndRunner(
+    z.enum(['json', 'pretty']).default('json'),
+    'Log lines as JSON (production, CI, tests) or, for a terminal, readable through pino-pretty (make dev sets pretty; pino-pretty is a devDependency, so elsewhere pretty falls back to JSON with a warning).',
+  ),
   DATABASE_URL: apiAndRunner(
     z.url({ protocol: /^postgres(ql)?$/ }),
     'Postgres connection string of api and runner: a login role in the autocoder_app group (created by the migrations), never the owner of the tables nor a superuser.',

@@ -3,13 +3,16 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Options as HttpOptions } from 'pino-http';
+import { chooseLogDestination, type LogFormat } from './log-format';
 import { REDACTED_PATHS, redactQuery, redactQueryObject } from './redaction';
 import { requestIdFor } from './request-id';
 
 export interface LoggingOptions {
   service: string;
   level: string;
-  /** Where lines go (default stdout); tests read them from a stream. */
+  /** JSON lines (default) or pino-pretty's readable ones (LOG_FORMAT=pretty, make dev). */
+  format?: LogFormat;
+  /** Where lines go (default stdout); tests read them from a stream (the format is then moot). */
   destination?: DestinationStream;
 }
 
@@ -29,7 +32,10 @@ export function serializeRequest(req: SerializedRequest): SerializedRequest {
   };
 }
 
-/** JSON logs through nestjs-pino; every line of a request carries its request id as `reqId`. */
+/**
+ * JSON logs through nestjs-pino (readable ones with LOG_FORMAT=pretty, as make dev sets); every
+ * line of a request carries its request id as `reqId`.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(options: LoggingOptions): DynamicModule {
@@ -45,12 +51,18 @@ export class LoggingModule {
         ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? ''),
       },
     };
+    let destination = options.destination;
+    if (!destination) {
+      const choice = chooseLogDestination(options.format ?? 'json');
+      if (choice.warning) process.stderr.write(`${options.service}: ${choice.warning}\n`);
+      destination = choice.destination;
+    }
     return {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: options.destination ? [http, options.destination] : http,
+          pinoHttp: destination ? [http, destination] : http,
         }),
       ],
       exports: [LoggerModule],
