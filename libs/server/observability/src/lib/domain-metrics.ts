@@ -266,6 +266,27 @@ export class DomainMetrics {
     return this.metrics[key];
   }
 
+  /**
+   * One series' current value: a counter or gauge by labels, or a histogram's `_sum`, `_count`
+   * (pass the suffix); 0 when the series does not exist yet. For tests and checks.
+   */
+  async valueOf<K extends keyof Defs>(
+    key: K,
+    labels: Partial<Record<Labels<K>, string>> = {},
+    suffix: '' | '_sum' | '_count' = '',
+  ): Promise<number> {
+    const base = DOMAIN_METRIC_DEFINITIONS[key].name;
+    const { values } = await this.metrics[key].get();
+    const found = values.find(
+      (v) =>
+        ((v as { metricName?: string }).metricName ?? base) === base + suffix &&
+        Object.entries(labels).every(
+          ([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want,
+        ),
+    );
+    return found?.value ?? 0;
+  }
+
   /** Adds a hook that fills scrape-time gauges; returns its removal. */
   onScrape(hook: ScrapeHook): () => void {
     this.hooks.add(hook);
@@ -351,7 +372,10 @@ export class DomainMetrics {
   /** One model call: its latency, and for an answered one its tokens and cost. */
   modelCall(call: ModelCallRecord): void {
     const { provider, model } = call;
-    this.metrics.modelCallDuration.observe({ provider, model, outcome: call.outcome }, call.seconds);
+    this.metrics.modelCallDuration.observe(
+      { provider, model, outcome: call.outcome },
+      call.seconds,
+    );
     if (call.outcome === 'rate_limited') this.metrics.providerRateLimited.inc({ provider });
     const u = call.usage;
     if (u) {
