@@ -17,6 +17,11 @@ import { redisOptions } from './redis-connection';
 
 const REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 
+/** Closes a producer whose Redis never answered. */
+async function closeUnreachable(moduleRef: TestingModule): Promise<void> {
+  await moduleRef.close().catch(() => undefined);
+}
+
 async function producer(redisUrl: string, prefix: string): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -128,7 +133,7 @@ describe('QueueMetrics (integration, real Redis)', () => {
       expect(await m.valueOf('queueStatsUp')).toBe(0);
       expect((await m.metric('queueJobs').get()).values).toEqual([]);
     } finally {
-      await down.close();
+      await closeUnreachable(down);
     }
   }, 30_000);
 
@@ -150,7 +155,7 @@ describe('QueueMetrics (integration, real Redis)', () => {
       const closed = new Promise((resolve) => silent.close(resolve));
       for (const s of sockets) s.destroy();
       await closed;
-      await hung.close().catch(() => undefined);
+      await closeUnreachable(hung);
     }
   }, 30_000);
 });
