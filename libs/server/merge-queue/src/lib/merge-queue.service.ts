@@ -336,7 +336,10 @@ export class MergeQueueService implements OnModuleDestroy {
           maxAttempts: MERGE_MAX_ATTEMPTS,
         });
         this.logGaveUp(projectId, rows);
-        this.metrics.mergeBatch(requests.length, rows.map(() => 'requeued' as const));
+        this.metrics.mergeBatch(
+          requests.length,
+          rows.map(() => 'requeued' as const),
+        );
         await this.announceEnded(projectId, batchId, rows);
         this.logger.log(`project ${projectId}: main moved under batch ${batchId}; queued again`);
         return;

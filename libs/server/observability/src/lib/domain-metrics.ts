@@ -9,7 +9,6 @@
 // with a budget).
 import { Counter, Gauge, Histogram, register as defaultRegistry, Registry } from 'prom-client';
 
-const SECONDS_SHORT = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60];
 const SECONDS_LONG = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
 /** Every domain metric: its Prometheus type, help text and labels. */
@@ -243,7 +242,7 @@ export class DomainMetrics {
       }
       // Scrape-time gauges refresh from their hooks before they are read.
       const scrapeTime = SCRAPE_TIME_GAUGES.has(key as keyof Defs);
-      const self = this;
+      const refresh = () => this.refresh();
       return [
         key,
         new Gauge({
@@ -251,7 +250,7 @@ export class DomainMetrics {
           ...(scrapeTime
             ? {
                 async collect() {
-                  await self.refresh();
+                  await refresh();
                 },
               }
             : {}),
