@@ -172,6 +172,10 @@ describe('runner queue wiring (integration)', () => {
     for (const name of ['autocoder_sessions_active', 'autocoder_model_tokens_total']) {
       expect(text).toContain(`# TYPE ${name} `);
     }
+    // The queue and budget gauges are the api's: a runner does not expose them (a 0 here would
+    // read as "Redis unreadable").
+    expect(text).not.toContain('autocoder_queue_stats_up');
+    expect(text).not.toContain('autocoder_project_budget_spent_ratio');
   });
 
   it('is ready when Postgres and Redis answer, and not when the database is down', async () => {

@@ -10,12 +10,29 @@ describe('DomainMetrics', () => {
     metrics = DomainMetrics.on(registry);
   });
 
-  it('registers every defined metric once per registry, with its help and type', async () => {
+  it('registers every defined metric once per registry; the scrape-time gauges once a process fills them', async () => {
     expect(DomainMetrics.on(registry)).toBe(metrics);
-    const text = await registry.metrics();
+    const scrapeTime = [
+      'autocoder_queue_jobs',
+      'autocoder_queue_workers',
+      'autocoder_queue_rate_limit_seconds',
+      'autocoder_queue_stats_up',
+      'autocoder_project_budget_spent_ratio',
+    ];
+    const before = await registry.metrics();
     for (const def of Object.values(DOMAIN_METRIC_DEFINITIONS)) {
-      expect(text).toContain(`# TYPE ${def.name} ${def.type}`);
       expect(def.name).toMatch(/^autocoder_[a-z_]+$/);
+      expect({ name: def.name, listed: before.includes(`# TYPE ${def.name} ${def.type}`) }).toEqual(
+        {
+          name: def.name,
+          listed: !scrapeTime.includes(def.name),
+        },
+      );
+    }
+    metrics.onScrape(async () => undefined);
+    const after = await registry.metrics();
+    for (const def of Object.values(DOMAIN_METRIC_DEFINITIONS)) {
+      expect(after).toContain(`# TYPE ${def.name} ${def.type}`);
     }
   });
 

@@ -228,11 +228,14 @@ export class DomainMetrics {
   private constructor(readonly registry: Registry) {
     const entries = Object.entries(DOMAIN_METRIC_DEFINITIONS).map(([key, def]) => {
       const d: MetricDefinition = def;
+      // Scrape-time gauges appear once a process fills them (the api): a runner exposing them
+      // empty, or at 0 (an unlabelled gauge's start), would look like a Redis failure.
+      const scrapeTime = SCRAPE_TIME_GAUGES.has(key as keyof Defs);
       const common = {
         name: d.name,
         help: d.help,
         labelNames: [...d.labelNames],
-        registers: [registry],
+        registers: scrapeTime ? [] : [registry],
       };
       const existing = registry.getSingleMetric(d.name);
       if (existing) registry.removeSingleMetric(d.name);
@@ -241,7 +244,6 @@ export class DomainMetrics {
         return [key, new Histogram({ ...common, buckets: [...(d.buckets ?? [])] })];
       }
       // Scrape-time gauges refresh from their hooks before they are read.
-      const scrapeTime = SCRAPE_TIME_GAUGES.has(key as keyof Defs);
       const refresh = () => this.refresh();
       return [
         key,
@@ -288,6 +290,12 @@ export class DomainMetrics {
 
   /** Adds a hook that fills scrape-time gauges; returns its removal. */
   onScrape(hook: ScrapeHook): () => void {
+    for (const key of SCRAPE_TIME_GAUGES) {
+      const gauge = this.metrics[key];
+      if (!this.registry.getSingleMetric(DOMAIN_METRIC_DEFINITIONS[key].name)) {
+        this.registry.registerMetric(gauge);
+      }
+    }
     this.hooks.add(hook);
     return () => this.hooks.delete(hook);
   }
