@@ -8,6 +8,7 @@ import {
   rateLimitOptions,
 } from '@autocoder/server-auth';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
+import { BudgetMetrics } from '@autocoder/server-projects';
 import { RunsModule } from '@autocoder/server-runs';
 import { McpFeatureModule } from '@autocoder/server-feature-tools';
 import { ChatModule } from '@autocoder/server-chat';
@@ -124,6 +125,8 @@ export class ApiModule {
         FleetController,
       ],
       providers: [
+        // autocoder_project_budget_spent_ratio at scrape time (the queue gauges: QueueModule).
+        BudgetMetrics,
         DatabaseHealthIndicator,
         RedisHealthIndicator,
         EventStreamSlots,

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DomainMetrics } from '@autocoder/server-observability';
 import { ChatProcessor } from './chat.processor';
 import { RunnerModule } from './runner.module';
 
@@ -87,9 +88,30 @@ describe('chat processor (integration)', () => {
 
   it('consumes the chat queue and answers through Gemini, which the demo runner offers', async () => {
     expect(app.get(JobWorkers).isRunning(QueueName.Chat)).toBe(true);
+    const metrics = app.get(DomainMetrics);
+    const read = async () => ({
+      completed: await metrics.valueOf('jobsCompleted', { queue: 'chat', job: 'chat-turn' }),
+      turns: await metrics.valueOf('turns', { role: 'chat' }),
+      tokens: await metrics.valueOf('modelTokens', {
+        provider: 'gemini',
+        model: 'gemini-2.5-flash',
+        direction: 'output',
+      }),
+      active: await metrics.valueOf('sessionsActive', { role: 'chat' }),
+    });
+    const before = await read();
     const { conversation } = await ask('assistant', 'gemini', '[scenario:chat-gemini] Anything?');
     const reply = await replyOf(conversation.id);
     expect(reply.content).toMatch(/^From the snapshot I was given/);
+    // The turn's job, its model call and the chat session moved the runner's metrics.
+    const after = await waitUntil(
+      'the chat job to complete',
+      read,
+      (m) => m.completed > before.completed,
+    );
+    expect(after.turns).toBeGreaterThan(before.turns);
+    expect(after.tokens).toBeGreaterThan(before.tokens);
+    expect(after.active).toBe(before.active);
     const usage = await prisma.usageRecord.findMany({ where: { conversationId: conversation.id } });
     expect(usage.map((u) => [u.kind, u.provider, u.model])).toEqual([
       ['chat', 'gemini', 'gemini-2.5-flash'],

@@ -147,6 +147,37 @@ describe('runner queue wiring (integration)', () => {
     );
   });
 
+  it('serves /metrics on its health port with the domain metrics of the jobs it processed', async () => {
+    const readiness = new SwitchableReadiness();
+    readiness.isReady = true;
+    const moduleRef = await Test.createTestingModule({ imports: [RunnerModule.forRoot(config)] })
+      .overrideProvider(WORKER_READINESS)
+      .useValue(readiness)
+      .compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const completed =
+      /^autocoder_jobs_completed_total\{queue="control",job="control-tick"\} (\d+)/m;
+    // Ticks run every 200 ms once ready: each one is a completed job with a wait observed.
+    const text = await waitUntil(
+      'a completed control tick in /metrics',
+      async () => (await fetch(`${base}/metrics`)).text(),
+      (body) => Number(completed.exec(body)?.[1] ?? 0) > 0,
+    );
+    expect(text).toMatch(/^autocoder_job_wait_seconds_count\{queue="control"\} [1-9]/m);
+    expect(text).toMatch(/^autocoder_jobs_active\{queue="control"\} \d+/m);
+    // Every tick reaps expired leases (none here): the counter is there, at 0.
+    expect(text).toMatch(/^autocoder_leases_reaped_total 0$/m);
+    for (const name of ['autocoder_sessions_active', 'autocoder_model_tokens_total']) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    // The queue and budget gauges are the api's: a runner does not expose them (a 0 here would
+    // read as "Redis unreadable").
+    expect(text).not.toContain('autocoder_queue_stats_up');
+    expect(text).not.toContain('autocoder_project_budget_spent_ratio');
+  });
+
   it('is ready when Postgres and Redis answer, and not when the database is down', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [RunnerModule.forRoot(config)] })
       .overrideProvider(WORKER_READINESS)

@@ -7,3 +7,4 @@ export * from './lib/metrics.module';
 export * from './lib/graceful-shutdown';
 export * from './lib/tracing';
 export * from './lib/spans';
+export * from './lib/domain-metrics';

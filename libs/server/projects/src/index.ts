@@ -9,3 +9,4 @@ export * from './lib/dependencies.service';
 export * from './lib/human-input.service';
 export * from './lib/backlog-writer.service';
 export * from './lib/projects.module';
+export * from './lib/budget-metrics';

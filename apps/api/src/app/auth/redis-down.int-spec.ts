@@ -22,6 +22,16 @@ describe('sign-in state with Redis unreachable', () => {
 
   afterAll(() => api?.close());
 
+  it('answers GET /metrics within seconds, saying the queues could not be read', async () => {
+    const started = Date.now();
+    const res = await fetch(`${api.base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const text = await res.text();
+    expect(text).toMatch(/^autocoder_queue_stats_up 0$/m);
+    expect(text).not.toMatch(/^autocoder_queue_workers\{/m);
+  });
+
   it('answers 503 to a session cookie within seconds', async () => {
     const started = Date.now();
     const res = await fetch(`${api.base}/api/v1/auth/me`, {

@@ -25,7 +25,8 @@ import {
   ChatTurnJob,
   ConversationKind,
 } from '@autocoder/shared-contracts';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainMetrics } from '@autocoder/server-observability';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
@@ -90,6 +91,7 @@ interface Streaming {
 @Injectable()
 export class ChatTurnRunner {
   private readonly logger = new Logger(ChatTurnRunner.name);
+  private readonly metrics: DomainMetrics;
 
   constructor(
     private readonly conversations: ConversationRepository,
@@ -100,7 +102,10 @@ export class ChatTurnRunner {
     private readonly live: LiveEvents,
     private readonly stops: ChatStops,
     @Inject(CHAT_MODEL_PROVIDERS) private readonly providers: ChatProviders,
-  ) {}
+    @Optional() @Inject(DomainMetrics) metrics?: DomainMetrics,
+  ) {
+    this.metrics = metrics ?? DomainMetrics.shared();
+  }
 
   /**
    * Answers `job.messageId`. Idempotent: a message already answered (or given up on) is skipped.
@@ -120,6 +125,7 @@ export class ChatTurnRunner {
 
     // A person's stop aborts this controller (and so the model's stream) wherever it runs.
     const stop = await this.stops.open(job.messageId, ctx.signal);
+    const ended = this.metrics.sessionStarted('chat');
     try {
       return await this.converse(conversation, messages, job.messageId, stop.signal);
     } catch (err) {
@@ -128,6 +134,7 @@ export class ChatTurnRunner {
       this.logger.warn(log, 'chat turn attempt failed');
       return this.settleFailure(err, conversation, job.messageId, ctx);
     } finally {
+      ended();
       this.stops.close(job.messageId, stop);
     }
   }
@@ -187,6 +194,7 @@ export class ChatTurnRunner {
       const loop = await runAgentLoop({
         provider: choice.provider,
         model,
+        metrics: this.metrics.loop('chat'),
         system: chatSystemPrompt(conversation.kind, conversation.project, {
           noTools: choice.noTools,
           snapshot: choice.noTools ? await this.snapshot(conversation.projectId) : undefined,

@@ -1,3 +1,4 @@
+import { DomainMetrics } from '@autocoder/server-observability';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FeatureStatus } from '../generated/prisma/client';
@@ -361,6 +362,32 @@ describe('FeatureClaimsRepository against Postgres', () => {
     await sleep(20);
     expect(await claims.reapExpired()).toContain(id('dead'));
     expect(await claims.reapExpired(new Date(Date.now() + 5_000))).not.toContain(id('live'));
+  });
+
+  it('counts claims by kind and outcome, and reaped leases, in the metrics', async () => {
+    // No MetricsModule here: the repository records on the shared registry; compare deltas.
+    const metrics = DomainMetrics.shared();
+    const read = async () => ({
+      claimed: await metrics.valueOf('claims', { kind: 'backlog', outcome: 'claimed' }),
+      none: await metrics.valueOf('claims', { kind: 'backlog', outcome: 'none' }),
+      regression: await metrics.valueOf('claims', { kind: 'regression', outcome: 'claimed' }),
+      reaped: await metrics.valueOf('leasesReaped'),
+    });
+    const { projectId } = await seed([
+      { key: 'one', priority: 1 },
+      { key: 'done', priority: 2, status: 'passing' },
+    ]);
+    const before = await read();
+    await claims.claim({ projectId, owner: 'a', leaseMs: 1_000 });
+    await claims.claim({ projectId, owner: 'b', leaseMs: 1_000 });
+    await claims.claimRegression({ projectId, owner: 'c', leaseMs: 1_000 });
+    const reaped = await claims.reapExpired(new Date(Date.now() + 60_000));
+    const after = await read();
+    expect(after.claimed - before.claimed).toBe(1);
+    expect(after.none - before.none).toBe(1);
+    expect(after.regression - before.regression).toBe(1);
+    expect(reaped.length).toBeGreaterThan(0);
+    expect(after.reaped - before.reaped).toBe(reaped.length);
   });
 
   it('stops claiming after maxAttempts and fails exhausted features', async () => {

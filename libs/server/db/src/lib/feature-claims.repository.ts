@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { DomainMetrics } from '@autocoder/server-observability';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Feature } from '../generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { Db } from './transactions';
@@ -58,7 +59,14 @@ type ClaimRow = ClaimedFeature & { blockedDependentCount: number };
  */
 @Injectable()
 export class FeatureClaimsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly metrics: DomainMetrics;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Optional() @Inject(DomainMetrics) metrics?: DomainMetrics,
+  ) {
+    this.metrics = metrics ?? DomainMetrics.shared();
+  }
 
   /** Claims up to `limit` ready features, most-unblocking first, then by priority. */
   async claim(input: ClaimFeaturesInput): Promise<ClaimedFeature[]> {
@@ -76,6 +84,7 @@ export class FeatureClaimsRepository {
       limit,
       maxAttempts,
     );
+    this.metrics.featureClaims('backlog', rows.length);
     // UPDATE ... RETURNING has no order; restore the claim order (uuid text sorts like uuid).
     return rows
       .sort(
@@ -169,6 +178,7 @@ export class FeatureClaimsRepository {
       input.owner,
       input.leaseMs,
     );
+    this.metrics.featureClaims('regression', rows.length);
     return rows[0] ?? null;
   }
 
@@ -194,6 +204,7 @@ export class FeatureClaimsRepository {
    */
   async reapExpired(now?: Date): Promise<string[]> {
     const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(REAP_EXPIRED_SQL, now ?? null);
+    this.metrics.leasesReaped(rows.length);
     return rows.map((row) => row.id);
   }
 

@@ -51,6 +51,15 @@ export class ProjectsRepository {
     return db.project.findUnique({ where: { id } });
   }
 
+  /** Every project with a budget and its limit in dollars (the budget metric). */
+  async budgets(): Promise<{ id: string; budgetUsd: number }[]> {
+    const rows = await this.prisma.project.findMany({
+      where: { budgetUsd: { not: null } },
+      select: { id: true, budgetUsd: true },
+    });
+    return rows.map((r) => ({ id: r.id, budgetUsd: Number(r.budgetUsd) }));
+  }
+
   async statusOf(id: string, db: Db = this.prisma): Promise<ProjectStatus | null> {
     const row = await db.project.findUnique({ where: { id }, select: { status: true } });
     return row?.status ?? null;

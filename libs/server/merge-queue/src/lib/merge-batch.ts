@@ -54,6 +54,8 @@ export interface MergeBatchOptions {
   beforePublish?: (plan: PublishPlan) => Promise<void>;
   /** Stops between steps (a merge worker that lost its lock must not push). */
   signal?: AbortSignal;
+  /** Each verification run's time and result (the verification metric). */
+  onVerified?: (seconds: number, ok: boolean) => void;
 }
 
 interface Link {
@@ -88,7 +90,9 @@ export async function mergeBatch(
     const known = results.get(commit);
     if (known) return known;
     opts.signal?.throwIfAborted();
+    const started = performance.now();
     const result = await tree.verify(commit);
+    opts.onVerified?.((performance.now() - started) / 1000, result.ok);
     verifications++;
     results.set(commit, result);
     return result;

@@ -2,6 +2,7 @@ import { APP_CONFIG } from '@autocoder/server-config';
 import { DbModule, MergeRequest, PrismaService } from '@autocoder/server-db';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { LiveEvents, LiveEventsModule } from '@autocoder/server-live-events';
+import { DomainMetrics } from '@autocoder/server-observability';
 import { QueueModule } from '@autocoder/server-queue';
 import { waitFor } from '@autocoder/server-test-support';
 import type { LiveEvent, MergeQueueEventData } from '@autocoder/shared-contracts';
@@ -142,6 +143,16 @@ describe('MergeQueueService against Postgres', () => {
     const { projectId, inputs } = await seed(5);
     // A bad one among them: verification fails with it in the chain.
     remote.bad.add(inputs[2]?.commit as string);
+    // The metrics are the shared registry's (no MetricsModule here): compare before and after.
+    const metrics = DomainMetrics.shared();
+    const read = async () => ({
+      merged: await metrics.valueOf('merges', { outcome: 'merged' }),
+      failed: await metrics.valueOf('merges', { outcome: 'failed' }),
+      batched: await metrics.valueOf('mergeBatchSize', {}, '_sum'),
+      passed: await metrics.valueOf('verificationDuration', { outcome: 'passed' }, '_count'),
+      broke: await metrics.valueOf('verificationDuration', { outcome: 'failed' }, '_count'),
+    });
+    const before = await read();
     const ids = await submitAll(queue, inputs);
     expect(await queue.submit(inputs[0] as SubmitMergeInput)).toBe(ids[0]); // same run, same commit
 
@@ -172,6 +183,13 @@ describe('MergeQueueService against Postgres', () => {
       'passing',
     ]);
     expect(await queue.drainWaiting()).not.toContain(projectId);
+    // autocoder_merge_requests_total, _merge_batch_size, _verification_duration_seconds moved.
+    const after = await read();
+    expect(after.merged - before.merged).toBe(4);
+    expect(after.failed - before.failed).toBe(1);
+    expect(after.batched - before.batched).toBe(5);
+    expect(after.passed - before.passed).toBeGreaterThan(0);
+    expect(after.broke - before.broke).toBeGreaterThan(0);
   });
 
   it('tells the console, over live events, when a batch starts and how its requests ended', async () => {

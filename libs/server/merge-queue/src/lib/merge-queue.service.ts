@@ -10,6 +10,7 @@ import {
   ProjectsRepository,
 } from '@autocoder/server-db';
 import { LiveEvents } from '@autocoder/server-live-events';
+import { DomainMetrics } from '@autocoder/server-observability';
 import {
   DomainError,
   type MergeQueueEventData,
@@ -84,6 +85,7 @@ export class MergeQueueService implements OnModuleDestroy {
   private readonly stopping = new AbortController();
   private readonly pollMs: number;
   private readonly errorBackoffMs: number;
+  private readonly metrics: DomainMetrics;
 
   constructor(
     private readonly requests: MergeRequestsRepository,
@@ -95,7 +97,9 @@ export class MergeQueueService implements OnModuleDestroy {
     @Optional() @Inject(MERGE_QUEUE_TUNING) tuning: MergeQueueTuning | null = null,
     // The console watches the queue through these; absent where no Redis is wired (some tests).
     @Optional() @Inject(LiveEvents) private readonly live: LiveEvents | null = null,
+    @Optional() @Inject(DomainMetrics) metrics: DomainMetrics | null = null,
   ) {
+    this.metrics = metrics ?? DomainMetrics.shared();
     this.pollMs = tuning?.pollMs ?? 250;
     this.errorBackoffMs = tuning?.errorBackoffMs ?? 5000;
   }
@@ -315,6 +319,7 @@ export class MergeQueueService implements OnModuleDestroy {
         verify: Boolean(project.verifyCommand?.trim()),
         message: this.message,
         signal: ctx.signal,
+        onVerified: (seconds, ok) => this.metrics.verification(seconds, ok),
         beforePublish: async (plan) => {
           if (!(await this.requests.recordPlan(batchId, plan))) {
             throw new MergeLockLostError(`batch ${batchId} is no longer this worker's`);
@@ -331,6 +336,10 @@ export class MergeQueueService implements OnModuleDestroy {
           maxAttempts: MERGE_MAX_ATTEMPTS,
         });
         this.logGaveUp(projectId, rows);
+        this.metrics.mergeBatch(
+          requests.length,
+          rows.map(() => 'requeued' as const),
+        );
         await this.announceEnded(projectId, batchId, rows);
         this.logger.log(`project ${projectId}: main moved under batch ${batchId}; queued again`);
         return;
@@ -338,6 +347,10 @@ export class MergeQueueService implements OnModuleDestroy {
       const { resolved, passing, events } = await this.requests.resolve(
         batchId,
         result.outcomes.map(toResolution),
+      );
+      this.metrics.mergeBatch(
+        requests.length,
+        result.outcomes.map((o) => o.status),
       );
       await this.announceRunEvents(projectId, events);
       await this.announceEnded(projectId, batchId, resolved);

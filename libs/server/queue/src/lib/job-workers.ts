@@ -1,6 +1,7 @@
 // The runner's BullMQ workers, built here from validated configuration rather than from
 // @Processor decorators: options are plain values known when the module is built, so nothing
 // re-applies a decorator at runtime, and only the active queues get a worker at all.
+import { DomainMetrics } from '@autocoder/server-observability';
 import { JOB_QUEUE, JobName, JobPayloads, QueueName } from '@autocoder/shared-contracts';
 import {
   Inject,
@@ -9,6 +10,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleInit,
+  Optional,
   SetMetadata,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -107,6 +109,7 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
   private handlers = new Map<string, FoundHandler>();
   private poll?: NodeJS.Timeout;
   private state: 'paused' | 'running' | 'closed' = 'paused';
+  private readonly metrics: DomainMetrics;
 
   constructor(
     @Inject(JOB_WORKERS_OPTIONS) private readonly options: JobWorkersOptions,
@@ -115,7 +118,10 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
-  ) {}
+    @Optional() @Inject(DomainMetrics) metrics?: DomainMetrics,
+  ) {
+    this.metrics = metrics ?? DomainMetrics.shared();
+  }
 
   /** Finds the handlers (or refuses to start) and builds the active queues' workers, paused. */
   onModuleInit(): void {
@@ -210,13 +216,18 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
     if (!worker || !handler || JOB_QUEUE[handler.name] !== queue) {
       throw new UnrecoverableError(`unknown job ${job.name} on queue ${queue}`);
     }
-    return handler.run(job.data, {
-      job,
-      token,
-      attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
-      rateLimit: (ms) => worker.rateLimit(ms),
-    });
+    return meteredJob(this.metrics, queue, job, () =>
+      handler.run(job.data, {
+        job,
+        token,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+        rateLimit: async (ms) => {
+          this.metrics.fleetPaused(queue);
+          await worker.rateLimit(ms);
+        },
+      }),
+    );
   }
 
   private discover(): FoundHandler[] {
@@ -240,5 +251,35 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
         ];
       });
     });
+  }
+}
+
+/**
+ * Runs one job attempt under the job metrics: its wait, active while it runs, then completed or
+ * failed. A delay or a rate-limit wait (BullMQ's DelayedError, RateLimitError) is neither.
+ */
+export async function meteredJob<T>(
+  metrics: DomainMetrics,
+  queue: string,
+  job: Pick<Job, 'name' | 'timestamp' | 'processedOn' | 'attemptsMade'> & {
+    opts: { delay?: number };
+  },
+  run: () => Promise<T>,
+): Promise<T> {
+  const done = metrics.jobStarted(queue, {
+    name: job.name,
+    timestamp: job.timestamp,
+    processedOn: job.processedOn,
+    delay: job.opts.delay,
+    attemptsMade: job.attemptsMade,
+  });
+  try {
+    const result = await run();
+    done('completed');
+    return result;
+  } catch (err) {
+    const name = err instanceof Error ? err.name : '';
+    done(name === 'DelayedError' || name === 'RateLimitError' ? 'rate_limited' : 'failed');
+    throw err;
   }
 }

@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { Queue, QueueOptions } from 'bullmq';
 import { JobQueueService, QUEUE_SETTINGS, QueueSettings } from './job-queue.service';
+import { QueueMetrics } from './queue-metrics';
 import { queueTelemetryOption } from './queue-telemetry';
 import { redisOptions } from './redis-connection';
 
@@ -41,7 +42,12 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [{ provide: QUEUE_SETTINGS, useValue: settings }, JobQueueService],
+      providers: [
+        { provide: QUEUE_SETTINGS, useValue: settings },
+        JobQueueService,
+        // The api reports queue depth and workers at scrape time; runners would only repeat it.
+        ...(settings.role === 'producer' ? [QueueMetrics] : []),
+      ],
       exports: [BullModule, JobQueueService, QUEUE_SETTINGS],
     };
   }

@@ -7,8 +7,9 @@ import { PrismaService } from '@autocoder/server-db';
 import { ProjectRepository } from '@autocoder/server-workspace';
 import { INestApplicationContext } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
+import { DomainMetrics } from '@autocoder/server-observability';
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '@autocoder/server-test-support';
+import { waitFor, waitUntil } from '@autocoder/server-test-support';
 import { ActiveSessions } from './active-sessions';
 import { AgentControlService } from '@autocoder/server-orchestration';
 import { CodingSessionService } from './coding-session.service';
@@ -75,7 +76,31 @@ describe('coding sessions (integration)', () => {
 
   it('asks a person, and the next session builds on the answer', async () => {
     const { projectId, featureId } = await runningProject('[scenario:coding-ask] Todos.');
-    const first = await session(projectId);
+    // The session's metrics (the shared registry's: no MetricsModule here), before and after.
+    const metrics = DomainMetrics.shared();
+    const read = async () => ({
+      active: await metrics.valueOf('sessionsActive', { role: 'coding' }),
+      turns: await metrics.valueOf('turns', { role: 'coding' }),
+      tools: await metrics.valueOf('toolCalls', { role: 'coding', outcome: 'ok' }),
+      calls: await metrics.valueOf('modelCallDuration', { outcome: 'ok' }, '_count'),
+    });
+    const before = await read();
+    const running = sessions.run(
+      { runId: (await prisma.run.create({ data: { projectId, role: 'coding' } })).id, projectId },
+      ctx(),
+    );
+    await waitUntil(
+      'the session to count as active',
+      () => metrics.valueOf('sessionsActive', { role: 'coding' }),
+      (n) => n === before.active + 1,
+      { intervalMs: 5 },
+    );
+    const first = { result: await running };
+    const after = await read();
+    expect(after.active).toBe(before.active);
+    expect(after.turns).toBeGreaterThan(before.turns);
+    expect(after.tools).toBeGreaterThan(before.tools);
+    expect(after.calls).toBeGreaterThan(before.calls);
     expect(first.result).toMatchObject({ outcome: 'finished', status: 'succeeded' });
     const waiting = await prisma.feature.findUniqueOrThrow({ where: { id: featureId } });
     expect(waiting).toMatchObject({ status: 'needs_input', leaseOwner: null });

@@ -12,7 +12,7 @@ import {
 import { BacklogWriter } from '@autocoder/server-projects';
 import { InitializerSessionJob } from '@autocoder/shared-contracts';
 import { Injectable } from '@nestjs/common';
-import { SessionBase, SessionResult, SessionRunContext } from './session-base';
+import { SessionBase, SessionResult, SessionRunContext, StartedSession } from './session-base';
 
 /** Turns the initializer may take: write, correct a refused backlog a few times, summarise. */
 const INITIALIZER_MAX_TURNS = 6;
@@ -31,7 +31,13 @@ export class InitializerSessionService extends SessionBase {
   async run(job: InitializerSessionJob, ctx: SessionRunContext): Promise<SessionResult> {
     const started = await this.begin(job, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped };
-    const { run, project, choice } = started;
+    return this.whileActive('initializer', () => this.initialize(started, ctx));
+  }
+
+  private async initialize(
+    { run, project, choice }: StartedSession,
+    ctx: SessionRunContext,
+  ): Promise<SessionResult> {
     const outcome: BacklogOutcome = {};
     const result = await runAgentLoop({
       provider: choice.provider,

@@ -29,7 +29,8 @@ import {
   RunsRepository,
   UsageRepository,
 } from '@autocoder/server-db';
-import { Inject, Logger } from '@nestjs/common';
+import { DomainMetrics } from '@autocoder/server-observability';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import {
   CodingSessionJob,
   FINISHED_RUN_STATUSES,
@@ -135,6 +136,22 @@ export abstract class SessionBase {
   @Inject(FeaturesRepository) private readonly featureRows!: FeaturesRepository;
   @Inject(RunsRepository) private readonly runRows!: RunsRepository;
   @Inject(UsageRepository) private readonly usage!: UsageRepository;
+  @Optional() @Inject(DomainMetrics) private readonly injectedMetrics?: DomainMetrics;
+
+  /** The runner's domain metrics (the shared registry's where none was injected, e.g. tests). */
+  protected get metrics(): DomainMetrics {
+    return this.injectedMetrics ?? DomainMetrics.shared();
+  }
+
+  /** Counts the session as active (autocoder_sessions_active{role}) while `work` runs. */
+  protected async whileActive<T>(role: RunRole, work: () => Promise<T>): Promise<T> {
+    const ended = this.metrics.sessionStarted(role);
+    try {
+      return await work();
+    } finally {
+      ended();
+    }
+  }
 
   /** Loads the run; a missing, finished or no longer wanted run answers why it is skipped. */
   protected async begin(
@@ -256,9 +273,13 @@ export abstract class SessionBase {
     };
   }
 
-  /** The loop's callbacks: every model call into UsageRecord (per feature), events into the log. */
+  /**
+   * The loop's callbacks: every model call into UsageRecord (per feature), events into the log,
+   * turns, tool calls and model calls into the metrics.
+   */
   protected accounting(run: Run, featureId: string | undefined, choice: ProviderChoice) {
     return {
+      metrics: this.metrics.loop(run.role),
       onUsage: (usage: TokenUsage & { costUsd: number }) =>
         this.journal.usage(
           run,
@@ -351,7 +372,7 @@ export abstract class FeatureSession extends SessionBase {
   async run(job: CodingSessionJob | TestingSessionJob, ctx: SessionRunContext) {
     const started = await this.begin(job, ctx);
     if ('skipped' in started) return { outcome: 'skipped', reason: started.skipped } as const;
-    const result = await this.work(started, ctx);
+    const result = await this.whileActive(started.run.role, () => this.work(started, ctx));
     // Only after the run ended: a session that throws is settled by the runner, which dispatches
     // once it has marked the run failed (or leaves it queued for a retry).
     await this.dispatcher.dispatch(started.project.id, job.requestId).catch((err: unknown) => {

@@ -7,6 +7,9 @@ import {
   ModelRequest,
   ModelResponse,
 } from '../providers/llm-provider';
+import { DomainMetrics } from '@autocoder/server-observability';
+import { Registry } from 'prom-client';
+import { ProviderRateLimitedError } from '../providers/provider-errors';
 import { AgentLoopOptions, LoopTool, runAgentLoop, TurnTiming } from './agent-loop';
 
 class ScriptedProvider implements LlmProvider {
@@ -370,5 +373,50 @@ describe('runAgentLoop', () => {
     expect(overhead[0]).toBeGreaterThanOrEqual(45);
     expect(overhead[1]).toBeGreaterThanOrEqual(27);
     expect(overhead[2]).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('runAgentLoop metrics', () => {
+  // The runner's real metric objects, on a registry of this test's own.
+  const metricsOn = () => DomainMetrics.on(new Registry());
+
+  it('counts each turn, each tool call by tool and outcome, and each model call with its tokens and cost', async () => {
+    const metrics = metricsOn();
+    const provider = new ScriptedProvider([
+      [call('edit', { a: 1 }), call('invented', {})],
+      [text('done')],
+    ]);
+    const { o } = options(provider, [tool('edit')], { metrics: metrics.loop('coding') });
+    const result = await runAgentLoop(o);
+    expect(result.end.reason).toBe('completed');
+    const pm = { provider: 'demo', model: 'claude-sonnet-5-5' };
+    expect(await metrics.valueOf('turns', { role: 'coding' })).toBe(2);
+    expect(
+      await metrics.valueOf('toolCalls', { role: 'coding', tool: 'edit', outcome: 'ok' }),
+    ).toBe(1);
+    expect(
+      await metrics.valueOf('toolCalls', { role: 'coding', tool: 'unknown', outcome: 'error' }),
+    ).toBe(1);
+    expect(await metrics.valueOf('modelCallDuration', { ...pm, outcome: 'ok' }, '_count')).toBe(2);
+    expect(await metrics.valueOf('modelTokens', { ...pm, direction: 'input' })).toBe(2_000_000);
+    expect(await metrics.valueOf('modelCost', pm)).toBeCloseTo(result.spentUsd, 6);
+    expect(result.spentUsd).toBeGreaterThan(0);
+  });
+
+  it("counts a provider's 429 as a rate-limited model call", async () => {
+    const metrics = metricsOn();
+    const provider: LlmProvider = {
+      name: 'anthropic',
+      supportsTools: () => true,
+      complete: async () => {
+        throw new ProviderRateLimitedError('provider rate limited (429)', 1000);
+      },
+    };
+    const { o } = options(provider, [], { metrics: metrics.loop('chat') });
+    await expect(runAgentLoop(o)).rejects.toThrow('429');
+    const labels = { provider: 'anthropic', model: 'claude-sonnet-5-5', outcome: 'rate_limited' };
+    expect(await metrics.valueOf('modelCallDuration', labels, '_count')).toBe(1);
+    expect(await metrics.valueOf('providerRateLimited', { provider: 'anthropic' })).toBe(1);
+    expect(await metrics.valueOf('turns', { role: 'chat' })).toBe(1);
   });
 });

@@ -22,6 +22,7 @@ import {
   toolCallSpanName,
 } from '@autocoder/server-observability';
 import { SpanKind } from '@opentelemetry/api';
+import { ProviderRateLimitedError } from '../providers/provider-errors';
 import { cap } from '../tools/file-tools';
 import { compactionPolicy, compactTranscript } from './compaction-policy';
 
@@ -38,6 +39,24 @@ export interface LoopTool {
   run(input: unknown, signal: AbortSignal): Promise<{ content: string; isError?: boolean }>;
   /** Calls that change files or the backlog count as progress for stuck detection. */
   makesProgress?: boolean;
+}
+
+/**
+ * Where the loop reports turns, tool calls and model calls (the runner's Prometheus metrics:
+ * DomainMetrics.loop(role) fits). Framework-free, like the loop.
+ */
+export interface LoopMetrics {
+  turn(): void;
+  /** `tool` is "unknown" for a name the loop has no tool for (the model's invention). */
+  toolCall(tool: string, isError: boolean): void;
+  modelCall(call: {
+    provider: string;
+    model: string;
+    seconds: number;
+    outcome: 'ok' | 'rate_limited' | 'error';
+    usage?: TokenUsage;
+    costUsd?: number;
+  }): void;
 }
 
 /** A tool call the model made and what the loop answered it with (capped, as the model sees it). */
@@ -97,6 +116,8 @@ interface LoopSettings {
   ): Promise<void>;
   /** Called after every turn, however it ended (not when it throws); nothing is timed without it. */
   onTurnTiming?: (timing: TurnTiming) => void;
+  /** Counts turns, tool calls and model calls (latency, tokens, cost, 429s). */
+  metrics?: LoopMetrics;
 }
 
 /** Where one turn's time went (benchmarks): the model call, the tools' own work, and all of it. */
@@ -164,6 +185,10 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
     const modelStarted = now();
     const maxTokens = o.maxTokens ?? 8192;
     let cost = 0;
+    const callStarted = performance.now();
+    const provider = o.provider.name;
+    const callSeconds = () => (performance.now() - callStarted) / 1000;
+    o.metrics?.turn();
     try {
       // One span per model call (GenAI conventions): model, tokens, finish reason and cost only.
       response = await inSpan(
@@ -195,9 +220,19 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       );
     } catch (err) {
       if (o.signal.aborted) return { reason: 'cancelled' };
+      const outcome = err instanceof ProviderRateLimitedError ? 'rate_limited' : 'error';
+      o.metrics?.modelCall({ provider, model: o.model, seconds: callSeconds(), outcome });
       throw err;
     }
     modelMs = now() - modelStarted;
+    o.metrics?.modelCall({
+      provider,
+      model: o.model,
+      seconds: callSeconds(),
+      outcome: 'ok',
+      usage: response.usage,
+      costUsd: cost,
+    });
     spentUsd += cost;
     await o.onUsage({ ...response.usage, costUsd: cost });
     await o.onResponse?.(response);
@@ -245,6 +280,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<LoopResult> {
       toolMs += now() - toolStarted;
       const content = cap(outcome.content, o.maxToolOutputChars ?? 20_000);
       const isError = outcome.isError ?? false;
+      o.metrics?.toolCall(tool ? call.name : 'unknown', isError);
       // The call ran: its result is kept even when the loop was cancelled meanwhile.
       await o.onToolResult?.({ call, content, isError });
       if (o.signal.aborted) return { reason: 'cancelled' };
