@@ -1,3 +1,4 @@
+import './instrument';
 import { describeConfig, loadConfig } from '@autocoder/server-config';
 import { closeOnSignals } from '@autocoder/server-observability';
 import { Sandboxes } from '@autocoder/server-sandbox';

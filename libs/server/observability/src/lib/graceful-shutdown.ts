@@ -1,4 +1,5 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { flushErrorReports } from './error-reporting';
 
 /**
  * Closes the app on SIGTERM/SIGINT (running Nest's shutdown hooks, where workers drain) and
@@ -22,6 +23,8 @@ export function closeOnSignals(
     (beforeClose ? beforeClose(signal) : Promise.resolve())
       .catch((err: unknown) => logger.error(`before shutdown: ${String(err)}`))
       .then(() => app.close())
+      // Error reports still queued go out before the process ends (no-op when reporting is off).
+      .then(() => flushErrorReports())
       .then(
         () => process.exit(0),
         (err: unknown) => {
