@@ -11,7 +11,7 @@ import {
   provideEnvironmentInitializer,
 } from '@angular/core';
 import { AuthSession } from '@autocoder/admin-data-access-api';
-import { type AuthMeView, scrubErrorEvent } from '@autocoder/shared-contracts';
+import { type AuthMeView, scrubErrorEvent } from '@autocoder/shared-contracts/plain';
 
 /** Errors kept while the SDK loads (the first ones after sign-in), then sent. */
 const EARLY_ERRORS = 20;
