@@ -75,6 +75,9 @@ describe('console error reports (browser, Sentry)', () => {
     expect(event?.tags).toMatchObject({ service: 'console', role: 'admin' });
     expect(JSON.stringify(event?.exception)).toContain('planted console failure');
     expect(event?.user ?? {}).toEqual({});
+    // The page and the message are there for whoever debugs it, their tokens censored.
+    expect(event?.request?.['url']).toBe(`${api.baseUrl}/projects?token=[redacted]`);
+    expect(event?.exception?.values?.[0]?.value).toBe('planted console failure; token=[redacted]');
 
     const sent = receiver.raw.join('\n');
     expect(sent).not.toContain(urlSecret);
