@@ -67,7 +67,15 @@ describe('queue view (bull-board)', () => {
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
-    expect(await res.text()).toContain('AutoCoder queues');
+    const html = await res.text();
+    expect(html).toContain('AutoCoder queues');
+    // Its scripts, styles and API calls resolve against this base.
+    expect(html).toContain('<base href="/api/v1/admin/queues/" />');
+    const script = /src="(static\/js\/main\.[^"]+\.js)"/.exec(html)?.[1];
+    const asset = await fetch(`${board}/${script}`, {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
+    expect(asset.status).toBe(200);
     // The console's pages keep the strict policy.
     const elsewhere = await fetch(`${api.base}/api/v1/auth/me`);
     expect(elsewhere.headers.get('content-security-policy')).not.toContain('unsafe-inline');

@@ -5,8 +5,11 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { DynamicModule, Module } from '@nestjs/common';
 import { QueueBoardAccess } from './queue-board-access';
 
-/** Where the queue view is mounted, under the api's global prefix. */
-export const QUEUE_BOARD_ROUTE = 'admin/queues';
+/**
+ * Where the queue view is mounted, under the api's global prefix. The leading slash matters:
+ * BullBoardModule joins the global prefix and the route without one (the page's base href).
+ */
+export const QUEUE_BOARD_ROUTE = '/admin/queues';
 
 /** The board's full path for a global prefix (`api/v1` → `/api/v1/admin/queues`). */
 export function queueBoardPath(globalPrefix: string): string {
