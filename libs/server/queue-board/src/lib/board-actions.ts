@@ -87,6 +87,3 @@ export function boardChange(method: string, path: string): BoardChange | null {
   }
   return null;
 }
-
-/** The audit actions of the queue view, for documentation and tests. */
-export const BOARD_AUDIT_ACTIONS: readonly string[] = CHANGE_ROUTES.map((r) => r.action);

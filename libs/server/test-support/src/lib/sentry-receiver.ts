@@ -39,7 +39,7 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 /** Parses an envelope: a JSON header line, then per item a JSON item header and its payload. */
-export function parseEnvelope(text: string): { type: string; payload: unknown }[] {
+function parseEnvelope(text: string): { type: string; payload: unknown }[] {
   const lines = text.split('\n');
   const items: { type: string; payload: unknown }[] = [];
   // lines[0] is the envelope header.
