@@ -7,10 +7,13 @@ import {
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { appRoutes } from './app.routes';
+import { provideErrorReporting } from './error-reporting';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
+    // Errors reach Sentry when the api names a DSN (loaded on demand, after sign-in).
+    provideErrorReporting(),
     // Signals and OnPush everywhere: no zone.js in the bundle.
     provideZonelessChangeDetection(),
     // Route parameters arrive as component inputs (e.g. the board's `id`).

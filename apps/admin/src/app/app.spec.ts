@@ -14,6 +14,7 @@ const ADMIN: AuthMeView = {
   role: 'admin',
   via: 'session',
   authMode: 'oidc',
+  errorReports: null,
 };
 
 describe('App', () => {
@@ -55,6 +56,10 @@ describe('App', () => {
       const audit = el.querySelector('[data-testid=nav-audit]');
       if (role === 'admin') expect(audit?.getAttribute('href')).toBe('/audit');
       else expect(audit).toBeNull();
+      // The queue view is the api's page (bull-board), for admins only.
+      const queues = el.querySelector('[data-testid=nav-queues]');
+      if (role === 'admin') expect(queues?.getAttribute('href')).toBe('/api/v1/admin/queues');
+      else expect(queues).toBeNull();
     }
   });
 

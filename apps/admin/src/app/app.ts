@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, inject, OnInit, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { AuthSession, ProviderCatalog } from '@autocoder/admin-data-access-api';
+import { API_BASE_URL, AuthSession, ProviderCatalog } from '@autocoder/admin-data-access-api';
 import { NeedsYou } from '@autocoder/admin-feature-questions';
 import { ProviderBadge, ThemeToggle } from '@autocoder/admin-ui';
 
@@ -19,6 +19,8 @@ export class App implements OnInit {
   protected readonly auth = inject(AuthSession);
   protected readonly catalog = inject(ProviderCatalog);
   protected readonly loadError = signal('');
+  /** The queue view (bull-board, served by the api for admins; not a console route). */
+  protected readonly queuesUrl = `${inject(API_BASE_URL)}/admin/queues`;
   /** Why the last sign-in failed (the api's callback says so in ?signInError=). */
   protected readonly signInError = signal(
     new URLSearchParams(location.search).get('signInError') ?? '',

@@ -17,6 +17,7 @@ import { DatabaseHealthIndicator, DbModule } from '@autocoder/server-db';
 import { LoggingModule, MetricsModule } from '@autocoder/server-observability';
 import type { DestinationStream } from 'pino';
 import { QueueModule, RedisHealthIndicator } from '@autocoder/server-queue';
+import { QueueBoardModule } from '@autocoder/server-queue-board';
 import { LiveEventsModule } from '@autocoder/server-live-events';
 import { OrchestrationModule } from '@autocoder/server-orchestration';
 import { CodeModule } from '@autocoder/server-code';
@@ -59,6 +60,9 @@ Operation('Prometheus metrics', { returns: 'text' })(
   'index',
   Object.getOwnPropertyDescriptor(PrometheusController.prototype, 'index') ?? {},
 );
+
+/** Every route of the api but health, metrics and /mcp is under it. */
+export const API_PREFIX = 'api/v1';
 
 /** What in-process tests may change besides the configuration. */
 export interface ApiAppOptions {
@@ -103,6 +107,7 @@ export class ApiModule {
           useFactory: (storage: ThrottlerStorage) => rateLimitOptions(config, storage),
         }),
         McpFeatureModule,
+        QueueBoardModule.forRoot({ globalPrefix: API_PREFIX }),
       ],
       controllers: [
         HealthController,

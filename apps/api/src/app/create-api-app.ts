@@ -10,13 +10,13 @@ import express from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
-import { ApiAppOptions, ApiModule } from './api.module';
+import { API_PREFIX, ApiAppOptions, ApiModule } from './api.module';
 import { responseCompression } from './http/compression';
 import { refuseControlCharacters } from './http/control-characters';
 import { openApiDocument } from './http/openapi';
 import { applySecurityHeaders, cspNonce } from './http/security-headers';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 /** A path whose last segment names a file: has a dot (`.env`, `main.js.map`). */
 const FILE_NAME = /\/[^/]*\.[^/]*$/;
 /** Largest JSON body accepted; a spec is the largest thing anyone sends. */

@@ -32,6 +32,8 @@ export async function startTestApi(
   env: Record<string, string>,
   shared?: { db: TestDatabase; prefix: string },
   options?: ApiAppOptions,
+  /** A port chosen beforehand (an IdP must know the callback address); else a free one. */
+  port = 0,
 ): Promise<TestApi & { db: TestDatabase; prefix: string }> {
   const db = shared?.db ?? (await createTestDatabase());
   const prefix = shared?.prefix ?? `it-${randomBytes(4).toString('hex')}`;
@@ -39,7 +41,7 @@ export async function startTestApi(
     loadConfig({ DATABASE_URL: db.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...env }),
     options,
   );
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,

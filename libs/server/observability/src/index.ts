@@ -8,3 +8,4 @@ export * from './lib/graceful-shutdown';
 export * from './lib/tracing';
 export * from './lib/spans';
 export * from './lib/domain-metrics';
+export * from './lib/error-reporting';

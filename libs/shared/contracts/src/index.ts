@@ -5,3 +5,4 @@ export * from './lib/events';
 export * from './lib/schemas';
 export * from './lib/views';
 export * from './lib/view-schemas';
+export * from './lib/error-report-scrub';

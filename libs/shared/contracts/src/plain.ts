@@ -6,3 +6,4 @@ export * from './lib/queue';
 export * from './lib/events';
 export * from './lib/views';
 export * from './lib/human-input-answers';
+export * from './lib/error-report-scrub';

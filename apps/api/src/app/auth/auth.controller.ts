@@ -1,4 +1,5 @@
 import { Audit, AuditService } from '@autocoder/server-audit';
+import { APP_CONFIG, AppConfig } from '@autocoder/server-config';
 import {
   Allow,
   AUTH_SETTINGS,
@@ -60,6 +61,7 @@ export class AuthController {
     private readonly audit: AuditService,
     @Inject(REFRESH_TOKEN_BOX) private readonly box: SecretBox,
     @Inject(CONSOLE_SESSION) private readonly session: ConsoleSession | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Sends the browser to the identity provider; it comes back to /auth/callback. */
@@ -170,6 +172,18 @@ export class AuthController {
       role: principal.role,
       via: principal.kind,
       authMode: this.settings.mode,
+      errorReports: this.errorReports(),
+    };
+  }
+
+  /** The console's error reporting: SENTRY_BROWSER_DSN, else SENTRY_DSN; null when neither. */
+  private errorReports(): AuthMeView['errorReports'] {
+    const dsn = this.config.SENTRY_BROWSER_DSN ?? this.config.SENTRY_DSN;
+    if (!dsn) return null;
+    return {
+      dsn,
+      release: this.config.SENTRY_RELEASE,
+      environment: this.config.SENTRY_ENVIRONMENT ?? this.config.NODE_ENV,
     };
   }
 

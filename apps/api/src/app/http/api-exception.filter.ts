@@ -12,12 +12,15 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import type { Principal } from '@autocoder/server-auth';
+import { reportError } from '@autocoder/server-observability';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 /**
- * Every error leaves the api in one JSON shape. Unexpected errors are logged with the request id
- * and answered 500 without internals.
+ * Every error leaves the api in one JSON shape. Unexpected errors are logged with the request id,
+ * reported (Sentry, when SENTRY_DSN is set; 5xx only, a 4xx is the caller's mistake) and answered
+ * 500 without internals.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -25,7 +28,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request & { id?: string }>();
+    const req = http.getRequest<Request & { id?: string; principal?: Principal }>();
     const res = http.getResponse<Response>();
     const requestId = typeof req.id === 'string' ? req.id : undefined;
     // Health checks answer 503 with terminus's own report (which part is down); keep it whole.
@@ -36,6 +39,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception, requestId, req);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      reportError(exception, {
+        requestId,
+        role: req.principal?.role,
+        method: req.method,
+        route: typeof route === 'string' ? route : undefined,
+        request: { method: req.method, url: req.originalUrl, headers: req.headers },
+      });
     }
     // A route's @Header (text/x-diff for diffs) is already set; express's json() keeps it.
     if (res.headersSent) return;

@@ -2,6 +2,8 @@ import { type AppConfig, commaList } from '@autocoder/server-config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { queueBoardPath } from '@autocoder/server-queue-board';
+import { API_PREFIX } from '../api.module';
 import { randomBytes } from 'node:crypto';
 
 /** The CSP nonce of a response (the console's index.html carries it for Angular's styles). */
@@ -13,8 +15,11 @@ export function cspNonce(res: Response): string {
  * Security headers on every answer (helmet): a strict content-security policy (scripts only
  * from this origin, never inline; styles from this origin or carrying the response's nonce,
  * which Angular puts on the styles it inserts; nothing may frame the pages), HSTS, nosniff, no
- * referrer, same-origin isolation. The OpenAPI page is the one exception: Swagger UI needs inline
- * styles and its own init script. CORS only for the origins in CORS_ORIGINS.
+ * referrer, same-origin isolation. Two exceptions: the OpenAPI page (Swagger UI needs inline
+ * styles and its own init script) and the queue view (bull-board's page has inline styles; its
+ * scripts are files of this origin). The console may post error reports to the origin of
+ * SENTRY_BROWSER_DSN (or SENTRY_DSN), which connect-src then allows. CORS only for the origins
+ * in CORS_ORIGINS.
  */
 export function applySecurityHeaders(app: NestExpressApplication, config: AppConfig): void {
   app.use((_req: Request, res: Response, next: NextFunction) => {
@@ -22,6 +27,7 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
     next();
   });
   const https = config.PUBLIC_URL.startsWith('https:');
+  const reportTo = browserDsnOrigin(config);
   const strict = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -31,7 +37,7 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
         styleSrc: ["'self'", (_req, res) => `'nonce-${cspNonce(res as Response)}'`],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...(reportTo ? [reportTo] : [])],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
@@ -60,9 +66,36 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
     // helmet's default is SAMEORIGIN; say what frame-ancestors says, for older browsers.
     xFrameOptions: { action: 'deny' },
   });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next),
-  );
+  const board = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  });
+  const boardPath = queueBoardPath(API_PREFIX);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const policy = req.path.startsWith('/api/docs')
+      ? docs
+      : req.path === boardPath || req.path.startsWith(`${boardPath}/`)
+        ? board
+        : strict;
+    policy(req, res, next);
+  });
 
   const origins = commaList(config.CORS_ORIGINS);
   if (origins.length > 0) {
@@ -80,4 +113,10 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
       maxAge: 600,
     });
   }
+}
+
+/** The origin the console's error reports go to (SENTRY_BROWSER_DSN, else SENTRY_DSN), if any. */
+export function browserDsnOrigin(config: AppConfig): string | undefined {
+  const dsn = config.SENTRY_BROWSER_DSN ?? config.SENTRY_DSN;
+  return dsn ? new URL(dsn).origin : undefined;
 }

@@ -81,6 +81,23 @@ export const ENV_DEFINITIONS = {
       .default('autocoder'),
     'Prefix of every BullMQ key. api and runner must use the same one.',
   ),
+  SENTRY_DSN: apiAndRunner(
+    z.url({ protocol: /^https?$/ }).optional(),
+    'Sentry DSN of the api and the runner (or SENTRY_DSN_FILE): their unexpected errors go there, scrubbed of secrets and personal data. Unset: no error reporting.',
+    'secret',
+  ),
+  SENTRY_BROWSER_DSN: api(
+    z.url({ protocol: /^https?$/ }).optional(),
+    "Sentry DSN the console reports its errors to (default SENTRY_DSN); the api tells the signed-in console and allows the DSN's origin in the content-security policy's connect-src.",
+  ),
+  SENTRY_ENVIRONMENT: apiAndRunner(
+    z.string().min(1).max(64).optional(),
+    'Environment name on error reports (default NODE_ENV).',
+  ),
+  SENTRY_RELEASE: apiAndRunner(
+    z.string().min(1).max(200).default('autocoder@dev'),
+    'Release named on error reports (api, runner and console), e.g. autocoder@<git sha>; set it from the deployed image.',
+  ),
   API_HOST: api(z.string().min(1).default('127.0.0.1'), 'Address the api listens on.'),
   API_PORT: api(port.default(3000), 'Port of the api (REST, OpenAPI, health, metrics).'),
   CONSOLE_DIR: api(

@@ -1,4 +1,5 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { flushErrorReports } from './error-reporting';
 
 const exitHooks: Array<() => Promise<void>> = [];
 
@@ -46,6 +47,8 @@ export function closeOnSignals(
       .catch((err: unknown) => logger.error(`before shutdown: ${String(err)}`))
       .then(() => app.close())
       .then(runExitHooks)
+      // Error reports still queued go out before the process ends (no-op when reporting is off).
+      .then(() => flushErrorReports())
       .then(
         () => process.exit(0),
         (err: unknown) => {

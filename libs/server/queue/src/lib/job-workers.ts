@@ -1,8 +1,14 @@
 // The runner's BullMQ workers, built here from validated configuration rather than from
 // @Processor decorators: options are plain values known when the module is built, so nothing
 // re-applies a decorator at runtime, and only the active queues get a worker at all.
-import { DomainMetrics } from '@autocoder/server-observability';
-import { JOB_QUEUE, JobName, JobPayloads, QueueName } from '@autocoder/shared-contracts';
+import { DomainMetrics, reportError } from '@autocoder/server-observability';
+import {
+  DomainError,
+  JOB_QUEUE,
+  JobName,
+  JobPayloads,
+  QueueName,
+} from '@autocoder/shared-contracts';
 import {
   Inject,
   Injectable,
@@ -150,6 +156,21 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
           { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
           'job attempt failed',
         );
+        // A platform fault (not a domain refusal such as a spent budget): an error report, when
+        // SENTRY_DSN is set. Agents' and tasks' own failures end their run; they do not throw.
+        if (!(err instanceof DomainError)) {
+          const data: unknown = job?.data;
+          const requestId =
+            typeof data === 'object' && data !== null && 'requestId' in data
+              ? String((data as { requestId?: unknown }).requestId ?? '')
+              : '';
+          reportError(err, {
+            queue,
+            job: job?.name,
+            jobId: job?.id,
+            requestId: requestId || undefined,
+          });
+        }
       });
       worker.on('error', (err) => this.logger.error(`${queue} worker: ${err.message}`));
       this.workers.set(queue, worker);

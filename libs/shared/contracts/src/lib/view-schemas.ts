@@ -510,6 +510,13 @@ export const AuthMeViewSchema = z
     via: z.enum(['session', 'bearer', 'api-token', 'local']),
     /** none: no sign-in at all (one person on loopback). */
     authMode: z.enum(['oidc', 'none']),
+    /**
+     * Where the console reports its own errors (Sentry), or null when error reporting is off
+     * (no SENTRY_BROWSER_DSN or SENTRY_DSN on the api).
+     */
+    errorReports: z
+      .object({ dsn: z.string(), release: z.string(), environment: z.string() })
+      .nullable(),
   })
   .meta({ id: 'AuthMeView' });
 

@@ -18,6 +18,7 @@ const ME: AuthMeView = {
   role: 'admin',
   via: 'session',
   authMode: 'oidc',
+  errorReports: null,
 };
 const PROJECT_ID = '0b9a6a52-5d0e-4c1b-9a57-8f1f0f6c2d11';
 const TOKEN: ApiTokenView = {

@@ -205,6 +205,7 @@ describe('audit route', () => {
     role,
     via: 'session',
     authMode: 'oidc',
+    errorReports: null,
   });
 
   const navigate = async (role: AuthMeView['role']) => {

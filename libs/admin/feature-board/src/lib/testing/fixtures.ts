@@ -38,6 +38,7 @@ export const ADMIN: AuthMeView = {
   role: 'admin',
   via: 'session',
   authMode: 'oidc',
+  errorReports: null,
 };
 export const VIEWER: AuthMeView = { ...ADMIN, userId: 'u2', role: 'viewer' };
 

@@ -14,6 +14,7 @@ const ADMIN: AuthMeView = {
   role: 'admin',
   via: 'session',
   authMode: 'oidc',
+  errorReports: null,
 };
 
 const PROJECT = { id: 'p1', name: 'Todo app' } as ProjectView;
