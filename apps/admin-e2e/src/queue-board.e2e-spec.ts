@@ -7,7 +7,8 @@ import { QueueName } from '@autocoder/shared-contracts';
 import type { Browser } from 'playwright-core';
 import { type ConsoleApi, startConsoleApi } from './support/api-process';
 import { launchChromium } from './support/browser';
-import { assertBuilt } from './support/paths';
+import { join } from 'node:path';
+import { assertBuilt, SCREENSHOT_DIR } from './support/paths';
 
 describe('queue view (browser, bull-board)', () => {
   let db: TestDatabase | undefined;
@@ -55,4 +56,29 @@ describe('queue view (browser, bull-board)', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('shows the Queues link and the board at 1440 and 390 px, light and dark', async () => {
+    if (!browser || !api) throw new Error('not started');
+    for (const width of [1440, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(`${api.baseUrl}/projects`);
+        await page.getByTestId('nav-queues').waitFor({ state: 'attached' });
+        await page.getByText('No projects yet.').waitFor();
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `queues-link-${width}-${scheme}.png`) });
+        await page.goto(`${api.baseUrl}/api/v1/admin/queues`);
+        await page.getByText(QueueName.AgentSession, { exact: true }).first().waitFor();
+        // The overview's cards, not its "Loading…" placeholder.
+        await page
+          .getByText(/\d+ Jobs/)
+          .first()
+          .waitFor();
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `queue-board-${width}-${scheme}.png`) });
+      }
+      await context.close();
+    }
+  }, 180_000);
 });
