@@ -6,6 +6,12 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Jest 30 "soft deletes" objects a test file left on the global scope by wrapping their
+  // properties in accessors whose setter calls itself: the next write to such an object (the
+  // OpenTelemetry API's and Sentry's global carriers are written to by every file that traces or
+  // reports) recurses until the stack overflows, and every later file in that worker fails with
+  // "Maximum call stack size exceeded". Each file gets a fresh global anyway.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   // Unit tests beside the code; integration (*.int-spec.ts) and end-to-end (*.e2e-spec.ts)
   // tests against the machine's real Postgres and Redis.
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],

@@ -1,7 +1,11 @@
 // The runner's error reports: the real Sentry SDK (as instrument.ts starts it) posts to a loopback
 // receiver of Sentry envelopes. A job attempt that fails with an unexpected error (a platform
 // fault) is reported with its queue, job and release; one refused by a DomainError is not.
-import { flushErrorReports, startErrorReporting } from '@autocoder/server-observability';
+import {
+  flushErrorReports,
+  startErrorReporting,
+  stopErrorReporting,
+} from '@autocoder/server-observability';
 import { loadConfig } from '@autocoder/server-config';
 import { createTestDatabase, TestDatabase } from '@autocoder/server-db/testing';
 import { JobQueueService, OnJob, WORKER_READINESS } from '@autocoder/server-queue';
@@ -67,6 +71,8 @@ describe('runner error reports (Sentry)', () => {
   }, 60_000);
 
   afterAll(async () => {
+    // Reporting off again: later test files in this worker must not report to a closed receiver.
+    await stopErrorReporting();
     const queues = app?.get(JobQueueService);
     await queues?.queue(QueueName.Control).obliterate({ force: true });
     await app?.close();

@@ -2,7 +2,11 @@
 // loopback receiver of Sentry envelopes. A server error arrives once, tagged with release, request
 // id, role and service, and none of the secrets the request carried (bearer token, cookie, query
 // token, body) is anywhere in the bytes sent; 4xx answers send nothing.
-import { flushErrorReports, startErrorReporting } from '@autocoder/server-observability';
+import {
+  flushErrorReports,
+  startErrorReporting,
+  stopErrorReporting,
+} from '@autocoder/server-observability';
 import { SentryReceiver, startSentryReceiver } from '@autocoder/server-test-support';
 import { TestDatabase } from '@autocoder/server-db/testing';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +33,8 @@ describe('error reports (Sentry)', () => {
   }, 60_000);
 
   afterAll(async () => {
+    // Reporting off again: later test files in this worker must not report to a closed receiver.
+    await stopErrorReporting();
     await api?.close();
     await receiver?.close();
   }, 30_000);

@@ -97,3 +97,8 @@ export function reportError(error: unknown, context: ErrorReportContext = {}): v
 export function flushErrorReports(timeoutMs = 2000): Promise<boolean> {
   return Sentry.isInitialized() ? Sentry.flush(timeoutMs) : Promise.resolve(true);
 }
+
+/** Sends what is queued and switches reporting off (tests that start it in a shared worker). */
+export async function stopErrorReporting(timeoutMs = 2000): Promise<void> {
+  if (Sentry.isInitialized()) await Sentry.close(timeoutMs);
+}
