@@ -1,3 +1,5 @@
+import { SECRET_NAMES } from '@autocoder/shared-contracts';
+
 /**
  * Paths pino removes from every log line: credentials in headers and anything that looks like
  * a key or token in logged objects.
@@ -35,22 +37,7 @@ export const REDACTED_PATHS = [
  * and the usual names of passwords and keys. Request lines log `req.url` and `req.query`; both go
  * through redactQuery / redactQueryObject (the request serializer of LoggingModule).
  */
-export const REDACTED_QUERY_PARAMS: ReadonlySet<string> = new Set([
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'token',
-  'code',
-  'code_verifier',
-  'state',
-  'session_state',
-  'client_secret',
-  'secret',
-  'password',
-  'api_key',
-  'apikey',
-  'key',
-]);
+export const REDACTED_QUERY_PARAMS: ReadonlySet<string> = new Set(SECRET_NAMES);
 
 const CENSOR = '[redacted]';
 

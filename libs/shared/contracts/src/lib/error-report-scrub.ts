@@ -21,8 +21,11 @@ const KEPT_HEADERS: ReadonlySet<string> = new Set([
 const SECRET_KEY =
   /(pass(word|wd)?|secret|token|api[-_]?key|authorization|cookie|session|credential|private[-_]?key|dsn|csrf|xsrf|code[-_]?verifier|e-?mail|ip[-_]?address)/i;
 
-/** Names whose `name=value` (URLs, messages) value is censored. */
-const SECRET_NAMES = [
+/**
+ * Names whose `name=value` (URLs, messages) value is censored; the server's logs and traces redact
+ * the same query parameters (server-observability's REDACTED_QUERY_PARAMS).
+ */
+export const SECRET_NAMES: readonly string[] = [
   'access_token',
   'refresh_token',
   'id_token',
