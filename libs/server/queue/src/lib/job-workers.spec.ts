@@ -2,7 +2,7 @@ import { JobName } from '@autocoder/shared-contracts';
 import { DomainMetrics } from '@autocoder/server-observability';
 import { Worker } from 'bullmq';
 import { Registry } from 'prom-client';
-import { FoundHandler, meteredJob, oneHandlerPerJob } from './job-workers';
+import { FoundHandler, meteredJob, oneHandlerPerJob, pauseFleet } from './job-workers';
 
 const handler = (name: JobName, where = `H.${name}`): FoundHandler => ({
   name,
@@ -58,5 +58,18 @@ describe('meteredJob', () => {
     // The wait of first attempts only (two of the three), about 2 s each.
     expect(await metrics.valueOf('jobWait', { queue: 'chat' }, '_count')).toBe(2);
     expect(await metrics.valueOf('jobWait', { queue: 'chat' }, '_sum')).toBeGreaterThanOrEqual(3.9);
+  });
+});
+
+describe('pauseFleet', () => {
+  it("pauses the worker's queue for the provider's wait and counts the pause", async () => {
+    const metrics = DomainMetrics.on(new Registry());
+    const paused: number[] = [];
+    const worker = { rateLimit: async (ms: number) => void paused.push(ms) };
+    await pauseFleet(metrics, 'agent-session', worker, 30_000);
+    await pauseFleet(metrics, 'agent-session', worker, 5_000);
+    expect(paused).toEqual([30_000, 5_000]);
+    expect(await metrics.valueOf('fleetPauses', { queue: 'agent-session' })).toBe(2);
+    expect(await metrics.valueOf('fleetPauses', { queue: 'chat' })).toBe(0);
   });
 });

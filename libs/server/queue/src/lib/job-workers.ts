@@ -243,10 +243,7 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
         token,
         attempt: job.attemptsMade + 1,
         maxAttempts: job.opts.attempts ?? 1,
-        rateLimit: async (ms) => {
-          this.metrics.fleetPaused(queue);
-          await worker.rateLimit(ms);
-        },
+        rateLimit: (ms) => pauseFleet(this.metrics, queue, worker, ms),
       }),
     );
   }
@@ -273,6 +270,20 @@ export class JobWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppli
       });
     });
   }
+}
+
+/**
+ * Pauses the queue for every runner (BullMQ's worker rate limit) after a provider's 429, and
+ * counts the pause (autocoder_fleet_pauses_total).
+ */
+export async function pauseFleet(
+  metrics: DomainMetrics,
+  queue: string,
+  worker: Pick<Worker, 'rateLimit'>,
+  ms: number,
+): Promise<void> {
+  metrics.fleetPaused(queue);
+  await worker.rateLimit(ms);
 }
 
 /**
