@@ -6,6 +6,12 @@ import { queueBoardPath } from '@autocoder/server-queue-board';
 import { API_PREFIX } from '../api.module';
 import { randomBytes } from 'node:crypto';
 
+type CspDirectives = NonNullable<
+  NonNullable<
+    Exclude<NonNullable<Parameters<typeof helmet>[0]>['contentSecurityPolicy'], boolean>
+  >['directives']
+>;
+
 /** The CSP nonce of a response (the console's index.html carries it for Angular's styles). */
 export function cspNonce(res: Response): string {
   return String((res.locals as { cspNonce?: string }).cspNonce ?? '');
@@ -28,64 +34,49 @@ export function applySecurityHeaders(app: NestExpressApplication, config: AppCon
   });
   const https = config.PUBLIC_URL.startsWith('https:');
   const reportTo = browserDsnOrigin(config);
-  const strict = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", (_req, res) => `'nonce-${cspNonce(res as Response)}'`],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'", ...(reportTo ? [reportTo] : [])],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    xFrameOptions: { action: 'deny' },
+  // The headers every policy shares: HSTS, no referrer, and X-Frame-Options saying what
+  // frame-ancestors says, for older browsers (helmet's default is SAMEORIGIN).
+  const withPolicy = (directives: CspDirectives) =>
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives },
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+    });
+  const upgrade: CspDirectives = https ? { upgradeInsecureRequests: [] } : {};
+  const strict = withPolicy({
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", (_req, res) => `'nonce-${cspNonce(res as Response)}'`],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'", ...(reportTo ? [reportTo] : [])],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    ...upgrade,
   });
-  const docs = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    // helmet's default is SAMEORIGIN; say what frame-ancestors says, for older browsers.
-    xFrameOptions: { action: 'deny' },
+  const docs = withPolicy({
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", "'unsafe-inline'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
   });
-  const board = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    xFrameOptions: { action: 'deny' },
+  const board = withPolicy({
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    ...upgrade,
   });
   const boardPath = queueBoardPath(API_PREFIX);
   app.use((req: Request, res: Response, next: NextFunction) => {
